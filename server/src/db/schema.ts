@@ -1,0 +1,170 @@
+/**
+ * TypeScript mirror of the tables created by ../../migrations/*.sql, for Kysely. Keep it in step with the
+ * migrations (a test compares the two). Only repositories (`*.repo.ts`) use these types to talk SQL.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export interface JurisdictionsTable {
+  id: string;
+  name_zh: string;
+  name_en: string;
+  division_code: string;
+  timezone: Generated<string>;
+  created_at: GeneratedTimestamp;
+}
+
+export interface DivisionsTable {
+  jurisdiction_id: string;
+  code: string;
+  parent_code: string | null;
+  level: 'province' | 'city' | 'district' | 'street' | 'community';
+  name_zh: string;
+  name_en: string | null;
+  /** Hex EWKB on read; write through ST_* expressions. */
+  boundary: string | null;
+}
+
+export interface DepartmentsTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  parent_id: string | null;
+  path: string;
+  code: string;
+  kind: 'government' | 'district' | 'street' | 'community' | 'functional' | 'unit';
+  name_zh: string;
+  name_en: string;
+  division_code: string | null;
+  active: Generated<boolean>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  username: string;
+  display_name: string;
+  department_id: string | null;
+  password_hash: string;
+  status: Generated<'active' | 'disabled'>;
+  must_change_password: Generated<boolean>;
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  password_changed_at: GeneratedTimestamp;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface RoleGrantsTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  user_id: string;
+  role: string;
+  scope_kind: 'jurisdiction' | 'department' | 'grids' | 'self';
+  department_id: string | null;
+  grid_codes: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: GeneratedTimestamp;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  jurisdiction_id: string;
+  user_id: string;
+  created_at: GeneratedTimestamp;
+  last_seen_at: GeneratedTimestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  scopes: ColumnType<string[], string[] | undefined, string[]>;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: Timestamp;
+  jurisdiction_id: string | null;
+  actor_kind: 'user' | 'api_key' | 'system' | 'anonymous';
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  ip: string | null;
+  request_id: string | null;
+  purpose: string | null;
+  details: Json<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  jurisdiction_id: string | null;
+  name: string;
+  payload: Json<Record<string, unknown>>;
+  created_at: GeneratedTimestamp;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  jurisdiction_id: string | null;
+  kind: 'event' | 'timer';
+  handler: string;
+  event_id: number | null;
+  payload: Json<Record<string, unknown>>;
+  dedupe_key: string | null;
+  run_at: GeneratedTimestamp;
+  status: Generated<'pending' | 'running' | 'done' | 'failed' | 'cancelled'>;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  created_at: GeneratedTimestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface SchemaMigrationsTable {
+  version: string;
+  name: string;
+  checksum: string;
+  applied_at: GeneratedTimestamp;
+}
+
+export interface Database {
+  jurisdictions: JurisdictionsTable;
+  divisions: DivisionsTable;
+  departments: DepartmentsTable;
+  users: UsersTable;
+  role_grants: RoleGrantsTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  events: EventsTable;
+  jobs: JobsTable;
+  schema_migrations: SchemaMigrationsTable;
+}

@@ -1,0 +1,149 @@
+/**
+ * Opens the database: embedded PGlite (with PostGIS) in DATA_DIR by default, or PostgreSQL through DATABASE_URL.
+ * Everything above this file sees the same `Kysely<Database>` and the same type parsing on both.
+ */
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Database } from './schema.js';
+
+export type StorageKind = 'pglite' | 'postgres';
+
+export interface Storage {
+  readonly kind: StorageKind;
+  readonly db: Kysely<Database>;
+  /** Human-readable location without secrets (for logs and /readyz). */
+  readonly location: string;
+  /** The embedded instance, when kind is 'pglite' (snapshots for tests). */
+  readonly pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+/** int8 ids and counts fit a JS number for any realistic city; refuse silently wrong values. */
+function parseInt8(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${value} exceeds Number.MAX_SAFE_INTEGER`);
+  return n;
+}
+const parseNumeric = (value: string): number => Number(value);
+const keepText = (value: string): string => value;
+
+export class StorageBusyError extends Error {
+  constructor(readonly dataDir: string, readonly pid: number) {
+    super(`The embedded database in ${dataDir} is in use by process ${pid}`);
+  }
+}
+
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Storage> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === 20) return parseInt8;
+        if (oid === 1700) return parseNumeric;
+        if (oid === 1082) return keepText;
+        return pg.types.getTypeParser(oid, format);
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const u = new URL(url);
+  return {
+    kind: 'postgres',
+    db,
+    location: `postgres://${u.hostname}:${u.port || 5432}${u.pathname}`,
+    close: () => db.destroy(),
+  };
+}
+
+export interface PgliteOptions {
+  /** Directory holding the cluster; omit for an in-memory database. */
+  dataDir?: string;
+  /** A `dumpDataDir()` snapshot to start from (tests). */
+  loadDataDir?: Blob;
+}
+
+export async function openPglite(options: PgliteOptions = {}): Promise<Storage> {
+  let releaseLock = (): void => {};
+  if (options.dataDir) {
+    mkdirSync(path.dirname(options.dataDir), { recursive: true });
+    releaseLock = acquireDirLock(options.dataDir);
+  }
+  let instance: PGlite;
+  try {
+    instance = await PGlite.create({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      extensions: { postgis },
+      parsers: {
+        [pgliteTypes.INT8]: parseInt8,
+        [pgliteTypes.NUMERIC]: parseNumeric,
+        [pgliteTypes.DATE]: keepText,
+      },
+    });
+  } catch (err) {
+    releaseLock();
+    throw err;
+  }
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(instance) });
+  return {
+    kind: 'pglite',
+    db,
+    location: options.dataDir ? `pglite:${options.dataDir}` : 'pglite:memory',
+    pglite: instance,
+    close: async () => {
+      await db.destroy();
+      releaseLock();
+    },
+  };
+}
+
+/**
+ * PGlite allows one process per data directory. A pid file taken with O_EXCL makes a second process fail
+ * fast with StorageBusyError (the CLI then talks to the running server instead); a stale file from a
+ * process that died is taken over.
+ */
+function acquireDirLock(dataDir: string): () => void {
+  const lockFile = `${dataDir}.lock`; // beside, not inside: initdb wants an empty directory
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockFile, 'wx', 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockFile, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(readFileSync(lockFile, 'utf8').trim());
+      if (pid && pid !== process.pid && isAlive(pid)) throw new StorageBusyError(dataDir, pid);
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw new Error(`Could not lock ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function embeddedDataDir(dataDir: string): string {
+  return path.join(dataDir, 'pgdata');
+}
+
+export function hasEmbeddedDatabase(dataDir: string): boolean {
+  return existsSync(path.join(embeddedDataDir(dataDir), 'PG_VERSION'));
+}
+
+export async function openStorage(config: { databaseUrl: string | undefined; dataDir: string }): Promise<Storage> {
+  if (config.databaseUrl) return openPostgres(config.databaseUrl);
+  return openPglite({ dataDir: embeddedDataDir(config.dataDir) });
+}

@@ -1,0 +1,102 @@
+/**
+ * The one place that turns errors into HTTP responses: `{ code, message, details?, requestId }`, with the
+ * message in zh-CN or en chosen by Accept-Language. Unexpected errors are logged and answered as 500
+ * without internals.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { AppError, type ErrorKind } from '../shared/errors.js';
+
+type ZodIssue = z.core.$ZodIssue;
+import { pickLocale, translate } from '../shared/i18n.js';
+
+const STATUS: Record<ErrorKind, number> = {
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  gone: 410,
+  too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable: 422,
+  locked: 423,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+export function statusOf(kind: ErrorKind): number {
+  return STATUS[kind];
+}
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  details?: unknown;
+  requestId: string;
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+  const locale = pickLocale(request.headers['accept-language']);
+  const body: ErrorBody = {
+    code: error.code,
+    message: translate(locale, error.code, { ...error.params, requestId: request.id }),
+    ...(error.details !== undefined ? { details: error.details } : {}),
+    requestId: request.id,
+  };
+  if (error.kind === 'rate_limited' && typeof error.params.retryAfterSeconds === 'number') {
+    void reply.header('retry-after', String(error.params.retryAfterSeconds));
+  }
+  return reply.status(STATUS[error.kind]).type('application/json; charset=utf-8').send(body);
+}
+
+/** Maps what Fastify and the Zod provider throw onto AppError. */
+export function toAppError(error: FastifyError | Error, bodyLimit: number): AppError {
+  if (error instanceof AppError) return error;
+  const fe = error as FastifyError;
+  if (hasZodFastifySchemaValidationErrors(fe)) {
+    const zodIssues = fe.validation.map((v) => ({ issue: v.params.issue as ZodIssue, message: v.message }));
+    const issues = zodIssues.map(({ issue, message }) => ({
+      path: [fe.validationContext, ...issue.path.map(String)].filter(Boolean).join('.'),
+      issue: issue.code,
+      message,
+    }));
+    const unknown = zodIssues.flatMap(({ issue }) =>
+      issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path.map(String), k].join('.')) : [],
+    );
+    if (unknown.length > 0) {
+      return new AppError('bad_request', 'request.unknown_fields', { fields: unknown.join(', ') }, { issues });
+    }
+    return new AppError('bad_request', 'request.invalid', {}, { issues });
+  }
+  switch (fe.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('too_large', 'request.too_large', { limit: bodyLimit });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('unsupported_media_type', 'request.unsupported_media_type', { type: String(fe.message.split(': ').pop()) });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('bad_request', 'request.malformed_json');
+    case 'FST_ERR_RATE_LIMIT':
+      return new AppError('rate_limited', 'request.rate_limited');
+  }
+  if (error instanceof SyntaxError && fe.statusCode === 400) return new AppError('bad_request', 'request.malformed_json');
+  if (fe.statusCode === 413) return new AppError('too_large', 'request.too_large', { limit: bodyLimit });
+  if (fe.statusCode === 415) return new AppError('unsupported_media_type', 'request.unsupported_media_type', { type: '' });
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return new AppError('bad_request', 'request.invalid', {}, { reason: fe.message });
+  }
+  return new AppError('internal', 'internal');
+}
+
+export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const appError = toAppError(error, bodyLimit);
+    if (appError.kind === 'internal') request.log.error({ err: error }, 'unhandled error');
+    else request.log.info({ code: appError.code }, 'request failed');
+    return sendError(request, reply, appError);
+  });
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, new AppError('not_found', 'route.not_found')));
+}

@@ -1,0 +1,48 @@
+/**
+ * Starting and stopping a server process: open storage, migrate, optionally seed the demo city, build the
+ * HTTP app, start the background worker, listen; on SIGTERM/SIGINT stop accepting, finish in-flight requests,
+ * flush due background work, close the database.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from './app-context.js';
+import type { Config } from './config.js';
+import { migrate } from './db/migrate.js';
+import { openStorage } from './db/storage.js';
+import { buildApp } from './http/app.js';
+import { createLogger } from './logger.js';
+import { createModules } from './modules/registry.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config, options: { demo?: boolean } = {}): Promise<RunningServer> {
+  const log = createLogger(config);
+  const storage = await openStorage(config);
+  const ctx: AppContext = { config, storage, db: storage.db, log };
+  try {
+    const applied = await migrate(storage.db);
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+    void options.demo;
+    const app = await buildApp(ctx, createModules(ctx));
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        log.info('shutting down: no new connections, finishing in-flight requests');
+        await app.close();
+        await storage.close();
+        log.info('stopped');
+      })());
+    return { app, ctx, url, stop };
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+}

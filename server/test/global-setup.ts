@@ -1,0 +1,7 @@
+import { ensurePgliteTemplate, ensurePostgresTemplate } from './template.js';
+
+export default async function setup(): Promise<void> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) await ensurePostgresTemplate(url);
+  else await ensurePgliteTemplate();
+}

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('system endpoints', () => {
+  it('healthz reports the storage kind', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'ok', storage: t.storage.kind });
+  });
+
+  it('readyz checks the database and that migrations are current', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/readyz' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ status: 'ready', database: 'ok', storage: t.storage.kind });
+    expect(body.migrations.pending).toEqual([]);
+    expect(body.migrations.applied).toBeGreaterThanOrEqual(5);
+  });
+
+  it('metrics are in Prometheus text format and count requests', async () => {
+    await t.app.inject({ method: 'GET', url: '/healthz' });
+    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.body).toMatch(/civicgrid_http_requests_total\{route="\/healthz",method="GET",status="200"\} \d+/);
+  });
+
+  it('serves OpenAPI 3.1 and a docs page', async () => {
+    const spec = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
+    expect(spec.statusCode).toBe(200);
+    expect(spec.json().openapi).toBe('3.1.0');
+    const docs = await t.app.inject({ method: 'GET', url: '/api/docs/' });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.body).toContain('swagger');
+  });
+
+  it('answers unknown routes with the error format in the requested language', async () => {
+    const zh = await t.app.inject({ method: 'GET', url: '/api/v1/nope' });
+    expect(zh.statusCode).toBe(404);
+    expect(zh.json()).toEqual({ code: 'route.not_found', message: '请求的接口不存在', requestId: expect.any(String) });
+    const en = await t.app.inject({ method: 'GET', url: '/api/v1/nope', headers: { 'accept-language': 'en-US,en;q=0.9' } });
+    expect(en.json().message).toBe('No such endpoint');
+    expect(en.headers['x-request-id']).toBe(en.json().requestId);
+  });
+
+  it('sets security headers', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+  });
+});
