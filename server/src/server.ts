@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { migrate } from './db/migrate.js';
 import { openStorage } from './db/storage.js';
 import { buildApp } from './http/app.js';
+import { createContext } from './context.js';
 import { createLogger } from './logger.js';
 import { createModules } from './modules/registry.js';
 
@@ -22,7 +23,7 @@ export interface RunningServer {
 export async function startServer(config: Config, options: { demo?: boolean } = {}): Promise<RunningServer> {
   const log = createLogger(config);
   const storage = await openStorage(config);
-  const ctx: AppContext = { config, storage, db: storage.db, log };
+  const ctx = createContext(config, storage, log);
   try {
     const applied = await migrate(storage.db);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');

@@ -4,7 +4,7 @@ import type { AppContext } from '../src/app-context.js';
 import { loadConfig, type Config } from '../src/config.js';
 import type { Storage } from '../src/db/storage.js';
 import { buildApp } from '../src/http/app.js';
-import { createLogger } from '../src/logger.js';
+import { createContext } from '../src/context.js';
 import { createModules } from '../src/modules/registry.js';
 import { createTestStorage } from './db.js';
 
@@ -25,7 +25,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const storage = await createTestStorage();
   const config = testConfig({ storageKind: storage.kind, ...overrides });
-  const ctx: AppContext = { config, storage, db: storage.db, log: createLogger(config) };
+  const ctx = createContext(config, storage);
   const app = await buildApp(ctx, createModules(ctx));
   await app.ready();
   return {
