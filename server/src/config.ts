@@ -89,6 +89,12 @@ function readOrCreateSecret(dataDir: string): string {
   }
   mkdirSync(dataDir, { recursive: true });
   const value = randomBytes(32).toString('base64url');
-  writeFileSync(file, `${value}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    writeFileSync(file, `${value}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    // Another process (a CLI command next to the server) created it first: use theirs.
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return readOrCreateSecret(dataDir);
+    throw err;
+  }
   return value;
 }

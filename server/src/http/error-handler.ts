@@ -5,10 +5,8 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
 import { AppError, type ErrorKind } from '../shared/errors.js';
 
-type ZodIssue = z.core.$ZodIssue;
 import { pickLocale, translate } from '../shared/i18n.js';
 
 const STATUS: Record<ErrorKind, number> = {
@@ -57,14 +55,17 @@ export function toAppError(error: FastifyError | Error, bodyLimit: number): AppE
   if (error instanceof AppError) return error;
   const fe = error as FastifyError;
   if (hasZodFastifySchemaValidationErrors(fe)) {
-    const zodIssues = fe.validation.map((v) => ({ issue: v.params.issue as ZodIssue, message: v.message }));
-    const issues = zodIssues.map(({ issue, message }) => ({
-      path: [fe.validationContext, ...issue.path.map(String)].filter(Boolean).join('.'),
-      issue: issue.code,
-      message,
+    // The provider flattens each Zod issue: keyword = issue code, instancePath = '/a/b', params = the rest.
+    const toPath = (instancePath: string) => instancePath.split('/').filter(Boolean);
+    const issues = fe.validation.map((v) => ({
+      path: [fe.validationContext, ...toPath(v.instancePath)].filter(Boolean).join('.'),
+      issue: v.keyword,
+      message: v.message,
     }));
-    const unknown = zodIssues.flatMap(({ issue }) =>
-      issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path.map(String), k].join('.')) : [],
+    const unknown = fe.validation.flatMap((v) =>
+      v.keyword === 'unrecognized_keys' && Array.isArray(v.params.keys)
+        ? (v.params.keys as string[]).map((k) => [...toPath(v.instancePath), k].join('.'))
+        : [],
     );
     if (unknown.length > 0) {
       return new AppError('bad_request', 'request.unknown_fields', { fields: unknown.join(', ') }, { issues });
@@ -93,7 +94,13 @@ export function toAppError(error: FastifyError | Error, bodyLimit: number): AppE
 
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const appError = toAppError(error, bodyLimit);
+    let appError: AppError;
+    try {
+      appError = toAppError(error, bodyLimit);
+    } catch (mappingError) {
+      request.log.error({ err: mappingError }, 'error while mapping an error');
+      appError = new AppError('internal', 'internal');
+    }
     if (appError.kind === 'internal') request.log.error({ err: error }, 'unhandled error');
     else request.log.info({ code: appError.code }, 'request failed');
     return sendError(request, reply, appError);

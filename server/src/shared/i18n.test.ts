@@ -1,0 +1,81 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { LOCALES_DIR, loadCatalog, pickLocale, translate } from './i18n.js';
+
+const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return sourceFiles(full);
+    return name.endsWith('.ts') && !name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+/** Error codes thrown in the source: new AppError('kind', 'code' …) and the badRequest/notFound/… helpers. */
+function thrownCodes(): Map<string, string> {
+  const codes = new Map<string, string>();
+  const patterns = [
+    /new AppError\(\s*'[a-z_]+',\s*'([a-z0-9_.]+)'/g,
+    /\b(?:badRequest|notFound|forbidden|conflict|unauthenticated)\(\s*'([a-z0-9_.]+)'/g,
+  ];
+  for (const file of sourceFiles(SRC)) {
+    const text = readFileSync(file, 'utf8');
+    for (const re of patterns) for (const m of text.matchAll(re)) codes.set(m[1]!, path.relative(SRC, file));
+  }
+  return codes;
+}
+
+describe('server messages', () => {
+  const zh = loadCatalog('zh-CN');
+  const en = loadCatalog('en');
+
+  it('has the same keys in zh-CN and en, in every area file', () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(zh).sort());
+    const areas = readdirSync(LOCALES_DIR).filter((f) => f.endsWith('.json'));
+    for (const file of areas.filter((f) => f.endsWith('.zh-CN.json'))) {
+      expect(areas).toContain(file.replace('.zh-CN.json', '.en.json'));
+    }
+  });
+
+  it('has no empty message and the same placeholders in both languages', () => {
+    for (const key of Object.keys(zh)) {
+      expect(zh[key]!.trim(), key).not.toBe('');
+      expect(en[key]!.trim(), key).not.toBe('');
+      const params = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      expect(params(en[key]!), key).toEqual(params(zh[key]!));
+    }
+  });
+
+  it('has a message for every error code thrown in the source', () => {
+    const codes = thrownCodes();
+    expect(codes.size).toBeGreaterThan(5);
+    const missing = [...codes].filter(([code]) => !(code in zh)).map(([code, file]) => `${code} (${file})`);
+    expect(missing).toEqual([]);
+  });
+
+  it('fills placeholders and falls back to the code for unknown keys', () => {
+    expect(translate('en', 'request.too_large', { limit: 1024 })).toBe('The request body is too large (limit 1024 bytes)');
+    expect(translate('zh-CN', 'request.unknown_fields', { fields: 'a, b' })).toBe('请求包含未知字段：a, b');
+    expect(translate('en', 'no.such.code')).toBe('no.such.code');
+  });
+});
+
+describe('pickLocale', () => {
+  it.each([
+    [undefined, 'zh-CN'],
+    ['', 'zh-CN'],
+    ['en', 'en'],
+    ['en-US,en;q=0.9', 'en'],
+    ['zh-TW', 'zh-CN'],
+    ['fr-FR, en;q=0.5', 'en'],
+    ['en;q=0.3, zh-CN;q=0.8', 'zh-CN'],
+    ['en;q=0, zh;q=0.1', 'zh-CN'],
+    ['de', 'zh-CN'],
+    ['*', 'zh-CN'],
+  ] as const)('%s → %s', (header, expected) => {
+    expect(pickLocale(header)).toBe(expected);
+  });
+});
