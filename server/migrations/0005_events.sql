@@ -30,7 +30,12 @@ CREATE TABLE jobs (
   created_at      timestamptz NOT NULL DEFAULT now(),
   finished_at     timestamptz
 );
-CREATE INDEX jobs_due_idx ON jobs (run_at) WHERE status IN ('pending', 'running');
+CREATE INDEX jobs_due_idx ON jobs (run_at, id) WHERE status IN ('pending', 'running');
+-- Housekeeping deletes finished jobs by age; metrics count failed ones; event rows are kept while a job needs them.
+CREATE INDEX jobs_finished_idx ON jobs (finished_at) WHERE status IN ('done', 'cancelled');
+CREATE INDEX jobs_failed_idx ON jobs (id) WHERE status = 'failed';
+CREATE INDEX jobs_event_idx ON jobs (event_id) WHERE event_id IS NOT NULL;
+CREATE INDEX events_created_idx ON events (created_at);
 -- At most one live job per (handler, dedupe_key): rescheduling a timer replaces it.
 CREATE UNIQUE INDEX jobs_dedupe_key ON jobs (handler, dedupe_key)
   WHERE dedupe_key IS NOT NULL AND status IN ('pending', 'running');

@@ -3,6 +3,7 @@
  * they describe does (a rolled-back change publishes nothing).
  */
 import type { Db } from '../../app-context.js';
+import { cancelTimer, insertEvent, insertEventJobs, upsertTimer } from './events.repo.js';
 import type { HandlerRegistry } from './registry.js';
 
 export interface PublishInput {
@@ -11,70 +12,69 @@ export interface PublishInput {
   payload: Record<string, unknown>;
 }
 
+export interface ScheduleInput {
+  handler: string;
+  runAt: Date;
+  /** With a key, an existing live timer of the same handler and key is replaced. */
+  key?: string;
+  jurisdictionId: string | null;
+  payload: Record<string, unknown>;
+  /** Attempts before the timer is marked failed (default 10). */
+  maxAttempts?: number;
+}
+
 export class Outbox {
+  readonly #listeners = new Set<() => void>();
+
   constructor(private readonly registry: HandlerRegistry) {}
+
+  /**
+   * Called (synchronously, before the caller's transaction commits) whenever work is written, so a local
+   * worker can look for it soon instead of at its next poll. Returns the unsubscribe function.
+   */
+  onWrite(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
 
   /** Records the event and one job per subscriber. Returns the event id. */
   async publish(tx: Db, event: PublishInput): Promise<number> {
     if (!tx.isTransaction) throw new Error('publish must run inside the transaction of the change');
-    const row = await tx
-      .insertInto('events')
-      .values({ name: event.name, jurisdiction_id: event.jurisdictionId, payload: JSON.stringify(event.payload) })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const id = await insertEvent(tx, event);
     const handlers = this.registry.subscribersOf(event.name);
-    if (handlers.length > 0) {
-      await tx
-        .insertInto('jobs')
-        .values(
-          handlers.map((handler) => ({
-            kind: 'event' as const,
-            handler,
-            event_id: row.id,
-            jurisdiction_id: event.jurisdictionId,
-            payload: '{}',
-          })),
-        )
-        .execute();
-    }
-    return row.id;
+    await insertEventJobs(tx, id, event.jurisdictionId, handlers);
+    if (handlers.length > 0) this.#notify();
+    return id;
   }
 
   /**
    * Schedules `handler` to run at `runAt`. With a `key`, an existing pending timer of the same handler and key
    * is replaced (e.g. an SLA deadline that moved); returns the job id.
    */
-  async schedule(
-    tx: Db,
-    timer: { handler: string; runAt: Date; key?: string; jurisdictionId: string | null; payload: Record<string, unknown> },
-  ): Promise<number> {
+  async schedule(tx: Db, timer: ScheduleInput): Promise<number> {
     if (!tx.isTransaction) throw new Error('schedule must run inside the transaction of the change');
     if (!this.registry.hasTimer(timer.handler)) throw new Error(`No timer handler named ${timer.handler}`);
-    if (timer.key) await this.cancel(tx, timer.handler, timer.key);
-    const row = await tx
-      .insertInto('jobs')
-      .values({
-        kind: 'timer',
-        handler: timer.handler,
-        dedupe_key: timer.key ?? null,
-        run_at: timer.runAt,
-        jurisdiction_id: timer.jurisdictionId,
-        payload: JSON.stringify(timer.payload),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
+    if (timer.maxAttempts !== undefined && !(Number.isInteger(timer.maxAttempts) && timer.maxAttempts >= 1)) {
+      throw new Error('maxAttempts must be a positive integer');
+    }
+    const id = await upsertTimer(tx, {
+      handler: timer.handler,
+      runAt: timer.runAt,
+      key: timer.key ?? null,
+      jurisdictionId: timer.jurisdictionId,
+      payload: timer.payload,
+      ...(timer.maxAttempts !== undefined ? { maxAttempts: timer.maxAttempts } : {}),
+    });
+    this.#notify();
+    return id;
   }
 
-  /** Cancels a pending timer; returns whether there was one. */
+  /** Cancels a timer that has not started yet; returns whether there was one. */
   async cancel(tx: Db, handler: string, key: string): Promise<boolean> {
-    const result = await tx
-      .updateTable('jobs')
-      .set({ status: 'cancelled', finished_at: new Date() })
-      .where('handler', '=', handler)
-      .where('dedupe_key', '=', key)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    return cancelTimer(tx, handler, key);
+  }
+
+  #notify(): void {
+    for (const listener of this.#listeners) listener();
   }
 }
