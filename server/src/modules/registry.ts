@@ -4,7 +4,11 @@
  */
 import type { AppContext } from '../app-context.js';
 import type { ApiModule } from '../http/app.js';
+import { createIdentityModule } from './identity/index.js';
 
-export function createModules(_ctx: AppContext): ApiModule[] {
-  return [];
+export function createModules(ctx: AppContext): ApiModule[] {
+  return [
+    // Identity first: its onRequest hook resolves the principal for every module registered after it.
+    createIdentityModule(ctx),
+  ];
 }

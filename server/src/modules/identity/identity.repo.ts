@@ -1,0 +1,276 @@
+/**
+ * SQL for users, role grants, sessions and API keys. `departments` belongs to the org module; we only join it
+ * read-only for the materialised path that department scopes compare against.
+ */
+import { sql, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
+import type { Db } from '../../app-context.js';
+import type { ApiKeysTable, RoleGrantsTable, UsersTable } from '../../db/schema.js';
+
+export type UserRow = Selectable<UsersTable> & {
+  department_path: string | null;
+  department_code: string | null;
+  department_name_zh: string | null;
+  department_name_en: string | null;
+};
+export type GrantRow = Selectable<RoleGrantsTable> & { department_path: string | null };
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+
+function usersWithDepartment(db: Db) {
+  return db
+    .selectFrom('users')
+    .leftJoin('departments', 'departments.id', 'users.department_id')
+    .selectAll('users')
+    .select([
+      'departments.path as department_path',
+      'departments.code as department_code',
+      'departments.name_zh as department_name_zh',
+      'departments.name_en as department_name_en',
+    ]);
+}
+
+export async function findUserByUsername(db: Db, username: string): Promise<UserRow | undefined> {
+  return usersWithDepartment(db)
+    .where(sql<SqlBool>`lower(users.username) = lower(${username})`)
+    .executeTakeFirst();
+}
+
+export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  return usersWithDepartment(db).where('users.id', '=', id).executeTakeFirst();
+}
+
+/** Locks the user row for a read-modify-write (failed login counters, password change). */
+export async function lockUser(tx: Db, id: string): Promise<void> {
+  await tx.selectFrom('users').select('id').where('id', '=', id).forUpdate().execute();
+}
+
+export interface UserFilter {
+  scope: RawBuilder<SqlBool>;
+  q?: string;
+  departmentId?: string;
+  role?: string;
+  status?: 'active' | 'disabled';
+}
+
+export async function listUsersPage(
+  db: Db,
+  filter: UserFilter,
+  page: { offset: number; limit: number },
+): Promise<{ rows: UserRow[]; total: number }> {
+  let query = usersWithDepartment(db).where(filter.scope);
+  if (filter.q) {
+    const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) => eb.or([eb('users.username', 'ilike', like), eb('users.display_name', 'ilike', like)]));
+  }
+  if (filter.departmentId) query = query.where('users.department_id', '=', filter.departmentId);
+  if (filter.status) query = query.where('users.status', '=', filter.status);
+  if (filter.role) {
+    const role = filter.role;
+    query = query.where((eb) =>
+      eb.exists(eb.selectFrom('role_grants').select('role_grants.id').whereRef('role_grants.user_id', '=', 'users.id').where('role_grants.role', '=', role)),
+    );
+  }
+  const [rows, count] = await Promise.all([
+    query.orderBy('users.username').offset(page.offset).limit(page.limit).execute(),
+    query.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+export async function insertUser(
+  tx: Db,
+  values: { jurisdictionId: string; username: string; displayName: string; departmentId: string | null; passwordHash: string; mustChangePassword: boolean },
+): Promise<string> {
+  const row = await tx
+    .insertInto('users')
+    .values({
+      jurisdiction_id: values.jurisdictionId,
+      username: values.username,
+      display_name: values.displayName,
+      department_id: values.departmentId,
+      password_hash: values.passwordHash,
+      must_change_password: values.mustChangePassword,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function usernameTaken(db: Db, username: string): Promise<boolean> {
+  const row = await db.selectFrom('users').select('id').where(sql<SqlBool>`lower(username) = lower(${username})`).executeTakeFirst();
+  return !!row;
+}
+
+export async function updateUser(
+  tx: Db,
+  id: string,
+  values: Partial<{ display_name: string; department_id: string | null; status: 'active' | 'disabled'; password_hash: string; must_change_password: boolean; password_changed_at: Date; failed_logins: number; locked_until: Date | null }>,
+): Promise<void> {
+  await tx.updateTable('users').set({ ...values, updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+/** Counters only: no updated_at bump, so failed logins do not look like profile edits. */
+export async function setLoginCounters(tx: Db, id: string, failedLogins: number, lockedUntil: Date | null): Promise<void> {
+  await tx.updateTable('users').set({ failed_logins: failedLogins, locked_until: lockedUntil }).where('id', '=', id).execute();
+}
+
+export async function readLoginCounters(tx: Db, id: string): Promise<{ failed_logins: number; locked_until: Date | null }> {
+  return tx.selectFrom('users').select(['failed_logins', 'locked_until']).where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+// ---- grants ----
+
+export async function listGrants(db: Db, userIds: readonly string[]): Promise<GrantRow[]> {
+  if (userIds.length === 0) return [];
+  return db
+    .selectFrom('role_grants')
+    .leftJoin('departments', 'departments.id', 'role_grants.department_id')
+    .selectAll('role_grants')
+    .select('departments.path as department_path')
+    .where('role_grants.user_id', 'in', userIds)
+    .orderBy('role_grants.created_at')
+    .orderBy('role_grants.id')
+    .execute();
+}
+
+export async function insertGrant(
+  tx: Db,
+  values: { jurisdictionId: string; userId: string; role: string; scopeKind: RoleGrantsTable['scope_kind']; departmentId: string | null; gridCodes: string[] },
+): Promise<string> {
+  const row = await tx
+    .insertInto('role_grants')
+    .values({
+      jurisdiction_id: values.jurisdictionId,
+      user_id: values.userId,
+      role: values.role,
+      scope_kind: values.scopeKind,
+      department_id: values.departmentId,
+      grid_codes: values.gridCodes,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function deleteGrant(tx: Db, userId: string, grantId: string): Promise<boolean> {
+  const result = await tx.deleteFrom('role_grants').where('id', '=', grantId).where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+// ---- departments (read-only, org's table) ----
+
+export async function findDepartmentRef(
+  db: Db,
+  jurisdictionId: string,
+  ref: { id?: string; code?: string },
+): Promise<{ id: string; path: string; code: string; active: boolean } | undefined> {
+  let q = db.selectFrom('departments').select(['id', 'path', 'code', 'active']).where('jurisdiction_id', '=', jurisdictionId);
+  if (ref.id) q = q.where('id', '=', ref.id);
+  else if (ref.code) q = q.where('code', '=', ref.code);
+  else return undefined;
+  return q.executeTakeFirst();
+}
+
+export async function jurisdictionExists(db: Db, id: string): Promise<boolean> {
+  return !!(await db.selectFrom('jurisdictions').select('id').where('id', '=', id).executeTakeFirst());
+}
+
+// ---- sessions ----
+
+export async function insertSession(
+  tx: Db,
+  values: { idHash: string; jurisdictionId: string; userId: string; expiresAt: Date; ip: string | null; userAgent: string | null },
+): Promise<void> {
+  await tx
+    .insertInto('sessions')
+    .values({
+      id_hash: values.idHash,
+      jurisdiction_id: values.jurisdictionId,
+      user_id: values.userId,
+      expires_at: values.expiresAt,
+      ip: values.ip,
+      user_agent: values.userAgent,
+    })
+    .execute();
+}
+
+export async function findLiveSession(db: Db, idHash: string) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.id_hash',
+      'sessions.expires_at',
+      'sessions.last_seen_at',
+      'users.id as user_id',
+      'users.username',
+      'users.display_name',
+      'users.jurisdiction_id',
+      'users.department_id',
+      'users.status',
+      'users.must_change_password',
+    ])
+    .where('sessions.id_hash', '=', idHash)
+    .where('sessions.revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function touchSession(db: Db, idHash: string, at: Date): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: at }).where('id_hash', '=', idHash).execute();
+}
+
+export async function revokeSession(tx: Db, idHash: string): Promise<boolean> {
+  const r = await tx.updateTable('sessions').set({ revoked_at: new Date() }).where('id_hash', '=', idHash).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Revokes every live session of a user except `keep` (the one changing its password). Returns how many. */
+export async function revokeUserSessions(tx: Db, userId: string, keep: string | null = null): Promise<number> {
+  let q = tx.updateTable('sessions').set({ revoked_at: new Date() }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (keep) q = q.where('id_hash', '<>', keep);
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+// ---- API keys ----
+
+export async function insertApiKey(
+  tx: Db,
+  values: { jurisdictionId: string; name: string; prefix: string; keyHash: string; scopes: string[]; createdBy: string | null; expiresAt: Date | null },
+): Promise<ApiKeyRow> {
+  return tx
+    .insertInto('api_keys')
+    .values({
+      jurisdiction_id: values.jurisdictionId,
+      name: values.name,
+      prefix: values.prefix,
+      key_hash: values.keyHash,
+      scopes: values.scopes,
+      created_by: values.createdBy,
+      expires_at: values.expiresAt,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findApiKeyByPrefix(db: Db, prefix: string): Promise<ApiKeyRow | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('prefix', '=', prefix).executeTakeFirst();
+}
+
+export async function findApiKeyById(db: Db, id: string): Promise<ApiKeyRow | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listApiKeys(db: Db, jurisdictionId: string, includeRevoked: boolean): Promise<ApiKeyRow[]> {
+  let q = db.selectFrom('api_keys').selectAll().where('jurisdiction_id', '=', jurisdictionId);
+  if (!includeRevoked) q = q.where('revoked_at', 'is', null);
+  return q.orderBy('created_at', 'desc').execute();
+}
+
+export async function markApiKeyRevoked(tx: Db, id: string): Promise<boolean> {
+  const r = await tx.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function touchApiKey(db: Db, id: string, at: Date): Promise<void> {
+  await db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
+}

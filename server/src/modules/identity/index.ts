@@ -1,0 +1,93 @@
+/**
+ * Identity: users, roles with data scopes, sessions, API keys, and the per-request principal.
+ *
+ * For other modules:
+ * - declare permissions in your `<module>.policy.ts` with `definePolicy({ 'thing.read': ['admin', …] })`;
+ * - guard routes with `requirePermission('thing.read')` (or `requireAuth`), read the caller with
+ *   `principalOf(request)`, check one object with `authorize(principal, permission, resource, 'thing.not_found')`
+ *   and filter lists with `scopeCondition(effectiveScope(principal, permission), { jurisdiction: 'things.jurisdiction_id', … })`;
+ * - audit with `actorOf(request)` and `requestMeta(request)`.
+ * The CLI and the demo seed call the service functions (createUser, resetPassword, createApiKey, revokeApiKey).
+ */
+import type { AppContext } from '../../app-context.js';
+import type { ApiModule } from '../../http/app.js';
+import './identity.policy.js';
+import { authRoutes } from './auth.routes.js';
+import { DEFAULT_IDLE_MS, type SessionPolicy } from './auth.service.js';
+import { LoginRateLimiter } from './credentials.js';
+import { installPrincipalResolution } from './principal.js';
+import { userRoutes } from './users.routes.js';
+
+export { ROLES, STAFF_ROLES, isRole, type Role } from './roles.js';
+export { definePolicy, declaredPermissions, rolesAllowed, apiKeyScopeAllows, type Policy, type PolicyRules } from './permissions.js';
+export {
+  canOn,
+  effectiveScope,
+  grantCovers,
+  hasPermission,
+  hasRole,
+  scopeIsEmpty,
+  type ApiKeyPrincipal,
+  type EffectiveScope,
+  type Grant,
+  type GrantScope,
+  type Principal,
+  type ScopedResource,
+  type UserPrincipal,
+} from './scope.js';
+export { scopeCondition, escapeLike, type ScopeColumns } from './scope-sql.js';
+export { authorize, authorizeAny } from './authorize.js';
+export {
+  actorOf,
+  principalOf,
+  requestMeta,
+  requireAuth,
+  requirePermission,
+  userPrincipalOf,
+  SESSION_COOKIE,
+  CSRF_COOKIE,
+  CSRF_HEADER,
+} from './principal.js';
+export {
+  addGrant,
+  createUser,
+  getUser,
+  listUsers,
+  resetPassword,
+  revokeGrant,
+  setUserStatus,
+  updateUser,
+  type CallOptions,
+  type CreateUserInput,
+  type GrantInput,
+  type GrantScopeInput,
+  type ResetPasswordInput,
+  type ServiceContext,
+} from './users.service.js';
+export { createApiKey, listApiKeys, revokeApiKey, type CreateApiKeyInput, type CreatedApiKey } from './api-keys.service.js';
+export { hashPassword } from './passwords.js';
+export type { UserView, ApiKeyView, GrantView } from './identity.presenter.js';
+export { identityPolicy } from './identity.policy.js';
+
+export interface IdentityOptions {
+  session?: Partial<SessionPolicy>;
+  /** The per-IP sign-in limiter (tests pass a tighter one). */
+  limiter?: LoginRateLimiter;
+}
+
+export function createIdentityModule(ctx: AppContext, options: IdentityOptions = {}): ApiModule {
+  const session: SessionPolicy = {
+    ttlMs: ctx.config.sessionTtlMs,
+    idleMs: Math.min(ctx.config.sessionTtlMs, DEFAULT_IDLE_MS),
+    ...options.session,
+  };
+  const limiter = options.limiter ?? new LoginRateLimiter();
+  return {
+    routes(app) {
+      // On the /api/v1 instance itself (not a child plugin), so the hook covers every module registered after us.
+      installPrincipalResolution(app, ctx, session);
+      authRoutes(app, { ctx, session, limiter });
+      userRoutes(app, ctx);
+    },
+  };
+}
