@@ -12,6 +12,10 @@ import { buildApp } from './http/app.js';
 import { createContext } from './context.js';
 import { createLogger } from './logger.js';
 import { createModules } from './modules/registry.js';
+import { createWorker } from './modules/events/index.js';
+
+/** How long shutdown keeps running due background jobs before it stops the worker (they stay queued). */
+const SHUTDOWN_DRAIN_MS = 5_000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -33,11 +37,18 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const worker = config.workerEnabled ? createWorker(ctx) : undefined;
+    worker?.start();
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
         log.info('shutting down: no new connections, finishing in-flight requests');
         await app.close();
+        if (worker) {
+          const drained = await worker.drain(SHUTDOWN_DRAIN_MS);
+          if (!drained.complete) log.warn({ ran: drained.ran }, 'due jobs remain; the next start runs them');
+          await worker.stop();
+        }
         await storage.close();
         log.info('stopped');
       })());
