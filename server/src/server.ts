@@ -13,6 +13,8 @@ import { createContext } from './context.js';
 import { createLogger } from './logger.js';
 import { createModules } from './modules/registry.js';
 import { createWorker } from './modules/events/index.js';
+import { startAdminChannel, type AdminChannel } from './ops/admin-channel.js';
+import { COMMANDS } from './ops/commands.js';
 
 /** How long shutdown keeps running due background jobs before it stops the worker (they stay queued). */
 const SHUTDOWN_DRAIN_MS = 5_000;
@@ -28,11 +30,14 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
   const log = createLogger(config);
   const storage = await openStorage(config);
   const ctx = createContext(config, storage, log);
+  let channel: AdminChannel | undefined;
   try {
     const applied = await migrate(storage.db);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
     void options.demo;
     const app = await buildApp(ctx, createModules(ctx));
+    // The embedded database is ours alone; the CLI reaches it through this channel while we run.
+    if (storage.kind === 'pglite') channel = await startAdminChannel(ctx, COMMANDS);
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -43,6 +48,7 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
     const stop = () =>
       (stopping ??= (async () => {
         log.info('shutting down: no new connections, finishing in-flight requests');
+        await channel?.close();
         await app.close();
         if (worker) {
           const drained = await worker.drain(SHUTDOWN_DRAIN_MS);
@@ -54,6 +60,7 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
       })());
     return { app, ctx, url, stop };
   } catch (err) {
+    await channel?.close();
     await storage.close();
     throw err;
   }
