@@ -41,3 +41,74 @@ export async function insertEntry(tx: Db, e: StoredEntry): Promise<void> {
     .onConflict((oc) => oc.column('id').doUpdateSet({ seq: e.seq, hash: e.hash }))
     .execute();
 }
+
+type AuditRow = {
+  seq: number;
+  at: Date;
+  jurisdiction_id: string | null;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  ip: string | null;
+  request_id: string | null;
+  purpose: string | null;
+  details: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+};
+
+export function toEntry(r: AuditRow): StoredEntry {
+  return {
+    seq: r.seq,
+    at: r.at,
+    jurisdictionId: r.jurisdiction_id,
+    actorKind: r.actor_kind,
+    actorId: r.actor_id,
+    actorName: r.actor_name,
+    action: r.action,
+    objectType: r.object_type,
+    objectId: r.object_id,
+    ip: r.ip,
+    requestId: r.request_id,
+    purpose: r.purpose,
+    details: r.details,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+/**
+ * The head and the highest stored seq, read in one statement (one snapshot): an append writes both in one
+ * transaction, so they disagree only if someone changed the table outside the application.
+ */
+export async function findHeadAndMaxSeq(db: Db): Promise<{ head: { seq: number; hash: string } | null; maxSeq: number }> {
+  const { rows } = await sql<{ head_seq: number | null; head_hash: string | null; max_seq: number | null }>`
+    SELECT h.seq AS head_seq, h.hash AS head_hash, (SELECT max(seq) FROM audit_log) AS max_seq
+    FROM (SELECT 1) one LEFT JOIN audit_head h ON h.id = 1`.execute(db);
+  const row = rows[0]!;
+  return {
+    head: row.head_seq === null || row.head_hash === null ? null : { seq: row.head_seq, hash: row.head_hash },
+    maxSeq: row.max_seq ?? 0,
+  };
+}
+
+export async function findEntryBySeq(db: Db, seq: number): Promise<StoredEntry | null> {
+  const row = await db.selectFrom('audit_log').selectAll().where('seq', '=', seq).executeTakeFirst();
+  return row ? toEntry(row) : null;
+}
+
+/** Entries with afterSeq < seq <= untilSeq, in seq order, at most `limit`. */
+export async function listChainPage(db: Db, afterSeq: number, untilSeq: number, limit: number): Promise<StoredEntry[]> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('seq', '>', afterSeq)
+    .where('seq', '<=', untilSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map(toEntry);
+}

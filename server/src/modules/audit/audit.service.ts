@@ -4,7 +4,7 @@
  */
 import type { Db } from '../../app-context.js';
 import type { Actor, RequestMeta } from '../../shared/actor.js';
-import { GENESIS, entryHash, type StoredEntry } from './chain.js';
+import { GENESIS, entryHash, toStorable, type StoredEntry } from './chain.js';
 import { findHead, insertEntry, lockChain } from './audit.repo.js';
 
 export interface AuditInput {
@@ -26,7 +26,7 @@ export async function recordAudit(tx: Db, input: AuditInput): Promise<StoredEntr
   const head = await findHead(tx);
   // JSON round trip: what we hash must be exactly what jsonb gives back when verifying.
   const details = JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>;
-  const fields = {
+  const fields = toStorable({
     seq: (head?.seq ?? 0) + 1,
     at: new Date(),
     jurisdictionId: input.jurisdictionId ?? input.actor.jurisdictionId ?? null,
@@ -41,7 +41,7 @@ export async function recordAudit(tx: Db, input: AuditInput): Promise<StoredEntr
     purpose: input.purpose ?? null,
     details,
     prevHash: head?.hash ?? GENESIS,
-  };
+  });
   const entry: StoredEntry = { ...fields, hash: entryHash(fields) };
   await insertEntry(tx, entry);
   return entry;

@@ -43,8 +43,24 @@ export function canonicalJson(value: unknown): string {
   throw new TypeError(`canonicalJson: cannot encode ${typeof value}`);
 }
 
-export function entryHash(fields: ChainedFields): string {
-  const encoded = canonicalJson({ ...fields, at: fields.at.toISOString() });
+/** Hashes exactly the chained fields (a stored entry's own `hash`, or any extra property, is not covered). */
+export function entryHash(f: ChainedFields): string {
+  const encoded = canonicalJson({
+    seq: f.seq,
+    at: f.at.toISOString(),
+    jurisdictionId: f.jurisdictionId,
+    actorKind: f.actorKind,
+    actorId: f.actorId,
+    actorName: f.actorName,
+    action: f.action,
+    objectType: f.objectType,
+    objectId: f.objectId,
+    ip: f.ip,
+    requestId: f.requestId,
+    purpose: f.purpose,
+    details: f.details,
+    prevHash: f.prevHash,
+  });
   return createHash('sha256').update(encoded).digest('hex');
 }
 
@@ -52,11 +68,91 @@ export interface StoredEntry extends ChainedFields {
   hash: string;
 }
 
+/**
+ * Makes a value storable as-is in PostgreSQL text and jsonb, which reject NUL and unpaired UTF-16 surrogates:
+ * both become U+FFFD, in keys and values at every depth. What is hashed is then exactly what is read back.
+ */
+export function toStorable<T>(value: T): T {
+  if (typeof value === 'string') return storableString(value) as T;
+  if (Array.isArray(value)) return value.map(toStorable) as T;
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [storableString(k), toStorable(v)]),
+    ) as T;
+  }
+  return value;
+}
+
+function storableString(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/**
+ * What is wrong, at the first entry where the chain breaks (`seq`):
+ * - hash_mismatch: the entry's content no longer matches its hash (edited);
+ * - broken_link: its prev_hash is not the previous entry's hash (a neighbour was replaced or re-hashed);
+ * - gap: entry `seq` is missing (deleted), the next one present is `foundSeq`;
+ * - truncated: entries end before the head — `seq` and after were deleted;
+ * - unanchored: entries exist past the head (appended outside the application);
+ * - head_mismatch: the last entry is not the one the head records.
+ */
 export type ChainProblem =
   | { kind: 'hash_mismatch'; seq: number }
   | { kind: 'broken_link'; seq: number }
-  | { kind: 'gap'; seq: number; expectedSeq: number }
+  | { kind: 'gap'; seq: number; foundSeq: number }
+  | { kind: 'truncated'; seq: number }
+  | { kind: 'unanchored'; seq: number }
   | { kind: 'head_mismatch'; seq: number };
+
+export interface ChainPoint {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * Checks a chain one entry at a time (entries in seq order), so a caller can stream millions of entries in
+ * pages. `start` is the entry just before the first one pushed (GENESIS at seq 0 for a full check).
+ */
+export class ChainVerifier {
+  #expectedSeq: number;
+  #prevHash: string;
+  #count = 0;
+
+  constructor(start: ChainPoint = { seq: 0, hash: GENESIS }) {
+    this.#expectedSeq = start.seq + 1;
+    this.#prevHash = start.hash;
+  }
+
+  /** Entries accepted so far. */
+  get count(): number {
+    return this.#count;
+  }
+
+  push(e: StoredEntry): ChainProblem | null {
+    if (e.seq !== this.#expectedSeq) {
+      return e.seq > this.#expectedSeq
+        ? { kind: 'gap', seq: this.#expectedSeq, foundSeq: e.seq }
+        : { kind: 'broken_link', seq: e.seq };
+    }
+    if (entryHash(e) !== e.hash) return { kind: 'hash_mismatch', seq: e.seq };
+    if (e.prevHash !== this.#prevHash) return { kind: 'broken_link', seq: e.seq };
+    this.#prevHash = e.hash;
+    this.#expectedSeq++;
+    this.#count++;
+    return null;
+  }
+
+  /** After the last entry: the chain must end exactly at the head (none: no entry may exist). */
+  finish(head: ChainPoint | null): ChainProblem | null {
+    const lastSeq = this.#expectedSeq - 1;
+    const headSeq = head?.seq ?? 0;
+    if (headSeq > lastSeq) return { kind: 'truncated', seq: lastSeq + 1 };
+    if (headSeq < lastSeq) return { kind: 'unanchored', seq: headSeq + 1 };
+    if (head && head.hash !== this.#prevHash) return { kind: 'head_mismatch', seq: head.seq };
+    return null;
+  }
+}
 
 /**
  * Walks entries in seq order and returns the first problem: an edited row (its hash no longer matches),
@@ -64,23 +160,13 @@ export type ChainProblem =
  */
 export function verifyChain(
   entries: Iterable<StoredEntry>,
-  head: { seq: number; hash: string } | null,
-  start: { seq: number; hash: string } = { seq: 0, hash: GENESIS },
+  head: ChainPoint | null,
+  start: ChainPoint = { seq: 0, hash: GENESIS },
 ): ChainProblem | null {
-  let expectedSeq = start.seq + 1;
-  let prevHash = start.hash;
-  let last: StoredEntry | null = null;
+  const verifier = new ChainVerifier(start);
   for (const e of entries) {
-    if (e.seq !== expectedSeq) return { kind: 'gap', seq: e.seq, expectedSeq };
-    if (e.prevHash !== prevHash) return { kind: 'broken_link', seq: e.seq };
-    if (entryHash(e) !== e.hash) return { kind: 'hash_mismatch', seq: e.seq };
-    prevHash = e.hash;
-    expectedSeq++;
-    last = e;
+    const problem = verifier.push(e);
+    if (problem) return problem;
   }
-  const lastSeq = last?.seq ?? start.seq;
-  const lastHash = last?.hash ?? start.hash;
-  if (head && (head.seq !== lastSeq || head.hash !== lastHash)) return { kind: 'head_mismatch', seq: head.seq };
-  if (!head && lastSeq !== 0) return { kind: 'head_mismatch', seq: lastSeq };
-  return null;
+  return verifier.finish(head);
 }

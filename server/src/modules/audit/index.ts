@@ -1,2 +1,13 @@
 export { recordAudit, type AuditInput } from './audit.service.js';
-export { GENESIS, canonicalJson, entryHash, verifyChain, type ChainProblem, type StoredEntry } from './chain.js';
+export { verifyAuditLog, type AuditVerification, type VerifyOptions } from './audit-verify.js';
+export {
+  ChainVerifier,
+  GENESIS,
+  canonicalJson,
+  entryHash,
+  toStorable,
+  verifyChain,
+  type ChainPoint,
+  type ChainProblem,
+  type StoredEntry,
+} from './chain.js';

@@ -1,0 +1,190 @@
+/**
+ * The stored audit chain against a real database: tampering by someone with owner rights (triggers disabled,
+ * as an attacker could) is detected, and concurrent appends from parallel transactions stay one valid chain.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../src/app-context.js';
+import type { Storage } from '../src/db/storage.js';
+import { entryHash, recordAudit, verifyAuditLog } from '../src/modules/audit/index.js';
+import { noRequest, systemActor } from '../src/shared/actor.js';
+import { createTestStorage, testStorageKind } from './db.js';
+
+let storage: Storage;
+let db: Db;
+
+beforeAll(async () => {
+  storage = await createTestStorage();
+  db = storage.db;
+});
+afterAll(async () => {
+  await storage?.close();
+});
+
+/** Runs statements with the append-only triggers off, the way an attacker with owner rights would. */
+async function tamper(statements: (tx: Db) => Promise<unknown>): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await sql`ALTER TABLE audit_log DISABLE TRIGGER USER`.execute(tx);
+    await sql`ALTER TABLE audit_head DISABLE TRIGGER USER`.execute(tx);
+    await statements(tx);
+    await sql`ALTER TABLE audit_log ENABLE TRIGGER USER`.execute(tx);
+    await sql`ALTER TABLE audit_head ENABLE TRIGGER USER`.execute(tx);
+  });
+}
+
+async function append(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    await db.transaction().execute((tx) =>
+      recordAudit(tx, {
+        actor: systemActor('test', 'chengdu.gov.cn'),
+        request: noRequest,
+        action: 'test.write',
+        objectType: 'thing',
+        objectId: String(i),
+        details: { i, 说明: '测试', nested: { b: [1, 2], a: null }, nul: 'x\u0000y' },
+      }),
+    );
+  }
+}
+
+beforeEach(async () => {
+  await tamper(async (tx) => {
+    await sql`DELETE FROM audit_log`.execute(tx);
+    await sql`DELETE FROM audit_head`.execute(tx);
+  });
+});
+
+describe('verifyAuditLog', () => {
+  it('accepts an empty log and an intact chain read in small pages', async () => {
+    expect(await verifyAuditLog(db)).toEqual({ ok: true, entries: 0, head: null });
+    await append(10);
+    const result = await verifyAuditLog(db, { pageSize: 3 });
+    expect(result).toMatchObject({ ok: true, entries: 10, head: { seq: 10 } });
+  });
+
+  it('verifies from a given entry on', async () => {
+    await append(10);
+    expect(await verifyAuditLog(db, { fromSeq: 4, pageSize: 4 })).toMatchObject({ ok: true, entries: 7 });
+    expect(await verifyAuditLog(db, { fromSeq: 11 })).toMatchObject({ ok: true, entries: 0 });
+  });
+
+  it('the application cannot change or remove entries (triggers)', async () => {
+    await append(2);
+    await expect(sql`UPDATE audit_log SET actor_name = 'x' WHERE seq = 1`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(sql`DELETE FROM audit_log WHERE seq = 2`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(sql`UPDATE audit_head SET seq = 1`.execute(db)).rejects.toThrow(/only moves forward/);
+  });
+
+  it('detects an edited row', async () => {
+    await append(6);
+    await tamper((tx) => sql`UPDATE audit_log SET details = '{"i": 3}'::jsonb WHERE seq = 4`.execute(tx));
+    expect(await verifyAuditLog(db, { pageSize: 2 })).toEqual({
+      ok: false,
+      firstBadSeq: 4,
+      problem: 'hash_mismatch',
+      entries: 3,
+    });
+  });
+
+  it('detects an edited row whose hash the attacker recomputed, at the next link', async () => {
+    await append(6);
+    const row = await db.selectFrom('audit_log').selectAll().where('seq', '=', 3).executeTakeFirstOrThrow();
+    const forgedHash = entryHash({
+      seq: row.seq,
+      at: row.at,
+      jurisdictionId: row.jurisdiction_id,
+      actorKind: row.actor_kind,
+      actorId: row.actor_id,
+      actorName: 'mallory',
+      action: row.action,
+      objectType: row.object_type,
+      objectId: row.object_id,
+      ip: row.ip,
+      requestId: row.request_id,
+      purpose: row.purpose,
+      details: row.details,
+      prevHash: row.prev_hash,
+    });
+    await tamper((tx) => sql`UPDATE audit_log SET actor_name = 'mallory', hash = ${forgedHash} WHERE seq = 3`.execute(tx));
+    expect(await verifyAuditLog(db)).toMatchObject({ ok: false, firstBadSeq: 4, problem: 'broken_link' });
+  });
+
+  it('detects a deleted row', async () => {
+    await append(6);
+    await tamper((tx) => sql`DELETE FROM audit_log WHERE seq = 3`.execute(tx));
+    expect(await verifyAuditLog(db)).toMatchObject({ ok: false, firstBadSeq: 3, problem: 'gap' });
+  });
+
+  it('detects a deleted first row', async () => {
+    await append(3);
+    await tamper((tx) => sql`DELETE FROM audit_log WHERE seq = 1`.execute(tx));
+    expect(await verifyAuditLog(db)).toMatchObject({ ok: false, firstBadSeq: 1, problem: 'gap' });
+  });
+
+  it('detects a deleted tail, even with the head moved back to match', async () => {
+    await append(6);
+    await tamper((tx) => sql`DELETE FROM audit_log WHERE seq >= 5`.execute(tx));
+    expect(await verifyAuditLog(db)).toMatchObject({ ok: false, firstBadSeq: 5, problem: 'truncated' });
+    // Rolling the head back too is undetectable from inside the database alone; compare with a recorded head.
+    await tamper((tx) => sql`UPDATE audit_head SET seq = 4, hash = (SELECT hash FROM audit_log WHERE seq = 4)`.execute(tx));
+    const rolledBack = await verifyAuditLog(db);
+    expect(rolledBack).toMatchObject({ ok: true, head: { seq: 4 } });
+  });
+
+  it('detects a row inserted in the middle (later rows renumbered)', async () => {
+    await append(6);
+    const prev = await db.selectFrom('audit_log').select('hash').where('seq', '=', 3).executeTakeFirstOrThrow();
+    const forged = {
+      seq: 4,
+      at: new Date(),
+      jurisdictionId: 'chengdu.gov.cn',
+      actorKind: 'system',
+      actorId: null,
+      actorName: 'test',
+      action: 'test.write',
+      objectType: 'thing',
+      objectId: 'forged',
+      ip: null,
+      requestId: null,
+      purpose: null,
+      details: {},
+      prevHash: prev.hash,
+    };
+    await tamper(async (tx) => {
+      await sql`UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 4`.execute(tx);
+      await sql`UPDATE audit_log SET seq = seq - 999 WHERE seq > 1000`.execute(tx);
+      await sql`INSERT INTO audit_log (seq, at, jurisdiction_id, actor_kind, actor_name, action, object_type, object_id,
+                  details, prev_hash, hash)
+                VALUES (4, ${forged.at}, 'chengdu.gov.cn', 'system', 'test', 'test.write', 'thing', 'forged', '{}'::jsonb,
+                  ${prev.hash}, ${entryHash(forged)})`.execute(tx);
+      await sql`UPDATE audit_head SET seq = 7, hash = (SELECT hash FROM audit_log WHERE seq = 7)`.execute(tx);
+    });
+    expect(await verifyAuditLog(db)).toMatchObject({ ok: false, firstBadSeq: 5, problem: 'hash_mismatch' });
+  });
+
+  it('detects a row appended behind the application’s back', async () => {
+    await append(3);
+    await tamper((tx) =>
+      sql`INSERT INTO audit_log (seq, at, actor_kind, action, details, prev_hash, hash)
+          SELECT 4, now(), 'system', 'test.write', '{}'::jsonb, hash, repeat('a', 64) FROM audit_log WHERE seq = 3`.execute(tx),
+    );
+    expect(await verifyAuditLog(db)).toMatchObject({ ok: false, firstBadSeq: 4, problem: 'unanchored' });
+  });
+
+  it(`concurrent appends from parallel transactions stay one valid chain (${testStorageKind})`, async () => {
+    await Promise.all(Array.from({ length: 4 }, () => append(8)));
+    const verifying = verifyAuditLog(db, { pageSize: 5 }); // runs while more appends arrive
+    await Promise.all(Array.from({ length: 3 }, () => append(4)));
+    expect(await verifying).toMatchObject({ ok: true });
+    expect(await verifyAuditLog(db)).toMatchObject({ ok: true, entries: 44, head: { seq: 44 } });
+    const seqs = await db.selectFrom('audit_log').select('seq').orderBy('seq').execute();
+    expect(seqs.map((r) => r.seq)).toEqual(Array.from({ length: 44 }, (_, i) => i + 1));
+  });
+
+  it('stores text PostgreSQL would refuse in a form that still verifies', async () => {
+    await append(1);
+    const row = await db.selectFrom('audit_log').select('details').executeTakeFirstOrThrow();
+    expect(row.details).toMatchObject({ nul: 'x\uFFFDy', 说明: '测试' });
+    expect(await verifyAuditLog(db)).toMatchObject({ ok: true, entries: 1 });
+  });
+});
