@@ -5,10 +5,12 @@
 import type { AppContext } from '../app-context.js';
 import type { ApiModule } from '../http/app.js';
 import { createIdentityModule } from './identity/index.js';
+import { createOrgModule } from './org/index.js';
 
 export function createModules(ctx: AppContext): ApiModule[] {
   return [
     // Identity first: its onRequest hook resolves the principal for every module registered after it.
     createIdentityModule(ctx),
+    createOrgModule(ctx),
   ];
 }
