@@ -9,6 +9,11 @@
  * - audit with `actorOf(request)` and `requestMeta(request)`.
  * The CLI and the demo seed call the service functions (createUser, resetPassword, createApiKey, revokeApiKey).
  */
+// These re-exports come first, before anything that imports other modules: audit (and others) import
+// definePolicy/ROLES from here while identity itself is still loading (identity → audit → identity), and only
+// exports bound before that cycle starts are usable at their module top level.
+export { ROLES, STAFF_ROLES, isRole, type Role } from './roles.js';
+export { definePolicy, declaredPermissions, rolesAllowed, apiKeyScopeAllows, type Policy, type PolicyRules } from './permissions.js';
 import type { AppContext } from '../../app-context.js';
 import type { ApiModule } from '../../http/app.js';
 import './identity.policy.js';
@@ -18,8 +23,6 @@ import { LoginRateLimiter } from './credentials.js';
 import { installPrincipalResolution } from './principal.js';
 import { userRoutes } from './users.routes.js';
 
-export { ROLES, STAFF_ROLES, isRole, type Role } from './roles.js';
-export { definePolicy, declaredPermissions, rolesAllowed, apiKeyScopeAllows, type Policy, type PolicyRules } from './permissions.js';
 export {
   canOn,
   effectiveScope,
