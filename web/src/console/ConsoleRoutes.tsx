@@ -1,0 +1,60 @@
+import { Result, Spin } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { useAuth } from './auth';
+import { ConsoleLayout } from './ConsoleLayout';
+import { visiblePages } from './nav';
+import { AccountPage } from './pages/AccountPage';
+import { ApiKeysPage } from './pages/ApiKeysPage';
+import { AuditPage } from './pages/AuditPage';
+import { DepartmentsPage } from './pages/DepartmentsPage';
+import { LoginPage } from './pages/LoginPage';
+import { OverviewPage } from './pages/OverviewPage';
+import { UsersPage } from './pages/UsersPage';
+
+const ELEMENTS: Record<string, React.ReactNode> = {
+  overview: <OverviewPage />,
+  users: <UsersPage />,
+  departments: <DepartmentsPage />,
+  apiKeys: <ApiKeysPage />,
+  audit: <AuditPage />,
+  account: <AccountPage />,
+};
+
+function NotFound() {
+  const { t } = useTranslation();
+  return <Result status="404" title={t('console.notFound.title')} subTitle={t('console.notFound.text')} />;
+}
+
+export function ConsoleRoutes() {
+  const { me, loading } = useAuth();
+  const location = useLocation();
+  const { t } = useTranslation();
+  if (loading) {
+    return (
+      <div style={{ padding: 48, textAlign: 'center' }}>
+        <Spin aria-label={t('common.loading')} />
+      </div>
+    );
+  }
+  if (!me) {
+    return (
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="*" element={<Navigate to="/login" replace state={{ from: location.pathname }} />} />
+      </Routes>
+    );
+  }
+  const pages = visiblePages(me.permissions);
+  return (
+    <Routes>
+      <Route path="/login" element={<Navigate to={(location.state as { from?: string } | null)?.from ?? '/'} replace />} />
+      <Route element={<ConsoleLayout pages={pages} />}>
+        {pages.map((p) => (
+          <Route key={p.key} path={p.path} element={ELEMENTS[p.key]} />
+        ))}
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,35 @@
+import { App as AntApp, ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter } from 'react-router';
+import '../shared/i18n';
+import { AuthProvider } from './auth';
+import { ConsoleRoutes } from './ConsoleRoutes';
+import './console.css';
+
+function Root() {
+  const { i18n } = useTranslation();
+  return (
+    <ConfigProvider
+      locale={i18n.language === 'en' ? enUS : zhCN}
+      theme={{ token: { colorPrimary: '#0b5cad', borderRadius: 6 } }}
+    >
+      <AntApp>
+        <BrowserRouter basename="/console">
+          <AuthProvider>
+            <ConsoleRoutes />
+          </AuthProvider>
+        </BrowserRouter>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <Root />
+  </StrictMode>,
+);

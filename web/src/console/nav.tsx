@@ -1,0 +1,30 @@
+/**
+ * The console's pages and who sees them. A page appears (in the menu and as a route) only when the signed-in
+ * user holds one of its permissions, as reported by GET /api/v1/auth/me — the same rules the server enforces.
+ * Pages exist only for modules the server has; nothing is a placeholder.
+ */
+import { ApartmentOutlined, AuditOutlined, EnvironmentOutlined, KeyOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import type { ReactNode } from 'react';
+
+export interface ConsolePage {
+  key: string;
+  path: string;
+  /** i18n key of the menu label and page title. */
+  label: string;
+  icon: ReactNode;
+  /** Any of these permissions shows the page; empty = every signed-in user. */
+  anyOf: string[];
+}
+
+export const PAGES: ConsolePage[] = [
+  { key: 'overview', path: '/', label: 'nav.overview', icon: <EnvironmentOutlined />, anyOf: [] },
+  { key: 'users', path: '/users', label: 'nav.users', icon: <TeamOutlined />, anyOf: ['user.read'] },
+  { key: 'departments', path: '/departments', label: 'nav.departments', icon: <ApartmentOutlined />, anyOf: ['department.read', 'department.manage'] },
+  { key: 'apiKeys', path: '/api-keys', label: 'nav.apiKeys', icon: <KeyOutlined />, anyOf: ['apikey.read'] },
+  { key: 'audit', path: '/audit', label: 'nav.audit', icon: <AuditOutlined />, anyOf: ['audit.read'] },
+  { key: 'account', path: '/account', label: 'nav.account', icon: <UserOutlined />, anyOf: [] },
+];
+
+export function visiblePages(permissions: readonly string[]): ConsolePage[] {
+  return PAGES.filter((p) => p.anyOf.length === 0 || p.anyOf.some((x) => permissions.includes(x)));
+}

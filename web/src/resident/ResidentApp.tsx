@@ -1,0 +1,127 @@
+/**
+ * The resident portal: mobile-first, readable without signing in, no Ant Design (the page must stay light on a
+ * phone). Every page has the language switch and the elder-mode switch in its header.
+ */
+import { lazy, Suspense, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { setLanguage, currentLanguage } from '../shared/i18n';
+import { useElderMode } from '../shared/elder-mode';
+import { divisionName, type DivisionProps } from '../shared/map/geo';
+import { useDivisions } from '../shared/map/use-divisions';
+
+const CityMap = lazy(() => import('../shared/map/CityMap'));
+
+function Header() {
+  const { t } = useTranslation();
+  const [elder, setElder] = useElderMode();
+  const lang = currentLanguage();
+  return (
+    <header className="r-header">
+      <div className="r-brand">
+        <span className="r-logo" aria-hidden="true" />
+        <span>{t('resident.brand')}</span>
+      </div>
+      <div className="r-tools">
+        <button
+          type="button"
+          className="r-chip"
+          lang={lang === 'en' ? 'zh-CN' : 'en'}
+          onClick={() => void setLanguage(lang === 'en' ? 'zh-CN' : 'en')}
+        >
+          {t('common.switchLanguage')}
+        </button>
+        <button
+          type="button"
+          className={elder ? 'r-chip r-chip-on' : 'r-chip'}
+          aria-pressed={elder}
+          data-testid="elder-toggle"
+          onClick={() => setElder(!elder)}
+        >
+          {elder ? t('resident.elder.off') : t('resident.elder.on')}
+        </button>
+      </div>
+    </header>
+  );
+}
+
+function Districts() {
+  const { t, i18n } = useTranslation();
+  const [elder] = useElderMode();
+  const { data, error } = useDivisions('district');
+  const [selected, setSelected] = useState<DivisionProps | null>(null);
+  return (
+    <section className="r-card" aria-labelledby="r-districts-title">
+      <h2 id="r-districts-title">{t('resident.districts.title')}</h2>
+      <p className="r-muted">{elder ? t('resident.districts.hintElder') : t('resident.districts.hint')}</p>
+      {error && (
+        <p className="r-error" role="alert">
+          {error}
+        </p>
+      )}
+      {!data && !error && <p className="r-muted">{t('common.loading')}</p>}
+      {data && (
+        <>
+          <Suspense fallback={<div className="r-map-placeholder">{t('common.loading')}</div>}>
+            <CityMap
+              data={data}
+              height={elder ? 360 : 320}
+              large={elder}
+              selectedCode={selected?.code ?? null}
+              onSelect={setSelected}
+            />
+          </Suspense>
+          <p className="r-selected" aria-live="polite" data-testid="selected-division">
+            {selected
+              ? t('resident.districts.selected', { name: divisionName(selected, i18n.language), code: selected.code })
+              : ''}
+          </p>
+          <ul className="r-division-list" aria-label={t('resident.districts.listLabel')}>
+            {data.features.map((f) => (
+              <li key={f.properties.code}>
+                <button
+                  type="button"
+                  aria-pressed={selected?.code === f.properties.code}
+                  onClick={() => setSelected(f.properties)}
+                >
+                  {divisionName(f.properties, i18n.language)}
+                </button>
+              </li>
+            ))}
+          </ul>
+          <p className="r-attribution">{t('map.attribution')}</p>
+        </>
+      )}
+    </section>
+  );
+}
+
+export function ResidentApp() {
+  const { t } = useTranslation();
+  const [elder] = useElderMode();
+  return (
+    <>
+      <a className="r-skip" href="#main">
+        {t('common.skipToContent')}
+      </a>
+      <Header />
+      <main id="main" className="r-main">
+        <section className="r-hero">
+          <h1>{elder ? t('resident.hero.titleElder') : t('resident.hero.title')}</h1>
+          <p>{elder ? t('resident.hero.textElder') : t('resident.hero.text')}</p>
+        </section>
+        <section className="r-card" aria-labelledby="r-hotline-title">
+          <h2 id="r-hotline-title">{t('resident.hotline.title')}</h2>
+          <p>{elder ? t('resident.hotline.textElder') : t('resident.hotline.text')}</p>
+          <a className="r-button r-button-primary" href="tel:12345">
+            {t('resident.hotline.call')}
+          </a>
+        </section>
+        <Districts />
+      </main>
+      <footer className="r-footer">
+        <a href="/console/">{t('resident.staffLink')}</a>
+        <span>{t('resident.footer')}</span>
+      </footer>
+    </>
+  );
+}
