@@ -4,6 +4,7 @@
  */
 import type { AppContext } from '../app-context.js';
 import type { ApiModule } from '../http/app.js';
+import { createAuditModule } from './audit/index.js';
 import { createIdentityModule } from './identity/index.js';
 import { createOrgModule } from './org/index.js';
 
@@ -12,5 +13,6 @@ export function createModules(ctx: AppContext): ApiModule[] {
     // Identity first: its onRequest hook resolves the principal for every module registered after it.
     createIdentityModule(ctx),
     createOrgModule(ctx),
+    createAuditModule(ctx),
   ];
 }

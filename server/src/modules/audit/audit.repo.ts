@@ -1,5 +1,5 @@
 /** SQL for the audit log. Appends are serialised by an advisory lock held to the end of the transaction. */
-import { sql } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../app-context.js';
 import type { StoredEntry } from './chain.js';
 
@@ -110,5 +110,39 @@ export async function listChainPage(db: Db, afterSeq: number, untilSeq: number, 
     .orderBy('seq')
     .limit(limit)
     .execute();
+  return rows.map(toEntry);
+}
+
+export interface AuditFilter {
+  action?: string;
+  actorId?: string;
+  actorKind?: string;
+  objectType?: string;
+  objectId?: string;
+  jurisdictionId?: string;
+  purpose?: string;
+  from?: Date;
+  to?: Date;
+}
+
+/** Newest first; `beforeSeq` is the keyset cursor (the last seq of the previous page). */
+export async function listEntriesPage(
+  db: Db,
+  scope: RawBuilder<SqlBool>,
+  f: AuditFilter,
+  page: { beforeSeq: number | null; limit: number },
+): Promise<StoredEntry[]> {
+  let q = db.selectFrom('audit_log').selectAll().where(scope);
+  if (f.action) q = q.where('action', '=', f.action);
+  if (f.actorId) q = q.where('actor_id', '=', f.actorId);
+  if (f.actorKind) q = q.where('actor_kind', '=', f.actorKind as 'user');
+  if (f.objectType) q = q.where('object_type', '=', f.objectType);
+  if (f.objectId) q = q.where('object_id', '=', f.objectId);
+  if (f.jurisdictionId) q = q.where('jurisdiction_id', '=', f.jurisdictionId);
+  if (f.purpose) q = q.where('purpose', '=', f.purpose);
+  if (f.from) q = q.where('at', '>=', f.from);
+  if (f.to) q = q.where('at', '<', f.to);
+  if (page.beforeSeq !== null) q = q.where('seq', '<', page.beforeSeq);
+  const rows = await q.orderBy('seq', 'desc').limit(page.limit).execute();
   return rows.map(toEntry);
 }

@@ -1,5 +1,10 @@
+import type { AppContext } from '../../app-context.js';
+import type { ApiModule } from '../../http/app.js';
+import { auditRoutes } from './audit.routes.js';
+
 export { recordAudit, type AuditInput } from './audit.service.js';
 export { verifyAuditLog, type AuditVerification, type VerifyOptions } from './audit-verify.js';
+export { auditPolicy } from './audit.policy.js';
 export {
   ChainVerifier,
   GENESIS,
@@ -11,3 +16,8 @@ export {
   type ChainProblem,
   type StoredEntry,
 } from './chain.js';
+
+/** The auditors' API: GET /audit and GET /audit/verify. */
+export function createAuditModule(ctx: AppContext): ApiModule {
+  return { routes: (app) => auditRoutes(app, ctx) };
+}
