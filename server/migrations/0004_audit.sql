@@ -20,6 +20,8 @@ CREATE TABLE audit_log (
   hash            text NOT NULL
 );
 CREATE INDEX audit_log_jurisdiction_at_idx ON audit_log (jurisdiction_id, at);
+-- The auditors' list is newest first within a jurisdiction (keyset on seq).
+CREATE INDEX audit_log_jurisdiction_seq_idx ON audit_log (jurisdiction_id, seq);
 CREATE INDEX audit_log_object_idx ON audit_log (object_type, object_id);
 CREATE INDEX audit_log_actor_idx ON audit_log (actor_id);
 
