@@ -18,7 +18,12 @@ export type App = FastifyInstance;
 
 export interface ApiModule {
   /** Registers the module's routes; called inside the /api/v1 prefix. */
-  routes(app: FastifyInstance): Promise<void> | void;
+  routes?(app: FastifyInstance): Promise<void> | void;
+  /**
+   * Registers routes at the root, outside /api/v1, after every API route (the web module serves the built web
+   * app this way). Use sparingly: /api/*, /healthz, /readyz and /metrics must stay the API's.
+   */
+  root?(app: FastifyInstance): Promise<void> | void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -90,9 +95,13 @@ export async function buildApp(ctx: AppContext, modules: ApiModule[]): Promise<F
   await app.register(async (scoped) => systemRoutes(scoped, ctx, metrics));
   await app.register(
     async (api) => {
-      for (const m of modules) await m.routes(api);
+      for (const m of modules) await m.routes?.(api);
     },
     { prefix: '/api/v1' },
   );
+  for (const m of modules) {
+    const root = m.root?.bind(m);
+    if (root) await app.register(async (scoped) => root(scoped));
+  }
   return app;
 }

@@ -7,6 +7,7 @@ import type { ApiModule } from '../http/app.js';
 import { createAuditModule } from './audit/index.js';
 import { createIdentityModule } from './identity/index.js';
 import { createOrgModule } from './org/index.js';
+import { createWebModule } from './web/index.js';
 
 export function createModules(ctx: AppContext): ApiModule[] {
   return [
@@ -14,5 +15,7 @@ export function createModules(ctx: AppContext): ApiModule[] {
     createIdentityModule(ctx),
     createOrgModule(ctx),
     createAuditModule(ctx),
+    // Last: serves the built web app at / and /console/ (root routes, after every API route).
+    createWebModule(ctx),
   ];
 }
