@@ -31,6 +31,8 @@ describe('system endpoints', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toMatch(/civicgrid_http_requests_total\{route="\/healthz",method="GET",status="200"\} \d+/);
+    // Queue depth comes from the database at scrape time.
+    expect(res.body).toMatch(/civicgrid_jobs\{state="pending"\} \d+/);
   });
 
   it('serves OpenAPI 3.1 and a docs page', async () => {

@@ -4,8 +4,11 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { migrationStatus } from '../../db/migrate.js';
 import type { HttpMetrics } from '../../http/metrics.js';
+import { registerJobMetrics } from '../events/index.js';
 
 export async function systemRoutes(app: FastifyInstance, ctx: AppContext, metrics: HttpMetrics): Promise<void> {
+  registerJobMetrics(metrics.registry, ctx.db);
+
   app.get('/healthz', { schema: { hide: true } }, async () => ({
     status: 'ok',
     storage: ctx.storage.kind,
