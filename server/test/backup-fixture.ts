@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../src/app-context.js';
-import { GENESIS, entryHash, recordAudit, type StoredEntry } from '../src/modules/audit/index.js';
+import { recordAudit, verifyAuditLog } from '../src/modules/audit/index.js';
 import { noRequest, systemActor } from '../src/shared/actor.js';
 
 export const PARENT_DEPT = 'ffffffff-0000-4000-8000-000000000001';
@@ -77,39 +77,8 @@ export async function tableDigests(db: Db, tables: string[]): Promise<Record<str
   });
 }
 
-/** Walks the stored chain with the audit module's verifier. */
+/** The audit module's own verifier over the stored chain. */
 export async function auditChainProblem(db: Db) {
-  const rows = await db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
-  const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
-  const entries: StoredEntry[] = rows.map((r) => ({
-    seq: Number(r.seq),
-    at: new Date(r.at),
-    jurisdictionId: r.jurisdiction_id,
-    actorKind: r.actor_kind,
-    actorId: r.actor_id,
-    actorName: r.actor_name,
-    action: r.action,
-    objectType: r.object_type,
-    objectId: r.object_id,
-    ip: r.ip,
-    requestId: r.request_id,
-    purpose: r.purpose,
-    details: r.details,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  }));
-  // Walked here rather than with chain.ts#verifyChain, which (at the time of writing) hashes the entry
-  // including its own `hash` field and so reports every intact entry as edited.
-  let prev = GENESIS;
-  let problem: string | null = null;
-  for (const [i, e] of entries.entries()) {
-    const { hash, ...fields } = e;
-    if (e.seq !== i + 1 || e.prevHash !== prev || entryHash(fields) !== hash) {
-      problem = `entry ${e.seq}`;
-      break;
-    }
-    prev = hash;
-  }
-  if (!problem && (head?.hash ?? GENESIS) !== prev) problem = 'head';
-  return { count: entries.length, problem };
+  const result = await verifyAuditLog(db);
+  return { count: result.entries, problem: result.ok ? null : `${result.problem} at #${result.firstBadSeq}` };
 }

@@ -18,6 +18,7 @@ import { embeddedDataDir, openPglite } from '../src/db/storage.js';
 import { adminSocketPath, callAdminChannel, MAX_REQUEST_BYTES, startAdminChannel } from '../src/ops/admin-channel.js';
 import { defineCommand } from '../src/ops/command.js';
 import { COMMANDS } from '../src/ops/commands.js';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { testConfig } from './app.js';
 import { ensurePgliteTemplate } from './template.js';
@@ -35,6 +36,8 @@ beforeAll(async () => {
     dataDir: embeddedDataDir(dir),
     loadDataDir: new Blob([readFileSync(await ensurePgliteTemplate())]),
   });
+  await sql`INSERT INTO jurisdictions (id, name_zh, name_en, division_code)
+            VALUES ('chengdu.gov.cn', '成都市', 'Chengdu', '510100')`.execute(seed.db);
   await seed.close();
   config = testConfig({ dataDir: dir, databaseUrl: undefined, storageKind: 'pglite', port: 0, workerEnabled: false });
   // The server must be another process: the data-directory lock is per process.
@@ -82,6 +85,68 @@ describe('admin channel with a running server', () => {
     expect(backup).toMatchObject({ via: 'server', exitCode: 0 });
     const header = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8').split('\n')[0]!);
     expect(header).toMatchObject({ format: 'civicgrid-backup', storage: 'pglite' });
+  });
+
+  it('creates users and API keys and verifies the audit chain through the server', async () => {
+    const created = await dispatch(
+      config,
+      COMMANDS,
+      'user create',
+      { jurisdiction: 'chengdu.gov.cn', username: 'ops-admin', displayName: '运维', roles: ['admin'], password: 'correct horse 1' },
+      'en',
+    );
+    expect(created).toMatchObject({ via: 'server', exitCode: 0 });
+    expect(created.stdout.trim()).toMatch(/^[0-9a-f-]{36}$/);
+
+    const taken = await dispatch(
+      config,
+      COMMANDS,
+      'user create',
+      { jurisdiction: 'chengdu.gov.cn', username: 'OPS-ADMIN', displayName: 'x', password: 'correct horse 2' },
+      'en',
+    );
+    expect(taken.exitCode).toBe(1);
+    expect(taken.stderr).toContain('already taken');
+
+    const badRole = await dispatch(
+      config,
+      COMMANDS,
+      'user create',
+      { jurisdiction: 'chengdu.gov.cn', username: 'u2', displayName: 'x', roles: ['wizard'], password: 'correct horse 2' },
+      'en',
+    );
+    expect(badRole.exitCode).toBe(2);
+
+    const key = await dispatch(config, COMMANDS, 'apikey create', { name: 'gateway', jurisdiction: 'chengdu.gov.cn', scopes: [] }, 'en');
+    expect(key.exitCode).toBe(0);
+    // The key alone on stdout; the details on stderr.
+    expect(key.stdout).toMatch(/^cgk_\S+\n$/);
+    expect(key.stderr).toContain('gateway');
+    const revoked = await dispatch(config, COMMANDS, 'apikey revoke', { key: key.stdout.trim() }, 'en');
+    expect(revoked.exitCode).toBe(0);
+
+    const verify = await dispatch(config, COMMANDS, 'audit verify', {}, 'en');
+    expect(verify).toMatchObject({ exitCode: 0, stdout: '' });
+    expect(verify.stderr).toContain('intact: 3 entries');
+  });
+
+  it('reads a password from standard input in the binary', () => {
+    const reset = spawnSync(process.execPath, [BIN, 'user', 'reset-password', 'ops-admin', '--password-stdin'], {
+      env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent', DATABASE_URL: '' },
+      input: 'another secret 9\n',
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(reset.stderr).toContain('Password of ops-admin reset');
+    expect(reset.status).toBe(0);
+    const noPassword = spawnSync(process.execPath, [BIN, 'user', 'reset-password', 'ops-admin'], {
+      env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent', DATABASE_URL: '' },
+      input: '',
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(noPassword.status).toBe(2);
+    expect(noPassword.stderr).toContain('--password-stdin');
   });
 
   it('answers failures with one line and the right exit code', async () => {
@@ -172,7 +237,7 @@ describe('the civicgrid binary', () => {
   it('prints help for every command and exits 2 on usage errors', () => {
     const help = run(['--help']);
     expect(help.status).toBe(0);
-    for (const name of ['serve', 'migrate', 'backup', 'restore']) expect(help.stdout).toContain(name);
+    for (const name of ['serve', 'migrate', 'backup', 'restore', 'user', 'apikey', 'audit']) expect(help.stdout).toContain(name);
     expect(run(['restore', '--help']).status).toBe(0);
     const usage = run(['backup']);
     expect(usage.status).toBe(2);

@@ -14,6 +14,7 @@ import { COMMANDS } from '../ops/commands.js';
 import { localeFromEnvironment, UsageError } from '../ops/command.js';
 import { startServer } from '../server.js';
 import { dispatch } from './dispatch.js';
+import { readPassword } from './password.js';
 
 const locale = localeFromEnvironment();
 
@@ -91,6 +92,96 @@ program
   )
   .argument('<file>', 'a file written by `civicgrid backup`')
   .action((file: string) => run('restore', { file: path.resolve(file) }));
+
+const PASSWORD_HELP =
+  'Password: from --password-stdin (scripts: `printf %s "$PW" | civicgrid …`), or prompted without echo. ' +
+  '--password puts it on the command line, where `ps` and shell history see it: demos only.';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+const user = program.command('user').description('Manage user accounts.');
+user
+  .command('create')
+  .description(`Create a user with role grants; prints the new user id on stdout. ${PASSWORD_HELP}`)
+  .requiredOption('--jurisdiction <id>', 'jurisdiction id, e.g. chengdu.gov.cn')
+  .requiredOption('--username <name>', 'sign-in name (unique, case-insensitive)')
+  .requiredOption('--display-name <name>', 'name shown in the interface')
+  .option('--department <code>', 'department code the user belongs to')
+  .option(
+    '--role <role[@scope]>',
+    'grant a role (repeatable): ROLE (whole jurisdiction), ROLE@dept:CODE, ROLE@grids:CODE,CODE, ROLE@self',
+    collect,
+    [],
+  )
+  .option('--must-change-password', 'require a new password at first sign-in')
+  .option('--password-stdin', 'read the password from standard input')
+  .option('--password <password>', 'UNSAFE: the password on the command line (visible in ps)')
+  .action(
+    async (opts: {
+      jurisdiction: string;
+      username: string;
+      displayName: string;
+      department?: string;
+      role: string[];
+      mustChangePassword?: boolean;
+      passwordStdin?: boolean;
+      password?: string;
+    }) => {
+      const password = await readPassword(opts);
+      await run('user create', {
+        jurisdiction: opts.jurisdiction,
+        username: opts.username,
+        displayName: opts.displayName,
+        ...(opts.department ? { department: opts.department } : {}),
+        roles: opts.role,
+        password,
+        mustChangePassword: opts.mustChangePassword ?? false,
+      });
+    },
+  );
+user
+  .command('reset-password')
+  .description(`Set a new password and sign the user out everywhere. ${PASSWORD_HELP}`)
+  .argument('<username>', 'the user to reset')
+  .option('--no-must-change', 'do not require a new password at next sign-in')
+  .option('--password-stdin', 'read the password from standard input')
+  .option('--password <password>', 'UNSAFE: the password on the command line (visible in ps)')
+  .action(async (username: string, opts: { mustChange: boolean; passwordStdin?: boolean; password?: string }) => {
+    const password = await readPassword(opts);
+    await run('user reset-password', { username, password, mustChange: opts.mustChange });
+  });
+
+const apikey = program.command('apikey').description('Manage API keys for external systems.');
+apikey
+  .command('create')
+  .description('Create an API key; prints the key, alone, on stdout (shown once; details on stderr).')
+  .requiredOption('--name <name>', 'what the key is for, e.g. "open311 gateway"')
+  .requiredOption('--jurisdiction <id>', 'the jurisdiction the key acts in')
+  .option('--scopes <list>', 'comma-separated permissions or areas, e.g. open311.write,sensors.*', '')
+  .option('--expires <iso-datetime>', 'expiry, e.g. 2027-01-01T00:00:00+08:00')
+  .action(async (opts: { name: string; jurisdiction: string; scopes: string; expires?: string }) => {
+    await run('apikey create', {
+      name: opts.name,
+      jurisdiction: opts.jurisdiction,
+      scopes: opts.scopes.split(',').map((s) => s.trim()).filter(Boolean),
+      ...(opts.expires ? { expiresAt: opts.expires } : {}),
+    });
+  });
+apikey
+  .command('revoke')
+  .description('Revoke an API key by id, prefix or the key itself.')
+  .argument('<key>', 'id, prefix or key')
+  .option('--jurisdiction <id>', 'only revoke if the key belongs to this jurisdiction')
+  .action(async (key: string, opts: { jurisdiction?: string }) => {
+    await run('apikey revoke', { key, ...(opts.jurisdiction ? { jurisdiction: opts.jurisdiction } : {}) });
+  });
+
+program
+  .command('audit')
+  .description('Audit log tools.')
+  .command('verify')
+  .description('Verify the hash chain of the audit log: exit 0 when intact, 1 naming the first bad entry.')
+  .action(() => run('audit verify', {}));
 
 try {
   await program.parseAsync(process.argv);

@@ -6,9 +6,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { migrate } from '../db/migrate.js';
+import { verifyAuditLog } from '../modules/audit/index.js';
+import { createApiKey, createUser, isRole, resetPassword, revokeApiKey, type GrantInput } from '../modules/identity/index.js';
 import { AppError } from '../shared/errors.js';
 import { backup, restore } from './backup.js';
-import { defineCommand, type OpsCommand } from './command.js';
+import { defineCommand, UsageError, type OpsCommand } from './command.js';
 
 const absoluteFile = z
   .string()
@@ -55,9 +57,129 @@ export const restoreCommand = defineCommand({
   },
 });
 
+/**
+ * `role` (jurisdiction-wide), `role@dept:CODE`, `role@grids:CODE,CODE` or `role@self` — one string per
+ * grant so the same text works on the command line and through the channel.
+ */
+export function parseGrant(text: string): GrantInput {
+  const [role = '', scope] = text.split('@', 2);
+  if (!isRole(role)) throw new UsageError(`unknown role "${role}" in --role ${text}`);
+  if (scope === undefined || scope === 'jurisdiction') return { role, scope: { kind: 'jurisdiction' } };
+  if (scope === 'self') return { role, scope: { kind: 'self' } };
+  if (scope.startsWith('dept:') && scope.length > 5) return { role, scope: { kind: 'department', departmentCode: scope.slice(5) } };
+  if (scope.startsWith('grids:') && scope.length > 6) {
+    return { role, scope: { kind: 'grids', gridCodes: scope.slice(6).split(',').filter(Boolean) } };
+  }
+  throw new UsageError(`bad scope in --role ${text}: use role, role@dept:CODE, role@grids:CODE,… or role@self`);
+}
+
+const password = z.string().min(1).max(256);
+
+export const userCreateCommand = defineCommand({
+  args: z
+    .object({
+      jurisdiction: z.string().min(1),
+      username: z.string().min(1),
+      displayName: z.string().min(1).max(100),
+      department: z.string().min(1).optional(),
+      roles: z.array(z.string().min(1)).max(50).default([]),
+      password,
+      mustChangePassword: z.boolean().default(false),
+    })
+    .strict(),
+  needsCurrentSchema: true,
+  async run(ctx, args, io) {
+    const user = await createUser(
+      ctx,
+      {
+        jurisdictionId: args.jurisdiction,
+        username: args.username,
+        displayName: args.displayName,
+        departmentCode: args.department ?? null,
+        grants: args.roles.map(parseGrant),
+        password: args.password,
+        mustChangePassword: args.mustChangePassword,
+      },
+      io.actor,
+    );
+    io.out(user.id);
+    io.err(`Created user ${args.username} in ${args.jurisdiction}${args.roles.length ? ` with ${args.roles.join(', ')}` : ''}.`);
+  },
+});
+
+export const userResetPasswordCommand = defineCommand({
+  args: z.object({ username: z.string().min(1), password, mustChange: z.boolean().default(true) }).strict(),
+  needsCurrentSchema: true,
+  async run(ctx, args, io) {
+    await resetPassword(ctx, { username: args.username, newPassword: args.password, mustChange: args.mustChange }, io.actor);
+    io.err(
+      `Password of ${args.username} reset; their sessions are signed out` +
+        `${args.mustChange ? ' and they must choose a new password at next sign-in' : ''}.`,
+    );
+  },
+});
+
+export const apiKeyCreateCommand = defineCommand({
+  args: z
+    .object({
+      name: z.string().min(1),
+      jurisdiction: z.string().min(1),
+      scopes: z.array(z.string().min(1)).max(100).default([]),
+      expiresAt: z.iso.datetime({ offset: true }).optional(),
+    })
+    .strict(),
+  needsCurrentSchema: true,
+  async run(ctx, args, io) {
+    const created = await createApiKey(
+      ctx,
+      {
+        name: args.name,
+        jurisdictionId: args.jurisdiction,
+        scopes: args.scopes,
+        expiresAt: args.expiresAt ? new Date(args.expiresAt) : null,
+      },
+      io.actor,
+    );
+    // The key alone on stdout (shown once); everything else on stderr, so `KEY=$(civicgrid apikey create …)` works.
+    io.out(created.key);
+    io.err(
+      `Created API key "${created.apiKey.name}" (id ${created.id}, prefix ${created.prefix}) for ${args.jurisdiction}` +
+        ` with scopes ${args.scopes.length ? args.scopes.join(', ') : '(none)'}. Store it now: it is not shown again.`,
+    );
+  },
+});
+
+export const apiKeyRevokeCommand = defineCommand({
+  args: z.object({ key: z.string().min(1), jurisdiction: z.string().min(1).optional() }).strict(),
+  needsCurrentSchema: true,
+  async run(ctx, args, io) {
+    const view = await revokeApiKey(ctx, { idOrPrefix: args.key, jurisdictionId: args.jurisdiction }, io.actor);
+    io.err(`Revoked API key "${view.name}" (${view.id}).`);
+  },
+});
+
+export const auditVerifyCommand = defineCommand({
+  args: z.object({}).strict(),
+  needsCurrentSchema: true,
+  async run(ctx, _args, io) {
+    const result = await verifyAuditLog(ctx.db);
+    if (result.ok) {
+      io.err(`Audit chain intact: ${result.entries} entries${result.head ? `, head #${result.head.seq}` : ''}.`);
+      return 0;
+    }
+    io.err(`Audit chain broken at entry #${result.firstBadSeq} (${result.problem}); ${result.entries} entries before it verified.`);
+    return 1;
+  },
+});
+
 /** Name → command. Names with a space are sub-commands (`user create`). */
 export const COMMANDS: Readonly<Record<string, OpsCommand>> = {
   migrate: migrateCommand,
   backup: backupCommand,
   restore: restoreCommand,
+  'user create': userCreateCommand,
+  'user reset-password': userResetPasswordCommand,
+  'apikey create': apiKeyCreateCommand,
+  'apikey revoke': apiKeyRevokeCommand,
+  'audit verify': auditVerifyCommand,
 };
