@@ -80,19 +80,25 @@ export interface Department {
 export const DEPARTMENT_KINDS: Department['kind'][] = ['government', 'district', 'street', 'community', 'functional', 'unit'];
 
 export interface AuditEntry {
-  id: string | number;
-  seq?: number;
+  seq: number;
   at: string;
-  actorKind: string;
-  actorId: string | null;
-  actorName: string | null;
+  jurisdictionId: string | null;
+  actor: { kind: string; id: string | null; name: string | null };
   action: string;
-  objectType: string | null;
-  objectId: string | null;
+  object: { type: string | null; id: string | null };
   ip: string | null;
   requestId: string | null;
   purpose: string | null;
-  details?: unknown;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditVerifyResult {
+  ok: boolean;
+  entries: number;
+  firstBadSeq?: number;
+  problem?: string;
 }
 
 export const PASSWORD_MIN = 8;

@@ -78,6 +78,7 @@ describe('locale files', () => {
       ...ROLES.map((r) => `roles.${r}`),
       ...['jurisdiction', 'department', 'grids', 'self'].map((s) => `scopes.${s}`),
       ...DEPARTMENT_KINDS.map((k) => `departmentKinds.${k}`),
+      ...['user', 'api_key', 'system', 'anonymous'].map((k) => `actorKinds.${k}`),
     ];
     expect(built.filter((k) => !zh.has(k) || !eng.has(k))).toEqual([]);
   });

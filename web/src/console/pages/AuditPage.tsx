@@ -1,18 +1,22 @@
 /**
  * The audit-log viewer (auditors): filter by time, actor, action and object; newest first, paged by cursor.
- * Built against `GET /api/v1/audit?from&to&actor&action&objectType&objectId&limit&cursor` →
- * `{ items: AuditEntry[], nextCursor: string | null }`; the page shows only for holders of `audit.read`.
+ * `GET /api/v1/audit?from&to&actorKind&actorId&action&objectType&objectId&purpose&limit&cursor` →
+ * `{ items, nextCursor }` (this read is itself audited); `GET /api/v1/audit/verify` checks the hash chain.
+ * The page shows only for holders of `audit.read`.
  */
-import { Alert, Button, DatePicker, Form, Input, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, DatePicker, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorMessage, type Query } from '../../shared/api';
-import type { AuditEntry } from '../types';
+import { useAuth } from '../auth';
+import type { AuditEntry, AuditVerifyResult } from '../types';
 
 interface FilterValues {
   range?: [{ toDate(): Date } | null, { toDate(): Date } | null] | null;
-  actor?: string;
+  actorKind?: string;
+  actorId?: string;
   action?: string;
+  purpose?: string;
   objectType?: string;
   objectId?: string;
 }
@@ -26,6 +30,9 @@ export function AuditPage() {
   const [next, setNext] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [verify, setVerify] = useState<AuditVerifyResult | null>(null);
+  const { can } = useAuth();
+  const { message } = App.useApp();
 
   const fetchPage = useCallback(
     async (cursor: string | null) => {
@@ -49,8 +56,10 @@ export function AuditPage() {
     setQuery({
       from: v.range?.[0]?.toDate().toISOString(),
       to: v.range?.[1]?.toDate().toISOString(),
-      actor: v.actor?.trim(),
+      actorKind: v.actorKind,
+      actorId: v.actorId?.trim(),
       action: v.action?.trim(),
+      purpose: v.purpose?.trim(),
       objectType: v.objectType?.trim(),
       objectId: v.objectId?.trim(),
     });
@@ -64,7 +73,14 @@ export function AuditPage() {
         <Form.Item name="range" label={t('audit.time')}>
           <DatePicker.RangePicker showTime />
         </Form.Item>
-        <Form.Item name="actor" label={t('audit.actor')}>
+        <Form.Item name="actorKind" label={t('audit.actorKind')}>
+          <Select
+            allowClear
+            style={{ width: 140 }}
+            options={(['user', 'api_key', 'system', 'anonymous'] as const).map((k) => ({ value: k, label: t(`actorKinds.${k}`) }))}
+          />
+        </Form.Item>
+        <Form.Item name="actorId" label={t('audit.actorId')}>
           <Input allowClear />
         </Form.Item>
         <Form.Item name="action" label={t('audit.action')}>
@@ -76,24 +92,50 @@ export function AuditPage() {
         <Form.Item name="objectId" label={t('audit.objectId')}>
           <Input allowClear />
         </Form.Item>
+        <Form.Item name="purpose" label={t('audit.purpose')}>
+          <Input allowClear />
+        </Form.Item>
         <Button type="primary" htmlType="submit">
           {t('common.filter')}
         </Button>
       </Form>
+      {can('audit.verify') && (
+        <Space style={{ marginBottom: 16 }} wrap>
+          <Button
+            onClick={() =>
+              void api.get<AuditVerifyResult>('/api/v1/audit/verify').then(setVerify, (e: unknown) => void message.error(errorMessage(e)))
+            }
+          >
+            {t('audit.verify')}
+          </Button>
+          {verify && (
+            <Alert
+              type={verify.ok ? 'success' : 'error'}
+              showIcon
+              role="status"
+              message={
+                verify.ok
+                  ? t('audit.verifyOk', { count: verify.entries })
+                  : t('audit.verifyBad', { seq: verify.firstBadSeq ?? '?', problem: verify.problem ?? '' })
+              }
+            />
+          )}
+        </Space>
+      )}
       {error && <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 16 }} />}
       <Table<AuditEntry>
-        rowKey={(e) => String(e.seq ?? e.id)}
+        rowKey="seq"
         loading={loading}
         dataSource={items}
         pagination={false}
         scroll={{ x: 1000 }}
-        expandable={{ expandedRowRender: (e) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(e.details ?? {}, null, 2)}</pre> }}
+        expandable={{ expandedRowRender: (e) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify({ details: e.details, requestId: e.requestId, hash: e.hash }, null, 2)}</pre> }}
         columns={[
-          { title: '#', render: (_, e) => e.seq ?? e.id, width: 80 },
+          { title: '#', dataIndex: 'seq', width: 80 },
           { title: t('audit.time'), render: (_, e) => new Date(e.at).toLocaleString(i18n.language), width: 180 },
-          { title: t('audit.actor'), render: (_, e) => <>{e.actorName ?? e.actorId ?? '—'} <Tag>{e.actorKind}</Tag></> },
+          { title: t('audit.actor'), render: (_, e) => <>{e.actor.name ?? e.actor.id ?? '—'} <Tag>{t(`actorKinds.${e.actor.kind}`, { defaultValue: e.actor.kind })}</Tag></> },
           { title: t('audit.action'), dataIndex: 'action' },
-          { title: t('audit.object'), render: (_, e) => (e.objectType ? `${e.objectType}${e.objectId ? ` · ${e.objectId}` : ''}` : '—') },
+          { title: t('audit.object'), render: (_, e) => (e.object.type ? `${e.object.type}${e.object.id ? ` · ${e.object.id}` : ''}` : '—') },
           { title: t('audit.purpose'), render: (_, e) => e.purpose ?? '—' },
           { title: t('audit.ip'), render: (_, e) => e.ip ?? '—' },
         ]}
