@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FifoLock } from './pglite-dialect.js';
+import { FifoLock, LeaseTimeoutError, PGliteDialect } from './pglite-dialect.js';
 import { openPglite, type Storage } from './storage.js';
 
 describe('FifoLock', () => {
@@ -23,6 +23,35 @@ describe('FifoLock', () => {
     expect(order).toEqual([0, 1, 2, 3, 4]);
     expect(maxHolders).toBe(1);
     expect(lock.waiting).toBe(0);
+  });
+});
+
+describe('FifoLock timeout', () => {
+  it('rejects a waiter that is not served in time and keeps serving the others', async () => {
+    const lock = new FifoLock();
+    await lock.acquire();
+    const late = lock.acquire(20);
+    await expect(late).rejects.toBeInstanceOf(LeaseTimeoutError);
+    expect(lock.waiting).toBe(0);
+    const next = lock.acquire(1000);
+    lock.release();
+    await expect(next).resolves.toBeUndefined();
+  });
+
+  it('turns a query through the outer db inside a transaction into an error instead of a hang', async () => {
+    const s = await openPglite();
+    try {
+      const dialectDb = new Kysely<Record<string, never>>({ dialect: new PGliteDialect(s.pglite!, 50) });
+      await expect(
+        dialectDb.transaction().execute(async () => {
+          await sql`SELECT 1`.execute(dialectDb);
+        }),
+      ).rejects.toBeInstanceOf(LeaseTimeoutError);
+      // The transaction rolled back and released the connection: the database still answers.
+      expect((await sql<{ one: number }>`SELECT 1 AS one`.execute(dialectDb)).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await s.close();
+    }
   });
 });
 

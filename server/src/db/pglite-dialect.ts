@@ -19,16 +19,44 @@ import {
   type TransactionSettings,
 } from 'kysely';
 
+export class LeaseTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(
+      `Waited ${timeoutMs} ms for the embedded database connection. Is code inside a transaction using the ` +
+        'outer db instead of its transaction (tx)? On PGlite that waits for itself.',
+    );
+  }
+}
+
 export class FifoLock {
   #locked = false;
   #waiters: Array<() => void> = [];
 
-  async acquire(): Promise<void> {
+  /**
+   * Waits for the lock. With a timeout, a waiter that is not served in time is removed and rejected: on a
+   * single connection, "waiting forever" almost always means code inside a transaction queried through the
+   * outer `db` instead of its `tx`, which can never be served — better a clear error than a hung process.
+   */
+  async acquire(timeoutMs?: number): Promise<void> {
     if (!this.#locked) {
       this.#locked = true;
       return;
     }
-    await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    await new Promise<void>((resolve, reject) => {
+      const waiter = () => {
+        if (timer) clearTimeout(timer);
+        resolve();
+      };
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              const i = this.#waiters.indexOf(waiter);
+              if (i >= 0) this.#waiters.splice(i, 1);
+              reject(new LeaseTimeoutError(timeoutMs));
+            }, timeoutMs);
+      this.#waiters.push(waiter);
+    });
   }
 
   release(): void {
@@ -73,7 +101,10 @@ class PGliteDriver implements Driver {
   readonly #lock = new FifoLock();
   readonly #connection: PGliteConnection;
 
-  constructor(private readonly pg: PGlite) {
+  constructor(
+    private readonly pg: PGlite,
+    private readonly leaseTimeoutMs: number,
+  ) {
     this.#connection = new PGliteConnection(pg);
   }
 
@@ -82,7 +113,7 @@ class PGliteDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    await this.#lock.acquire();
+    await this.#lock.acquire(this.leaseTimeoutMs);
     return this.#connection;
   }
 
@@ -123,12 +154,16 @@ class PGliteDriver implements Driver {
 }
 
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pg: PGlite) {}
+  /** leaseTimeoutMs: how long a caller may wait for the connection before failing (see FifoLock.acquire). */
+  constructor(
+    private readonly pg: PGlite,
+    private readonly leaseTimeoutMs = 30_000,
+  ) {}
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new PGliteDriver(this.pg);
+    return new PGliteDriver(this.pg, this.leaseTimeoutMs);
   }
   createQueryCompiler() {
     return new PostgresQueryCompiler();
