@@ -12,6 +12,7 @@ import { buildApp } from './http/app.js';
 import { createContext } from './context.js';
 import { createLogger } from './logger.js';
 import { createModules } from './modules/registry.js';
+import { seedDemo, type SeedResult } from './modules/demo/index.js';
 import { createWorker } from './modules/events/index.js';
 import { startAdminChannel, type AdminChannel } from './ops/admin-channel.js';
 import { COMMANDS } from './ops/commands.js';
@@ -23,6 +24,8 @@ export interface RunningServer {
   app: FastifyInstance;
   ctx: AppContext;
   url: string;
+  /** Set when started with the demo: the demo accounts (passwords: DEMO_PASSWORD). */
+  demo?: SeedResult;
   stop(): Promise<void>;
 }
 
@@ -34,7 +37,8 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
   try {
     const applied = await migrate(storage.db);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
-    void options.demo;
+    const demo = options.demo ? await seedDemo(ctx, { password: config.demoPassword }) : undefined;
+    if (demo?.seeded) log.info({ jurisdiction: demo.jurisdictionId }, 'demo city seeded');
     const app = await buildApp(ctx, createModules(ctx));
     // The embedded database is ours alone; the CLI reaches it through this channel while we run.
     if (storage.kind === 'pglite') channel = await startAdminChannel(ctx, COMMANDS);
@@ -42,6 +46,12 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    if (demo) {
+      log.info(
+        { url, jurisdiction: demo.jurisdictionId, accounts: demo.accounts.map((a) => `${a.username} (${a.scope})`) },
+        `CivicGrid demo at ${url} — sign in as ${demo.accounts.map((a) => a.username).join(', ')} with the DEMO_PASSWORD password`,
+      );
+    }
     const worker = config.workerEnabled ? createWorker(ctx) : undefined;
     worker?.start();
     let stopping: Promise<void> | undefined;
@@ -58,7 +68,7 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
         await storage.close();
         log.info('stopped');
       })());
-    return { app, ctx, url, stop };
+    return { app, ctx, url, ...(demo ? { demo } : {}), stop };
   } catch (err) {
     await channel?.close();
     await storage.close();

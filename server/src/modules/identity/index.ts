@@ -54,6 +54,7 @@ export {
 export {
   addGrant,
   createUser,
+  createUserWithin,
   getUser,
   listUsers,
   resetPassword,

@@ -124,45 +124,57 @@ export async function createUser(
   actor: Actor,
   opts: CallOptions = {},
 ): Promise<UserView> {
-  const principal = opts.principal ?? null;
-  if (principal && principal.jurisdictionId !== input.jurisdictionId) throw forbidden('auth.out_of_scope');
   checkPassword(input.password, input.username);
   const passwordHash = await hashPassword(input.password);
   try {
-    return await ctx.db.transaction().execute(async (tx) => {
-      if (!(await repo.jurisdictionExists(tx, input.jurisdictionId))) {
-        throw badRequest('user.jurisdiction_not_found', { jurisdiction: input.jurisdictionId });
-      }
-      const dept = await resolveDepartment(tx, input.jurisdictionId, { id: input.departmentId, code: input.departmentCode });
-      authorize(principal, 'user.manage', { jurisdictionId: input.jurisdictionId, departmentPath: dept?.path ?? null });
-      if (await repo.usernameTaken(tx, input.username)) throw conflict('user.username_taken', { username: input.username });
-      const grants = [];
-      for (const g of input.grants ?? []) {
-        const resolved = await resolveGrant(tx, input.jurisdictionId, g);
-        checkDelegation(principal, resolved);
-        grants.push(resolved);
-      }
-      const id = await repo.insertUser(tx, {
-        jurisdictionId: input.jurisdictionId,
-        username: input.username,
-        displayName: input.displayName,
-        departmentId: dept?.id ?? null,
-        passwordHash,
-        mustChangePassword: input.mustChangePassword ?? false,
-      });
-      for (const g of grants) {
-        await repo.insertGrant(tx, { jurisdictionId: input.jurisdictionId, userId: id, role: g.role, scopeKind: g.kind, departmentId: g.departmentId, gridCodes: g.gridCodes });
-      }
-      const details = { username: input.username, departmentId: dept?.id ?? null, grants: grants.map((g) => ({ role: g.role, scope: g.kind, departmentId: g.departmentId, gridCodes: g.gridCodes })) };
-      await recordAudit(tx, { actor, request: opts.request ?? noRequest, action: 'user.create', jurisdictionId: input.jurisdictionId, objectType: 'user', objectId: id, details });
-      await ctx.outbox.publish(tx, { name: 'user.created', jurisdictionId: input.jurisdictionId, payload: { userId: id, ...details } });
-      return view(tx, id);
-    });
+    return await ctx.db.transaction().execute((tx) => createUserWithin(tx, ctx, { ...input, passwordHash }, actor, opts));
   } catch (err) {
     // Two creations racing past the check: the unique index decides.
     if (isUniqueViolation(err)) throw conflict('user.username_taken', { username: input.username });
     throw err;
   }
+}
+
+/**
+ * createUser inside the caller's transaction, with the password already hashed (hashing is slow and must not
+ * hold a transaction open; the demo seed hashes once for all its accounts).
+ */
+export async function createUserWithin(
+  tx: Db,
+  ctx: ServiceContext,
+  input: Omit<CreateUserInput, 'password'> & { passwordHash: string },
+  actor: Actor,
+  opts: CallOptions = {},
+): Promise<UserView> {
+  const principal = opts.principal ?? null;
+  if (principal && principal.jurisdictionId !== input.jurisdictionId) throw forbidden('auth.out_of_scope');
+  if (!(await repo.jurisdictionExists(tx, input.jurisdictionId))) {
+    throw badRequest('user.jurisdiction_not_found', { jurisdiction: input.jurisdictionId });
+  }
+  const dept = await resolveDepartment(tx, input.jurisdictionId, { id: input.departmentId, code: input.departmentCode });
+  authorize(principal, 'user.manage', { jurisdictionId: input.jurisdictionId, departmentPath: dept?.path ?? null });
+  if (await repo.usernameTaken(tx, input.username)) throw conflict('user.username_taken', { username: input.username });
+  const grants = [];
+  for (const g of input.grants ?? []) {
+    const resolved = await resolveGrant(tx, input.jurisdictionId, g);
+    checkDelegation(principal, resolved);
+    grants.push(resolved);
+  }
+  const id = await repo.insertUser(tx, {
+    jurisdictionId: input.jurisdictionId,
+    username: input.username,
+    displayName: input.displayName,
+    departmentId: dept?.id ?? null,
+    passwordHash: input.passwordHash,
+    mustChangePassword: input.mustChangePassword ?? false,
+  });
+  for (const g of grants) {
+    await repo.insertGrant(tx, { jurisdictionId: input.jurisdictionId, userId: id, role: g.role, scopeKind: g.kind, departmentId: g.departmentId, gridCodes: g.gridCodes });
+  }
+  const details = { username: input.username, departmentId: dept?.id ?? null, grants: grants.map((g) => ({ role: g.role, scope: g.kind, departmentId: g.departmentId, gridCodes: g.gridCodes })) };
+  await recordAudit(tx, { actor, request: opts.request ?? noRequest, action: 'user.create', jurisdictionId: input.jurisdictionId, objectType: 'user', objectId: id, details });
+  await ctx.outbox.publish(tx, { name: 'user.created', jurisdictionId: input.jurisdictionId, payload: { userId: id, ...details } });
+  return view(tx, id);
 }
 
 /** Loads a user the caller may act on with `permission`, or answers 404 without revealing it exists. */

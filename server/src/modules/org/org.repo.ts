@@ -44,12 +44,22 @@ export interface DivisionInsert {
 
 export async function insertDivision(tx: Db, jurisdictionId: string, d: DivisionInsert): Promise<void> {
   const boundary = d.boundary
-    ? sql<string>`ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(d.boundary)}), 4326))`
+    ? // Display outlines often carry self-touching rings; keep the polygonal part of a valid version.
+      sql<string>`ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(d.boundary)}), 4326)), 3))`
     : null;
   await tx
     .insertInto('divisions')
     .values({ jurisdiction_id: jurisdictionId, code: d.code, parent_code: d.parentCode, level: d.level, name_zh: d.nameZh, name_en: d.nameEn, boundary })
     .execute();
+}
+
+/** Sets a division's boundary to the union of its children's (a city from its districts). */
+export async function deriveBoundaryFromChildren(tx: Db, jurisdictionId: string, code: string): Promise<void> {
+  await sql`
+    UPDATE divisions SET boundary = (
+      SELECT ST_Multi(ST_CollectionExtract(ST_Union(boundary), 3)) FROM divisions
+      WHERE jurisdiction_id = ${jurisdictionId} AND parent_code = ${code} AND boundary IS NOT NULL)
+    WHERE jurisdiction_id = ${jurisdictionId} AND code = ${code}`.execute(tx);
 }
 
 export async function listDivisions(

@@ -130,8 +130,16 @@ export async function createJurisdictionWithin(tx: Db, ctx: OrgContext, input: C
 }
 
 /** Adds divisions in order (parents first); boundaries as GeoJSON geometries. */
-export async function addDivisionsWithin(tx: Db, ctx: OrgContext, jurisdictionId: string, divisions: repo.DivisionInsert[], actor: Actor): Promise<void> {
+export async function addDivisionsWithin(
+  tx: Db,
+  ctx: OrgContext,
+  jurisdictionId: string,
+  divisions: repo.DivisionInsert[],
+  actor: Actor,
+  options: { deriveBoundaryOf?: string[] } = {},
+): Promise<void> {
   for (const d of divisions) await repo.insertDivision(tx, jurisdictionId, d);
+  for (const code of options.deriveBoundaryOf ?? []) await repo.deriveBoundaryFromChildren(tx, jurisdictionId, code);
   await recordAudit(tx, { actor, request: noRequest, action: 'division.import', jurisdictionId, objectType: 'jurisdiction', objectId: jurisdictionId, details: { codes: divisions.map((d) => d.code) } });
   await ctx.outbox.publish(tx, { name: 'division.imported', jurisdictionId, payload: { count: divisions.length } });
 }

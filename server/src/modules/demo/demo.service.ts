@@ -1,0 +1,93 @@
+/**
+ * Seeds the demo city on an empty database. Everything — jurisdiction, divisions, departments, accounts, their
+ * audit entries and events — goes in one transaction that first takes a lock and checks for the jurisdiction,
+ * so a second start (or a second process starting at the same moment) seeds nothing and a crash mid-seed
+ * leaves nothing half-made.
+ */
+import { readFileSync } from 'node:fs';
+import type { AppContext } from '../../app-context.js';
+import { createUserWithin, hashPassword } from '../identity/index.js';
+import { addDivisionsWithin, createDepartmentWithin, createJurisdictionWithin, findJurisdiction, type DivisionInsert } from '../org/index.js';
+import { systemActor } from '../../shared/actor.js';
+import { ACCOUNTS, CITY_DEPARTMENTS, DISTRICT_NAMES_EN, JINJIANG_LOCAL, JURISDICTION, type DemoDepartment } from './chengdu.js';
+import { lockSeed } from './demo.repo.js';
+
+export interface DemoAccount {
+  username: string;
+  role: string;
+  displayName: string;
+  scope: string;
+}
+
+export interface SeedResult {
+  seeded: boolean;
+  jurisdictionId: string;
+  accounts: DemoAccount[];
+}
+
+interface DistrictFeature {
+  id: string;
+  properties: { name: string };
+  geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown };
+}
+
+const GEOJSON = new URL('./data/chengdu-districts.geojson', import.meta.url);
+
+export function readDistricts(): DivisionInsert[] {
+  const fc = JSON.parse(readFileSync(GEOJSON, 'utf8')) as { features: DistrictFeature[] };
+  return fc.features
+    .map((f) => ({
+      code: String(f.id),
+      parentCode: JURISDICTION.divisionCode,
+      level: 'district' as const,
+      nameZh: f.properties.name,
+      nameEn: DISTRICT_NAMES_EN[String(f.id)] ?? null,
+      boundary: f.geometry,
+    }))
+    .sort((a, b) => a.code.localeCompare(b.code));
+}
+
+export const demoAccounts = (): DemoAccount[] =>
+  ACCOUNTS.map((a) => ({ username: a.username, role: a.grant.role, displayName: a.displayNameZh, scope: a.scope }));
+
+export async function seedDemo(ctx: Pick<AppContext, 'db' | 'outbox'>, options: { password: string }): Promise<SeedResult> {
+  const result = { jurisdictionId: JURISDICTION.id, accounts: demoAccounts() };
+  // Cheap check first so an ordinary restart does not pay for hashing.
+  if (await findJurisdiction(ctx, JURISDICTION.id)) return { seeded: false, ...result };
+  const districts = readDistricts();
+  const passwordHash = await hashPassword(options.password);
+  const actor = systemActor('demo-seed', JURISDICTION.id);
+  const seeded = await ctx.db.transaction().execute(async (tx) => {
+    await lockSeed(tx);
+    if (await findJurisdiction({ db: tx }, JURISDICTION.id)) return false;
+    await createJurisdictionWithin(tx, ctx, JURISDICTION, actor);
+    await addDivisionsWithin(
+      tx,
+      ctx,
+      JURISDICTION.id,
+      [{ code: JURISDICTION.divisionCode, parentCode: null, level: 'city', nameZh: JURISDICTION.nameZh, nameEn: JURISDICTION.nameEn, boundary: null }, ...districts],
+      actor,
+      { deriveBoundaryOf: [JURISDICTION.divisionCode] },
+    );
+    const districtDepartments: DemoDepartment[] = districts.map((d) => ({
+      code: `cd-${d.code}`,
+      parent: 'cd-gov',
+      kind: 'district',
+      nameZh: `${d.nameZh}人民政府`,
+      nameEn: `${d.nameEn ?? d.code} Government`,
+      divisionCode: d.code,
+    }));
+    const ids = new Map<string, string>();
+    for (const d of [...CITY_DEPARTMENTS, ...districtDepartments, ...JINJIANG_LOCAL]) {
+      const parentId = d.parent ? ids.get(d.parent) : null;
+      if (d.parent && !parentId) throw new Error(`demo department ${d.code} listed before its parent ${d.parent}`);
+      const created = await createDepartmentWithin(tx, ctx, { jurisdictionId: JURISDICTION.id, parentId, code: d.code, kind: d.kind, nameZh: d.nameZh, nameEn: d.nameEn, divisionCode: d.divisionCode ?? null }, actor);
+      ids.set(d.code, created.id);
+    }
+    for (const a of ACCOUNTS) {
+      await createUserWithin(tx, ctx, { jurisdictionId: JURISDICTION.id, username: a.username, displayName: a.displayNameZh, passwordHash, departmentCode: a.departmentCode, grants: [a.grant], mustChangePassword: false }, actor);
+    }
+    return true;
+  });
+  return { seeded, ...result };
+}
