@@ -1,0 +1,84 @@
+/**
+ * `npm run bench -- NAME`: runs one named benchmark on a fresh database (embedded PGlite from a migrated
+ * snapshot, or PostgreSQL via BENCH_DATABASE_URL — a database this run may fill), writes
+ * bench/results/NAME.json with the figures, the baseline measured in the same run, peak RSS and the machine,
+ * and prints a table. Benchmarks never assert timings; they report.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/config.js';
+import { createContext } from '../src/context.js';
+import { migrate } from '../src/db/migrate.js';
+import { openPglite, openPostgres, type Storage } from '../src/db/storage.js';
+import { createLogger } from '../src/logger.js';
+import { ensurePgliteTemplate } from '../test/template.js';
+import { scopedRead } from './scoped-read.js';
+
+const BENCHMARKS = { 'scoped-read': scopedRead } as const;
+type Name = keyof typeof BENCHMARKS;
+
+const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'results');
+
+async function openBenchStorage(): Promise<Storage> {
+  const url = process.env.BENCH_DATABASE_URL;
+  if (url) {
+    const storage = await openPostgres(url);
+    await migrate(storage.db);
+    return storage;
+  }
+  return openPglite({ loadDataDir: new Blob([readFileSync(await ensurePgliteTemplate())]) });
+}
+
+async function main(): Promise<number> {
+  const name = process.argv[2];
+  if (!name || !(name in BENCHMARKS)) {
+    process.stderr.write(`usage: npm run bench -- NAME   (one of: ${Object.keys(BENCHMARKS).join(', ')})\n`);
+    return 2;
+  }
+  const storage = await openBenchStorage();
+  const config = {
+    ...loadConfig({ SECRET_KEY: 'bench-secret-key-bench-secret-key-0123456789', DATA_DIR: os.tmpdir(), LOG_LEVEL: 'silent' }),
+    storageKind: storage.kind,
+  };
+  const ctx = createContext(config, storage, createLogger(config));
+  const started = new Date();
+  try {
+    const result = await BENCHMARKS[name as Name](ctx);
+    const report = {
+      name,
+      startedAt: started.toISOString(),
+      storage: storage.kind,
+      ...result,
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+        totalMemMb: Math.round(os.totalmem() / 1024 / 1024),
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+      },
+    };
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const file = path.join(RESULTS_DIR, `${name}.json`);
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    printTable(report.figures as unknown as Record<string, unknown>);
+    process.stdout.write(`peak RSS ${report.peakRssMb} MB · ${report.machine.cpus} × ${report.machine.cpuModel} · ${storage.kind}\n`);
+    process.stdout.write(`written ${path.relative(process.cwd(), file)}\n`);
+    return 0;
+  } finally {
+    await storage.close();
+  }
+}
+
+function printTable(figures: Record<string, unknown>): void {
+  const rows = Object.entries(figures).filter(([, v]) => typeof v === 'object' && v !== null) as Array<[string, Record<string, number>]>;
+  const cols = ['requests', 'concurrency', 'perSecond', 'p50Ms', 'p90Ms', 'p99Ms', 'maxMs', 'errors'];
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(12) : c.padStart(11))).join(' ');
+  process.stdout.write(`${line(['', ...cols])}\n`);
+  for (const [label, r] of rows) process.stdout.write(`${line([label, ...cols.map((c) => String(r[c] ?? ''))])}\n`);
+  for (const [label, v] of Object.entries(figures)) if (typeof v === 'number') process.stdout.write(`${label}: ${v}\n`);
+}
+
+process.exitCode = await main();
