@@ -37,7 +37,7 @@ beforeAll(async () => {
     loadDataDir: new Blob([readFileSync(await ensurePgliteTemplate())]),
   });
   await sql`INSERT INTO jurisdictions (id, name_zh, name_en, division_code)
-            VALUES ('chengdu.gov.cn', '成都市', 'Chengdu', '510100')`.execute(seed.db);
+            VALUES ('test.example', '测试市', 'Test', '510100')`.execute(seed.db);
   await seed.close();
   config = testConfig({ dataDir: dir, databaseUrl: undefined, storageKind: 'pglite', port: 0, workerEnabled: false });
   // The server must be another process: the data-directory lock is per process.
@@ -92,7 +92,7 @@ describe('admin channel with a running server', () => {
       config,
       COMMANDS,
       'user create',
-      { jurisdiction: 'chengdu.gov.cn', username: 'ops-admin', displayName: '运维', roles: ['admin'], password: 'correct horse 1' },
+      { jurisdiction: 'test.example', username: 'ops-admin', displayName: '运维', roles: ['admin'], password: 'correct horse 1' },
       'en',
     );
     expect(created).toMatchObject({ via: 'server', exitCode: 0 });
@@ -102,7 +102,7 @@ describe('admin channel with a running server', () => {
       config,
       COMMANDS,
       'user create',
-      { jurisdiction: 'chengdu.gov.cn', username: 'OPS-ADMIN', displayName: 'x', password: 'correct horse 2' },
+      { jurisdiction: 'test.example', username: 'OPS-ADMIN', displayName: 'x', password: 'correct horse 2' },
       'en',
     );
     expect(taken.exitCode).toBe(1);
@@ -112,12 +112,12 @@ describe('admin channel with a running server', () => {
       config,
       COMMANDS,
       'user create',
-      { jurisdiction: 'chengdu.gov.cn', username: 'u2', displayName: 'x', roles: ['wizard'], password: 'correct horse 2' },
+      { jurisdiction: 'test.example', username: 'u2', displayName: 'x', roles: ['wizard'], password: 'correct horse 2' },
       'en',
     );
     expect(badRole.exitCode).toBe(2);
 
-    const key = await dispatch(config, COMMANDS, 'apikey create', { name: 'gateway', jurisdiction: 'chengdu.gov.cn', scopes: [] }, 'en');
+    const key = await dispatch(config, COMMANDS, 'apikey create', { name: 'gateway', jurisdiction: 'test.example', scopes: [] }, 'en');
     expect(key.exitCode).toBe(0);
     // The key alone on stdout; the details on stderr.
     expect(key.stdout).toMatch(/^cgk_\S+\n$/);
@@ -128,6 +128,16 @@ describe('admin channel with a running server', () => {
     const verify = await dispatch(config, COMMANDS, 'audit verify', {}, 'en');
     expect(verify).toMatchObject({ exitCode: 0, stdout: '' });
     expect(verify.stderr).toContain('intact: 3 entries');
+  });
+
+  it('seeds the demo city once', async () => {
+    const first = await dispatch(config, COMMANDS, 'seed-demo', {}, 'en');
+    expect(first).toMatchObject({ via: 'server', exitCode: 0 });
+    expect(first.stderr).toContain('Seeded the demo city chengdu.gov.cn');
+    const again = await dispatch(config, COMMANDS, 'seed-demo', {}, 'en');
+    expect(again.stderr).toContain('already there');
+    const verify = await dispatch(config, COMMANDS, 'audit verify', {}, 'en');
+    expect(verify.exitCode).toBe(0);
   });
 
   it('reads a password from standard input in the binary', () => {
@@ -237,7 +247,7 @@ describe('the civicgrid binary', () => {
   it('prints help for every command and exits 2 on usage errors', () => {
     const help = run(['--help']);
     expect(help.status).toBe(0);
-    for (const name of ['serve', 'migrate', 'backup', 'restore', 'user', 'apikey', 'audit']) expect(help.stdout).toContain(name);
+    for (const name of ['serve', 'migrate', 'seed-demo', 'backup', 'restore', 'user', 'apikey', 'audit']) expect(help.stdout).toContain(name);
     expect(run(['restore', '--help']).status).toBe(0);
     const usage = run(['backup']);
     expect(usage.status).toBe(2);

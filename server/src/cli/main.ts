@@ -79,6 +79,11 @@ program
   .action(() => run('migrate', {}));
 
 program
+  .command('seed-demo')
+  .description('Seed the demo jurisdiction chengdu.gov.cn (成都市) with its departments and one account per role; passwords from DEMO_PASSWORD. Does nothing if it exists.')
+  .action(() => run('seed-demo', {}));
+
+program
   .command('backup')
   .description('Write a logical backup (gzip JSON lines) of every table to FILE. Works on PGlite and PostgreSQL.')
   .argument('<file>', 'where to write the backup (must not exist)')

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { migrate } from '../db/migrate.js';
 import { verifyAuditLog } from '../modules/audit/index.js';
+import { seedDemo } from '../modules/demo/index.js';
 import { createApiKey, createUser, isRole, resetPassword, revokeApiKey, type GrantInput } from '../modules/identity/index.js';
 import { AppError } from '../shared/errors.js';
 import { backup, restore } from './backup.js';
@@ -172,9 +173,24 @@ export const auditVerifyCommand = defineCommand({
   },
 });
 
+export const seedDemoCommand = defineCommand({
+  args: z.object({}).strict(),
+  needsCurrentSchema: true,
+  async run(ctx, _args, io) {
+    const result = await seedDemo(ctx, { password: ctx.config.demoPassword });
+    io.err(
+      result.seeded
+        ? `Seeded the demo city ${result.jurisdictionId}. Accounts (password: DEMO_PASSWORD): ` +
+            result.accounts.map((a) => a.username).join(', ')
+        : `The demo city ${result.jurisdictionId} is already there; nothing changed.`,
+    );
+  },
+});
+
 /** Name → command. Names with a space are sub-commands (`user create`). */
 export const COMMANDS: Readonly<Record<string, OpsCommand>> = {
   migrate: migrateCommand,
+  'seed-demo': seedDemoCommand,
   backup: backupCommand,
   restore: restoreCommand,
   'user create': userCreateCommand,
