@@ -1,5 +1,8 @@
 /** Sign-in, sessions, CSRF and password change through the HTTP API. */
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/http/app.js';
+import { createIdentityModule, principalOf, requirePermission } from '../src/modules/identity/index.js';
 import { createTestApp, type TestApp } from './app.js';
 import { sha256 } from './hash.js';
 import { loginAs, makeJurisdiction, makeUser, TEST_PASSWORD, type MadeUser } from './factories.js';
@@ -129,6 +132,9 @@ describe('sessions', () => {
     expect(me.json().user.username).toBe('auth-admin');
     expect(me.json().permissions).toEqual(expect.arrayContaining(['user.manage', 'user.read', 'department.manage']));
     expect(me.json().csrfToken).toBeNull();
+    const perms = await t.app.inject({ method: 'GET', url: '/api/v1/auth/permissions', headers: s.bearer });
+    expect(perms.json().permissions).toMatchObject({ 'user.manage': ['admin'], 'department.read': expect.arrayContaining(['handler']) });
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/permissions' })).statusCode).toBe(401);
     const viaCookie = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: s.cookieOnly });
     expect(viaCookie.json().csrfToken).toBe(s.csrfToken);
   });
@@ -204,5 +210,33 @@ describe('POST /auth/password', () => {
     expect(await auditActions(u.id)).toContain('auth.password_change');
     const ev = await t.ctx.db.selectFrom('events').select('payload').where('name', '=', 'auth.password_changed').execute();
     expect(ev.some((e) => (e.payload as { userId: string }).userId === u.id)).toBe(true);
+  });
+});
+
+describe('principal resolution for other modules', () => {
+  it('reaches routes registered after identity, also inside child plugins, and guards their writes with CSRF', async () => {
+    const later = {
+      routes: async (app: FastifyInstance) => {
+        app.get('/probe', { preHandler: requirePermission('user.read') }, async (request) => ({ who: principalOf(request).jurisdictionId }));
+        await app.register(async (child) => {
+          child.post('/child/probe', async (request) => ({ who: request.principal?.kind ?? null }));
+        });
+      },
+    };
+    const app = await buildApp(t.ctx, [createIdentityModule(t.ctx), later]);
+    try {
+      const s = await loginAs(app, admin);
+      expect((await app.inject({ method: 'GET', url: '/api/v1/probe', headers: s.bearer })).json()).toEqual({ who: j });
+      expect((await app.inject({ method: 'GET', url: '/api/v1/probe' })).statusCode).toBe(401);
+      expect((await app.inject({ method: 'POST', url: '/api/v1/child/probe', headers: s.bearer })).json()).toEqual({ who: 'user' });
+      expect((await app.inject({ method: 'POST', url: '/api/v1/child/probe', headers: s.cookieOnly })).json().code).toBe('auth.csrf');
+      expect((await app.inject({ method: 'POST', url: '/api/v1/child/probe' })).json()).toEqual({ who: null });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses to guard a route with a permission no policy declares', () => {
+    expect(() => requirePermission('nothing.declared')).toThrow(/no policy declares/);
   });
 });

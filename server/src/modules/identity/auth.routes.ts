@@ -4,9 +4,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../../shared/errors.js';
 import { changePassword, currentUser, login, logout, type SessionPolicy } from './auth.service.js';
 import { csrfTokenFor, type LoginRateLimiter } from './credentials.js';
-import { changePasswordBody, loginBody, loginResponse, meResponse, userResponse } from './identity.schema.js';
+import { changePasswordBody, loginBody, loginResponse, meResponse, permissionsResponse, userResponse } from './identity.schema.js';
 import { declaredPermissions } from './permissions.js';
-import { actorOf, CSRF_COOKIE, requestMeta, SESSION_COOKIE, userPrincipalOf } from './principal.js';
+import { actorOf, CSRF_COOKIE, principalOf, requestMeta, SESSION_COOKIE, userPrincipalOf } from './principal.js';
 import { hasPermission } from './scope.js';
 import type { ServiceContext } from './users.service.js';
 
@@ -62,6 +62,15 @@ export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
     const csrfToken = principal.via === 'cookie' ? csrfTokenFor(ctx.config.secretKey, principal.sessionHash) : null;
     return { user, permissions, csrfToken };
   });
+
+  r.get(
+    '/auth/permissions',
+    { schema: { tags: ['auth'], summary: 'Every declared permission and the roles allowed it (for admin screens and API key scopes)', response: { 200: permissionsResponse } } },
+    async (request) => {
+      principalOf(request);
+      return { permissions: declaredPermissions() as Record<string, string[]> };
+    },
+  );
 
   r.post(
     '/auth/password',

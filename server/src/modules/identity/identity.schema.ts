@@ -57,6 +57,7 @@ export const meResponse = z.object({
   permissions: z.array(z.string()),
   csrfToken: z.string().nullable(),
 });
+export const permissionsResponse = z.object({ permissions: z.record(z.string(), z.array(z.string())) });
 export const changePasswordBody = z.strictObject({ currentPassword: password, newPassword: password });
 export const userResponse = z.object({ user: userViewSchema });
 
