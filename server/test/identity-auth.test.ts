@@ -104,8 +104,9 @@ describe('POST /auth/login', () => {
     expect((await login(victim.username, TEST_PASSWORD)).statusCode).toBe(200);
   });
 
-  it('rate-limits sign-in per address with 429 and Retry-After', async () => {
+  it('rate-limits failed sign-ins per address with 429 and Retry-After; successes do not count', async () => {
     const address = '198.51.100.7';
+    for (let i = 0; i < 25; i++) expect((await login(admin.username, TEST_PASSWORD, address)).statusCode).toBe(200);
     const statuses: number[] = [];
     for (let i = 0; i < 21; i++) statuses.push((await login(`nobody-${i}`, 'whatever-password', address)).statusCode);
     expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);

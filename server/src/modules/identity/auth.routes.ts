@@ -32,6 +32,19 @@ export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { ctx, session, limiter } = deps;
 
+  const throttle = (ip: string) => {
+    const wait = limiter.retryAfter(ip);
+    if (wait > 0) throw new AppError('rate_limited', 'auth.rate_limited', { retryAfterSeconds: wait });
+  };
+  const countingFailures = async <T>(ip: string, attempt: () => Promise<T>): Promise<T> => {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'auth.invalid_credentials' || err.code === 'auth.current_password_wrong')) limiter.fail(ip);
+      throw err;
+    }
+  };
+
   r.post(
     '/auth/login',
     {
@@ -39,9 +52,10 @@ export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
       schema: { tags: ['auth'], summary: 'Sign in with username and password', body: loginBody, response: { 200: loginResponse } },
     },
     async (request, reply) => {
-      const wait = limiter.hit(request.ip);
-      if (wait > 0) throw new AppError('rate_limited', 'auth.rate_limited', { retryAfterSeconds: wait });
-      const result = await login(ctx, request.body, { ...requestMeta(request), userAgent: request.headers['user-agent'] ?? null }, session);
+      throttle(request.ip);
+      const result = await countingFailures(request.ip, () =>
+        login(ctx, request.body, { ...requestMeta(request), userAgent: request.headers['user-agent'] ?? null }, session),
+      );
       const csrfToken = csrfTokenFor(ctx.config.secretKey, result.sessionHash);
       setSessionCookies(request, reply, result.token, csrfToken, result.expiresAt);
       return { user: result.user, accessToken: result.token, csrfToken, expiresAt: result.expiresAt.toISOString() };
@@ -78,9 +92,8 @@ export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
     async (request) => {
       const principal = userPrincipalOf(request);
       // Guessing the current password through this endpoint is throttled like sign-in.
-      const wait = limiter.hit(request.ip);
-      if (wait > 0) throw new AppError('rate_limited', 'auth.rate_limited', { retryAfterSeconds: wait });
-      const user = await changePassword(ctx, principal, request.body, actorOf(request), requestMeta(request));
+      throttle(request.ip);
+      const user = await countingFailures(request.ip, () => changePassword(ctx, principal, request.body, actorOf(request), requestMeta(request)));
       return { user };
     },
   );

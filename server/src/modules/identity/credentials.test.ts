@@ -54,26 +54,32 @@ describe('lockout', () => {
 });
 
 describe('LoginRateLimiter', () => {
-  it('allows N attempts per window per key, then says how long to wait', () => {
+  it('allows N failures per window per key, then says how long to wait', () => {
     let t = 0;
     const l = new LoginRateLimiter({ attempts: 3, windowMs: 10_000, maxKeys: 100 }, () => t);
-    expect([l.hit('a'), l.hit('a'), l.hit('a')]).toEqual([0, 0, 0]);
-    expect(l.hit('a')).toBe(10);
-    expect(l.hit('b')).toBe(0);
+    for (let i = 0; i < 3; i++) {
+      expect(l.retryAfter('a')).toBe(0);
+      l.fail('a');
+    }
+    expect(l.retryAfter('a')).toBe(10);
+    expect(l.retryAfter('b')).toBe(0);
     t = 7_500;
-    expect(l.hit('a')).toBe(3);
+    expect(l.retryAfter('a')).toBe(3);
     t = 10_000;
-    expect(l.hit('a')).toBe(0);
+    expect(l.retryAfter('a')).toBe(0);
+    l.fail('a');
+    expect(l.retryAfter('a')).toBe(0);
   });
   it('stays bounded, forgetting the oldest windows', () => {
     let t = 0;
     const l = new LoginRateLimiter({ attempts: 1, windowMs: 1_000_000, maxKeys: 50 }, () => t);
     for (let i = 0; i < 500; i++) {
       t = i;
-      l.hit(`ip${i}`);
+      l.fail(`ip${i}`);
     }
     expect(l.size).toBeLessThanOrEqual(50);
-    expect(l.hit('ip499')).toBeGreaterThan(0);
+    expect(l.retryAfter('ip499')).toBeGreaterThan(0);
+    expect(l.retryAfter('ip0')).toBe(0);
   });
 });
 

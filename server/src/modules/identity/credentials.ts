@@ -60,8 +60,10 @@ export interface RateLimitPolicy {
 export const DEFAULT_LOGIN_RATE: RateLimitPolicy = { attempts: 20, windowMs: 60_000, maxKeys: 10_000 };
 
 /**
- * Fixed-window counter per key, in memory. Each process limits on its own; behind a load balancer the
- * effective limit is per process — acceptable for slowing guessing, the account lockout is the hard stop.
+ * Fixed-window counter of failed attempts per key (the client address), in memory. Only failures count, so a
+ * whole office signing in from one NAT address at nine o'clock is not throttled, while guessing is. Each
+ * process limits on its own; behind a load balancer the limit is per process — the account lockout is the
+ * hard stop.
  */
 export class LoginRateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
@@ -71,8 +73,16 @@ export class LoginRateLimiter {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** Counts one attempt; returns 0 when allowed, else the seconds to wait. */
-  hit(key: string): number {
+  /** 0 when the key may try again, else the seconds to wait. */
+  retryAfter(key: string): number {
+    const now = this.clock();
+    const w = this.windows.get(key);
+    if (!w || now - w.start >= this.policy.windowMs || w.count < this.policy.attempts) return 0;
+    return Math.max(1, Math.ceil((w.start + this.policy.windowMs - now) / 1000));
+  }
+
+  /** Counts one failed attempt. */
+  fail(key: string): void {
     const now = this.clock();
     let w = this.windows.get(key);
     if (!w || now - w.start >= this.policy.windowMs) {
@@ -81,9 +91,7 @@ export class LoginRateLimiter {
       this.windows.set(key, w);
       this.evict(now);
     }
-    if (w.count >= this.policy.attempts) return Math.max(1, Math.ceil((w.start + this.policy.windowMs - now) / 1000));
     w.count += 1;
-    return 0;
   }
 
   get size(): number {
