@@ -114,7 +114,13 @@ export const sha256 = (value: string): string => createHash('sha256').update(val
 
 /** Session tokens: 256 random bits, base64url. Stored only as their SHA-256. */
 export function newSessionToken(): string {
-  return randomBytes(32).toString('base64url');
+  // A bearer value starting with the API key prefix is read as an API key; never issue such a session token.
+  // (Odds of a clash are 1 in 16 million per draw, so the bound is never reached.)
+  for (let i = 0; i < 100; i++) {
+    const token = randomBytes(32).toString('base64url');
+    if (!token.startsWith(API_KEY_PREFIX)) return token;
+  }
+  throw new Error('could not draw a session token');
 }
 
 /** The CSRF token is derived from the session, so nothing extra is stored and it dies with the session. */
