@@ -38,7 +38,10 @@ export class StorageBusyError extends Error {
   }
 }
 
-export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Storage> {
+export async function openPostgres(
+  url: string,
+  options: { max?: number; onIdleError?: (err: Error) => void } = {},
+): Promise<Storage> {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
@@ -51,6 +54,9 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
       }) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle client can die under us (server restart, DROP DATABASE … FORCE, network). The pool discards it and
+  // the next query opens a new one; without a listener Node would treat the event as an uncaught error.
+  pool.on('error', (err) => options.onIdleError?.(err));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const u = new URL(url);
   return {
