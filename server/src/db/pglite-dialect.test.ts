@@ -64,7 +64,7 @@ describe('PGlite dialect', () => {
   afterAll(async () => s?.close());
 
   it('keeps a transaction to itself: a concurrent query cannot see or join its uncommitted rows', async () => {
-    const db = s.db as unknown as import('kysely').Kysely<{ t: { id: number; v: string } }>;
+    const db = s.db as unknown as Kysely<{ t: { id: number; v: string } }>;
     let insideDone!: () => void;
     const gate = new Promise<void>((r) => (insideDone = r));
     const tx = db.transaction().execute(async (trx) => {
