@@ -11,7 +11,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppContext } from '../app-context.js';
 import { systemRoutes } from '../modules/system/index.js';
-import { installErrorHandling } from './error-handler.js';
+import { installErrorHandling, sendError, toAppError } from './error-handler.js';
 import { createHttpMetrics } from './metrics.js';
 
 export type App = FastifyInstance;
@@ -39,6 +39,11 @@ export async function buildApp(ctx: AppContext, modules: ApiModule[]): Promise<F
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    // Errors the router raises before any hook runs (bad percent-encoding, over-long path parameters) get the
+    // same error format as everything else.
+    frameworkErrors: (error, request, reply) => {
+      void sendError(request, reply, toAppError(error, ctx.config.bodyLimitBytes));
+    },
     forceCloseConnections: false,
   });
 

@@ -17,6 +17,7 @@ const STATUS: Record<ErrorKind, number> = {
   conflict: 409,
   gone: 410,
   too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   unprocessable: 422,
   locked: 423,
@@ -80,6 +81,10 @@ export function toAppError(error: FastifyError | Error, bodyLimit: number): AppE
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError('bad_request', 'request.malformed_json');
+    case 'FST_ERR_BAD_URL':
+      return new AppError('bad_request', 'request.bad_url');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('uri_too_long', 'request.uri_too_long');
     case 'FST_ERR_RATE_LIMIT':
       return new AppError('rate_limited', 'request.rate_limited');
   }
