@@ -109,7 +109,15 @@ describe('users admin API', () => {
     expect(res.json().user.mustChangePassword).toBe(true);
     expect((await api('GET', '/auth/me', undefined, s.bearer)).statusCode).toBe(401);
     await expect(loginAs(t.app, target)).rejects.toThrow(/401/);
-    await loginAs(t.app, { username: target.username, password: 'Reset-Pass-999' });
+    const temp = await loginAs(t.app, { username: target.username, password: 'Reset-Pass-999' });
+    // With a temporary password the user may see who they are and change it — nothing else.
+    expect((await api('GET', '/auth/me', undefined, temp.bearer)).statusCode).toBe(200);
+    const blocked = await api('GET', '/departments', undefined, temp.bearer);
+    expect(blocked.statusCode).toBe(403);
+    expect(blocked.json().code).toBe('auth.password_change_required');
+    const changed = await api('POST', '/auth/password', { currentPassword: 'Reset-Pass-999', newPassword: 'Own-Choice-2026' }, temp.bearer);
+    expect(changed.statusCode).toBeLessThan(300);
+    expect((await api('GET', '/departments', undefined, temp.bearer)).statusCode).toBe(200);
   });
 
   it('never answers 500 for unknown ids', async () => {

@@ -95,6 +95,9 @@ export function requirePermission(permission: string): preHandlerAsyncHookHandle
   }
   return async (request: FastifyRequest) => {
     const p = principalOf(request);
+    // A temporary password (set by an administrator) only lets its holder sign in, see who they are and choose
+    // a new one (requireAuth routes); everything that needs a permission waits until then.
+    if (p.kind === 'user' && p.mustChangePassword) throw new AppError('forbidden', 'auth.password_change_required');
     if (!hasPermission(p, permission)) throw new AppError('forbidden', 'auth.forbidden');
   };
 }
