@@ -16,7 +16,7 @@ export function ConsoleLayout({ pages }: { pages: ConsolePage[] }) {
   const current = pages.find((p) => (p.path === '/' ? location.pathname === '/' : location.pathname.startsWith(p.path)));
   const roles = [...new Set(me?.user.grants.map((g) => g.role) ?? [])];
   return (
-    <Layout style={{ minHeight: '100%' }}>
+    <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header className="cg-header">
         <a className="cg-brand" href="/console/" onClick={(e) => (e.preventDefault(), navigate('/'))}>
           <img src="/favicon.svg" alt="" />

@@ -15,7 +15,21 @@ function Root() {
   return (
     <ConfigProvider
       locale={i18n.language === 'en' ? enUS : zhCN}
-      theme={{ token: { colorPrimary: '#0b5cad', borderRadius: 6 } }}
+      theme={{
+        // Darker than Ant Design's defaults so secondary text, links, tags and danger buttons meet WCAG AA contrast.
+        token: {
+          colorPrimary: '#0b5cad',
+          colorLink: '#0b5cad',
+          colorError: '#c0262d',
+          colorSuccess: '#2f7a12',
+          colorWarning: '#9a5b00',
+          colorTextSecondary: 'rgba(0, 0, 0, 0.68)',
+          colorTextDescription: 'rgba(0, 0, 0, 0.68)',
+          colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
+          colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
+          borderRadius: 6,
+        },
+      }}
     >
       <AntApp>
         <BrowserRouter basename="/console">

@@ -28,6 +28,7 @@ void i18n.use(initReactI18next).init({
   fallbackLng: false,
   interpolation: { escapeValue: false },
   returnNull: false,
+  showSupportNotice: false,
 });
 
 function applyDocumentLanguage(lng: string): void {

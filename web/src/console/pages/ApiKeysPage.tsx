@@ -81,7 +81,7 @@ export function ApiKeysPage() {
           { title: t('apiKeys.lastUsedAt'), render: (_, k) => fmt(k.lastUsedAt, i18n.language) },
           {
             title: t('common.status'),
-            render: (_, k) => (k.revokedAt ? <Tag>{t('apiKeys.revoked')}</Tag> : <Tag color="green">{t('apiKeys.active')}</Tag>),
+            render: (_, k) => (k.revokedAt ? <Tag>{t('apiKeys.revoked')}</Tag> : <Tag className="cg-tag-ok">{t('apiKeys.active')}</Tag>),
           },
           ...(manage
             ? [

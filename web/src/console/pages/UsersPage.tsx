@@ -200,8 +200,8 @@ export function UsersPage() {
             title: t('users.status'),
             render: (_, u) => (
               <Space size={4}>
-                <Tag color={u.status === 'active' ? 'green' : 'default'}>{u.status === 'active' ? t('users.active') : t('users.disabled')}</Tag>
-                {u.locked && <Tag color="red">{t('users.locked')}</Tag>}
+                <Tag className={u.status === 'active' ? 'cg-tag-ok' : 'cg-tag-off'}>{u.status === 'active' ? t('users.active') : t('users.disabled')}</Tag>
+                {u.locked && <Tag color="error">{t('users.locked')}</Tag>}
               </Space>
             ),
           },

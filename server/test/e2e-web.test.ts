@@ -1,0 +1,226 @@
+/**
+ * End to end, in headless Chromium against a real server (embedded PGlite in a temp DATA_DIR, port 0 on
+ * 127.0.0.1, the demo seed) serving the production build of the web app. Screenshots of each main page go to
+ * web/e2e/screenshots/ (git-ignored); every page is checked with axe-core for serious or critical findings.
+ *
+ * E2E_BASE_URL=http://… runs the same journeys against an already running demo server instead.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshot, seriousA11yViolations } from '../../web/e2e/browser.js';
+import { loadConfig } from '../src/config.js';
+import { startServer, type RunningServer } from '../src/server.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const PASSWORD = 'E2e-demo-Pass-2026';
+const NEW_USER = 'e2e.handler';
+const NEW_USER_PASSWORD = 'Handler-Pass-2026';
+
+let server: RunningServer | undefined;
+let dataDir: string | undefined;
+let base = '';
+let browser: Browser;
+
+function ensureWebBuild(): void {
+  if (existsSync(path.join(ROOT, 'web/dist/index.html')) && existsSync(path.join(ROOT, 'web/dist/console/index.html'))) return;
+  execFileSync('npm', ['run', 'build', '-w', 'web'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+async function expectAccessible(page: Page, what: string): Promise<void> {
+  const found = await seriousA11yViolations(page);
+  expect(found, `axe: serious/critical findings on ${what}: ${JSON.stringify(found)}`).toEqual([]);
+}
+
+async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto(`${base}/console/login`);
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await page.locator('button[type="submit"]').click();
+  await page.getByTestId('console-nav').waitFor();
+}
+
+async function navLabels(page: Page): Promise<string[]> {
+  return (await page.getByTestId('console-nav').locator('.ant-menu-title-content').allTextContents()).map((s) => s.trim());
+}
+
+beforeAll(async () => {
+  ensureWebBuild();
+  if (process.env.E2E_BASE_URL) {
+    base = process.env.E2E_BASE_URL.replace(/\/$/, '');
+  } else {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'cg-e2e-'));
+    const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_PASSWORD: PASSWORD, WORKER: 'off' });
+    server = await startServer(config, { demo: true });
+    base = server.url;
+  }
+  browser = await launchChromium();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+const demoPassword = () => process.env.E2E_DEMO_PASSWORD ?? PASSWORD;
+
+describe('resident portal on a phone', () => {
+  let context: BrowserContext;
+  let page: Page;
+  beforeAll(async () => {
+    context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    page = await context.newPage();
+  });
+  afterAll(async () => context?.close());
+
+  it('is readable without signing in and accessible', async () => {
+    await page.goto(`${base}/`);
+    await expect.poll(() => page.locator('h1').textContent()).toBeTruthy();
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await expect.poll(() => page.locator('.r-division-list button').count(), { timeout: 20_000 }).toBe(20);
+    await page.getByTestId('city-map').and(page.locator('[data-state="ready"]')).waitFor({ timeout: 30_000 });
+    await screenshot(page, 'resident-phone');
+    await expectAccessible(page, 'resident portal');
+  });
+
+  it('switches to elder mode, with large type and big targets, and remembers it', async () => {
+    await page.goto(`${base}/`);
+    await page.getByTestId('elder-toggle').click();
+    expect(await page.locator('html').getAttribute('class')).toContain('elder');
+    const fontSize = Number(await page.evaluate('parseFloat(getComputedStyle(document.body).fontSize)'));
+    expect(fontSize).toBeGreaterThanOrEqual(18);
+    const call = await page.locator('a[href="tel:12345"]').boundingBox();
+    expect(call!.height).toBeGreaterThanOrEqual(48);
+    await page.reload();
+    expect(await page.locator('html').getAttribute('class')).toContain('elder');
+    expect(await page.getByTestId('elder-toggle').getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => page.locator('.r-division-list button').count(), { timeout: 20_000 }).toBe(20);
+    await page.locator('.r-division-list button').first().click();
+    await expect.poll(() => page.getByTestId('selected-division').textContent()).toMatch(/\d{6}/);
+    await screenshot(page, 'resident-phone-elder');
+    await expectAccessible(page, 'resident portal in elder mode');
+  });
+});
+
+describe('staff console', () => {
+  let context: BrowserContext;
+  let page: Page;
+  beforeAll(async () => {
+    context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
+    page = await context.newPage();
+  });
+  afterAll(async () => context?.close());
+
+  it('asks for sign-in, and shows the server’s readable error for a wrong password', async () => {
+    await page.goto(`${base}/console/`);
+    await page.waitForURL(/\/console\/login$/);
+    await page.locator('button[type="submit"]').click();
+    // Validated before sending: both fields are required.
+    await expect.poll(() => page.locator('.ant-form-item-explain-error').count()).toBe(2);
+    await page.locator('#username').fill('admin');
+    await page.locator('#password').fill('wrong-password-1');
+    await page.locator('button[type="submit"]').click();
+    const error = page.getByTestId('login-error');
+    await error.waitFor();
+    expect((await error.textContent())!.length).toBeGreaterThan(4);
+    await screenshot(page, 'console-login');
+    await expectAccessible(page, 'login page');
+  });
+
+  it('signs the administrator in and shows the 20 districts on the map', async () => {
+    await signIn(page, 'admin', demoPassword());
+    const map = page.getByTestId('city-map');
+    await map.and(page.locator('[data-state="ready"]')).waitFor({ timeout: 30_000 });
+    expect(await map.getAttribute('data-feature-count')).toBe('20');
+    expect(await page.locator('.cg-map-label').count()).toBe(20);
+    const labels = await navLabels(page);
+    expect(labels).toEqual(['辖区总览', '用户管理', '部门管理', 'API 密钥', '审计日志', '我的账户']);
+    // Choosing a district shows its name and GB/T 2260 code on the map.
+    await page.getByTestId('district-list').getByRole('button', { name: '武侯区' }).click();
+    await expect.poll(() => page.locator('.cg-map-popup').textContent()).toContain('510107');
+    await screenshot(page, 'console-overview');
+    await expectAccessible(page, 'overview');
+  });
+
+  it('switches to English, and remembers it', async () => {
+    await page.getByTestId('language-switch').click();
+    await expect.poll(() => navLabels(page)).toEqual(['Overview', 'Users', 'Departments', 'API keys', 'Audit log', 'My account']);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.reload();
+    await expect.poll(() => navLabels(page)).toContain('Users');
+    await page.getByTestId('city-map').and(page.locator('[data-state="ready"]')).waitFor({ timeout: 30_000 });
+    await screenshot(page, 'console-overview-en');
+  });
+
+  it('creates a user in a department, with a role scoped to it', async () => {
+    await page.goto(`${base}/console/users`);
+    await page.getByTestId('create-user').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    // The form refuses to send before it is valid.
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await expect.poll(() => dialog.locator('.ant-form-item-explain-error').count()).toBeGreaterThan(2);
+    await dialog.locator('#username').fill(NEW_USER);
+    await dialog.locator('#displayName').fill('E2E Handler');
+    await dialog.locator('#password').fill(NEW_USER_PASSWORD);
+    // Department: the first one of the tree.
+    await dialog.locator('#departmentId').click();
+    const firstDept = page.locator('.ant-select-dropdown:visible .ant-select-tree-node-content-wrapper').first();
+    const deptName = (await firstDept.getAttribute('title')) ?? '';
+    await firstDept.click();
+    await dialog.locator('#role').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="Department handler"]').click();
+    await dialog.locator('#scopeDepartmentId').click();
+    await page.locator(`.ant-select-dropdown:visible .ant-select-tree-node-content-wrapper[title="${deptName}"]`).first().click();
+    await dialog.getByRole('checkbox').uncheck();
+    await screenshot(page, 'console-user-create');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    const row = page.locator('tr', { hasText: NEW_USER });
+    await row.waitFor();
+    // Let the dialog and its mask finish closing, or axe measures contrast through the fading mask.
+    await dialog.waitFor({ state: 'hidden' });
+    await page.locator('.ant-modal-mask').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+    expect(await row.textContent()).toContain(deptName);
+    expect(await row.textContent()).toContain('Department handler');
+    await screenshot(page, 'console-users');
+    await expectAccessible(page, 'users page');
+  });
+
+  it('shows the departments, API keys, audit log and account pages accessibly', async () => {
+    for (const [pathName, shot] of [
+      ['/console/departments', 'console-departments'],
+      ['/console/api-keys', 'console-api-keys'],
+      ['/console/audit', 'console-audit'],
+      ['/console/account', 'console-account'],
+    ] as const) {
+      await page.goto(`${base}${pathName}`);
+      await page.locator('h1').waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(await page.locator('[role="alert"]').count(), `${pathName} shows an error`).toBe(0);
+      await screenshot(page, shot);
+      await expectAccessible(page, pathName);
+    }
+    // The audit log has the user we just created.
+    await page.goto(`${base}/console/audit`);
+    await expect.poll(() => page.locator('tbody tr').count()).toBeGreaterThan(0);
+  });
+
+  it('signs in as the new user, who sees only what the role allows', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/console\/login$/);
+    await signIn(page, NEW_USER, NEW_USER_PASSWORD);
+    const labels = await navLabels(page);
+    expect(labels).toContain('Overview');
+    expect(labels).toContain('My account');
+    for (const hidden of ['Users', 'API keys', 'Audit log']) expect(labels).not.toContain(hidden);
+    await page.goto(`${base}/console/users`);
+    await page.getByText('Page not found').waitFor();
+    await screenshot(page, 'console-handler');
+    await expectAccessible(page, 'handler view');
+  });
+});
