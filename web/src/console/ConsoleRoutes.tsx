@@ -45,7 +45,9 @@ export function ConsoleRoutes() {
       </Routes>
     );
   }
-  const pages = visiblePages(me.permissions);
+  // After an administrator's reset the server allows only me/password/logout until the password is changed.
+  const pages = me.user.mustChangePassword ? visiblePages([]).filter((p) => p.key === 'account') : visiblePages(me.permissions);
+  if (me.user.mustChangePassword && location.pathname !== '/account') return <Navigate to="/account" replace />;
   return (
     <Routes>
       <Route path="/login" element={<Navigate to={(location.state as { from?: string } | null)?.from ?? '/'} replace />} />
