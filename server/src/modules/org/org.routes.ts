@@ -1,4 +1,4 @@
-/** /departments and /divisions. */
+/** /departments, /divisions and /jurisdictions. */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf, principalOf, requestMeta, requirePermission } from '../identity/index.js';
@@ -8,7 +8,9 @@ import {
   getDepartment,
   getDepartmentTree,
   listDivisions,
+  listPublicJurisdictions,
   moveDepartment,
+  resolvePublicJurisdiction,
   renameDepartment,
   setDepartmentActive,
   type OrgContext,
@@ -19,6 +21,7 @@ import {
   divisionsQuery,
   divisionsResponse,
   idParams,
+  jurisdictionsResponse,
   moveDepartmentBody,
   renameDepartmentBody,
   treeQuery,
@@ -67,11 +70,33 @@ export function orgRoutes(app: FastifyInstance, ctx: OrgContext): void {
     department: await setDepartmentActive(ctx, request.params.id, true, actorOf(request), opts(request)),
   }));
 
+  // Public geography: the resident portal draws the city's map before anyone signs in.
   r.get(
     '/divisions',
-    { preHandler: requirePermission('division.read'), schema: { tags: ['organisation'], summary: 'Administrative divisions (GB/T 2260) of my jurisdiction', querystring: divisionsQuery, response: { 200: divisionsResponse } } },
-    async (request) => ({
-      items: await listDivisions(ctx, principalOf(request), { level: request.query.level, parentCode: request.query.parentCode, withBoundary: request.query.withBoundary === 'true' }),
-    }),
+    {
+      schema: {
+        tags: ['organisation'],
+        summary: 'Administrative divisions (GB/T 2260) of a jurisdiction (public; signed-in callers get their own)',
+        querystring: divisionsQuery,
+        response: { 200: divisionsResponse },
+      },
+    },
+    async (request) => {
+      const jurisdictionId = await resolvePublicJurisdiction(ctx, request.principal, request.query.jurisdiction);
+      return {
+        jurisdictionId,
+        items: await listDivisions(ctx, jurisdictionId, {
+          level: request.query.level,
+          parentCode: request.query.parentCode,
+          withBoundary: request.query.withBoundary === 'true',
+        }),
+      };
+    },
+  );
+
+  r.get(
+    '/jurisdictions',
+    { schema: { tags: ['organisation'], summary: 'Jurisdictions this server hosts (public: names and codes)', response: { 200: jurisdictionsResponse } } },
+    async () => ({ items: await listPublicJurisdictions(ctx) }),
   );
 }

@@ -40,11 +40,16 @@ export const renameDepartmentBody = z
 export const moveDepartmentBody = z.strictObject({ parentId: uuid.nullable() });
 
 export const divisionsQuery = z.strictObject({
+  jurisdiction: z.string().min(1).max(100).optional(),
   level: z.enum(['province', 'city', 'district', 'street', 'community']).optional(),
   parentCode: divisionCode.optional(),
   withBoundary: z.enum(['true', 'false']).default('false'),
 });
+export const jurisdictionsResponse = z.object({
+  items: z.array(z.object({ id: z.string(), nameZh: z.string(), nameEn: z.string(), divisionCode: z.string() })),
+});
 export const divisionsResponse = z.object({
+  jurisdictionId: z.string(),
   items: z.array(
     z.object({
       code: z.string(),

@@ -84,13 +84,40 @@ export async function getDepartment(ctx: OrgContext, principal: Principal | null
   return presentDepartment(await loadInScope(ctx.db, principal, 'department.read', id));
 }
 
+/**
+ * Which jurisdiction a public (possibly anonymous) geography read is about: a signed-in caller's own; otherwise
+ * the one named by `requested`, or the only one when the server hosts exactly one (Open311's convention).
+ */
+export async function resolvePublicJurisdiction(
+  ctx: Pick<AppContext, 'db'>,
+  principal: Principal | null,
+  requested: string | undefined,
+): Promise<string> {
+  if (principal) {
+    if (requested && requested !== principal.jurisdictionId) throw notFound('jurisdiction.not_found', { id: requested });
+    return principal.jurisdictionId;
+  }
+  if (requested) {
+    if (!(await repo.findJurisdiction(ctx.db, requested))) throw notFound('jurisdiction.not_found', { id: requested });
+    return requested;
+  }
+  const all = await repo.listJurisdictions(ctx.db);
+  if (all.length === 1) return all[0]!.id;
+  throw badRequest('jurisdiction.required');
+}
+
+/** The jurisdictions this server hosts — public: names and codes only. */
+export async function listPublicJurisdictions(ctx: Pick<AppContext, 'db'>) {
+  return (await repo.listJurisdictions(ctx.db)).map((j) => ({ id: j.id, nameZh: j.name_zh, nameEn: j.name_en, divisionCode: j.division_code }));
+}
+
+/** Administrative divisions are public geography: readable by anyone, always within one jurisdiction. */
 export async function listDivisions(
   ctx: OrgContext,
-  principal: Principal,
+  jurisdictionId: string,
   filter: { level?: repo.DivisionRow['level']; parentCode?: string; withBoundary?: boolean },
 ) {
-  authorizeAny(principal, 'division.read');
-  const rows = await repo.listDivisions(ctx.db, principal.jurisdictionId, filter);
+  const rows = await repo.listDivisions(ctx.db, jurisdictionId, filter);
   return rows.map((d) => ({
     code: d.code,
     parentCode: d.parent_code,
