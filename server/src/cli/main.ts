@@ -9,10 +9,13 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { MigrationError } from '../db/migrate.js';
+import { mcdmAhp, mcdmEntropy, mcdmTopsis } from '../modules/evaluation/index.js';
 import { StorageBusyError } from '../db/storage.js';
 import { COMMANDS } from '../ops/commands.js';
 import { localeFromEnvironment, UsageError } from '../ops/command.js';
 import { startServer } from '../server.js';
+import { AppError } from '../shared/errors.js';
+import { translate } from '../shared/i18n.js';
 import { dispatch } from './dispatch.js';
 import { readPassword } from './password.js';
 
@@ -187,6 +190,40 @@ program
   .command('verify')
   .description('Verify the hash chain of the audit log: exit 0 when intact, 1 naming the first bad entry.')
   .action(() => run('audit verify', {}));
+
+/** Commands that compute on files only: no configuration, no database (they work anywhere, even offline). */
+function offline(compute: () => unknown): void {
+  try {
+    process.stdout.write(`${JSON.stringify(compute(), null, 2)}\n`);
+  } catch (err) {
+    if (err instanceof AppError) fail(translate(locale, err.code, err.params), err.kind === 'bad_request' ? 2 : 1);
+    throw err;
+  }
+}
+
+const mcdm = program
+  .command('mcdm')
+  .description('Multi-criteria decision methods on files, printing JSON (no database needed). Bad input exits 2.');
+mcdm
+  .command('ahp')
+  .description('AHP weights of a pairwise-comparison matrix: prints {weights, lambdaMax, CI, CR, RI, consistent, mostInconsistent} (Saaty RI; CR ≥ 0.1 is inconsistent).')
+  .requiredOption('--matrix <file.json>', 'JSON: a square reciprocal matrix [[1,3,…],…] or {"matrix": …}')
+  .action((opts: { matrix: string }) => offline(() => mcdmAhp(path.resolve(opts.matrix))));
+mcdm
+  .command('entropy')
+  .description('Entropy weights: prints {weights, entropy, constantColumns, degenerate}.')
+  .requiredOption('--matrix <file.csv>', 'CSV, one row per alternative, numbers only (≥ 0), no header')
+  .action((opts: { matrix: string }) => offline(() => mcdmEntropy(path.resolve(opts.matrix))));
+mcdm
+  .command('topsis')
+  .description('TOPSIS closeness of each alternative: prints {closeness}.')
+  .requiredOption('--matrix <file.csv>', 'CSV, one row per alternative, numbers only, no header')
+  .requiredOption('--weights <w1,w2,…>', 'one weight per column (scaled to sum 1)')
+  .requiredOption('--types <t1,t2,…>', 'one per column: 1 benefit, -1 cost')
+  .option('--normalization <vector|minmax>', 'vector (Hwang & Yoon) or minmax', 'vector')
+  .action((opts: { matrix: string; weights: string; types: string; normalization: string }) =>
+    offline(() => mcdmTopsis(path.resolve(opts.matrix), opts)),
+  );
 
 try {
   await program.parseAsync(process.argv);
