@@ -53,7 +53,7 @@ export interface Tier {
 export const DEFAULT_TIERS: readonly Tier[] = [
   { code: 'A', minScore: 70, nameZh: '第一梯队（≥70）', nameEn: 'Tier 1 (≥ 70)' },
   { code: 'B', minScore: 60, nameZh: '第二梯队（60–70）', nameEn: 'Tier 2 (60–70)' },
-  { code: 'C', minScore: -Infinity, nameZh: '第三梯队（<60）', nameEn: 'Tier 3 (< 60)' },
+  { code: 'C', minScore: 0, nameZh: '第三梯队（<60）', nameEn: 'Tier 3 (< 60)' },
 ];
 
 /** Tiers sorted by descending minimum, codes unique, the last catching everything (minScore −∞ or ≤ 0). */

@@ -1,0 +1,158 @@
+/**
+ * One evaluation run, pure: a system (nodes + settings) and entity data in, per-entity results (every node's score,
+ * rank, tier, coverage, missing-data flags, change against a previous run), statistics by class and region, and
+ * optionally the Monte-Carlo sensitivity out. The service stores it; the CLI writes it to a file; the benchmark
+ * times it.
+ */
+import { badRequest } from '../../shared/errors.js';
+import { score } from './methods/engine.js';
+import { sensitivity, type SensitivityOptions, type SensitivityResult } from './methods/sensitivity.js';
+import { rankDescending, summarize, tierIndex, type Summary } from './methods/stats.js';
+import { buildSystem, type AhpCheck, type SystemNode, type SystemSettings } from './system.js';
+
+export interface EntityInput {
+  code: string;
+  name: string;
+  class?: string | null;
+  province?: string | null;
+  region?: string | null;
+  /** Indicator code → value; null or absent = missing. */
+  values: Record<string, number | null | undefined>;
+}
+
+export interface PreviousResult {
+  total: number | null;
+  rank: number;
+  tier: string | null;
+}
+
+export interface EntityResult {
+  code: string;
+  name: string;
+  class: string | null;
+  province: string | null;
+  region: string | null;
+  total: number | null;
+  rank: number;
+  tier: string | null;
+  coverage: number;
+  nodeScores: Record<string, number | null>;
+  flags: { code: string; handling: string; value?: number }[];
+  change: { total: number | null; rank: number | null; tierFrom: string | null } | null;
+  sensitivity?: { rankP05: number; rankMedian: number; rankP95: number; tierStability: number };
+}
+
+export interface RunSummary {
+  entities: number;
+  overall: Summary;
+  byClass: Record<string, Summary>;
+  byRegion: Record<string, Summary>;
+  tierCounts: Record<string, number>;
+  missingCells: number;
+  constantLeaves: string[];
+  ahp: AhpCheck[];
+  /** Leaves whose codes no entity supplied. */
+  absentIndicators: string[];
+}
+
+export interface RunOutput {
+  results: EntityResult[];
+  summary: RunSummary;
+  sensitivity: Omit<SensitivityResult, 'entities'> | null;
+}
+
+export const MAX_ENTITIES = 200_000;
+
+const round = (x: number, digits = 4) => (Number.isNaN(x) ? null : Math.round(x * 10 ** digits) / 10 ** digits);
+
+export function computeRun(
+  nodes: readonly SystemNode[],
+  settings: SystemSettings,
+  entities: readonly EntityInput[],
+  options: { previous?: ReadonlyMap<string, PreviousResult>; sensitivity?: SensitivityOptions } = {},
+): RunOutput {
+  if (entities.length === 0) throw badRequest('evaluation.no_entities');
+  if (entities.length > MAX_ENTITIES) throw badRequest('evaluation.too_many_entities', { max: MAX_ENTITIES });
+  const system = buildSystem(nodes, settings);
+  const { tree, tiers } = system;
+  const m = entities.length;
+  const L = tree.leaves.length;
+  const values = new Float64Array(m * L);
+  const present = new Uint8Array(L);
+  for (let i = 0; i < m; i++) {
+    const v = entities[i]!.values;
+    for (let l = 0; l < L; l++) {
+      const x = v[tree.leaves[l]!.code];
+      const ok = typeof x === 'number' && Number.isFinite(x);
+      values[i * L + l] = ok ? x : NaN;
+      if (ok) present[l] = 1;
+    }
+  }
+  const scored = score({ tree, values, entities: m, classes: entities.map((e) => e.class ?? ''), missing: settings.missing, aggregation: settings.aggregation });
+  const ranks = rankDescending(scored.total);
+  const flagsOf = new Map<number, EntityResult['flags']>();
+  for (const f of scored.flags) {
+    const list = flagsOf.get(f.entity) ?? [];
+    list.push({ code: f.code, handling: f.handling, ...(f.value !== undefined ? { value: f.value } : {}) });
+    flagsOf.set(f.entity, list);
+  }
+  const sens = options.sensitivity
+    ? sensitivity(tree, scored.leafScores, m, scored.total, tiers, settings.aggregation, options.sensitivity)
+    : null;
+  const N = tree.size;
+  const results: EntityResult[] = entities.map((e, i) => {
+    const nodeScores: Record<string, number | null> = {};
+    for (let k = 1; k < N; k++) nodeScores[tree.codes[k]!] = round(scored.nodeScores[i * N + k]!);
+    const total = round(scored.total[i]!);
+    const t = tierIndex(tiers, scored.total[i]!);
+    const tier = t >= 0 ? tiers[t]!.code : null;
+    const prev = options.previous?.get(e.code);
+    return {
+      code: e.code,
+      name: e.name,
+      class: e.class ?? null,
+      province: e.province ?? null,
+      region: e.region ?? null,
+      total,
+      rank: ranks[i]!,
+      tier,
+      coverage: round(scored.coverage[i]!)!,
+      nodeScores,
+      flags: flagsOf.get(i) ?? [],
+      change: prev
+        ? { total: total !== null && prev.total !== null ? round(total - prev.total) : null, rank: prev.rank > 0 && ranks[i]! > 0 ? prev.rank - ranks[i]! : null, tierFrom: prev.tier }
+        : null,
+      ...(sens ? { sensitivity: sens.entities[i]! } : {}),
+    };
+  });
+  const group = (key: (e: EntityInput) => string | null | undefined) => {
+    const by = new Map<string, number[]>();
+    entities.forEach((e, i) => {
+      const k = key(e);
+      if (!k) return;
+      const list = by.get(k) ?? [];
+      list.push(scored.total[i]!);
+      by.set(k, list);
+    });
+    return Object.fromEntries([...by].sort(([a], [b]) => a.localeCompare(b)).map(([k, xs]) => [k, summarize(xs)]));
+  };
+  const tierCounts = Object.fromEntries(tiers.map((t) => [t.code, 0]));
+  for (const r of results) if (r.tier) tierCounts[r.tier]!++;
+  let missingCells = 0;
+  for (let k = 0; k < values.length; k++) if (Number.isNaN(values[k]!)) missingCells++;
+  return {
+    results,
+    summary: {
+      entities: m,
+      overall: summarize(scored.total),
+      byClass: group((e) => e.class),
+      byRegion: group((e) => e.region),
+      tierCounts,
+      missingCells,
+      constantLeaves: scored.constantLeaves,
+      ahp: system.ahp,
+      absentIndicators: tree.leaves.filter((_, l) => !present[l]).map((l) => l.code),
+    },
+    sensitivity: sens ? { draws: sens.draws, seed: sens.seed, concentration: sens.concentration, influence: sens.influence } : null,
+  };
+}
