@@ -154,6 +154,114 @@ export interface SchemaMigrationsTable {
   applied_at: GeneratedTimestamp;
 }
 
+export interface GridUnitsTable {
+  jurisdiction_id: string;
+  code: string;
+  level: 'district' | 'street' | 'community';
+  parent_code: string | null;
+  name: string;
+}
+
+export interface GridsTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  code: string;
+  community_code: string;
+  name: string;
+  /** Hex EWKB on read; write through ST_* expressions. */
+  geom: string;
+  geom_hash: string;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface GridInspectorsTable {
+  jurisdiction_id: string;
+  grid_id: string;
+  user_id: string;
+}
+
+export interface GridDepartmentsTable {
+  jurisdiction_id: string;
+  grid_id: string;
+  department_id: string;
+}
+
+export interface GridLayersTable {
+  jurisdiction_id: string;
+  version: Generated<number>;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface EvaluationSystemsTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  created_at: GeneratedTimestamp;
+}
+
+export interface EvaluationSystemVersionsTable {
+  id: Generated<string>;
+  system_id: string;
+  jurisdiction_id: string;
+  version: number;
+  status: 'draft' | 'published';
+  tree: Json;
+  settings: Json;
+  created_at: GeneratedTimestamp;
+  published_at: Timestamp | null;
+}
+
+export interface EvaluationDatasetsTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  name: string;
+  synthetic: Generated<boolean>;
+  indicator_codes: Json<string[]>;
+  row_count: number;
+  rejects: Json;
+  created_at: GeneratedTimestamp;
+}
+
+export interface EvaluationDatasetRowsTable {
+  dataset_id: string;
+  entity_code: string;
+  name: string;
+  class: string | null;
+  province: string | null;
+  region: string | null;
+  values: Json<Record<string, number>>;
+}
+
+export interface EvaluationRunsTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  system_version_id: string;
+  dataset_id: string;
+  previous_run_id: string | null;
+  settings: Json;
+  summary: Json;
+  sensitivity: Json | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface EvaluationResultsTable {
+  run_id: string;
+  entity_code: string;
+  name: string;
+  class: string | null;
+  province: string | null;
+  region: string | null;
+  total: number | null;
+  rank: number;
+  tier: string | null;
+  coverage: number;
+  node_scores: Json<Record<string, number | null>>;
+  flags: Json;
+}
+
 export interface Database {
   jurisdictions: JurisdictionsTable;
   divisions: DivisionsTable;
@@ -167,4 +275,15 @@ export interface Database {
   events: EventsTable;
   jobs: JobsTable;
   schema_migrations: SchemaMigrationsTable;
+  evaluation_systems: EvaluationSystemsTable;
+  evaluation_system_versions: EvaluationSystemVersionsTable;
+  evaluation_datasets: EvaluationDatasetsTable;
+  evaluation_dataset_rows: EvaluationDatasetRowsTable;
+  evaluation_runs: EvaluationRunsTable;
+  evaluation_results: EvaluationResultsTable;
+  grid_units: GridUnitsTable;
+  grids: GridsTable;
+  grid_inspectors: GridInspectorsTable;
+  grid_departments: GridDepartmentsTable;
+  grid_layers: GridLayersTable;
 }

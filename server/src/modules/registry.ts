@@ -6,6 +6,7 @@ import type { AppContext } from '../app-context.js';
 import type { ApiModule } from '../http/app.js';
 import { createAuditModule } from './audit/index.js';
 import { createIdentityModule } from './identity/index.js';
+import { createGridModule } from './grid/index.js';
 import { createOrgModule } from './org/index.js';
 import { createWebModule } from './web/index.js';
 
@@ -14,6 +15,7 @@ export function createModules(ctx: AppContext): ApiModule[] {
     // Identity first: its onRequest hook resolves the principal for every module registered after it.
     createIdentityModule(ctx),
     createOrgModule(ctx),
+    createGridModule(ctx),
     createAuditModule(ctx),
     // Last: serves the built web app at / and /console/ (root routes, after every API route).
     createWebModule(ctx),

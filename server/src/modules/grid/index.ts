@@ -1,0 +1,16 @@
+/**
+ * Unit grids (单元网格): the district → street → community → grid hierarchy with 14-digit codes, responsible
+ * inspectors and departments per grid, layer import with a validation report, and point → grid from an
+ * in-memory index. Other modules use `gridAt` (work orders: location → grid → responsibility).
+ */
+import type { AppContext } from '../../app-context.js';
+import type { ApiModule } from '../../http/app.js';
+import { gridRoutes } from './grid.routes.js';
+
+export { gridAt, getGrid, importGrids, listGrids, setResponsible, type GridDetail, type ImportOptions, type ImportReport } from './grid.service.js';
+export { GridLocator, locatorFor, type LocatedGrid } from './grid-locator.js';
+export { gridPolicy } from './grid.policy.js';
+
+export function createGridModule(ctx: AppContext): ApiModule {
+  return { routes: (app) => gridRoutes(app, ctx) };
+}
