@@ -6,7 +6,7 @@
  * E2E_BASE_URL=http://… runs the same journeys against an already running demo server instead.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,8 +26,22 @@ let dataDir: string | undefined;
 let base = '';
 let browser: Browser;
 
+/** Newest modification time under `dir` (bounded walk of the web sources). */
+function newestMtime(dir: string, depth = 0): number {
+  if (!existsSync(dir) || depth > 8) return 0;
+  const st = statSync(dir);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...readdirSync(dir).map((name) => newestMtime(path.join(dir, name), depth + 1)));
+}
+
+/** Builds the web app when there is no build or a source changed after it, so the browser never tests stale pages. */
 function ensureWebBuild(): void {
-  if (existsSync(path.join(ROOT, 'web/dist/index.html')) && existsSync(path.join(ROOT, 'web/dist/console/index.html'))) return;
+  const built = [path.join(ROOT, 'web/dist/index.html'), path.join(ROOT, 'web/dist/console/index.html')];
+  if (built.every((f) => existsSync(f))) {
+    const builtAt = Math.min(...built.map((f) => statSync(f).mtimeMs));
+    const sources = ['web/src', 'web/public', 'web/index.html', 'web/console/index.html', 'web/vite.config.ts'];
+    if (Math.max(...sources.map((s) => newestMtime(path.join(ROOT, s)))) <= builtAt) return;
+  }
   execFileSync('npm', ['run', 'build', '-w', 'web'], { cwd: ROOT, stdio: 'inherit' });
 }
 
@@ -83,6 +97,8 @@ describe('resident portal on a phone', () => {
     await expect.poll(() => page.locator('h1').textContent()).toBeTruthy();
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
     await expect.poll(() => page.locator('.r-division-list button').count(), { timeout: 20_000 }).toBe(20);
+    // The header names the city the server serves (public jurisdiction endpoint).
+    await expect.poll(() => page.getByTestId('resident-brand').textContent()).toBe('成都市 · 市民服务');
     await page.getByTestId('city-map').and(page.locator('[data-state="ready"]')).waitFor({ timeout: 30_000 });
     await screenshot(page, 'resident-phone');
     await expectAccessible(page, 'resident portal');

@@ -8,6 +8,7 @@ import { setLanguage, currentLanguage } from '../shared/i18n';
 import { useElderMode } from '../shared/elder-mode';
 import { divisionName, type DivisionProps } from '../shared/map/geo';
 import { useDivisions } from '../shared/map/use-divisions';
+import { useJurisdiction } from '../shared/use-jurisdiction';
 
 const CityMap = lazy(() => import('../shared/map/CityMap'));
 
@@ -15,11 +16,13 @@ function Header() {
   const { t } = useTranslation();
   const [elder, setElder] = useElderMode();
   const lang = currentLanguage();
+  const city = useJurisdiction();
+  const cityName = city ? (lang === 'en' ? city.nameEn : city.nameZh) : null;
   return (
     <header className="r-header">
       <div className="r-brand">
         <span className="r-logo" aria-hidden="true" />
-        <span>{t('resident.brand')}</span>
+        <span data-testid="resident-brand">{cityName ? t('resident.brandWithCity', { city: cityName }) : t('resident.brand')}</span>
       </div>
       <div className="r-tools">
         <button
