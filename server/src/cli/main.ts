@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { MigrationError } from '../db/migrate.js';
-import { mcdmAhp, mcdmEntropy, mcdmTopsis } from '../modules/evaluation/index.js';
+import { evaluateFiles, mcdmAhp, mcdmEntropy, mcdmTopsis } from '../modules/evaluation/index.js';
 import { StorageBusyError } from '../db/storage.js';
 import { COMMANDS } from '../ops/commands.js';
 import { localeFromEnvironment, UsageError } from '../ops/command.js';
@@ -223,6 +223,31 @@ mcdm
   .option('--normalization <vector|minmax>', 'vector (Hwang & Yoon) or minmax', 'vector')
   .action((opts: { matrix: string; weights: string; types: string; normalization: string }) =>
     offline(() => mcdmTopsis(path.resolve(opts.matrix), opts)),
+  );
+
+program
+  .command('evaluate')
+  .description(
+    'Score entities with an indicator system, on files (no database): ranks, tiers, statistics by class and region, ' +
+      'optional Monte-Carlo sensitivity. Writes the full result as JSON; prints a summary.',
+  )
+  .requiredOption('--system <file.json|default>', 'a definition {nodes, settings} (as GET …/versions/N returns it) or "default" (the 4/11/27 template)')
+  .requiredOption('--data <file.csv|demo>', 'CSV with header code,name,class,province,region,<indicator codes…>, or "demo" (680 synthetic cities)')
+  .requiredOption('--out <results.json>', 'where to write the results')
+  .option('--draws <n>', 'sensitivity: number of Dirichlet weight draws (0 = none)', '0')
+  .option('--seed <n>', 'sensitivity: random seed', '1')
+  .option('--concentration <k>', 'sensitivity: Dirichlet concentration (larger = closer to the chosen weights)', '100')
+  .action((opts: { system: string; data: string; out: string; draws: string; seed: string; concentration: string }) =>
+    offline(() =>
+      evaluateFiles({
+        system: opts.system === 'default' ? 'default' : path.resolve(opts.system),
+        data: opts.data === 'demo' ? 'demo' : path.resolve(opts.data),
+        out: path.resolve(opts.out),
+        draws: Number(opts.draws),
+        seed: Number(opts.seed),
+        concentration: Number(opts.concentration),
+      }),
+    ),
   );
 
 try {

@@ -193,6 +193,75 @@ export interface GridLayersTable {
   updated_at: GeneratedTimestamp;
 }
 
+export interface EvaluationSystemsTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  created_at: GeneratedTimestamp;
+}
+
+export interface EvaluationSystemVersionsTable {
+  id: Generated<string>;
+  system_id: string;
+  jurisdiction_id: string;
+  version: number;
+  status: 'draft' | 'published';
+  tree: Json;
+  settings: Json;
+  created_at: GeneratedTimestamp;
+  published_at: Timestamp | null;
+}
+
+export interface EvaluationDatasetsTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  name: string;
+  synthetic: Generated<boolean>;
+  indicator_codes: Json<string[]>;
+  row_count: number;
+  rejects: Json;
+  created_at: GeneratedTimestamp;
+}
+
+export interface EvaluationDatasetRowsTable {
+  dataset_id: string;
+  entity_code: string;
+  name: string;
+  class: string | null;
+  province: string | null;
+  region: string | null;
+  values: Json<Record<string, number>>;
+}
+
+export interface EvaluationRunsTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  system_version_id: string;
+  dataset_id: string;
+  previous_run_id: string | null;
+  settings: Json;
+  summary: Json;
+  sensitivity: Json | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface EvaluationResultsTable {
+  run_id: string;
+  entity_code: string;
+  name: string;
+  class: string | null;
+  province: string | null;
+  region: string | null;
+  total: number | null;
+  rank: number;
+  tier: string | null;
+  coverage: number;
+  node_scores: Json<Record<string, number | null>>;
+  flags: Json;
+}
+
 export interface Database {
   jurisdictions: JurisdictionsTable;
   divisions: DivisionsTable;
@@ -206,6 +275,12 @@ export interface Database {
   events: EventsTable;
   jobs: JobsTable;
   schema_migrations: SchemaMigrationsTable;
+  evaluation_systems: EvaluationSystemsTable;
+  evaluation_system_versions: EvaluationSystemVersionsTable;
+  evaluation_datasets: EvaluationDatasetsTable;
+  evaluation_dataset_rows: EvaluationDatasetRowsTable;
+  evaluation_runs: EvaluationRunsTable;
+  evaluation_results: EvaluationResultsTable;
   grid_units: GridUnitsTable;
   grids: GridsTable;
   grid_inspectors: GridInspectorsTable;

@@ -5,6 +5,7 @@
 import type { AppContext } from '../app-context.js';
 import type { ApiModule } from '../http/app.js';
 import { createAuditModule } from './audit/index.js';
+import { createEvaluationModule } from './evaluation/index.js';
 import { createIdentityModule } from './identity/index.js';
 import { createGridModule } from './grid/index.js';
 import { createOrgModule } from './org/index.js';
@@ -17,6 +18,7 @@ export function createModules(ctx: AppContext): ApiModule[] {
     createOrgModule(ctx),
     createGridModule(ctx),
     createAuditModule(ctx),
+    createEvaluationModule(ctx),
     // Last: serves the built web app at / and /console/ (root routes, after every API route).
     createWebModule(ctx),
   ];
