@@ -191,6 +191,36 @@ program
   .description('Verify the hash chain of the audit log: exit 0 when intact, 1 naming the first bad entry.')
   .action(() => run('audit verify', {}));
 
+const importCmd = program.command('import').description('Import data layers.');
+importCmd
+  .command('grids')
+  .description(
+    "Import a jurisdiction's unit grid layer from GeoJSON (replaces the layer; unchanged grids keep their codes). " +
+      'Progress and a summary on stderr, the full report as JSON on stdout. Any rejected feature changes nothing ' +
+      'unless --skip-rejected.',
+  )
+  .argument('<file>', 'a GeoJSON FeatureCollection of Polygon/MultiPolygon features')
+  .requiredOption('--jurisdiction <id>', 'jurisdiction id, e.g. chengdu.gov.cn')
+  .option('--code-field <name>', 'property holding the 14-digit grid code', 'code')
+  .option('--community-field <name>', 'property holding the 12-digit community code (grids without a code are numbered)', 'community_code')
+  .option('--dry-run', 'validate and report only')
+  .option('--skip-rejected', 'import the good features even when some are rejected')
+  .option('--checks <level>', 'full (validity, overlaps, gaps, outside the jurisdiction) or validity', 'full')
+  .option('--tolerance <m2>', 'overlaps, gaps and outside parts smaller than this (m²) are ignored', '1')
+  .action(
+    (file: string, opts: { jurisdiction: string; codeField: string; communityField: string; dryRun?: boolean; skipRejected?: boolean; checks: string; tolerance: string }) =>
+      run('import grids', {
+        file: path.resolve(file),
+        jurisdiction: opts.jurisdiction,
+        codeField: opts.codeField,
+        communityField: opts.communityField,
+        dryRun: opts.dryRun ?? false,
+        skipRejected: opts.skipRejected ?? false,
+        checks: opts.checks,
+        toleranceM2: Number(opts.tolerance),
+      }),
+  );
+
 /** Commands that compute on files only: no configuration, no database (they work anywhere, even offline). */
 function offline(compute: () => unknown): void {
   try {

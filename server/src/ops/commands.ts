@@ -2,12 +2,13 @@
  * Every administrative command, by the name the CLI and the admin channel use. Arguments are validated here
  * (not only by the CLI's option parser), because the channel accepts them from another process.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { migrate } from '../db/migrate.js';
 import { verifyAuditLog } from '../modules/audit/index.js';
 import { seedDemo } from '../modules/demo/index.js';
+import { importGrids } from '../modules/grid/index.js';
 import { createApiKey, createUser, isRole, resetPassword, revokeApiKey, type GrantInput } from '../modules/identity/index.js';
 import { AppError } from '../shared/errors.js';
 import { backup, restore } from './backup.js';
@@ -187,6 +188,57 @@ export const seedDemoCommand = defineCommand({
   },
 });
 
+/** A grid layer file is read whole (GeoJSON has no streaming form we could validate as we go); bounded. */
+const GRID_FILE_LIMIT = 512 * 1024 * 1024;
+
+export const importGridsCommand = defineCommand({
+  args: z
+    .object({
+      file: absoluteFile,
+      jurisdiction: z.string().min(1),
+      dryRun: z.boolean().default(false),
+      skipRejected: z.boolean().default(false),
+      checks: z.enum(['full', 'validity']).default('full'),
+      toleranceM2: z.number().min(0).max(1_000_000).default(1),
+      codeField: z.string().min(1).max(64).default('code'),
+      communityField: z.string().min(1).max(64).default('community_code'),
+    })
+    .strict(),
+  needsCurrentSchema: true,
+  async run(ctx, args, io) {
+    let fc: unknown;
+    try {
+      if (statSync(args.file).size > GRID_FILE_LIMIT) throw new Error(`larger than ${GRID_FILE_LIMIT / 1024 / 1024} MiB`);
+      io.err(`reading ${args.file}`);
+      fc = JSON.parse(readFileSync(args.file, 'utf8'));
+    } catch (err) {
+      throw new AppError('bad_request', 'grid.file_unreadable', { file: args.file, reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
+    }
+    const report = await importGrids(ctx, args.jurisdiction, fc, io.actor, {
+      dryRun: args.dryRun,
+      skipRejected: args.skipRejected,
+      checks: args.checks,
+      toleranceM2: args.toleranceM2,
+      fields: { code: args.codeField, community: args.communityField },
+      locale: io.locale,
+      onProgress: (line) => io.err(line),
+    });
+    for (const r of report.rejected) io.err(`rejected feature #${r.index}: ${r.message}`);
+    if (report.rejectedCount > report.rejected.length) io.err(`… and ${report.rejectedCount - report.rejected.length} more rejected`);
+    io.err(
+      `${report.total} features: ${report.accepted} accepted, ${report.rejectedCount} rejected, ${report.unchanged} unchanged; ` +
+        `overlaps ${report.overlaps.count}, gaps ${report.gaps.count}, outside ${report.outside.checked ? report.outside.count : 'not checked'}. ` +
+        (report.applied
+          ? `Imported: ${report.inserted} new, ${report.updated} updated, ${report.removed} removed (layer version ${report.version}).`
+          : report.dryRun
+            ? 'Dry run: nothing changed.'
+            : 'Nothing changed: fix the rejected features or pass --skip-rejected.'),
+    );
+    io.out(JSON.stringify(report));
+    return report.applied || report.dryRun ? 0 : 1;
+  },
+});
+
 /** Name → command. Names with a space are sub-commands (`user create`). */
 export const COMMANDS: Readonly<Record<string, OpsCommand>> = {
   migrate: migrateCommand,
@@ -198,4 +250,5 @@ export const COMMANDS: Readonly<Record<string, OpsCommand>> = {
   'apikey create': apiKeyCreateCommand,
   'apikey revoke': apiKeyRevokeCommand,
   'audit verify': auditVerifyCommand,
+  'import grids': importGridsCommand,
 };

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { AppContext } from '../../app-context.js';
+import { ensureDemoGrids } from '../grid/index.js';
 import { createUserWithin, hashPassword } from '../identity/index.js';
 import { addDivisionsWithin, createDepartmentWithin, createJurisdictionWithin, findJurisdiction, type DivisionInsert } from '../org/index.js';
 import { systemActor } from '../../shared/actor.js';
@@ -53,7 +54,10 @@ export const demoAccounts = (): DemoAccount[] =>
 export async function seedDemo(ctx: Pick<AppContext, 'db' | 'outbox'>, options: { password: string }): Promise<SeedResult> {
   const result = { jurisdictionId: JURISDICTION.id, accounts: demoAccounts() };
   // Cheap check first so an ordinary restart does not pay for hashing.
-  if (await findJurisdiction(ctx, JURISDICTION.id)) return { seeded: false, ...result };
+  if (await findJurisdiction(ctx, JURISDICTION.id)) {
+    await seedDemoGrids(ctx);
+    return { seeded: false, ...result };
+  }
   const districts = readDistricts();
   const passwordHash = await hashPassword(options.password);
   const actor = systemActor('demo-seed', JURISDICTION.id);
@@ -89,5 +93,15 @@ export async function seedDemo(ctx: Pick<AppContext, 'db' | 'outbox'>, options: 
     }
     return true;
   });
+  await seedDemoGrids(ctx);
   return { seeded, ...result };
+}
+
+/**
+ * Unit grids generated over the central districts, in their own transaction after the city exists; a no-op
+ * when the city already has grids, so a start interrupted between the two finishes the job next time.
+ */
+async function seedDemoGrids(ctx: Pick<AppContext, 'db' | 'outbox'>): Promise<void> {
+  const districts = () => readDistricts().map((d) => ({ code: d.code, name: d.nameZh, boundary: d.boundary }));
+  await ensureDemoGrids(ctx, JURISDICTION.id, districts, systemActor('demo-seed', JURISDICTION.id));
 }

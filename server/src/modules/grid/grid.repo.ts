@@ -264,3 +264,30 @@ export async function applyStaged(tx: Db, jurisdictionId: string): Promise<{ rem
     SELECT ${jurisdictionId}, code, community_code, name, geom, geom_hash FROM grid_import WHERE keep_id IS NULL ORDER BY code`.execute(tx);
   return { removed: Number(removed.numAffectedRows ?? 0), updated: Number(updated.numAffectedRows ?? 0), inserted: Number(inserted.numAffectedRows ?? 0) };
 }
+
+export interface CellRow {
+  i: number;
+  j: number;
+  geojson: string;
+}
+
+/**
+ * Square cells of `sizeM` metres over a boundary (GeoJSON, WGS 84), laid out in a projected CRS, clipped to the
+ * boundary and brought back to WGS 84. `i`/`j` are the cell's column and row in the projected lattice (row
+ * grows northward). Clipped pieces smaller than `minAreaM2` are dropped.
+ */
+export async function squareCells(db: Db, boundary: unknown, options: { sizeM: number; srid: number; minAreaM2: number }): Promise<CellRow[]> {
+  const r = await sql<CellRow>`
+    WITH d AS (SELECT ST_Transform(ST_CollectionExtract(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(boundary)}), 4326)), 3), ${options.srid}::int) AS g),
+         c AS (SELECT s.i, s.j, CASE WHEN ST_Within(s.geom, d.g) THEN s.geom ELSE ST_CollectionExtract(ST_Intersection(s.geom, d.g), 3) END AS g
+               FROM d, ST_SquareGrid(${options.sizeM}::float8, d.g) AS s WHERE ST_Intersects(s.geom, d.g))
+    SELECT i, j, ST_AsGeoJSON(ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Transform(g, 4326)), 3)), 15) AS geojson
+    FROM c WHERE ST_Area(g) >= ${options.minAreaM2}
+    ORDER BY j DESC, i`.execute(db);
+  return r.rows.map((x) => ({ i: Number(x.i), j: Number(x.j), geojson: x.geojson }));
+}
+
+export async function countGrids(db: Db, jurisdictionId: string): Promise<number> {
+  const r = await db.selectFrom('grids').select((eb) => eb.fn.countAll<number>().as('n')).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -6,6 +6,7 @@
 import type { AppContext, Db } from '../../app-context.js';
 import { recordAudit } from '../audit/index.js';
 import { authorize, authorizeAny, effectiveScope, scopeCondition, type CallOptions, type Principal } from '../identity/index.js';
+import { findJurisdiction } from '../org/index.js';
 import { noRequest, type Actor } from '../../shared/actor.js';
 import { AppError, badRequest, notFound } from '../../shared/errors.js';
 import { translate, type Locale } from '../../shared/i18n.js';
@@ -30,6 +31,8 @@ export interface ImportOptions {
   checks?: 'full' | 'validity';
   toleranceM2?: number;
   locale?: Locale;
+  /** Do nothing when the jurisdiction already has grids (seeding). */
+  onlyIfEmpty?: boolean;
   onProgress?: (line: string) => void;
 }
 
@@ -101,6 +104,7 @@ export async function importGrids(
   const checks = options.checks ?? 'full';
   const tolerance = options.toleranceM2 ?? 1;
   const progress = options.onProgress ?? (() => {});
+  if (!(await findJurisdiction(ctx, jurisdictionId))) throw notFound('grid.jurisdiction_not_found', { id: jurisdictionId });
   const message = (reason: string, detail?: string) => translate(locale, reason, { detail: detail ?? '' });
 
   let parsed;
@@ -135,6 +139,7 @@ export async function importGrids(
   try {
     await ctx.db.transaction().execute(async (tx) => {
       await repo.lockLayer(tx, jurisdictionId);
+      if (options.onlyIfEmpty && (await repo.countGrids(tx, jurisdictionId)) > 0) throw new Abort();
       await repo.createStaging(tx);
       // Staged first without codes: invalid geometries must not use up sequence numbers.
       await repo.insertStaged(

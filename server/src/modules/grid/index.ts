@@ -14,3 +14,4 @@ export { gridPolicy } from './grid.policy.js';
 export function createGridModule(ctx: AppContext): ApiModule {
   return { routes: (app) => gridRoutes(app, ctx) };
 }
+export { ensureDemoGrids, demoGridFeatures, CENTRAL_DISTRICTS, type DemoDistrict } from './demo-grids.js';
