@@ -7,6 +7,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
+/** The documented demo-only password used when DEMO_PASSWORD is unset. */
+export const DEFAULT_DEMO_PASSWORD = 'CivicGrid@2026';
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const envSchema = z.object({
@@ -19,7 +22,7 @@ const envSchema = z.object({
     .optional(),
   SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-  DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('CivicGrid@2026'),
+  DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default(DEFAULT_DEMO_PASSWORD),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),

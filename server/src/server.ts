@@ -4,6 +4,7 @@
  * flush due background work, close the database.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import type { AppContext } from './app-context.js';
 import type { Config } from './config.js';
 import { migrate } from './db/migrate.js';
@@ -29,16 +30,41 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(config: Config, options: { demo?: boolean } = {}): Promise<RunningServer> {
-  const log = createLogger(config);
-  const storage = await openStorage(config);
-  const ctx = createContext(config, storage, log);
-  let channel: AdminChannel | undefined;
+/**
+ * Migrates and, for the demo, seeds. On the embedded database, when that changed anything, the database is closed
+ * and opened again: WASM memory never shrinks, so the one-off cost of creating PostGIS and seeding the city would
+ * otherwise stay resident for the life of the process (about 200 MB).
+ */
+async function prepareStorage(config: Config, options: { demo?: boolean }, log: Logger) {
+  let storage = await openStorage(config);
   try {
     const applied = await migrate(storage.db);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
-    const demo = options.demo ? await seedDemo(ctx, { password: config.demoPassword }) : undefined;
-    if (demo?.seeded) log.info({ jurisdiction: demo.jurisdictionId }, 'demo city seeded');
+    let demo: SeedResult | undefined;
+    if (options.demo) {
+      const setupCtx = createContext(config, storage, log);
+      // Modules register their event subscribers when created, so events the seed publishes reach them.
+      createModules(setupCtx);
+      demo = await seedDemo(setupCtx, { password: config.demoPassword });
+      if (demo.seeded) log.info({ jurisdiction: demo.jurisdictionId }, 'demo city seeded');
+    }
+    if (storage.kind === 'pglite' && (applied.length > 0 || demo?.seeded)) {
+      await storage.close();
+      storage = await openStorage(config);
+    }
+    return { storage, demo };
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+}
+
+export async function startServer(config: Config, options: { demo?: boolean } = {}): Promise<RunningServer> {
+  const log = createLogger(config);
+  const { storage, demo } = await prepareStorage(config, options, log);
+  const ctx = createContext(config, storage, log);
+  let channel: AdminChannel | undefined;
+  try {
     const app = await buildApp(ctx, createModules(ctx));
     // The embedded database is ours alone; the CLI reaches it through this channel while we run.
     if (storage.kind === 'pglite') channel = await startAdminChannel(ctx, COMMANDS);

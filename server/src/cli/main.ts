@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { ConfigError, DEFAULT_DEMO_PASSWORD, loadConfig, type Config } from '../config.js';
 import { MigrationError } from '../db/migrate.js';
 import { evaluateFiles, mcdmAhp, mcdmEntropy, mcdmTopsis } from '../modules/evaluation/index.js';
 import { StorageBusyError } from '../db/storage.js';
@@ -69,6 +69,23 @@ program
       throw err;
     }
     process.stderr.write(`CivicGrid listening on ${server.url} (storage: ${server.ctx.storage.kind})\n`);
+    if (server.demo) {
+      // People start the demo from a terminal: tell them, plainly, where to go and how to sign in.
+      const width = Math.max(...server.demo.accounts.map((a) => a.username.length));
+      process.stderr.write(
+        [
+          '',
+          `  CivicGrid demo — ${server.demo.jurisdictionId}`,
+          `  Resident portal:  ${server.url}/`,
+          `  Staff console:    ${server.url}/console/`,
+          `  API docs:         ${server.url}/api/docs`,
+          // The documented default is printed; a configured DEMO_PASSWORD never is.
+          `  Accounts (password: ${cfg.demoPassword === DEFAULT_DEMO_PASSWORD ? DEFAULT_DEMO_PASSWORD : 'as set in DEMO_PASSWORD'}):`,
+          ...server.demo.accounts.map((a) => `    ${a.username.padEnd(width)}  ${a.scope}`),
+          '',
+        ].join('\n') + '\n',
+      );
+    }
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
         void server.stop().then(() => process.exit(0));

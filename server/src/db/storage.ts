@@ -67,6 +67,9 @@ export async function openPostgres(
   };
 }
 
+/** Settings for the embedded Postgres (PGlite); see README "Memory". */
+export const EMBEDDED_POSTGRES_CONF = ['shared_buffers = 32MB', 'work_mem = 4MB', 'maintenance_work_mem = 32MB'];
+
 export interface PgliteOptions {
   /** Directory holding the cluster; omit for an in-memory database. */
   dataDir?: string;
@@ -86,6 +89,9 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Storage> 
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       extensions: { postgis },
+      // WASM memory only grows, so Postgres' own caches become resident for good. The embedded database serves
+      // one city's demo or a small deployment: a small buffer pool keeps the process well under 1 GB.
+      postgresqlconf: EMBEDDED_POSTGRES_CONF,
       parsers: {
         [pgliteTypes.INT8]: parseInt8,
         [pgliteTypes.NUMERIC]: parseNumeric,
