@@ -132,7 +132,7 @@ export async function currentUser(ctx: ServiceContext, principal: UserPrincipal)
   return presentUser(row, await repo.listGrants(ctx.db, [row.id]));
 }
 
-export function toGrants(rows: readonly repo.GrantRow[]): Grant[] {
+export function toGrants(rows: readonly repo.GrantScopeRow[]): Grant[] {
   const grants: Grant[] = [];
   for (const g of rows) {
     if (!isRole(g.role)) continue;
@@ -172,7 +172,7 @@ export async function sessionPrincipal(
     jurisdictionId: s.jurisdiction_id,
     departmentId: s.department_id,
     mustChangePassword: s.must_change_password,
-    grants: toGrants(await repo.listGrants(ctx.db, [s.user_id])),
+    grants: toGrants(s.grants),
     via,
     sessionHash,
   };
