@@ -21,6 +21,8 @@ export {
 } from './evaluation.service.js';
 export { computeRun, type EntityInput, type RunOutput } from './run.js';
 export { datasetToCsv } from './dataset.js';
+export { compileTree, score } from './methods/engine.js';
+export { buildSystem } from './system.js';
 export { DEFAULT_TEMPLATE } from './default-template.js';
 export { demoCities } from './demo-data.js';
 export { evaluationPolicy } from './evaluation.policy.js';
