@@ -15,9 +15,10 @@ import { openPglite, openPostgres, type Storage } from '../src/db/storage.js';
 import { createLogger } from '../src/logger.js';
 import { ensurePgliteTemplate } from '../test/template.js';
 import { evaluationBench } from './evaluation.js';
+import { gridBench } from './grid.js';
 import { scopedRead } from './scoped-read.js';
 
-const BENCHMARKS = { 'scoped-read': scopedRead, evaluation: evaluationBench } as const;
+const BENCHMARKS = { 'scoped-read': scopedRead, evaluation: evaluationBench, grid: gridBench } as const;
 type Name = keyof typeof BENCHMARKS;
 
 const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'results');

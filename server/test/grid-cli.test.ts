@@ -2,6 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/app-context.js';
 import { createContext } from '../src/context.js';
@@ -83,4 +84,91 @@ describe('import grids command', () => {
     const relative = await runCommand(ctx, COMMANDS, 'import grids', { jurisdiction: j, file: 'relative.geojson' }, { locale: 'en' });
     expect(relative.exitCode).toBe(2);
   });
+
+  it('imports a Shapefile (.shp with its .dbf in UTF-8 and a .prj) with holes and Chinese attributes', async () => {
+    // Shapefile rings: outer clockwise, holes counter-clockwise.
+    const outer = (x: number) => [[x, 30.7], [x + 0.01, 30.7], [x + 0.01, 30.69], [x, 30.69], [x, 30.7]];
+    const hole = (x: number) => [[x + 0.003, 30.697], [x + 0.003, 30.693], [x + 0.007, 30.693], [x + 0.007, 30.697], [x + 0.003, 30.697]];
+    const base = path.join(dir, 'grids');
+    writeFileSync(`${base}.shp`, shpPolygons([[outer(104), hole(104)], [outer(104.01)]]));
+    writeFileSync(`${base}.dbf`, dbf(['SQBM', 'SQMC'], [['510104001003', '红星路社区'], ['510104001003', '红星路社区']]));
+    writeFileSync(`${base}.cpg`, 'UTF-8');
+    writeFileSync(`${base}.prj`, 'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]');
+    const r = await run({ file: `${base}.shp`, communityField: 'SQBM', checks: 'validity' });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ applied: true, accepted: 2 });
+    const rows = await ctx.db
+      .selectFrom('grids')
+      .select(['code', sql<number>`ST_NumInteriorRings(ST_GeometryN(geom, 1))`.as('holes')])
+      .where('jurisdiction_id', '=', j)
+      .where('community_code', '=', '510104001003')
+      .orderBy('code')
+      .execute();
+    expect(rows.map((x) => [x.code, Number(x.holes)])).toEqual([
+      ['51010400100301', 1],
+      ['51010400100302', 0],
+    ]);
+    const bad = await run({ file: write('broken.shp', 'not a shapefile') });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/Cannot read the shapefile/);
+  });
 });
+
+/** A minimal ESRI Shapefile of Polygon records (one record per list of rings). */
+function shpPolygons(records: number[][][][]): Buffer {
+  const bodies = records.map((rings, k) => {
+    const points = rings.flat();
+    const content = Buffer.alloc(44 + 4 * rings.length + 16 * points.length);
+    content.writeInt32LE(5, 0);
+    const xs = points.map((p) => p[0]!);
+    const ys = points.map((p) => p[1]!);
+    [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)].forEach((v, i) => content.writeDoubleLE(v, 4 + 8 * i));
+    content.writeInt32LE(rings.length, 36);
+    content.writeInt32LE(points.length, 40);
+    let start = 0;
+    rings.forEach((ring, i) => {
+      content.writeInt32LE(start, 44 + 4 * i);
+      start += ring.length;
+    });
+    points.forEach(([x, y], i) => {
+      content.writeDoubleLE(x!, 44 + 4 * rings.length + 16 * i);
+      content.writeDoubleLE(y!, 52 + 4 * rings.length + 16 * i);
+    });
+    const header = Buffer.alloc(8);
+    header.writeInt32BE(k + 1, 0);
+    header.writeInt32BE(content.length / 2, 4);
+    return Buffer.concat([header, content]);
+  });
+  const head = Buffer.alloc(100);
+  const length = 100 + bodies.reduce((n, b) => n + b.length, 0);
+  head.writeInt32BE(9994, 0);
+  head.writeInt32BE(length / 2, 24);
+  head.writeInt32LE(1000, 28);
+  head.writeInt32LE(5, 32);
+  return Buffer.concat([head, ...bodies]);
+}
+
+/** A minimal dBASE III table of character fields (UTF-8 bytes, fields 40 bytes wide). */
+function dbf(fields: string[], rows: string[][]): Buffer {
+  const width = 40;
+  const headerLength = 32 + 32 * fields.length + 1;
+  const recordLength = 1 + width * fields.length;
+  const head = Buffer.alloc(headerLength);
+  head.writeUInt8(0x03, 0);
+  head.writeUInt32LE(rows.length, 4);
+  head.writeUInt16LE(headerLength, 8);
+  head.writeUInt16LE(recordLength, 10);
+  fields.forEach((name, i) => {
+    head.write(name, 32 + 32 * i, 'ascii');
+    head.write('C', 32 + 32 * i + 11, 'ascii');
+    head.writeUInt8(width, 32 + 32 * i + 16);
+  });
+  head.writeUInt8(0x0d, headerLength - 1);
+  const records = rows.map((row) => {
+    const r = Buffer.alloc(recordLength, 0x20);
+    row.forEach((value, i) => Buffer.from(value, 'utf8').copy(r, 1 + width * i));
+    return r;
+  });
+  return Buffer.concat([head, ...records, Buffer.from([0x1a])]);
+}
+

@@ -212,11 +212,11 @@ const importCmd = program.command('import').description('Import data layers.');
 importCmd
   .command('grids')
   .description(
-    "Import a jurisdiction's unit grid layer from GeoJSON (replaces the layer; unchanged grids keep their codes). " +
+    "Import a jurisdiction's unit grid layer from GeoJSON or a Shapefile (replaces the layer; unchanged grids keep their codes). " +
       'Progress and a summary on stderr, the full report as JSON on stdout. Any rejected feature changes nothing ' +
       'unless --skip-rejected.',
   )
-  .argument('<file>', 'a GeoJSON FeatureCollection of Polygon/MultiPolygon features')
+  .argument('<file>', 'GeoJSON FeatureCollection of Polygon/MultiPolygon features, a .shp (with its .dbf/.prj/.cpg beside it) or a .zip of one shapefile')
   .requiredOption('--jurisdiction <id>', 'jurisdiction id, e.g. chengdu.gov.cn')
   .option('--code-field <name>', 'property holding the 14-digit grid code', 'code')
   .option('--community-field <name>', 'property holding the 12-digit community code (grids without a code are numbered)', 'community_code')

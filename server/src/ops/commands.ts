@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { migrate } from '../db/migrate.js';
 import { verifyAuditLog } from '../modules/audit/index.js';
 import { seedDemo } from '../modules/demo/index.js';
-import { importGrids } from '../modules/grid/index.js';
+import { importGrids, shapefileToGeoJSON } from '../modules/grid/index.js';
 import { createApiKey, createUser, isRole, resetPassword, revokeApiKey, type GrantInput } from '../modules/identity/index.js';
 import { AppError } from '../shared/errors.js';
 import { backup, restore } from './backup.js';
@@ -206,13 +206,35 @@ export const importGridsCommand = defineCommand({
     .strict(),
   needsCurrentSchema: true,
   async run(ctx, args, io) {
+    const ext = path.extname(args.file).toLowerCase();
+    const read = (file: string, optional = false): Buffer | undefined => {
+      try {
+        if (optional && !existsSync(file)) return undefined;
+        if (statSync(file).size > GRID_FILE_LIMIT) throw new Error(`larger than ${GRID_FILE_LIMIT / 1024 / 1024} MiB`);
+        return readFileSync(file);
+      } catch (err) {
+        throw new AppError('bad_request', 'grid.file_unreadable', { file, reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
+      }
+    };
+    io.err(`reading ${args.file}`);
     let fc: unknown;
-    try {
-      if (statSync(args.file).size > GRID_FILE_LIMIT) throw new Error(`larger than ${GRID_FILE_LIMIT / 1024 / 1024} MiB`);
-      io.err(`reading ${args.file}`);
-      fc = JSON.parse(readFileSync(args.file, 'utf8'));
-    } catch (err) {
-      throw new AppError('bad_request', 'grid.file_unreadable', { file: args.file, reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
+    if (ext === '.shp') {
+      // The other parts of a shapefile sit beside the .shp with the same base name.
+      const base = args.file.slice(0, -ext.length);
+      const sibling = (e: string) => read(`${base}${e}`, true) ?? read(`${base}${e.toUpperCase()}`, true);
+      const dbf = sibling('.dbf');
+      const prj = sibling('.prj');
+      const cpg = sibling('.cpg');
+      fc = await shapefileToGeoJSON({ shp: read(args.file)!, ...(dbf ? { dbf } : {}), ...(prj ? { prj: prj.toString('utf8') } : {}), ...(cpg ? { cpg: cpg.toString('utf8') } : {}) });
+    } else if (ext === '.zip') {
+      fc = await shapefileToGeoJSON(read(args.file)!);
+    } else {
+      try {
+        fc = JSON.parse(read(args.file)!.toString('utf8'));
+      } catch (err) {
+        if (err instanceof AppError) throw err;
+        throw new AppError('bad_request', 'grid.file_unreadable', { file: args.file, reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
+      }
     }
     const report = await importGrids(ctx, args.jurisdiction, fc, io.actor, {
       dryRun: args.dryRun,

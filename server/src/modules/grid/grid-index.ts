@@ -2,6 +2,10 @@
  * The in-memory point → grid index: a packed Hilbert R-tree (flatbush) over grid bounding boxes, then the
  * exact covers test on the few candidates. Immutable once built; a new layer version builds a new one and
  * swaps it in. Where grids overlap, the lowest code wins (the PostGIS reference query does the same).
+ *
+ * The point query walks flatbush's packed arrays itself with a preallocated stack: `search` allocates two
+ * arrays per call, which is most of the cost at hundreds of thousands of lookups a second. The walk is the
+ * one in flatbush's own `search` (flatbush is pinned to 4.x, whose layout this reads).
  */
 import Flatbush from 'flatbush';
 import { covers, type FlatMultiPolygon } from './geometry.js';
@@ -12,10 +16,13 @@ export interface IndexedGrid<T> {
   value: T;
 }
 
+const NODE_SIZE = 16;
+
 export class GridIndex<T> {
   readonly size: number;
   readonly #tree: Flatbush | null;
   readonly #grids: IndexedGrid<T>[];
+  readonly #stack: Int32Array;
 
   constructor(grids: readonly IndexedGrid<T>[]) {
     // Sorted by code, so the lowest position among candidates is the lowest code.
@@ -23,22 +30,47 @@ export class GridIndex<T> {
     this.size = this.#grids.length;
     if (this.size === 0) {
       this.#tree = null;
+      this.#stack = new Int32Array(0);
       return;
     }
-    const tree = new Flatbush(this.size);
+    const tree = new Flatbush(this.size, NODE_SIZE);
     for (const g of this.#grids) tree.add(g.shape.bbox[0], g.shape.bbox[1], g.shape.bbox[2], g.shape.bbox[3]);
     tree.finish();
     this.#tree = tree;
+    // Depth-first: at most NODE_SIZE children waiting per level, two numbers each.
+    this.#stack = new Int32Array(2 * NODE_SIZE * (tree._levelBounds.length + 1));
   }
 
   /** The grid covering (lng, lat), or undefined. */
   locate(lng: number, lat: number): IndexedGrid<T> | undefined {
-    if (!this.#tree) return undefined;
-    const candidates = this.#tree.search(lng, lat, lng, lat);
+    const tree = this.#tree;
+    if (!tree) return undefined;
+    const boxes = tree._boxes;
+    const indices = tree._indices;
+    const levelBounds = tree._levelBounds;
+    const numItems4 = tree.numItems * 4;
+    const stack = this.#stack;
+    const grids = this.#grids;
+    let sp = 0;
+    stack[sp++] = boxes.length - 4;
+    stack[sp++] = levelBounds.length - 1;
     let best = -1;
-    for (const i of candidates) {
-      if ((best === -1 || i < best) && covers(this.#grids[i]!.shape, lng, lat)) best = i;
+    while (sp > 0) {
+      const level = stack[--sp]!;
+      const nodeIndex = stack[--sp]!;
+      const end = Math.min(nodeIndex + NODE_SIZE * 4, levelBounds[level]!);
+      const isNode = nodeIndex >= numItems4;
+      for (let pos = nodeIndex; pos < end; pos += 4) {
+        if (lng < boxes[pos]! || lat < boxes[pos + 1]! || lng > boxes[pos + 2]! || lat > boxes[pos + 3]!) continue;
+        const index = indices[pos >> 2]! | 0;
+        if (isNode) {
+          stack[sp++] = index;
+          stack[sp++] = level - 1;
+        } else if ((best === -1 || index < best) && covers(grids[index]!.shape, lng, lat)) {
+          best = index;
+        }
+      }
     }
-    return best === -1 ? undefined : this.#grids[best];
+    return best === -1 ? undefined : grids[best];
   }
 }

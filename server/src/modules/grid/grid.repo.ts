@@ -174,6 +174,10 @@ export async function setStagedCodes(tx: Db, rows: { idx: number; code: string; 
       WHERE s.idx = t.idx`.execute(tx);
   }
   if (dropIdx.length > 0) await sql`DELETE FROM grid_import WHERE idx = ANY(${dropIdx}::int[])`.execute(tx);
+  // The swap joins on keep_id; statistics from before the codes were set would say it is all NULL, and the
+  // planner would pick a nested loop over 100k × 100k rows.
+  await sql`CREATE INDEX ON grid_import (keep_id)`.execute(tx);
+  await sql`ANALYZE grid_import`.execute(tx);
 }
 
 /** Invalid geometries (OGC validity), removed from the staging table and returned with the reason. */
@@ -187,7 +191,13 @@ export async function takeInvalid(tx: Db): Promise<{ idx: number; reason: string
 export async function findOverlaps(tx: Db, toleranceM2: number, limit: number) {
   const r = await sql<{ a: number; b: number; area_m2: number }>`
     SELECT a.idx AS a, b.idx AS b, ST_Area(ST_Intersection(a.geom, b.geom)::geography) AS area_m2
-    FROM grid_import a JOIN grid_import b ON a.idx < b.idx AND a.geom && b.geom AND ST_Relate(a.geom, b.geom, '2********')
+    -- "b.idx - a.idx > 0" rather than "a.idx < b.idx": the planner would AND a primary-key range bitmap (half the
+    -- table) into every probe, which is quadratic; this way only the GiST index drives the join.
+    FROM grid_import a JOIN grid_import b ON b.idx - a.idx > 0 AND a.geom && b.geom
+      -- Boxes that only touch (neighbours in a lattice) cannot share area: skip them before any exact test.
+      AND ST_XMin(a.geom) < ST_XMax(b.geom) AND ST_XMin(b.geom) < ST_XMax(a.geom)
+      AND ST_YMin(a.geom) < ST_YMax(b.geom) AND ST_YMin(b.geom) < ST_YMax(a.geom)
+      AND ST_Relate(a.geom, b.geom, '2********')
     WHERE ST_Area(ST_Intersection(a.geom, b.geom)::geography) > ${toleranceM2}
     ORDER BY a.idx, b.idx LIMIT ${limit}`.execute(tx);
   return r.rows.map((x) => ({ a: Number(x.a), b: Number(x.b), areaM2: Number(x.area_m2) }));

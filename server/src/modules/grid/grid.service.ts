@@ -103,7 +103,8 @@ export async function importGrids(
   const locale = options.locale ?? 'en';
   const checks = options.checks ?? 'full';
   const tolerance = options.toleranceM2 ?? 1;
-  const progress = options.onProgress ?? (() => {});
+  const onProgress = options.onProgress;
+  const progress = (line: string) => onProgress?.(`${line} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   if (!(await findJurisdiction(ctx, jurisdictionId))) throw notFound('grid.jurisdiction_not_found', { id: jurisdictionId });
   const message = (reason: string, detail?: string) => translate(locale, reason, { detail: detail ?? '' });
 

@@ -15,3 +15,4 @@ export function createGridModule(ctx: AppContext): ApiModule {
   return { routes: (app) => gridRoutes(app, ctx) };
 }
 export { ensureDemoGrids, demoGridFeatures, CENTRAL_DISTRICTS, type DemoDistrict } from './demo-grids.js';
+export { shapefileToGeoJSON, type ShapefileParts } from './shapefile.js';
