@@ -61,8 +61,8 @@ async function postgisAnswers(xs: number[], ys: number[]): Promise<(string | nul
     const px = xs.slice(k, k + 10_000);
     const py = ys.slice(k, k + 10_000);
     const r = await sql<{ i: number; code: string | null }>`
-      SELECT t.i, (SELECT min(g.code) FROM grids g
-                   WHERE g.jurisdiction_id = ${j} AND ST_Covers(g.geom, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326))) AS code
+      SELECT t.i, (SELECT min(s.code) FROM (SELECT g.code FROM grids g
+                   WHERE g.jurisdiction_id = ${j} AND ST_Covers(g.geom, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326)) OFFSET 0) s) AS code
       FROM unnest(${px}::float8[], ${py}::float8[]) WITH ORDINALITY AS t(x, y, i)
       ORDER BY t.i`.execute(ctx.db);
     out.push(...r.rows.map((row) => row.code));

@@ -262,6 +262,44 @@ export interface EvaluationResultsTable {
   flags: Json;
 }
 
+export interface ComponentClassesTable {
+  jurisdiction_id: string;
+  code: string;
+  parent_code: string | null;
+  name_zh: string;
+  name_en: string | null;
+  source: 'standard' | 'local';
+  created_at: GeneratedTimestamp;
+}
+
+export interface ComponentsTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  code: string;
+  county_code: string;
+  class_code: string;
+  name: string | null;
+  /** Hex EWKB on read; write through ST_* expressions. */
+  location: string;
+  grid_code: string | null;
+  owner_department_id: string | null;
+  status: Generated<'normal' | 'damaged' | 'missing' | 'under_repair'>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface ComponentHistoryTable {
+  id: Generated<number>;
+  jurisdiction_id: string;
+  component_id: string;
+  at: GeneratedTimestamp;
+  action: 'create' | 'status';
+  from_status: string | null;
+  to_status: string;
+  actor_name: string | null;
+  note: string | null;
+}
+
 export interface Database {
   jurisdictions: JurisdictionsTable;
   divisions: DivisionsTable;
@@ -286,4 +324,7 @@ export interface Database {
   grid_inspectors: GridInspectorsTable;
   grid_departments: GridDepartmentsTable;
   grid_layers: GridLayersTable;
+  component_classes: ComponentClassesTable;
+  components: ComponentsTable;
+  component_history: ComponentHistoryTable;
 }

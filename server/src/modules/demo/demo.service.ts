@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { AppContext } from '../../app-context.js';
-import { ensureDemoGrids } from '../grid/index.js';
+import { ensureDemoGrids, seedStandardComponentClasses } from '../grid/index.js';
 import { createUserWithin, hashPassword } from '../identity/index.js';
 import { addDivisionsWithin, createDepartmentWithin, createJurisdictionWithin, findJurisdiction, type DivisionInsert } from '../org/index.js';
 import { systemActor } from '../../shared/actor.js';
@@ -98,10 +98,13 @@ export async function seedDemo(ctx: Pick<AppContext, 'db' | 'outbox'>, options: 
 }
 
 /**
- * Unit grids generated over the central districts, in their own transaction after the city exists; a no-op
- * when the city already has grids, so a start interrupted between the two finishes the job next time.
+ * Unit grids generated over the central districts, and the standard component classes, each in its own
+ * transaction after the city exists; both are no-ops when already there, so a start interrupted between the
+ * steps finishes the job next time.
  */
 async function seedDemoGrids(ctx: Pick<AppContext, 'db' | 'outbox'>): Promise<void> {
   const districts = () => readDistricts().map((d) => ({ code: d.code, name: d.nameZh, boundary: d.boundary }));
-  await ensureDemoGrids(ctx, JURISDICTION.id, districts, systemActor('demo-seed', JURISDICTION.id));
+  const actor = systemActor('demo-seed', JURISDICTION.id);
+  await ensureDemoGrids(ctx, JURISDICTION.id, districts, actor);
+  await seedStandardComponentClasses(ctx, JURISDICTION.id, actor);
 }

@@ -1,0 +1,60 @@
+/** Request and response shapes for the city component endpoints. */
+import { z } from 'zod';
+import { COMPONENT_STATUSES } from './component-codes.js';
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
+const status = z.enum(COMPONENT_STATUSES);
+
+export const componentCodeParams = z.strictObject({ code: z.string().regex(/^[0-9]{16}$/, 'a 16-digit component code') });
+
+const classView = z.object({ code: z.string(), parentCode: z.string().nullable(), nameZh: z.string(), nameEn: z.string().nullable(), source: z.string() });
+export const classesResponse = z.object({ items: z.array(classView) });
+export const classResponse = z.object({ class: classView });
+export const createClassBody = z.strictObject({
+  code: z.string().regex(/^[0-9]{2}([0-9]{2})?$/, '2 digits (class) or 4 digits (subclass)'),
+  nameZh: z.string().trim().min(1).max(100),
+  nameEn: z.string().trim().min(1).max(100).nullish(),
+});
+export const seedResponse = z.object({ added: z.number() });
+
+const componentView = z.object({
+  id: z.string(),
+  code: z.string(),
+  countyCode: z.string(),
+  classCode: z.string(),
+  name: z.string().nullable(),
+  lat: z.number(),
+  lng: z.number(),
+  gridCode: z.string().nullable(),
+  ownerDepartmentId: z.string().nullable(),
+  status: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const componentResponse = z.object({ component: componentView });
+export const componentDetailResponse = z.object({
+  component: componentView.extend({
+    history: z.array(z.object({ at: z.string(), action: z.string(), fromStatus: z.string().nullable(), toStatus: z.string(), actor: z.string().nullable(), note: z.string().nullable() })),
+  }),
+});
+export const componentsResponse = z.object({ items: z.array(componentView), next: z.string().nullable() });
+
+export const createComponentBody = z.strictObject({
+  classCode: z.string().regex(/^[0-9]{4}$/, 'a 4-digit subclass'),
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+  name: z.string().trim().min(1).max(200).nullish(),
+  ownerDepartmentId: uuid.nullish(),
+  countyCode: z.string().regex(/^[0-9]{6}$/, 'a 6-digit county code').nullish(),
+  code: z.string().regex(/^[0-9]{16}$/, 'a 16-digit component code').nullish(),
+});
+
+export const statusBody = z.strictObject({ status, note: z.string().trim().max(500).nullish() });
+
+export const componentsQuery = z.strictObject({
+  classCode: z.string().regex(/^[0-9]{2}([0-9]{2})?$/).optional(),
+  gridCode: z.string().regex(/^[0-9]{1,14}$/).optional(),
+  status: status.optional(),
+  after: z.string().regex(/^[0-9]{16}$/).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
