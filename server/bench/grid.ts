@@ -100,10 +100,16 @@ export async function gridBench(ctx: AppContext) {
 
   // Warm the JIT, then measure.
   for (let i = 0; i < 50_000; i++) index.locate(xs[i]!, ys[i]!);
-  t = process.hrtime.bigint();
+  // Three rounds over the same points; the machine is shared, so the best round is the figure (all are reported).
+  const rounds: number[] = [];
   let hits = 0;
-  for (let i = 0; i < LOOKUPS; i++) if (index.locate(xs[i]!, ys[i]!)) hits++;
-  const memoryMs = ms(t);
+  for (let round = 0; round < 3; round++) {
+    t = process.hrtime.bigint();
+    hits = 0;
+    for (let i = 0; i < LOOKUPS; i++) if (index.locate(xs[i]!, ys[i]!)) hits++;
+    rounds.push(ms(t));
+  }
+  const memoryMs = Math.min(...rounds);
 
   const ASYNC = Math.min(LOOKUPS, 500_000);
   t = process.hrtime.bigint();
@@ -115,8 +121,11 @@ export async function gridBench(ctx: AppContext) {
   const expected: (string | null)[] = [];
   t = process.hrtime.bigint();
   for (let i = 0; i < N; i++) {
+    // OFFSET 0 keeps the GiST index in charge: with ORDER BY code LIMIT 1 alone the planner walks the
+    // (jurisdiction_id, code) index and tests ST_Covers row by row, which would flatter the in-memory figure.
     const r = await sql<{ code: string }>`
-      SELECT code FROM grids WHERE jurisdiction_id = ${J} AND ST_Covers(geom, ST_SetSRID(ST_MakePoint(${xs[i]!}, ${ys[i]!}), 4326))
+      SELECT code FROM (SELECT code FROM grids WHERE jurisdiction_id = ${J}
+                        AND ST_Covers(geom, ST_SetSRID(ST_MakePoint(${xs[i]!}, ${ys[i]!}), 4326)) OFFSET 0) s
       ORDER BY code LIMIT 1`.execute(ctx.db);
     expected.push(r.rows[0]?.code ?? null);
   }
@@ -125,8 +134,8 @@ export async function gridBench(ctx: AppContext) {
   // PostGIS batched: 10,000 points per query.
   const B = Math.min(10_000, LOOKUPS);
   t = process.hrtime.bigint();
-  await sql`SELECT t.i, (SELECT min(g.code) FROM grids g WHERE g.jurisdiction_id = ${J}
-                         AND ST_Covers(g.geom, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326))) AS code
+  await sql`SELECT t.i, (SELECT min(s.code) FROM (SELECT g.code FROM grids g WHERE g.jurisdiction_id = ${J}
+                         AND ST_Covers(g.geom, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326)) OFFSET 0) s) AS code
             FROM unnest(${Array.from(xs.subarray(0, B))}::float8[], ${Array.from(ys.subarray(0, B))}::float8[]) WITH ORDINALITY AS t(x, y, i)`.execute(ctx.db);
   const batchedMs = ms(t);
 
@@ -148,6 +157,7 @@ export async function gridBench(ctx: AppContext) {
       hitRate: Math.round((hits / LOOKUPS) * 1000) / 1000,
       memoryLookupsPerSecond: memoryPerSecond,
       memoryNsPerLookup: Math.round((memoryMs * 1e6) / LOOKUPS),
+      memoryRoundsPerSecond: rounds.map((r) => Math.round(LOOKUPS / (r / 1000))).join(' / '),
       asyncLocatorLookupsPerSecond: Math.round(ASYNC / (asyncMs / 1000)),
       postgisLookups: N,
       postgisLookupsPerSecond: postgisPerSecond,
@@ -158,8 +168,8 @@ export async function gridBench(ctx: AppContext) {
     },
     notes: [
       `${COLS} × ${ROWS} square cells of ${D}° (every tenth with a hole), ${LOOKUPS} uniform random points over the layer plus a 5 % margin`,
-      'memory: GridIndex.locate in a loop (flatbush R-tree over bounding boxes + exact covers test); asyncLocator: the awaited GridLocator.locate the API uses',
-      'postgis: one ST_Covers query per point with the GiST index, sequential, same process and database; batched: one query for 10,000 points',
+      'memory: GridIndex.locate in a loop (flatbush R-tree over bounding boxes + exact covers test), best of 3 rounds; asyncLocator: the awaited GridLocator.locate the API uses',
+      'postgis: one ST_Covers query per point through the GiST index (OFFSET 0 keeps the planner off the code index), sequential, same process and database; batched: one query for 10,000 points',
       'import: GeoJSON parsed, staged, validity-checked, numbered and swapped in one transaction; reimport: the same file, every grid unchanged',
     ],
   };

@@ -118,11 +118,18 @@ export function decodeWkbMultiPolygon(bytes: Uint8Array): FlatMultiPolygon {
 export function covers(g: FlatMultiPolygon, x: number, y: number): boolean {
   const b = g.bbox;
   if (x < b[0] || x > b[2] || y < b[1] || y > b[3]) return false;
-  const c = g.coords;
-  const ends = g.ringEnds;
+  return coversRings(g.coords, g.ringEnds, 0, g.ringEnds.length, 0, x, y);
+}
+
+/**
+ * The same test on rings [ringFrom, ringTo) of packed arrays shared by many polygons (the index packs every
+ * grid into one coordinate array, so a lookup touches few cache lines); `pointFrom` is where ring `ringFrom`
+ * starts, in points.
+ */
+export function coversRings(c: Float64Array, ends: Uint32Array, ringFrom: number, ringTo: number, pointFrom: number, x: number, y: number): boolean {
   let inside = false;
-  let start = 0;
-  for (let r = 0; r < ends.length; r++) {
+  let start = pointFrom;
+  for (let r = ringFrom; r < ringTo; r++) {
     const end = ends[r]!;
     // Rings are closed (last point = first), so edges are (i, i+1) for i in [start, end-1).
     for (let i = start; i < end - 1; i++) {

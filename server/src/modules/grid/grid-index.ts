@@ -8,7 +8,7 @@
  * one in flatbush's own `search` (flatbush is pinned to 4.x, whose layout this reads).
  */
 import Flatbush from 'flatbush';
-import { covers, type FlatMultiPolygon } from './geometry.js';
+import { coversRings, type FlatMultiPolygon } from './geometry.js';
 
 export interface IndexedGrid<T> {
   code: string;
@@ -23,11 +23,33 @@ export class GridIndex<T> {
   readonly #tree: Flatbush | null;
   readonly #grids: IndexedGrid<T>[];
   readonly #stack: Int32Array;
+  /** Every grid's coordinates in one array, ring ends in global point numbers, each grid's first ring. */
+  readonly #coords: Float64Array;
+  readonly #ringEnds: Uint32Array;
+  readonly #firstRing: Uint32Array;
 
   constructor(grids: readonly IndexedGrid<T>[]) {
     // Sorted by code, so the lowest position among candidates is the lowest code.
     this.#grids = [...grids].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
     this.size = this.#grids.length;
+    let points = 0;
+    let rings = 0;
+    for (const g of this.#grids) {
+      points += g.shape.coords.length / 2;
+      rings += g.shape.ringEnds.length;
+    }
+    this.#coords = new Float64Array(points * 2);
+    this.#ringEnds = new Uint32Array(rings);
+    this.#firstRing = new Uint32Array(this.size + 1);
+    let p = 0;
+    let r = 0;
+    this.#grids.forEach((g, i) => {
+      this.#firstRing[i] = r;
+      this.#coords.set(g.shape.coords, p * 2);
+      for (const end of g.shape.ringEnds) this.#ringEnds[r++] = p + end;
+      p += g.shape.coords.length / 2;
+    });
+    this.#firstRing[this.size] = r;
     if (this.size === 0) {
       this.#tree = null;
       this.#stack = new Int32Array(0);
@@ -50,7 +72,9 @@ export class GridIndex<T> {
     const levelBounds = tree._levelBounds;
     const numItems4 = tree.numItems * 4;
     const stack = this.#stack;
-    const grids = this.#grids;
+    const coords = this.#coords;
+    const ringEnds = this.#ringEnds;
+    const firstRing = this.#firstRing;
     let sp = 0;
     stack[sp++] = boxes.length - 4;
     stack[sp++] = levelBounds.length - 1;
@@ -66,11 +90,12 @@ export class GridIndex<T> {
         if (isNode) {
           stack[sp++] = index;
           stack[sp++] = level - 1;
-        } else if ((best === -1 || index < best) && covers(grids[index]!.shape, lng, lat)) {
-          best = index;
+        } else if (best === -1 || index < best) {
+          const r0 = firstRing[index]!;
+          if (coversRings(coords, ringEnds, r0, firstRing[index + 1]!, r0 === 0 ? 0 : ringEnds[r0 - 1]!, lng, lat)) best = index;
         }
       }
     }
-    return best === -1 ? undefined : grids[best];
+    return best === -1 ? undefined : this.#grids[best];
   }
 }
