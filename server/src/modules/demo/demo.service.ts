@@ -6,11 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import type { AppContext } from '../../app-context.js';
-import { ensureDemoGrids, seedStandardComponentClasses } from '../grid/index.js';
+import { CENTRAL_DISTRICTS, ensureDemoGrids, seedStandardComponentClasses } from '../grid/index.js';
 import { createUserWithin, hashPassword } from '../identity/index.js';
 import { addDivisionsWithin, createDepartmentWithin, createJurisdictionWithin, findJurisdiction, type DivisionInsert } from '../org/index.js';
 import { systemActor } from '../../shared/actor.js';
-import { ACCOUNTS, CITY_DEPARTMENTS, DISTRICT_NAMES_EN, JINJIANG_LOCAL, JURISDICTION, type DemoDepartment } from './chengdu.js';
+import { ACCOUNTS, CITY_DEPARTMENTS, DISTRICT_NAMES_EN, INSPECTOR_GRIDS, JINJIANG_LOCAL, JURISDICTION, type DemoDepartment } from './chengdu.js';
 import { lockSeed } from './demo.repo.js';
 
 export interface DemoAccount {
@@ -105,6 +105,8 @@ export async function seedDemo(ctx: Pick<AppContext, 'db' | 'outbox'>, options: 
 async function seedDemoGrids(ctx: Pick<AppContext, 'db' | 'outbox'>): Promise<void> {
   const districts = () => readDistricts().map((d) => ({ code: d.code, name: d.nameZh, boundary: d.boundary }));
   const actor = systemActor('demo-seed', JURISDICTION.id);
-  await ensureDemoGrids(ctx, JURISDICTION.id, districts, actor);
+  // Each district government answers for its grids; the demo inspector patrols the grids of their grant.
+  const districtDepartments = Object.fromEntries(CENTRAL_DISTRICTS.map((code) => [code, `cd-${code}`]));
+  await ensureDemoGrids(ctx, JURISDICTION.id, districts, actor, CENTRAL_DISTRICTS, { districtDepartments, inspectors: { inspector: INSPECTOR_GRIDS } });
   await seedStandardComponentClasses(ctx, JURISDICTION.id, actor);
 }

@@ -4,9 +4,12 @@
  * into synthetic communities of 2×2 cells and streets of 3×3 communities, numbered north→south, west→east,
  * and go through the ordinary import — same validation, same numbering of grids within a community.
  */
-import type { Actor } from '../../shared/actor.js';
+import { recordAudit } from '../audit/index.js';
+import { findDepartmentByCode } from '../org/index.js';
+import { noRequest, type Actor } from '../../shared/actor.js';
 import type { GridFeature } from './grid-features.js';
 import * as repo from './grid.repo.js';
+import { locatorFor } from './grid-locator.js';
 import { importGrids, type GridContext, type ImportReport } from './grid.service.js';
 
 /** √(0.5 km²): a square cell of half a square kilometre. */
@@ -101,10 +104,42 @@ export async function ensureDemoGrids(
   districts: () => DemoDistrict[],
   actor: Actor,
   codes: readonly string[] = CENTRAL_DISTRICTS,
+  responsible: DemoResponsible = {},
 ): Promise<ImportReport | null> {
   if ((await repo.countGrids(ctx.db, jurisdictionId)) > 0) return null;
   const features = await demoGridFeatures(ctx, districts().filter((x) => codes.includes(x.code)));
   // District outlines from display data overlap their neighbours a little; overlaps are not worth a demo start.
   const report = await importGrids(ctx, jurisdictionId, { type: 'FeatureCollection', features }, actor, { checks: 'validity', skipRejected: true, onlyIfEmpty: true });
-  return report.applied ? report : null;
+  if (!report.applied) return null;
+  await assignDemoResponsible(ctx, jurisdictionId, responsible, actor);
+  return report;
+}
+
+export interface DemoResponsible {
+  /** District code → the code of the department responsible for its grids. */
+  districtDepartments?: Record<string, string>;
+  /** Username → the grid codes that user patrols. */
+  inspectors?: Record<string, readonly string[]>;
+}
+
+/** Responsible departments and inspectors for freshly generated demo grids, in one audited transaction. */
+async function assignDemoResponsible(ctx: GridContext, jurisdictionId: string, responsible: DemoResponsible, actor: Actor): Promise<void> {
+  const departments: [string, string][] = [];
+  for (const [district, code] of Object.entries(responsible.districtDepartments ?? {})) {
+    const d = await findDepartmentByCode(ctx, jurisdictionId, code);
+    if (d) departments.push([district, d.id]);
+  }
+  const inspectors = Object.entries(responsible.inspectors ?? {});
+  if (departments.length === 0 && inspectors.length === 0) return;
+  await ctx.db.transaction().execute(async (tx) => {
+    await repo.lockLayer(tx, jurisdictionId);
+    let links = 0;
+    for (const [district, id] of departments) links += await repo.addDepartmentByPrefix(tx, jurisdictionId, district, id);
+    for (const [username, codes] of inspectors) links += await repo.addInspectorByUsername(tx, jurisdictionId, username, [...codes]);
+    const version = await repo.bumpVersion(tx, jurisdictionId);
+    const details = { links, departments: departments.map(([d]) => d), inspectors: inspectors.map(([u]) => u), version };
+    await recordAudit(tx, { actor, request: noRequest, action: 'grid.responsible_seed', jurisdictionId, objectType: 'grid_layer', objectId: jurisdictionId, details });
+    await ctx.outbox.publish(tx, { name: 'grid.changed', jurisdictionId, payload: { reason: 'responsible', ...details } });
+  });
+  locatorFor(ctx.db).invalidate(jurisdictionId);
 }

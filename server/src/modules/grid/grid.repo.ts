@@ -301,3 +301,20 @@ export async function countGrids(db: Db, jurisdictionId: string): Promise<number
   const r = await db.selectFrom('grids').select((eb) => eb.fn.countAll<number>().as('n')).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** Makes a department responsible for every grid whose code starts with the prefix (no duplicates). */
+export async function addDepartmentByPrefix(tx: Db, jurisdictionId: string, prefix: string, departmentId: string): Promise<number> {
+  const r = await sql`INSERT INTO grid_departments (jurisdiction_id, grid_id, department_id)
+    SELECT ${jurisdictionId}, id, ${departmentId}::uuid FROM grids WHERE jurisdiction_id = ${jurisdictionId} AND code LIKE ${`${prefix}%`}
+    ON CONFLICT DO NOTHING`.execute(tx);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/** Makes the active user with this username responsible for the grids with these codes. */
+export async function addInspectorByUsername(tx: Db, jurisdictionId: string, username: string, codes: string[]): Promise<number> {
+  const r = await sql`INSERT INTO grid_inspectors (jurisdiction_id, grid_id, user_id)
+    SELECT ${jurisdictionId}, g.id, u.id FROM grids g JOIN users u ON u.jurisdiction_id = g.jurisdiction_id AND lower(u.username) = lower(${username})
+    WHERE g.jurisdiction_id = ${jurisdictionId} AND g.code = ANY(${codes}::text[])
+    ON CONFLICT DO NOTHING`.execute(tx);
+  return Number(r.numAffectedRows ?? 0);
+}

@@ -21,7 +21,7 @@ export function createGridModule(ctx: AppContext): ApiModule {
     },
   };
 }
-export { ensureDemoGrids, demoGridFeatures, CENTRAL_DISTRICTS, type DemoDistrict } from './demo-grids.js';
+export { ensureDemoGrids, demoGridFeatures, CENTRAL_DISTRICTS, type DemoDistrict, type DemoResponsible } from './demo-grids.js';
 export { shapefileToGeoJSON, type ShapefileParts } from './shapefile.js';
 export {
   createComponent,
