@@ -7,6 +7,7 @@ import type { ApiModule } from '../http/app.js';
 import { createAuditModule } from './audit/index.js';
 import { createEvaluationModule } from './evaluation/index.js';
 import { createIdentityModule } from './identity/index.js';
+import { createMessagesModule } from './messages/index.js';
 import { createGridModule } from './grid/index.js';
 import { createOrgModule } from './org/index.js';
 import { createWebModule } from './web/index.js';
@@ -19,6 +20,7 @@ export function createModules(ctx: AppContext): ApiModule[] {
     createGridModule(ctx),
     createAuditModule(ctx),
     createEvaluationModule(ctx),
+    createMessagesModule(ctx),
     // Last: serves the built web app at / and /console/ (root routes, after every API route).
     createWebModule(ctx),
   ];

@@ -16,7 +16,7 @@ export interface AuthRouteDeps {
   limiter: LoginRateLimiter;
 }
 
-function setSessionCookies(request: FastifyRequest, reply: FastifyReply, token: string, csrf: string, expires: Date): void {
+export function setSessionCookies(request: FastifyRequest, reply: FastifyReply, token: string, csrf: string, expires: Date): void {
   const secure = request.protocol === 'https';
   void reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, expires });
   // Readable by the web app's script, which echoes it in X-CSRF-Token; useless to a cross-site page.

@@ -7,6 +7,7 @@
  * not to the person guessing.
  */
 import { recordAudit } from '../audit/index.js';
+import type { Db } from '../../app-context.js';
 import type { Actor, RequestMeta } from '../../shared/actor.js';
 import { AppError, badRequest } from '../../shared/errors.js';
 import { afterFailure, DEFAULT_LOCKOUT, isLocked, newSessionToken, parseApiKey, passwordProblem, safeEqual, sha256, type LockoutPolicy } from './credentials.js';
@@ -79,17 +80,35 @@ export async function login(
       return refuse('bad_password', { failedLogins: next.lockedUntil ? lockout.maxFailures : next.failedLogins, lockedUntil: next.lockedUntil?.toISOString() ?? null });
     }
     if (counters.failed_logins !== 0 || counters.locked_until !== null) await repo.setLoginCounters(tx, user.id, 0, null);
-    const token = newSessionToken();
-    const sessionHash = sha256(token);
-    const expiresAt = new Date(now.getTime() + policy.ttlMs);
-    await repo.insertSession(tx, { idHash: sessionHash, jurisdictionId: user.jurisdiction_id, userId: user.id, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null });
-    await recordAudit(tx, { actor, request: meta, action: 'auth.login', objectType: 'user', objectId: user.id, details: { username: user.username, expiresAt: expiresAt.toISOString() } });
-    await ctx.outbox.publish(tx, { name: 'auth.logged_in', jurisdictionId: user.jurisdiction_id, payload: { userId: user.id } });
-    const fresh = await repo.findUserById(tx, user.id);
-    return { user: presentUser(fresh!, await repo.listGrants(tx, [user.id])), token, sessionHash, expiresAt };
+    return openSession(ctx, tx, user, meta, policy, now);
   });
   if (!outcome) throw invalidCredentials();
   return outcome;
+}
+
+/**
+ * Starts a session for a user who has just proven who they are (password, phone code): inside the caller's
+ * transaction, audited as `auth.login` with `method` in the details.
+ */
+export async function openSession(
+  ctx: ServiceContext,
+  tx: Db,
+  user: { id: string; username: string; jurisdiction_id: string },
+  meta: LoginMeta,
+  policy: SessionPolicy,
+  now = new Date(),
+  method: 'password' | 'phone' = 'password',
+): Promise<LoginResult> {
+  const actor: Actor = { kind: 'user', id: user.id, name: user.username, jurisdictionId: user.jurisdiction_id };
+  const token = newSessionToken();
+  const sessionHash = sha256(token);
+  const expiresAt = new Date(now.getTime() + policy.ttlMs);
+  await repo.insertSession(tx, { idHash: sessionHash, jurisdictionId: user.jurisdiction_id, userId: user.id, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null });
+  const details = method === 'password' ? { username: user.username, expiresAt: expiresAt.toISOString() } : { username: user.username, method, expiresAt: expiresAt.toISOString() };
+  await recordAudit(tx, { actor, request: meta, action: 'auth.login', objectType: 'user', objectId: user.id, details });
+  await ctx.outbox.publish(tx, { name: 'auth.logged_in', jurisdictionId: user.jurisdiction_id, payload: { userId: user.id } });
+  const fresh = await repo.findUserById(tx, user.id);
+  return { user: presentUser(fresh!, await repo.listGrants(tx, [user.id])), token, sessionHash, expiresAt };
 }
 
 export async function logout(ctx: ServiceContext, principal: UserPrincipal, actor: Actor, meta: RequestMeta): Promise<void> {

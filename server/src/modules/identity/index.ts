@@ -14,12 +14,16 @@
 // exports bound before that cycle starts are usable at their module top level.
 export { ROLES, STAFF_ROLES, isRole, type Role } from './roles.js';
 export { definePolicy, declaredPermissions, rolesAllowed, apiKeyScopeAllows, type Policy, type PolicyRules } from './permissions.js';
+export { maskPhone, sealPersonal, openPersonal } from './phone-crypto.js';
 import type { AppContext } from '../../app-context.js';
 import type { ApiModule } from '../../http/app.js';
 import './identity.policy.js';
 import { authRoutes } from './auth.routes.js';
 import { DEFAULT_IDLE_MS, type SessionPolicy } from './auth.service.js';
 import { LoginRateLimiter } from './credentials.js';
+import { RecordingNotifier, type Notifier } from '../messages/index.js';
+import { DEFAULT_PHONE_CODE_POLICY, type PhoneCodePolicy } from './phone-auth.service.js';
+import { DEFAULT_PHONE_CODE_RATE, phoneAuthRoutes } from './phone-auth.routes.js';
 import { installPrincipalResolution } from './principal.js';
 import { userRoutes } from './users.routes.js';
 
@@ -77,6 +81,11 @@ export interface IdentityOptions {
   session?: Partial<SessionPolicy>;
   /** The per-IP sign-in limiter (tests pass a tighter one). */
   limiter?: LoginRateLimiter;
+  /** How one-time sign-in codes leave the system (default: recorded in outbound_messages only). */
+  notifier?: Notifier;
+  phoneCode?: Partial<PhoneCodePolicy>;
+  /** The per-IP bound on issued phone codes (tests pass a tighter one). */
+  phoneCodeLimiter?: LoginRateLimiter;
 }
 
 export function createIdentityModule(ctx: AppContext, options: IdentityOptions = {}): ApiModule {
@@ -91,6 +100,14 @@ export function createIdentityModule(ctx: AppContext, options: IdentityOptions =
       // On the /api/v1 instance itself (not a child plugin), so the hook covers every module registered after us.
       installPrincipalResolution(app, ctx, session);
       authRoutes(app, { ctx, session, limiter });
+      phoneAuthRoutes(app, {
+        ctx,
+        session,
+        notifier: options.notifier ?? new RecordingNotifier(ctx.config.secretKey),
+        policy: { ...DEFAULT_PHONE_CODE_POLICY, ...options.phoneCode },
+        codeLimiter: options.phoneCodeLimiter ?? new LoginRateLimiter(DEFAULT_PHONE_CODE_RATE),
+        loginLimiter: limiter,
+      });
       userRoutes(app, ctx);
     },
   };
