@@ -300,6 +300,39 @@ export interface ComponentHistoryTable {
   note: string | null;
 }
 
+export interface UserPhonesTable {
+  user_id: string;
+  jurisdiction_id: string;
+  phone_hmac: string;
+  phone_enc: string;
+  phone_last4: string;
+  created_at: GeneratedTimestamp;
+}
+
+export interface PhoneCodesTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  phone_hmac: string;
+  code_hmac: string;
+  attempts: Generated<number>;
+  expires_at: Timestamp;
+  consumed_at: Timestamp | null;
+  ip: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface OutboundMessagesTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  channel: 'sms';
+  purpose: string;
+  recipient_enc: string;
+  recipient_masked: string;
+  body: string;
+  status: Generated<'recorded' | 'queued' | 'sent' | 'failed'>;
+  created_at: GeneratedTimestamp;
+}
+
 export interface WorkOrderSettingsTable {
   jurisdiction_id: string;
   ticket_prefix: string;
@@ -340,6 +373,9 @@ export interface Database {
   component_classes: ComponentClassesTable;
   components: ComponentsTable;
   component_history: ComponentHistoryTable;
+  user_phones: UserPhonesTable;
+  phone_codes: PhoneCodesTable;
+  outbound_messages: OutboundMessagesTable;
   work_order_settings: WorkOrderSettingsTable;
   work_order_code_counters: WorkOrderCodeCountersTable;
 }
