@@ -9,10 +9,17 @@ import { useElderMode } from '../shared/elder-mode';
 import { divisionName, type DivisionProps } from '../shared/map/geo';
 import { useDivisions } from '../shared/map/use-divisions';
 import { useJurisdiction } from '../shared/use-jurisdiction';
+import { PhoneSignIn, signOut, useResidentSession, type ResidentSession } from './PhoneSignIn';
 
 const CityMap = lazy(() => import('../shared/map/CityMap'));
 
-function Header() {
+interface HeaderProps {
+  session: ResidentSession | null;
+  onSignIn: () => void;
+  onSignOut: () => void;
+}
+
+function Header({ session, onSignIn, onSignOut }: HeaderProps) {
   const { t } = useTranslation();
   const [elder, setElder] = useElderMode();
   const lang = currentLanguage();
@@ -42,6 +49,20 @@ function Header() {
         >
           {elder ? t('resident.elder.off') : t('resident.elder.on')}
         </button>
+        {session ? (
+          <>
+            <span className="r-signed-in" data-testid="signed-in">
+              {session.phone ? t('resident.signin.signedInAs', { phone: session.phone }) : t('resident.signin.signedIn')}
+            </span>
+            <button type="button" className="r-chip" data-testid="signout" onClick={onSignOut}>
+              {t('resident.signin.signOut')}
+            </button>
+          </>
+        ) : (
+          <button type="button" className="r-chip" data-testid="signin-open" onClick={onSignIn}>
+            {t('resident.signin.open')}
+          </button>
+        )}
       </div>
     </header>
   );
@@ -101,13 +122,39 @@ function Districts() {
 export function ResidentApp() {
   const { t } = useTranslation();
   const [elder] = useElderMode();
+  const city = useJurisdiction();
+  const [session, setSession] = useResidentSession();
+  const [signingIn, setSigningIn] = useState(false);
+  const [signOutError, setSignOutError] = useState<string | null>(null);
+  const doSignOut = () => {
+    setSignOutError(null);
+    signOut().then(
+      () => setSession(null),
+      () => setSignOutError(t('resident.signin.signOutFailed')),
+    );
+  };
   return (
     <>
       <a className="r-skip" href="#main">
         {t('common.skipToContent')}
       </a>
-      <Header />
+      <Header session={session} onSignIn={() => setSigningIn(true)} onSignOut={doSignOut} />
       <main id="main" className="r-main">
+        {signOutError && (
+          <p className="r-error" role="alert">
+            {signOutError}
+          </p>
+        )}
+        {signingIn && !session && (
+          <PhoneSignIn
+            jurisdiction={city?.id ?? null}
+            onSignedIn={(s) => {
+              setSession(s);
+              setSigningIn(false);
+            }}
+            onCancel={() => setSigningIn(false)}
+          />
+        )}
         <section className="r-hero">
           <h1>{elder ? t('resident.hero.titleElder') : t('resident.hero.title')}</h1>
           <p>{elder ? t('resident.hero.textElder') : t('resident.hero.text')}</p>
