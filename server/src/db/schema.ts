@@ -346,6 +346,58 @@ export interface WorkOrderCodeCountersTable {
   last_seq: number;
 }
 
+export interface WorkOrdersTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  code: string;
+  channel: 'web' | 'mobile' | 'hotline' | 'inspector' | 'sensor' | 'open311' | 'sms' | 'wechat' | 'api' | 'import';
+  request_type: 'enquiry' | 'help' | 'complaint' | 'report' | 'suggestion' | 'component' | 'event';
+  category_code: string | null;
+  title: string;
+  description: string;
+  /** Hex EWKB on read; write through ST_* expressions. */
+  location: string | null;
+  address: string | null;
+  grid_code: string | null;
+  district_code: string | null;
+  reporter_name_enc: string | null;
+  reporter_phone_enc: string | null;
+  reporter_phone_last4: string | null;
+  anonymous: Generated<boolean>;
+  urgency: 'emergency' | 'urgent' | 'normal' | 'complex';
+  status: Generated<string>;
+  department_id: string | null;
+  suspended_from: string | null;
+  supervised: Generated<boolean>;
+  extension: Json<{ state: 'requested' | 'approved' | 'denied'; days: number; reason: string }> | null;
+  rating: 'satisfied' | 'basically' | 'unsatisfied' | null;
+  rework_count: Generated<number>;
+  return_count: Generated<number>;
+  reopen_count: Generated<number>;
+  parent_id: string | null;
+  sla_started_at: Timestamp;
+  warn_at: Timestamp | null;
+  due_at: Timestamp | null;
+  version: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface WorkOrderTimelineTable {
+  id: Generated<number>;
+  jurisdiction_id: string;
+  work_order_id: string;
+  at: Timestamp;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  actor_id: string | null;
+  actor_role: string | null;
+  note: string | null;
+  photos: ColumnType<string[], string | undefined, string>;
+  data: ColumnType<Record<string, string | number>, string | undefined, string>;
+}
+
 export interface Database {
   jurisdictions: JurisdictionsTable;
   divisions: DivisionsTable;
@@ -378,4 +430,6 @@ export interface Database {
   outbound_messages: OutboundMessagesTable;
   work_order_settings: WorkOrderSettingsTable;
   work_order_code_counters: WorkOrderCodeCountersTable;
+  work_orders: WorkOrdersTable;
+  work_order_timeline: WorkOrderTimelineTable;
 }

@@ -1,6 +1,6 @@
 /**
- * Work orders (工单): the 12345 / 数字城管 closed loop. So far the pure cores — the lifecycle state machine and
- * SLA arithmetic — and ticket-code allocation; storage of orders, the service and routes build on these.
+ * Work orders (工单): the 12345 / 数字城管 closed loop. So far the pure cores (lifecycle state machine, SLA
+ * arithmetic), ticket-code allocation, and the create/transition service; routes and screens build on these.
  */
 export {
   ACTION_TYPES,
@@ -41,3 +41,14 @@ export {
   type WorkingHours,
 } from './sla.js';
 export { DEFAULT_TICKET_PREFIX, allocateTicketCode, formatTicketCode, parseTicketCode, setTicketPrefix, shanghaiDay } from './ticket-code.js';
+export {
+  CHANNELS,
+  MAX_DESCRIPTION,
+  createWorkOrder,
+  listWorkOrderTimeline,
+  transitionWorkOrder,
+  type Channel,
+  type CreateWorkOrderInput,
+  type WorkOrderContext,
+  type WorkOrderView,
+} from './work-orders.service.js';
