@@ -22,7 +22,7 @@ import { authRoutes } from './auth.routes.js';
 import { DEFAULT_IDLE_MS, type SessionPolicy } from './auth.service.js';
 import { LoginRateLimiter } from './credentials.js';
 import { RecordingNotifier, type Notifier } from '../messages/index.js';
-import { DEFAULT_PHONE_CODE_POLICY, type PhoneCodePolicy } from './phone-auth.service.js';
+import { DEFAULT_PHONE_CODE_POLICY, PRUNE_PHONE_CODES, prunePhoneCodes, type PhoneCodePolicy } from './phone-auth.service.js';
 import { DEFAULT_PHONE_CODE_RATE, phoneAuthRoutes } from './phone-auth.routes.js';
 import { installPrincipalResolution } from './principal.js';
 import { userRoutes } from './users.routes.js';
@@ -74,6 +74,7 @@ export {
 } from './users.service.js';
 export { createApiKey, listApiKeys, revokeApiKey, type CreateApiKeyInput, type CreatedApiKey } from './api-keys.service.js';
 export { hashPassword } from './passwords.js';
+export { PRUNE_PHONE_CODES, prunePhoneCodes } from './phone-auth.service.js';
 export type { UserView, ApiKeyView, GrantView } from './identity.presenter.js';
 export { identityPolicy } from './identity.policy.js';
 
@@ -95,6 +96,12 @@ export function createIdentityModule(ctx: AppContext, options: IdentityOptions =
     ...options.session,
   };
   const limiter = options.limiter ?? new LoginRateLimiter();
+  // Guarded: tests build more than one identity module on one context.
+  if (!ctx.handlers.hasTimer(PRUNE_PHONE_CODES)) {
+    ctx.handlers.onTimer(PRUNE_PHONE_CODES, async (_payload, job) => {
+      await prunePhoneCodes(job.tx);
+    });
+  }
   return {
     routes(app) {
       // On the /api/v1 instance itself (not a child plugin), so the hook covers every module registered after us.

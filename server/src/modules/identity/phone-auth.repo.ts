@@ -93,3 +93,9 @@ export async function someJurisdictionIds(db: Db): Promise<string[]> {
   const rows = await db.selectFrom('jurisdictions').select('id').orderBy('id').limit(2).execute();
   return rows.map((r) => r.id);
 }
+
+/** Forgets codes issued before `before` (used, expired or not: by then all are dead). */
+export async function deleteCodesBefore(tx: Db, before: Date): Promise<number> {
+  const result = await tx.deleteFrom('phone_codes').where('created_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
