@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, seriousA11yViolations } from '../../web/e2e/browser.js';
 import { loadConfig } from '../src/config.js';
@@ -43,6 +43,15 @@ function ensureWebBuild(): void {
     if (Math.max(...sources.map((s) => newestMtime(path.join(ROOT, s)))) <= builtAt) return;
   }
   execFileSync('npm', ['run', 'build', '-w', 'web'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/**
+ * A tree select stays open after a choice, and under load its popup can still cover the field below it: click the
+ * dialog's title (outside every select; Escape would close the dialog itself) and wait until no popup is shown.
+ */
+async function closeDropdowns(dialog: Locator): Promise<void> {
+  await dialog.locator('.ant-modal-title').click();
+  await expect.poll(() => dialog.page().locator('.ant-select-dropdown:visible').count(), { timeout: 10_000 }).toBe(0);
 }
 
 async function expectAccessible(page: Page, what: string): Promise<void> {
@@ -224,10 +233,12 @@ describe('staff console', () => {
     const firstDept = page.locator('.ant-select-dropdown:visible .ant-select-tree-node-content-wrapper').first();
     const deptName = (await firstDept.getAttribute('title')) ?? '';
     await firstDept.click();
+    await closeDropdowns(dialog);
     await dialog.locator('#role').click();
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="Department handler"]').click();
     await dialog.locator('#scopeDepartmentId').click();
     await page.locator(`.ant-select-dropdown:visible .ant-select-tree-node-content-wrapper[title="${deptName}"]`).first().click();
+    await closeDropdowns(dialog);
     await dialog.getByRole('checkbox').uncheck();
     await screenshot(page, 'console-user-create');
     await dialog.getByRole('button', { name: 'Create' }).click();
