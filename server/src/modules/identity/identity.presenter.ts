@@ -25,7 +25,10 @@ export interface UserView {
   updatedAt: string;
 }
 
-export function presentGrant(g: GrantRow): GrantView {
+/** The grant fields the API shows (a full row or the slimmer one read together with its user). */
+export type PresentableGrant = Pick<GrantRow, 'id' | 'user_id' | 'role' | 'scope_kind' | 'department_id' | 'grid_codes'>;
+
+export function presentGrant(g: PresentableGrant): GrantView {
   const scope: GrantView['scope'] =
     g.scope_kind === 'department'
       ? { kind: 'department', departmentId: g.department_id! }
@@ -35,7 +38,7 @@ export function presentGrant(g: GrantRow): GrantView {
   return { id: g.id, role: g.role, scope };
 }
 
-export function presentUser(u: UserRow, grants: readonly GrantRow[], now = new Date()): UserView {
+export function presentUser(u: UserRow, grants: readonly PresentableGrant[], now = new Date()): UserView {
   return {
     id: u.id,
     jurisdictionId: u.jurisdiction_id,

@@ -39,6 +39,23 @@ export async function findUserById(db: Db, id: string): Promise<UserRow | undefi
   return usersWithDepartment(db).where('users.id', '=', id).executeTakeFirst();
 }
 
+/** A user with department and grants in one round trip (the read behind GET /users/:id). */
+export async function findUserWithGrants(db: Db, id: string) {
+  return usersWithDepartment(db)
+    .select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('role_grants')
+          .select(['role_grants.id', 'role_grants.user_id', 'role_grants.role', 'role_grants.scope_kind', 'role_grants.department_id', 'role_grants.grid_codes'])
+          .whereRef('role_grants.user_id', '=', 'users.id')
+          .orderBy('role_grants.created_at')
+          .orderBy('role_grants.id'),
+      ).as('grants'),
+    )
+    .where('users.id', '=', id)
+    .executeTakeFirst();
+}
+
 /** Locks the user row for a read-modify-write (failed login counters, password change). */
 export async function lockUser(tx: Db, id: string): Promise<void> {
   await tx.selectFrom('users').select('id').where('id', '=', id).forUpdate().execute();

@@ -188,8 +188,12 @@ async function loadInScope(db: Db, principal: Principal | null, permission: stri
 }
 
 export async function getUser(ctx: ServiceContext, principal: Principal | null, id: string): Promise<UserView> {
-  const row = await loadInScope(ctx.db, principal, 'user.read', id);
-  return presentUser(row, await repo.listGrants(ctx.db, [row.id]));
+  authorizeAny(principal, 'user.read');
+  if (!UUID.test(id)) throw notFound('user.not_found');
+  const row = await repo.findUserWithGrants(ctx.db, id);
+  if (!row) throw notFound('user.not_found');
+  authorize(principal, 'user.read', userResource(row), 'user.not_found');
+  return presentUser(row, row.grants);
 }
 
 export interface UserListFilter {
