@@ -202,6 +202,15 @@ apikey
   });
 
 program
+  .command('messages')
+  .description('The outbound message record (SMS the recording notifier kept instead of sending).')
+  .command('latest')
+  .description('Print the latest message to a phone number (e.g. a sign-in code in the demo); the read is audited.')
+  .requiredOption('--phone <number>', 'mainland mobile number')
+  .option('--jurisdiction <id>', 'jurisdiction', 'chengdu.gov.cn')
+  .action((opts: { phone: string; jurisdiction: string }) => run('messages latest', { phone: opts.phone, jurisdiction: opts.jurisdiction }));
+
+program
   .command('audit')
   .description('Audit log tools.')
   .command('verify')

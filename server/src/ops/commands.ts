@@ -10,6 +10,7 @@ import { verifyAuditLog } from '../modules/audit/index.js';
 import { seedDemo } from '../modules/demo/index.js';
 import { importGrids, shapefileToGeoJSON } from '../modules/grid/index.js';
 import { createApiKey, createUser, isRole, resetPassword, revokeApiKey, type GrantInput } from '../modules/identity/index.js';
+import { latestMessageTo } from '../modules/messages/index.js';
 import { AppError } from '../shared/errors.js';
 import { backup, restore } from './backup.js';
 import { defineCommand, UsageError, type OpsCommand } from './command.js';
@@ -160,6 +161,16 @@ export const apiKeyRevokeCommand = defineCommand({
   },
 });
 
+export const messagesLatestCommand = defineCommand({
+  args: z.object({ phone: z.string().min(1).max(40), jurisdiction: z.string().min(1) }).strict(),
+  needsCurrentSchema: true,
+  async run(ctx, args, io) {
+    const message = await latestMessageTo(ctx, { jurisdictionId: args.jurisdiction, phone: args.phone }, io.actor);
+    io.out(`${message.body}\n`);
+    io.err(`Sent ${message.createdAt.toISOString()} (${message.purpose}); this read is in the audit log.`);
+  },
+});
+
 export const auditVerifyCommand = defineCommand({
   args: z.object({}).strict(),
   needsCurrentSchema: true,
@@ -272,5 +283,6 @@ export const COMMANDS: Readonly<Record<string, OpsCommand>> = {
   'apikey create': apiKeyCreateCommand,
   'apikey revoke': apiKeyRevokeCommand,
   'audit verify': auditVerifyCommand,
+  'messages latest': messagesLatestCommand,
   'import grids': importGridsCommand,
 };

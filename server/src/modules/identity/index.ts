@@ -14,7 +14,7 @@
 // exports bound before that cycle starts are usable at their module top level.
 export { ROLES, STAFF_ROLES, isRole, type Role } from './roles.js';
 export { definePolicy, declaredPermissions, rolesAllowed, apiKeyScopeAllows, type Policy, type PolicyRules } from './permissions.js';
-export { maskPhone, sealPersonal, openPersonal } from './phone-crypto.js';
+export { maskPhone, normalisePhone, sealPersonal, openPersonal } from './phone-crypto.js';
 import type { AppContext } from '../../app-context.js';
 import type { ApiModule } from '../../http/app.js';
 import './identity.policy.js';

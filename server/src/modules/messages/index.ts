@@ -8,6 +8,7 @@ import { messagesRoutes } from './messages.routes.js';
 
 export { RecordingNotifier, type Notifier, type OutboundMessage } from './notifier.js';
 export { messagesPolicy } from './messages.policy.js';
+export { latestMessageTo } from './messages.service.js';
 
 export function createMessagesModule(ctx: AppContext): ApiModule {
   return {
