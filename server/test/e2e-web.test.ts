@@ -14,6 +14,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, seriousA11yViolations } from '../../web/e2e/browser.js';
 import { loadConfig } from '../src/config.js';
+import { DEFAULT_TEMPLATE, datasetToCsv, demoCities } from '../src/modules/evaluation/index.js';
 import { startServer, type RunningServer } from '../src/server.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -285,4 +286,57 @@ describe('staff console', () => {
     await screenshot(page, 'console-handler');
     await expectAccessible(page, 'handler view');
   });
+});
+
+describe('governance evaluation (analyst)', () => {
+  let context: BrowserContext;
+  let page: Page;
+  beforeAll(async () => {
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    page = await context.newPage();
+  });
+  afterAll(async () => context?.close());
+
+  it('runs the synthetic 680 cities, ranks them in tiers and drills into one city with its radar chart', async () => {
+    await signIn(page, 'analyst', demoPassword());
+    expect(await navLabels(page)).toContain('评估');
+    await page.getByTestId('console-nav').getByText('评估').click();
+    await page.locator('h1', { hasText: '治理现代化评估' }).waitFor();
+    // A fresh demo has no indicator system: create one from the default template (created and published).
+    const create = page.getByTestId('create-system');
+    if (await create.isVisible({ timeout: 5_000 }).catch(() => false)) await create.click();
+    await page.getByRole('combobox', { name: '体系版本' }).click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+    // The server has no built-in demo dataset: upload the same seeded synthetic cities as CSV.
+    const codes = DEFAULT_TEMPLATE.nodes.filter((n) => n.direction).map((n) => n.code);
+    await page.locator('input[type="file"]').setInputFiles({ name: 'synthetic-680.csv', mimeType: 'text/csv', buffer: Buffer.from(datasetToCsv(codes, demoCities())) });
+    await page.getByRole('button', { name: '导入并评估' }).click();
+    await page.waitForURL(/[?&]run=/, { timeout: 60_000 });
+    const table = page.getByTestId('ranking-table');
+    await expect.poll(() => table.locator('tbody tr.ant-table-row').count(), { timeout: 30_000 }).toBe(20);
+    expect(await page.locator('.ant-pagination-total-text').first().textContent()).toContain('680');
+    const firstRow = table.locator('tbody tr.ant-table-row').first();
+    expect((await firstRow.locator('td').first().textContent())?.trim()).toBe('1');
+    expect(await firstRow.locator('.ant-tag').textContent()).toMatch(/^A · /);
+    await page.waitForLoadState('networkidle');
+    await screenshot(page, 'console-evaluation-ranking');
+    await expectAccessible(page, 'evaluation ranking');
+
+    // Distribution by class and region.
+    await page.getByRole('tab', { name: '分布' }).click();
+    await expect.poll(() => page.getByTestId('by-region').locator('tbody tr').count()).toBe(7);
+    await screenshot(page, 'console-evaluation-distribution');
+    await expectAccessible(page, 'evaluation distribution');
+    await page.getByRole('tab', { name: '排名' }).click();
+
+    // Drill-down: the indicator tree with scores and weights, and the radar of the 4 first-level scores.
+    await table.getByTestId('entity-link').first().click();
+    const drawer = page.getByRole('dialog');
+    await drawer.getByTestId('radar-chart').locator('svg').waitFor({ timeout: 30_000 });
+    await expect.poll(() => drawer.getByTestId('entity-tree').locator('tbody tr.ant-table-row').count()).toBe(4 + 11 + 27);
+    expect(await drawer.getByTestId('radar-chart').getAttribute('aria-label')).toContain('发展质效');
+    await page.waitForTimeout(600);
+    await screenshot(page, 'console-evaluation-entity');
+    await expectAccessible(page, 'evaluation drill-down');
+  }, 180_000);
 });

@@ -8,6 +8,7 @@ import { AccountPage } from './pages/AccountPage';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { AuditPage } from './pages/AuditPage';
 import { DepartmentsPage } from './pages/DepartmentsPage';
+import { EvaluationPage } from './pages/EvaluationPage';
 import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { UsersPage } from './pages/UsersPage';
@@ -18,6 +19,7 @@ const ELEMENTS: Record<string, React.ReactNode> = {
   departments: <DepartmentsPage />,
   apiKeys: <ApiKeysPage />,
   audit: <AuditPage />,
+  evaluation: <EvaluationPage />,
   account: <AccountPage />,
 };
 

@@ -3,7 +3,7 @@
  * user holds one of its permissions, as reported by GET /api/v1/auth/me — the same rules the server enforces.
  * Pages exist only for modules the server has; nothing is a placeholder.
  */
-import { ApartmentOutlined, AuditOutlined, EnvironmentOutlined, KeyOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, BarChartOutlined, EnvironmentOutlined, KeyOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 
 export interface ConsolePage {
@@ -22,6 +22,7 @@ export const PAGES: ConsolePage[] = [
   { key: 'departments', path: '/departments', label: 'nav.departments', icon: <ApartmentOutlined />, anyOf: ['department.read', 'department.manage'] },
   { key: 'apiKeys', path: '/api-keys', label: 'nav.apiKeys', icon: <KeyOutlined />, anyOf: ['apikey.read'] },
   { key: 'audit', path: '/audit', label: 'nav.audit', icon: <AuditOutlined />, anyOf: ['audit.read'] },
+  { key: 'evaluation', path: '/evaluation', label: 'nav.evaluation', icon: <BarChartOutlined />, anyOf: ['evaluation.read'] },
   { key: 'account', path: '/account', label: 'nav.account', icon: <UserOutlined />, anyOf: [] },
 ];
 
