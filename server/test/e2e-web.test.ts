@@ -322,6 +322,16 @@ describe('governance evaluation (analyst)', () => {
     await screenshot(page, 'console-evaluation-ranking');
     await expectAccessible(page, 'evaluation ranking');
 
+    // Filter by the lowest tier: its red tag, still readable (axe checks the contrast).
+    await table.locator('th', { hasText: '等级' }).locator('.ant-table-filter-trigger').click();
+    await page.locator('.ant-table-filter-dropdown:visible .ant-dropdown-menu-item', { hasText: 'C · ' }).click();
+    await page.locator('.ant-table-filter-dropdown:visible .ant-table-filter-dropdown-btns .ant-btn-primary').click();
+    await expect.poll(() => page.locator('.ant-pagination-total-text').first().textContent()).toContain('518');
+    expect(await table.locator('tbody tr.ant-table-row').first().locator('.ant-tag').textContent()).toMatch(/^C · /);
+    await page.locator('.ant-table-filter-dropdown').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+    await screenshot(page, 'console-evaluation-tier-c');
+    await expectAccessible(page, 'evaluation ranking, tier C');
+
     // Distribution by class and region.
     await page.getByRole('tab', { name: '分布' }).click();
     await expect.poll(() => page.getByTestId('by-region').locator('tbody tr').count()).toBe(7);
@@ -338,5 +348,19 @@ describe('governance evaluation (analyst)', () => {
     await page.waitForTimeout(600);
     await screenshot(page, 'console-evaluation-entity');
     await expectAccessible(page, 'evaluation drill-down');
+
+    // A leader reads the same run from its link, without the analyst's create controls.
+    const link = page.url();
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.waitForURL(/\/console\/login$/);
+    await signIn(page, 'leader', demoPassword());
+    expect(await navLabels(page)).toContain('评估');
+    await page.goto(link);
+    await expect.poll(() => page.getByTestId('ranking-table').locator('tbody tr.ant-table-row').count(), { timeout: 30_000 }).toBe(20);
+    expect(await page.getByRole('button', { name: '导入并评估' }).count()).toBe(0);
+    await screenshot(page, 'console-evaluation-leader');
+    await expectAccessible(page, 'evaluation (leader)');
   }, 180_000);
 });
