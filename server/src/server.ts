@@ -20,6 +20,8 @@ import { COMMANDS } from './ops/commands.js';
 
 /** How long shutdown keeps running due background jobs before it stops the worker (they stay queued). */
 const SHUTDOWN_DRAIN_MS = 5_000;
+/** How long shutdown waits for requests in flight before it closes their connections. */
+const SHUTDOWN_HTTP_MS = 15_000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -85,7 +87,18 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
       (stopping ??= (async () => {
         log.info('shutting down: no new connections, finishing in-flight requests');
         await channel?.close();
-        await app.close();
+        // close() ends idle keep-alive connections once, when it starts; a connection whose request was in flight
+        // then becomes idle afterwards and would hold close() open until the client hangs up. Sweep those until
+        // close() returns, and cut everything after a bound.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+        const cut = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_HTTP_MS);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(sweep);
+          clearTimeout(cut);
+        }
+        log.debug('HTTP closed');
         if (worker) {
           const drained = await worker.drain(SHUTDOWN_DRAIN_MS);
           if (!drained.complete) log.warn({ ran: drained.ran }, 'due jobs remain; the next start runs them');

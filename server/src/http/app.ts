@@ -44,7 +44,8 @@ export async function buildApp(ctx: AppContext, modules: ApiModule[]): Promise<F
     frameworkErrors: (error, request, reply) => {
       void sendError(request, reply, toAppError(error, ctx.config.bodyLimitBytes));
     },
-    forceCloseConnections: false,
+    // On close: in-flight requests finish; idle keep-alive connections are closed (or close would wait for clients).
+    forceCloseConnections: 'idle',
   });
 
   app.setValidatorCompiler(validatorCompiler);
