@@ -3,15 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPglite, openPostgres, type Storage } from '../src/db/storage.js';
+import { openPglite, type Storage } from '../src/db/storage.js';
 import { readCatalog } from '../src/ops/catalog.js';
 import { backup, restore } from '../src/ops/backup.js';
 import { AppError } from '../src/shared/errors.js';
 import { auditChainProblem, seedBackupFixture, tableDigests } from './backup-fixture.js';
-import { createTestStorage, testStorageKind } from './db.js';
-import { ensurePgliteTemplate, withDatabase } from './template.js';
+import { createPostgresDatabase, createTestStorage, testStorageKind } from './db.js';
+import { ensurePgliteTemplate } from './template.js';
 
 let dir: string;
 let source: Storage;
@@ -133,24 +132,7 @@ if (!pgUrl) {
 }
 
 describe.skipIf(!pgUrl)('backup and restore across storage kinds', () => {
-  async function emptyPostgres(): Promise<Storage> {
-    const name = `civicgrid_restore_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    const s = await openPostgres(withDatabase(pgUrl!, name), { max: 2 });
-    return {
-      ...s,
-      close: async () => {
-        await s.close();
-        const again = new pg.Client({ connectionString: pgUrl });
-        await again.connect();
-        await again.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        await again.end();
-      },
-    };
-  }
+  const emptyPostgres = (): Promise<Storage> => createPostgresDatabase(pgUrl!, { prefix: 'civicgrid_restore', max: 2 });
 
   async function migratedPglite(): Promise<Storage> {
     return openPglite({ loadDataDir: new Blob([readFileSync(await ensurePgliteTemplate())]) });

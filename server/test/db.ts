@@ -10,32 +10,41 @@ import { pgliteTemplatePath, postgresTemplateName, withDatabase } from './templa
 
 export const testStorageKind = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
+async function adminQuery(url: string, text: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(text);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * A throwaway database on the PostgreSQL server at `url` — empty, or copied from `template` — dropped again
+ * when the returned storage is closed.
+ */
+export async function createPostgresDatabase(
+  url: string,
+  options: { prefix?: string; template?: string; max?: number } = {},
+): Promise<Storage> {
+  const name = `${options.prefix ?? 'civicgrid_test'}_${randomBytes(6).toString('hex')}`;
+  await adminQuery(url, `CREATE DATABASE "${name}"${options.template ? ` TEMPLATE "${options.template}"` : ''}`);
+  const storage = await openPostgres(withDatabase(url, name), { max: options.max ?? 5 });
+  return {
+    ...storage,
+    close: async () => {
+      await storage.close();
+      await adminQuery(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+  };
+}
+
 export async function createTestStorage(): Promise<Storage> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
     const blob = new Blob([readFileSync(pgliteTemplatePath())]);
     return openPglite({ loadDataDir: blob });
   }
-  const name = `civicgrid_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${postgresTemplateName()}"`);
-  } finally {
-    await admin.end();
-  }
-  const storage = await openPostgres(withDatabase(url, name), { max: 5 });
-  return {
-    ...storage,
-    close: async () => {
-      await storage.close();
-      const again = new pg.Client({ connectionString: url });
-      await again.connect();
-      try {
-        await again.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await again.end();
-      }
-    },
-  };
+  return createPostgresDatabase(url, { template: postgresTemplateName() });
 }

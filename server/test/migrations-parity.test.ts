@@ -6,13 +6,13 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/app-context.js';
 import { migrate, MigrationError, MIGRATIONS_DIR, readMigrations } from '../src/db/migrate.js';
-import { openPglite, openPostgres, type Storage } from '../src/db/storage.js';
-import { ensurePgliteTemplate, withDatabase } from './template.js';
+import { openPglite, type Storage } from '../src/db/storage.js';
+import { createPostgresDatabase } from './db.js';
+import { ensurePgliteTemplate } from './template.js';
 
 const pgUrl = process.env.TEST_DATABASE_URL;
 if (!pgUrl) process.stderr.write('migrations-parity: PostgreSQL side skipped: TEST_DATABASE_URL is not set\n');
@@ -56,24 +56,7 @@ async function schemaDump(db: Db): Promise<Record<string, string[]>> {
   };
 }
 
-async function freshPostgres(): Promise<Storage> {
-  const name = `civicgrid_parity_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const s = await openPostgres(withDatabase(pgUrl!, name), { max: 2 });
-  return {
-    ...s,
-    close: async () => {
-      await s.close();
-      const again = new pg.Client({ connectionString: pgUrl });
-      await again.connect();
-      await again.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await again.end();
-    },
-  };
-}
+const freshPostgres = (): Promise<Storage> => createPostgresDatabase(pgUrl!, { prefix: 'civicgrid_parity', max: 2 });
 
 /** A copy of the migrations plus one that creates a table and then fails. */
 function brokenMigrationsDir(): string {
