@@ -11,6 +11,7 @@ import { createMessagesModule } from './messages/index.js';
 import { createGridModule } from './grid/index.js';
 import { createOrgModule } from './org/index.js';
 import { createWebModule } from './web/index.js';
+import { createWorkOrdersModule } from './work-orders/index.js';
 
 export function createModules(ctx: AppContext): ApiModule[] {
   return [
@@ -21,6 +22,7 @@ export function createModules(ctx: AppContext): ApiModule[] {
     createAuditModule(ctx),
     createEvaluationModule(ctx),
     createMessagesModule(ctx),
+    createWorkOrdersModule(ctx),
     // Last: serves the built web app at / and /console/ (root routes, after every API route).
     createWebModule(ctx),
   ];

@@ -1,7 +1,20 @@
 /**
- * Work orders (工单): the 12345 / 数字城管 closed loop. So far the pure cores (lifecycle state machine, SLA
- * arithmetic), ticket-code allocation, and the create/transition service; routes and screens build on these.
+ * Work orders (工单): the 12345 / 数字城管 closed loop — the pure cores (lifecycle state machine, SLA arithmetic),
+ * ticket codes, the create/transition service, and the routes of each part (registered below).
  */
+import type { AppContext } from '../../app-context.js';
+import type { ApiModule } from '../../http/app.js';
+
+export function createWorkOrdersModule(ctx: AppContext): ApiModule {
+  return {
+    routes(app) {
+      // Each part of the module registers its routes here.
+      void app;
+      void ctx;
+    },
+  };
+}
+
 export {
   ACTION_TYPES,
   FINAL_STATUSES,
