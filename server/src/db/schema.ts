@@ -398,6 +398,37 @@ export interface WorkOrderTimelineTable {
   data: ColumnType<Record<string, string | number>, string | undefined, string>;
 }
 
+export interface WorkOrderCategoriesTable {
+  jurisdiction_id: string;
+  code: string;
+  parent_code: string | null;
+  kind: 'component' | 'event' | 'hotline';
+  name_zh: string;
+  name_en: string | null;
+  component_subclass: string | null;
+  sort_order: Generated<number>;
+  active: Generated<boolean>;
+  source: 'standard' | 'local';
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface ResponsibilityRulesTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  category_prefix: string | null;
+  district_code: string | null;
+  grid_prefix: string | null;
+  component_class_prefix: string | null;
+  department_id: string;
+  priority: Generated<number>;
+  fallback: Generated<boolean>;
+  active: Generated<boolean>;
+  note: string | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
 export interface Database {
   jurisdictions: JurisdictionsTable;
   divisions: DivisionsTable;
@@ -432,4 +463,6 @@ export interface Database {
   work_order_code_counters: WorkOrderCodeCountersTable;
   work_orders: WorkOrdersTable;
   work_order_timeline: WorkOrderTimelineTable;
+  work_order_categories: WorkOrderCategoriesTable;
+  responsibility_rules: ResponsibilityRulesTable;
 }
