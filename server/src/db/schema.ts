@@ -429,6 +429,57 @@ export interface ResponsibilityRulesTable {
   updated_at: GeneratedTimestamp;
 }
 
+export interface KnowledgeArticlesTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  title: string;
+  question: string;
+  answer: string;
+  category_code: string | null;
+  agency: string | null;
+  source: 'manual' | 'import' | 'mailbox';
+  source_url: string | null;
+  source_ref: string | null;
+  status: Generated<'draft' | 'published' | 'archived'>;
+  internal: Generated<boolean>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  /** 'YYYY-MM-DD' (date columns are read as text). */
+  valid_from: string | null;
+  valid_to: string | null;
+  version: Generated<number>;
+  /** jieba-segmented words, space-separated, for to_tsvector('simple', …). */
+  search_title: string;
+  search_question: string;
+  search_answer: string;
+  use_count: Generated<number>;
+  last_used_at: Timestamp | null;
+  created_by_id: string | null;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+  updated_by_id: string | null;
+  updated_by: string | null;
+  updated_at: GeneratedTimestamp;
+  published_at: Timestamp | null;
+}
+
+export interface KnowledgeArticleVersionsTable {
+  article_id: string;
+  version: number;
+  jurisdiction_id: string;
+  title: string;
+  question: string;
+  answer: string;
+  category_code: string | null;
+  agency: string | null;
+  internal: boolean;
+  tags: ColumnType<string[], string[], string[]>;
+  valid_from: string | null;
+  valid_to: string | null;
+  edited_by_id: string | null;
+  edited_by: string | null;
+  edited_at: Timestamp;
+}
+
 export interface Database {
   jurisdictions: JurisdictionsTable;
   divisions: DivisionsTable;
@@ -465,4 +516,6 @@ export interface Database {
   work_order_timeline: WorkOrderTimelineTable;
   work_order_categories: WorkOrderCategoriesTable;
   responsibility_rules: ResponsibilityRulesTable;
+  knowledge_articles: KnowledgeArticlesTable;
+  knowledge_article_versions: KnowledgeArticleVersionsTable;
 }
