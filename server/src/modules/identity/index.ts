@@ -14,7 +14,7 @@
 // exports bound before that cycle starts are usable at their module top level.
 export { ROLES, STAFF_ROLES, isRole, type Role } from './roles.js';
 export { definePolicy, declaredPermissions, rolesAllowed, apiKeyScopeAllows, type Policy, type PolicyRules } from './permissions.js';
-export { maskPhone, normalisePhone, sealPersonal, openPersonal } from './phone-crypto.js';
+export { maskPhone, normalisePhone, phoneLookup, sealPersonal, openPersonal } from './phone-crypto.js';
 import type { AppContext } from '../../app-context.js';
 import type { ApiModule } from '../../http/app.js';
 import './identity.policy.js';
@@ -74,6 +74,7 @@ export {
 } from './users.service.js';
 export { createApiKey, listApiKeys, revokeApiKey, type CreateApiKeyInput, type CreatedApiKey } from './api-keys.service.js';
 export { hashPassword } from './passwords.js';
+export { LoginRateLimiter as RateLimiter, type RateLimitPolicy } from './credentials.js';
 export { PRUNE_PHONE_CODES, prunePhoneCodes } from './phone-auth.service.js';
 export type { UserView, ApiKeyView, GrantView } from './identity.presenter.js';
 export { identityPolicy } from './identity.policy.js';

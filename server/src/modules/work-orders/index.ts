@@ -4,13 +4,17 @@
  */
 import type { AppContext } from '../../app-context.js';
 import type { ApiModule } from '../../http/app.js';
+import { classifierRoutes } from './classifier.routes.js';
+import { registerSlaTimers } from './sla-timers.js';
+import { workOrderRoutes, type WorkOrderRouteOptions } from './work-orders.routes.js';
 
-export function createWorkOrdersModule(ctx: AppContext): ApiModule {
+export function createWorkOrdersModule(ctx: AppContext, options: WorkOrderRouteOptions = {}): ApiModule {
+  registerSlaTimers(ctx);
   return {
     routes(app) {
       // Each part of the module registers its routes here.
-      void app;
-      void ctx;
+      workOrderRoutes(app, ctx, options);
+      classifierRoutes(app, ctx);
     },
   };
 }
@@ -58,10 +62,28 @@ export {
   CHANNELS,
   MAX_DESCRIPTION,
   createWorkOrder,
-  listWorkOrderTimeline,
   transitionWorkOrder,
+  type Caller,
   type Channel,
   type CreateWorkOrderInput,
   type WorkOrderContext,
-  type WorkOrderView,
 } from './work-orders.service.js';
+export { getWorkOrder, listWorkOrders, trackWorkOrder } from './work-orders.query.js';
+export type { WorkOrderDetail, WorkOrderSummary } from './work-orders.presenter.js';
+export { SLA_TIMER } from './sla-timers.js';
+export { workOrderPolicy } from './work-orders.policy.js';
+export {
+  MIN_OWN_ORDERS,
+  RETRAIN_TIMER,
+  cacheFor as classifierCacheFor,
+  ensureDemoClassifier,
+  listClassifierModels,
+  retrainClassifiers,
+  scheduleRetrain,
+  suggestCategory,
+  trainFromOrders,
+  type CategorySuggestion,
+  type TrainMetrics,
+  type TrainResult,
+} from './classifier.service.js';
+export { classifierPolicy } from './classifier.policy.js';

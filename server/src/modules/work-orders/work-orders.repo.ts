@@ -1,5 +1,6 @@
 /** The only SQL for the work-order tables. */
-import { sql } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import { escapeLike } from '../identity/index.js';
 import type { Db } from '../../app-context.js';
 
 export async function findTicketPrefix(db: Db, jurisdictionId: string): Promise<string | undefined> {
@@ -70,12 +71,38 @@ export interface WorkOrderRow {
   version: number;
   created_at: Date;
   updated_at: Date;
+  reporter_user_id: string | null;
+  component_code: string | null;
+  sla_pauses: Array<{ from: string; to: string | null }>;
+  warned: boolean;
+  overdue: boolean;
+  sign_due_at: Date | null;
+  sign_overdue: boolean;
+  dispatched_at: Date | null;
+  closed_at: Date | null;
 }
 
-const columns = sql`id, jurisdiction_id, code, channel, request_type, category_code, title, description,
-  ST_X(location) AS lng, ST_Y(location) AS lat, address, grid_code, district_code, reporter_name_enc, reporter_phone_enc,
-  reporter_phone_last4, anonymous, urgency, status, department_id, suspended_from, supervised, extension, rating,
-  rework_count, return_count, reopen_count, parent_id, sla_started_at, warn_at, due_at, version, created_at, updated_at`;
+/** A row with its department's name and path (for presenters and data scopes). */
+export interface WorkOrderListRow extends WorkOrderRow {
+  department_name_zh: string | null;
+  department_name_en: string | null;
+  department_path: string | null;
+}
+
+const COLUMN_NAMES = [
+  'id', 'jurisdiction_id', 'code', 'channel', 'request_type', 'category_code', 'title', 'description', 'address', 'grid_code',
+  'district_code', 'reporter_name_enc', 'reporter_phone_enc', 'reporter_phone_last4', 'anonymous', 'urgency', 'status',
+  'department_id', 'suspended_from', 'supervised', 'extension', 'rating', 'rework_count', 'return_count', 'reopen_count',
+  'parent_id', 'sla_started_at', 'warn_at', 'due_at', 'version', 'created_at', 'updated_at', 'reporter_user_id',
+  'component_code', 'sla_pauses', 'warned', 'overdue', 'sign_due_at', 'sign_overdue', 'dispatched_at', 'closed_at',
+];
+const columnsOf = (alias: string) =>
+  `${COLUMN_NAMES.map((c) => `${alias}${c}`).join(', ')}, ST_X(${alias}location) AS lng, ST_Y(${alias}location) AS lat`;
+const columns = sql.raw(columnsOf(''));
+/** The same columns read through the alias `w`, plus the department joined as `d`. */
+const joinedColumns = sql.raw(
+  `${columnsOf('w.')}, d.name_zh AS department_name_zh, d.name_en AS department_name_en, d.path AS department_path`,
+);
 
 export interface NewWorkOrder {
   jurisdictionId: string;
@@ -97,6 +124,11 @@ export interface NewWorkOrder {
   slaStartedAt: Date;
   warnAt: Date | null;
   dueAt: Date | null;
+  reporterUserId: string | null;
+  reporterPhoneHmac: string | null;
+  componentCode: string | null;
+  searchText: string;
+  createdAt: Date;
 }
 
 export async function insertWorkOrder(tx: Db, o: NewWorkOrder): Promise<WorkOrderRow> {
@@ -104,17 +136,65 @@ export async function insertWorkOrder(tx: Db, o: NewWorkOrder): Promise<WorkOrde
   const { rows } = await sql<WorkOrderRow>`
     INSERT INTO work_orders (jurisdiction_id, code, channel, request_type, category_code, title, description, location, address,
       grid_code, district_code, reporter_name_enc, reporter_phone_enc, reporter_phone_last4, anonymous, urgency,
-      sla_started_at, warn_at, due_at)
+      sla_started_at, warn_at, due_at, reporter_user_id, reporter_phone_hmac, component_code, search_text, created_at, updated_at)
     VALUES (${o.jurisdictionId}, ${o.code}, ${o.channel}, ${o.requestType}, ${o.categoryCode}, ${o.title}, ${o.description}, ${point},
       ${o.address}, ${o.gridCode}, ${o.districtCode}, ${o.reporterNameEnc}, ${o.reporterPhoneEnc}, ${o.reporterPhoneLast4},
-      ${o.anonymous}, ${o.urgency}, ${o.slaStartedAt}, ${o.warnAt}, ${o.dueAt})
+      ${o.anonymous}, ${o.urgency}, ${o.slaStartedAt}, ${o.warnAt}, ${o.dueAt}, ${o.reporterUserId}, ${o.reporterPhoneHmac},
+      ${o.componentCode}, ${o.searchText}, ${o.createdAt}, ${o.createdAt})
     RETURNING ${columns}`.execute(tx);
   return rows[0]!;
 }
 
-export async function findWorkOrderById(db: Db, jurisdictionId: string, id: string): Promise<WorkOrderRow | undefined> {
-  const { rows } = await sql<WorkOrderRow>`SELECT ${columns} FROM work_orders WHERE jurisdiction_id = ${jurisdictionId} AND id = ${id}`.execute(db);
+export async function findWorkOrderById(db: Db, jurisdictionId: string, id: string): Promise<WorkOrderListRow | undefined> {
+  const { rows } = await sql<WorkOrderListRow>`
+    SELECT ${joinedColumns} FROM work_orders w LEFT JOIN departments d ON d.id = w.department_id
+     WHERE w.jurisdiction_id = ${jurisdictionId} AND w.id = ${id}`.execute(db);
   return rows[0];
+}
+
+/** The same, locked for update (timer handlers and cascades that change an order outside a user's transition). */
+export async function lockWorkOrder(tx: Db, id: string): Promise<WorkOrderRow | undefined> {
+  const { rows } = await sql<WorkOrderRow>`SELECT ${columns} FROM work_orders WHERE id = ${id} FOR UPDATE`.execute(tx);
+  return rows[0];
+}
+
+export async function findWorkOrderByCode(db: Db, jurisdictionId: string, code: string): Promise<WorkOrderListRow | undefined> {
+  const { rows } = await sql<WorkOrderListRow>`
+    SELECT ${joinedColumns} FROM work_orders w LEFT JOIN departments d ON d.id = w.department_id
+     WHERE w.jurisdiction_id = ${jurisdictionId} AND w.code = ${code}`.execute(db);
+  return rows[0];
+}
+
+export async function findChildren(db: Db, parentId: string): Promise<WorkOrderRow[]> {
+  const { rows } = await sql<WorkOrderRow>`SELECT ${columns} FROM work_orders WHERE parent_id = ${parentId} ORDER BY created_at`.execute(db);
+  return rows;
+}
+
+/** The SLA bookkeeping a transition or a timer may change beside the lifecycle fields. */
+export interface SlaFields {
+  warnAt: Date | null;
+  dueAt: Date | null;
+  slaPauses: WorkOrderRow['sla_pauses'];
+  warned: boolean;
+  overdue: boolean;
+  signDueAt: Date | null;
+  signOverdue: boolean;
+  dispatchedAt: Date | null;
+  closedAt: Date | null;
+}
+
+export function slaFieldsOf(row: WorkOrderRow): SlaFields {
+  return {
+    warnAt: row.warn_at,
+    dueAt: row.due_at,
+    slaPauses: row.sla_pauses,
+    warned: row.warned,
+    overdue: row.overdue,
+    signDueAt: row.sign_due_at,
+    signOverdue: row.sign_overdue,
+    dispatchedAt: row.dispatched_at,
+    closedAt: row.closed_at,
+  };
 }
 
 /** The lifecycle fields a transition may change. */
@@ -136,12 +216,14 @@ export interface LifecycleFields {
  * undefined when the version moved on (the caller answers 409). Under PostgreSQL the second of two concurrent
  * updates waits for the first to commit, then finds the version changed and updates nothing.
  */
-export async function updateWorkOrderIfVersion(tx: Db, id: string, version: number, f: LifecycleFields, now: Date): Promise<WorkOrderRow | undefined> {
+export async function updateWorkOrderIfVersion(tx: Db, id: string, version: number, f: LifecycleFields, t: SlaFields, now: Date): Promise<WorkOrderRow | undefined> {
   const { rows } = await sql<WorkOrderRow>`
     UPDATE work_orders SET status = ${f.status}, department_id = ${f.departmentId}, suspended_from = ${f.suspendedFrom},
       supervised = ${f.supervised}, extension = ${f.extension === null ? null : JSON.stringify(f.extension)}::jsonb, rating = ${f.rating},
       rework_count = ${f.reworkCount}, return_count = ${f.returnCount}, reopen_count = ${f.reopenCount}, parent_id = ${f.parentId},
-      version = version + 1, updated_at = ${now}
+      warn_at = ${t.warnAt}, due_at = ${t.dueAt}, sla_pauses = ${JSON.stringify(t.slaPauses)}::jsonb, warned = ${t.warned},
+      overdue = ${t.overdue}, sign_due_at = ${t.signDueAt}, sign_overdue = ${t.signOverdue}, dispatched_at = ${t.dispatchedAt},
+      closed_at = ${t.closedAt}, version = version + 1, updated_at = ${now}
     WHERE id = ${id} AND version = ${version}
     RETURNING ${columns}`.execute(tx);
   return rows[0];
@@ -188,5 +270,149 @@ export async function listTimeline(db: Db, workOrderId: string): Promise<Timelin
     .select(['id', 'at', 'action', 'from_status', 'to_status', 'actor_id', 'actor_role', 'note', 'photos', 'data'])
     .where('work_order_id', '=', workOrderId)
     .orderBy('id')
+    .execute();
+}
+
+export interface ListFilters {
+  statuses?: string[];
+  channels?: string[];
+  requestTypes?: string[];
+  urgencies?: string[];
+  categoryPrefix?: string;
+  departmentId?: string;
+  districtCode?: string;
+  gridPrefix?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+  overdue?: boolean;
+  supervised?: boolean;
+  /** Open orders only (not answered, rejected, closed, rated, cancelled or merged). */
+  open?: boolean;
+  /** Segmented words that must all occur (Chinese full-text search over title, description and address). */
+  searchWords?: string[];
+  code?: string;
+  reporterUserId?: string;
+  parentId?: string;
+}
+
+export type ListSort = 'created' | 'due';
+
+/** Keyset position: the sort key of the last row seen and its id. */
+export interface ListCursor {
+  key: string;
+  id: string;
+}
+
+const FINAL = ['answered', 'rejected', 'closed', 'rated', 'cancelled', 'merged'];
+
+function filterConditions(f: ListFilters): RawBuilder<unknown>[] {
+  const c: RawBuilder<unknown>[] = [];
+  const inList = (col: string, values: string[] | undefined) => {
+    if (values && values.length > 0) c.push(sql`${sql.ref(col)} IN (${sql.join(values)})`);
+  };
+  inList('w.status', f.statuses);
+  inList('w.channel', f.channels);
+  inList('w.request_type', f.requestTypes);
+  inList('w.urgency', f.urgencies);
+  if (f.categoryPrefix) c.push(sql`(w.category_code = ${f.categoryPrefix} OR w.category_code LIKE ${`${escapeLike(f.categoryPrefix)}.%`})`);
+  if (f.departmentId) c.push(sql`w.department_id = ${f.departmentId}`);
+  if (f.districtCode) c.push(sql`w.district_code = ${f.districtCode}`);
+  if (f.gridPrefix) c.push(sql`w.grid_code LIKE ${`${escapeLike(f.gridPrefix)}%`}`);
+  if (f.createdFrom) c.push(sql`w.created_at >= ${f.createdFrom}`);
+  if (f.createdTo) c.push(sql`w.created_at < ${f.createdTo}`);
+  if (f.overdue !== undefined) c.push(sql`w.overdue = ${f.overdue}`);
+  if (f.supervised !== undefined) c.push(sql`w.supervised = ${f.supervised}`);
+  if (f.open) c.push(sql`w.status NOT IN (${sql.join(FINAL)})`);
+  if (f.searchWords && f.searchWords.length > 0) {
+    c.push(sql`to_tsvector('simple', w.search_text) @@ plainto_tsquery('simple', ${f.searchWords.join(' ')})`);
+  }
+  if (f.code) c.push(sql`w.code = ${f.code}`);
+  if (f.reporterUserId) c.push(sql`w.reporter_user_id = ${f.reporterUserId}`);
+  if (f.parentId) c.push(sql`w.parent_id = ${f.parentId}`);
+  return c;
+}
+
+/**
+ * One page of orders, newest first (`created`) or soonest due first (`due`, orders without a deadline last), keyset
+ * paged on (sort key, id) so deep pages cost the same as the first. `scope` is the viewer's data scope as SQL.
+ */
+export async function listWorkOrders(
+  db: Db,
+  scope: RawBuilder<SqlBool>,
+  f: ListFilters,
+  sort: ListSort,
+  limit: number,
+  after: ListCursor | null,
+): Promise<WorkOrderListRow[]> {
+  const where = [sql`${scope}`, ...filterConditions(f)];
+  let order: RawBuilder<unknown>;
+  if (sort === 'created') {
+    if (after) where.push(sql`(w.created_at, w.id) < (${new Date(after.key)}, ${after.id})`);
+    order = sql`w.created_at DESC, w.id DESC`;
+  } else {
+    if (after) where.push(sql`(COALESCE(w.due_at, 'infinity'::timestamptz), w.id) > (${after.key === 'infinity' ? sql`'infinity'::timestamptz` : new Date(after.key)}, ${after.id})`);
+    order = sql`COALESCE(w.due_at, 'infinity'::timestamptz), w.id`;
+  }
+  const { rows } = await sql<WorkOrderListRow>`
+    SELECT ${joinedColumns} FROM work_orders w LEFT JOIN departments d ON d.id = w.department_id
+     WHERE ${sql.join(where, sql` AND `)}
+     ORDER BY ${order}
+     LIMIT ${limit}`.execute(db);
+  return rows;
+}
+
+/** Orders with this caller's phone (HMAC lookup key), newest first. */
+export async function listByPhone(db: Db, scope: RawBuilder<SqlBool>, phoneHmac: string, limit: number): Promise<WorkOrderListRow[]> {
+  const { rows } = await sql<WorkOrderListRow>`
+    SELECT ${joinedColumns} FROM work_orders w LEFT JOIN departments d ON d.id = w.department_id
+     WHERE ${scope} AND w.reporter_phone_hmac = ${phoneHmac}
+     ORDER BY w.created_at DESC, w.id DESC LIMIT ${limit}`.execute(db);
+  return rows;
+}
+
+/** Open orders of the same category near a point within a time window (duplicate candidates), nearest first. */
+export async function findNearbyOpen(
+  db: Db,
+  q: { jurisdictionId: string; excludeId: string | null; categoryCode: string; lng: number; lat: number; radiusM: number; since: Date; limit: number },
+): Promise<Array<WorkOrderListRow & { distance_m: number }>> {
+  const pt = sql`ST_SetSRID(ST_MakePoint(${q.lng}, ${q.lat}), 4326)`;
+  const { rows } = await sql<WorkOrderListRow & { distance_m: number }>`
+    SELECT ${joinedColumns}, ST_Distance(w.location::geography, ${pt}::geography) AS distance_m
+      FROM work_orders w LEFT JOIN departments d ON d.id = w.department_id
+     WHERE w.jurisdiction_id = ${q.jurisdictionId}
+       AND w.category_code = ${q.categoryCode}
+       AND w.status NOT IN (${sql.join(FINAL)})
+       AND w.created_at >= ${q.since}
+       AND ${q.excludeId === null ? sql`true` : sql`w.id <> ${q.excludeId}`}
+       AND w.location IS NOT NULL
+       AND ST_DWithin(w.location::geography, ${pt}::geography, ${q.radiusM})
+     ORDER BY distance_m, w.created_at
+     LIMIT ${q.limit}`.execute(db);
+  return rows;
+}
+
+export async function findActiveDepartment(db: Db, jurisdictionId: string, id: string): Promise<{ id: string; name_zh: string; path: string } | undefined> {
+  return db
+    .selectFrom('departments')
+    .select(['id', 'name_zh', 'path'])
+    .where('jurisdiction_id', '=', jurisdictionId)
+    .where('id', '=', id)
+    .where('active', '=', true)
+    .executeTakeFirst();
+}
+
+/** Flags set by deadline timers; bumps the version so a transition prepared before it is re-checked. */
+export async function setSlaFlags(tx: Db, id: string, patch: { warned?: boolean; overdue?: boolean; supervised?: boolean; signOverdue?: boolean }, now: Date): Promise<void> {
+  await tx
+    .updateTable('work_orders')
+    .set({
+      ...(patch.warned !== undefined ? { warned: patch.warned } : {}),
+      ...(patch.overdue !== undefined ? { overdue: patch.overdue } : {}),
+      ...(patch.supervised !== undefined ? { supervised: patch.supervised } : {}),
+      ...(patch.signOverdue !== undefined ? { sign_overdue: patch.signOverdue } : {}),
+      version: sql<number>`version + 1`,
+      updated_at: now,
+    })
+    .where('id', '=', id)
     .execute();
 }

@@ -1,19 +1,23 @@
 /**
- * Work-order use cases: create (ticket code, deadlines, sealed reporter) and transition (the lifecycle decides,
- * the version check makes exactly one of concurrent transitions win). Each writes the order, its timeline entry,
+ * Work-order use cases that change orders: create (placement, ticket code, deadlines and their timers, sealed
+ * reporter, idempotency) and transition (scope and role checks, the lifecycle decides, the version check makes
+ * exactly one of concurrent transitions win, deadlines and timers follow). Each writes the order, its timeline entry,
  * the audit entry and the event in one transaction.
- *
- * Not yet here: the policy (role grants and data scopes of a principal; the callers pass the lifecycle actor),
- * grid/district derivation from the point, and re-arming deadlines on dispatch, resume and extension.
  */
 import type { AppContext } from '../../app-context.js';
 import { recordAudit } from '../audit/index.js';
-import { sealPersonal } from '../identity/index.js';
+import { canOn, hasPermission, phoneLookup, sealPersonal, type Principal, type Role } from '../identity/index.js';
 import { noRequest, type Actor as AuditActor, type RequestMeta } from '../../shared/actor.js';
-import { badRequest, conflict, notFound } from '../../shared/errors.js';
-import { apply, newOrder, type Action, type Actor, type LifecycleOrder, type RequestType, type Status } from './lifecycle.js';
-import { DEFAULT_SLA, deadlines, durationFor, type Urgency } from './sla.js';
+import { searchText } from '../../shared/chinese-text.js';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../shared/errors.js';
+import { planDeadlines, signDeadline } from './deadline-plan.js';
+import * as idem from './idempotency.repo.js';
+import { FINAL_STATUSES, allowedActions, apply, newOrder, type Action, type ActionType, type Actor, type LifecycleOrder, type RequestType, type Status } from './lifecycle.js';
+import { placePoint } from './placement.js';
+import { presentDetail, scopedResource, type WorkOrderDetail } from './work-orders.presenter.js';
+import { cancelSlaTimers, scheduleSlaTimers } from './sla-timers.js';
 import { allocateTicketCode } from './ticket-code.js';
+import { type Urgency } from './sla.js';
 import * as repo from './work-orders.repo.js';
 
 export type WorkOrderContext = Pick<AppContext, 'db' | 'outbox'> & { config: Pick<AppContext['config'], 'secretKey'> };
@@ -32,81 +36,133 @@ export interface CreateWorkOrderInput {
   description: string;
   location?: { lng: number; lat: number } | null;
   address?: string | null;
-  gridCode?: string | null;
+  /** Only for orders without a point (a caller names the district); a point decides grid and district itself. */
   districtCode?: string | null;
+  componentCode?: string | null;
   /** Null for an anonymous report. */
   reporter?: { name?: string | null; phone?: string | null } | null;
+  /** The signed-in resident who reported (owner: sees and rates it). */
+  reporterUserId?: string | null;
   urgency: Urgency;
 }
 
-/** What callers see; the reporter stays sealed here (presenters unmask it for viewers allowed to see it). */
-export interface WorkOrderView {
-  id: string;
-  code: string;
-  jurisdictionId: string;
-  channel: string;
-  requestType: string;
-  categoryCode: string | null;
-  title: string;
-  description: string;
-  location: { lng: number; lat: number } | null;
-  address: string | null;
-  gridCode: string | null;
-  districtCode: string | null;
-  anonymous: boolean;
-  reporterPhoneLast4: string | null;
-  urgency: Urgency;
-  status: Status;
-  departmentId: string | null;
-  supervised: boolean;
-  extension: repo.WorkOrderRow['extension'];
-  rating: repo.WorkOrderRow['rating'];
-  reworkCount: number;
-  returnCount: number;
-  reopenCount: number;
-  parentId: string | null;
-  warnAt: Date | null;
-  dueAt: Date | null;
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
+export interface CallMeta {
+  request?: RequestMeta;
 }
 
-function present(row: repo.WorkOrderRow): WorkOrderView {
-  return {
-    id: row.id,
-    code: row.code,
-    jurisdictionId: row.jurisdiction_id,
-    channel: row.channel,
-    requestType: row.request_type,
-    categoryCode: row.category_code,
-    title: row.title,
-    description: row.description,
-    location: row.lng === null || row.lat === null ? null : { lng: row.lng, lat: row.lat },
-    address: row.address,
-    gridCode: row.grid_code,
-    districtCode: row.district_code,
-    anonymous: row.anonymous,
-    reporterPhoneLast4: row.reporter_phone_last4,
-    urgency: row.urgency,
-    status: row.status as Status,
-    departmentId: row.department_id,
-    supervised: row.supervised,
-    extension: row.extension,
-    rating: row.rating,
-    reworkCount: row.rework_count,
-    returnCount: row.return_count,
-    reopenCount: row.reopen_count,
-    parentId: row.parent_id,
-    warnAt: row.warn_at,
-    dueAt: row.due_at,
-    version: row.version,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+/** Who is calling: the principal (null for an anonymous resident on the public portal) and the audit actor. */
+export interface Caller {
+  principal: Principal | null;
+  audit: AuditActor;
+  request?: RequestMeta;
 }
 
-function lifecycleOf(row: repo.WorkOrderRow): LifecycleOrder {
+function validateCreate(input: CreateWorkOrderInput) {
+  const title = input.title.trim();
+  if (title === '') throw badRequest('work_order.title_required');
+  if (input.description.length > MAX_DESCRIPTION) throw badRequest('work_order.description_too_long', { max: MAX_DESCRIPTION });
+  const name = input.reporter?.name?.trim() || null;
+  const rawPhone = input.reporter?.phone?.replace(/[\s-]/g, '') || null;
+  if (rawPhone !== null && !/^\+?[0-9]{5,20}$/.test(rawPhone)) throw badRequest('work_order.phone_invalid');
+  // Mainland mobiles are stored without +86 so that a caller's history finds every order whatever they typed.
+  const phone = rawPhone === null ? null : rawPhone.replace(/^(?:\+?86)(1[3-9]\d{9})$/, '$1');
+  // A 部件/事件 report is about a place; a call about a service or a policy may have none.
+  if (!input.location && !input.address?.trim() && (input.requestType === 'component' || input.requestType === 'event')) {
+    throw badRequest('work_order.location_required');
+  }
+  return { title, name, phone };
+}
+
+/**
+ * Creates an order. With an idempotency key, the first answer for (scope, key) is stored in the same transaction and
+ * returned again to every retry with the same body (a different body with the same key is a 422).
+ */
+export async function createWorkOrder(
+  ctx: WorkOrderContext,
+  input: CreateWorkOrderInput,
+  caller: Caller,
+  opts: { idempotency?: { scope: string; key: string; body: unknown }; now?: Date } = {},
+): Promise<{ order: WorkOrderDetail; replayed: boolean }> {
+  const now = opts.now ?? new Date();
+  const { title, name, phone } = validateCreate(input);
+  if (caller.principal && caller.principal.jurisdictionId !== input.jurisdictionId) throw forbidden('auth.out_of_scope');
+  const anonymous = name === null && phone === null;
+
+  // Placement reads the grid index and PostGIS outside the transaction: it changes nothing.
+  const placement = input.location ? await placePoint(ctx.db, input.jurisdictionId, input.location) : null;
+  const districtCode = placement ? placement.districtCode : (input.districtCode ?? null);
+  const gridCode = placement?.grid?.code ?? null;
+
+  return ctx.db.transaction().execute(async (tx) => {
+    if (opts.idempotency) {
+      const { scope, key, body } = opts.idempotency;
+      const hash = idem.requestHash(body);
+      const claim = await idem.claim(tx, scope, key, hash, now);
+      if (!claim.fresh) {
+        if (claim.requestHash !== hash) throw new AppError('unprocessable', 'work_order.idempotency_key_reused');
+        return { order: claim.response as WorkOrderDetail, replayed: true };
+      }
+    }
+    const deadlines = planDeadlines({ slaStartedAt: now, urgency: input.urgency, categoryCode: input.categoryCode ?? null, pauses: [], extension: null });
+    const code = await allocateTicketCode(tx, input.jurisdictionId, now);
+    const row = await repo.insertWorkOrder(tx, {
+      jurisdictionId: input.jurisdictionId,
+      code,
+      channel: input.channel,
+      requestType: input.requestType,
+      categoryCode: input.categoryCode ?? null,
+      title,
+      description: input.description,
+      location: input.location ?? null,
+      address: input.address?.trim() || null,
+      gridCode,
+      districtCode,
+      reporterNameEnc: name === null ? null : sealPersonal(ctx.config.secretKey, name),
+      reporterPhoneEnc: phone === null ? null : sealPersonal(ctx.config.secretKey, phone),
+      reporterPhoneLast4: phone === null ? null : phone.replace(/\D/g, '').slice(-4),
+      reporterPhoneHmac: phone === null ? null : phoneLookup(ctx.config.secretKey, phone),
+      reporterUserId: input.reporterUserId ?? null,
+      anonymous,
+      urgency: input.urgency,
+      componentCode: input.componentCode ?? null,
+      searchText: searchText(`${title} ${input.description} ${input.address ?? ''}`),
+      slaStartedAt: now,
+      warnAt: deadlines?.warnAt ?? null,
+      dueAt: deadlines?.dueAt ?? null,
+      createdAt: now,
+    });
+    const initial = newOrder(input.requestType);
+    await repo.insertTimelineEntry(tx, {
+      jurisdictionId: row.jurisdiction_id,
+      workOrderId: row.id,
+      at: now,
+      action: 'create',
+      from: null,
+      to: initial.status,
+      actorId: caller.audit.kind === 'user' ? caller.audit.id : null,
+      actorRole: caller.principal ? roleForCreate(caller.principal) : 'public',
+      note: null,
+      photos: [],
+      data: { channel: input.channel },
+    });
+    await scheduleSlaTimers(tx, ctx, row);
+    const details = { code, channel: input.channel, requestType: input.requestType, urgency: input.urgency, anonymous, gridCode: gridCode ?? '', districtCode: districtCode ?? '' };
+    await recordAudit(tx, { actor: caller.audit, request: caller.request ?? noRequest, action: 'work_order.create', jurisdictionId: row.jurisdiction_id, objectType: 'work_order', objectId: row.id, details });
+    await ctx.outbox.publish(tx, { name: 'work_order.created', jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, ...details } });
+    const created = await repo.findWorkOrderById(tx, row.jurisdiction_id, row.id);
+    const order = presentDetail(ctx.config.secretKey, created!, [], caller.principal);
+    if (opts.idempotency) await idem.complete(tx, opts.idempotency.scope, opts.idempotency.key, 201, order);
+    return { order, replayed: false };
+  });
+}
+
+function roleForCreate(p: Principal): string {
+  if (p.kind === 'api_key') return 'api_key';
+  const order: Role[] = ['agent', 'inspector', 'dispatcher', 'admin', 'resident'];
+  return order.find((r) => p.grants.some((g) => g.role === r)) ?? p.grants[0]?.role ?? 'unknown';
+}
+
+export function lifecycleOf(row: repo.WorkOrderRow): LifecycleOrder {
   return {
     status: row.status as Status,
     requestType: row.request_type as RequestType,
@@ -122,65 +178,25 @@ function lifecycleOf(row: repo.WorkOrderRow): LifecycleOrder {
   };
 }
 
-export interface CallMeta {
-  request?: RequestMeta;
+/**
+ * The lifecycle actors a principal can be on this order: one per role whose grant covers the order for
+ * `work_order.act`. A user with several roles (a dispatcher who is also an agent) may take the actions of each.
+ */
+export function actorsOn(principal: Principal, row: repo.WorkOrderListRow): Actor[] {
+  if (principal.kind !== 'user') return [];
+  const resource = scopedResource(row);
+  const roles = new Set<Role>();
+  for (const g of principal.grants) {
+    if (canOn({ ...principal, grants: [g] }, 'work_order.act', resource)) roles.add(g.role);
+  }
+  return [...roles].map((role) => ({ userId: principal.userId, role, departmentId: principal.departmentId }));
 }
 
-export async function createWorkOrder(ctx: WorkOrderContext, input: CreateWorkOrderInput, actor: AuditActor, opts: CallMeta = {}, now = new Date()): Promise<WorkOrderView> {
-  const title = input.title.trim();
-  if (title === '') throw badRequest('work_order.title_required');
-  if (input.description.length > MAX_DESCRIPTION) throw badRequest('work_order.description_too_long', { max: MAX_DESCRIPTION });
-  const name = input.reporter?.name?.trim() || null;
-  const phone = input.reporter?.phone?.replace(/\s+/g, '') || null;
-  if (phone !== null && !/^\+?[0-9-]{5,20}$/.test(phone)) throw badRequest('work_order.phone_invalid');
-  const anonymous = name === null && phone === null;
-
-  // Intake starts the clock; the deadline is re-armed when the order is dispatched, suspended or extended.
-  const duration = durationFor(DEFAULT_SLA, { urgency: input.urgency, categoryCode: input.categoryCode ?? null });
-  const due = deadlines(now, duration);
-
-  return ctx.db.transaction().execute(async (tx) => {
-    const code = await allocateTicketCode(tx, input.jurisdictionId, now);
-    const row = await repo.insertWorkOrder(tx, {
-      jurisdictionId: input.jurisdictionId,
-      code,
-      channel: input.channel,
-      requestType: input.requestType,
-      categoryCode: input.categoryCode ?? null,
-      title,
-      description: input.description,
-      location: input.location ?? null,
-      address: input.address ?? null,
-      gridCode: input.gridCode ?? null,
-      districtCode: input.districtCode ?? null,
-      reporterNameEnc: name === null ? null : sealPersonal(ctx.config.secretKey, name),
-      reporterPhoneEnc: phone === null ? null : sealPersonal(ctx.config.secretKey, phone),
-      reporterPhoneLast4: phone === null ? null : phone.replace(/\D/g, '').slice(-4),
-      anonymous,
-      urgency: input.urgency,
-      slaStartedAt: now,
-      warnAt: due?.warnAt ?? null,
-      dueAt: due?.dueAt ?? null,
-    });
-    const initial = newOrder(input.requestType);
-    await repo.insertTimelineEntry(tx, {
-      jurisdictionId: row.jurisdiction_id,
-      workOrderId: row.id,
-      at: now,
-      action: 'create',
-      from: null,
-      to: initial.status,
-      actorId: actor.kind === 'user' ? actor.id : null,
-      actorRole: null,
-      note: null,
-      photos: [],
-      data: { channel: input.channel },
-    });
-    const details = { code, channel: input.channel, requestType: input.requestType, urgency: input.urgency, anonymous };
-    await recordAudit(tx, { actor, request: opts.request ?? noRequest, action: 'work_order.create', jurisdictionId: row.jurisdiction_id, objectType: 'work_order', objectId: row.id, details });
-    await ctx.outbox.publish(tx, { name: 'work_order.created', jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, ...details } });
-    return present(row);
-  });
+/** Every action the principal may take now, over all of their roles, in the lifecycle's order. */
+export function actionsFor(principal: Principal | null, row: repo.WorkOrderListRow): ActionType[] {
+  if (!principal) return [];
+  const all = new Set(actorsOn(principal, row).flatMap((a) => allowedActions(lifecycleOf(row), a)));
+  return [...all];
 }
 
 /**
@@ -192,52 +208,140 @@ export async function transitionWorkOrder(
   ctx: WorkOrderContext,
   ref: { jurisdictionId: string; id: string; expectedVersion: number },
   action: Action,
-  by: { actor: Actor; audit: AuditActor },
-  opts: CallMeta = {},
+  caller: Caller,
   now = new Date(),
-): Promise<WorkOrderView> {
+): Promise<WorkOrderDetail> {
+  const principal = caller.principal;
+  if (!principal) throw new AppError('unauthenticated', 'auth.unauthenticated');
+  if (!hasPermission(principal, 'work_order.act')) throw forbidden();
   return ctx.db.transaction().execute(async (tx) => {
     const row = await repo.findWorkOrderById(tx, ref.jurisdictionId, ref.id);
-    if (!row) throw notFound('work_order.not_found', { id: ref.id });
+    // Out of scope reads as not found: an order's existence is not everybody's business.
+    if (!row || !canOn(principal, 'work_order.read', scopedResource(row))) throw notFound('work_order.not_found', { id: ref.id });
+    const actors = actorsOn(principal, row);
     if (row.version !== ref.expectedVersion) {
-      throw conflict('work_order.version_conflict', { version: row.version }, { current: present(row) });
+      throw conflict('work_order.version_conflict', { version: row.version }, { current: presentDetail(ctx.config.secretKey, row, [], principal, actionsFor(principal, row)) });
     }
-    const result = apply(lifecycleOf(row), action, by.actor, now);
+    const current = lifecycleOf(row);
+    const actor = actors.find((a) => allowedActions(current, a).includes(action.type));
+    if (!actor) {
+      const allowed = actionsFor(principal, row);
+      throw conflict(
+        'work_order.transition_not_allowed',
+        { status: row.status, action: action.type, allowed: allowed.join(', ') || '—' },
+        { allowed, current: presentDetail(ctx.config.secretKey, row, [], principal, allowed) },
+      );
+    }
+    await checkActionTargets(tx, row, action);
+    const result = apply(current, action, actor, now);
     if (!result.ok) {
       const r = result.refusal;
-      if (r.code === 'work_order.transition_not_allowed') {
-        throw conflict('work_order.transition_not_allowed', { status: r.status, action: r.action, allowed: r.allowed.join(', ') }, { allowed: r.allowed, current: present(row) });
-      }
+      if (r.code === 'work_order.transition_not_allowed') throw conflict(r.code, { status: r.status, action: r.action, allowed: r.allowed.join(', ') }, { allowed: r.allowed });
       if (r.code === 'work_order.field_required') throw badRequest('work_order.field_required', { field: r.field });
       throw badRequest('work_order.extension_days_invalid', { days: r.days });
     }
     const { next, entry } = result;
-    const updated = await repo.updateWorkOrderIfVersion(tx, row.id, row.version, next, now);
+    const sla = nextSla(row, next, entry.action, now);
+    const updated = await repo.updateWorkOrderIfVersion(tx, row.id, row.version, next, sla, now);
     if (!updated) {
       // Someone else's transition committed between our read and our write: report what it left.
-      const current = await repo.findWorkOrderById(tx, ref.jurisdictionId, ref.id);
-      throw conflict('work_order.version_conflict', { version: current?.version ?? row.version + 1 }, { current: current ? present(current) : null });
+      const latest = await repo.findWorkOrderById(tx, ref.jurisdictionId, ref.id);
+      throw conflict('work_order.version_conflict', { version: latest?.version ?? row.version + 1 }, { current: latest ? presentDetail(ctx.config.secretKey, latest, [], principal, actionsFor(principal, latest)) : null });
     }
-    await repo.insertTimelineEntry(tx, {
-      jurisdictionId: row.jurisdiction_id,
-      workOrderId: row.id,
-      at: entry.at,
-      action: entry.action,
-      from: entry.from,
-      to: entry.to,
-      actorId: entry.actorId,
-      actorRole: entry.actorRole,
-      note: entry.note,
-      photos: entry.photos,
-      data: entry.data,
-    });
+    await repo.insertTimelineEntry(tx, { jurisdictionId: row.jurisdiction_id, workOrderId: row.id, ...entry });
+    if (FINAL_STATUSES.includes(updated.status as Status) || updated.status === 'suspended') await cancelSlaTimers(tx, ctx, updated.id);
+    else await scheduleSlaTimers(tx, ctx, updated);
     const details = { code: row.code, action: entry.action, from: entry.from, to: entry.to, ...entry.data };
-    await recordAudit(tx, { actor: by.audit, request: opts.request ?? noRequest, action: `work_order.${entry.action}`, jurisdictionId: row.jurisdiction_id, objectType: 'work_order', objectId: row.id, details });
+    await recordAudit(tx, { actor: caller.audit, request: caller.request ?? noRequest, action: `work_order.${entry.action}`, jurisdictionId: row.jurisdiction_id, objectType: 'work_order', objectId: row.id, details });
     await ctx.outbox.publish(tx, { name: 'work_order.transitioned', jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, ...details } });
-    return present(updated);
+    if (entry.action === 'close') await closeChildren(tx, ctx, updated, caller, now);
+    const fresh = await repo.findWorkOrderById(tx, ref.jurisdictionId, ref.id);
+    return presentDetail(ctx.config.secretKey, fresh!, await repo.listTimeline(tx, row.id), principal, actionsFor(principal, fresh!));
   });
 }
 
-export async function listWorkOrderTimeline(ctx: Pick<AppContext, 'db'>, workOrderId: string) {
-  return repo.listTimeline(ctx.db, workOrderId);
+/** The referenced department or parent order must exist and be usable before the lifecycle records them. */
+async function checkActionTargets(tx: WorkOrderContext['db'], row: repo.WorkOrderRow, action: Action): Promise<void> {
+  if (action.type === 'dispatch') {
+    const dept = await repo.findActiveDepartment(tx, row.jurisdiction_id, action.departmentId);
+    if (!dept) throw badRequest('work_order.department_invalid', { id: action.departmentId });
+  }
+  if (action.type === 'merge') {
+    if (action.parentId === row.id) throw badRequest('work_order.merge_self');
+    const parent = await repo.findWorkOrderById(tx, row.jurisdiction_id, action.parentId);
+    if (!parent) throw badRequest('work_order.merge_parent_invalid', { id: action.parentId });
+    if (FINAL_STATUSES.includes(parent.status as Status)) throw badRequest('work_order.merge_parent_final', { code: parent.code, status: parent.status });
+  }
+}
+
+/** How the SLA bookkeeping moves with a transition. */
+function nextSla(row: repo.WorkOrderRow, next: LifecycleOrder, action: ActionType, now: Date): repo.SlaFields {
+  const t = repo.slaFieldsOf(row);
+  const iso = now.toISOString();
+  switch (action) {
+    case 'dispatch':
+      t.dispatchedAt = now;
+      t.signDueAt = signDeadline(now);
+      t.signOverdue = false;
+      break;
+    case 'sign':
+    case 'return':
+      t.signDueAt = null;
+      break;
+    case 'suspend':
+      t.slaPauses = [...t.slaPauses, { from: iso, to: null }];
+      break;
+    case 'resume':
+      t.slaPauses = t.slaPauses.map((p) => (p.to === null ? { ...p, to: iso } : p));
+      break;
+    case 'close':
+      t.closedAt = now;
+      break;
+    case 'reopen':
+      // A reopened order starts a fresh clock: the resident's complaint is handled as new work.
+      t.closedAt = null;
+      t.slaPauses = [];
+      t.warned = false;
+      t.overdue = false;
+      break;
+    default:
+      break;
+  }
+  const planned = planDeadlines({
+    slaStartedAt: action === 'reopen' ? now : row.sla_started_at,
+    urgency: row.urgency,
+    categoryCode: row.category_code,
+    pauses: t.slaPauses,
+    extension: next.extension,
+  });
+  t.warnAt = planned?.warnAt ?? null;
+  t.dueAt = planned?.dueAt ?? null;
+  // A deadline that moved past now (extension approved, resumed after a long pause) clears the flags it had raised.
+  if (t.dueAt && t.dueAt > now) t.overdue = false;
+  if (t.warnAt && t.warnAt > now) t.warned = false;
+  return t;
+}
+
+/** Closing a parent closes the orders merged into it (a timeline entry each) and tells their reporters. */
+async function closeChildren(tx: WorkOrderContext['db'], ctx: WorkOrderContext, parent: repo.WorkOrderRow, caller: Caller, now: Date): Promise<void> {
+  for (const child of await repo.findChildren(tx, parent.id)) {
+    await repo.insertTimelineEntry(tx, {
+      jurisdictionId: child.jurisdiction_id,
+      workOrderId: child.id,
+      at: now,
+      action: 'parent_closed',
+      from: child.status,
+      to: child.status,
+      actorId: caller.audit.kind === 'user' ? caller.audit.id : null,
+      actorRole: 'system',
+      note: null,
+      photos: [],
+      data: { parentId: parent.id, parentCode: parent.code },
+    });
+    await ctx.outbox.publish(tx, {
+      name: 'work_order.parent_closed',
+      jurisdictionId: child.jurisdiction_id,
+      payload: { workOrderId: child.id, code: child.code, parentId: parent.id, parentCode: parent.code },
+    });
+  }
 }

@@ -1,0 +1,31 @@
+/**
+ * Which deadlines an order has now, from what the order records (pure): the SLA clock starts at intake, stands still
+ * while the order is suspended (each suspension is a pause), and an approved extension (延期) adds its working days
+ * after the original deadline. The warning instant of an extended order is 80% into the extension.
+ */
+import type { Extension } from './lifecycle.js';
+import { DEFAULT_SLA, deadlines, durationFor, type Deadlines, type Pause, type SlaConfig, type Urgency } from './sla.js';
+
+export interface DeadlineInputs {
+  slaStartedAt: Date;
+  urgency: Urgency;
+  categoryCode: string | null;
+  pauses: ReadonlyArray<{ from: string; to: string | null }>;
+  extension: Extension | null;
+}
+
+export function toPauses(stored: DeadlineInputs['pauses']): Pause[] {
+  return stored.map((p) => ({ from: new Date(p.from), to: p.to === null ? null : new Date(p.to) }));
+}
+
+/** Null while a pause is open: there is no deadline until the order is resumed. */
+export function planDeadlines(o: DeadlineInputs, config: SlaConfig = DEFAULT_SLA): Deadlines | null {
+  const base = deadlines(o.slaStartedAt, durationFor(config, o), toPauses(o.pauses), config);
+  if (base === null || o.extension?.state !== 'approved') return base;
+  return deadlines(base.dueAt, { kind: 'working_days', days: o.extension.days }, [], config);
+}
+
+/** The sign-for (签收) deadline of an order dispatched at `at`. */
+export function signDeadline(at: Date, config: SlaConfig = DEFAULT_SLA): Date {
+  return deadlines(at, config.signFor, [], config)!.dueAt;
+}

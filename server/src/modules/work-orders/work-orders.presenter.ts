@@ -1,0 +1,209 @@
+/**
+ * What viewers see of a work order. The reporter's name and phone are personal data: staff see them masked
+ * (张** · *******1234) and reveal them through the audited reveal endpoint; the public tracking view carries no
+ * personal data at all and only the notes meant for the resident.
+ */
+import { openPersonal, type Principal, type ScopedResource } from '../identity/index.js';
+import type { ActionType } from './lifecycle.js';
+import type { TimelineRow, WorkOrderListRow, WorkOrderRow } from './work-orders.repo.js';
+
+export function scopedResource(row: WorkOrderListRow): ScopedResource {
+  return { jurisdictionId: row.jurisdiction_id, departmentPath: row.department_path, gridCode: row.grid_code, ownerUserId: row.reporter_user_id };
+}
+
+export interface MaskedReporter {
+  anonymous: boolean;
+  name: string | null;
+  phone: string | null;
+  /** True when this viewer is the reporter (a resident seeing their own order). */
+  self: boolean;
+}
+
+/** 张三 → 张*, 欧阳娜娜 → 欧***; ASCII names keep their first letter. */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  if (chars.length === 0) return '';
+  return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
+}
+
+export const maskLast4 = (last4: string | null): string | null => (last4 === null ? null : `*******${last4}`);
+
+/** Masking a name keeps its first character, so the sealed name is opened (never returned whole). */
+function maskedReporter(secretKey: string, row: WorkOrderRow, viewer: Principal | null): MaskedReporter {
+  let name: string | null = null;
+  if (row.reporter_name_enc) {
+    try {
+      name = maskName(openPersonal(secretKey, row.reporter_name_enc));
+    } catch {
+      name = '***';
+    }
+  }
+  return {
+    anonymous: row.anonymous,
+    name,
+    phone: maskLast4(row.reporter_phone_last4),
+    self: viewer?.kind === 'user' && row.reporter_user_id !== null && viewer.userId === row.reporter_user_id,
+  };
+}
+
+export interface WorkOrderSummary {
+  id: string;
+  code: string;
+  channel: string;
+  requestType: string;
+  categoryCode: string | null;
+  title: string;
+  address: string | null;
+  location: { lng: number; lat: number } | null;
+  gridCode: string | null;
+  districtCode: string | null;
+  urgency: string;
+  status: string;
+  department: { id: string; nameZh: string | null; nameEn: string | null } | null;
+  supervised: boolean;
+  overdue: boolean;
+  warned: boolean;
+  dueAt: string | null;
+  warnAt: string | null;
+  signDueAt: string | null;
+  signOverdue: boolean;
+  parentId: string | null;
+  rating: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TimelineView {
+  id: number;
+  at: string;
+  action: string;
+  from: string | null;
+  to: string;
+  actorId: string | null;
+  actorRole: string | null;
+  note: string | null;
+  photos: string[];
+  data: Record<string, string | number>;
+}
+
+export interface WorkOrderDetail extends WorkOrderSummary {
+  jurisdictionId: string;
+  description: string;
+  componentCode: string | null;
+  reporter: MaskedReporter;
+  extension: WorkOrderRow['extension'];
+  reworkCount: number;
+  returnCount: number;
+  reopenCount: number;
+  slaStartedAt: string;
+  dispatchedAt: string | null;
+  closedAt: string | null;
+  timeline: TimelineView[];
+  /** What this viewer may do now (the console shows these buttons). */
+  allowedActions: ActionType[];
+}
+
+const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
+
+export function presentSummary(row: WorkOrderListRow): WorkOrderSummary {
+  return {
+    id: row.id,
+    code: row.code,
+    channel: row.channel,
+    requestType: row.request_type,
+    categoryCode: row.category_code,
+    title: row.title,
+    address: row.address,
+    location: row.lng === null || row.lat === null ? null : { lng: row.lng, lat: row.lat },
+    gridCode: row.grid_code,
+    districtCode: row.district_code,
+    urgency: row.urgency,
+    status: row.status,
+    department: row.department_id === null ? null : { id: row.department_id, nameZh: row.department_name_zh, nameEn: row.department_name_en },
+    supervised: row.supervised,
+    overdue: row.overdue,
+    warned: row.warned,
+    dueAt: iso(row.due_at),
+    warnAt: iso(row.warn_at),
+    signDueAt: iso(row.sign_due_at),
+    signOverdue: row.sign_overdue,
+    parentId: row.parent_id,
+    rating: row.rating,
+    version: row.version,
+    createdAt: iso(row.created_at)!,
+    updatedAt: iso(row.updated_at)!,
+  };
+}
+
+export function presentTimeline(rows: TimelineRow[]): TimelineView[] {
+  return rows.map((t) => ({
+    id: Number(t.id),
+    at: iso(t.at)!,
+    action: t.action,
+    from: t.from_status,
+    to: t.to_status,
+    actorId: t.actor_id,
+    actorRole: t.actor_role,
+    note: t.note,
+    photos: t.photos,
+    data: t.data,
+  }));
+}
+
+export function presentDetail(secretKey: string, row: WorkOrderListRow, timeline: TimelineRow[], viewer: Principal | null, allowed: ActionType[] = []): WorkOrderDetail {
+  return {
+    ...presentSummary(row),
+    jurisdictionId: row.jurisdiction_id,
+    description: row.description,
+    componentCode: row.component_code,
+    reporter: maskedReporter(secretKey, row, viewer),
+    extension: row.extension,
+    reworkCount: row.rework_count,
+    returnCount: row.return_count,
+    reopenCount: row.reopen_count,
+    slaStartedAt: iso(row.sla_started_at)!,
+    dispatchedAt: iso(row.dispatched_at),
+    closedAt: iso(row.closed_at),
+    timeline: presentTimeline(timeline),
+    allowedActions: allowed,
+  };
+}
+
+/** Timeline actions whose note is written for the resident (answers, results, rejections); others stay internal. */
+const PUBLIC_NOTE_ACTIONS = new Set(['answer', 'reject', 'report', 'close', 'uphold', 'cancel', 'parent_closed', 'rate']);
+
+export interface PublicTracking {
+  code: string;
+  title: string;
+  requestType: string;
+  categoryCode: string | null;
+  status: string;
+  /** For an order merged into another, the parent's progress is what the resident is waiting for. */
+  parent: { code: string; status: string } | null;
+  createdAt: string;
+  dueAt: string | null;
+  closedAt: string | null;
+  department: { nameZh: string | null; nameEn: string | null } | null;
+  rating: string | null;
+  canRate: boolean;
+  timeline: Array<{ at: string; action: string; to: string; note: string | null }>;
+}
+
+export function presentTracking(row: WorkOrderListRow, timeline: TimelineRow[], parent: WorkOrderRow | null, canRate: boolean): PublicTracking {
+  return {
+    code: row.code,
+    title: row.title,
+    requestType: row.request_type,
+    categoryCode: row.category_code,
+    status: row.status,
+    parent: parent ? { code: parent.code, status: parent.status } : null,
+    createdAt: iso(row.created_at)!,
+    dueAt: iso(row.due_at),
+    closedAt: iso(row.closed_at),
+    department: row.department_id === null ? null : { nameZh: row.department_name_zh, nameEn: row.department_name_en },
+    rating: row.rating,
+    canRate,
+    timeline: timeline.map((t) => ({ at: iso(t.at)!, action: t.action, to: t.to_status, note: PUBLIC_NOTE_ACTIONS.has(t.action) ? t.note : null })),
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * Reading work orders: one order (scope-checked, masked), lists (scope as SQL, filters, Chinese full-text search,
+ * keyset paging), caller history by phone, duplicate candidates, the audited reveal of a reporter, and the public
+ * tracking and rating by ticket code + last four digits of the phone.
+ */
+import { recordAudit } from '../audit/index.js';
+import { canOn, effectiveScope, normalisePhone, openPersonal, phoneLookup, scopeCondition, type Principal } from '../identity/index.js';
+import { noRequest } from '../../shared/actor.js';
+import { searchWords } from '../../shared/chinese-text.js';
+import { AppError, badRequest, conflict, notFound } from '../../shared/errors.js';
+import { cancelSlaTimers } from './sla-timers.js';
+import { allowedActions, apply, type Rating, type Status } from './lifecycle.js';
+import { presentDetail, presentSummary, presentTracking, scopedResource, type PublicTracking, type WorkOrderDetail, type WorkOrderSummary } from './work-orders.presenter.js';
+import type { RevealPurpose } from './work-orders.policy.js';
+import { actionsFor, lifecycleOf, type Caller, type WorkOrderContext } from './work-orders.service.js';
+import * as repo from './work-orders.repo.js';
+
+const SCOPE_COLUMNS = { jurisdiction: 'w.jurisdiction_id', departmentPath: 'd.path', gridCode: 'w.grid_code', owner: 'w.reporter_user_id' };
+
+async function readable(ctx: WorkOrderContext, principal: Principal, id: string): Promise<repo.WorkOrderListRow> {
+  const row = await repo.findWorkOrderById(ctx.db, principal.jurisdictionId, id);
+  if (!row || !canOn(principal, 'work_order.read', scopedResource(row))) throw notFound('work_order.not_found', { id });
+  return row;
+}
+
+export async function getWorkOrder(ctx: WorkOrderContext, principal: Principal, id: string): Promise<WorkOrderDetail> {
+  const row = await readable(ctx, principal, id);
+  return presentDetail(ctx.config.secretKey, row, await repo.listTimeline(ctx.db, row.id), principal, actionsFor(principal, row));
+}
+
+export interface ListInput {
+  filters: repo.ListFilters;
+  q?: string;
+  mine?: boolean;
+  sort: repo.ListSort;
+  limit: number;
+  cursor?: string;
+}
+
+const TICKET = /^[A-Z]{1,4}[0-9]{14}$/;
+
+function decodeCursor(cursor: string, sort: repo.ListSort): repo.ListCursor {
+  const [key, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const keyOk = key !== undefined && (sort === 'due' && key === 'infinity' ? true : !Number.isNaN(new Date(key).getTime()));
+  if (!keyOk || !id || !/^[0-9a-f-]{36}$/.test(id)) throw badRequest('work_order.cursor_invalid');
+  return { key: key!, id };
+}
+
+function encodeCursor(row: repo.WorkOrderListRow, sort: repo.ListSort): string {
+  const key = sort === 'created' ? new Date(row.created_at).toISOString() : row.due_at === null ? 'infinity' : new Date(row.due_at).toISOString();
+  return Buffer.from(`${key}|${row.id}`).toString('base64url');
+}
+
+export async function listWorkOrders(ctx: WorkOrderContext, principal: Principal, input: ListInput): Promise<{ items: WorkOrderSummary[]; nextCursor: string | null }> {
+  const scope = scopeCondition(effectiveScope(principal, 'work_order.read'), SCOPE_COLUMNS);
+  const filters: repo.ListFilters = { ...input.filters };
+  if (input.mine) {
+    if (principal.kind !== 'user') throw badRequest('work_order.mine_needs_user');
+    filters.reporterUserId = principal.userId;
+  }
+  const q = input.q?.trim();
+  if (q) {
+    if (TICKET.test(q)) filters.code = q;
+    else {
+      const words = searchWords(q);
+      if (words.length === 0) throw badRequest('work_order.search_empty');
+      filters.searchWords = words;
+    }
+  }
+  const after = input.cursor ? decodeCursor(input.cursor, input.sort) : null;
+  const rows = await repo.listWorkOrders(ctx.db, scope, filters, input.sort, input.limit + 1, after);
+  const page = rows.slice(0, input.limit);
+  return { items: page.map(presentSummary), nextCursor: rows.length > input.limit ? encodeCursor(page.at(-1)!, input.sort) : null };
+}
+
+/** The reporter's name and phone in clear, for a stated purpose; every reveal is audited with that purpose. */
+export async function revealReporter(ctx: WorkOrderContext, caller: Caller & { principal: Principal }, id: string, purpose: RevealPurpose) {
+  const row = await repo.findWorkOrderById(ctx.db, caller.principal.jurisdictionId, id);
+  const resource = row ? scopedResource(row) : null;
+  if (!row || !canOn(caller.principal, 'work_order.read', resource!)) throw notFound('work_order.not_found', { id });
+  if (!canOn(caller.principal, 'work_order.reveal_reporter', resource!)) throw new AppError('forbidden', 'auth.out_of_scope');
+  const name = row.reporter_name_enc ? openPersonal(ctx.config.secretKey, row.reporter_name_enc) : null;
+  const phone = row.reporter_phone_enc ? openPersonal(ctx.config.secretKey, row.reporter_phone_enc) : null;
+  await ctx.db.transaction().execute(async (tx) => {
+    await recordAudit(tx, {
+      actor: caller.audit,
+      request: caller.request ?? noRequest,
+      action: 'work_order.reveal_reporter',
+      jurisdictionId: row.jurisdiction_id,
+      objectType: 'work_order',
+      objectId: row.id,
+      details: { code: row.code, purpose, fields: [name !== null ? 'name' : null, phone !== null ? 'phone' : null].filter(Boolean) },
+    });
+  });
+  return { name, phone };
+}
+
+/** Earlier orders of the same caller (来电历史), newest first, masked; the lookup itself is audited. */
+export async function callerHistory(ctx: WorkOrderContext, caller: Caller & { principal: Principal }, phoneInput: string, limit: number): Promise<WorkOrderSummary[]> {
+  const digits = phoneInput.replace(/[\s-]/g, '');
+  const phone = normalisePhone(digits) ?? (/^\+?[0-9]{5,20}$/.test(digits) ? digits : null);
+  if (phone === null) throw badRequest('work_order.phone_invalid');
+  const scope = scopeCondition(effectiveScope(caller.principal, 'work_order.read'), SCOPE_COLUMNS);
+  const rows = await repo.listByPhone(ctx.db, scope, phoneLookup(ctx.config.secretKey, phone), limit);
+  await ctx.db.transaction().execute(async (tx) => {
+    await recordAudit(tx, {
+      actor: caller.audit,
+      request: caller.request ?? noRequest,
+      action: 'work_order.caller_history',
+      jurisdictionId: caller.principal.jurisdictionId,
+      objectType: 'phone',
+      objectId: `*******${phone.slice(-4)}`,
+      details: { found: rows.length },
+    });
+  });
+  return rows.map(presentSummary);
+}
+
+export const DUPLICATE_DEFAULTS = { radiusM: 50, hours: 72 };
+
+/** Open orders of the same category near this one, created within the window before it (duplicate candidates). */
+export async function duplicateCandidates(ctx: WorkOrderContext, principal: Principal, id: string, opts: { radiusM: number; hours: number }) {
+  const row = await readable(ctx, principal, id);
+  if (row.lng === null || row.lat === null || row.category_code === null) return [];
+  const since = new Date(new Date(row.created_at).getTime() - opts.hours * 3600_000);
+  const rows = await repo.findNearbyOpen(ctx.db, { jurisdictionId: row.jurisdiction_id, excludeId: row.id, categoryCode: row.category_code, lng: row.lng, lat: row.lat, radiusM: opts.radiusM, since, limit: 20 });
+  return rows.filter((r) => canOn(principal, 'work_order.read', scopedResource(r))).map((r) => ({ ...presentSummary(r), distanceM: Math.round(r.distance_m * 10) / 10 }));
+}
+
+/** The order of this code, if the last four digits match its reporter's phone; a mismatch reads as not found. */
+async function trackedOrder(ctx: WorkOrderContext, jurisdictionId: string, code: string, phoneLast4: string): Promise<repo.WorkOrderListRow> {
+  const row = await repo.findWorkOrderByCode(ctx.db, jurisdictionId, code);
+  if (!row || row.reporter_phone_last4 === null || row.reporter_phone_last4 !== phoneLast4) throw notFound('work_order.tracking_not_found', { code });
+  return row;
+}
+
+const RESIDENT = { userId: '', role: 'resident' as const, departmentId: null };
+
+export async function trackWorkOrder(ctx: WorkOrderContext, jurisdictionId: string, code: string, phoneLast4: string): Promise<PublicTracking> {
+  const row = await trackedOrder(ctx, jurisdictionId, code, phoneLast4);
+  const parent = row.parent_id ? ((await repo.findWorkOrderById(ctx.db, jurisdictionId, row.parent_id)) ?? null) : null;
+  const canRate = allowedActions(lifecycleOf(row), RESIDENT).includes('rate');
+  return presentTracking(row, await repo.listTimeline(ctx.db, row.id), parent, canRate);
+}
+
+/** A resident rates an answered or closed order from the tracking page (好差评); 不满意 opens a review. */
+export async function rateByTracking(
+  ctx: WorkOrderContext,
+  caller: Caller,
+  input: { jurisdictionId: string; code: string; phoneLast4: string; rating: Rating; comment?: string },
+  now = new Date(),
+): Promise<PublicTracking> {
+  const seen = await trackedOrder(ctx, input.jurisdictionId, input.code, input.phoneLast4);
+  await ctx.db.transaction().execute(async (tx) => {
+    const row = await repo.lockWorkOrder(tx, seen.id);
+    if (!row) throw notFound('work_order.tracking_not_found', { code: input.code });
+    const result = apply(lifecycleOf(row), { type: 'rate', rating: input.rating, ...(input.comment ? { comment: input.comment } : {}) }, RESIDENT, now);
+    if (!result.ok) {
+      throw conflict('work_order.rating_not_open', { status: row.status });
+    }
+    const updated = await repo.updateWorkOrderIfVersion(tx, row.id, row.version, result.next, repo.slaFieldsOf(row), now);
+    if (!updated) throw conflict('work_order.version_conflict', { version: row.version + 1 });
+    const e = result.entry;
+    await repo.insertTimelineEntry(tx, { jurisdictionId: row.jurisdiction_id, workOrderId: row.id, at: e.at, action: e.action, from: e.from, to: e.to, actorId: null, actorRole: 'resident', note: e.note, photos: [], data: e.data });
+    if ((updated.status as Status) === 'rated') await cancelSlaTimers(tx, ctx, row.id);
+    const details = { code: row.code, action: 'rate', from: e.from, to: e.to, rating: input.rating, via: 'tracking' };
+    await recordAudit(tx, { actor: caller.audit, request: caller.request ?? noRequest, action: 'work_order.rate', jurisdictionId: row.jurisdiction_id, objectType: 'work_order', objectId: row.id, details });
+    await ctx.outbox.publish(tx, { name: 'work_order.transitioned', jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, ...details } });
+  });
+  return trackWorkOrder(ctx, input.jurisdictionId, input.code, input.phoneLast4);
+}

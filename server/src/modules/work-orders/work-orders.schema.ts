@@ -1,0 +1,220 @@
+/** Request and response shapes of the work-order endpoints. */
+import { z } from 'zod';
+import { RATINGS, REQUEST_TYPES, STATUSES, type ActionType } from './lifecycle.js';
+import { URGENCIES } from './sla.js';
+import { REVEAL_PURPOSES } from './work-orders.policy.js';
+import { CHANNELS, MAX_DESCRIPTION } from './work-orders.service.js';
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
+const categoryCode = z.string().regex(/^[a-z0-9]+(\.[a-z0-9]+)*$/, 'a category code such as component.01.0102').max(100);
+const note = z.string().trim().max(2000);
+const photos = z.array(uuid).max(9).optional();
+
+const reporter = z.strictObject({
+  name: z.string().trim().max(50).nullish(),
+  phone: z.string().trim().max(30).nullish(),
+});
+
+const location = z.strictObject({ lng: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) });
+
+const createFields = {
+  requestType: z.enum(REQUEST_TYPES),
+  categoryCode: categoryCode.nullish(),
+  title: z.string().trim().min(1).max(200),
+  description: z.string().max(MAX_DESCRIPTION),
+  location: location.nullish(),
+  address: z.string().trim().max(500).nullish(),
+  urgency: z.enum(URGENCIES).default('normal'),
+  attachmentIds: photos,
+};
+
+export const createBody = z.strictObject({
+  ...createFields,
+  channel: z.enum(CHANNELS).optional().describe('Defaults by role: hotline for agents, inspector for inspectors, api for API keys'),
+  districtCode: z.string().regex(/^[0-9]{6}$/).nullish().describe('Only for orders without a point'),
+  componentCode: z.string().regex(/^[0-9]{16}$/).nullish(),
+  reporter: reporter.nullish(),
+});
+
+export const publicCreateBody = z.strictObject({
+  ...createFields,
+  jurisdictionId: z.string().min(1).max(100),
+  channel: z.enum(['web', 'mobile', 'wechat']).default('web'),
+  reporter: reporter.nullish().describe('Omit (or send null) to report anonymously'),
+});
+
+const departmentRef = z.object({ id: z.string(), nameZh: z.string().nullable(), nameEn: z.string().nullable() }).nullable();
+
+const summary = z.object({
+  id: z.string(),
+  code: z.string(),
+  channel: z.string(),
+  requestType: z.string(),
+  categoryCode: z.string().nullable(),
+  title: z.string(),
+  address: z.string().nullable(),
+  location: z.object({ lng: z.number(), lat: z.number() }).nullable(),
+  gridCode: z.string().nullable(),
+  districtCode: z.string().nullable(),
+  urgency: z.string(),
+  status: z.string(),
+  department: departmentRef,
+  supervised: z.boolean(),
+  overdue: z.boolean(),
+  warned: z.boolean(),
+  dueAt: z.string().nullable(),
+  warnAt: z.string().nullable(),
+  signDueAt: z.string().nullable(),
+  signOverdue: z.boolean(),
+  parentId: z.string().nullable(),
+  rating: z.string().nullable(),
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const timelineView = z.object({
+  id: z.number(),
+  at: z.string(),
+  action: z.string(),
+  from: z.string().nullable(),
+  to: z.string(),
+  actorId: z.string().nullable(),
+  actorRole: z.string().nullable(),
+  note: z.string().nullable(),
+  photos: z.array(z.string()),
+  data: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+
+export const detail = summary.extend({
+  jurisdictionId: z.string(),
+  description: z.string(),
+  componentCode: z.string().nullable(),
+  reporter: z.object({ anonymous: z.boolean(), name: z.string().nullable(), phone: z.string().nullable(), self: z.boolean() }),
+  extension: z.object({ state: z.string(), days: z.number(), reason: z.string() }).nullable(),
+  reworkCount: z.number(),
+  returnCount: z.number(),
+  reopenCount: z.number(),
+  slaStartedAt: z.string(),
+  dispatchedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  timeline: z.array(timelineView),
+  allowedActions: z.array(z.string()),
+});
+
+export const orderResponse = z.object({ order: detail });
+export const publicCreateResponse = z.object({
+  code: z.string().describe('Ticket code to track the order with (with the last 4 digits of the phone given)'),
+  status: z.string(),
+  dueAt: z.string().nullable(),
+});
+
+export const idParams = z.strictObject({ id: uuid });
+
+const csv = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .max(500)
+    .transform((s) => s.split(',').map((v) => v.trim()).filter((v) => v !== ''))
+    .pipe(z.array(z.enum(values)));
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const listQuery = z.strictObject({
+  status: csv(STATUSES).optional().describe('Comma-separated statuses'),
+  channel: csv(CHANNELS).optional(),
+  requestType: csv(REQUEST_TYPES).optional(),
+  urgency: csv(URGENCIES).optional(),
+  category: categoryCode.optional().describe('A category and everything under it'),
+  departmentId: uuid.optional(),
+  district: z.string().regex(/^[0-9]{6}$/).optional(),
+  grid: z.string().regex(/^[0-9]{6,14}$/).optional().describe('A grid code or a prefix of one (street, community)'),
+  from: z.iso.datetime({ offset: true }).optional().describe('Created at or after'),
+  to: z.iso.datetime({ offset: true }).optional().describe('Created before'),
+  overdue: bool.optional(),
+  supervised: bool.optional(),
+  open: bool.optional().describe('Only orders still being worked on'),
+  mine: bool.optional().describe('Residents: only my own reports'),
+  q: z.string().trim().min(1).max(200).optional().describe('Chinese full-text search in title, description and address, or a ticket code'),
+  sort: z.enum(['created', 'due']).default('created'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
+});
+
+export const listResponse = z.object({ items: z.array(summary), nextCursor: z.string().nullable() });
+
+/** One schema per action: the `type` decides which fields are needed. */
+const actionBody = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('accept'), note: note.optional() }),
+  z.strictObject({ type: z.literal('answer'), note }),
+  z.strictObject({ type: z.literal('reject'), reason: note }),
+  z.strictObject({ type: z.literal('dispatch'), departmentId: uuid, note: note.optional() }),
+  z.strictObject({ type: z.literal('sign'), note: note.optional() }),
+  z.strictObject({ type: z.literal('return'), reason: note }),
+  z.strictObject({ type: z.literal('start'), note: note.optional() }),
+  z.strictObject({ type: z.literal('report'), note, photos }),
+  z.strictObject({ type: z.literal('verify_pass'), note: note.optional(), photos }),
+  z.strictObject({ type: z.literal('verify_fail'), reason: note, photos }),
+  z.strictObject({ type: z.literal('close'), note: note.optional() }),
+  z.strictObject({ type: z.literal('rate'), rating: z.enum(RATINGS), comment: note.optional() }),
+  z.strictObject({ type: z.literal('reopen'), reason: note }),
+  z.strictObject({ type: z.literal('uphold'), note }),
+  z.strictObject({ type: z.literal('suspend'), reason: note }),
+  z.strictObject({ type: z.literal('resume'), note: note.optional() }),
+  z.strictObject({ type: z.literal('cancel'), reason: note }),
+  z.strictObject({ type: z.literal('merge'), parentId: uuid, note: note.optional() }),
+  z.strictObject({ type: z.literal('supervise'), note }),
+  z.strictObject({ type: z.literal('request_extension'), days: z.number().int(), reason: note }),
+  z.strictObject({ type: z.literal('approve_extension'), note: note.optional() }),
+  z.strictObject({ type: z.literal('deny_extension'), reason: note }),
+]);
+
+export const transitionBody = z.strictObject({
+  version: z.number().int().min(1).describe('The version the client last saw; a stale one is a 409 with the current order'),
+  action: actionBody,
+});
+
+// The schema must offer every lifecycle action and no other (fails to compile when they drift apart).
+type SchemaActions = z.infer<typeof actionBody>['type'];
+type Drift = Exclude<ActionType, SchemaActions> | Exclude<SchemaActions, ActionType>;
+export const ACTIONS_IN_STEP: [Drift] extends [never] ? true : never = true;
+
+export const revealQuery = z.strictObject({ purpose: z.enum(REVEAL_PURPOSES) });
+export const revealResponse = z.object({ name: z.string().nullable(), phone: z.string().nullable() });
+
+export const callerQuery = z.strictObject({ phone: z.string().trim().min(5).max(30), limit: z.coerce.number().int().min(1).max(100).default(20) });
+
+export const duplicatesQuery = z.strictObject({
+  radius: z.coerce.number().min(1).max(1000).default(50),
+  hours: z.coerce.number().int().min(1).max(24 * 30).default(72),
+});
+export const duplicatesResponse = z.object({ items: z.array(summary.extend({ distanceM: z.number() })) });
+
+export const trackQuery = z.strictObject({
+  jurisdictionId: z.string().min(1).max(100),
+  code: z.string().trim().regex(/^[A-Z]{1,4}[0-9]{14}$/, 'a ticket code such as CD20261122000123'),
+  phoneLast4: z.string().regex(/^[0-9]{4}$/, 'the last 4 digits of the phone number given when reporting'),
+});
+
+export const trackResponse = z.object({
+  code: z.string(),
+  title: z.string(),
+  requestType: z.string(),
+  categoryCode: z.string().nullable(),
+  status: z.string(),
+  parent: z.object({ code: z.string(), status: z.string() }).nullable(),
+  createdAt: z.string(),
+  dueAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  department: z.object({ nameZh: z.string().nullable(), nameEn: z.string().nullable() }).nullable(),
+  rating: z.string().nullable(),
+  canRate: z.boolean(),
+  timeline: z.array(z.object({ at: z.string(), action: z.string(), to: z.string(), note: z.string().nullable() })),
+});
+
+export const publicRateBody = z.strictObject({
+  jurisdictionId: z.string().min(1).max(100),
+  code: trackQuery.shape.code,
+  phoneLast4: trackQuery.shape.phoneLast4,
+  rating: z.enum(RATINGS),
+  comment: z.string().trim().max(500).optional(),
+});
