@@ -217,6 +217,17 @@ program
   .description('Verify the hash chain of the audit log: exit 0 when intact, 1 naming the first bad entry.')
   .action(() => run('audit verify', {}));
 
+program
+  .command('classifier')
+  .description('The work-order category classifier.')
+  .command('retrain')
+  .description(
+    "Train a new category model from the jurisdiction's closed orders (plus the shipped demo examples while it has fewer " +
+      'than 200), evaluate it on a held-out 20 %, activate it unless it is worse than the active one; metrics JSON on stdout.',
+  )
+  .option('--jurisdiction <id>', 'only this jurisdiction (default: every jurisdiction)')
+  .action((opts: { jurisdiction?: string }) => run('classifier retrain', opts.jurisdiction ? { jurisdiction: opts.jurisdiction } : {}));
+
 const importCmd = program.command('import').description('Import data layers.');
 importCmd
   .command('grids')

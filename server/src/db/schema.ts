@@ -480,6 +480,19 @@ export interface KnowledgeArticleVersionsTable {
   edited_at: Timestamp;
 }
 
+export interface WorkOrderClassifierModelsTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  version: number;
+  kind: 'nb' | 'softmax';
+  labels: Json<string[]>;
+  model: Json<unknown>;
+  metrics: Json<Record<string, unknown>>;
+  trained_at: GeneratedTimestamp;
+  active: Generated<boolean>;
+  activated_at: Timestamp | null;
+}
+
 export interface Database {
   jurisdictions: JurisdictionsTable;
   divisions: DivisionsTable;
@@ -514,6 +527,7 @@ export interface Database {
   work_order_code_counters: WorkOrderCodeCountersTable;
   work_orders: WorkOrdersTable;
   work_order_timeline: WorkOrderTimelineTable;
+  work_order_classifier_models: WorkOrderClassifierModelsTable;
   work_order_categories: WorkOrderCategoriesTable;
   responsibility_rules: ResponsibilityRulesTable;
   knowledge_articles: KnowledgeArticlesTable;

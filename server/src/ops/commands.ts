@@ -11,6 +11,7 @@ import { seedDemo } from '../modules/demo/index.js';
 import { importGrids, shapefileToGeoJSON } from '../modules/grid/index.js';
 import { createApiKey, createUser, isRole, resetPassword, revokeApiKey, type GrantInput } from '../modules/identity/index.js';
 import { latestMessageTo } from '../modules/messages/index.js';
+import { retrainClassifiers } from '../modules/work-orders/index.js';
 import { AppError } from '../shared/errors.js';
 import { backup, restore } from './backup.js';
 import { defineCommand, UsageError, type OpsCommand } from './command.js';
@@ -272,6 +273,24 @@ export const importGridsCommand = defineCommand({
   },
 });
 
+export const classifierRetrainCommand = defineCommand({
+  args: z.object({ jurisdiction: z.string().min(1).optional() }).strict(),
+  needsCurrentSchema: true,
+  async run(ctx, args, io) {
+    const results = await retrainClassifiers(ctx, args.jurisdiction, { actor: io.actor });
+    for (const r of results) {
+      const m = r.metrics;
+      io.err(
+        `${r.jurisdictionId}: model v${r.version} ${r.activated ? 'activated' : `kept inactive (v${r.previousVersion} stays)`} — ` +
+          `held-out accuracy ${m.accuracy} (top-3 ${m.top3Accuracy}, majority baseline ${m.majorityBaseline}` +
+          `${m.previousAccuracy !== null ? `, previous model ${m.previousAccuracy}` : ''}) on ${m.heldOut} texts; ` +
+          `trained on ${m.trainSize} (${m.ownOrders} own closed orders${m.demoExamples ? ` + ${m.demoExamples} shipped demo examples` : ''}).`,
+      );
+    }
+    io.out(JSON.stringify(args.jurisdiction ? results[0] : results, null, 2));
+  },
+});
+
 /** Name → command. Names with a space are sub-commands (`user create`). */
 export const COMMANDS: Readonly<Record<string, OpsCommand>> = {
   migrate: migrateCommand,
@@ -285,4 +304,5 @@ export const COMMANDS: Readonly<Record<string, OpsCommand>> = {
   'audit verify': auditVerifyCommand,
   'messages latest': messagesLatestCommand,
   'import grids': importGridsCommand,
+  'classifier retrain': classifierRetrainCommand,
 };

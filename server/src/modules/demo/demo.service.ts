@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { AppContext } from '../../app-context.js';
 import { CENTRAL_DISTRICTS, ensureDemoGrids, seedStandardComponentClasses } from '../grid/index.js';
 import { createUserWithin, hashPassword } from '../identity/index.js';
+import { ensureDemoClassifier } from '../work-orders/index.js';
 import { addDivisionsWithin, createDepartmentWithin, createJurisdictionWithin, findJurisdiction, type DivisionInsert } from '../org/index.js';
 import { systemActor } from '../../shared/actor.js';
 import { ACCOUNTS, CITY_DEPARTMENTS, DISTRICT_NAMES_EN, INSPECTOR_GRIDS, JINJIANG_LOCAL, JURISDICTION, type DemoDepartment } from './chengdu.js';
@@ -98,7 +99,8 @@ export async function seedDemo(ctx: Pick<AppContext, 'db' | 'outbox'>, options: 
 }
 
 /**
- * Unit grids generated over the central districts, and the standard component classes, each in its own
+ * Unit grids generated over the central districts, the standard component classes and the demo category model
+ * (work-order classifier, trained from the shipped data when none is active), each in its own
  * transaction after the city exists; both are no-ops when already there, so a start interrupted between the
  * steps finishes the job next time.
  */
@@ -109,4 +111,5 @@ async function seedDemoGrids(ctx: Pick<AppContext, 'db' | 'outbox'>): Promise<vo
   const districtDepartments = Object.fromEntries(CENTRAL_DISTRICTS.map((code) => [code, `cd-${code}`]));
   await ensureDemoGrids(ctx, JURISDICTION.id, districts, actor, CENTRAL_DISTRICTS, { districtDepartments, inspectors: { inspector: INSPECTOR_GRIDS } });
   await seedStandardComponentClasses(ctx, JURISDICTION.id, actor);
+  await ensureDemoClassifier(ctx, JURISDICTION.id);
 }
