@@ -150,7 +150,7 @@ export async function createWorkOrder(
     await recordAudit(tx, { actor: caller.audit, request: caller.request ?? noRequest, action: 'work_order.create', jurisdictionId: row.jurisdiction_id, objectType: 'work_order', objectId: row.id, details });
     await ctx.outbox.publish(tx, { name: 'work_order.created', jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, ...details } });
     const created = await repo.findWorkOrderById(tx, row.jurisdiction_id, row.id);
-    const order = presentDetail(ctx.config.secretKey, created!, [], caller.principal);
+    const order = presentDetail(ctx.config.secretKey, created!, await repo.listTimeline(tx, row.id), caller.principal, caller.principal ? actionsFor(caller.principal, created!) : []);
     if (opts.idempotency) await idem.complete(tx, opts.idempotency.scope, opts.idempotency.key, 201, order);
     return { order, replayed: false };
   });

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { planDeadlines, signDeadline } from './deadline-plan.js';
+
+// Monday 2026-11-23 10:00 in Shanghai.
+const MON_10 = new Date('2026-11-23T02:00:00Z');
+const base = { slaStartedAt: MON_10, urgency: 'normal' as const, categoryCode: null, pauses: [], extension: null };
+
+describe('planDeadlines', () => {
+  it('gives a normal order 7 working days, warning at 80%', () => {
+    const d = planDeadlines(base)!;
+    expect(d.dueAt.toISOString()).toBe('2026-12-02T02:00:00.000Z');
+    expect(d.warnAt.getTime()).toBeLessThan(d.dueAt.getTime());
+    expect(d.warnAt.getTime()).toBeGreaterThan(MON_10.getTime());
+  });
+
+  it('moves the deadline by a closed pause and has none while a pause is open', () => {
+    // Suspended Monday 10:00 → Tuesday 10:00: one working day of clock stood still.
+    const paused = planDeadlines({ ...base, pauses: [{ from: '2026-11-23T02:00:00Z', to: '2026-11-24T02:00:00Z' }] })!;
+    expect(paused.dueAt.toISOString()).toBe('2026-12-03T02:00:00.000Z');
+    expect(planDeadlines({ ...base, pauses: [{ from: '2026-11-23T02:00:00Z', to: null }] })).toBeNull();
+  });
+
+  it('adds an approved extension in working days after the original deadline, and ignores a requested or denied one', () => {
+    const approved = planDeadlines({ ...base, extension: { state: 'approved', days: 3, reason: '需协调管线单位' } })!;
+    expect(approved.dueAt.toISOString()).toBe('2026-12-07T02:00:00.000Z'); // Wed 2 Dec + 3 working days = Mon 7 Dec
+    expect(approved.warnAt.getTime()).toBeGreaterThan(new Date('2026-12-02T02:00:00Z').getTime());
+    for (const state of ['requested', 'denied'] as const) {
+      expect(planDeadlines({ ...base, extension: { state, days: 3, reason: 'x' } })!.dueAt.toISOString()).toBe('2026-12-02T02:00:00.000Z');
+    }
+  });
+
+  it('gives utilities 24 calendar hours and emergencies 2 hours whatever the category', () => {
+    expect(planDeadlines({ ...base, categoryCode: 'utilities.water' })!.dueAt.toISOString()).toBe('2026-11-24T02:00:00.000Z');
+    expect(planDeadlines({ ...base, urgency: 'emergency', categoryCode: 'utilities.water' })!.dueAt.toISOString()).toBe('2026-11-23T04:00:00.000Z');
+  });
+
+  it('asks for signing within 2 working hours (over lunch: 11:00 → 14:30)', () => {
+    expect(signDeadline(new Date('2026-11-23T03:00:00Z')).toISOString()).toBe('2026-11-23T06:30:00.000Z');
+  });
+});

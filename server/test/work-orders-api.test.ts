@@ -1,0 +1,332 @@
+/**
+ * Work orders through HTTP: intake (placement, 422 outside the city, field errors, Idempotency-Key), masking and the
+ * audited reveal, the whole closed loop by the roles that do it, scopes, lists (filters, Chinese full-text search,
+ * keyset paging), duplicates and merge, caller history, public report/track/rate, and deadline timers firing.
+ */
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobWorker } from '../src/modules/events/index.js';
+import { createWorkOrder, SLA_TIMER } from '../src/modules/work-orders/index.js';
+import { createTestApp, type TestApp } from './app.js';
+import { testStorageKind } from './db.js';
+import { loginAs, makeDepartment, makeJurisdiction, makeUser, type MadeDepartment, type Session } from './factories.js';
+
+let t: TestApp;
+let j: string;
+let cgj: MadeDepartment; // 城管局
+let other: MadeDepartment;
+const s: Record<string, Session> = {};
+
+// The city is the square 104.0–104.2 × 30.6–30.8; district 510104 its western half, 510105 the eastern half.
+const square = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'MultiPolygon', coordinates: [[[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]] });
+const INSIDE_WEST = { lng: 104.05, lat: 30.7 };
+const INSIDE_EAST = { lng: 104.15, lat: 30.7 };
+const OUTSIDE = { lng: 105.5, lat: 31.5 };
+
+async function addDivision(code: string, parent: string | null, level: string, geom: object) {
+  await t.ctx.db
+    .insertInto('divisions')
+    .values({ jurisdiction_id: j, code, parent_code: parent, level: level as 'city', name_zh: code, name_en: code, boundary: JSON.stringify(geom) as never })
+    .execute();
+  await t.ctx.db.updateTable('divisions').set({ boundary: (eb) => eb.fn('ST_SetSRID', [eb.fn('ST_GeomFromGeoJSON', [eb.val(JSON.stringify(geom))]), eb.lit(4326)]) as never }).where('jurisdiction_id', '=', j).where('code', '=', code).execute();
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  j = (await makeJurisdiction(t.ctx.db, { divisionCode: '510100' })).id;
+  await addDivision('510100', null, 'city', square(104.0, 30.6, 104.2, 30.8));
+  await addDivision('510104', '510100', 'district', square(104.0, 30.6, 104.1, 30.8));
+  await addDivision('510105', '510100', 'district', square(104.1, 30.6, 104.2, 30.8));
+  cgj = await makeDepartment(t.ctx.db, { jurisdictionId: j, kind: 'functional', nameZh: '城市管理局' });
+  other = await makeDepartment(t.ctx.db, { jurisdictionId: j, kind: 'functional', nameZh: '水务局' });
+  const city = { kind: 'jurisdiction' } as const;
+  const users = {
+    agent: { grants: [{ role: 'agent' as const, scope: city }] },
+    dispatcher: { grants: [{ role: 'dispatcher' as const, scope: city }] },
+    handler: { departmentId: cgj.id, grants: [{ role: 'handler' as const, scope: { kind: 'department' as const, departmentId: cgj.id } }] },
+    otherHandler: { departmentId: other.id, grants: [{ role: 'handler' as const, scope: { kind: 'department' as const, departmentId: other.id } }] },
+    inspector: { grants: [{ role: 'inspector' as const, scope: city }] },
+    leader: { grants: [{ role: 'leader' as const, scope: city }] },
+    resident: { grants: [{ role: 'resident' as const, scope: { kind: 'self' as const } }] },
+  };
+  for (const [name, spec] of Object.entries(users)) {
+    const u = await makeUser(t.ctx.db, { jurisdictionId: j, ...spec });
+    s[name] = await loginAs(t.app, u);
+  }
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const post = (who: string, url: string, payload: object, headers: Record<string, string> = {}) =>
+  t.app.inject({ method: 'POST', url: `/api/v1${url}`, payload, headers: { ...s[who]!.bearer, ...headers } });
+const get = (who: string, url: string, headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: { ...s[who]!.bearer, ...headers } });
+
+const complaint = (over: object = {}) => ({
+  requestType: 'complaint',
+  categoryCode: 'component.01.0102',
+  title: '污水井盖丢失',
+  description: '人民路 12 号门前的污水井盖丢失，晚上很危险',
+  location: INSIDE_WEST,
+  address: '人民路 12 号',
+  reporter: { name: '张三', phone: '138 0013 8000' },
+  ...over,
+});
+
+async function created(over: object = {}, who = 'agent') {
+  const res = await post(who, '/work-orders', complaint(over));
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().order as { id: string; code: string; version: number; status: string; districtCode: string | null };
+}
+
+async function act(who: string, order: { id: string }, version: number, action: object) {
+  return post(who, `/work-orders/${order.id}/actions`, { version, action });
+}
+
+describe(`work orders over HTTP (${testStorageKind})`, () => {
+  it('creates an order placed in its district, with the hotline channel for agents and the reporter masked', async () => {
+    const order = (await post('agent', '/work-orders', complaint())).json().order;
+    expect(order).toMatchObject({ status: 'received', channel: 'hotline', districtCode: '510104', gridCode: null, reporter: { anonymous: false, name: '张*', phone: '*******8000', self: false } });
+    expect(JSON.stringify(order)).not.toContain('13800138000');
+    expect(JSON.stringify(order)).not.toContain('张三');
+    expect(order.timeline.map((e: { action: string }) => e.action)).toEqual(['create']);
+    expect((await created({ location: INSIDE_EAST })).districtCode).toBe('510105');
+  });
+
+  it('refuses a point outside the city with 422, and bad fields with 400 field errors, in zh-CN and en', async () => {
+    const outside = await post('agent', '/work-orders', complaint({ location: OUTSIDE }));
+    expect(outside.statusCode).toBe(422);
+    expect(outside.json()).toMatchObject({ code: 'work_order.outside_jurisdiction' });
+    expect(outside.json().message).toContain('不在本市辖区内');
+    const en = await post('agent', '/work-orders', complaint({ location: OUTSIDE }), { 'accept-language': 'en' });
+    expect(en.json().message).toContain('outside this city');
+    const long = await post('agent', '/work-orders', complaint({ description: '字'.repeat(4001) }));
+    expect(long.statusCode).toBe(400);
+    expect(JSON.stringify(long.json())).toContain('description');
+    const missing = await post('agent', '/work-orders', { requestType: 'complaint', description: 'x' });
+    expect(missing.statusCode).toBe(400);
+    expect(JSON.stringify(missing.json().details)).toContain('title');
+    const badType = await post('agent', '/work-orders', complaint({ requestType: 'gossip' }));
+    expect(badType.statusCode).toBe(400);
+    const noPlace = await post('inspector', '/work-orders', complaint({ requestType: 'event', location: null, address: null }));
+    expect(noPlace.json()).toMatchObject({ code: 'work_order.location_required' });
+    const count = await t.ctx.db.selectFrom('work_orders').select((eb) => eb.fn.countAll<number>().as('n')).where('jurisdiction_id', '=', j).where('description', 'like', '字字字%').executeTakeFirst();
+    expect(Number(count!.n)).toBe(0);
+  });
+
+  it('makes creates with an Idempotency-Key safe to retry, also concurrently, and refuses a reused key with another body', async () => {
+    const key = { 'idempotency-key': 'retry-test-0001' };
+    const first = await post('agent', '/work-orders', complaint({ title: '幂等测试' }), key);
+    const again = await post('agent', '/work-orders', complaint({ title: '幂等测试' }), key);
+    expect(first.statusCode).toBe(201);
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json().order.id).toBe(first.json().order.id);
+    const different = await post('agent', '/work-orders', complaint({ title: '另一个工单' }), key);
+    expect(different.statusCode).toBe(422);
+    expect(different.json().code).toBe('work_order.idempotency_key_reused');
+
+    const burst = await Promise.all(Array.from({ length: 5 }, () => post('agent', '/work-orders', complaint({ title: '并发幂等' }), { 'idempotency-key': 'retry-test-0002' })));
+    expect(burst.map((r) => r.statusCode)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(burst.map((r) => r.json().order.id)).size).toBe(1);
+    const rows = await t.ctx.db.selectFrom('work_orders').select('id').where('jurisdiction_id', '=', j).where('title', 'in', ['幂等测试', '并发幂等']).execute();
+    expect(rows).toHaveLength(2);
+    // Another caller's identical key is their own.
+    const otherCaller = await post('dispatcher', '/work-orders', complaint({ title: '幂等测试' }), key);
+    expect(otherCaller.json().order.id).not.toBe(first.json().order.id);
+  });
+
+  it('reveals the reporter only for a purpose, to roles allowed, and audits every reveal', async () => {
+    const order = await created();
+    const noPurpose = await get('agent', `/work-orders/${order.id}/reporter`);
+    expect(noPurpose.statusCode).toBe(400);
+    const revealed = await get('agent', `/work-orders/${order.id}/reporter?purpose=callback`);
+    expect(revealed.json()).toEqual({ name: '张三', phone: '13800138000' });
+    const leader = await get('leader', `/work-orders/${order.id}/reporter?purpose=callback`);
+    expect(leader.statusCode).toBe(403);
+    const audits = await t.ctx.db.selectFrom('audit_log').select(['action', 'details']).where('object_id', '=', order.id).where('action', '=', 'work_order.reveal_reporter').execute();
+    expect(audits).toHaveLength(1);
+    expect(audits[0]!.details).toMatchObject({ purpose: 'callback', fields: ['name', 'phone'] });
+  });
+
+  it('runs the closed loop: accept → dispatch → sign → start → report → verify (rework once) → close → rated by the resident', async () => {
+    const order = await created({ reporter: { name: '李四', phone: '13900001234' } });
+    let v = order.version;
+    const step = async (who: string, action: object, status: string) => {
+      const res = await act(who, order, v, action);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().order.status).toBe(status);
+      v = res.json().order.version;
+      return res.json().order;
+    };
+    await step('agent', { type: 'accept' }, 'accepted');
+    // A handler of another department cannot see it before it is theirs.
+    expect((await get('otherHandler', `/work-orders/${order.id}`)).statusCode).toBe(404);
+    const dispatched = await step('dispatcher', { type: 'dispatch', departmentId: cgj.id }, 'dispatched');
+    expect(dispatched.signDueAt).not.toBeNull();
+    expect(dispatched.department).toMatchObject({ id: cgj.id, nameZh: '城市管理局' });
+    const seen = (await get('handler', `/work-orders/${order.id}`)).json().order;
+    expect(seen.allowedActions).toEqual(['sign', 'return']);
+    await step('handler', { type: 'sign' }, 'signed');
+    await step('handler', { type: 'start' }, 'in_progress');
+    await step('handler', { type: 'report', note: '已安装新井盖' }, 'reported');
+    const rework = await step('inspector', { type: 'verify_fail', reason: '井盖尺寸不符，仍有缝隙' }, 'in_progress');
+    expect(rework.reworkCount).toBe(1);
+    await step('handler', { type: 'report', note: '已更换合适尺寸井盖' }, 'reported');
+    await step('inspector', { type: 'verify_pass', note: '现场核查通过' }, 'verified');
+    const closed = await step('dispatcher', { type: 'close' }, 'closed');
+    expect(closed.closedAt).not.toBeNull();
+
+    const track = await t.app.inject({ method: 'GET', url: `/api/v1/public/work-orders/track?jurisdictionId=${j}&code=${order.code}&phoneLast4=1234` });
+    expect(track.statusCode).toBe(200);
+    expect(track.json()).toMatchObject({ status: 'closed', canRate: true });
+    const notes = track.json().timeline.map((e: { action: string; note: string | null }) => [e.action, e.note]);
+    expect(notes).toContainEqual(['report', '已更换合适尺寸井盖']);
+    // Internal reasons stay internal.
+    expect(notes).toContainEqual(['verify_fail', null]);
+    expect(JSON.stringify(track.json())).not.toMatch(/李|13900001234/);
+    const rated = await t.app.inject({ method: 'POST', url: '/api/v1/public/work-orders/rating', payload: { jurisdictionId: j, code: order.code, phoneLast4: '1234', rating: 'satisfied', comment: '处理很快' } });
+    expect(rated.statusCode, rated.body).toBe(200);
+    expect(rated.json()).toMatchObject({ status: 'rated', rating: 'satisfied', canRate: false });
+    const twice = await t.app.inject({ method: 'POST', url: '/api/v1/public/work-orders/rating', payload: { jurisdictionId: j, code: order.code, phoneLast4: '1234', rating: 'unsatisfied' } });
+    expect(twice.statusCode).toBe(409);
+    const wrong = await t.app.inject({ method: 'GET', url: `/api/v1/public/work-orders/track?jurisdictionId=${j}&code=${order.code}&phoneLast4=9999` });
+    expect(wrong.statusCode).toBe(404);
+
+    const timeline = (await get('dispatcher', `/work-orders/${order.id}`)).json().order.timeline.map((e: { action: string }) => e.action);
+    expect(timeline).toEqual(['create', 'accept', 'dispatch', 'sign', 'start', 'report', 'verify_fail', 'report', 'verify_pass', 'close', 'rate']);
+    const audited = await t.ctx.db.selectFrom('audit_log').select('action').where('object_id', '=', order.id).orderBy('seq').execute();
+    expect(audited.map((a) => a.action)).toEqual(timeline.map((a: string) => `work_order.${a}`));
+  });
+
+  it('answers a refused action with 409 listing what this viewer may do, and a stale version with 409 and the current order', async () => {
+    const order = await created();
+    const refused = await act('agent', order, order.version, { type: 'close' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'work_order.transition_not_allowed', details: { allowed: ['accept', 'reject'] } });
+    expect((await act('agent', order, order.version, { type: 'accept' })).statusCode).toBe(200);
+    const stale = await act('dispatcher', order, order.version, { type: 'reject', reason: '重复' });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json()).toMatchObject({ code: 'work_order.version_conflict', details: { current: { status: 'accepted', version: order.version + 1 } } });
+    const badDept = await act('dispatcher', order, order.version + 1, { type: 'dispatch', departmentId: '00000000-0000-4000-8000-000000000000' });
+    expect(badDept.statusCode).toBe(400);
+    expect(badDept.json().code).toBe('work_order.department_invalid');
+    const missingReason = await act('dispatcher', order, order.version + 1, { type: 'cancel' });
+    expect(missingReason.statusCode).toBe(400);
+  });
+
+  it('lists within scope with filters, Chinese full-text search and keyset paging', async () => {
+    const tag = `分页${Date.now()}`;
+    for (let i = 0; i < 7; i++) await created({ title: `${tag} 路灯不亮 ${i}`, categoryCode: 'component.02.0201', description: '夜间路灯损坏' });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await get('dispatcher', `/work-orders?q=${encodeURIComponent(tag)}&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.statusCode, res.body).toBe(200);
+      seen.push(...res.json().items.map((o: { title: string }) => o.title));
+      cursor = res.json().nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([6, 5, 4, 3, 2, 1, 0].map((i) => `${tag} 路灯不亮 ${i}`));
+    const words = await get('dispatcher', `/work-orders?q=${encodeURIComponent('井盖丢失')}&category=component.01`);
+    expect(words.json().items.length).toBeGreaterThan(0);
+    expect(words.json().items.every((o: { categoryCode: string }) => o.categoryCode.startsWith('component.01'))).toBe(true);
+    // The other department's handler sees none of these (nothing dispatched to them).
+    expect((await get('otherHandler', `/work-orders?q=${encodeURIComponent(tag)}`)).json().items).toEqual([]);
+    const bad = await get('dispatcher', '/work-orders?cursor=nonsense');
+    expect(bad.statusCode).toBe(400);
+    const byStatus = await get('dispatcher', '/work-orders?status=received,accepted&district=510104&limit=200');
+    expect(byStatus.json().items.every((o: { status: string; districtCode: string }) => ['received', 'accepted'].includes(o.status) && o.districtCode === '510104')).toBe(true);
+  });
+
+  it('finds duplicates nearby, merges one, and closing the parent tells the child', async () => {
+    const parent = await created({ title: '重复检测 主', location: { lng: 104.03, lat: 30.65 } });
+    const child = await created({ title: '重复检测 子', location: { lng: 104.0302, lat: 30.6501 } });
+    const far = await created({ title: '重复检测 远', location: { lng: 104.04, lat: 30.66 } });
+    const dups = (await get('dispatcher', `/work-orders/${child.id}/duplicates`)).json().items;
+    expect(dups.map((d: { id: string }) => d.id)).toContain(parent.id);
+    expect(dups.map((d: { id: string }) => d.id)).not.toContain(far.id);
+    expect(dups.find((d: { id: string }) => d.id === parent.id).distanceM).toBeLessThan(50);
+    const merged = await act('dispatcher', child, child.version, { type: 'merge', parentId: parent.id });
+    expect(merged.json().order).toMatchObject({ status: 'merged', parentId: parent.id });
+    // Walk the parent to closed.
+    let v = parent.version;
+    for (const [who, action] of [
+      ['agent', { type: 'accept' }],
+      ['dispatcher', { type: 'dispatch', departmentId: cgj.id }],
+      ['handler', { type: 'sign' }],
+      ['handler', { type: 'start' }],
+      ['handler', { type: 'report', note: '已处理' }],
+      ['inspector', { type: 'verify_pass' }],
+      ['dispatcher', { type: 'close' }],
+    ] as const) {
+      const res = await act(who, parent, v, action);
+      expect(res.statusCode, res.body).toBe(200);
+      v = res.json().order.version;
+    }
+    const childNow = (await get('dispatcher', `/work-orders/${child.id}`)).json().order;
+    expect(childNow.timeline.at(-1)).toMatchObject({ action: 'parent_closed', data: { parentCode: parent.code } });
+    const track = await t.app.inject({ method: 'GET', url: `/api/v1/public/work-orders/track?jurisdictionId=${j}&code=${child.code}&phoneLast4=8000` });
+    expect(track.json().parent).toEqual({ code: parent.code, status: 'closed' });
+  });
+
+  it("finds a caller's earlier orders by phone, in any spelling, and audits the look-up", async () => {
+    await created({ reporter: { name: '王五', phone: '+86 137-0000-5555' } });
+    await created({ reporter: { name: '王五', phone: '13700005555' } });
+    const res = await get('agent', `/work-orders/callers?phone=${encodeURIComponent('137 0000 5555')}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items).toHaveLength(2);
+    expect((await get('handler', '/work-orders/callers?phone=13700005555')).statusCode).toBe(403);
+    const audits = await t.ctx.db.selectFrom('audit_log').select('object_id').where('action', '=', 'work_order.caller_history').execute();
+    expect(audits.map((a) => a.object_id)).toContain('*******5555');
+  });
+
+  it('takes anonymous public reports and signed-in residents, who see only their own', async () => {
+    const anon = await t.app.inject({ method: 'POST', url: '/api/v1/public/work-orders', payload: { jurisdictionId: j, requestType: 'report', title: '小区门口垃圾堆积', description: '三天没人清理', location: INSIDE_WEST } });
+    expect(anon.statusCode, anon.body).toBe(201);
+    expect(anon.json().code).toMatch(/^[A-Z]{1,4}\d{14}$/);
+    const row = await t.ctx.db.selectFrom('work_orders').select(['anonymous', 'channel', 'reporter_user_id']).where('code', '=', anon.json().code).executeTakeFirstOrThrow();
+    expect(row).toEqual({ anonymous: true, channel: 'web', reporter_user_id: null });
+    const outside = await t.app.inject({ method: 'POST', url: '/api/v1/public/work-orders', payload: { jurisdictionId: j, requestType: 'report', title: 'x', description: 'y', location: OUTSIDE } });
+    expect(outside.statusCode).toBe(422);
+
+    const mine = await t.app.inject({ method: 'POST', url: '/api/v1/public/work-orders', headers: s.resident!.bearer, payload: { jurisdictionId: j, requestType: 'suggestion', title: '建议增设公交站', description: '社区到地铁站距离远', reporter: { phone: '13600006666' } } });
+    expect(mine.statusCode, mine.body).toBe(201);
+    const list = (await get('resident', '/work-orders?mine=true')).json().items;
+    expect(list.map((o: { code: string }) => o.code)).toEqual([mine.json().code]);
+    const all = (await get('resident', '/work-orders?limit=200')).json().items;
+    expect(all.map((o: { code: string }) => o.code)).toEqual([mine.json().code]);
+  });
+
+  it('fires deadline timers: a warning at 80%, then overdue with automatic 督办; a suspended order waits', async () => {
+    const past = new Date(Date.now() - 3 * 3600_000); // an emergency (2 hours) created 3 hours ago is overdue now
+    const agent = { principal: null, audit: { kind: 'system' as const, id: null, name: 'test', jurisdictionId: j } };
+    const { order } = await createWorkOrder(t.ctx, { jurisdictionId: j, channel: 'hotline', requestType: 'help', title: '燃气泄漏', description: '楼道有燃气味', location: INSIDE_WEST, urgency: 'emergency', reporter: null }, agent, { now: past });
+    const timers = await t.ctx.db.selectFrom('jobs').select(['dedupe_key as key', 'run_at']).where('handler', '=', SLA_TIMER).where('dedupe_key', 'like', `${order.id}%`).where('status', '=', 'pending').execute();
+    expect(timers.map((x) => x.key).sort()).toEqual([`${order.id}:due`, `${order.id}:warn`]);
+    // A second one, equally late, is suspended (挂起) before the timers run: its clock stands still.
+    const paused = (await createWorkOrder(t.ctx, { jurisdictionId: j, channel: 'hotline', requestType: 'help', title: '燃气泄漏 2', description: '楼道有燃气味', location: INSIDE_WEST, urgency: 'emergency', reporter: null }, agent, { now: past })).order;
+    let v = paused.version;
+    for (const [who, action] of [['agent', { type: 'accept' }], ['dispatcher', { type: 'dispatch', departmentId: cgj.id }], ['dispatcher', { type: 'suspend', reason: '等待燃气公司到场' }]] as const) {
+      const res = await act(who, paused, v, action);
+      expect(res.statusCode, res.body).toBe(200);
+      v = res.json().order.version;
+    }
+    const worker = new JobWorker({ db: t.ctx.db, handlers: t.ctx.handlers, log: pino({ level: 'silent' }), outbox: t.ctx.outbox, pollIntervalMs: 50, housekeeping: false });
+    expect((await worker.drain(10_000)).complete).toBe(true);
+    const waiting = (await get('dispatcher', `/work-orders/${paused.id}`)).json().order;
+    expect(waiting).toMatchObject({ status: 'suspended', overdue: false, supervised: false });
+    // Resumed, its deadline (already past when it was suspended) counts again: overdue on the next run.
+    const resumed = await act('dispatcher', paused, v, { type: 'resume' });
+    expect(resumed.json().order.dueAt).not.toBeNull();
+    await worker.drain(10_000);
+    expect((await get('dispatcher', `/work-orders/${paused.id}`)).json().order).toMatchObject({ status: 'dispatched', overdue: true, supervised: true });
+    const after = (await get('dispatcher', `/work-orders/${order.id}`)).json().order;
+    expect(after).toMatchObject({ warned: true, overdue: true, supervised: true });
+    expect(after.timeline.map((e: { action: string }) => e.action)).toEqual(['create', 'sla_warning', 'overdue', 'supervise']);
+    const overdueList = (await get('dispatcher', '/work-orders?overdue=true&limit=200')).json().items.map((o: { id: string }) => o.id);
+    expect(overdueList).toContain(order.id);
+    // Running the worker again changes nothing (the timers are done).
+    await worker.drain(5_000);
+    expect((await get('dispatcher', `/work-orders/${order.id}`)).json().order.timeline).toHaveLength(4);
+  });
+});
