@@ -53,6 +53,17 @@ export const CITY_DEPARTMENTS: DemoDepartment[] = [
   { code: 'cd-sthjj', parent: 'cd-gov', kind: 'functional', nameZh: '生态环境局', nameEn: 'Ecology and Environment Bureau' },
   { code: 'cd-swj', parent: 'cd-gov', kind: 'functional', nameZh: '水务局', nameEn: 'Water Affairs Bureau' },
   { code: 'cd-scjgj', parent: 'cd-gov', kind: 'functional', nameZh: '市场监督管理局', nameEn: 'Market Regulation Bureau' },
+  // Departments and utility companies the responsibility list (work-orders/demo-responsibility.ts) dispatches to.
+  { code: 'cd-gyj', parent: 'cd-gov', kind: 'functional', nameZh: '公园城市建设管理局', nameEn: 'Park City Construction and Management Bureau' },
+  { code: 'cd-gaj', parent: 'cd-gov', kind: 'functional', nameZh: '公安局', nameEn: 'Public Security Bureau' },
+  { code: 'cd-jyj', parent: 'cd-gov', kind: 'functional', nameZh: '教育局', nameEn: 'Education Bureau' },
+  { code: 'cd-wjw', parent: 'cd-gov', kind: 'functional', nameZh: '卫生健康委员会', nameEn: 'Health Commission' },
+  { code: 'cd-rsj', parent: 'cd-gov', kind: 'functional', nameZh: '人力资源和社会保障局', nameEn: 'Human Resources and Social Security Bureau' },
+  { code: 'cd-nyj', parent: 'cd-gov', kind: 'functional', nameZh: '农业农村局', nameEn: 'Agriculture and Rural Affairs Bureau' },
+  { code: 'cd-mzj', parent: 'cd-gov', kind: 'functional', nameZh: '民政局', nameEn: 'Civil Affairs Bureau' },
+  { code: 'cd-swj-water', parent: 'cd-swj', kind: 'unit', nameZh: '自来水公司', nameEn: 'Water Supply Company' },
+  { code: 'cd-power', parent: 'cd-gov', kind: 'unit', nameZh: '供电公司', nameEn: 'Power Supply Company' },
+  { code: 'cd-gas', parent: 'cd-gov', kind: 'unit', nameZh: '燃气公司', nameEn: 'Gas Company' },
 ];
 
 /** A few streets and communities in the central district (锦江区, 510104). */

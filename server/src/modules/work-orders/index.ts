@@ -4,6 +4,8 @@
  */
 import type { AppContext } from '../../app-context.js';
 import type { ApiModule } from '../../http/app.js';
+import { categoryRoutes } from './categories.routes.js';
+import { responsibilityRoutes } from './responsibility.routes.js';
 import { classifierRoutes } from './classifier.routes.js';
 import { registerSlaTimers } from './sla-timers.js';
 import { workOrderRoutes, type WorkOrderRouteOptions } from './work-orders.routes.js';
@@ -13,6 +15,8 @@ export function createWorkOrdersModule(ctx: AppContext, options: WorkOrderRouteO
   return {
     routes(app) {
       // Each part of the module registers its routes here.
+      categoryRoutes(app, ctx);
+      responsibilityRoutes(app, ctx);
       workOrderRoutes(app, ctx, options);
       classifierRoutes(app, ctx);
     },
@@ -87,3 +91,22 @@ export {
   type TrainResult,
 } from './classifier.service.js';
 export { classifierPolicy } from './classifier.policy.js';
+export {
+  addStandardCategories,
+  buildTree as buildCategoryTree,
+  findCategory,
+  seedStandardCategories,
+  type CategoryView,
+} from './categories.service.js';
+export { standardCategories, type CategoryKind, type StandardCategory } from './standard-categories.js';
+export { categoriesPolicy } from './categories.policy.js';
+export {
+  createRuleWithin as createResponsibilityRuleWithin,
+  suggestDepartment,
+  type DepartmentSuggestion,
+  type RuleView as ResponsibilityRuleView,
+  type SuggestInput,
+  type SuggestionCandidate,
+} from './responsibility.service.js';
+export { completeFacts, matchRules, type OrderFacts, type ResponsibilityRule, type RuleMatch } from './responsibility-rules.js';
+export { DEMO_RULES, seedDemoWorkOrderSetup } from './demo-responsibility.js';
