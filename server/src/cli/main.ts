@@ -258,6 +258,30 @@ importCmd
       }),
   );
 
+importCmd
+  .command('knowledge')
+  .description(
+    "Import knowledge base articles (知识库) from CSV with the 12345 mailbox export's columns: mail_id,title,query,query_date," +
+      'reply,reply_date,reply_agency,url (title, query = the question, reply = the answer are required; reply_agency is the ' +
+      'responsible agency; optional extra columns category, tags, valid_from, valid_to). Personal data is removed from the ' +
+      'letters; rows whose mail_id is already there are skipped. Rejected rows are listed on stderr, the report as JSON on ' +
+      'stdout; any rejected row changes nothing unless --skip-rejected.',
+  )
+  .argument('<file>', 'CSV file (UTF-8, header row)')
+  .requiredOption('--jurisdiction <id>', 'jurisdiction id, e.g. chengdu.gov.cn')
+  .option('--publish', 'publish the articles at once (default: drafts for a steward to review)')
+  .option('--dry-run', 'validate and report only')
+  .option('--skip-rejected', 'import the good rows even when some are rejected')
+  .action((file: string, opts: { jurisdiction: string; publish?: boolean; dryRun?: boolean; skipRejected?: boolean }) =>
+    run('import knowledge', {
+      file: path.resolve(file),
+      jurisdiction: opts.jurisdiction,
+      publish: opts.publish ?? false,
+      dryRun: opts.dryRun ?? false,
+      skipRejected: opts.skipRejected ?? false,
+    }),
+  );
+
 /** Commands that compute on files only: no configuration, no database (they work anywhere, even offline). */
 function offline(compute: () => unknown): void {
   try {

@@ -451,6 +451,8 @@ export interface KnowledgeArticlesTable {
   search_title: string;
   search_question: string;
   search_answer: string;
+  /** Generated from the three search_* columns (weights A, B, C); never written. */
+  search_vector: Generated<string>;
   use_count: Generated<number>;
   last_used_at: Timestamp | null;
   created_by_id: string | null;

@@ -7,6 +7,7 @@ import type { ApiModule } from '../http/app.js';
 import { createAuditModule } from './audit/index.js';
 import { createEvaluationModule } from './evaluation/index.js';
 import { createIdentityModule } from './identity/index.js';
+import { createKnowledgeModule } from './knowledge/index.js';
 import { createMessagesModule } from './messages/index.js';
 import { createGridModule } from './grid/index.js';
 import { createOrgModule } from './org/index.js';
@@ -23,6 +24,7 @@ export function createModules(ctx: AppContext): ApiModule[] {
     createEvaluationModule(ctx),
     createMessagesModule(ctx),
     createWorkOrdersModule(ctx),
+    createKnowledgeModule(ctx),
     // Last: serves the built web app at / and /console/ (root routes, after every API route).
     createWebModule(ctx),
   ];

@@ -10,9 +10,11 @@ import { verifyAuditLog } from '../modules/audit/index.js';
 import { seedDemo } from '../modules/demo/index.js';
 import { importGrids, shapefileToGeoJSON } from '../modules/grid/index.js';
 import { createApiKey, createUser, isRole, resetPassword, revokeApiKey, type GrantInput } from '../modules/identity/index.js';
+import { importKnowledgeCsv } from '../modules/knowledge/index.js';
 import { latestMessageTo } from '../modules/messages/index.js';
 import { retrainClassifiers } from '../modules/work-orders/index.js';
 import { AppError } from '../shared/errors.js';
+import { translate } from '../shared/i18n.js';
 import { backup, restore } from './backup.js';
 import { defineCommand, UsageError, type OpsCommand } from './command.js';
 
@@ -291,6 +293,45 @@ export const classifierRetrainCommand = defineCommand({
   },
 });
 
+/** A knowledge CSV is read whole (the mailbox export is 3 MB); bounded. */
+const KNOWLEDGE_FILE_LIMIT = 64 * 1024 * 1024;
+
+export const importKnowledgeCommand = defineCommand({
+  args: z
+    .object({
+      file: absoluteFile,
+      jurisdiction: z.string().min(1),
+      publish: z.boolean().default(false),
+      dryRun: z.boolean().default(false),
+      skipRejected: z.boolean().default(false),
+    })
+    .strict(),
+  needsCurrentSchema: true,
+  async run(ctx, args, io) {
+    let text: string;
+    try {
+      if (statSync(args.file).size > KNOWLEDGE_FILE_LIMIT) throw new Error(`larger than ${KNOWLEDGE_FILE_LIMIT / 1024 / 1024} MiB`);
+      text = readFileSync(args.file, 'utf8');
+    } catch (err) {
+      throw new AppError('bad_request', 'knowledge.file_unreadable', { file: args.file, reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
+    }
+    io.err(`reading ${args.file}`);
+    const report = await importKnowledgeCsv(ctx, args.jurisdiction, text, io.actor, { publish: args.publish, dryRun: args.dryRun, skipRejected: args.skipRejected });
+    for (const r of report.rejected) io.err(`rejected row ${r.row}: ${translate(io.locale, r.code, r.params)}`);
+    if (report.rejectedCount > report.rejected.length) io.err(`… and ${report.rejectedCount - report.rejected.length} more rejected`);
+    io.err(
+      `${report.total} rows: ${report.accepted} accepted, ${report.rejectedCount} rejected, ${report.existing} already there. ` +
+        (report.applied
+          ? `Imported ${report.inserted} article(s) as ${args.publish ? 'published' : 'drafts'}.`
+          : report.dryRun
+            ? 'Dry run: nothing changed.'
+            : 'Nothing changed: fix the rejected rows or pass --skip-rejected.'),
+    );
+    io.out(JSON.stringify({ ...report, rejected: report.rejected.map((r) => ({ ...r, message: translate(io.locale, r.code, r.params) })) }));
+    return report.applied || report.dryRun ? 0 : 1;
+  },
+});
+
 /** Name → command. Names with a space are sub-commands (`user create`). */
 export const COMMANDS: Readonly<Record<string, OpsCommand>> = {
   migrate: migrateCommand,
@@ -304,5 +345,6 @@ export const COMMANDS: Readonly<Record<string, OpsCommand>> = {
   'audit verify': auditVerifyCommand,
   'messages latest': messagesLatestCommand,
   'import grids': importGridsCommand,
+  'import knowledge': importKnowledgeCommand,
   'classifier retrain': classifierRetrainCommand,
 };
