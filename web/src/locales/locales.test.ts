@@ -1,5 +1,5 @@
 /**
- * Every UI string lives in zh-CN.json and en.json. This fails when a key exists in one language only, when a
+ * Every UI string lives in zh-CN.json and en.json (or an area's <area>.zh-CN.json and <area>.en.json). This fails when a key exists in one language only, when a
  * value is empty, when the {{placeholders}} differ, and when the source uses a key that neither file has —
  * t('a.b') calls, `label: 'nav.users'` entries (nav.tsx) and the HTML entries' data-title-key.
  * Keys built at run time (t(`roles.${r}`)) are checked through the lists they come from.
@@ -8,8 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import en from './en.json';
-import zhCN from './zh-CN.json';
+import { catalogs } from '../shared/locale-catalog';
 
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -25,8 +24,8 @@ function flatten(tree: Tree, prefix = ''): Map<string, string> {
   return out;
 }
 
-const zh = flatten(zhCN as Tree);
-const eng = flatten(en as Tree);
+const zh = flatten(catalogs['zh-CN'] as Tree);
+const eng = flatten(catalogs.en as Tree);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
