@@ -27,7 +27,37 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   WORKER: z.enum(['on', 'off']).default('on'),
+  ATTACHMENTS_STORE: z.enum(['file', 's3']).default('file'),
+  ATTACHMENTS_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  ATTACHMENTS_PUBLIC_PER_HOUR: z.coerce.number().int().min(0).max(1_000_000).default(500),
+  ATTACHMENTS_PUBLIC_PER_IP_HOUR: z.coerce.number().int().min(0).max(100_000).default(30),
+  ATTACHMENTS_S3_ENDPOINT: z.string().url().optional(),
+  ATTACHMENTS_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
+  ATTACHMENTS_S3_REGION: z.string().min(1).default('us-east-1'),
+  ATTACHMENTS_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  ATTACHMENTS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  ATTACHMENTS_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  ATTACHMENTS_S3_PREFIX: z.string().regex(/^([A-Za-z0-9._-]+\/)*$/, "must be empty or end with '/'").default(''),
 });
+
+/** Where work-order photos are kept and how much the public may upload (see modules/work-orders/attachment-store.ts). */
+export interface AttachmentsConfig {
+  store: 'file' | 's3';
+  maxBytes: number;
+  /** Anonymous (public portal) uploads per jurisdiction per hour; 0 = none allowed. */
+  publicPerHour: number;
+  /** Anonymous upload attempts per client address per hour (per process). */
+  publicPerIpPerHour: number;
+  s3: {
+    endpoint: string | undefined;
+    bucket: string;
+    region: string;
+    /** Unset: the AWS SDK's default credential chain (instance role, …). */
+    credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+    forcePathStyle: boolean;
+    prefix: string;
+  } | null;
+}
 
 export type Config = {
   port: number;
@@ -42,6 +72,7 @@ export type Config = {
   bodyLimitBytes: number;
   trustProxy: boolean;
   workerEnabled: boolean;
+  attachments: AttachmentsConfig;
 };
 
 export class ConfigError extends Error {
@@ -63,6 +94,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
+  const attachmentProblems: string[] = [];
+  if (e.ATTACHMENTS_STORE === 's3' && !e.ATTACHMENTS_S3_BUCKET) attachmentProblems.push('ATTACHMENTS_S3_BUCKET: required when ATTACHMENTS_STORE=s3');
+  if (!e.ATTACHMENTS_S3_ACCESS_KEY_ID !== !e.ATTACHMENTS_S3_SECRET_ACCESS_KEY) {
+    attachmentProblems.push('ATTACHMENTS_S3_ACCESS_KEY_ID: set both it and ATTACHMENTS_S3_SECRET_ACCESS_KEY, or neither');
+  }
+  if (attachmentProblems.length > 0) throw new ConfigError(attachmentProblems);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -76,6 +113,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY === 'true',
     workerEnabled: e.WORKER === 'on',
+    attachments: {
+      store: e.ATTACHMENTS_STORE,
+      maxBytes: e.ATTACHMENTS_MAX_BYTES,
+      publicPerHour: e.ATTACHMENTS_PUBLIC_PER_HOUR,
+      publicPerIpPerHour: e.ATTACHMENTS_PUBLIC_PER_IP_HOUR,
+      s3:
+        e.ATTACHMENTS_STORE === 's3'
+          ? {
+              endpoint: e.ATTACHMENTS_S3_ENDPOINT,
+              bucket: e.ATTACHMENTS_S3_BUCKET!,
+              region: e.ATTACHMENTS_S3_REGION,
+              credentials: e.ATTACHMENTS_S3_ACCESS_KEY_ID
+                ? { accessKeyId: e.ATTACHMENTS_S3_ACCESS_KEY_ID, secretAccessKey: e.ATTACHMENTS_S3_SECRET_ACCESS_KEY! }
+                : undefined,
+              forcePathStyle: e.ATTACHMENTS_S3_FORCE_PATH_STYLE === 'true',
+              prefix: e.ATTACHMENTS_S3_PREFIX,
+            }
+          : null,
+    },
   };
 }
 

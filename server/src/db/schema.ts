@@ -495,6 +495,24 @@ export interface WorkOrderClassifierModelsTable {
   activated_at: Timestamp | null;
 }
 
+export interface AttachmentsTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  sha256: string;
+  content_type: 'image/jpeg' | 'image/png' | 'image/webp' | 'image/heic';
+  size: number;
+  width: number | null;
+  height: number | null;
+  storage_key: string;
+  uploader_kind: 'user' | 'api_key' | 'public';
+  uploaded_by: string | null;
+  uploader_ip_hash: string | null;
+  created_at: GeneratedTimestamp;
+  work_order_id: string | null;
+  timeline_entry_id: number | null;
+  linked_at: Timestamp | null;
+}
+
 export interface Database {
   jurisdictions: JurisdictionsTable;
   divisions: DivisionsTable;
@@ -529,6 +547,7 @@ export interface Database {
   work_order_code_counters: WorkOrderCodeCountersTable;
   work_orders: WorkOrdersTable;
   work_order_timeline: WorkOrderTimelineTable;
+  attachments: AttachmentsTable;
   work_order_classifier_models: WorkOrderClassifierModelsTable;
   work_order_categories: WorkOrderCategoriesTable;
   responsibility_rules: ResponsibilityRulesTable;

@@ -7,6 +7,7 @@ import type { ApiModule } from '../../http/app.js';
 import { categoryRoutes } from './categories.routes.js';
 import { responsibilityRoutes } from './responsibility.routes.js';
 import { classifierRoutes } from './classifier.routes.js';
+import { attachmentRoutes } from './attachments.routes.js';
 import { registerSlaTimers } from './sla-timers.js';
 import { workOrderRoutes, type WorkOrderRouteOptions } from './work-orders.routes.js';
 
@@ -19,6 +20,7 @@ export function createWorkOrdersModule(ctx: AppContext, options: WorkOrderRouteO
       responsibilityRoutes(app, ctx);
       workOrderRoutes(app, ctx, options);
       classifierRoutes(app, ctx);
+      attachmentRoutes(app, ctx);
     },
   };
 }
@@ -110,3 +112,19 @@ export {
 } from './responsibility.service.js';
 export { completeFacts, matchRules, type OrderFacts, type ResponsibilityRule, type RuleMatch } from './responsibility-rules.js';
 export { DEMO_RULES, seedDemoWorkOrderSetup } from './demo-responsibility.js';
+export {
+  ANONYMOUS_LINK_WINDOW_MS,
+  MAX_LINKED_PER_CALL,
+  PURGE_UNLINKED_ATTACHMENTS,
+  UNLINKED_TTL_MS,
+  linkAttachments,
+  listWorkOrderAttachments,
+  mayReadLinkedOrder,
+  purgeUnlinkedAttachments,
+  type AttachmentRef,
+  type AttachmentView,
+  type LinkAttachmentsInput,
+} from './attachments.service.js';
+export { attachmentPolicy } from './attachments.policy.js';
+export { createAttachmentStore, storageKeyFor, type AttachmentStore } from './attachment-store.js';
+export { IMAGE_TYPES, sniffImageType, type ImageType } from './image-sniff.js';

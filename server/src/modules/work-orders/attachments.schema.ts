@@ -1,0 +1,21 @@
+/** Request and response shapes of the attachment endpoints (the upload body itself is the raw image). */
+import { z } from 'zod';
+import { IMAGE_TYPES } from './image-sniff.js';
+
+export const attachmentIdParams = z.strictObject({
+  id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID'),
+});
+
+export const uploadQuery = z.strictObject({
+  /** The public portal names the jurisdiction it reports to (optional when the server hosts only one). */
+  jurisdiction: z.string().min(1).max(100).optional(),
+});
+
+export const attachmentResponse = z.object({
+  id: z.string(),
+  contentType: z.enum(IMAGE_TYPES),
+  size: z.number().int(),
+  sha256: z.string(),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+});
