@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { AppContext } from '../../app-context.js';
 import { CENTRAL_DISTRICTS, ensureDemoGrids, seedStandardComponentClasses } from '../grid/index.js';
 import { createUserWithin, hashPassword } from '../identity/index.js';
+import { seedDemoKnowledge } from '../knowledge/index.js';
 import { ensureDemoClassifier, seedDemoWorkOrderSetup } from '../work-orders/index.js';
 import { addDivisionsWithin, createDepartmentWithin, createJurisdictionWithin, findJurisdiction, type DivisionInsert } from '../org/index.js';
 import { systemActor } from '../../shared/actor.js';
@@ -111,6 +112,7 @@ async function seedDemoGrids(ctx: Pick<AppContext, 'db' | 'outbox'>): Promise<vo
   const districtDepartments = Object.fromEntries(CENTRAL_DISTRICTS.map((code) => [code, `cd-${code}`]));
   await ensureDemoGrids(ctx, JURISDICTION.id, districts, actor, CENTRAL_DISTRICTS, { districtDepartments, inspectors: { inspector: INSPECTOR_GRIDS } });
   await seedStandardComponentClasses(ctx, JURISDICTION.id, actor);
+  await seedDemoKnowledge(ctx, JURISDICTION.id, actor);
   await seedDemoWorkOrderSetup(ctx, JURISDICTION.id, actor);
   await ensureDemoClassifier(ctx, JURISDICTION.id);
 }
