@@ -17,16 +17,17 @@ type DemoRule = Omit<RuleInput, 'departmentId' | 'departmentCode'> & { departmen
 const JINJIANG = '510104';
 
 export const DEMO_RULES: DemoRule[] = [
-  // 部件: the urban management bureau by default; owners of particular facilities by category or component class.
+  // 部件: the urban management bureau by default; owners of particular facilities by category or by component class
+  // (a class rule names the category too: with as many conditions, a category outranks a component class).
   { categoryPrefix: 'component', department: 'cd-cgj', note: '部件问题默认由市城市管理局处置' },
-  { componentClassPrefix: '0101', department: 'cd-swj-water', note: '上水井盖' },
-  { componentClassPrefix: '0127', department: 'cd-swj-water', note: '中水井盖' },
+  { categoryPrefix: 'component', componentClassPrefix: '0101', department: 'cd-swj-water', note: '上水井盖' },
+  { categoryPrefix: 'component', componentClassPrefix: '0127', department: 'cd-swj-water', note: '中水井盖' },
   { categoryPrefix: 'component.01.0102', department: 'cd-swj', note: '污水井盖' },
   { categoryPrefix: 'component.01.0103', department: 'cd-swj', note: '雨水井盖' },
   { categoryPrefix: 'component.01.0104', department: 'cd-swj', note: '雨水箅子' },
-  { componentClassPrefix: '0105', department: 'cd-power', note: '电力井盖' },
-  { componentClassPrefix: '0116', department: 'cd-power', note: '电力设施' },
-  { componentClassPrefix: '0111', department: 'cd-gas', note: '燃气井盖' },
+  { categoryPrefix: 'component', componentClassPrefix: '0105', department: 'cd-power', note: '电力井盖' },
+  { categoryPrefix: 'component', componentClassPrefix: '0116', department: 'cd-power', note: '电力设施' },
+  { categoryPrefix: 'component', componentClassPrefix: '0111', department: 'cd-gas', note: '燃气井盖' },
   { categoryPrefix: 'component.02', department: 'cd-jtj', note: '道路交通设施' },
   { categoryPrefix: 'component.03', department: 'cd-cgj-hwc', note: '环卫设施' },
   { categoryPrefix: 'component.04', department: 'cd-gyj', note: '园林绿化' },
