@@ -109,7 +109,7 @@ export class FileAttachmentStore implements AttachmentStore {
     return path.join(this.root, ...key.split('/'));
   }
 
-  async put(key: string, file: string): Promise<void> {
+  async put(key: string, file: string, _meta?: BlobMeta): Promise<void> {
     const target = this.#pathOf(key);
     const dir = path.dirname(target);
     await fsyncPath(file);
