@@ -1,0 +1,44 @@
+/**
+ * The work-order API as the console uses it (server/src/modules/work-orders/*.schema.ts): shapes, calls, and the
+ * photo upload (the attachment endpoint takes the raw image body, not JSON).
+ */
+import i18n, { currentLanguage } from '../../shared/i18n';
+import { api, ApiError, readCookie, type Query } from '../../shared/api';
+import type { ActionBody, Category, ClassifySuggestion, DepartmentSuggestion, WorkOrderDetail, WorkOrderSummary } from './codes';
+
+export * from './codes';
+
+
+const base = '/api/v1';
+
+export const workOrdersApi = {
+  list: (query: Query) => api.get<{ items: WorkOrderSummary[]; nextCursor: string | null }>(`${base}/work-orders`, query),
+  get: (id: string) => api.get<{ order: WorkOrderDetail }>(`${base}/work-orders/${encodeURIComponent(id)}`).then((r) => r.order),
+  act: (id: string, version: number, action: ActionBody) =>
+    api.post<{ order: WorkOrderDetail }>(`${base}/work-orders/${encodeURIComponent(id)}/actions`, { version, action }).then((r) => r.order),
+  duplicates: (id: string) => api.get<{ items: (WorkOrderSummary & { distanceM: number })[] }>(`${base}/work-orders/${encodeURIComponent(id)}/duplicates`).then((r) => r.items),
+  reveal: (id: string, purpose: string) => api.get<{ name: string | null; phone: string | null }>(`${base}/work-orders/${encodeURIComponent(id)}/reporter`, { purpose }),
+  categories: () => api.get<{ items?: Category[] }>(`${base}/work-order-categories`, { view: 'flat', includeInactive: 'false' }).then((r) => r.items ?? []),
+  classify: (text: string) => api.post<{ suggestion: ClassifySuggestion | null }>(`${base}/work-orders/classify`, { text }).then((r) => r.suggestion),
+  suggestDepartment: (body: Record<string, unknown>) =>
+    api.post<{ suggestion: DepartmentSuggestion | null }>(`${base}/responsibility-rules/preview`, body).then((r) => r.suggestion),
+};
+
+export const attachmentUrl = (id: string) => `${base}/attachments/${encodeURIComponent(id)}`;
+
+/** Uploads one photo as the raw request body; answers its id (errors as ApiError, e.g. 413 / 415). */
+export async function uploadPhoto(file: Blob): Promise<{ id: string }> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': currentLanguage() };
+  const csrf = readCookie('cg_csrf');
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  if (file.type) headers['Content-Type'] = file.type;
+  let res: Response;
+  try {
+    res = await fetch(`${base}/attachments`, { method: 'POST', headers, body: file, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', i18n.t('errors.network'));
+  }
+  const data = (await res.json().catch(() => ({}))) as { id?: string; code?: string; message?: string; details?: unknown; requestId?: string };
+  if (!res.ok || !data.id) throw new ApiError(res.status, data.code ?? `http_${res.status}`, data.message ?? i18n.t('errors.http', { status: res.status }), data.details, data.requestId);
+  return { id: data.id };
+}

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { ACTION_TYPES, type Category } from './codes';
+import {
+  actionForm,
+  buildAction,
+  categoryLabel,
+  categoryTree,
+  deadlineInfo,
+  emptyFilters,
+  filtersFromParams,
+  filtersToParams,
+  filtersToQuery,
+  lastReturnReason,
+  needsForm,
+  splitDuration,
+} from './model';
+
+describe('list filters in the URL', () => {
+  it('round-trip through the query string', () => {
+    const f = { ...emptyFilters(), status: ['dispatched', 'signed'], channel: ['hotline'], category: 'event.05', district: '510105', grid: '510105001', from: '2026-03-01', to: '2026-03-31', overdue: true, open: false, q: '占道经营', sort: 'due' as const };
+    const params = filtersToParams(f);
+    expect(params.get('status')).toBe('dispatched,signed');
+    expect(params.get('open')).toBe('false');
+    expect(filtersFromParams(new URLSearchParams(params.toString()))).toEqual(f);
+  });
+
+  it('ignore malformed dates and flags instead of sending them to the server', () => {
+    const f = filtersFromParams(new URLSearchParams('from=yesterday&to=2026-13&overdue=yes&sort=weird&status=,,'));
+    expect(f).toEqual(emptyFilters());
+  });
+
+  it('turn days into China-time instants with an inclusive end', () => {
+    const q = filtersToQuery({ ...emptyFilters(), from: '2026-02-28', to: '2026-02-28', supervised: true });
+    expect(q).toEqual({ sort: 'created', from: '2026-02-28T00:00:00+08:00', to: '2026-03-01T00:00:00+08:00', supervised: 'true' });
+    expect(filtersToQuery({ ...emptyFilters(), to: '2026-12-31' }).to).toBe('2027-01-01T00:00:00+08:00');
+  });
+});
+
+describe('deadline bar', () => {
+  const base = { status: 'in_progress', createdAt: '2026-03-02T00:00:00Z', slaStartedAt: '2026-03-02T00:00:00Z', dueAt: '2026-03-12T00:00:00Z', warnAt: '2026-03-10T00:00:00Z', overdue: false, warned: false };
+
+  it('is green before the warning, amber after it, red when overdue', () => {
+    expect(deadlineInfo(base, new Date('2026-03-04T00:00:00Z'))).toEqual({ tone: 'ok', percent: 20, remainingMs: 8 * 86_400_000 });
+    expect(deadlineInfo(base, new Date('2026-03-11T00:00:00Z')).tone).toBe('warn');
+    expect(deadlineInfo(base, new Date('2026-03-13T00:00:00Z'))).toMatchObject({ tone: 'overdue', percent: 100 });
+  });
+
+  it("trusts the server's working-time flags over the local clock", () => {
+    expect(deadlineInfo({ ...base, warned: true }, new Date('2026-03-03T00:00:00Z')).tone).toBe('warn');
+    expect(deadlineInfo({ ...base, overdue: true }, new Date('2026-03-03T00:00:00Z')).tone).toBe('overdue');
+  });
+
+  it('shows paused, finished and deadline-less orders as such', () => {
+    expect(deadlineInfo({ ...base, status: 'suspended' }, new Date('2026-03-13T00:00:00Z')).tone).toBe('paused');
+    expect(deadlineInfo({ ...base, status: 'closed' }, new Date('2026-03-13T00:00:00Z')).tone).toBe('done');
+    expect(deadlineInfo({ ...base, dueAt: null }, new Date('2026-03-03T00:00:00Z')).tone).toBe('none');
+  });
+
+  it('splits durations into days, hours and minutes', () => {
+    expect(splitDuration(-(2 * 86_400_000 + 3 * 3_600_000 + 4 * 60_000 + 59_000))).toEqual({ d: 2, h: 3, m: 4 });
+  });
+});
+
+describe('action forms', () => {
+  it('ask for what the server requires', () => {
+    expect(actionForm('dispatch')).toMatchObject({ department: true, text: { field: 'note', required: false } });
+    expect(actionForm('return').text).toEqual({ field: 'reason', required: true });
+    expect(actionForm('report')).toMatchObject({ photos: true, text: { field: 'note', required: true } });
+    expect(actionForm('request_extension')).toMatchObject({ days: true, text: { field: 'reason', required: true } });
+    expect(actionForm('rate')).toMatchObject({ rating: true, text: { field: 'comment', required: false } });
+    expect(actionForm('merge').parent).toBe(true);
+    expect(needsForm('sign')).toBe(false);
+    expect(needsForm('cancel')).toBe(true);
+    // Every action the server knows has a form.
+    for (const a of ACTION_TYPES) expect(actionForm(a)).toBeTruthy();
+  });
+
+  it('build the request body, leaving out empty optional text', () => {
+    expect(buildAction('sign', { text: '  ' })).toEqual({ type: 'sign' });
+    expect(buildAction('dispatch', { departmentId: 'd1', text: '请尽快' })).toEqual({ type: 'dispatch', departmentId: 'd1', note: '请尽快' });
+    expect(buildAction('report', { text: ' 已清理 ', photos: ['p1'] })).toEqual({ type: 'report', note: '已清理', photos: ['p1'] });
+    expect(buildAction('verify_pass', { photos: [] })).toEqual({ type: 'verify_pass' });
+    expect(buildAction('request_extension', { days: 3, text: '需采购配件' })).toEqual({ type: 'request_extension', days: 3, reason: '需采购配件' });
+    expect(buildAction('rate', { rating: 'satisfied' })).toEqual({ type: 'rate', rating: 'satisfied' });
+    expect(buildAction('merge', { parentId: 'p' })).toEqual({ type: 'merge', parentId: 'p' });
+  });
+});
+
+describe('categories', () => {
+  const items: Category[] = [
+    { code: 'event', parentCode: null, kind: 'event', nameZh: '事件', nameEn: 'Events', active: true },
+    { code: 'event.05', parentCode: 'event', kind: 'event', nameZh: '街面秩序', nameEn: 'Street order', active: true },
+    { code: 'event.05.01', parentCode: 'event.05', kind: 'event', nameZh: '无照经营游商', nameEn: null, active: true },
+    { code: 'utilities', parentCode: null, kind: 'hotline', nameZh: '水电气暖', nameEn: 'Utilities', active: true },
+  ];
+
+  it('form a tree by parent code', () => {
+    const tree = categoryTree(items, 'zh-CN');
+    expect(tree.map((n) => n.value)).toEqual(['event', 'utilities']);
+    expect(tree[0]!.children![0]!.children![0]).toEqual({ value: 'event.05.01', title: '无照经营游商' });
+  });
+
+  it('label a code with its parent, in the UI language', () => {
+    const byCode = new Map(items.map((c) => [c.code, c]));
+    expect(categoryLabel('event.05.01', byCode, 'zh-CN')).toBe('街面秩序 / 无照经营游商');
+    expect(categoryLabel('event.05', byCode, 'en')).toBe('Events / Street order');
+    expect(categoryLabel('unknown.1', byCode, 'en')).toBe('unknown.1');
+  });
+});
+
+it('finds the latest return reason in a timeline', () => {
+  expect(lastReturnReason([{ action: 'return', note: '不属本部门' }, { action: 'dispatch', note: null }, { action: 'return', note: '应由区城管处理' }])).toBe('应由区城管处理');
+  expect(lastReturnReason([{ action: 'dispatch', note: null }])).toBeNull();
+});

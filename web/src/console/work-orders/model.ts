@@ -1,0 +1,220 @@
+/**
+ * Pure helpers of the work-order screens (unit-tested in model.test.ts): list filters ⇄ URL, the deadline bar, the
+ * form each lifecycle action needs and the request body built from it, and the category tree.
+ */
+import type { Query } from '../../shared/api';
+import { FINAL_STATUSES, type ActionBody, type ActionType, type Category, type WorkOrderDetail, type WorkOrderSummary } from './codes';
+
+// ---- Filters in the URL ---------------------------------------------------------------------------------------
+
+export interface ListFilters {
+  status: string[];
+  channel: string[];
+  requestType: string[];
+  urgency: string[];
+  category?: string;
+  departmentId?: string;
+  district?: string;
+  grid?: string;
+  /** Days (YYYY-MM-DD, China time), inclusive. */
+  from?: string;
+  to?: string;
+  overdue?: boolean;
+  supervised?: boolean;
+  open?: boolean;
+  q?: string;
+  sort: 'created' | 'due';
+}
+
+const LISTS = ['status', 'channel', 'requestType', 'urgency'] as const;
+const TEXTS = ['category', 'departmentId', 'district', 'grid', 'from', 'to', 'q'] as const;
+const FLAGS = ['overdue', 'supervised', 'open'] as const;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export function emptyFilters(): ListFilters {
+  return { status: [], channel: [], requestType: [], urgency: [], sort: 'created' };
+}
+
+export function filtersFromParams(params: URLSearchParams): ListFilters {
+  const f = emptyFilters();
+  for (const k of LISTS) f[k] = (params.get(k) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const k of TEXTS) {
+    const v = params.get(k)?.trim();
+    if (v) f[k] = v;
+  }
+  for (const k of ['from', 'to'] as const) if (f[k] && !DAY.test(f[k]!)) delete f[k];
+  for (const k of FLAGS) {
+    const v = params.get(k);
+    if (v === 'true' || v === 'false') f[k] = v === 'true';
+  }
+  if (params.get('sort') === 'due') f.sort = 'due';
+  return f;
+}
+
+export function filtersToParams(f: ListFilters): URLSearchParams {
+  const p = new URLSearchParams();
+  for (const k of LISTS) if (f[k].length) p.set(k, f[k].join(','));
+  for (const k of TEXTS) if (f[k]) p.set(k, f[k]!);
+  for (const k of FLAGS) if (f[k] !== undefined) p.set(k, String(f[k]));
+  if (f.sort !== 'created') p.set('sort', f.sort);
+  return p;
+}
+
+/** A calendar day in China (UTC+8, no daylight saving) → the instant it starts. */
+export function chinaDayStart(day: string): string {
+  return `${day}T00:00:00+08:00`;
+}
+
+function nextDay(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The query GET /work-orders takes (dates become instants: `to` is inclusive, so the API gets the next midnight). */
+export function filtersToQuery(f: ListFilters): Query {
+  const q: Query = { sort: f.sort };
+  for (const k of LISTS) if (f[k].length) q[k] = f[k].join(',');
+  for (const k of ['category', 'departmentId', 'district', 'grid', 'q'] as const) if (f[k]) q[k] = f[k];
+  if (f.from) q.from = chinaDayStart(f.from);
+  if (f.to) q.to = chinaDayStart(nextDay(f.to));
+  for (const k of FLAGS) if (f[k] !== undefined) q[k] = String(f[k]);
+  return q;
+}
+
+// ---- Deadline bar ---------------------------------------------------------------------------------------------
+
+export type DeadlineTone = 'ok' | 'warn' | 'overdue' | 'paused' | 'done' | 'none';
+
+export interface DeadlineInfo {
+  tone: DeadlineTone;
+  /** Share of the allowed time used, 0–100 (capped; overdue shows 100). */
+  percent: number;
+  /** Milliseconds left (negative when overdue); null without a deadline. */
+  remainingMs: number | null;
+}
+
+type DeadlineFields = Pick<WorkOrderSummary, 'status' | 'dueAt' | 'warnAt' | 'overdue' | 'warned' | 'createdAt'> & Partial<Pick<WorkOrderDetail, 'slaStartedAt'>>;
+
+/**
+ * Time used against time allowed: green until the warning (80 % of the working time, set by the server), amber
+ * after it, red when overdue. The server's flags win over the local clock (they are computed in working time).
+ */
+export function deadlineInfo(o: DeadlineFields, now: Date): DeadlineInfo {
+  if (FINAL_STATUSES.includes(o.status)) return { tone: 'done', percent: 100, remainingMs: null };
+  if (!o.dueAt) return { tone: 'none', percent: 0, remainingMs: null };
+  const due = Date.parse(o.dueAt);
+  const start = Date.parse(o.slaStartedAt ?? o.createdAt);
+  const remainingMs = due - now.getTime();
+  const span = Math.max(1, due - start);
+  const percent = Math.max(0, Math.min(100, Math.round(((now.getTime() - start) / span) * 100)));
+  if (o.status === 'suspended') return { tone: 'paused', percent, remainingMs };
+  if (o.overdue || remainingMs <= 0) return { tone: 'overdue', percent: 100, remainingMs };
+  const warned = o.warned || (o.warnAt !== null && Date.parse(o.warnAt) <= now.getTime());
+  return { tone: warned ? 'warn' : 'ok', percent, remainingMs };
+}
+
+/** Whole days, hours and minutes of a duration (absolute). */
+export function splitDuration(ms: number): { d: number; h: number; m: number } {
+  const minutes = Math.floor(Math.abs(ms) / 60_000);
+  return { d: Math.floor(minutes / 1440), h: Math.floor((minutes % 1440) / 60), m: minutes % 60 };
+}
+
+// ---- Action forms ---------------------------------------------------------------------------------------------
+
+export interface ActionForm {
+  /** Free text: a reason (required), a note (required or optional), or a rating comment. */
+  text: { field: 'reason' | 'note' | 'comment'; required: boolean } | null;
+  department: boolean;
+  photos: boolean;
+  days: boolean;
+  rating: boolean;
+  parent: boolean;
+}
+
+const REASON: readonly ActionType[] = ['reject', 'return', 'verify_fail', 'reopen', 'suspend', 'cancel', 'request_extension', 'deny_extension'];
+const NOTE_REQUIRED: readonly ActionType[] = ['answer', 'report', 'uphold', 'supervise'];
+
+export function actionForm(type: ActionType): ActionForm {
+  let text: ActionForm['text'] = { field: 'note', required: false };
+  if (REASON.includes(type)) text = { field: 'reason', required: true };
+  else if (NOTE_REQUIRED.includes(type)) text = { field: 'note', required: true };
+  else if (type === 'rate') text = { field: 'comment', required: false };
+  return {
+    text,
+    department: type === 'dispatch',
+    photos: type === 'report' || type === 'verify_pass' || type === 'verify_fail',
+    days: type === 'request_extension',
+    rating: type === 'rate',
+    parent: type === 'merge',
+  };
+}
+
+export interface ActionValues {
+  text?: string;
+  departmentId?: string;
+  photos?: string[];
+  days?: number;
+  rating?: string;
+  parentId?: string;
+}
+
+/** The `action` of POST /work-orders/:id/actions for the form's values (empty optional text is left out). */
+export function buildAction(type: ActionType, v: ActionValues): ActionBody {
+  const form = actionForm(type);
+  const body: ActionBody = { type };
+  const text = v.text?.trim() ?? '';
+  if (form.text && (text !== '' || form.text.required)) body[form.text.field] = text;
+  if (form.department) body.departmentId = v.departmentId ?? '';
+  if (form.photos && v.photos && v.photos.length > 0) body.photos = v.photos;
+  if (form.days) body.days = v.days ?? 0;
+  if (form.rating) body.rating = v.rating ?? '';
+  if (form.parent) body.parentId = v.parentId ?? '';
+  return body;
+}
+
+/** Actions that change nothing a second look would catch are one click; the rest open a form. */
+export function needsForm(type: ActionType): boolean {
+  const f = actionForm(type);
+  return f.department || f.photos || f.days || f.rating || f.parent || (f.text?.required ?? false);
+}
+
+// ---- Categories -----------------------------------------------------------------------------------------------
+
+export interface CategoryNode {
+  value: string;
+  title: string;
+  children?: CategoryNode[];
+}
+
+export function categoryName(c: Pick<Category, 'nameZh' | 'nameEn'>, language: string): string {
+  return language === 'en' && c.nameEn ? c.nameEn : c.nameZh;
+}
+
+/** Flat list (each with its parent code) → tree for a TreeSelect; orphans become roots. */
+export function categoryTree(items: readonly Category[], language: string): CategoryNode[] {
+  const nodes = new Map(items.map((c) => [c.code, { value: c.code, title: categoryName(c, language) } as CategoryNode]));
+  const roots: CategoryNode[] = [];
+  for (const c of items) {
+    const node = nodes.get(c.code)!;
+    const parent = c.parentCode ? nodes.get(c.parentCode) : undefined;
+    if (parent) (parent.children ??= []).push(node);
+    else roots.push(node);
+  }
+  return roots;
+}
+
+/** "城市管理 / 街面秩序" style path of a code, falling back to the code itself. */
+export function categoryLabel(code: string | null, byCode: ReadonlyMap<string, Category>, language: string): string {
+  if (!code) return '';
+  const c = byCode.get(code);
+  if (!c) return code;
+  const parent = c.parentCode ? byCode.get(c.parentCode) : undefined;
+  return parent ? `${categoryName(parent, language)} / ${categoryName(c, language)}` : categoryName(c, language);
+}
+
+/** The reason an order was last returned (退单), from its timeline. */
+export function lastReturnReason(timeline: readonly { action: string; note: string | null }[]): string | null {
+  for (let i = timeline.length - 1; i >= 0; i--) if (timeline[i]!.action === 'return') return timeline[i]!.note;
+  return null;
+}
