@@ -5,93 +5,37 @@
  *
  * E2E_BASE_URL=http://… runs the same journeys against an already running demo server instead.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, seriousA11yViolations } from '../../web/e2e/browser.js';
-import { loadConfig } from '../src/config.js';
+import { screenshot } from '../../web/e2e/browser.js';
 import { DEFAULT_TEMPLATE, datasetToCsv, demoCities } from '../src/modules/evaluation/index.js';
-import { startServer, type RunningServer } from '../src/server.js';
+import type { RunningServer } from '../src/server.js';
+import { closeDropdowns, E2E_DEMO_PASSWORD, expectAccessible, signIn as signInAt, startE2e, type E2eEnv } from './e2e-support.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const PASSWORD = 'E2e-demo-Pass-2026';
 const NEW_USER = 'e2e.handler';
 const NEW_USER_PASSWORD = 'Handler-Pass-2026';
 
+let env: E2eEnv;
 let server: RunningServer | undefined;
-let dataDir: string | undefined;
 let base = '';
 let browser: Browser;
 
-/** Newest modification time under `dir` (bounded walk of the web sources). */
-function newestMtime(dir: string, depth = 0): number {
-  if (!existsSync(dir) || depth > 8) return 0;
-  const st = statSync(dir);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(st.mtimeMs, ...readdirSync(dir).map((name) => newestMtime(path.join(dir, name), depth + 1)));
-}
-
-/** Builds the web app when there is no build or a source changed after it, so the browser never tests stale pages. */
-function ensureWebBuild(): void {
-  const built = [path.join(ROOT, 'web/dist/index.html'), path.join(ROOT, 'web/dist/console/index.html')];
-  if (built.every((f) => existsSync(f))) {
-    const builtAt = Math.min(...built.map((f) => statSync(f).mtimeMs));
-    const sources = ['web/src', 'web/public', 'web/index.html', 'web/console/index.html', 'web/vite.config.ts'];
-    if (Math.max(...sources.map((s) => newestMtime(path.join(ROOT, s)))) <= builtAt) return;
-  }
-  execFileSync('npm', ['run', 'build', '-w', 'web'], { cwd: ROOT, stdio: 'inherit' });
-}
-
-/**
- * A tree select stays open after a choice, and under load its popup can still cover the field below it: click the
- * dialog's title (outside every select; Escape would close the dialog itself) and wait until no popup is shown.
- */
-async function closeDropdowns(dialog: Locator): Promise<void> {
-  await dialog.locator('.ant-modal-title').click();
-  await expect.poll(() => dialog.page().locator('.ant-select-dropdown:visible').count(), { timeout: 10_000 }).toBe(0);
-}
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const found = await seriousA11yViolations(page);
-  expect(found, `axe: serious/critical findings on ${what}: ${JSON.stringify(found)}`).toEqual([]);
-}
-
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(`${base}/console/login`);
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(password);
-  await page.locator('button[type="submit"]').click();
-  await page.getByTestId('console-nav').waitFor();
-}
+const signIn = (page: Page, username: string, password: string) => signInAt(page, base, username, password);
 
 async function navLabels(page: Page): Promise<string[]> {
   return (await page.getByTestId('console-nav').locator('.ant-menu-title-content').allTextContents()).map((s) => s.trim());
 }
 
 beforeAll(async () => {
-  ensureWebBuild();
-  if (process.env.E2E_BASE_URL) {
-    base = process.env.E2E_BASE_URL.replace(/\/$/, '');
-  } else {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'cg-e2e-'));
-    const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_PASSWORD: PASSWORD, WORKER: 'off' });
-    server = await startServer(config, { demo: true });
-    base = server.url;
-  }
-  browser = await launchChromium();
+  env = await startE2e();
+  ({ base, browser, server } = env);
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await env?.close();
 });
 
-const demoPassword = () => process.env.E2E_DEMO_PASSWORD ?? PASSWORD;
+const demoPassword = () => E2E_DEMO_PASSWORD;
 
 describe('resident portal on a phone', () => {
   let context: BrowserContext;

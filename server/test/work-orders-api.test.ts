@@ -3,15 +3,21 @@
  * audited reveal, the whole closed loop by the roles that do it, scopes, lists (filters, Chinese full-text search,
  * keyset paging), duplicates and merge, caller history, public report/track/rate, and deadline timers firing.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobWorker } from '../src/modules/events/index.js';
-import { createWorkOrder, SLA_TIMER } from '../src/modules/work-orders/index.js';
+import { createWorkOrder, seedStandardCategories, SLA_TIMER } from '../src/modules/work-orders/index.js';
+import { systemActor } from '../src/shared/actor.js';
 import { createTestApp, type TestApp } from './app.js';
 import { testStorageKind } from './db.js';
+import { makePng } from './fixtures/images.js';
 import { loginAs, makeDepartment, makeJurisdiction, makeUser, type MadeDepartment, type Session } from './factories.js';
 
 let t: TestApp;
+let dataDir: string;
 let j: string;
 let cgj: MadeDepartment; // 城管局
 let other: MadeDepartment;
@@ -32,8 +38,10 @@ async function addDivision(code: string, parent: string | null, level: string, g
 }
 
 beforeAll(async () => {
-  t = await createTestApp();
+  dataDir = mkdtempSync(path.join(tmpdir(), 'cg-wo-api-'));
+  t = await createTestApp({ dataDir });
   j = (await makeJurisdiction(t.ctx.db, { divisionCode: '510100' })).id;
+  await t.ctx.db.transaction().execute((tx) => seedStandardCategories(tx, t.ctx, j, systemActor('test', j)));
   await addDivision('510100', null, 'city', square(104.0, 30.6, 104.2, 30.8));
   await addDivision('510104', '510100', 'district', square(104.0, 30.6, 104.1, 30.8));
   await addDivision('510105', '510100', 'district', square(104.1, 30.6, 104.2, 30.8));
@@ -56,7 +64,15 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
+
+async function uploadPng(who: string | null, seed: number): Promise<string> {
+  const headers: Record<string, string> = { 'content-type': 'image/png', ...(who ? s[who]!.bearer : {}) };
+  const res = await t.app.inject({ method: 'POST', url: '/api/v1/attachments', headers, payload: makePng(8, 8, seed), remoteAddress: `10.9.0.${seed % 250}` });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id as string;
+}
 
 const post = (who: string, url: string, payload: object, headers: Record<string, string> = {}) =>
   t.app.inject({ method: 'POST', url: `/api/v1${url}`, payload, headers: { ...s[who]!.bearer, ...headers } });
@@ -108,6 +124,8 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     expect(JSON.stringify(missing.json().details)).toContain('title');
     const badType = await post('agent', '/work-orders', complaint({ requestType: 'gossip' }));
     expect(badType.statusCode).toBe(400);
+    const badCategory = await post('agent', '/work-orders', complaint({ categoryCode: 'component.99.9999' }));
+    expect(badCategory.json()).toMatchObject({ code: 'work_order.category_unknown' });
     const noPlace = await post('inspector', '/work-orders', complaint({ requestType: 'event', location: null, address: null }));
     expect(noPlace.json()).toMatchObject({ code: 'work_order.location_required' });
     const count = await t.ctx.db.selectFrom('work_orders').select((eb) => eb.fn.countAll<number>().as('n')).where('jurisdiction_id', '=', j).where('description', 'like', '字字字%').executeTakeFirst();
@@ -295,6 +313,33 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     expect(list.map((o: { code: string }) => o.code)).toEqual([mine.json().code]);
     const all = (await get('resident', '/work-orders?limit=200')).json().items;
     expect(all.map((o: { code: string }) => o.code)).toEqual([mine.json().code]);
+  });
+
+  it('links photos: uploaded by the reporter at intake, by the handler with the result; others cannot use them', async () => {
+    const mine = await uploadPng('agent', 11);
+    const order = await created({ attachmentIds: [mine] });
+    const detail = (await get('dispatcher', `/work-orders/${order.id}`)).json().order;
+    expect(detail.timeline[0].photos).toEqual([mine]);
+    expect((await get('dispatcher', `/attachments/${mine}`)).statusCode).toBe(200);
+    // Someone else's upload cannot be attached.
+    const theirs = await uploadPng('dispatcher', 12);
+    const stolen = await post('agent', '/work-orders', complaint({ attachmentIds: [theirs] }));
+    expect(stolen.statusCode).toBe(400);
+    expect(stolen.json().code).toBe('attachment.not_usable');
+    let v = order.version;
+    for (const [who, action] of [['agent', { type: 'accept' }], ['dispatcher', { type: 'dispatch', departmentId: cgj.id }], ['handler', { type: 'sign' }], ['handler', { type: 'start' }]] as const) {
+      v = (await act(who, order, v, action)).json().order.version;
+    }
+    const result = await uploadPng('handler', 13);
+    const reported = await act('handler', order, v, { type: 'report', note: '已修复', photos: [result] });
+    expect(reported.statusCode, reported.body).toBe(200);
+    expect(reported.json().order.timeline.at(-1)).toMatchObject({ action: 'report', photos: [result] });
+    const linked = await t.ctx.db.selectFrom('attachments').select(['id', 'work_order_id']).where('id', 'in', [mine, result, theirs]).orderBy('id').execute();
+    expect(Object.fromEntries(linked.map((a) => [a.id, a.work_order_id]))).toEqual({ [mine]: order.id, [result]: order.id, [theirs]: null });
+    // An anonymous resident's photo goes with their anonymous report.
+    const anonPhoto = await uploadPng(null, 14);
+    const anon = await t.app.inject({ method: 'POST', url: '/api/v1/public/work-orders', payload: { jurisdictionId: j, requestType: 'report', title: '路面坑洼', description: '有照片', location: INSIDE_EAST, attachmentIds: [anonPhoto] }, remoteAddress: '10.9.1.1' });
+    expect(anon.statusCode, anon.body).toBe(201);
   });
 
   it('fires deadline timers: a warning at 80%, then overdue with automatic 督办; a suspended order waits', async () => {

@@ -245,8 +245,8 @@ export interface TimelineRow {
 export async function insertTimelineEntry(
   tx: Db,
   e: { jurisdictionId: string; workOrderId: string; at: Date; action: string; from: string | null; to: string; actorId: string | null; actorRole: string | null; note: string | null; photos: string[]; data: Record<string, string | number> },
-): Promise<void> {
-  await tx
+): Promise<number> {
+  const row = await tx
     .insertInto('work_order_timeline')
     .values({
       jurisdiction_id: e.jurisdictionId,
@@ -261,7 +261,9 @@ export async function insertTimelineEntry(
       photos: JSON.stringify(e.photos),
       data: JSON.stringify(e.data),
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
 }
 
 export async function listTimeline(db: Db, workOrderId: string): Promise<TimelineRow[]> {

@@ -98,6 +98,7 @@ export function workOrderRoutes(app: FastifyInstance, ctx: WorkOrderContext, opt
           reporter: body.reporter ?? null,
           reporterUserId: p.kind === 'user' && hasRole(p, 'resident') ? p.userId : null,
           urgency: body.urgency,
+          attachmentIds: body.attachmentIds ?? [],
         },
         caller(request),
         key ? { idempotency: { scope: principalScope(p, request.ip), key, body } } : {},
@@ -137,6 +138,7 @@ export function workOrderRoutes(app: FastifyInstance, ctx: WorkOrderContext, opt
           reporter: body.reporter ?? null,
           reporterUserId: resident?.userId ?? null,
           urgency: body.urgency === 'emergency' || body.urgency === 'urgent' ? body.urgency : 'normal',
+          attachmentIds: body.attachmentIds ?? [],
         },
         // Residents act as themselves; anyone else on the public form is an anonymous member of the public.
         { principal: resident, audit: resident ? actorOf(request) : { kind: 'anonymous', id: null, name: null, jurisdictionId: null }, request: requestMeta(request) },

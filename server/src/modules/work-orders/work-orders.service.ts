@@ -13,6 +13,8 @@ import { AppError, badRequest, conflict, forbidden, notFound } from '../../share
 import { planDeadlines, signDeadline } from './deadline-plan.js';
 import * as idem from './idempotency.repo.js';
 import { FINAL_STATUSES, allowedActions, apply, newOrder, type Action, type ActionType, type Actor, type LifecycleOrder, type RequestType, type Status } from './lifecycle.js';
+import { linkAttachments } from './attachments.service.js';
+import { findCategory } from './categories.service.js';
 import { placePoint } from './placement.js';
 import { presentDetail, scopedResource, type WorkOrderDetail } from './work-orders.presenter.js';
 import { cancelSlaTimers, scheduleSlaTimers } from './sla-timers.js';
@@ -44,6 +46,8 @@ export interface CreateWorkOrderInput {
   /** The signed-in resident who reported (owner: sees and rates it). */
   reporterUserId?: string | null;
   urgency: Urgency;
+  /** Photos uploaded beforehand (POST /attachments) by the same caller. */
+  attachmentIds?: readonly string[];
 }
 
 export interface CallMeta {
@@ -93,6 +97,11 @@ export async function createWorkOrder(
   const districtCode = placement ? placement.districtCode : (input.districtCode ?? null);
   const gridCode = placement?.grid?.code ?? null;
 
+  if (input.categoryCode) {
+    const category = await findCategory(ctx.db, input.jurisdictionId, input.categoryCode);
+    if (!category || !category.active) throw badRequest('work_order.category_unknown', { code: input.categoryCode });
+  }
+
   return ctx.db.transaction().execute(async (tx) => {
     if (opts.idempotency) {
       const { scope, key, body } = opts.idempotency;
@@ -132,7 +141,8 @@ export async function createWorkOrder(
       createdAt: now,
     });
     const initial = newOrder(input.requestType);
-    await repo.insertTimelineEntry(tx, {
+    const photos = [...new Set(input.attachmentIds ?? [])];
+    const entryId = await repo.insertTimelineEntry(tx, {
       jurisdictionId: row.jurisdiction_id,
       workOrderId: row.id,
       at: now,
@@ -142,9 +152,10 @@ export async function createWorkOrder(
       actorId: caller.audit.kind === 'user' ? caller.audit.id : null,
       actorRole: caller.principal ? roleForCreate(caller.principal) : 'public',
       note: null,
-      photos: [],
+      photos,
       data: { channel: input.channel },
     });
+    await linkAttachments(tx, { jurisdictionId: row.jurisdiction_id, workOrderId: row.id, ids: photos, uploadedBy: uploaderOf(caller), timelineEntryId: entryId }, now);
     await scheduleSlaTimers(tx, ctx, row);
     const details = { code, channel: input.channel, requestType: input.requestType, urgency: input.urgency, anonymous, gridCode: gridCode ?? '', districtCode: districtCode ?? '' };
     await recordAudit(tx, { actor: caller.audit, request: caller.request ?? noRequest, action: 'work_order.create', jurisdictionId: row.jurisdiction_id, objectType: 'work_order', objectId: row.id, details });
@@ -154,6 +165,11 @@ export async function createWorkOrder(
     if (opts.idempotency) await idem.complete(tx, opts.idempotency.scope, opts.idempotency.key, 201, order);
     return { order, replayed: false };
   });
+}
+
+/** Photos are linked only by whoever uploaded them: the signed-in user, or (null) an anonymous or API-key caller. */
+function uploaderOf(caller: Caller): string | null {
+  return caller.principal?.kind === 'user' ? caller.principal.userId : null;
 }
 
 function roleForCreate(p: Principal): string {
@@ -248,7 +264,8 @@ export async function transitionWorkOrder(
       const latest = await repo.findWorkOrderById(tx, ref.jurisdictionId, ref.id);
       throw conflict('work_order.version_conflict', { version: latest?.version ?? row.version + 1 }, { current: latest ? presentDetail(ctx.config.secretKey, latest, [], principal, actionsFor(principal, latest)) : null });
     }
-    await repo.insertTimelineEntry(tx, { jurisdictionId: row.jurisdiction_id, workOrderId: row.id, ...entry });
+    const entryId = await repo.insertTimelineEntry(tx, { jurisdictionId: row.jurisdiction_id, workOrderId: row.id, ...entry });
+    await linkAttachments(tx, { jurisdictionId: row.jurisdiction_id, workOrderId: row.id, ids: entry.photos, uploadedBy: uploaderOf(caller), timelineEntryId: entryId }, now);
     if (FINAL_STATUSES.includes(updated.status as Status) || updated.status === 'suspended') await cancelSlaTimers(tx, ctx, updated.id);
     else await scheduleSlaTimers(tx, ctx, updated);
     const details = { code: row.code, action: entry.action, from: entry.from, to: entry.to, ...entry.data };

@@ -1,0 +1,100 @@
+/**
+ * Shared setup of the browser suites (test/e2e-*.test.ts): a fresh build of the web app when a source is newer (under
+ * a file lock, so suites started side by side never build into the same web/dist at once), a real demo server on a
+ * temporary data directory (or E2E_BASE_URL), Chromium, axe, and signing in to the console.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { launchChromium, seriousA11yViolations } from '../../web/e2e/browser.js';
+import { loadConfig } from '../src/config.js';
+import { startServer, type RunningServer } from '../src/server.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const E2E_DEMO_PASSWORD = process.env.E2E_DEMO_PASSWORD ?? 'E2e-demo-Pass-2026';
+
+/** Newest modification time under `dir` (bounded walk of the web sources). */
+function newestMtime(dir: string, depth = 0): number {
+  if (!existsSync(dir) || depth > 8) return 0;
+  const st = statSync(dir);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...readdirSync(dir).map((name) => newestMtime(path.join(dir, name), depth + 1)));
+}
+
+function buildIsFresh(): boolean {
+  const built = [path.join(ROOT, 'web/dist/index.html'), path.join(ROOT, 'web/dist/console/index.html')];
+  if (!built.every((f) => existsSync(f))) return false;
+  const builtAt = Math.min(...built.map((f) => statSync(f).mtimeMs));
+  const sources = ['web/src', 'web/public', 'web/index.html', 'web/console/index.html', 'web/vite.config.ts'];
+  return Math.max(...sources.map((s) => newestMtime(path.join(ROOT, s)))) <= builtAt;
+}
+
+/** Builds the web app when there is no build or a source changed after it, so the browser never tests stale pages. */
+export function ensureWebBuild(): void {
+  if (buildIsFresh()) return;
+  // flock(1) serialises builds across processes (a suite that waited builds again: slower, never corrupt).
+  execFileSync('flock', [path.join(tmpdir(), 'civicgrid-web-build.lock'), 'npm', 'run', 'build', '-w', 'web'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+export interface E2eEnv {
+  base: string;
+  browser: Browser;
+  /** True when the suite started its own server (tests that read the database or the outbox need that). */
+  local: boolean;
+  server: RunningServer | undefined;
+  close(): Promise<void>;
+}
+
+/** Starts (or points at) a demo server and launches Chromium. Call in beforeAll with a generous timeout. */
+export async function startE2e(): Promise<E2eEnv> {
+  ensureWebBuild();
+  let server: RunningServer | undefined;
+  let dataDir: string | undefined;
+  let base: string;
+  if (process.env.E2E_BASE_URL) {
+    base = process.env.E2E_BASE_URL.replace(/\/$/, '');
+  } else {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'cg-e2e-'));
+    const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_PASSWORD: E2E_DEMO_PASSWORD, WORKER: 'off' });
+    server = await startServer(config, { demo: true });
+    base = server.url;
+  }
+  const browser = await launchChromium();
+  return {
+    base,
+    browser,
+    local: server !== undefined,
+    server,
+    async close() {
+      await browser.close();
+      await server?.stop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A tree select stays open after a choice, and under load its popup can still cover the field below it: click the
+ * dialog's title (outside every select; Escape would close the dialog itself) and wait until no popup is shown.
+ */
+export async function closeDropdowns(dialog: Locator): Promise<void> {
+  await dialog.locator('.ant-modal-title').click();
+  await expect.poll(() => dialog.page().locator('.ant-select-dropdown:visible').count(), { timeout: 10_000 }).toBe(0);
+}
+
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const found = await seriousA11yViolations(page);
+  expect(found, `axe: serious/critical findings on ${what}: ${JSON.stringify(found)}`).toEqual([]);
+}
+
+export async function signIn(page: Page, base: string, username: string, password = E2E_DEMO_PASSWORD): Promise<void> {
+  await page.goto(`${base}/console/login`);
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await page.locator('button[type="submit"]').click();
+  await page.getByTestId('console-nav').waitFor();
+}
