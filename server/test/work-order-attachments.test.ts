@@ -6,6 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -224,6 +225,36 @@ describe('upload', () => {
     expect(streamed.statusCode, streamed.body).toBe(413);
     expect(streamed.json().code).toBe('attachment.too_large');
     expect(sent).toBeGreaterThan(MAX);
+    expect(await tempFiles()).toEqual([]);
+  });
+
+  it('over a real connection, answers 413 while the client is still sending, without reading the rest', async () => {
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const url = new URL('/api/v1/attachments', address);
+    let written = 0;
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(url, { method: 'POST', headers: { ...resident.bearer, 'content-type': 'image/jpeg' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', (err) => (written > MAX ? undefined : reject(err)));
+      const chunk = Buffer.alloc(16 * 1024, 0x44);
+      const pump = () => {
+        if (written === 0) {
+          written += JPEG.length;
+          req.write(JPEG.subarray(0, 64));
+        }
+        // Up to 50 MB; the answer must come long before.
+        while (written < 50 * 1024 * 1024) {
+          written += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+    expect(status).toBe(413);
+    expect(written).toBeLessThan(50 * 1024 * 1024);
     expect(await tempFiles()).toEqual([]);
   });
 
