@@ -1,0 +1,322 @@
+/**
+ * 进度查询: ticket code + the last 4 digits of the phone given → the order's progress as six steps, its public
+ * timeline, department and deadline; an order merged into another follows its parent; once answered or closed
+ * the resident rates it (满意 / 基本满意 / 不满意, with a comment) here.
+ */
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, errorMessage } from '../../shared/api';
+import { currentLanguage } from '../../shared/i18n';
+import { go } from '../report/hash-route';
+import { normaliseCode, progressOf, STEPS, stepStates, TICKET_CODE, type Step } from './progress';
+import { StatusLabel, useStatusText } from './StatusLabel';
+
+export interface Tracking {
+  code: string;
+  title: string;
+  requestType: string;
+  categoryCode: string | null;
+  status: string;
+  parent: { code: string; status: string } | null;
+  createdAt: string;
+  dueAt: string | null;
+  closedAt: string | null;
+  department: { nameZh: string | null; nameEn: string | null } | null;
+  rating: string | null;
+  canRate: boolean;
+  timeline: Array<{ at: string; action: string; to: string; note: string | null }>;
+}
+
+const RATINGS = ['satisfied', 'basically', 'unsatisfied'] as const;
+type Rating = (typeof RATINGS)[number];
+const MAX_COMMENT = 500;
+
+const when = (iso: string) => new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+
+function ProgressLine({ status }: { status: string }) {
+  const { t } = useTranslation();
+  const names: Record<Step, string> = {
+    accept: t('residentReport.track.steps.accept'),
+    dispatch: t('residentReport.track.steps.dispatch'),
+    handle: t('residentReport.track.steps.handle'),
+    verify: t('residentReport.track.steps.verify'),
+    close: t('residentReport.track.steps.close'),
+    rate: t('residentReport.track.steps.rate'),
+  };
+  const p = progressOf(status);
+  const states = stepStates(p);
+  return (
+    <ol className="rr-track-line" aria-label={t('residentReport.track.progressLabel')} data-testid="track-progress" data-current={p.current}>
+      {STEPS.map((s, i) => (
+        <li key={s} className={`rr-${states[i]}`} aria-current={states[i] === 'current' ? 'step' : undefined}>
+          <span className="rr-dot" aria-hidden="true">
+            {states[i] === 'done' ? '✓' : i + 1}
+          </span>
+          <span className="rr-progress-label">{names[s]}</span>
+          <span className="rr-sr">{states[i] === 'done' ? t('residentReport.stepDone') : states[i] === 'current' ? t('residentReport.stepCurrent') : ''}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function RatingForm({ tracking, last4, jurisdictionId, onRated }: { tracking: Tracking; last4: string; jurisdictionId: string; onRated: (t: Tracking) => void }) {
+  const { t } = useTranslation();
+  const [rating, setRating] = useState<Rating | null>(null);
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const label: Record<Rating, string> = {
+    satisfied: t('residentReport.rating.satisfied'),
+    basically: t('residentReport.rating.basically'),
+    unsatisfied: t('residentReport.rating.unsatisfied'),
+  };
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    if (!rating) {
+      setError(t('residentReport.rating.choose'));
+      return;
+    }
+    setBusy(true);
+    try {
+      const r = await api.post<Tracking>('/api/v1/public/work-orders/rating', {
+        jurisdictionId,
+        code: tracking.code,
+        phoneLast4: last4,
+        rating,
+        ...(comment.trim() ? { comment: comment.trim() } : {}),
+      });
+      onRated(r);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="rr-rating" onSubmit={(e) => void submit(e)} noValidate data-testid="rating-form">
+      <fieldset className="rr-fieldset">
+        <legend>{t('residentReport.rating.title')}</legend>
+        <div className="rr-types rr-ratings">
+          {RATINGS.map((r) => (
+            <label key={r} className={rating === r ? 'rr-type rr-type-on' : 'rr-type'}>
+              <input type="radio" name="rr-rating" value={r} checked={rating === r} onChange={() => setRating(r)} data-testid={`rating-${r}`} />
+              <span className="rr-type-name">{label[r]}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <label className="r-field">
+        <span>{t('residentReport.rating.comment')}</span>
+        <textarea rows={3} maxLength={MAX_COMMENT} value={comment} onChange={(e) => setComment(e.target.value)} data-testid="rating-comment" aria-describedby="rr-comment-count" />
+      </label>
+      <p id="rr-comment-count" className="rr-counter">
+        {t('residentReport.details.counter', { len: comment.length, max: MAX_COMMENT })}
+      </p>
+      {rating === 'unsatisfied' && <p className="r-muted">{t('residentReport.rating.unsatisfiedNote')}</p>}
+      {error && (
+        <p className="r-error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="r-button r-button-primary" disabled={busy} data-testid="rating-submit">
+        {t('residentReport.rating.submit')}
+      </button>
+    </form>
+  );
+}
+
+function TrackingView({ tracking, last4, jurisdictionId, onChange }: { tracking: Tracking; last4: string; jurisdictionId: string; onChange: (t: Tracking) => void }) {
+  const { t, i18n } = useTranslation();
+  const statusText = useStatusText();
+  const [thanked, setThanked] = useState(false);
+  const actionText: Record<string, string> = {
+    create: t('residentReport.action.create'),
+    accept: t('residentReport.action.accept'),
+    answer: t('residentReport.action.answer'),
+    reject: t('residentReport.action.reject'),
+    dispatch: t('residentReport.action.dispatch'),
+    sign: t('residentReport.action.sign'),
+    return: t('residentReport.action.return'),
+    start: t('residentReport.action.start'),
+    report: t('residentReport.action.report'),
+    verify_pass: t('residentReport.action.verify_pass'),
+    verify_fail: t('residentReport.action.verify_fail'),
+    close: t('residentReport.action.close'),
+    rate: t('residentReport.action.rate'),
+    reopen: t('residentReport.action.reopen'),
+    uphold: t('residentReport.action.uphold'),
+    suspend: t('residentReport.action.suspend'),
+    resume: t('residentReport.action.resume'),
+    cancel: t('residentReport.action.cancel'),
+    merge: t('residentReport.action.merge'),
+    supervise: t('residentReport.action.supervise'),
+    request_extension: t('residentReport.action.request_extension'),
+    approve_extension: t('residentReport.action.approve_extension'),
+    deny_extension: t('residentReport.action.deny_extension'),
+    parent_closed: t('residentReport.action.parent_closed'),
+  };
+  const ratingText: Record<string, string> = {
+    satisfied: t('residentReport.rating.satisfied'),
+    basically: t('residentReport.rating.basically'),
+    unsatisfied: t('residentReport.rating.unsatisfied'),
+  };
+  // A merged order's own steps stop at the merge; the parent's progress is what the resident waits for.
+  const shownStatus = tracking.status === 'merged' && tracking.parent ? tracking.parent.status : tracking.status;
+  const dept = tracking.department ? ((i18n.language === 'en' ? tracking.department.nameEn : tracking.department.nameZh) ?? tracking.department.nameZh) : null;
+  const p = progressOf(shownStatus);
+  const open = !['closed', 'rated', 'answered', 'rejected', 'cancelled', 'merged'].includes(tracking.status);
+  return (
+    <section className="r-card rr-tracking" aria-labelledby="rr-tracking-title" data-testid="tracking" data-status={tracking.status}>
+      <h2 id="rr-tracking-title">{tracking.title}</h2>
+      <p className="rr-track-code">
+        {t('residentReport.track.codeIs', { code: tracking.code })} <StatusLabel status={tracking.status} />
+      </p>
+      {tracking.parent && (
+        <p className="rr-warning" data-testid="merged-note">
+          {t('residentReport.track.merged', { code: tracking.parent.code, status: statusText(tracking.parent.status) })}
+        </p>
+      )}
+      {p.stopped === 'rejected' && <p className="rr-warning">{t('residentReport.track.rejected')}</p>}
+      {p.stopped === 'cancelled' && <p className="rr-warning">{t('residentReport.track.cancelled')}</p>}
+      <ProgressLine status={shownStatus} />
+      <dl className="rr-facts">
+        <div>
+          <dt>{t('residentReport.track.created')}</dt>
+          <dd>{when(tracking.createdAt)}</dd>
+        </div>
+        <div>
+          <dt>{t('residentReport.track.department')}</dt>
+          <dd data-testid="track-department">{dept ?? t('residentReport.track.notYet')}</dd>
+        </div>
+        {tracking.dueAt && open && (
+          <div>
+            <dt>{t('residentReport.track.due')}</dt>
+            <dd>{when(tracking.dueAt)}</dd>
+          </div>
+        )}
+        {tracking.closedAt && (
+          <div>
+            <dt>{t('residentReport.track.closed')}</dt>
+            <dd>{when(tracking.closedAt)}</dd>
+          </div>
+        )}
+        {tracking.rating && (
+          <div>
+            <dt>{t('residentReport.track.yourRating')}</dt>
+            <dd data-testid="track-rating">{ratingText[tracking.rating] ?? tracking.rating}</dd>
+          </div>
+        )}
+      </dl>
+      {thanked && (
+        <p className="rr-thanks" role="status" data-testid="rating-thanks">
+          {tracking.rating === 'unsatisfied' ? t('residentReport.rating.thanksUnsatisfied') : t('residentReport.rating.thanks')}
+        </p>
+      )}
+      {tracking.canRate && (
+        <RatingForm
+          tracking={tracking}
+          last4={last4}
+          jurisdictionId={jurisdictionId}
+          onRated={(r) => {
+            setThanked(true);
+            onChange(r);
+          }}
+        />
+      )}
+      <h3 className="rr-sub">{t('residentReport.track.timeline')}</h3>
+      <ol className="rr-timeline" data-testid="track-timeline">
+        {[...tracking.timeline].reverse().map((e, i) => (
+          <li key={`${e.at}-${i}`}>
+            <span className="rr-timeline-when">{when(e.at)}</span>
+            <span className="rr-timeline-what">{actionText[e.action] ?? statusText(e.to)}</span>
+            {e.note && <span className="rr-timeline-note">{e.note}</span>}
+          </li>
+        ))}
+      </ol>
+      <p className="r-muted">{t('residentReport.track.smsNote')}</p>
+    </section>
+  );
+}
+
+export function TrackPage({ jurisdictionId, initialCode, initialLast4 }: { jurisdictionId: string | null; initialCode: string; initialLast4: string }) {
+  const { t } = useTranslation();
+  const [code, setCode] = useState(initialCode);
+  const [digits, setDigits] = useState(initialLast4);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [tracking, setTracking] = useState<{ data: Tracking; last4: string } | null>(null);
+  const auto = useRef(false);
+
+  const lookUp = async (c: string, l4: string) => {
+    setError(null);
+    const clean = normaliseCode(c);
+    if (!TICKET_CODE.test(clean)) {
+      setError(t('residentReport.track.codeInvalid'));
+      return;
+    }
+    if (!/^\d{4}$/.test(l4)) {
+      setError(t('residentReport.track.last4Invalid'));
+      return;
+    }
+    if (!jurisdictionId) {
+      setError(t('residentReport.errors.noCity'));
+      return;
+    }
+    setBusy(true);
+    try {
+      const data = await api.get<Tracking>('/api/v1/public/work-orders/track', { jurisdictionId, code: clean, phoneLast4: l4 });
+      setTracking({ data, last4: l4 });
+      // The code stays in the address (reload, share); the four digits do not, so they stay out of the history.
+      go({ page: 'track', code: clean, last4: '' });
+    } catch (err) {
+      setTracking(null);
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  // A link from the success screen or "my reports" carries both: look it up at once.
+  useEffect(() => {
+    if (auto.current || !jurisdictionId || !initialCode || !/^\d{4}$/.test(initialLast4)) return;
+    auto.current = true;
+    void lookUp(initialCode, initialLast4);
+  }, [jurisdictionId]);
+
+  return (
+    <>
+      <section className="r-card" aria-labelledby="rr-track-title">
+        <h2 id="rr-track-title">{t('residentReport.track.formTitle')}</h2>
+        <p className="r-muted">{t('residentReport.track.hint')}</p>
+        <form
+          className="rr-track-form"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void lookUp(code, digits);
+          }}
+        >
+          <label className="r-field">
+            <span>{t('residentReport.track.code')}</span>
+            <input type="text" autoCapitalize="characters" autoComplete="off" spellCheck={false} maxLength={24} value={code} placeholder="CD20260101000001" data-testid="track-code" onChange={(e) => setCode(e.target.value)} />
+          </label>
+          <label className="r-field">
+            <span>{t('residentReport.track.last4')}</span>
+            <input type="text" inputMode="numeric" pattern="[0-9]*" autoComplete="off" maxLength={4} value={digits} data-testid="track-last4" onChange={(e) => setDigits(e.target.value.replace(/\D/g, ''))} />
+          </label>
+          {error && (
+            <p className="r-error" role="alert" data-testid="track-error">
+              {error}
+            </p>
+          )}
+          <button type="submit" className="r-button r-button-primary" disabled={busy} data-testid="track-submit">
+            {busy ? t('common.loading') : t('residentReport.track.submit')}
+          </button>
+        </form>
+      </section>
+      {tracking && <TrackingView tracking={tracking.data} last4={tracking.last4} jurisdictionId={jurisdictionId!} onChange={(d) => setTracking({ data: d, last4: tracking.last4 })} />}
+    </>
+  );
+}

@@ -1,0 +1,58 @@
+/**
+ * What a resident sees of an order's status: six steps 受理 → 派遣 → 处置 → 核查 → 结案 → 评价 and how far it has
+ * come. The server's statuses are finer (signed, returned, suspended …); this folds them onto the steps. Pure.
+ */
+export const STEPS = ['accept', 'dispatch', 'handle', 'verify', 'close', 'rate'] as const;
+export type Step = (typeof STEPS)[number];
+
+export interface Progress {
+  /** Index of the step being worked on; STEPS.length when every step is done. */
+  current: number;
+  /** The order ended without going through the steps (not accepted, withdrawn). */
+  stopped: 'rejected' | 'cancelled' | null;
+}
+
+const CURRENT: Record<string, number> = {
+  received: 0,
+  accepted: 1,
+  dispatched: 1,
+  signed: 1,
+  returned: 1,
+  in_progress: 2,
+  suspended: 2,
+  reported: 3,
+  verified: 4,
+  // An enquiry answered at intake has its answer: what is left is the rating, as for a closed order.
+  answered: 5,
+  closed: 5,
+  under_review: 5,
+  rated: STEPS.length,
+};
+
+export function progressOf(status: string): Progress {
+  if (status === 'rejected') return { current: 0, stopped: 'rejected' };
+  if (status === 'cancelled') return { current: 0, stopped: 'cancelled' };
+  return { current: CURRENT[status] ?? 0, stopped: null };
+}
+
+export type StepState = 'done' | 'current' | 'todo';
+
+export function stepStates(p: Progress): StepState[] {
+  return STEPS.map((_, i) => (p.stopped ? (i === 0 ? 'current' : 'todo') : i < p.current ? 'done' : i === p.current ? 'current' : 'todo'));
+}
+
+/** The statuses and timeline actions the page names (each has a label in residentReport.status / .action). */
+export const STATUS_KEYS = [
+  'received', 'accepted', 'answered', 'rejected', 'dispatched', 'signed', 'in_progress', 'reported', 'verified',
+  'closed', 'rated', 'under_review', 'returned', 'suspended', 'cancelled', 'merged',
+] as const;
+export const ACTION_KEYS = [
+  'create', 'accept', 'answer', 'reject', 'dispatch', 'sign', 'return', 'start', 'report', 'verify_pass', 'verify_fail',
+  'close', 'rate', 'reopen', 'uphold', 'suspend', 'resume', 'cancel', 'merge', 'supervise', 'request_extension',
+  'approve_extension', 'deny_extension', 'parent_closed',
+] as const;
+
+export const TICKET_CODE = /^[A-Z]{1,4}[0-9]{14}$/;
+
+/** Upper-cases and drops spaces, so a code read out over the phone or copied with blanks still matches. */
+export const normaliseCode = (s: string) => s.replace(/\s+/g, '').toUpperCase();
