@@ -10,8 +10,12 @@ import { divisionName, type DivisionProps } from '../shared/map/geo';
 import { useDivisions } from '../shared/map/use-divisions';
 import { useJurisdiction } from '../shared/use-jurisdiction';
 import { PhoneSignIn, signOut, useResidentSession, type ResidentSession } from './PhoneSignIn';
+import { useHashRoute } from './report/hash-route';
+import { ReportEntry } from './report/ReportEntry';
 
 const CityMap = lazy(() => import('../shared/map/CityMap'));
+// Report, track and my reports (#/report, #/track, #/mine): one lazily loaded chunk.
+const ResidentPages = lazy(() => import('./report/ResidentPages'));
 
 interface HeaderProps {
   session: ResidentSession | null;
@@ -126,6 +130,7 @@ export function ResidentApp() {
   const [session, setSession] = useResidentSession();
   const [signingIn, setSigningIn] = useState(false);
   const [signOutError, setSignOutError] = useState<string | null>(null);
+  const route = useHashRoute();
   const doSignOut = () => {
     setSignOutError(null);
     signOut().then(
@@ -155,18 +160,33 @@ export function ResidentApp() {
             onCancel={() => setSigningIn(false)}
           />
         )}
-        <section className="r-hero">
-          <h1>{elder ? t('resident.hero.titleElder') : t('resident.hero.title')}</h1>
-          <p>{elder ? t('resident.hero.textElder') : t('resident.hero.text')}</p>
-        </section>
-        <section className="r-card" aria-labelledby="r-hotline-title">
-          <h2 id="r-hotline-title">{t('resident.hotline.title')}</h2>
-          <p>{elder ? t('resident.hotline.textElder') : t('resident.hotline.text')}</p>
-          <a className="r-button r-button-primary" href="tel:12345">
-            {t('resident.hotline.call')}
-          </a>
-        </section>
-        <Districts />
+        {route.page !== 'home' ? (
+          <Suspense fallback={<p className="r-muted">{t('common.loading')}</p>}>
+            <ResidentPages
+              route={route}
+              jurisdictionId={city?.id ?? null}
+              signedInPhone={session?.phone ?? null}
+              signedIn={session !== null}
+              onSignIn={() => setSigningIn(true)}
+            />
+          </Suspense>
+        ) : (
+          <>
+            <section className="r-hero">
+              <h1>{elder ? t('resident.hero.titleElder') : t('resident.hero.title')}</h1>
+              <p>{elder ? t('resident.hero.textElder') : t('resident.hero.text')}</p>
+            </section>
+            <ReportEntry signedIn={session !== null} elder={elder} />
+            <section className="r-card" aria-labelledby="r-hotline-title">
+              <h2 id="r-hotline-title">{t('resident.hotline.title')}</h2>
+              <p>{elder ? t('resident.hotline.textElder') : t('resident.hotline.text')}</p>
+              <a className="r-button r-button-primary" href="tel:12345">
+                {t('resident.hotline.call')}
+              </a>
+            </section>
+            <Districts />
+          </>
+        )}
       </main>
       <footer className="r-footer">
         <a href="/console/">{t('resident.staffLink')}</a>
