@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { useAuth } from './auth';
 import { ConsoleLayout } from './ConsoleLayout';
+import { HotlinePage } from './hotline/HotlinePage';
 import { visiblePages } from './nav';
 import { AccountPage } from './pages/AccountPage';
 import { ApiKeysPage } from './pages/ApiKeysPage';
@@ -20,6 +21,7 @@ const ELEMENTS: Record<string, React.ReactNode> = {
   apiKeys: <ApiKeysPage />,
   audit: <AuditPage />,
   evaluation: <EvaluationPage />,
+  hotline: <HotlinePage />,
   account: <AccountPage />,
 };
 

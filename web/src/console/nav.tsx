@@ -3,7 +3,7 @@
  * user holds one of its permissions, as reported by GET /api/v1/auth/me — the same rules the server enforces.
  * Pages exist only for modules the server has; nothing is a placeholder.
  */
-import { ApartmentOutlined, AuditOutlined, BarChartOutlined, EnvironmentOutlined, KeyOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, BarChartOutlined, EnvironmentOutlined, KeyOutlined, PhoneOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 
 export interface ConsolePage {
@@ -23,6 +23,8 @@ export const PAGES: ConsolePage[] = [
   { key: 'apiKeys', path: '/api-keys', label: 'nav.apiKeys', icon: <KeyOutlined />, anyOf: ['apikey.read'] },
   { key: 'audit', path: '/audit', label: 'nav.audit', icon: <AuditOutlined />, anyOf: ['audit.read'] },
   { key: 'evaluation', path: '/evaluation', label: 'nav.evaluation', icon: <BarChartOutlined />, anyOf: ['evaluation.read'] },
+  // 话务台: agents (and dispatchers) who take calls — caller history is the hotline's own permission.
+  { key: 'hotline', path: '/hotline', label: 'hotline.nav', icon: <PhoneOutlined />, anyOf: ['work_order.caller_history'] },
   { key: 'account', path: '/account', label: 'nav.account', icon: <UserOutlined />, anyOf: [] },
 ];
 

@@ -1,0 +1,76 @@
+/** The caller's earlier orders (来电历史), looked up by the number being typed; each opens the order's detail page. */
+import { Alert, Empty, Spin, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { OrderSummary } from './api';
+
+export interface HistoryState {
+  phone: string | null;
+  loading: boolean;
+  items: OrderSummary[] | null;
+  error: string | null;
+}
+
+export const NO_HISTORY: HistoryState = { phone: null, loading: false, items: null, error: null };
+
+export function CallerHistory({ state }: { state: HistoryState }) {
+  const { t, i18n } = useTranslation();
+  const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'short' });
+  return (
+    <section className="cg-hotline-panel" aria-labelledby="hotline-history-title" aria-busy={state.loading} data-testid="hotline-history">
+      <Typography.Title level={2} id="hotline-history-title" className="cg-hotline-panel-title">
+        {t('hotline.history.title')}
+      </Typography.Title>
+      <div aria-live="polite">
+        {state.loading && (
+          <div className="cg-hotline-muted">
+            <Spin size="small" /> {t('hotline.history.loading')}
+          </div>
+        )}
+        {!state.loading && state.error && <Alert type="error" showIcon message={state.error} />}
+        {!state.loading && !state.error && state.items === null && <p className="cg-hotline-muted">{t('hotline.history.hint')}</p>}
+        {!state.loading && !state.error && state.items?.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('hotline.history.empty')} />}
+        {!state.loading && !state.error && state.items && state.items.length > 0 && (
+          <p className="cg-hotline-muted" data-testid="hotline-history-count">
+            {t('hotline.history.count', { count: state.items.length })}
+          </p>
+        )}
+      </div>
+      {!state.loading && state.items && state.items.length > 0 && (
+        <table className="cg-hotline-history">
+          <thead>
+            <tr>
+              <th scope="col">{t('hotline.history.code')}</th>
+              <th scope="col">{t('hotline.history.date')}</th>
+              <th scope="col">{t('hotline.history.subject')}</th>
+              <th scope="col">{t('hotline.history.status')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {state.items.map((o) => (
+              <tr key={o.id} data-testid="hotline-history-row">
+                <td>
+                  <a
+                    href={`/console/work-orders/${encodeURIComponent(o.id)}`}
+                    target="_blank"
+                    rel="noopener noreferrer"
+                    className="cg-hotline-code"
+                    aria-label={t('hotline.history.open', { code: o.code })}
+                  >
+                    {o.code}
+                  </a>
+                </td>
+                <td className="cg-hotline-nowrap">{date.format(new Date(o.createdAt))}</td>
+                <td>
+                  <span className="cg-hotline-type">{t(`hotline.types.${o.requestType}`, { defaultValue: o.requestType })}</span> {o.title}
+                </td>
+                <td>
+                  <Tag className="cg-hotline-status">{t(`hotline.statuses.${o.status}`, { defaultValue: o.status })}</Tag>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
