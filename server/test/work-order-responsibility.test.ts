@@ -109,7 +109,13 @@ describe('rules', () => {
     expect((await api(admin, 'POST', '/responsibility-rules', { categoryPrefix: 'event', departmentCode: 'cgj', fallback: true })).statusCode).toBe(201);
     const second = await api(admin, 'POST', '/responsibility-rules', { categoryPrefix: 'event', departmentCode: 'water' });
     expect(second.statusCode).toBe(201);
-    for (const id of [second.json().rule.id]) await api(admin, 'DELETE', `/responsibility-rules/${id}`);
+    await api(admin, 'DELETE', `/responsibility-rules/${second.json().rule.id}`);
+    // Two administrators adding the same rule at once: one gets it, the other a 409.
+    const body = { categoryPrefix: 'health', districtCode: '510105', departmentCode: 'water' };
+    const both = await Promise.all([api(admin, 'POST', '/responsibility-rules', body), api(admin, 'POST', '/responsibility-rules', body)]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    expect(both.find((r) => r.statusCode === 409)!.json().code).toBe('responsibility_rule.duplicate');
+    await api(admin, 'DELETE', `/responsibility-rules/${both.find((r) => r.statusCode === 201)!.json().rule.id}`);
   });
 
   it('are changed and deleted by administrators only; each change records before and after', async () => {

@@ -92,7 +92,7 @@ async function resolveDepartment(tx: Db, jurisdictionId: string, input: { depart
 
 async function refuseDuplicate(tx: Db, jurisdictionId: string, v: repo.RuleValues, exceptId: string | null): Promise<void> {
   const other = await repo.sameRule(tx, jurisdictionId, v, exceptId);
-  if (other) throw conflict('responsibility_rule.duplicate', { id: other }, { id: other });
+  if (other) throw conflict('responsibility_rule.duplicate', {}, { id: other });
 }
 
 const isUniqueViolation = (e: unknown) => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505';
@@ -115,7 +115,8 @@ export async function createRuleWithin(tx: Db, ctx: Pick<AppContext, 'outbox'>, 
   await checkValues(tx, jurisdictionId, values, { category: true, district: true });
   await refuseDuplicate(tx, jurisdictionId, values, null);
   const id = await repo.insertRule(tx, jurisdictionId, values).catch((e: unknown) => {
-    if (isUniqueViolation(e)) throw conflict('responsibility_rule.duplicate', { id: '' });
+    // The same rule created at the same moment by someone else (the unique index decided).
+    if (isUniqueViolation(e)) throw conflict('responsibility_rule.duplicate');
     throw e;
   });
   const rule = present((await repo.findRule(tx, jurisdictionId, id))!);
