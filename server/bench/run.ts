@@ -14,11 +14,12 @@ import { migrate } from '../src/db/migrate.js';
 import { openPglite, openPostgres, type Storage } from '../src/db/storage.js';
 import { createLogger } from '../src/logger.js';
 import { ensurePgliteTemplate } from '../test/template.js';
+import { classifyBench } from './classify.js';
 import { evaluationBench } from './evaluation.js';
 import { gridBench } from './grid.js';
 import { scopedRead } from './scoped-read.js';
 
-const BENCHMARKS = { 'scoped-read': scopedRead, evaluation: evaluationBench, grid: gridBench } as const;
+const BENCHMARKS = { 'scoped-read': scopedRead, evaluation: evaluationBench, grid: gridBench, classify: classifyBench } as const;
 type Name = keyof typeof BENCHMARKS;
 
 const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'results');
