@@ -377,6 +377,9 @@ describe('linkAttachments', () => {
     expect((await row(a.id))!.linked_at).not.toBeNull();
     // Again, for the same order: fine (a retried request).
     expect(await link({ workOrderId: order.id, ids: [a.id] })).toHaveLength(1);
+    // A timeline entry of another order is a programming error, not a client's.
+    const other = await makeOrder();
+    await expect(link({ workOrderId: order.id, ids: [a.id], timelineEntryId: other.timelineEntryId })).rejects.toThrow(/not an entry of work order/);
   });
 
   it('refuses, naming the id: another user’s upload, another order’s, another jurisdiction’s, unknown and malformed ids', async () => {
@@ -536,7 +539,7 @@ describe('a restarted process', () => {
 });
 
 describe('on an S3-compatible store (s3rver)', () => {
-  let server: S3rver;
+  let server: S3rver | undefined;
   let s3App: TestApp;
 
   beforeAll(async () => {
@@ -581,5 +584,17 @@ describe('on an S3-compatible store (s3rver)', () => {
     await runSweepNow(s3App.ctx);
     expect(await db.selectFrom('attachments').select('id').where('id', '=', id).executeTakeFirst()).toBeUndefined();
     expect((await objects()).some((f) => f.startsWith(sha256))).toBe(false);
+  });
+
+  it('answers 503 when the store is unreachable, and keeps no row', async () => {
+    const db = s3App.ctx.db;
+    const jj = (await makeJurisdiction(db)).id;
+    const s = await loginAs(s3App.app, await makeUser(db, { jurisdictionId: jj, grants: [{ role: 'handler', scope: { kind: 'jurisdiction' } }] }));
+    await server!.close();
+    server = undefined;
+    const res = await upload(s3App.app, makePng(7, 7, 900), { headers: { ...s.bearer, 'accept-language': 'en' } });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ code: 'attachment.store_unavailable', message: expect.stringContaining('unavailable') });
+    expect(await db.selectFrom('attachments').select('id').where('jurisdiction_id', '=', jj).execute()).toEqual([]);
   });
 });

@@ -89,6 +89,11 @@ export async function markLinked(tx: Db, ids: readonly string[], workOrderId: st
     .execute();
 }
 
+export async function timelineEntryBelongsTo(db: Db, entryId: number, workOrderId: string): Promise<boolean> {
+  const row = await db.selectFrom('work_order_timeline').select('id').where('id', '=', entryId).where('work_order_id', '=', workOrderId).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Attachments of one work order, oldest first. */
 export async function listForWorkOrder(db: Db, jurisdictionId: string, workOrderId: string): Promise<AttachmentRow[]> {
   return db

@@ -316,7 +316,12 @@ export async function uploadAttachment(deps: AttachmentDeps, input: UploadInput,
     const row = await ctx.db.transaction().execute(async (tx) => {
       // Under the blob's lock: the clean-up cannot delete it between our put and our row.
       await repo.lockBlob(tx, key);
-      await store.put(key, received.file, { contentType: received.contentType, size: received.size, sha256: received.sha256 });
+      try {
+        await store.put(key, received.file, { contentType: received.contentType, size: received.size, sha256: received.sha256 });
+      } catch (err) {
+        ctx.log.error({ err, storageKey: key, store: store.kind }, 'attachment store refused a blob');
+        throw new AppError('unavailable', 'attachment.store_unavailable');
+      }
       const inserted = await repo.insertAttachment(tx, {
         jurisdictionId,
         sha256: received.sha256,
@@ -420,6 +425,9 @@ export async function linkAttachments(tx: Db, input: LinkAttachmentsInput, now =
   if (ids.length > MAX_LINKED_PER_CALL) throw badRequest('attachment.too_many', { max: MAX_LINKED_PER_CALL });
   const bad = ids.find((id) => !UUID.test(id));
   if (bad !== undefined) throw badRequest('attachment.not_usable', { id: bad });
+  if (input.timelineEntryId != null && !(await repo.timelineEntryBelongsTo(tx, input.timelineEntryId, input.workOrderId))) {
+    throw new Error(`timeline entry ${input.timelineEntryId} is not an entry of work order ${input.workOrderId}`);
+  }
   const rows = new Map((await repo.lockAttachments(tx, ids)).map((r) => [r.id, r]));
   for (const id of ids) {
     const row = rows.get(id);
