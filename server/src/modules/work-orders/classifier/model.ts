@@ -8,8 +8,10 @@
  * likelihoods), so its log-scores are divided by a temperature chosen on a slice of the training data
  * (the one that minimises the log-loss there); softmax probabilities are used as they are.
  *
- * Measured on the demo data (bench/classify.ts, fixed 20 % held-out split): see bench/results/classify.json —
- * the default below is the better of the two there.
+ * Chosen by measurement (bench/classify.ts on the demo data, fixed stratified 20 % held-out split, 29 categories):
+ * softmax on words + character bigrams 0.63 accuracy / 0.81 top-3; softmax on words only 0.60; naive Bayes 0.56
+ * with bigrams, 0.51 without; always-the-largest-category baseline 0.19. Bigrams help because jieba's dictionary
+ * splits domain words oddly (路灯不亮 → 路 / 灯不亮). 5,000 terms keep the JSON near 1.2 MB for 29 categories.
  */
 import { segment } from '../../../shared/chinese-text.js';
 
