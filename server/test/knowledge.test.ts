@@ -103,7 +103,7 @@ describe('search', () => {
       const paged: string[] = [];
       let after: string | null = null;
       for (let page = 0; page < 3; page++) {
-        const body = (await api(agent, 'GET', `/knowledge/articles?limit=3&q=${encodeURIComponent(q)}${after ? `&after=${after}` : ''}`)).json();
+        const body: { items: { id: string }[]; next: string | null } = (await api(agent, 'GET', `/knowledge/articles?limit=3&q=${encodeURIComponent(q)}${after ? `&after=${after}` : ''}`)).json();
         paged.push(...body.items.map((i: { id: string }) => i.id));
         after = body.next;
         expect(after).not.toBeNull();
