@@ -19,6 +19,7 @@ import type { AttachmentsConfig, Config } from '../src/config.js';
 import { createContext } from '../src/context.js';
 import { buildApp } from '../src/http/app.js';
 import { JobWorker } from '../src/modules/events/index.js';
+import { createApiKey } from '../src/modules/identity/index.js';
 import { createModules } from '../src/modules/registry.js';
 import { linkAttachments, PURGE_UNLINKED_ATTACHMENTS, type LinkAttachmentsInput } from '../src/modules/work-orders/index.js';
 import { AppError } from '../src/shared/errors.js';
@@ -262,6 +263,16 @@ describe('upload', () => {
     const res = await upload(t.app, Buffer.alloc(0), { headers: resident.bearer });
     expect(res.statusCode, res.body).toBe(400);
     expect(res.json().code).toBe('attachment.empty');
+  });
+
+  it('takes uploads from an API key with the scope (recorded as an API-key upload) and refuses keys without it', async () => {
+    const system = { kind: 'system' as const, id: null, name: 'test', jurisdictionId: j };
+    const withScope = await createApiKey(t.ctx, { jurisdictionId: j, name: 'open311 bridge', scopes: ['attachment.upload'] }, system);
+    const without = await createApiKey(t.ctx, { jurisdictionId: j, name: 'reader', scopes: ['work_order.read'] }, system);
+    const res = await upload(t.app, makePng(5, 3, 800), { headers: { 'x-api-key': withScope.key } });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(await row(res.json().id)).toMatchObject({ uploader_kind: 'api_key', uploaded_by: null, jurisdiction_id: j });
+    expect((await upload(t.app, makePng(5, 3, 801), { headers: { 'x-api-key': without.key } })).statusCode).toBe(403);
   });
 
   it('lets only roles that report upload, each into their own jurisdiction', async () => {
