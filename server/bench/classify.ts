@@ -8,9 +8,17 @@
  * - the alternatives the default was chosen over, same split: naive Bayes, and both without character bigrams.
  */
 import type { AppContext } from '../src/app-context.js';
-import { demoExamples } from '../src/modules/work-orders/classifier/demo-data.js';
-import { Classifier, DEFAULT_TRAIN_OPTIONS, evaluate, splitHoldout, tokenize, type TrainOptions } from '../src/modules/work-orders/classifier/model.js';
-import { HOLDOUT_FRACTION, SPLIT_SEED } from '../src/modules/work-orders/classifier.service.js';
+import {
+  Classifier,
+  DEFAULT_TRAIN_OPTIONS,
+  HOLDOUT_FRACTION,
+  SPLIT_SEED,
+  demoExamples,
+  evaluate,
+  splitHoldout,
+  tokenize,
+  type ClassifierTrainOptions as TrainOptions,
+} from '../src/modules/work-orders/index.js';
 
 const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
 

@@ -79,13 +79,18 @@ export type { WorkOrderDetail, WorkOrderSummary } from './work-orders.presenter.
 export { SLA_TIMER } from './sla-timers.js';
 export { workOrderPolicy } from './work-orders.policy.js';
 export {
+  HOLDOUT_FRACTION,
   MIN_OWN_ORDERS,
+  ModelCache,
   RETRAIN_TIMER,
+  SPLIT_SEED,
   cacheFor as classifierCacheFor,
   ensureDemoClassifier,
   listClassifierModels,
+  nextRetrainAt,
   retrainClassifiers,
   scheduleRetrain,
+  scheduleRetrains,
   suggestCategory,
   trainFromOrders,
   type CategorySuggestion,
@@ -93,6 +98,8 @@ export {
   type TrainResult,
 } from './classifier.service.js';
 export { classifierPolicy } from './classifier.policy.js';
+export { Classifier, DEFAULT_TRAIN_OPTIONS, evaluate, splitHoldout, tokenize, type TrainOptions as ClassifierTrainOptions } from './classifier/model.js';
+export { demoExamples } from './classifier/demo-data.js';
 export {
   addStandardCategories,
   buildTree as buildCategoryTree,

@@ -355,7 +355,10 @@ function trainNaiveBayes(
       softmaxInPlace(p);
       loss -= Math.log(Math.max(p[r.y]!, 1e-12));
     }
-    if (loss < best) (best = loss), (temperature = T);
+    if (loss < best) {
+      best = loss;
+      temperature = T;
+    }
   }
   const full = fit(docs);
   return { logPrior: full.logPrior.map((v) => round(v, 4)), logLik: full.logLik.map((r) => r.map((v) => round(v, 4))), temperature };
