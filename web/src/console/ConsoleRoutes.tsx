@@ -5,6 +5,10 @@ import { useAuth } from './auth';
 import { ConsoleLayout } from './ConsoleLayout';
 import { HotlinePage } from './hotline/HotlinePage';
 import { visiblePages } from './nav';
+import { DispatchBoardPage } from './work-orders/DispatchBoardPage';
+import { InboxPage } from './work-orders/InboxPage';
+import { WorkOrderDetailPage } from './work-orders/WorkOrderDetailPage';
+import { WorkOrderListPage } from './work-orders/WorkOrderListPage';
 import { AccountPage } from './pages/AccountPage';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { AuditPage } from './pages/AuditPage';
@@ -22,6 +26,9 @@ const ELEMENTS: Record<string, React.ReactNode> = {
   audit: <AuditPage />,
   evaluation: <EvaluationPage />,
   hotline: <HotlinePage />,
+  workOrders: <WorkOrderListPage />,
+  dispatchBoard: <DispatchBoardPage />,
+  inbox: <InboxPage />,
   account: <AccountPage />,
 };
 
@@ -50,7 +57,7 @@ export function ConsoleRoutes() {
     );
   }
   // After an administrator's reset the server allows only me/password/logout until the password is changed.
-  const pages = me.user.mustChangePassword ? visiblePages([]).filter((p) => p.key === 'account') : visiblePages(me.permissions);
+  const pages = me.user.mustChangePassword ? visiblePages([]).filter((p) => p.key === 'account') : visiblePages(me.permissions, me.user.grants.map((g) => g.role));
   if (me.user.mustChangePassword && location.pathname !== '/account') return <Navigate to="/account" replace />;
   return (
     <Routes>
@@ -59,6 +66,7 @@ export function ConsoleRoutes() {
         {pages.map((p) => (
           <Route key={p.key} path={p.path} element={ELEMENTS[p.key]} />
         ))}
+        {pages.some((p) => p.key === 'workOrders') && <Route path="/work-orders/:id" element={<WorkOrderDetailPage />} />}
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

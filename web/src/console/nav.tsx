@@ -3,7 +3,7 @@
  * user holds one of its permissions, as reported by GET /api/v1/auth/me — the same rules the server enforces.
  * Pages exist only for modules the server has; nothing is a placeholder.
  */
-import { ApartmentOutlined, AuditOutlined, BarChartOutlined, EnvironmentOutlined, KeyOutlined, PhoneOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, BarChartOutlined, EnvironmentOutlined, FileSearchOutlined, InboxOutlined, KeyOutlined, PhoneOutlined, SendOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 
 export interface ConsolePage {
@@ -14,6 +14,8 @@ export interface ConsolePage {
   icon: ReactNode;
   /** Any of these permissions shows the page; empty = every signed-in user. */
   anyOf: string[];
+  /** Also needs one of these roles (a queue for a kind of work, e.g. the department inbox for handlers). */
+  roles?: string[];
 }
 
 export const PAGES: ConsolePage[] = [
@@ -25,9 +27,13 @@ export const PAGES: ConsolePage[] = [
   { key: 'evaluation', path: '/evaluation', label: 'nav.evaluation', icon: <BarChartOutlined />, anyOf: ['evaluation.read'] },
   // 话务台: agents (and dispatchers) who take calls — caller history is the hotline's own permission.
   { key: 'hotline', path: '/hotline', label: 'hotline.nav', icon: <PhoneOutlined />, anyOf: ['work_order.caller_history'] },
+  // 工单: list and search, the dispatcher board (派遣台) and the department inbox (部门待办); details at /work-orders/:id.
+  { key: 'workOrders', path: '/work-orders', label: 'workOrders.nav.list', icon: <FileSearchOutlined />, anyOf: ['work_order.read'] },
+  { key: 'dispatchBoard', path: '/dispatch', label: 'workOrders.nav.board', icon: <SendOutlined />, anyOf: ['work_order.act'], roles: ['dispatcher', 'agent'] },
+  { key: 'inbox', path: '/inbox', label: 'workOrders.nav.inbox', icon: <InboxOutlined />, anyOf: ['work_order.act'], roles: ['handler'] },
   { key: 'account', path: '/account', label: 'nav.account', icon: <UserOutlined />, anyOf: [] },
 ];
 
-export function visiblePages(permissions: readonly string[]): ConsolePage[] {
-  return PAGES.filter((p) => p.anyOf.length === 0 || p.anyOf.some((x) => permissions.includes(x)));
+export function visiblePages(permissions: readonly string[], roles: readonly string[] = []): ConsolePage[] {
+  return PAGES.filter((p) => (p.anyOf.length === 0 || p.anyOf.some((x) => permissions.includes(x))) && (!p.roles || p.roles.some((r) => roles.includes(r))));
 }

@@ -112,3 +112,23 @@ it('finds the latest return reason in a timeline', () => {
   expect(lastReturnReason([{ action: 'return', note: '不属本部门' }, { action: 'dispatch', note: null }, { action: 'return', note: '应由区城管处理' }])).toBe('应由区城管处理');
   expect(lastReturnReason([{ action: 'dispatch', note: null }])).toBeNull();
 });
+
+describe('locale keys built at run time', () => {
+  it('name every status, action, channel, type, urgency, rating and reveal purpose in both languages', async () => {
+    const { catalogs } = await import('../../shared/locale-catalog');
+    const codes = await import('./codes');
+    type Tree = { [k: string]: string | Tree };
+    const get = (tree: Tree, key: string) => key.split('.').reduce<Tree | string | undefined>((t, k) => (typeof t === 'object' ? t[k] : undefined), tree);
+    const keys = [
+      ...codes.STATUSES.map((s) => `workOrders.status.${s}`),
+      ...[...codes.ACTION_TYPES, 'create', 'parent_closed', 'sla_warning', 'overdue', 'sign_overdue'].map((a) => `workOrders.action.${a}`),
+      ...codes.CHANNELS.map((c) => `workOrders.channel.${c}`),
+      ...codes.REQUEST_TYPES.map((c) => `workOrders.requestType.${c}`),
+      ...codes.URGENCIES.map((c) => `workOrders.urgency.${c}`),
+      ...codes.RATINGS.map((c) => `workOrders.rating.${c}`),
+      ...codes.REVEAL_PURPOSES.map((c) => `workOrders.reveal.purposes.${c}`),
+      ...['reason', 'note', 'comment'].map((f) => `workOrders.form.${f}`),
+    ];
+    for (const lang of ['zh-CN', 'en'] as const) expect(keys.filter((k) => typeof get(catalogs[lang] as Tree, k) !== 'string'), lang).toEqual([]);
+  });
+});

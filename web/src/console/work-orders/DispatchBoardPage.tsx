@@ -1,0 +1,176 @@
+/**
+ * 派遣台 (dispatchers and hotline agents): new orders with the suggested category (classifier) and department
+ * (responsibility list) and a one-click "dispatch as suggested"; returned orders with the reason; overdue;
+ * supervised (督办); pending extension requests; orders under review after an unsatisfied rating. Counts in the tabs.
+ */
+import { Alert, App, Button, Space, Tabs, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorMessage } from '../../shared/api';
+import { ActionBar } from './actions';
+import { workOrdersApi, type ActionType, type WorkOrderDetail } from './api';
+import { countLabel, OrderQueue } from './board';
+import { lastReturnReason } from './model';
+import { useCategories } from './parts';
+import { useSuggestion } from './suggest';
+
+type TabKey = 'new' | 'returned' | 'overdue' | 'supervised' | 'extensions' | 'review';
+
+const QUERIES: Record<TabKey, Record<string, string>> = {
+  new: { status: 'received,accepted', sort: 'created' },
+  returned: { status: 'returned', sort: 'due' },
+  overdue: { overdue: 'true', open: 'true', sort: 'due' },
+  supervised: { supervised: 'true', open: 'true', sort: 'due' },
+  extensions: { status: 'signed,in_progress,suspended,reported', sort: 'due' },
+  review: { status: 'under_review', sort: 'created' },
+};
+
+const ACTIONS: Record<TabKey, readonly ActionType[] | undefined> = {
+  new: ['accept', 'dispatch', 'answer', 'reject', 'merge', 'cancel'],
+  returned: ['dispatch', 'cancel'],
+  overdue: undefined,
+  supervised: undefined,
+  extensions: ['approve_extension', 'deny_extension'],
+  review: ['reopen', 'uphold'],
+};
+
+/** The suggestion cell of a new order, with "dispatch as suggested" (accepting first when still received). */
+function SuggestionCell({ order, onChanged }: { order: WorkOrderDetail; onChanged: (o: WorkOrderDetail | null) => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const categories = useCategories();
+  const s = useSuggestion(order);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const canDispatch = order.allowedActions.includes('dispatch') || (order.status === 'received' && order.allowedActions.includes('accept'));
+  const dispatch = async () => {
+    if (!s.department) return;
+    setBusy(true);
+    setError(null);
+    try {
+      let current = order;
+      if (current.status === 'received') current = await workOrdersApi.act(current.id, current.version, { type: 'accept' });
+      current = await workOrdersApi.act(current.id, current.version, { type: 'dispatch', departmentId: s.department.departmentId });
+      message.success(t('workOrders.board.dispatched', { code: order.code, name: s.department.departmentName }));
+      onChanged(current);
+    } catch (e) {
+      setError(errorMessage(e));
+      onChanged(null);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (s.loading) return <Typography.Text type="secondary">{t('workOrders.board.suggesting')}</Typography.Text>;
+  return (
+    <Space direction="vertical" size={2} data-testid={`suggestion-${order.code}`}>
+      {s.category && (
+        <span>
+          {t('workOrders.board.category')}: {categories.label(s.category.categoryCode)}{' '}
+          <Typography.Text type="secondary">({Math.round(s.category.confidence * 100)}%)</Typography.Text>
+        </span>
+      )}
+      {s.department ? (
+        <span>
+          {t('workOrders.board.department')}: <strong>{s.department.departmentName}</strong>
+          {!s.department.unique && <Tag style={{ marginLeft: 4, color: '#7a3e00', background: '#fdf0e1', borderColor: '#7a3e00' }}>{t('workOrders.board.tie')}</Tag>}
+          {s.department.fallback && <Tag style={{ marginLeft: 4, color: '#3d3d3d', background: '#f0f0f0' }}>{t('workOrders.board.fallback')}</Tag>}
+        </span>
+      ) : (
+        <Typography.Text type="secondary">{t('workOrders.board.noSuggestion')}</Typography.Text>
+      )}
+      {s.department && canDispatch && (
+        <Button size="small" type="primary" loading={busy} onClick={() => void dispatch()} data-testid={`dispatch-suggested-${order.code}`}>
+          {t('workOrders.board.dispatchSuggested')}
+        </Button>
+      )}
+      {error && <Alert type="error" showIcon title={error} role="alert" />}
+    </Space>
+  );
+}
+
+function DuplicateCount({ order }: { order: WorkOrderDetail }) {
+  const { t } = useTranslation();
+  const [n, setN] = useState<number | null>(null);
+  useEffect(() => {
+    let live = true;
+    workOrdersApi.duplicates(order.id).then(
+      (d) => live && setN(d.length),
+      () => live && setN(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [order.id]);
+  if (!n) return null;
+  return <Tag style={{ color: '#7a3e00', background: '#fdf0e1', borderColor: '#7a3e00' }}>{t('workOrders.board.duplicates', { n })}</Tag>;
+}
+
+export function DispatchBoardPage() {
+  const { t } = useTranslation();
+  const [counts, setCounts] = useState<Partial<Record<TabKey, { n: number; more: boolean }>>>({});
+  const [refresh, setRefresh] = useState(0);
+  const [active, setActive] = useState<TabKey>('new');
+  const bump = () => setRefresh((x) => x + 1);
+  const tabs: TabKey[] = ['new', 'returned', 'overdue', 'supervised', 'extensions', 'review'];
+
+  const items = tabs.map((key) => ({
+    key,
+    forceRender: true,
+    label: (
+      <span data-testid={`board-tab-${key}`}>
+        {t(`workOrders.board.tab.${key}`)} <span data-testid={`board-count-${key}`}>({countLabel(counts[key])})</span>
+      </span>
+    ),
+    children: (
+      <OrderQueue
+        testId={`board-${key}`}
+        query={QUERIES[key]}
+        refresh={refresh}
+        onChanged={bump}
+        onCount={(n, more) => setCounts((c) => (c[key]?.n === n && c[key]?.more === more ? c : { ...c, [key]: { n, more } }))}
+        empty={t(`workOrders.board.empty.${key}`)}
+        keep={key === 'extensions' ? (d) => d.extension?.state === 'requested' : undefined}
+        extra={(detailOf) => {
+          if (key === 'new')
+            return [
+              {
+                title: t('workOrders.board.suggestion'),
+                key: 'suggestion',
+                width: 260,
+                render: (_, r) => {
+                  const d = detailOf(r.id);
+                  return d ? (
+                    <>
+                      <SuggestionCell order={d} onChanged={bump} />
+                      <DuplicateCount order={d} />
+                    </>
+                  ) : null;
+                },
+              },
+            ];
+          if (key === 'returned') return [{ title: t('workOrders.board.returnReason'), key: 'reason', render: (_, r) => lastReturnReason(detailOf(r.id)?.timeline ?? []) ?? '—' }];
+          if (key === 'extensions')
+            return [
+              {
+                title: t('workOrders.board.extension'),
+                key: 'ext',
+                render: (_, r) => {
+                  const e = detailOf(r.id)?.extension;
+                  return e ? t('workOrders.board.extensionText', { days: e.days, reason: e.reason }) : '—';
+                },
+              },
+            ];
+          return [];
+        }}
+        actions={(d, changed) => <ActionBar order={d} only={ACTIONS[key]} onChanged={changed} size="small" />}
+      />
+    ),
+  }));
+
+  return (
+    <div data-testid="dispatch-board">
+      <Typography.Title level={2}>{t('workOrders.board.title')}</Typography.Title>
+      <Tabs activeKey={active} onChange={(k) => setActive(k as TabKey)} items={items} />
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * What the dispatcher board and the department inbox share: a table of orders for one query, with each row's
+ * detail (allowed actions, version, extension, timeline) loaded beside it so actions are taken in place.
+ */
+import { Alert, Button, Table, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useEffect, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Query } from '../../shared/api';
+import { workOrdersApi, type WorkOrderDetail, type WorkOrderSummary } from './api';
+import { useOrderColumns, useOrderPages } from './WorkOrderListPage';
+
+/** Fetches details for `ids`, at most `width` at a time. */
+export async function detailsOf(ids: readonly string[], width = 4): Promise<Map<string, WorkOrderDetail>> {
+  const out = new Map<string, WorkOrderDetail>();
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const id = ids[next++]!;
+      try {
+        out.set(id, await workOrdersApi.get(id));
+      } catch {
+        // Gone out of scope or removed since the list was read: the row stays without actions.
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, ids.length) }, worker));
+  return out;
+}
+
+export interface OrderQueueProps {
+  testId: string;
+  query: Query;
+  /** Keep only rows whose detail passes (e.g. a pending extension request). */
+  keep?: (d: WorkOrderDetail) => boolean;
+  /** Extra columns, given the row's detail (undefined while it loads). */
+  extra?: (detailOf: (id: string) => WorkOrderDetail | undefined, changed: () => void) => ColumnsType<WorkOrderSummary>;
+  /** The actions cell of a row. */
+  actions: (detail: WorkOrderDetail, changed: (o: WorkOrderDetail | null) => void) => ReactNode;
+  onCount: (count: number, more: boolean) => void;
+  /** Bumped by the page to reload every queue after an action. */
+  refresh: number;
+  onChanged: () => void;
+  empty: string;
+  pageSize?: number;
+}
+
+export function OrderQueue({ testId, query, keep, extra, actions, onCount, refresh, onChanged, empty, pageSize = 50 }: OrderQueueProps) {
+  const { t } = useTranslation();
+  const pages = useOrderPages(query, pageSize);
+  const base = useOrderColumns();
+  const [details, setDetails] = useState<Map<string, WorkOrderDetail>>(new Map());
+  const [loadingDetails, setLoadingDetails] = useState(false);
+
+  useEffect(() => {
+    if (refresh > 0) pages.reload();
+  }, [refresh]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const ids = pages.items.map((o) => `${o.id}:${o.version}`).join(',');
+  useEffect(() => {
+    let live = true;
+    setLoadingDetails(true);
+    void detailsOf(pages.items.map((o) => o.id)).then((d) => {
+      if (!live) return;
+      setDetails(d);
+      setLoadingDetails(false);
+    });
+    return () => {
+      live = false;
+    };
+  }, [ids]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const rows = keep ? pages.items.filter((o) => details.get(o.id) && keep(details.get(o.id)!)) : pages.items;
+  const counting = pages.loading || (keep !== undefined && loadingDetails);
+  useEffect(() => {
+    if (!counting) onCount(rows.length, pages.cursor !== null);
+  }, [counting, rows.length, pages.cursor]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const changed = (o: WorkOrderDetail | null) => {
+    if (o) setDetails((m) => new Map(m).set(o.id, o));
+    onChanged();
+  };
+  const columns: ColumnsType<WorkOrderSummary> = [
+    ...base,
+    ...(extra ? extra((id) => details.get(id), () => onChanged()) : []),
+    {
+      title: t('common.actions'),
+      key: 'actions',
+      width: 260,
+      render: (_, r) => {
+        const d = details.get(r.id);
+        return d ? actions(d, changed) : <Typography.Text type="secondary">{t('common.loading')}</Typography.Text>;
+      },
+    },
+  ];
+  return (
+    <div data-testid={testId}>
+      {pages.error && <Alert type="error" showIcon title={pages.error} style={{ marginBottom: 8 }} />}
+      <Table
+        rowKey="id"
+        size="small"
+        columns={columns}
+        dataSource={rows}
+        loading={counting}
+        pagination={false}
+        scroll={{ x: 1300 }}
+        locale={{ emptyText: empty }}
+        rowClassName={(r) => `wo-row-${r.code}`}
+      />
+      {pages.cursor && (
+        <div style={{ marginTop: 8, textAlign: 'center' }}>
+          <Button onClick={pages.more} loading={pages.loading}>
+            {t('workOrders.list.more')}
+          </Button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export const countLabel = (c: { n: number; more: boolean } | undefined) => (c === undefined ? '…' : c.more ? `${c.n}+` : String(c.n));
