@@ -9,6 +9,7 @@
  * query for a part of a compound still finds it.
  */
 import { createRequire } from 'node:module';
+import type * as JiebaModule from '@node-rs/jieba';
 import type { Jieba as JiebaType } from '@node-rs/jieba';
 
 const require = createRequire(import.meta.url);
@@ -17,7 +18,7 @@ let jieba: JiebaType | null = null;
 
 function instance(): JiebaType {
   if (jieba === null) {
-    const { Jieba } = require('@node-rs/jieba') as typeof import('@node-rs/jieba');
+    const { Jieba } = require('@node-rs/jieba') as typeof JiebaModule;
     const { dict } = require('@node-rs/jieba/dict') as { dict: Uint8Array };
     jieba = Jieba.withDict(dict);
   }
