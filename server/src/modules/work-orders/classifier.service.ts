@@ -184,10 +184,23 @@ function safeModel(json: unknown): Classifier | null {
  * nothing otherwise. Returns the new version, or null when one was there.
  */
 export async function ensureDemoClassifier(ctx: ClassifierContext, jurisdictionId: string): Promise<number | null> {
-  if ((await repo.activeVersion(ctx.db, jurisdictionId)) > 0) return null;
-  const r = await trainFromOrders(ctx, jurisdictionId, { actor: systemActor('demo-seed', jurisdictionId) });
-  return r.version;
+  // Single flight per process: two seeds started together (tests, a racing start) train once; the other waits.
+  let pending = demoTraining.get(ctx.db);
+  if (!pending) demoTraining.set(ctx.db, (pending = new Map()));
+  const running = pending.get(jurisdictionId);
+  if (running) {
+    await running.catch(() => null);
+    return null;
+  }
+  const p = (async () => {
+    if ((await repo.activeVersion(ctx.db, jurisdictionId)) > 0) return null;
+    return (await trainFromOrders(ctx, jurisdictionId, { actor: systemActor('demo-seed', jurisdictionId) })).version;
+  })().finally(() => pending.delete(jurisdictionId));
+  pending.set(jurisdictionId, p);
+  return p;
 }
+
+const demoTraining = new WeakMap<Db, Map<string, Promise<number | null>>>();
 
 // ---------------------------------------------------------------------------------------------------------------
 // Weekly retrain
