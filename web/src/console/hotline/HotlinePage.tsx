@@ -56,6 +56,13 @@ interface Done {
   warning: string | null;
 }
 
+/** Backspace or Delete in a select with a value and no search text: clear it. */
+function clearsSelect(e: KeyboardEvent<HTMLDivElement>, search: string, value: string | null): boolean {
+  if ((e.key !== 'Backspace' && e.key !== 'Delete') || search !== '' || value === null) return false;
+  e.preventDefault();
+  return true;
+}
+
 function Kbd({ children }: { children: string }) {
   return <kbd className="cg-kbd">{children}</kbd>;
 }
@@ -81,9 +88,12 @@ export function HotlinePage() {
   const [districtItems, setDistrictItems] = useState<DistrictItem[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [suggestion, setSuggestion] = useState<Suggestion | null | undefined>(undefined);
+  /** The text the shown suggestion was computed from (tests wait for the one of the whole text). */
+  const [suggestedFor, setSuggestedFor] = useState('');
   const [suggesting, setSuggesting] = useState(false);
   const [categoryOpen, setCategoryOpen] = useState(false);
   const [categorySearch, setCategorySearch] = useState('');
+  const [districtSearch, setDistrictSearch] = useState('');
   const [kbBox, setKbBox] = useState('');
 
   const phoneRef = useRef<HTMLInputElement | null>(null);
@@ -160,6 +170,7 @@ export function HotlinePage() {
         (r) => {
           if (!live) return;
           setSuggestion(r.suggestion);
+          setSuggestedFor(text);
           setSuggesting(false);
         },
         () => {
@@ -309,14 +320,23 @@ export function HotlinePage() {
     document.querySelector<HTMLInputElement>(`#hotline-type input[value="${type}"]`)?.focus();
   };
 
-  // Enter in the closed, empty category field accepts the suggestion (Enter in the open list picks an option).
+  // Enter in the closed, empty category field accepts the suggestion (Enter in the open list picks an option);
+  // Backspace or Delete with nothing typed clears the choice (no clear button: it would be a stop in the Tab order).
   const onCategoryKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (clearsSelect(e, categorySearch, form.categoryCode)) {
+      set('categoryCode', null);
+      return;
+    }
     if (e.key !== 'Enter' || e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return;
     if (categoryOpen || categorySearch !== '' || form.categoryCode !== null) return;
     if (acceptSuggestion()) {
       e.preventDefault();
       e.stopPropagation();
     }
+  };
+
+  const onDistrictKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (clearsSelect(e, districtSearch, form.districtCode)) set('districtCode', null);
   };
 
   const problem = (p: FieldProblem) => problems.includes(p);
@@ -370,6 +390,9 @@ export function HotlinePage() {
         )}
       </div>
 
+      <span id="hotline-clear-hint" className="cg-visually-hidden">
+        {t('hotline.form.clearHint')}
+      </span>
       <div className="cg-hotline-grid">
         <form
           className="cg-hotline-form"
@@ -524,14 +547,13 @@ export function HotlinePage() {
                   searchValue: categorySearch,
                   onSearch: setCategorySearch,
                 }}
-                allowClear
                 style={{ width: '100%' }}
                 open={categoryOpen}
                 onOpenChange={setCategoryOpen}
                 value={form.categoryCode ?? undefined}
                 options={options}
                 placeholder={t('hotline.form.categoryPlaceholder')}
-                aria-describedby="hotline-suggestion"
+                aria-describedby="hotline-suggestion hotline-clear-hint"
                 onChange={(v) => {
                   set('categoryCode', v ?? null);
                   setCategorySearch('');
@@ -539,7 +561,7 @@ export function HotlinePage() {
                 data-testid="hotline-category"
               />
             </div>
-            <div id="hotline-suggestion" className="cg-hotline-suggestion" aria-live="polite" data-testid="hotline-suggestion">
+            <div id="hotline-suggestion" className="cg-hotline-suggestion" aria-live="polite" data-testid="hotline-suggestion" data-current={!suggesting && suggestedFor === text}>
               {suggesting && <span className="cg-hotline-muted">{t('hotline.suggestion.thinking')}</span>}
               {!suggesting && suggestion === null && <span className="cg-hotline-muted">{t('hotline.suggestion.none')}</span>}
               {!suggesting && suggested && (
@@ -593,17 +615,22 @@ export function HotlinePage() {
               <label htmlFor="hotline-district" className="cg-hotline-label">
                 {t('hotline.form.district')}
               </label>
-              <Select<string>
-                id="hotline-district"
-                showSearch={{ optionFilterProp: 'label' }}
-                allowClear
-                style={{ width: 180 }}
-                value={form.districtCode ?? undefined}
-                placeholder={t('hotline.form.districtPlaceholder')}
-                options={districtItems.map((d) => ({ value: d.code, label: i18n.language.startsWith('zh') ? d.nameZh : (d.nameEn ?? d.nameZh) }))}
-                onChange={(v) => set('districtCode', v ?? null)}
-                data-testid="hotline-district"
-              />
+              <div onKeyDownCapture={onDistrictKey}>
+                <Select<string>
+                  id="hotline-district"
+                  showSearch={{ optionFilterProp: 'label', searchValue: districtSearch, onSearch: setDistrictSearch }}
+                  style={{ width: 180 }}
+                  value={form.districtCode ?? undefined}
+                  placeholder={t('hotline.form.districtPlaceholder')}
+                  aria-describedby="hotline-clear-hint"
+                  options={districtItems.map((d) => ({ value: d.code, label: i18n.language.startsWith('zh') ? d.nameZh : (d.nameEn ?? d.nameZh) }))}
+                  onChange={(v) => {
+                    set('districtCode', v ?? null);
+                    setDistrictSearch('');
+                  }}
+                  data-testid="hotline-district"
+                />
+              </div>
             </div>
           </div>
 

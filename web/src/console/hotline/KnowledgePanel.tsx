@@ -100,7 +100,13 @@ export function KnowledgePanel({ box, onBox, query, canAnswer, answeringId, onAn
   }, [query]);
 
   return (
-    <section className="cg-hotline-panel" aria-labelledby="hotline-kb-title" aria-busy={loading} data-testid="hotline-knowledge">
+    <section
+      className="cg-hotline-panel"
+      aria-labelledby="hotline-kb-title"
+      aria-busy={loading}
+      data-testid="hotline-knowledge"
+      data-current={!loading && result !== null && result.query === query}
+    >
       <Typography.Title level={2} id="hotline-kb-title" className="cg-hotline-panel-title">
         {t('hotline.knowledge.title')}
       </Typography.Title>
