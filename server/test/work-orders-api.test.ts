@@ -342,6 +342,25 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     expect(anon.statusCode, anon.body).toBe(201);
   });
 
+  it('tells the reporter by SMS on intake, answer and close — once per event, however often the worker runs', async () => {
+    const worker = new JobWorker({ db: t.ctx.db, handlers: t.ctx.handlers, log: pino({ level: 'silent' }), outbox: t.ctx.outbox, pollIntervalMs: 50, housekeeping: false });
+    const enquiry = await created({ requestType: 'enquiry', categoryCode: 'government', title: '居住证办理咨询', location: null, address: null, reporter: { name: '赵六', phone: '13512345678' } });
+    const landline = await created({ reporter: { name: '钱七', phone: '028-86001234' } });
+    expect((await act('agent', enquiry, enquiry.version, { type: 'answer', note: '携带身份证和居住证明到社区办理' })).statusCode).toBe(200);
+    await worker.drain(10_000);
+    await worker.drain(10_000);
+    const messages = async () => {
+      const rows = await t.ctx.db.selectFrom('outbound_messages').select(['recipient_masked', 'body', 'purpose']).where('jurisdiction_id', '=', j).where('purpose', '=', 'work_order_update').execute();
+      return rows.filter((m) => m.body.includes(enquiry.code) || m.body.includes(landline.code));
+    };
+    const sent = await messages();
+    expect(sent.map((m) => m.recipient_masked)).toEqual(['135****5678', '135****5678']);
+    expect(sent.filter((m) => m.body.includes('已登记'))).toHaveLength(1);
+    expect(sent.filter((m) => m.body.includes('已答复：携带身份证和居住证明到社区办理'))).toHaveLength(1);
+    // The body is sealed nowhere: it names the code, never the reporter's name or number.
+    expect(sent.every((m) => !m.body.includes('赵六') && !m.body.includes('13512345678'))).toBe(true);
+  });
+
   it('fires deadline timers: a warning at 80%, then overdue with automatic 督办; a suspended order waits', async () => {
     const past = new Date(Date.now() - 3 * 3600_000); // an emergency (2 hours) created 3 hours ago is overdue now
     const agent = { principal: null, audit: { kind: 'system' as const, id: null, name: 'test', jurisdictionId: j } };

@@ -9,7 +9,7 @@ import type { AppContext } from '../../app-context.js';
 import { CENTRAL_DISTRICTS, ensureDemoGrids, seedStandardComponentClasses } from '../grid/index.js';
 import { createUserWithin, hashPassword } from '../identity/index.js';
 import { seedDemoKnowledge } from '../knowledge/index.js';
-import { ensureDemoClassifier, seedDemoWorkOrderSetup } from '../work-orders/index.js';
+import { ensureDemoWorkOrders, ensureDemoClassifier, seedDemoWorkOrderSetup } from '../work-orders/index.js';
 import { addDivisionsWithin, createDepartmentWithin, createJurisdictionWithin, findJurisdiction, type DivisionInsert } from '../org/index.js';
 import { systemActor } from '../../shared/actor.js';
 import { ACCOUNTS, CITY_DEPARTMENTS, DISTRICT_NAMES_EN, INSPECTOR_GRIDS, JINJIANG_LOCAL, JURISDICTION, type DemoDepartment } from './chengdu.js';
@@ -53,7 +53,7 @@ export function readDistricts(): DivisionInsert[] {
 export const demoAccounts = (): DemoAccount[] =>
   ACCOUNTS.map((a) => ({ username: a.username, role: a.grant.role, displayName: a.displayNameZh, scope: a.scope }));
 
-export async function seedDemo(ctx: Pick<AppContext, 'db' | 'outbox'>, options: { password: string }): Promise<SeedResult> {
+export async function seedDemo(ctx: Pick<AppContext, 'db' | 'outbox' | 'config' | 'handlers'>, options: { password: string }): Promise<SeedResult> {
   const result = { jurisdictionId: JURISDICTION.id, accounts: demoAccounts() };
   // Cheap check first so an ordinary restart does not pay for hashing.
   if (await findJurisdiction(ctx, JURISDICTION.id)) {
@@ -105,7 +105,7 @@ export async function seedDemo(ctx: Pick<AppContext, 'db' | 'outbox'>, options: 
  * transaction after the city exists; both are no-ops when already there, so a start interrupted between the
  * steps finishes the job next time.
  */
-async function seedDemoGrids(ctx: Pick<AppContext, 'db' | 'outbox'>): Promise<void> {
+async function seedDemoGrids(ctx: Pick<AppContext, 'db' | 'outbox' | 'config' | 'handlers'>): Promise<void> {
   const districts = () => readDistricts().map((d) => ({ code: d.code, name: d.nameZh, boundary: d.boundary }));
   const actor = systemActor('demo-seed', JURISDICTION.id);
   // Each district government answers for its grids; the demo inspector patrols the grids of their grant.
@@ -115,4 +115,5 @@ async function seedDemoGrids(ctx: Pick<AppContext, 'db' | 'outbox'>): Promise<vo
   await seedDemoKnowledge(ctx, JURISDICTION.id, actor);
   await seedDemoWorkOrderSetup(ctx, JURISDICTION.id, actor);
   await ensureDemoClassifier(ctx, JURISDICTION.id);
+  await ensureDemoWorkOrders(ctx, JURISDICTION.id);
 }

@@ -8,11 +8,19 @@ import { categoryRoutes } from './categories.routes.js';
 import { responsibilityRoutes } from './responsibility.routes.js';
 import { classifierRoutes } from './classifier.routes.js';
 import { attachmentRoutes } from './attachments.routes.js';
+import { RecordingNotifier, type Notifier } from '../messages/index.js';
+import { registerNotifications } from './notifications.js';
 import { registerSlaTimers } from './sla-timers.js';
 import { workOrderRoutes, type WorkOrderRouteOptions } from './work-orders.routes.js';
 
-export function createWorkOrdersModule(ctx: AppContext, options: WorkOrderRouteOptions = {}): ApiModule {
+export interface WorkOrdersOptions extends WorkOrderRouteOptions {
+  /** How residents are told about their reports (default: recorded in outbound_messages only). */
+  notifier?: Notifier;
+}
+
+export function createWorkOrdersModule(ctx: AppContext, options: WorkOrdersOptions = {}): ApiModule {
   registerSlaTimers(ctx);
+  registerNotifications(ctx, options.notifier ?? new RecordingNotifier(ctx.config.secretKey));
   return {
     routes(app) {
       // Each part of the module registers its routes here.
@@ -119,6 +127,7 @@ export {
 } from './responsibility.service.js';
 export { completeFacts, matchRules, type OrderFacts, type ResponsibilityRule, type RuleMatch } from './responsibility-rules.js';
 export { DEMO_RULES, seedDemoWorkOrderSetup } from './demo-responsibility.js';
+export { DEMO_ORDER_COUNT, ensureDemoWorkOrders } from './demo-orders.js';
 export {
   ANONYMOUS_LINK_WINDOW_MS,
   MAX_LINKED_PER_CALL,
