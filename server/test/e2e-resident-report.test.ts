@@ -309,11 +309,13 @@ describe('elder mode, English, on a desktop', () => {
       localStorage.setItem('cg.lang', 'en');
       localStorage.setItem('cg.elder', '1');
     });
+    // Both are read when the page loads.
+    await page.reload();
   });
   afterAll(async () => context?.close());
 
   it('reports anonymously with the GPS position, with large type and big targets', async () => {
-    await page.goto(`${base}/#/report`);
+    await page.getByTestId('open-report').click();
     await page.getByTestId('report-flow').waitFor();
     expect(await page.locator('html').getAttribute('class')).toContain('elder');
     expect(await page.locator('h1').textContent()).toBe('Report a problem');
@@ -356,7 +358,7 @@ describe('elder mode, English, on a desktop', () => {
   });
 
   it('tracks in elder mode and explains a wrong code', async () => {
-    await page.goto(`${base}/#/track`);
+    await page.evaluate(() => (window.location.hash = '#/track'));
     await page.getByTestId('track-code').fill('cd2026');
     await page.getByTestId('track-last4').fill('9123');
     await page.getByTestId('track-submit').click();

@@ -83,7 +83,7 @@ export function LocationStep({
         </Suspense>
       )}
       <p className="rr-point" aria-live="polite" data-testid="point-text">
-        {point ? t('residentReport.location.pointChosen', { lng: point.lng.toFixed(5), lat: point.lat.toFixed(5) }) : t('residentReport.location.noPoint')}
+        {point ? t('residentReport.location.pointChosen', { lon: point.lng.toFixed(5), lat: point.lat.toFixed(5) }) : t('residentReport.location.noPoint')}
       </p>
       {outside && (
         <p className="r-error" role="alert" data-testid="outside-warning">

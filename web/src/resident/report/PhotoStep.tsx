@@ -5,8 +5,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../shared/api';
-import { uploadPhoto } from './http';
+import { residentMessage, uploadPhoto } from './http';
 import { MAX_PHOTOS } from './model';
 
 export interface PhotoItem {
@@ -48,7 +47,7 @@ export function PhotoStep({
       setPhotos((ps) => [...ps, { key, name: file.name, preview: URL.createObjectURL(file), state: 'uploading' }]);
       uploadPhoto(file, jurisdictionId).then(
         (r) => setPhotos((ps) => ps.map((p) => (p.key === key ? { ...p, state: 'done', id: r.id } : p))),
-        (err: unknown) => setPhotos((ps) => ps.map((p) => (p.key === key ? { ...p, state: 'error', error: errorMessage(err) } : p))),
+        (err: unknown) => setPhotos((ps) => ps.map((p) => (p.key === key ? { ...p, state: 'error', error: residentMessage(err) } : p))),
       );
     }
   };
@@ -107,7 +106,7 @@ export function PhotoStep({
         <ul className="rr-photos" aria-label={t('residentReport.photo.listLabel')}>
           {photos.map((p, i) => (
             <li key={p.key} className={`rr-photo rr-photo-${p.state}`} data-testid="photo-item" data-state={p.state}>
-              <img src={p.preview} alt={t('residentReport.photo.alt', { n: i + 1 })} />
+              {p.state !== 'error' && <img src={p.preview} alt={t('residentReport.photo.alt', { n: i + 1 })} />}
               <span className="rr-photo-state" role={p.state === 'error' ? 'alert' : undefined}>
                 {p.state === 'uploading' ? t('residentReport.photo.uploading') : p.state === 'done' ? t('residentReport.photo.uploaded') : p.error}
               </span>

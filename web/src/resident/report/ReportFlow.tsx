@@ -5,11 +5,11 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, errorMessage } from '../../shared/api';
+import { ApiError } from '../../shared/api';
 import { currentLanguage } from '../../shared/i18n';
 import { DetailsStep } from './DetailsStep';
 import { hrefFor } from './hash-route';
-import { postJsonWithKey } from './http';
+import { postJsonWithKey, residentMessage } from './http';
 import { LocationStep } from './LocationStep';
 import { buildBody, emptyDraft, last4, MAX_ADDRESS, newIdempotencyKey, validateDetails, type FieldErrors, type PublicReportBody, type ReportDraft } from './model';
 import { PhotoStep, type PhotoItem } from './PhotoStep';
@@ -146,7 +146,7 @@ export function ReportFlow({ jurisdictionId, signedInPhone, signedIn, elder }: {
       // No answer, or the server failed: the order may exist, so the retry must be the same request.
       const unknown = !(err instanceof ApiError) || err.status === 0 || err.status >= 500;
       setPending(unknown ? body : null);
-      setSubmitError({ message: errorMessage(err), outside: err instanceof ApiError && err.code === 'work_order.outside_jurisdiction' });
+      setSubmitError({ message: residentMessage(err), outside: err instanceof ApiError && err.code === 'work_order.outside_jurisdiction' });
     } finally {
       sending.current = false;
       setBusy(false);

@@ -3,7 +3,7 @@
  * is the raw image (POST /api/v1/attachments). Same conventions as api.ts: Accept-Language (so 413/415/422
  * messages come back in the resident's language), the CSRF token when signed in, errors as ApiError.
  */
-import { ApiError, readCookie, withQuery } from '../../shared/api';
+import { ApiError, errorMessage, readCookie, withQuery } from '../../shared/api';
 import i18n, { currentLanguage } from '../../shared/i18n';
 
 async function send<T>(path: string, init: { body: BodyInit; contentType: string; headers?: Record<string, string> }): Promise<T> {
@@ -51,4 +51,13 @@ export function uploadPhoto(file: Blob, jurisdictionId: string | null): Promise<
     body: file,
     contentType: file.type || 'application/octet-stream',
   });
+}
+
+/**
+ * What to show a resident: the server's own message for a refusal (413, 415, 422 …: it says what to change), and
+ * the message with its request id only when something failed on the server's side (worth quoting to the hotline).
+ */
+export function residentMessage(err: unknown): string {
+  if (err instanceof ApiError && err.status >= 400 && err.status < 500) return err.message;
+  return errorMessage(err);
 }

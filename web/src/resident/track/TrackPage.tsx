@@ -5,7 +5,8 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, errorMessage } from '../../shared/api';
+import { api } from '../../shared/api';
+import { residentMessage } from '../report/http';
 import { currentLanguage } from '../../shared/i18n';
 import { go } from '../report/hash-route';
 import { normaliseCode, progressOf, STEPS, stepStates, TICKET_CODE, type Step } from './progress';
@@ -89,7 +90,7 @@ function RatingForm({ tracking, last4, jurisdictionId, onRated }: { tracking: Tr
       });
       onRated(r);
     } catch (err) {
-      setError(errorMessage(err));
+      setError(residentMessage(err));
     } finally {
       setBusy(false);
     }
@@ -272,7 +273,7 @@ export function TrackPage({ jurisdictionId, initialCode, initialLast4 }: { juris
       go({ page: 'track', code: clean, last4: '' });
     } catch (err) {
       setTracking(null);
-      setError(errorMessage(err));
+      setError(residentMessage(err));
     } finally {
       setBusy(false);
     }
