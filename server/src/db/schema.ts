@@ -381,6 +381,26 @@ export interface WorkOrdersTable {
   version: Generated<number>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
+  reporter_user_id: string | null;
+  reporter_phone_hmac: string | null;
+  component_code: string | null;
+  sla_pauses: ColumnType<Array<{ from: string; to: string | null }>, string | undefined, string>;
+  warned: Generated<boolean>;
+  overdue: Generated<boolean>;
+  sign_due_at: Timestamp | null;
+  sign_overdue: Generated<boolean>;
+  dispatched_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  search_text: Generated<string>;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status: number;
+  response: Json<unknown>;
+  created_at: GeneratedTimestamp;
 }
 
 export interface WorkOrderTimelineTable {
@@ -427,6 +447,24 @@ export interface ResponsibilityRulesTable {
   note: string | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
+}
+
+export interface AttachmentsTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  sha256: string;
+  content_type: 'image/jpeg' | 'image/png' | 'image/webp' | 'image/heic';
+  size: number;
+  width: number | null;
+  height: number | null;
+  storage_key: string;
+  uploader_kind: 'user' | 'api_key' | 'public';
+  uploaded_by: string | null;
+  uploader_ip_hash: string | null;
+  created_at: GeneratedTimestamp;
+  work_order_id: string | null;
+  timeline_entry_id: number | null;
+  linked_at: Timestamp | null;
 }
 
 export interface KnowledgeArticlesTable {
@@ -495,24 +533,6 @@ export interface WorkOrderClassifierModelsTable {
   activated_at: Timestamp | null;
 }
 
-export interface AttachmentsTable {
-  id: Generated<string>;
-  jurisdiction_id: string;
-  sha256: string;
-  content_type: 'image/jpeg' | 'image/png' | 'image/webp' | 'image/heic';
-  size: number;
-  width: number | null;
-  height: number | null;
-  storage_key: string;
-  uploader_kind: 'user' | 'api_key' | 'public';
-  uploaded_by: string | null;
-  uploader_ip_hash: string | null;
-  created_at: GeneratedTimestamp;
-  work_order_id: string | null;
-  timeline_entry_id: number | null;
-  linked_at: Timestamp | null;
-}
-
 export interface Database {
   jurisdictions: JurisdictionsTable;
   divisions: DivisionsTable;
@@ -547,10 +567,11 @@ export interface Database {
   work_order_code_counters: WorkOrderCodeCountersTable;
   work_orders: WorkOrdersTable;
   work_order_timeline: WorkOrderTimelineTable;
-  attachments: AttachmentsTable;
   work_order_classifier_models: WorkOrderClassifierModelsTable;
+  attachments: AttachmentsTable;
   work_order_categories: WorkOrderCategoriesTable;
   responsibility_rules: ResponsibilityRulesTable;
+  idempotency_keys: IdempotencyKeysTable;
   knowledge_articles: KnowledgeArticlesTable;
   knowledge_article_versions: KnowledgeArticleVersionsTable;
 }
