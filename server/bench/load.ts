@@ -1,6 +1,8 @@
 /**
- * A small closed-loop HTTP load generator: a fixed number of requests at a fixed concurrency over keep-alive
- * connections to 127.0.0.1, recording each latency. Bounded by construction (no open-ended loops, no queue).
+ * A small HTTP load generator over keep-alive connections to 127.0.0.1, recording each latency. Closed loop
+ * (`runLoad`: a fixed number of requests at a fixed concurrency) or open loop (`runOpenLoop`: a fixed number of
+ * requests offered at a fixed rate, latency counted from each request's scheduled time). GET, or POST with a body
+ * per request. Bounded by construction (a fixed count, a cap on requests in flight, no open-ended loops).
  */
 import http from 'node:http';
 
@@ -9,6 +11,12 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   requests: number;
   concurrency: number;
+  /** POST this JSON text (request number → body); GET when absent. */
+  body?: (i: number) => string;
+  /** Extra headers per request (e.g. its own Idempotency-Key). */
+  headersFor?: (i: number) => Record<string, string>;
+  /** The status that counts as success (default 200); any other is an error. */
+  expectStatus?: number;
 }
 
 export interface LoadResult {
@@ -18,6 +26,7 @@ export interface LoadResult {
   perSecond: number;
   p50Ms: number;
   p90Ms: number;
+  p95Ms: number;
   p99Ms: number;
   maxMs: number;
   errors: number;
@@ -28,37 +37,21 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
-  const latencies: number[] = [];
-  let errors = 0;
-  let issued = 0;
-  const one = () =>
-    new Promise<void>((resolve) => {
-      const started = process.hrtime.bigint();
-      const req = http.get(options.url, { agent, headers: options.headers }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-          if (res.statusCode !== 200) errors++;
-          resolve();
-        });
-      });
-      req.on('error', () => {
-        errors++;
-        resolve();
-      });
+/** Sends request `i`; resolves with its status (0: connection error) once the whole answer has arrived. */
+function send(agent: http.Agent, options: LoadOptions, i: number): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const body = options.body?.(i);
+    const headers = { ...options.headers, ...options.headersFor?.(i), ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }) };
+    const req = http.request(options.url, { agent, method: body === undefined ? 'GET' : 'POST', headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
     });
-  const worker = async () => {
-    while (issued < options.requests) {
-      issued++;
-      await one();
-    }
-  };
-  const started = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: options.concurrency }, worker));
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  agent.destroy();
+    req.on('error', () => resolve(0));
+    req.end(body);
+  });
+}
+
+function summarise(options: LoadOptions, latencies: number[], errors: number, seconds: number): LoadResult {
   const sorted = [...latencies].sort((a, b) => a - b);
   const round = (n: number) => Math.round(n * 100) / 100;
   return {
@@ -68,8 +61,77 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     perSecond: Math.round(options.requests / seconds),
     p50Ms: round(percentile(sorted, 50)),
     p90Ms: round(percentile(sorted, 90)),
+    p95Ms: round(percentile(sorted, 95)),
     p99Ms: round(percentile(sorted, 99)),
     maxMs: round(sorted.at(-1) ?? 0),
     errors,
   };
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
+  const expected = options.expectStatus ?? 200;
+  const latencies: number[] = [];
+  let errors = 0;
+  let issued = 0;
+  const worker = async () => {
+    while (issued < options.requests) {
+      const i = issued++;
+      const started = process.hrtime.bigint();
+      const status = await send(agent, options, i);
+      latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+      if (status !== expected) errors++;
+    }
+  };
+  const started = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  agent.destroy();
+  return summarise(options, latencies, errors, seconds);
+}
+
+export interface OpenLoopResult extends LoadResult {
+  offeredPerSecond: number;
+  /** Requests that had to wait for a free slot (the server fell behind by `concurrency` requests). */
+  delayedStarts: number;
+}
+
+/**
+ * Open loop: request i is due at start + i / ratePerSecond whatever the earlier ones are doing, at most
+ * `concurrency` in flight. Latency runs from the due time, so a server that falls behind is charged for the queue
+ * it causes (no coordinated omission).
+ */
+export async function runOpenLoop(options: LoadOptions & { ratePerSecond: number }): Promise<OpenLoopResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
+  const expected = options.expectStatus ?? 200;
+  const latencies: number[] = [];
+  let errors = 0;
+  let delayedStarts = 0;
+  let inFlight = 0;
+  const slotFreed: Array<() => void> = [];
+  const pending: Promise<void>[] = [];
+  const start = process.hrtime.bigint();
+  const elapsedMs = () => Number(process.hrtime.bigint() - start) / 1e6;
+  for (let i = 0; i < options.requests; i++) {
+    const dueMs = (i * 1000) / options.ratePerSecond;
+    const wait = dueMs - elapsedMs();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (inFlight >= options.concurrency) {
+      delayedStarts++;
+      await new Promise<void>((r) => slotFreed.push(r));
+    }
+    inFlight++;
+    pending.push(
+      send(agent, options, i).then((status) => {
+        latencies.push(elapsedMs() - dueMs);
+        if (status !== expected) errors++;
+        inFlight--;
+        slotFreed.shift()?.();
+      }),
+    );
+  }
+  await Promise.all(pending);
+  const seconds = elapsedMs() / 1000;
+  agent.destroy();
+  return { ...summarise(options, latencies, errors, seconds), offeredPerSecond: options.ratePerSecond, delayedStarts };
 }

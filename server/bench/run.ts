@@ -1,6 +1,8 @@
 /**
  * `npm run bench -- NAME`: runs one named benchmark on a fresh database (embedded PGlite from a migrated
- * snapshot, or PostgreSQL via BENCH_DATABASE_URL — a database this run may fill), writes
+ * snapshot, or PostgreSQL via BENCH_DATABASE_URL — a database this run may fill; benchmarks about PostgreSQL
+ * (POSTGRES_BY_DEFAULT) default to a throwaway database on BENCH_POSTGRES_SERVER, dropped at the end, and run on
+ * PGlite with BENCH_STORAGE=pglite), writes
  * bench/results/NAME.json with the figures, the baseline measured in the same run, peak RSS and the machine,
  * and prints a table. Benchmarks never assert timings; they report.
  */
@@ -13,21 +15,30 @@ import { createContext } from '../src/context.js';
 import { migrate } from '../src/db/migrate.js';
 import { openPglite, openPostgres, type Storage } from '../src/db/storage.js';
 import { createLogger } from '../src/logger.js';
+import { createPostgresDatabase } from '../test/db.js';
 import { ensurePgliteTemplate } from '../test/template.js';
 import { classifyBench } from './classify.js';
 import { evaluationBench } from './evaluation.js';
 import { gridBench } from './grid.js';
 import { scopedRead } from './scoped-read.js';
+import { workOrdersBench } from './work-orders.js';
 
-const BENCHMARKS = { 'scoped-read': scopedRead, evaluation: evaluationBench, grid: gridBench, classify: classifyBench } as const;
+const BENCHMARKS = { 'scoped-read': scopedRead, evaluation: evaluationBench, grid: gridBench, classify: classifyBench, 'work-orders': workOrdersBench } as const;
 type Name = keyof typeof BENCHMARKS;
+const POSTGRES_BY_DEFAULT: ReadonlySet<string> = new Set(['work-orders']);
 
 const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
-async function openBenchStorage(): Promise<Storage> {
+async function openBenchStorage(name: string): Promise<Storage> {
   const url = process.env.BENCH_DATABASE_URL;
   if (url) {
     const storage = await openPostgres(url);
+    await migrate(storage.db);
+    return storage;
+  }
+  if (POSTGRES_BY_DEFAULT.has(name) && process.env.BENCH_STORAGE !== 'pglite') {
+    const server = process.env.BENCH_POSTGRES_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    const storage = await createPostgresDatabase(server, { prefix: 'civicgrid_bench', max: 10 });
     await migrate(storage.db);
     return storage;
   }
@@ -40,7 +51,7 @@ async function main(): Promise<number> {
     process.stderr.write(`usage: npm run bench -- NAME   (one of: ${Object.keys(BENCHMARKS).join(', ')})\n`);
     return 2;
   }
-  const storage = await openBenchStorage();
+  const storage = await openBenchStorage(name);
   const config = {
     ...loadConfig({ SECRET_KEY: 'bench-secret-key-bench-secret-key-0123456789', DATA_DIR: os.tmpdir(), LOG_LEVEL: 'silent' }),
     storageKind: storage.kind,
@@ -64,7 +75,9 @@ async function main(): Promise<number> {
       },
     };
     mkdirSync(RESULTS_DIR, { recursive: true });
-    const file = path.join(RESULTS_DIR, `${name}.json`);
+    // A benchmark about PostgreSQL keeps its PGlite figures beside them (NAME-pglite.json).
+    const suffix = POSTGRES_BY_DEFAULT.has(name) && storage.kind === 'pglite' ? '-pglite' : '';
+    const file = path.join(RESULTS_DIR, `${name}${suffix}.json`);
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     printTable(report.figures as unknown as Record<string, unknown>);
     process.stdout.write(`peak RSS ${report.peakRssMb} MB · ${report.machine.cpus} × ${report.machine.cpuModel} · ${storage.kind}\n`);
@@ -77,7 +90,7 @@ async function main(): Promise<number> {
 
 function printTable(figures: Record<string, unknown>): void {
   const rows = Object.entries(figures).filter(([, v]) => typeof v === 'object' && v !== null) as Array<[string, Record<string, number>]>;
-  const cols = ['requests', 'concurrency', 'perSecond', 'p50Ms', 'p90Ms', 'p99Ms', 'maxMs', 'errors'];
+  const cols = ['requests', 'concurrency', 'perSecond', 'p50Ms', 'p90Ms', 'p95Ms', 'p99Ms', 'maxMs', 'errors'];
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(12) : c.padStart(11))).join(' ');
   process.stdout.write(`${line(['', ...cols])}\n`);
   for (const [label, r] of rows) process.stdout.write(`${line([label, ...cols.map((c) => String(r[c] ?? ''))])}\n`);
