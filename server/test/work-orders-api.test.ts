@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobWorker } from '../src/modules/events/index.js';
@@ -359,6 +360,60 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     expect(sent.filter((m) => m.body.includes('已答复：携带身份证和居住证明到社区办理'))).toHaveLength(1);
     // The body is sealed nowhere: it names the code, never the reporter's name or number.
     expect(sent.every((m) => !m.body.includes('赵六') && !m.body.includes('13512345678'))).toBe(true);
+  });
+
+  it('counts by status, category, district and day with on-time and satisfaction rates, within scope', async () => {
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const to = new Date(Date.now() + 86_400_000).toISOString();
+    // One enquiry answered at first contact and rated satisfied, whatever else this file did before.
+    const q = await created({ requestType: 'enquiry', categoryCode: 'government', title: '统计用咨询', location: null, address: null, reporter: { name: '周九', phone: '13733334444' } });
+    expect((await act('agent', q, q.version, { type: 'answer', note: '已答复' })).statusCode).toBe(200);
+    const rated = await t.app.inject({ method: 'POST', url: '/api/v1/public/work-orders/rating', payload: { jurisdictionId: j, code: q.code, phoneLast4: '4444', rating: 'satisfied' }, remoteAddress: '10.9.2.1' });
+    expect(rated.statusCode, rated.body).toBe(200);
+    const res = await get('leader', `/work-orders/stats?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&groupBy=status,category,district,day`);
+    expect(res.statusCode, res.body).toBe(200);
+    const { summary, groups } = res.json();
+    const total = await t.ctx.db.selectFrom('work_orders').select((eb) => eb.fn.countAll<number>().as('n')).where('jurisdiction_id', '=', j).executeTakeFirstOrThrow();
+    expect(summary.total).toBe(Number(total.n));
+    expect(summary.closed).toBeGreaterThanOrEqual(1);
+    expect(summary.closedOnTime).toBeGreaterThanOrEqual(1);
+    // Every rating given in this file is satisfied.
+    expect(summary.satisfied).toBeGreaterThanOrEqual(1);
+    expect(summary.satisfactionRate).toBe(1);
+    expect(groups.status.reduce((n: number, g: { total: number }) => n + g.total, 0)).toBe(summary.total);
+    expect(groups.district.map((g: { key: string }) => g.key)).toContain('510104');
+    expect(groups.category.find((g: { key: string }) => g.key === 'component')?.label).toBe('部件');
+    expect((await get('handler', `/work-orders/stats?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`)).statusCode).toBe(403);
+    expect((await get('leader', `/work-orders/stats?from=${encodeURIComponent(to)}&to=${encodeURIComponent(from)}`)).json().code).toBe('work_order.stats_range_invalid');
+  });
+
+  it('exports exactly the visible orders as CSV and XLSX, masked, with localised headings, and audits it', async () => {
+    const tag = `导出${Date.now()}`;
+    await created({ title: `${tag} 井盖`, reporter: { name: '孙八', phone: '13811112222' } });
+    await created({ title: `${tag} 路灯`, reporter: null });
+    const csv = await get('dispatcher', `/work-orders/export?format=csv&q=${encodeURIComponent(tag)}`);
+    expect(csv.statusCode, csv.body).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.headers['x-export-rows']).toBe('2');
+    expect(csv.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const lines = csv.rawPayload.subarray(3).toString('utf8').trim().split('\r\n');
+    expect(lines[0]).toMatch(/^工单编号,标题,诉求类型/);
+    expect(lines).toHaveLength(3);
+    expect(csv.body).toContain('孙*');
+    expect(csv.body).toContain('*******2222');
+    expect(csv.body).toContain('匿名');
+    expect(csv.body).not.toMatch(/孙八|13811112222/);
+    const xlsx = await get('dispatcher', `/work-orders/export?format=xlsx&q=${encodeURIComponent(tag)}`, { 'accept-language': 'en' });
+    expect(xlsx.statusCode).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0]!;
+    expect(sheet.getRow(1).getCell(1).value).toBe('Ticket');
+    expect(sheet.rowCount).toBe(3);
+    expect(String(sheet.getRow(2).getCell(7).value)).toBe('Received');
+    expect((await get('handler', '/work-orders/export?format=csv')).statusCode).toBe(403);
+    const audits = await t.ctx.db.selectFrom('audit_log').select('details').where('action', '=', 'work_order.export').execute();
+    expect(audits.some((a) => (a.details as { rows: number; format: string }).rows === 2)).toBe(true);
   });
 
   it('fires deadline timers: a warning at 80%, then overdue with automatic 督办; a suspended order waits', async () => {

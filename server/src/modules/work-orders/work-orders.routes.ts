@@ -3,7 +3,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf, hasRole, principalOf, RateLimiter, requestMeta, requirePermission, type Principal } from '../identity/index.js';
 import { AppError, badRequest } from '../../shared/errors.js';
+import { pickLocale } from '../../shared/i18n.js';
+import { exportWorkOrders } from './export.js';
 import type { Action } from './lifecycle.js';
+import { workOrderStats } from './stats.js';
 import './work-orders.policy.js';
 import { callerHistory, duplicateCandidates, getWorkOrder, listWorkOrders, rateByTracking, revealReporter, trackWorkOrder } from './work-orders.query.js';
 import {
@@ -18,7 +21,10 @@ import {
   publicCreateBody,
   publicCreateResponse,
   publicRateBody,
+  exportQuery,
   revealQuery,
+  statsQuery,
+  statsResponse,
   revealResponse,
   trackQuery,
   trackResponse,
@@ -174,27 +180,56 @@ export function workOrderRoutes(app: FastifyInstance, ctx: WorkOrderContext, opt
     async (request) => {
       const q = request.query;
       return listWorkOrders(ctx, principalOf(request), {
-        filters: {
-          statuses: q.status,
-          channels: q.channel,
-          requestTypes: q.requestType,
-          urgencies: q.urgency,
-          categoryPrefix: q.category,
-          departmentId: q.departmentId,
-          districtCode: q.district,
-          gridPrefix: q.grid,
-          createdFrom: q.from ? new Date(q.from) : undefined,
-          createdTo: q.to ? new Date(q.to) : undefined,
-          overdue: q.overdue,
-          supervised: q.supervised,
-          open: q.open,
-        },
+        filters: listFilters(q),
         q: q.q,
         mine: q.mine,
         sort: q.sort,
         limit: q.limit,
         cursor: q.cursor,
       });
+    },
+  );
+
+  const listFilters = (q: {
+    status?: string[]; channel?: string[]; requestType?: string[]; urgency?: string[]; category?: string; departmentId?: string; district?: string; grid?: string;
+    from?: string; to?: string; overdue?: boolean; supervised?: boolean; open?: boolean;
+  }) => ({
+    statuses: q.status,
+    channels: q.channel,
+    requestTypes: q.requestType,
+    urgencies: q.urgency,
+    categoryPrefix: q.category,
+    departmentId: q.departmentId,
+    districtCode: q.district,
+    gridPrefix: q.grid,
+    createdFrom: q.from ? new Date(q.from) : undefined,
+    createdTo: q.to ? new Date(q.to) : undefined,
+    overdue: q.overdue,
+    supervised: q.supervised,
+    open: q.open,
+  });
+
+  r.get(
+    '/work-orders/stats',
+    { preHandler: requirePermission('work_order.stats'), schema: { tags: ['work-orders'], summary: 'Counts and rates (按期办结率, 满意率, 响应率 …) for a period in my scope, optionally grouped', querystring: statsQuery, response: { 200: statsResponse } } },
+    async (request) => {
+      const q = request.query;
+      return workOrderStats(ctx.db, principalOf(request), { from: new Date(q.from), to: new Date(q.to), groupBy: q.groupBy ?? [] });
+    },
+  );
+
+  r.get(
+    '/work-orders/export',
+    { preHandler: requirePermission('work_order.export'), schema: { tags: ['work-orders'], summary: 'CSV or XLSX of the orders I may see with these filters (reporters masked; audited)', querystring: exportQuery } },
+    async (request, reply) => {
+      const q = request.query;
+      const result = await exportWorkOrders(ctx, { ...caller(request), principal: principalOf(request) }, { filters: listFilters(q), q: q.q, format: q.format, locale: pickLocale(request.headers['accept-language']) });
+      return reply
+        .header('content-type', result.contentType)
+        .header('content-disposition', `attachment; filename="${result.filename}"`)
+        .header('x-export-rows', String(result.rows))
+        .header('x-export-truncated', String(result.truncated))
+        .send(result.body);
     },
   );
 

@@ -4,6 +4,7 @@ import { RATINGS, REQUEST_TYPES, STATUSES, type ActionType } from './lifecycle.j
 import { URGENCIES } from './sla.js';
 import { REVEAL_PURPOSES } from './work-orders.policy.js';
 import { CHANNELS, MAX_DESCRIPTION } from './work-orders.service.js';
+import { STAT_GROUPS } from './stats.js';
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
 const categoryCode = z.string().regex(/^[a-z0-9]+(\.[a-z0-9]+)*$/, 'a category code such as component.01.0102').max(100);
@@ -218,3 +219,43 @@ export const publicRateBody = z.strictObject({
   rating: z.enum(RATINGS),
   comment: z.string().trim().max(500).optional(),
 });
+
+export const statsQuery = z.strictObject({
+  from: z.iso.datetime({ offset: true }).describe('Orders created at or after'),
+  to: z.iso.datetime({ offset: true }).describe('Orders created before (at most 366 days after from)'),
+  groupBy: z
+    .string()
+    .max(200)
+    .transform((s) => s.split(',').map((v) => v.trim()).filter((v) => v !== ''))
+    .pipe(z.array(z.enum(STAT_GROUPS)))
+    .optional()
+    .describe(`Comma-separated: ${STAT_GROUPS.join(', ')}`),
+});
+
+const rate = z.number().nullable();
+const statsGroupRow = z.object({ key: z.string().nullable(), label: z.string().nullable(), total: z.number(), closed: z.number(), closedOnTime: z.number(), onTimeRate: rate, overdue: z.number(), satisfactionRate: rate });
+export const statsResponse = z.object({
+  summary: z.object({
+    total: z.number(),
+    open: z.number(),
+    closed: z.number(),
+    closedOnTime: z.number(),
+    onTimeRate: rate,
+    overdue: z.number(),
+    responded: z.number(),
+    responseRate: rate,
+    dispatched: z.number(),
+    signedOnTime: z.number(),
+    signOnTimeRate: rate,
+    rated: z.number(),
+    satisfied: z.number(),
+    basically: z.number(),
+    unsatisfied: z.number(),
+    satisfactionRate: rate,
+    ratedRate: rate,
+    avgCloseHours: z.number().nullable(),
+  }),
+  groups: z.record(z.string(), z.array(statsGroupRow)),
+});
+
+export const exportQuery = listQuery.omit({ sort: true, limit: true, cursor: true, mine: true }).extend({ format: z.enum(['csv', 'xlsx']).default('csv') });

@@ -1,0 +1,159 @@
+/**
+ * Work-order statistics for a period and the viewer's scope — one place where each figure is defined:
+ *
+ * - total (受理量): orders created in [from, to).
+ * - open (在办): of those, not yet in a final status (answered, rejected, closed, rated, cancelled, merged).
+ * - closed (办结): answered at intake (首接办结) or closed after handling (closed, rated; an order under review
+ *   after an unsatisfied rating was closed once and counts too).
+ * - closedOnTime (按期办结): closed at or before its deadline (orders without a deadline count as on time).
+ * - onTimeRate (按期办结率) = closedOnTime / closed.
+ * - overdue (超期): orders flagged overdue by their deadline timer (still open or closed late).
+ * - responded (响应): orders someone acted on (no longer `received`); responseRate (响应率) = responded / total.
+ * - signedOnTime / dispatched (按时签收率): dispatched orders whose department signed before the sign-for deadline.
+ * - rated (评价数), satisfied, basically, unsatisfied; satisfactionRate (满意率) = (satisfied + basically) / rated;
+ *   ratedRate (参评率) = rated / closed.
+ * - avgCloseHours: mean calendar hours from creation to closing, over closed orders.
+ * Rates are null when their denominator is 0. Groupings count orders created in the period.
+ */
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import type { Db } from '../../app-context.js';
+import { effectiveScope, scopeCondition, type Principal } from '../identity/index.js';
+import { badRequest } from '../../shared/errors.js';
+
+export const STAT_GROUPS = ['status', 'category', 'subcategory', 'department', 'district', 'day', 'channel', 'requestType'] as const;
+export type StatGroup = (typeof STAT_GROUPS)[number];
+
+export interface StatsSummary {
+  total: number;
+  open: number;
+  closed: number;
+  closedOnTime: number;
+  onTimeRate: number | null;
+  overdue: number;
+  responded: number;
+  responseRate: number | null;
+  dispatched: number;
+  signedOnTime: number;
+  signOnTimeRate: number | null;
+  rated: number;
+  satisfied: number;
+  basically: number;
+  unsatisfied: number;
+  satisfactionRate: number | null;
+  ratedRate: number | null;
+  avgCloseHours: number | null;
+}
+
+export interface StatsGroupRow {
+  key: string | null;
+  label: string | null;
+  total: number;
+  closed: number;
+  closedOnTime: number;
+  onTimeRate: number | null;
+  overdue: number;
+  satisfactionRate: number | null;
+}
+
+const SCOPE_COLUMNS = { jurisdiction: 'w.jurisdiction_id', departmentPath: 'd.path', gridCode: 'w.grid_code', owner: 'w.reporter_user_id' };
+const FINAL = sql`('answered', 'rejected', 'closed', 'rated', 'cancelled', 'merged')`;
+const CLOSED = sql`(w.status = 'answered' OR w.closed_at IS NOT NULL)`;
+const CLOSED_AT = sql`COALESCE(w.closed_at, CASE WHEN w.status = 'answered' THEN w.updated_at END)`;
+const ON_TIME = sql`(${CLOSED} AND (w.due_at IS NULL OR ${CLOSED_AT} <= w.due_at))`;
+
+const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
+const MAX_DAYS = 366;
+
+export interface StatsInput {
+  from: Date;
+  to: Date;
+  groupBy: StatGroup[];
+}
+
+function where(principal: Principal, input: StatsInput): RawBuilder<SqlBool> {
+  if (!(input.from < input.to)) throw badRequest('work_order.stats_range_invalid');
+  if (input.to.getTime() - input.from.getTime() > MAX_DAYS * 86_400_000) throw badRequest('work_order.stats_range_too_long', { max: MAX_DAYS });
+  const scope = scopeCondition(effectiveScope(principal, 'work_order.stats'), SCOPE_COLUMNS);
+  return sql<SqlBool>`${scope} AND w.created_at >= ${input.from} AND w.created_at < ${input.to}`;
+}
+
+const groupExpr: Record<StatGroup, { key: RawBuilder<unknown>; label: RawBuilder<unknown>; join?: RawBuilder<unknown> }> = {
+  status: { key: sql`w.status`, label: sql`NULL::text` },
+  category: { key: sql`split_part(w.category_code, '.', 1)`, label: sql`(SELECT name_zh FROM work_order_categories c WHERE c.jurisdiction_id = w.jurisdiction_id AND c.code = split_part(w.category_code, '.', 1))` },
+  subcategory: { key: sql`w.category_code`, label: sql`(SELECT name_zh FROM work_order_categories c WHERE c.jurisdiction_id = w.jurisdiction_id AND c.code = w.category_code)` },
+  department: { key: sql`w.department_id::text`, label: sql`d.name_zh` },
+  district: { key: sql`w.district_code`, label: sql`(SELECT name_zh FROM divisions v WHERE v.jurisdiction_id = w.jurisdiction_id AND v.code = w.district_code)` },
+  day: { key: sql`to_char(w.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`, label: sql`NULL::text` },
+  channel: { key: sql`w.channel`, label: sql`NULL::text` },
+  requestType: { key: sql`w.request_type`, label: sql`NULL::text` },
+};
+
+export async function workOrderStats(db: Db, principal: Principal, input: StatsInput): Promise<{ summary: StatsSummary; groups: Partial<Record<StatGroup, StatsGroupRow[]>> }> {
+  const cond = where(principal, input);
+  const { rows } = await sql<Record<string, string | number | null>>`
+    SELECT count(*)::int AS total,
+           count(*) FILTER (WHERE w.status NOT IN ${FINAL})::int AS open,
+           count(*) FILTER (WHERE ${CLOSED})::int AS closed,
+           count(*) FILTER (WHERE ${ON_TIME})::int AS closed_on_time,
+           count(*) FILTER (WHERE w.overdue)::int AS overdue,
+           count(*) FILTER (WHERE w.status <> 'received')::int AS responded,
+           count(*) FILTER (WHERE w.dispatched_at IS NOT NULL)::int AS dispatched,
+           count(*) FILTER (WHERE w.dispatched_at IS NOT NULL AND NOT w.sign_overdue AND w.status NOT IN ('dispatched', 'returned'))::int AS signed_on_time,
+           count(*) FILTER (WHERE w.rating IS NOT NULL)::int AS rated,
+           count(*) FILTER (WHERE w.rating = 'satisfied')::int AS satisfied,
+           count(*) FILTER (WHERE w.rating = 'basically')::int AS basically,
+           count(*) FILTER (WHERE w.rating = 'unsatisfied')::int AS unsatisfied,
+           avg(EXTRACT(EPOCH FROM (${CLOSED_AT} - w.created_at)) / 3600) FILTER (WHERE ${CLOSED}) AS avg_close_hours
+      FROM work_orders w LEFT JOIN departments d ON d.id = w.department_id
+     WHERE ${cond}`.execute(db);
+  const r = rows[0]!;
+  const n = (k: string) => Number(r[k] ?? 0);
+  const summary: StatsSummary = {
+    total: n('total'),
+    open: n('open'),
+    closed: n('closed'),
+    closedOnTime: n('closed_on_time'),
+    onTimeRate: ratio(n('closed_on_time'), n('closed')),
+    overdue: n('overdue'),
+    responded: n('responded'),
+    responseRate: ratio(n('responded'), n('total')),
+    dispatched: n('dispatched'),
+    signedOnTime: n('signed_on_time'),
+    signOnTimeRate: ratio(n('signed_on_time'), n('dispatched')),
+    rated: n('rated'),
+    satisfied: n('satisfied'),
+    basically: n('basically'),
+    unsatisfied: n('unsatisfied'),
+    satisfactionRate: ratio(n('satisfied') + n('basically'), n('rated')),
+    ratedRate: ratio(n('rated'), n('closed')),
+    avgCloseHours: r.avg_close_hours === null ? null : Math.round(Number(r.avg_close_hours) * 10) / 10,
+  };
+
+  const groups: Partial<Record<StatGroup, StatsGroupRow[]>> = {};
+  for (const g of [...new Set(input.groupBy)]) {
+    const e = groupExpr[g];
+    const { rows: grouped } = await sql<{ key: string | null; label: string | null; total: number; closed: number; closed_on_time: number; overdue: number; rated: number; content: number }>`
+      SELECT ${e.key} AS key, max(${e.label}) AS label, count(*)::int AS total,
+             count(*) FILTER (WHERE ${CLOSED})::int AS closed,
+             count(*) FILTER (WHERE ${ON_TIME})::int AS closed_on_time,
+             count(*) FILTER (WHERE w.overdue)::int AS overdue,
+             count(*) FILTER (WHERE w.rating IS NOT NULL)::int AS rated,
+             count(*) FILTER (WHERE w.rating IN ('satisfied', 'basically'))::int AS content
+        FROM work_orders w LEFT JOIN departments d ON d.id = w.department_id
+       WHERE ${cond}
+       GROUP BY 1
+       ORDER BY ${g === 'day' ? sql`1` : sql`3 DESC, 1`}
+       LIMIT 500`.execute(db);
+    groups[g] = grouped.map((x) => ({
+      key: x.key,
+      label: x.label,
+      total: Number(x.total),
+      closed: Number(x.closed),
+      closedOnTime: Number(x.closed_on_time),
+      onTimeRate: ratio(Number(x.closed_on_time), Number(x.closed)),
+      overdue: Number(x.overdue),
+      satisfactionRate: ratio(Number(x.content), Number(x.rated)),
+    }));
+  }
+  return { summary, groups };
+}
