@@ -295,7 +295,8 @@ export function HotlinePage() {
     }
   };
 
-  const onShortcut = (e: KeyboardEvent<HTMLDivElement>) => {
+  // Page-wide shortcuts (also from the menu or the header): the newest handler, one listener in the capture phase.
+  const onShortcut = (e: globalThis.KeyboardEvent) => {
     const s = shortcutOf(e);
     if (!s) return;
     e.preventDefault();
@@ -308,6 +309,14 @@ export function HotlinePage() {
       target?.focus();
     }
   };
+
+  const shortcutRef = useRef(onShortcut);
+  shortcutRef.current = onShortcut;
+  useEffect(() => {
+    const listener = (e: globalThis.KeyboardEvent) => shortcutRef.current(e);
+    window.addEventListener('keydown', listener, true);
+    return () => window.removeEventListener('keydown', listener, true);
+  }, []);
 
   // Keys 1–5 pick the request type while the radio group has focus.
   const onTypeKey = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -342,9 +351,11 @@ export function HotlinePage() {
   const problem = (p: FieldProblem) => problems.includes(p);
   const dateTime = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
   const canAnswer = canAnswerFromKnowledge(form.requestType);
+  // The code to read out stays large until the next call is being typed, then shrinks to a line.
+  const idle = form === EMPTY_CALL;
 
   return (
-    <div className="cg-hotline" onKeyDownCapture={onShortcut}>
+    <div className="cg-hotline">
       <div className="cg-hotline-head">
         <Typography.Title level={1} className="cg-page-title" style={{ fontSize: 22, marginBottom: 4 }}>
           {t('hotline.title')}
@@ -375,7 +386,12 @@ export function HotlinePage() {
       </ul>
 
       <div role="status" aria-live="polite">
-        {done && (
+        {done && !idle && (
+          <p className="cg-hotline-previous" data-testid="hotline-previous">
+            {t('hotline.ticket.previous')} <span className="cg-hotline-code">{done.code}</span>
+          </p>
+        )}
+        {done && idle && (
           <div className="cg-hotline-ticket" data-testid="hotline-ticket">
             <span>{t('hotline.ticket.readOut')}</span>
             <span className="cg-hotline-ticket-code" data-testid="hotline-ticket-code">
