@@ -118,7 +118,7 @@ describe('a resident reports on a phone, tracks it and rates it', () => {
     await items.nth(1).getByTestId('photo-remove').click();
     await expect.poll(() => items.count()).toBe(1);
     // The preview is the local file, drawn by the browser.
-    expect(await items.first().locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(96);
+    expect(await page.evaluate("document.querySelector('[data-testid=photo-item] img').naturalWidth")).toBe(96);
 
     await page.getByTestId('step-next').click();
     await expect.poll(() => flow.getAttribute('data-step')).toBe('2');
@@ -160,7 +160,7 @@ describe('a resident reports on a phone, tracks it and rates it', () => {
     expect(ticket).toMatch(/^[A-Z]{1,4}\d{14}$/);
     expect(await ordersTitled(TITLE)).toBe(1);
     expect(await page.getByTestId('due-at').textContent()).toMatch(/^办理期限：/);
-    const fontSize = await page.getByTestId('ticket-code').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    const fontSize = Number(await page.evaluate("parseFloat(getComputedStyle(document.querySelector('[data-testid=ticket-code]')).fontSize)"));
     expect(fontSize).toBeGreaterThanOrEqual(28);
     await screenshot(page, 'resident-report-phone-4-success');
     await expectAccessible(page, 'report success');
@@ -305,10 +305,7 @@ describe('elder mode, English, on a desktop', () => {
     });
     page = await context.newPage();
     await page.goto(`${base}/`);
-    await page.evaluate(() => {
-      localStorage.setItem('cg.lang', 'en');
-      localStorage.setItem('cg.elder', '1');
-    });
+    await page.evaluate("localStorage.setItem('cg.lang', 'en'); localStorage.setItem('cg.elder', '1')");
     // Both are read when the page loads.
     await page.reload();
   });
@@ -354,11 +351,11 @@ describe('elder mode, English, on a desktop', () => {
     expect(row.request_type).toBe('suggestion');
     expect(row.reporter_phone_last4).toBeNull();
     // The title came from the description's start.
-    expect(row.title).toBe('Please add a bench at the bus s…');
+    expect(row.title).toBe('Please add a bench at the bus…');
   });
 
   it('tracks in elder mode and explains a wrong code', async () => {
-    await page.evaluate(() => (window.location.hash = '#/track'));
+    await page.evaluate("window.location.hash = '#/track'");
     await page.getByTestId('track-code').fill('cd2026');
     await page.getByTestId('track-last4').fill('9123');
     await page.getByTestId('track-submit').click();

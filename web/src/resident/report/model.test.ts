@@ -97,6 +97,8 @@ describe('effectiveTitle', () => {
     expect(effectiveTitle({ title: '', description: long })).toBe(`${'路灯'.repeat(15)}…`);
     expect(effectiveTitle({ title: '', description: '😀'.repeat(31) })).toBe(`${'😀'.repeat(30)}…`);
     expect(effectiveTitle({ title: '', description: '短' })).toBe('短');
+    // No blank before the ellipsis.
+    expect(effectiveTitle({ title: '', description: 'Please add a bench at the bus stop on the square' })).toBe('Please add a bench at the bus…');
   });
 });
 

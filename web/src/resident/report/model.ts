@@ -75,7 +75,7 @@ export function effectiveTitle(d: Pick<ReportDraft, 'title' | 'description'>): s
   if (own) return own;
   const first = d.description.trim().split(/\r?\n/)[0]!.trim();
   const chars = [...first];
-  return chars.length > AUTO_TITLE_LENGTH ? `${chars.slice(0, AUTO_TITLE_LENGTH).join('')}…` : first;
+  return chars.length > AUTO_TITLE_LENGTH ? `${chars.slice(0, AUTO_TITLE_LENGTH).join('').trimEnd()}…` : first;
 }
 
 export interface PublicReportBody {
