@@ -5,6 +5,7 @@ import { useAuth } from './auth';
 import { ConsoleLayout } from './ConsoleLayout';
 import { HotlinePage } from './hotline/HotlinePage';
 import { visiblePages } from './nav';
+import { StatsPage } from './stats/StatsPage';
 import { DispatchBoardPage } from './work-orders/DispatchBoardPage';
 import { InboxPage } from './work-orders/InboxPage';
 import { WorkOrderDetailPage } from './work-orders/WorkOrderDetailPage';
@@ -29,6 +30,7 @@ const ELEMENTS: Record<string, React.ReactNode> = {
   workOrders: <WorkOrderListPage />,
   dispatchBoard: <DispatchBoardPage />,
   inbox: <InboxPage />,
+  woStats: <StatsPage />,
   account: <AccountPage />,
 };
 

@@ -3,6 +3,7 @@
  * user holds one of its permissions, as reported by GET /api/v1/auth/me — the same rules the server enforces.
  * Pages exist only for modules the server has; nothing is a placeholder.
  */
+import { LineChartOutlined } from '@ant-design/icons';
 import { ApartmentOutlined, AuditOutlined, BarChartOutlined, EnvironmentOutlined, FileSearchOutlined, InboxOutlined, KeyOutlined, PhoneOutlined, SendOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 
@@ -31,6 +32,8 @@ export const PAGES: ConsolePage[] = [
   { key: 'workOrders', path: '/work-orders', label: 'workOrders.nav.list', icon: <FileSearchOutlined />, anyOf: ['work_order.read'] },
   { key: 'dispatchBoard', path: '/dispatch', label: 'workOrders.nav.board', icon: <SendOutlined />, anyOf: ['work_order.act'], roles: ['dispatcher', 'agent'] },
   { key: 'inbox', path: '/inbox', label: 'workOrders.nav.inbox', icon: <InboxOutlined />, anyOf: ['work_order.act'], roles: ['handler'] },
+  // 统计分析: counts and rates of work orders for a period, charts, export (woStats).
+  { key: 'woStats', path: '/stats', label: 'woStats.nav', icon: <LineChartOutlined />, anyOf: ['work_order.stats'] },
   { key: 'account', path: '/account', label: 'nav.account', icon: <UserOutlined />, anyOf: [] },
 ];
 

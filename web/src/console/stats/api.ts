@@ -1,0 +1,65 @@
+/**
+ * GET /api/v1/work-orders/stats (figures defined in server/src/modules/work-orders/stats.ts) and the export
+ * download (GET /api/v1/work-orders/export): fetched with the session so that a refusal shows as a message, then
+ * saved through an object URL under the server's file name.
+ */
+import i18n, { currentLanguage } from '../../shared/i18n';
+import { api, ApiError, withQuery, type Query } from '../../shared/api';
+import { exportFileName, exportQuery, statsQuery, type GroupRow, type Period } from './model';
+
+export interface StatsSummary {
+  total: number;
+  open: number;
+  closed: number;
+  closedOnTime: number;
+  onTimeRate: number | null;
+  overdue: number;
+  responded: number;
+  responseRate: number | null;
+  dispatched: number;
+  signedOnTime: number;
+  signOnTimeRate: number | null;
+  rated: number;
+  satisfied: number;
+  basically: number;
+  unsatisfied: number;
+  satisfactionRate: number | null;
+  ratedRate: number | null;
+  avgCloseHours: number | null;
+}
+
+export interface Stats {
+  summary: StatsSummary;
+  groups: Partial<Record<'status' | 'category' | 'subcategory' | 'department' | 'district' | 'day' | 'channel' | 'requestType', GroupRow[]>>;
+}
+
+export const statsApi = {
+  get: (p: Period) => api.get<Stats>('/api/v1/work-orders/stats', statsQuery(p)),
+};
+
+/** Downloads the orders created in the period; answers the file name and the row count the server reported. */
+export async function downloadExport(p: Period, format: 'csv' | 'xlsx'): Promise<{ filename: string; rows: number | null; truncated: boolean }> {
+  const query: Query = exportQuery(p, format);
+  let res: Response;
+  try {
+    res = await fetch(withQuery('/api/v1/work-orders/export', query), { headers: { 'Accept-Language': currentLanguage() }, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', i18n.t('errors.network'));
+  }
+  if (!res.ok) {
+    const e = (await res.json().catch(() => ({}))) as { code?: string; message?: string; details?: unknown; requestId?: string };
+    throw new ApiError(res.status, e.code ?? `http_${res.status}`, e.message ?? i18n.t('errors.http', { status: res.status }), e.details, e.requestId);
+  }
+  const blob = await res.blob();
+  const filename = exportFileName(res.headers.get('content-disposition'), p, format);
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  const rows = res.headers.get('x-export-rows');
+  return { filename, rows: rows === null ? null : Number(rows), truncated: res.headers.get('x-export-truncated') === 'true' };
+}

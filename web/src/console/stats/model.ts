@@ -1,0 +1,137 @@
+/**
+ * Pure helpers of the statistics page (unit-tested in model.test.ts): the period presets in China time (UTC+8, no
+ * daylight saving), the query GET /work-orders/stats and /work-orders/export take for a period, the daily series
+ * with the days that had no orders filled in, rate formatting, and the export's file name.
+ */
+import type { Query } from '../../shared/api';
+
+export type Preset = 'week' | 'month' | 'last30' | 'custom';
+export const PRESETS: readonly Preset[] = ['week', 'month', 'last30', 'custom'];
+
+/** Calendar days (YYYY-MM-DD, China time), both inclusive. */
+export interface Period {
+  preset: Preset;
+  from: string;
+  to: string;
+}
+
+/** The server refuses longer periods (stats.ts MAX_DAYS). */
+export const MAX_DAYS = 366;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+export function chinaToday(now: Date): string {
+  return new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+export function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Days from `from` to `to`, both counted (1 for a single day). */
+export function dayCount(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+}
+
+/** This week starts on Monday; every preset ends today. */
+export function presetPeriod(preset: Exclude<Preset, 'custom'>, now: Date): Period {
+  const today = chinaToday(now);
+  if (preset === 'week') {
+    const weekday = new Date(`${today}T00:00:00Z`).getUTCDay(); // 0 = Sunday
+    return { preset, from: addDays(today, -((weekday + 6) % 7)), to: today };
+  }
+  if (preset === 'month') return { preset, from: `${today.slice(0, 8)}01`, to: today };
+  return { preset, from: addDays(today, -29), to: today };
+}
+
+/** YYYY-MM-DD naming a day that exists (not 2026-02-30). */
+function realDay(day: string): boolean {
+  if (!DAY.test(day)) return false;
+  const t = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === day;
+}
+
+export type PeriodProblem = 'invalid' | 'reversed' | 'tooLong';
+
+export function periodProblem(p: Pick<Period, 'from' | 'to'>): PeriodProblem | null {
+  if (!realDay(p.from) || !realDay(p.to)) return 'invalid';
+  if (p.to < p.from) return 'reversed';
+  if (dayCount(p.from, p.to) > MAX_DAYS) return 'tooLong';
+  return null;
+}
+
+/** A period from the URL (?period=week|month|last30 or ?from=&to=); the default is the last 30 days. */
+export function periodFromParams(params: URLSearchParams, now: Date): Period {
+  const preset = params.get('period');
+  if (preset === 'week' || preset === 'month' || preset === 'last30') return presetPeriod(preset, now);
+  const from = params.get('from') ?? '';
+  const to = params.get('to') ?? '';
+  if (from && to && periodProblem({ from, to }) === null) return { preset: 'custom', from, to };
+  return presetPeriod('last30', now);
+}
+
+export function periodToParams(p: Period): URLSearchParams {
+  return p.preset === 'custom' ? new URLSearchParams({ from: p.from, to: p.to }) : new URLSearchParams({ period: p.preset });
+}
+
+/** Instants: `from` is the first day's midnight in China, `to` the midnight after the last day (exclusive). */
+export function periodInstants(p: Pick<Period, 'from' | 'to'>): { from: string; to: string } {
+  return { from: `${p.from}T00:00:00+08:00`, to: `${addDays(p.to, 1)}T00:00:00+08:00` };
+}
+
+export const STAT_GROUPS = ['status', 'category', 'department', 'district', 'day', 'channel', 'requestType'] as const;
+
+export function statsQuery(p: Period): Query {
+  return { ...periodInstants(p), groupBy: STAT_GROUPS.join(',') };
+}
+
+export function exportQuery(p: Period, format: 'csv' | 'xlsx'): Query {
+  return { ...periodInstants(p), format };
+}
+
+export interface GroupRow {
+  key: string | null;
+  label: string | null;
+  total: number;
+  closed: number;
+  closedOnTime: number;
+  onTimeRate: number | null;
+  overdue: number;
+  satisfactionRate: number | null;
+}
+
+/** One point per day of the period (days without orders count 0), in order. */
+export function dailySeries(rows: readonly GroupRow[], p: Pick<Period, 'from' | 'to'>): { day: string; total: number; closed: number }[] {
+  const byDay = new Map(rows.filter((r) => r.key !== null).map((r) => [r.key!, r]));
+  const out: { day: string; total: number; closed: number }[] = [];
+  const n = Math.min(dayCount(p.from, p.to), MAX_DAYS);
+  for (let i = 0; i < n; i++) {
+    const day = addDays(p.from, i);
+    const r = byDay.get(day);
+    out.push({ day, total: r?.total ?? 0, closed: r?.closed ?? 0 });
+  }
+  return out;
+}
+
+/** A rate (0–1) as a percentage with one decimal, or '—' when there is nothing to divide by. */
+export function formatRate(rate: number | null | undefined): string {
+  if (rate === null || rate === undefined || Number.isNaN(rate)) return '—';
+  return `${(Math.round(rate * 1000) / 10).toFixed(1)}%`;
+}
+
+/** The name a download is saved under: the server's Content-Disposition, or one made from the period. */
+export function exportFileName(contentDisposition: string | null, p: Pick<Period, 'from' | 'to'>, format: 'csv' | 'xlsx'): string {
+  const star = contentDisposition ? /filename\*=UTF-8''([^;]+)/i.exec(contentDisposition) : null;
+  if (star) {
+    try {
+      return decodeURIComponent(star[1]!.trim());
+    } catch {
+      /* fall through */
+    }
+  }
+  const plain = contentDisposition ? /filename="?([^";]+)"?/i.exec(contentDisposition) : null;
+  if (plain && plain[1]!.trim()) return plain[1]!.trim();
+  return `work-orders-${p.from}_${p.to}.${format}`;
+}
