@@ -55,7 +55,7 @@ async function orderByCode(code: string): Promise<Detail> {
 }
 
 async function activeId(): Promise<string> {
-  return page.evaluate(() => document.activeElement?.id ?? '');
+  return page.evaluate<string>("document.activeElement ? document.activeElement.id : ''");
 }
 
 async function ticketCode(): Promise<string> {
@@ -113,7 +113,7 @@ describe('hotline console (agent, keyboard only)', () => {
     await page.getByText('请选择诉求类型（按 1–5）。').waitFor();
     await page.getByText('请填写标题或描述。').waitFor();
     expect(await activeId()).toBe('');
-    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).toBe('radio');
+    expect(await page.evaluate<string>("document.activeElement ? document.activeElement.getAttribute('type') : ''")).toBe('radio');
     await expectAccessible(page, 'the hotline console with field errors');
     await page.keyboard.press('Alt+P');
     await expect.poll(activeId).toBe('hotline-phone');
@@ -156,7 +156,7 @@ describe('hotline console (agent, keyboard only)', () => {
     await page.keyboard.press('Control+Enter');
     lastCode = await nextTicket(lastCode);
     const elapsed = Date.now() - started;
-    console.log(`hotline: complaint call entered by keyboard in ${(elapsed / 1000).toFixed(1)} s (phone focus → code shown; submit → code ${Date.now() - beforeSubmit} ms)`);
+    process.stdout.write(`hotline: complaint call entered by keyboard in ${(elapsed / 1000).toFixed(1)} s (phone focus → code shown; submit → code ${Date.now() - beforeSubmit} ms)\n`);
     await expect.poll(() => page.getByTestId('hotline-ticket-status').getAttribute('data-status')).toBe('received');
 
     const order = await orderByCode(lastCode);
@@ -202,10 +202,10 @@ describe('hotline console (agent, keyboard only)', () => {
     await screenshot(page, 'hotline-enquiry-knowledge');
 
     await page.keyboard.press('Alt+K');
-    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe('hotline-kb-answer');
+    expect(await page.evaluate<string>("document.activeElement ? document.activeElement.getAttribute('data-testid') : ''")).toBe('hotline-kb-answer');
     await page.keyboard.press('Enter');
     lastCode = await nextTicket(lastCode);
-    console.log(`hotline: enquiry answered from the knowledge base in ${((Date.now() - started) / 1000).toFixed(1)} s (phone focus → code shown)`);
+    process.stdout.write(`hotline: enquiry answered from the knowledge base in ${((Date.now() - started) / 1000).toFixed(1)} s (phone focus → code shown)\n`);
     await expect.poll(() => page.getByTestId('hotline-ticket-status').getAttribute('data-status')).toBe('answered');
     await expect.poll(activeId).toBe('hotline-phone');
     await expect.poll(() => page.getByTestId('hotline-tally').textContent()).toContain('已处理 2 通来电，其中首接答复 1 通');

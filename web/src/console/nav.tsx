@@ -26,8 +26,8 @@ export const PAGES: ConsolePage[] = [
   { key: 'apiKeys', path: '/api-keys', label: 'nav.apiKeys', icon: <KeyOutlined />, anyOf: ['apikey.read'] },
   { key: 'audit', path: '/audit', label: 'nav.audit', icon: <AuditOutlined />, anyOf: ['audit.read'] },
   { key: 'evaluation', path: '/evaluation', label: 'nav.evaluation', icon: <BarChartOutlined />, anyOf: ['evaluation.read'] },
-  // 话务台: agents (and dispatchers) who take calls — caller history is the hotline's own permission.
-  { key: 'hotline', path: '/hotline', label: 'hotline.nav', icon: <PhoneOutlined />, anyOf: ['work_order.caller_history'] },
+  // 话务台: the agents who take calls (they also hold caller history, classify and the knowledge base).
+  { key: 'hotline', path: '/hotline', label: 'hotline.nav', icon: <PhoneOutlined />, anyOf: ['work_order.create'], roles: ['agent'] },
   // 工单: list and search, the dispatcher board (派遣台) and the department inbox (部门待办); details at /work-orders/:id.
   { key: 'workOrders', path: '/work-orders', label: 'workOrders.nav.list', icon: <FileSearchOutlined />, anyOf: ['work_order.read'] },
   { key: 'dispatchBoard', path: '/dispatch', label: 'workOrders.nav.board', icon: <SendOutlined />, anyOf: ['work_order.act'], roles: ['dispatcher', 'agent'] },
