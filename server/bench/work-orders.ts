@@ -10,6 +10,7 @@
  * per-jurisdiction daily ticket counter row (work_order_code_counters) or the audit chain's advisory lock.
  */
 import type { Server } from 'node:http';
+import os from 'node:os';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
 import type { AppContext } from '../src/app-context.js';
@@ -95,6 +96,7 @@ async function benchJurisdiction(ctx: AppContext, id: string, password: string) 
 }
 
 export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchResult> {
+  const loadBefore = os.loadavg()[0]!;
   await sql`CREATE TABLE IF NOT EXISTS bench_bare_orders (
               id uuid PRIMARY KEY DEFAULT gen_random_uuid(), jurisdiction_id text NOT NULL, code text NOT NULL,
               title text NOT NULL, description text NOT NULL, address text, district_code text,
@@ -188,6 +190,7 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
         `openLoop: ${OPEN_REQUESTS} creates offered at ${RATE}/s, latency from each request's due time, at most 256 in flight`,
         `list: GET /api/v1/work-orders?${LIST_FILTER} (agent, jurisdiction scope), ${LIST_REQUESTS} requests at concurrency ${LIST_CONCURRENCY}; deepPage starts at a cursor 90% down the matching rows`,
         'load generator, server and database share the machine (see machine); the events worker is not running, so jobs accumulate as pending',
+        `1-minute load average of the machine: ${loadBefore.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end (${os.cpus().length} cores): figures from a busy machine are low`,
         'locks: pg_stat_activity sampled every 20 ms during the closed-loop create run (PostgreSQL only); the sampler borrows a pool connection',
       ],
     };
