@@ -533,6 +533,74 @@ export interface WorkOrderClassifierModelsTable {
   activated_at: Timestamp | null;
 }
 
+export interface Open311ServicesTable {
+  jurisdiction_id: string;
+  category_code: string;
+  type: Generated<'realtime' | 'batch'>;
+  description: string | null;
+  keywords: string | null;
+  service_notice: string | null;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface Open311AttributesTable {
+  jurisdiction_id: string;
+  category_code: string;
+  code: string;
+  variable: Generated<boolean>;
+  datatype: 'string' | 'number' | 'datetime' | 'text' | 'singlevaluelist' | 'multivaluelist';
+  required: Generated<boolean>;
+  datatype_description: string | null;
+  sort_order: number;
+  description: string;
+  values: ColumnType<Array<{ key: string; name: string }>, string | undefined, string>;
+}
+
+export interface Open311RequestsTable {
+  work_order_id: string;
+  jurisdiction_id: string;
+  api_key_id: string;
+  service_code: string;
+  attributes: ColumnType<Record<string, string | string[]>, string | undefined, string>;
+  media_urls: ColumnType<string[], string | undefined, string>;
+  address_id: string | null;
+  zipcode: string | null;
+  device_id: string | null;
+  account_id: string | null;
+  reporter_email_enc: string | null;
+  token: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface Open311UpdatesTable {
+  id: Generated<number>;
+  jurisdiction_id: string;
+  work_order_id: string;
+  api_key_id: string;
+  client_update_id: string;
+  status: string;
+  mapped_status: string | null;
+  description: string;
+  media_url: string | null;
+  updated_datetime: Timestamp;
+  reporter_name_enc: string | null;
+  reporter_email_enc: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface PerformanceSchemesTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  key: string;
+  version: number;
+  name_zh: string;
+  name_en: string;
+  definition: Json;
+  is_default: Generated<boolean>;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+}
+
 export interface Database {
   jurisdictions: JurisdictionsTable;
   divisions: DivisionsTable;
@@ -574,4 +642,8 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   knowledge_articles: KnowledgeArticlesTable;
   knowledge_article_versions: KnowledgeArticleVersionsTable;
+  open311_services: Open311ServicesTable;
+  open311_attributes: Open311AttributesTable;
+  open311_requests: Open311RequestsTable;
+  open311_updates: Open311UpdatesTable;
 }

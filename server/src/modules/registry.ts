@@ -11,6 +11,7 @@ import { createKnowledgeModule } from './knowledge/index.js';
 import { createMessagesModule } from './messages/index.js';
 import { createGridModule } from './grid/index.js';
 import { createOrgModule } from './org/index.js';
+import { createOpen311Module } from './open311/index.js';
 import { createWebModule } from './web/index.js';
 import { createWorkOrdersModule } from './work-orders/index.js';
 
@@ -25,6 +26,8 @@ export function createModules(ctx: AppContext): ApiModule[] {
     createMessagesModule(ctx),
     createWorkOrdersModule(ctx),
     createKnowledgeModule(ctx),
+    // Open311 GeoReport v2 at /open311/… (a root route, so before the web module).
+    createOpen311Module(ctx),
     // Last: serves the built web app at / and /console/ (root routes, after every API route).
     createWebModule(ctx),
   ];

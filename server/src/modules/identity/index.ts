@@ -73,6 +73,8 @@ export {
   type ServiceContext,
 } from './users.service.js';
 export { createApiKey, listApiKeys, revokeApiKey, type CreateApiKeyInput, type CreatedApiKey } from './api-keys.service.js';
+// For protocols that carry the key in the body (Open311 `api_key`), resolved outside the /api/v1 principal hook.
+export { apiKeyPrincipal } from './auth.service.js';
 export { hashPassword } from './passwords.js';
 export { LoginRateLimiter as RateLimiter, type RateLimitPolicy } from './credentials.js';
 export { PRUNE_PHONE_CODES, prunePhoneCodes } from './phone-auth.service.js';

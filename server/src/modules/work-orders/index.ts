@@ -84,6 +84,8 @@ export {
 } from './work-orders.service.js';
 export { getWorkOrder, listWorkOrders, trackWorkOrder } from './work-orders.query.js';
 export type { WorkOrderDetail, WorkOrderSummary } from './work-orders.presenter.js';
+// Which timeline notes are written for the public (Open311 status_notes reuse the tracking page's rule).
+export { PUBLIC_NOTE_ACTIONS } from './work-orders.presenter.js';
 export { SLA_TIMER } from './sla-timers.js';
 export { workOrderPolicy } from './work-orders.policy.js';
 export {

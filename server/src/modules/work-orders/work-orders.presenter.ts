@@ -171,7 +171,7 @@ export function presentDetail(secretKey: string, row: WorkOrderListRow, timeline
 }
 
 /** Timeline actions whose note is written for the resident (answers, results, rejections); others stay internal. */
-const PUBLIC_NOTE_ACTIONS = new Set(['answer', 'reject', 'report', 'close', 'uphold', 'cancel', 'parent_closed', 'rate']);
+export const PUBLIC_NOTE_ACTIONS: ReadonlySet<string> = new Set(['answer', 'reject', 'report', 'close', 'uphold', 'cancel', 'parent_closed', 'rate']);
 
 export interface PublicTracking {
   code: string;
