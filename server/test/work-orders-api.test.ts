@@ -10,6 +10,7 @@ import ExcelJS from 'exceljs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobWorker } from '../src/modules/events/index.js';
+import { phoneLookup, sealPersonal } from '../src/modules/identity/index.js';
 import { createWorkOrder, seedStandardCategories, SLA_TIMER } from '../src/modules/work-orders/index.js';
 import { systemActor } from '../src/shared/actor.js';
 import { createTestApp, type TestApp } from './app.js';
@@ -57,6 +58,7 @@ beforeAll(async () => {
     inspector: { grants: [{ role: 'inspector' as const, scope: city }] },
     leader: { grants: [{ role: 'leader' as const, scope: city }] },
     resident: { grants: [{ role: 'resident' as const, scope: { kind: 'self' as const } }] },
+    admin: { grants: [{ role: 'admin' as const, scope: city }] },
   };
   for (const [name, spec] of Object.entries(users)) {
     const u = await makeUser(t.ctx.db, { jurisdictionId: j, ...spec });
@@ -103,7 +105,7 @@ async function act(who: string, order: { id: string }, version: number, action: 
 describe(`work orders over HTTP (${testStorageKind})`, () => {
   it('creates an order placed in its district, with the hotline channel for agents and the reporter masked', async () => {
     const order = (await post('agent', '/work-orders', complaint())).json().order;
-    expect(order).toMatchObject({ status: 'received', channel: 'hotline', districtCode: '510104', gridCode: null, reporter: { anonymous: false, name: '张*', phone: '*******8000', self: false } });
+    expect(order).toMatchObject({ status: 'received', channel: 'hotline', districtCode: '510104', gridCode: null, reporter: { anonymous: false, name: '张*', phone: '138****8000', self: false } });
     expect(JSON.stringify(order)).not.toContain('13800138000');
     expect(JSON.stringify(order)).not.toContain('张三');
     expect(order.timeline.map((e: { action: string }) => e.action)).toEqual(['create']);
@@ -296,7 +298,7 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     expect(res.json().items).toHaveLength(2);
     expect((await get('handler', '/work-orders/callers?phone=13700005555')).statusCode).toBe(403);
     const audits = await t.ctx.db.selectFrom('audit_log').select('object_id').where('action', '=', 'work_order.caller_history').execute();
-    expect(audits.map((a) => a.object_id)).toContain('*******5555');
+    expect(audits.map((a) => a.object_id)).toContain('137****5555');
   });
 
   it('takes anonymous public reports and signed-in residents, who see only their own', async () => {
@@ -400,7 +402,7 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     expect(lines[0]).toMatch(/^工单编号,标题,诉求类型/);
     expect(lines).toHaveLength(3);
     expect(csv.body).toContain('孙*');
-    expect(csv.body).toContain('*******2222');
+    expect(csv.body).toContain('138****2222');
     expect(csv.body).toContain('匿名');
     expect(csv.body).not.toMatch(/孙八|13811112222/);
     const xlsx = await get('dispatcher', `/work-orders/export?format=xlsx&q=${encodeURIComponent(tag)}`, { 'accept-language': 'en' });
@@ -414,6 +416,53 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     expect((await get('handler', '/work-orders/export?format=csv')).statusCode).toBe(403);
     const audits = await t.ctx.db.selectFrom('audit_log').select('details').where('action', '=', 'work_order.export').execute();
     expect(audits.some((a) => (a.details as { rows: number; format: string }).rows === 2)).toBe(true);
+  });
+
+  it('lets an administrator change deadlines and turn on auto-dispatch (versioned, audited); unique rules then dispatch by themselves', async () => {
+    const worker = new JobWorker({ db: t.ctx.db, handlers: t.ctx.handlers, log: pino({ level: 'silent' }), outbox: t.ctx.outbox, pollIntervalMs: 50, housekeeping: false });
+    await worker.drain(10_000); // whatever earlier tests left
+    const before = (await get('admin', '/work-order-settings')).json().settings;
+    expect(before).toMatchObject({ autoDispatch: false, duplicateRadiusM: 50, sla: { byUrgency: { normal: { kind: 'working_days', days: 7 } } } });
+    expect((await get('dispatcher', '/work-order-settings')).statusCode).toBe(403);
+    const put = (body: object) => t.app.inject({ method: 'PUT', url: '/api/v1/work-order-settings', headers: s.admin!.bearer, payload: body });
+    const bad = await put({ version: before.version, sla: { workingHours: { periods: [{ start: '14:00', end: '09:00' }] } } });
+    expect(bad.statusCode).toBe(400);
+    const changed = await put({ version: before.version, autoDispatch: true, sla: { byUrgency: { normal: { kind: 'working_days', days: 3 } } } });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json().settings).toMatchObject({ autoDispatch: true, version: before.version + 1, sla: { byUrgency: { normal: { days: 3 }, emergency: { hours: 2 } } } });
+    expect((await put({ version: before.version, autoDispatch: false })).statusCode).toBe(409);
+
+    const rule = await t.app.inject({ method: 'POST', url: '/api/v1/responsibility-rules', headers: s.admin!.bearer, payload: { categoryPrefix: 'component.01', departmentId: cgj.id } });
+    expect(rule.statusCode, rule.body).toBe(201);
+    const order = await created({ title: '自动派遣 井盖' });
+    const detail = (await get('dispatcher', `/work-orders/${order.id}`)).json().order;
+    // 3 working days instead of 7: due well within a week.
+    expect(new Date(detail.dueAt).getTime() - new Date(detail.createdAt).getTime()).toBeLessThan(6 * 86_400_000);
+    await worker.drain(10_000);
+    const after = (await get('dispatcher', `/work-orders/${order.id}`)).json().order;
+    expect(after).toMatchObject({ status: 'dispatched', department: { id: cgj.id } });
+    expect(after.timeline.slice(1).map((e: { action: string; actorRole: string }) => [e.action, e.actorRole])).toEqual([['accept', 'system'], ['dispatch', 'system']]);
+    // A category without a unique rule waits for a dispatcher.
+    const other = await created({ title: '自动派遣 物业', categoryCode: 'housing', requestType: 'complaint' });
+    await worker.drain(10_000);
+    expect((await get('dispatcher', `/work-orders/${other.id}`)).json().order.status).toBe('received');
+    expect((await put({ version: before.version + 1, autoDispatch: false, sla: null })).statusCode).toBe(200);
+    const audits = await t.ctx.db.selectFrom('audit_log').select('action').where('action', '=', 'work_order.settings_update').execute();
+    expect(audits).toHaveLength(2);
+  });
+
+  it("uses a signed-in resident's own phone when they name themselves but leave the phone empty", async () => {
+    const me = await t.ctx.db.selectFrom('users').select('id').where('username', '=', s.resident!.user.username).executeTakeFirstOrThrow();
+    const key = t.ctx.config.secretKey;
+    await t.ctx.db
+      .insertInto('user_phones')
+      .values({ user_id: me.id, jurisdiction_id: j, phone_hmac: phoneLookup(key, '13900007777'), phone_enc: sealPersonal(key, '13900007777'), phone_last4: '7777' })
+      .onConflict((oc) => oc.column('user_id').doNothing())
+      .execute();
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/public/work-orders', headers: s.resident!.bearer, payload: { jurisdictionId: j, requestType: 'help', title: '楼道灯坏了', description: '三楼楼道灯不亮', reporter: { name: '吴十' } } });
+    expect(res.statusCode, res.body).toBe(201);
+    const track = await t.app.inject({ method: 'GET', url: `/api/v1/public/work-orders/track?jurisdictionId=${j}&code=${res.json().code}&phoneLast4=7777` });
+    expect(track.statusCode).toBe(200);
   });
 
   it('fires deadline timers: a warning at 80%, then overdue with automatic 督办; a suspended order waits', async () => {

@@ -335,8 +335,14 @@ export interface OutboundMessagesTable {
 
 export interface WorkOrderSettingsTable {
   jurisdiction_id: string;
-  ticket_prefix: string;
+  ticket_prefix: string | null;
   updated_at: GeneratedTimestamp;
+  sla: Json<unknown> | null;
+  auto_dispatch: Generated<boolean>;
+  auto_dispatch_confidence: Generated<number>;
+  duplicate_radius_m: Generated<number>;
+  duplicate_hours: Generated<number>;
+  version: Generated<number>;
 }
 
 export interface WorkOrderCodeCountersTable {
@@ -392,6 +398,8 @@ export interface WorkOrdersTable {
   dispatched_at: Timestamp | null;
   closed_at: Timestamp | null;
   search_text: Generated<string>;
+  suggested_category: string | null;
+  suggested_confidence: number | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -646,4 +654,5 @@ export interface Database {
   open311_attributes: Open311AttributesTable;
   open311_requests: Open311RequestsTable;
   open311_updates: Open311UpdatesTable;
+  performance_schemes: PerformanceSchemesTable;
 }

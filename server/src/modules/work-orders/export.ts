@@ -5,12 +5,12 @@
  */
 import ExcelJS from 'exceljs';
 import { recordAudit } from '../audit/index.js';
-import { effectiveScope, openPersonal, scopeCondition, type Principal } from '../identity/index.js';
+import { effectiveScope, scopeCondition, type Principal } from '../identity/index.js';
 import { noRequest } from '../../shared/actor.js';
 import { searchWords } from '../../shared/chinese-text.js';
 import { badRequest } from '../../shared/errors.js';
 import { translate, type Locale } from '../../shared/i18n.js';
-import { maskLast4, maskName } from './work-orders.presenter.js';
+import { maskedReporterFields } from './work-orders.presenter.js';
 import type { Caller, WorkOrderContext } from './work-orders.service.js';
 import * as repo from './work-orders.repo.js';
 
@@ -89,14 +89,7 @@ export async function exportWorkOrders(
   const t = (k: string) => translate(input.locale, k);
   const header = COLUMNS.map((c) => t(`work_order.export.${c}`));
   const values = rows.map((r) => {
-    let reporter = '';
-    if (r.reporter_name_enc) {
-      try {
-        reporter = maskName(openPersonal(ctx.config.secretKey, r.reporter_name_enc));
-      } catch {
-        reporter = '***';
-      }
-    }
+    const reporter = maskedReporterFields(ctx.config.secretKey, r);
     return [
       r.code,
       r.title,
@@ -109,8 +102,8 @@ export async function exportWorkOrders(
       r.grid_code ?? '',
       r.address ?? '',
       (input.locale === 'en' ? r.department_name_en : r.department_name_zh) ?? '',
-      r.anonymous ? t('work_order.export.anonymous') : reporter,
-      maskLast4(r.reporter_phone_last4) ?? '',
+      r.anonymous ? t('work_order.export.anonymous') : (reporter.name ?? ''),
+      reporter.phone ?? '',
       shanghai(r.created_at),
       shanghai(r.due_at),
       shanghai(r.closed_at),

@@ -9,7 +9,9 @@ import { responsibilityRoutes } from './responsibility.routes.js';
 import { classifierRoutes } from './classifier.routes.js';
 import { attachmentRoutes } from './attachments.routes.js';
 import { RecordingNotifier, type Notifier } from '../messages/index.js';
+import { registerAutoDispatch } from './auto-dispatch.js';
 import { registerNotifications } from './notifications.js';
+import { settingsRoutes } from './settings.routes.js';
 import { registerSlaTimers } from './sla-timers.js';
 import { workOrderRoutes, type WorkOrderRouteOptions } from './work-orders.routes.js';
 
@@ -21,12 +23,14 @@ export interface WorkOrdersOptions extends WorkOrderRouteOptions {
 export function createWorkOrdersModule(ctx: AppContext, options: WorkOrdersOptions = {}): ApiModule {
   registerSlaTimers(ctx);
   registerNotifications(ctx, options.notifier ?? new RecordingNotifier(ctx.config.secretKey));
+  registerAutoDispatch(ctx);
   return {
     routes(app) {
       // Each part of the module registers its routes here.
       categoryRoutes(app, ctx);
       responsibilityRoutes(app, ctx);
       workOrderRoutes(app, ctx, options);
+      settingsRoutes(app, ctx);
       classifierRoutes(app, ctx);
       attachmentRoutes(app, ctx);
     },
@@ -87,6 +91,7 @@ export type { WorkOrderDetail, WorkOrderSummary } from './work-orders.presenter.
 // Which timeline notes are written for the public (Open311 status_notes reuse the tracking page's rule).
 export { PUBLIC_NOTE_ACTIONS } from './work-orders.presenter.js';
 export { SLA_TIMER } from './sla-timers.js';
+export { effectiveSla, loadSettings, type WorkOrderSettings } from './settings.js';
 export { workOrderPolicy } from './work-orders.policy.js';
 export {
   HOLDOUT_FRACTION,

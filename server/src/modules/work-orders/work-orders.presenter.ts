@@ -1,9 +1,10 @@
 /**
  * What viewers see of a work order. The reporter's name and phone are personal data: staff see them masked
- * (张** · *******1234) and reveal them through the audited reveal endpoint; the public tracking view carries no
+ * (张* · 138****1234) and reveal them through the audited reveal endpoint; the public tracking view carries no
  * personal data at all and only the notes meant for the resident.
  */
 import { openPersonal, type Principal, type ScopedResource } from '../identity/index.js';
+import { maskChineseName, maskPhoneNumber } from '../../shared/masking.js';
 import type { ActionType } from './lifecycle.js';
 import type { TimelineRow, WorkOrderListRow, WorkOrderRow } from './work-orders.repo.js';
 
@@ -19,29 +20,28 @@ export interface MaskedReporter {
   self: boolean;
 }
 
-/** 张三 → 张*, 欧阳娜娜 → 欧***; ASCII names keep their first letter. */
-export function maskName(name: string): string {
-  const chars = [...name.trim()];
-  if (chars.length === 0) return '';
-  return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
+/**
+ * The reporter as the default masking policy shows them (段** · 180****1999 · 0915*****79, see shared/masking.ts):
+ * the sealed values are opened here and only their masked form leaves.
+ */
+export function maskedReporterFields(secretKey: string, row: Pick<WorkOrderRow, 'reporter_name_enc' | 'reporter_phone_enc'>): { name: string | null; phone: string | null } {
+  const open = (sealed: string | null, masker: (v: string) => string) => {
+    if (!sealed) return null;
+    try {
+      return masker(openPersonal(secretKey, sealed));
+    } catch {
+      return '***';
+    }
+  };
+  return { name: open(row.reporter_name_enc, maskChineseName), phone: open(row.reporter_phone_enc, maskPhoneNumber) };
 }
 
-export const maskLast4 = (last4: string | null): string | null => (last4 === null ? null : `*******${last4}`);
-
-/** Masking a name keeps its first character, so the sealed name is opened (never returned whole). */
 function maskedReporter(secretKey: string, row: WorkOrderRow, viewer: Principal | null): MaskedReporter {
-  let name: string | null = null;
-  if (row.reporter_name_enc) {
-    try {
-      name = maskName(openPersonal(secretKey, row.reporter_name_enc));
-    } catch {
-      name = '***';
-    }
-  }
+  const { name, phone } = maskedReporterFields(secretKey, row);
   return {
     anonymous: row.anonymous,
     name,
-    phone: maskLast4(row.reporter_phone_last4),
+    phone,
     self: viewer?.kind === 'user' && row.reporter_user_id !== null && viewer.userId === row.reporter_user_id,
   };
 }
@@ -100,6 +100,8 @@ export interface WorkOrderDetail extends WorkOrderSummary {
   dispatchedAt: string | null;
   closedAt: string | null;
   timeline: TimelineView[];
+  /** The classifier's category suggestion at intake, for orders that came without a category. */
+  suggestion: { categoryCode: string; confidence: number } | null;
   /** What this viewer may do now (the console shows these buttons). */
   allowedActions: ActionType[];
 }
@@ -166,6 +168,7 @@ export function presentDetail(secretKey: string, row: WorkOrderListRow, timeline
     dispatchedAt: iso(row.dispatched_at),
     closedAt: iso(row.closed_at),
     timeline: presentTimeline(timeline),
+    suggestion: row.suggested_category === null ? null : { categoryCode: row.suggested_category, confidence: Number(row.suggested_confidence ?? 0) },
     allowedActions: allowed,
   };
 }

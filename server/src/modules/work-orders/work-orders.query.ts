@@ -7,7 +7,9 @@ import { recordAudit } from '../audit/index.js';
 import { canOn, effectiveScope, normalisePhone, openPersonal, phoneLookup, scopeCondition, type Principal } from '../identity/index.js';
 import { noRequest } from '../../shared/actor.js';
 import { searchWords } from '../../shared/chinese-text.js';
+import { maskPhoneNumber } from '../../shared/masking.js';
 import { AppError, badRequest, conflict, notFound } from '../../shared/errors.js';
+import { loadSettings } from './settings.js';
 import { cancelSlaTimers } from './sla-timers.js';
 import { allowedActions, apply, type Rating, type Status } from './lifecycle.js';
 import { presentDetail, presentSummary, presentTracking, scopedResource, type PublicTracking, type WorkOrderDetail, type WorkOrderSummary } from './work-orders.presenter.js';
@@ -109,18 +111,18 @@ export async function callerHistory(ctx: WorkOrderContext, caller: Caller & { pr
       action: 'work_order.caller_history',
       jurisdictionId: caller.principal.jurisdictionId,
       objectType: 'phone',
-      objectId: `*******${phone.slice(-4)}`,
+      objectId: maskPhoneNumber(phone),
       details: { found: rows.length },
     });
   });
   return rows.map(presentSummary);
 }
 
-export const DUPLICATE_DEFAULTS = { radiusM: 50, hours: 72 };
-
 /** Open orders of the same category near this one, created within the window before it (duplicate candidates). */
-export async function duplicateCandidates(ctx: WorkOrderContext, principal: Principal, id: string, opts: { radiusM: number; hours: number }) {
+export async function duplicateCandidates(ctx: WorkOrderContext, principal: Principal, id: string, given: { radiusM?: number; hours?: number }) {
   const row = await readable(ctx, principal, id);
+  const settings = await loadSettings(ctx.db, row.jurisdiction_id);
+  const opts = { radiusM: given.radiusM ?? settings.duplicateRadiusM, hours: given.hours ?? settings.duplicateHours };
   if (row.lng === null || row.lat === null || row.category_code === null) return [];
   const since = new Date(new Date(row.created_at).getTime() - opts.hours * 3600_000);
   const rows = await repo.findNearbyOpen(ctx.db, { jurisdictionId: row.jurisdiction_id, excludeId: row.id, categoryCode: row.category_code, lng: row.lng, lat: row.lat, radiusM: opts.radiusM, since, limit: 20 });

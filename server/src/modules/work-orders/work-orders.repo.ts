@@ -5,7 +5,7 @@ import type { Db } from '../../app-context.js';
 
 export async function findTicketPrefix(db: Db, jurisdictionId: string): Promise<string | undefined> {
   const row = await db.selectFrom('work_order_settings').select('ticket_prefix').where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
-  return row?.ticket_prefix;
+  return row?.ticket_prefix ?? undefined;
 }
 
 export async function upsertTicketPrefix(tx: Db, jurisdictionId: string, prefix: string): Promise<void> {
@@ -80,6 +80,8 @@ export interface WorkOrderRow {
   sign_overdue: boolean;
   dispatched_at: Date | null;
   closed_at: Date | null;
+  suggested_category: string | null;
+  suggested_confidence: number | null;
 }
 
 /** A row with its department's name and path (for presenters and data scopes). */
@@ -95,6 +97,7 @@ const COLUMN_NAMES = [
   'department_id', 'suspended_from', 'supervised', 'extension', 'rating', 'rework_count', 'return_count', 'reopen_count',
   'parent_id', 'sla_started_at', 'warn_at', 'due_at', 'version', 'created_at', 'updated_at', 'reporter_user_id',
   'component_code', 'sla_pauses', 'warned', 'overdue', 'sign_due_at', 'sign_overdue', 'dispatched_at', 'closed_at',
+  'suggested_category', 'suggested_confidence',
 ];
 const columnsOf = (alias: string) =>
   `${COLUMN_NAMES.map((c) => `${alias}${c}`).join(', ')}, ST_X(${alias}location) AS lng, ST_Y(${alias}location) AS lat`;
@@ -129,6 +132,8 @@ export interface NewWorkOrder {
   componentCode: string | null;
   searchText: string;
   createdAt: Date;
+  suggestedCategory?: string | null;
+  suggestedConfidence?: number | null;
 }
 
 export async function insertWorkOrder(tx: Db, o: NewWorkOrder): Promise<WorkOrderRow> {
@@ -136,11 +141,12 @@ export async function insertWorkOrder(tx: Db, o: NewWorkOrder): Promise<WorkOrde
   const { rows } = await sql<WorkOrderRow>`
     INSERT INTO work_orders (jurisdiction_id, code, channel, request_type, category_code, title, description, location, address,
       grid_code, district_code, reporter_name_enc, reporter_phone_enc, reporter_phone_last4, anonymous, urgency,
-      sla_started_at, warn_at, due_at, reporter_user_id, reporter_phone_hmac, component_code, search_text, created_at, updated_at)
+      sla_started_at, warn_at, due_at, reporter_user_id, reporter_phone_hmac, component_code, search_text, created_at, updated_at,
+      suggested_category, suggested_confidence)
     VALUES (${o.jurisdictionId}, ${o.code}, ${o.channel}, ${o.requestType}, ${o.categoryCode}, ${o.title}, ${o.description}, ${point},
       ${o.address}, ${o.gridCode}, ${o.districtCode}, ${o.reporterNameEnc}, ${o.reporterPhoneEnc}, ${o.reporterPhoneLast4},
       ${o.anonymous}, ${o.urgency}, ${o.slaStartedAt}, ${o.warnAt}, ${o.dueAt}, ${o.reporterUserId}, ${o.reporterPhoneHmac},
-      ${o.componentCode}, ${o.searchText}, ${o.createdAt}, ${o.createdAt})
+      ${o.componentCode}, ${o.searchText}, ${o.createdAt}, ${o.createdAt}, ${o.suggestedCategory ?? null}, ${o.suggestedConfidence ?? null})
     RETURNING ${columns}`.execute(tx);
   return rows[0]!;
 }

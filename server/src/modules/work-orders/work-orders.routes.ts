@@ -249,7 +249,12 @@ export function workOrderRoutes(app: FastifyInstance, ctx: WorkOrderContext, opt
   r.get(
     '/work-orders/:id/duplicates',
     { preHandler: requirePermission('work_order.read'), schema: { tags: ['work-orders'], summary: 'Open orders of the same category nearby within the time window (duplicate candidates)', params: idParams, querystring: duplicatesQuery, response: { 200: duplicatesResponse } } },
-    async (request) => ({ items: await duplicateCandidates(ctx, principalOf(request), request.params.id, { radiusM: request.query.radius, hours: request.query.hours }) }),
+    async (request) => ({
+      items: await duplicateCandidates(ctx, principalOf(request), request.params.id, {
+        ...(request.query.radius !== undefined ? { radiusM: request.query.radius } : {}),
+        ...(request.query.hours !== undefined ? { hours: request.query.hours } : {}),
+      }),
+    }),
   );
 
   r.get(

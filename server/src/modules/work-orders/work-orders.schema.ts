@@ -100,6 +100,7 @@ export const detail = summary.extend({
   dispatchedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
   timeline: z.array(timelineView),
+  suggestion: z.object({ categoryCode: z.string(), confidence: z.number() }).nullable(),
   allowedActions: z.array(z.string()),
 });
 
@@ -185,8 +186,8 @@ export const revealResponse = z.object({ name: z.string().nullable(), phone: z.s
 export const callerQuery = z.strictObject({ phone: z.string().trim().min(5).max(30), limit: z.coerce.number().int().min(1).max(100).default(20) });
 
 export const duplicatesQuery = z.strictObject({
-  radius: z.coerce.number().min(1).max(1000).default(50),
-  hours: z.coerce.number().int().min(1).max(24 * 30).default(72),
+  radius: z.coerce.number().min(1).max(1000).optional().describe('Metres (default: the jurisdiction setting, 50)'),
+  hours: z.coerce.number().int().min(1).max(24 * 30).optional().describe('Hours before the order (default: the jurisdiction setting, 72)'),
 });
 export const duplicatesResponse = z.object({ items: z.array(summary.extend({ distanceM: z.number() })) });
 

@@ -6,7 +6,7 @@
  */
 import type { AppContext } from '../../app-context.js';
 import { recordAudit } from '../audit/index.js';
-import { canOn, hasPermission, phoneLookup, sealPersonal, type Principal, type Role } from '../identity/index.js';
+import { canOn, hasPermission, openPersonal, phoneLookup, sealPersonal, type Principal, type Role } from '../identity/index.js';
 import { noRequest, type Actor as AuditActor, type RequestMeta } from '../../shared/actor.js';
 import { searchText } from '../../shared/chinese-text.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../shared/errors.js';
@@ -19,7 +19,9 @@ import { placePoint } from './placement.js';
 import { presentDetail, scopedResource, type WorkOrderDetail } from './work-orders.presenter.js';
 import { cancelSlaTimers, scheduleSlaTimers } from './sla-timers.js';
 import { allocateTicketCode } from './ticket-code.js';
-import { type Urgency } from './sla.js';
+import { type SlaConfig, type Urgency } from './sla.js';
+import { loadSettings } from './settings.js';
+import { suggestCategory } from './classifier.service.js';
 import * as repo from './work-orders.repo.js';
 
 export type WorkOrderContext = Pick<AppContext, 'db' | 'outbox'> & { config: Pick<AppContext['config'], 'secretKey'> };
@@ -88,7 +90,9 @@ export async function createWorkOrder(
   opts: { idempotency?: { scope: string; key: string; body: unknown }; now?: Date } = {},
 ): Promise<{ order: WorkOrderDetail; replayed: boolean }> {
   const now = opts.now ?? new Date();
-  const { title, name, phone } = validateCreate(input);
+  const { title, name, phone: given } = validateCreate(input);
+  // A signed-in resident who names themselves but leaves the phone empty reports with their account's number.
+  const phone = given ?? (input.reporter && input.reporterUserId ? await accountPhone(ctx, input.reporterUserId) : null);
   if (caller.principal && caller.principal.jurisdictionId !== input.jurisdictionId) throw forbidden('auth.out_of_scope');
   const anonymous = name === null && phone === null;
 
@@ -101,6 +105,9 @@ export async function createWorkOrder(
     const category = await findCategory(ctx.db, input.jurisdictionId, input.categoryCode);
     if (!category || !category.active) throw badRequest('work_order.category_unknown', { code: input.categoryCode });
   }
+  const settings = await loadSettings(ctx.db, input.jurisdictionId);
+  // Without a category, the classifier's suggestion is kept for the dispatcher (and for auto-dispatch).
+  const suggestion = input.categoryCode ? null : await suggestCategory(ctx, input.jurisdictionId, `${title}\n${input.description}`.slice(0, MAX_DESCRIPTION)).catch(() => null);
 
   return ctx.db.transaction().execute(async (tx) => {
     if (opts.idempotency) {
@@ -112,7 +119,7 @@ export async function createWorkOrder(
         return { order: claim.response as WorkOrderDetail, replayed: true };
       }
     }
-    const deadlines = planDeadlines({ slaStartedAt: now, urgency: input.urgency, categoryCode: input.categoryCode ?? null, pauses: [], extension: null });
+    const deadlines = planDeadlines({ slaStartedAt: now, urgency: input.urgency, categoryCode: input.categoryCode ?? null, pauses: [], extension: null }, settings.sla);
     const code = await allocateTicketCode(tx, input.jurisdictionId, now);
     const row = await repo.insertWorkOrder(tx, {
       jurisdictionId: input.jurisdictionId,
@@ -139,6 +146,8 @@ export async function createWorkOrder(
       warnAt: deadlines?.warnAt ?? null,
       dueAt: deadlines?.dueAt ?? null,
       createdAt: now,
+      suggestedCategory: suggestion?.categoryCode ?? null,
+      suggestedConfidence: suggestion?.confidence ?? null,
     });
     const initial = newOrder(input.requestType);
     const photos = [...new Set(input.attachmentIds ?? [])];
@@ -165,6 +174,11 @@ export async function createWorkOrder(
     if (opts.idempotency) await idem.complete(tx, opts.idempotency.scope, opts.idempotency.key, 201, order);
     return { order, replayed: false };
   });
+}
+
+async function accountPhone(ctx: WorkOrderContext, userId: string): Promise<string | null> {
+  const row = await ctx.db.selectFrom('user_phones').select('phone_enc').where('user_id', '=', userId).executeTakeFirst();
+  return row ? openPersonal(ctx.config.secretKey, row.phone_enc) : null;
 }
 
 /** Photos are linked only by whoever uploaded them: the signed-in user, or (null) an anonymous or API-key caller. */
@@ -257,7 +271,7 @@ export async function transitionWorkOrder(
       throw badRequest('work_order.extension_days_invalid', { days: r.days });
     }
     const { next, entry } = result;
-    const sla = nextSla(row, next, entry.action, now);
+    const sla = nextSla(row, next, entry.action, now, (await loadSettings(tx, row.jurisdiction_id)).sla);
     const updated = await repo.updateWorkOrderIfVersion(tx, row.id, row.version, next, sla, now);
     if (!updated) {
       // Someone else's transition committed between our read and our write: report what it left.
@@ -292,13 +306,13 @@ async function checkActionTargets(tx: WorkOrderContext['db'], row: repo.WorkOrde
 }
 
 /** How the SLA bookkeeping moves with a transition. */
-function nextSla(row: repo.WorkOrderRow, next: LifecycleOrder, action: ActionType, now: Date): repo.SlaFields {
+export function nextSla(row: repo.WorkOrderRow, next: LifecycleOrder, action: ActionType, now: Date, config: SlaConfig): repo.SlaFields {
   const t = repo.slaFieldsOf(row);
   const iso = now.toISOString();
   switch (action) {
     case 'dispatch':
       t.dispatchedAt = now;
-      t.signDueAt = signDeadline(now);
+      t.signDueAt = signDeadline(now, config);
       t.signOverdue = false;
       break;
     case 'sign':
@@ -330,7 +344,7 @@ function nextSla(row: repo.WorkOrderRow, next: LifecycleOrder, action: ActionTyp
     categoryCode: row.category_code,
     pauses: t.slaPauses,
     extension: next.extension,
-  });
+  }, config);
   t.warnAt = planned?.warnAt ?? null;
   t.dueAt = planned?.dueAt ?? null;
   // A deadline that moved past now (extension approved, resumed after a long pause) clears the flags it had raised.

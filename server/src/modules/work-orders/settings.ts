@@ -1,0 +1,117 @@
+/**
+ * Per-jurisdiction work-order settings (administrators): deadlines (SLA — time allowed per urgency and category,
+ * sign-for time, office hours, warning share; anything left out keeps the default of sla.ts), auto-dispatch (off by
+ * default; when on, an order whose category is known — given, or suggested by the classifier with at least the
+ * configured confidence — and whose responsibility rule is unique and not a fallback is accepted and dispatched by
+ * the system), and the duplicate-check window. Changes are versioned (409 on a stale version) and audited.
+ */
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { AppContext, Db } from '../../app-context.js';
+import { recordAudit } from '../audit/index.js';
+import { noRequest, type Actor, type RequestMeta } from '../../shared/actor.js';
+import { conflict } from '../../shared/errors.js';
+import { DEFAULT_SLA, URGENCIES, parseWorkingHours, type SlaConfig } from './sla.js';
+import { DEFAULT_TICKET_PREFIX } from './ticket-code.js';
+
+const duration = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('calendar_hours'), hours: z.number().positive().max(24 * 90) }),
+  z.strictObject({ kind: z.literal('working_hours'), hours: z.number().positive().max(8 * 90) }),
+  z.strictObject({ kind: z.literal('working_days'), days: z.number().int().min(1).max(90) }),
+]);
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:MM');
+
+export const slaOverrides = z.strictObject({
+  workingHours: z.strictObject({ periods: z.array(z.strictObject({ start: clock, end: clock })).min(1).max(6) }).optional(),
+  byUrgency: z.strictObject(Object.fromEntries(URGENCIES.map((u) => [u, duration.optional()])) as Record<(typeof URGENCIES)[number], z.ZodOptional<typeof duration>>).optional(),
+  byCategory: z.array(z.strictObject({ categoryPrefix: z.string().regex(/^[a-z0-9]+(\.[a-z0-9]+)*$/).max(100), duration })).max(200).optional(),
+  signFor: duration.optional(),
+  warnRatio: z.number().min(0.1).max(0.99).optional(),
+});
+export type SlaOverrides = z.infer<typeof slaOverrides>;
+
+export const settingsBody = z.strictObject({
+  version: z.number().int().min(1).describe('The version last read; a stale one is a 409'),
+  ticketPrefix: z.string().regex(/^[A-Z]{1,4}$/).nullable().optional(),
+  sla: slaOverrides.nullable().optional().describe('Overrides of the default deadlines; null restores the defaults'),
+  autoDispatch: z.boolean().optional(),
+  autoDispatchConfidence: z.number().gt(0).max(1).optional(),
+  duplicateRadiusM: z.number().int().min(1).max(1000).optional(),
+  duplicateHours: z.number().int().min(1).max(720).optional(),
+});
+
+export interface WorkOrderSettings {
+  ticketPrefix: string;
+  sla: SlaConfig;
+  slaOverrides: SlaOverrides | null;
+  autoDispatch: boolean;
+  autoDispatchConfidence: number;
+  duplicateRadiusM: number;
+  duplicateHours: number;
+  version: number;
+}
+
+/** The effective deadlines: the defaults with the jurisdiction's overrides on top (category rules replace the list). */
+export function effectiveSla(overrides: SlaOverrides | null): SlaConfig {
+  if (!overrides) return DEFAULT_SLA;
+  const byUrgency = { ...DEFAULT_SLA.byUrgency };
+  for (const u of URGENCIES) {
+    const d = overrides.byUrgency?.[u];
+    if (d) byUrgency[u] = d;
+  }
+  return {
+    workingHours: overrides.workingHours ?? DEFAULT_SLA.workingHours,
+    byUrgency,
+    byCategory: overrides.byCategory ?? DEFAULT_SLA.byCategory,
+    signFor: overrides.signFor ?? DEFAULT_SLA.signFor,
+    warnRatio: overrides.warnRatio ?? DEFAULT_SLA.warnRatio,
+  };
+}
+
+export async function loadSettings(db: Db, jurisdictionId: string): Promise<WorkOrderSettings> {
+  const row = await db.selectFrom('work_order_settings').selectAll().where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
+  const overrides = row?.sla ? slaOverrides.parse(row.sla) : null;
+  return {
+    ticketPrefix: row?.ticket_prefix ?? DEFAULT_TICKET_PREFIX,
+    sla: effectiveSla(overrides),
+    slaOverrides: overrides,
+    autoDispatch: row?.auto_dispatch ?? false,
+    autoDispatchConfidence: row ? Number(row.auto_dispatch_confidence) : 0.8,
+    duplicateRadiusM: row?.duplicate_radius_m ?? 50,
+    duplicateHours: row?.duplicate_hours ?? 72,
+    version: row?.version ?? 1,
+  };
+}
+
+export async function updateSettings(
+  ctx: Pick<AppContext, 'db' | 'outbox'>,
+  jurisdictionId: string,
+  input: z.infer<typeof settingsBody>,
+  by: { actor: Actor; request?: RequestMeta },
+): Promise<WorkOrderSettings> {
+  if (input.sla?.workingHours) parseWorkingHours(input.sla.workingHours); // 400 with the bad period
+  return ctx.db.transaction().execute(async (tx) => {
+    await tx.insertInto('work_order_settings').values({ jurisdiction_id: jurisdictionId, ticket_prefix: null }).onConflict((oc) => oc.column('jurisdiction_id').doNothing()).execute();
+    const current = await tx.selectFrom('work_order_settings').select('version').where('jurisdiction_id', '=', jurisdictionId).forUpdate().executeTakeFirstOrThrow();
+    if (current.version !== input.version) throw conflict('work_order.settings_version_conflict', { version: current.version });
+    await tx
+      .updateTable('work_order_settings')
+      .set({
+        ...(input.ticketPrefix !== undefined ? { ticket_prefix: input.ticketPrefix } : {}),
+        ...(input.sla !== undefined ? { sla: input.sla === null ? null : JSON.stringify(input.sla) } : {}),
+        ...(input.autoDispatch !== undefined ? { auto_dispatch: input.autoDispatch } : {}),
+        ...(input.autoDispatchConfidence !== undefined ? { auto_dispatch_confidence: input.autoDispatchConfidence } : {}),
+        ...(input.duplicateRadiusM !== undefined ? { duplicate_radius_m: input.duplicateRadiusM } : {}),
+        ...(input.duplicateHours !== undefined ? { duplicate_hours: input.duplicateHours } : {}),
+        version: sql<number>`version + 1`,
+        updated_at: sql<Date>`now()`,
+      })
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .execute();
+    const { version: _v, ...changes } = input;
+    await recordAudit(tx, { actor: by.actor, request: by.request ?? noRequest, action: 'work_order.settings_update', jurisdictionId, objectType: 'work_order_settings', objectId: jurisdictionId, details: JSON.parse(JSON.stringify(changes)) });
+    await ctx.outbox.publish(tx, { name: 'work_order.settings_changed', jurisdictionId, payload: { fields: Object.keys(changes) } });
+    return loadSettings(tx, jurisdictionId);
+  });
+}
