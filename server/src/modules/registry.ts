@@ -12,6 +12,7 @@ import { createMessagesModule } from './messages/index.js';
 import { createGridModule } from './grid/index.js';
 import { createOrgModule } from './org/index.js';
 import { createOpen311Module } from './open311/index.js';
+import { createPerformanceModule } from './performance/index.js';
 import { createWebModule } from './web/index.js';
 import { createWorkOrdersModule } from './work-orders/index.js';
 
@@ -28,6 +29,7 @@ export function createModules(ctx: AppContext): ApiModule[] {
     createKnowledgeModule(ctx),
     // Open311 GeoReport v2 at /open311/… (a root route, so before the web module).
     createOpen311Module(ctx),
+    createPerformanceModule(ctx),
     // Last: serves the built web app at / and /console/ (root routes, after every API route).
     createWebModule(ctx),
   ];
