@@ -6,6 +6,8 @@ import { ConsoleLayout } from './ConsoleLayout';
 import { HotlinePage } from './hotline/HotlinePage';
 import { visiblePages } from './nav';
 import { StatsPage } from './stats/StatsPage';
+import { CategoriesPage } from './work-order-admin/CategoriesPage';
+import { RulesPage } from './work-order-admin/RulesPage';
 import { DispatchBoardPage } from './work-orders/DispatchBoardPage';
 import { InboxPage } from './work-orders/InboxPage';
 import { WorkOrderDetailPage } from './work-orders/WorkOrderDetailPage';
@@ -31,6 +33,8 @@ const ELEMENTS: Record<string, React.ReactNode> = {
   dispatchBoard: <DispatchBoardPage />,
   inbox: <InboxPage />,
   woStats: <StatsPage />,
+  woCategories: <CategoriesPage />,
+  woRules: <RulesPage />,
   account: <AccountPage />,
 };
 

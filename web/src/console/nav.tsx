@@ -3,7 +3,7 @@
  * user holds one of its permissions, as reported by GET /api/v1/auth/me — the same rules the server enforces.
  * Pages exist only for modules the server has; nothing is a placeholder.
  */
-import { LineChartOutlined } from '@ant-design/icons';
+import { LineChartOutlined, NodeIndexOutlined, TagsOutlined } from '@ant-design/icons';
 import { ApartmentOutlined, AuditOutlined, BarChartOutlined, EnvironmentOutlined, FileSearchOutlined, InboxOutlined, KeyOutlined, PhoneOutlined, SendOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 
@@ -34,6 +34,9 @@ export const PAGES: ConsolePage[] = [
   { key: 'inbox', path: '/inbox', label: 'workOrders.nav.inbox', icon: <InboxOutlined />, anyOf: ['work_order.act'], roles: ['handler'] },
   // 统计分析: counts and rates of work orders for a period, charts, export (woStats).
   { key: 'woStats', path: '/stats', label: 'woStats.nav', icon: <LineChartOutlined />, anyOf: ['work_order.stats'] },
+  // 分类管理 and 清单化定责: administrators edit the category tree and the responsibility list (woAdmin).
+  { key: 'woCategories', path: '/work-order-categories', label: 'woAdmin.nav.categories', icon: <TagsOutlined />, anyOf: ['work_order_category.manage'] },
+  { key: 'woRules', path: '/responsibility-rules', label: 'woAdmin.nav.rules', icon: <NodeIndexOutlined />, anyOf: ['responsibility_rule.manage'] },
   { key: 'account', path: '/account', label: 'nav.account', icon: <UserOutlined />, anyOf: [] },
 ];
 
