@@ -300,7 +300,7 @@ function presentRequest(r: repo.RequestRow, locale: Locale, extensions: boolean,
       department: localName(locale, r.department_name_zh, r.department_name_en),
       media_urls: r.media_urls ?? [],
     },
-    notes: notes.map((n) => ({ datetime: w3c(n.at), status: extendedStatus(n.to_status), note: n.note })),
+    notes: notes.map((n) => ({ datetime: w3c(n.at), status: extendedStatus(n.to_status), description: n.note })),
   };
 }
 
