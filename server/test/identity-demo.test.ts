@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../src/modules/demo/index.js';
+import { DEMO_ORDER_COUNT } from '../src/modules/work-orders/index.js';
 import { createTestApp, type TestApp } from './app.js';
 import { loginAs } from './factories.js';
 
@@ -29,7 +30,11 @@ describe('seedDemo', () => {
     const again = await seedDemo(t.ctx, { password });
     expect(again.seeded).toBe(false);
     expect({ users: await count('users'), departments: await count('departments'), audit: await count('audit_log') }).toEqual(before);
-  });
+    // Everything the demo adds after the city (grids, knowledge, classifier, work orders) is seeded once too.
+    const orders = await t.ctx.db.selectFrom('work_orders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(orders.n)).toBeGreaterThan(0);
+    expect(Number(orders.n)).toBeLessThan(2 * DEMO_ORDER_COUNT);
+  }, 300_000);
 
   it('stores the city and its 20 districts as MultiPolygons in EPSG:4326', async () => {
     const rows = await t.ctx.db

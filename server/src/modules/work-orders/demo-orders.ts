@@ -149,6 +149,10 @@ export async function ensureDemoWorkOrders(ctx: Ctx, jurisdictionId: string, now
   plans.sort((a, b) => a.row.createdAt.getTime() - b.row.createdAt.getTime());
 
   return ctx.db.transaction().execute(async (tx) => {
+    // Two starts seeding at once both planned; only the first to take the lock writes.
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`demo-work-orders:${jurisdictionId}`}))`.execute(tx);
+    const again = await tx.selectFrom('work_orders').select('id').where('jurisdiction_id', '=', jurisdictionId).limit(1).executeTakeFirst();
+    if (again) return 0;
     // Ticket codes in order of creation, numbered per day as live intake does, and the counters left after them.
     const perDay = new Map<string, number>();
     const prefix = (await repo.findTicketPrefix(tx, jurisdictionId)) ?? 'CD';
