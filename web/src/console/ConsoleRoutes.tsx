@@ -5,6 +5,7 @@ import { useAuth } from './auth';
 import { ConsoleLayout } from './ConsoleLayout';
 import { HotlinePage } from './hotline/HotlinePage';
 import { visiblePages } from './nav';
+import { PerformancePage } from './performance/PerformancePage';
 import { StatsPage } from './stats/StatsPage';
 import { CategoriesPage } from './work-order-admin/CategoriesPage';
 import { RulesPage } from './work-order-admin/RulesPage';
@@ -35,6 +36,7 @@ const ELEMENTS: Record<string, React.ReactNode> = {
   woStats: <StatsPage />,
   woCategories: <CategoriesPage />,
   woRules: <RulesPage />,
+  performance: <PerformancePage />,
   account: <AccountPage />,
 };
 

@@ -4,7 +4,7 @@
  * Pages exist only for modules the server has; nothing is a placeholder.
  */
 import { LineChartOutlined, NodeIndexOutlined, TagsOutlined } from '@ant-design/icons';
-import { ApartmentOutlined, AuditOutlined, BarChartOutlined, EnvironmentOutlined, FileSearchOutlined, InboxOutlined, KeyOutlined, PhoneOutlined, SendOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, BarChartOutlined, EnvironmentOutlined, FileSearchOutlined, InboxOutlined, KeyOutlined, PhoneOutlined, SendOutlined, TeamOutlined, TrophyOutlined, UserOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 
 export interface ConsolePage {
@@ -37,6 +37,8 @@ export const PAGES: ConsolePage[] = [
   // 分类管理 and 清单化定责: administrators edit the category tree and the responsibility list (woAdmin).
   { key: 'woCategories', path: '/work-order-categories', label: 'woAdmin.nav.categories', icon: <TagsOutlined />, anyOf: ['work_order_category.manage'] },
   { key: 'woRules', path: '/responsibility-rules', label: 'woAdmin.nav.rules', icon: <NodeIndexOutlined />, anyOf: ['responsibility_rule.manage'] },
+  // 综合评价: rankings, scores and grades, the orders behind every number, trend, hotspots.
+  { key: 'performance', path: '/performance', label: 'performance.nav', icon: <TrophyOutlined />, anyOf: ['performance.read'] },
   { key: 'account', path: '/account', label: 'nav.account', icon: <UserOutlined />, anyOf: [] },
 ];
 

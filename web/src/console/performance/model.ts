@@ -1,0 +1,217 @@
+/**
+ * Pure helpers of the performance page (unit-tested in model.test.ts): the period in China time, the query the
+ * /performance endpoints take, rate and change formatting, grade colours, and the link to the work-order list
+ * behind a hotspot.
+ */
+import type { Query } from '../../shared/api';
+
+export const DIMENSIONS = ['department', 'district', 'street', 'grid', 'inspector', 'dispatcher', 'agent'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+export const COUNT_KEYS = [
+  'reported',
+  'validReported',
+  'registered',
+  'toDispatch',
+  'dispatched',
+  'dispatchedAccurately',
+  'toHandle',
+  'handled',
+  'handledOnTime',
+  'reworked',
+  'overdue',
+  'overdueOpen',
+  'extended',
+  'toClose',
+  'closed',
+  'closedOnTime',
+  'toVerify',
+  'verifiedOnTime',
+  'toCheck',
+  'checkedOnTime',
+] as const;
+export type CountKey = (typeof COUNT_KEYS)[number];
+
+/** Each rate's numerator and denominator (as the server's formulas.ts): a rate cell opens its numerator's orders. */
+export const RATE_DEFS = {
+  closeRate: ['closed', 'toClose'],
+  closedOnTimeRate: ['closedOnTime', 'toClose'],
+  handleRate: ['handled', 'toHandle'],
+  handledOnTimeRate: ['handledOnTime', 'toHandle'],
+  reworkRate: ['reworked', 'handled'],
+  overdueRate: ['overdue', 'toHandle'],
+  overdueOpenRate: ['overdueOpen', 'toHandle'],
+  extensionRate: ['extended', 'dispatched'],
+  validReportRate: ['validReported', 'reported'],
+  verifyOnTimeRate: ['verifiedOnTime', 'toVerify'],
+  checkOnTimeRate: ['checkedOnTime', 'toCheck'],
+  dispatchRate: ['dispatched', 'toDispatch'],
+  accurateDispatchRate: ['dispatchedAccurately', 'dispatched'],
+} as const satisfies Record<string, readonly [CountKey, CountKey]>;
+export type RateKey = keyof typeof RATE_DEFS;
+export const RATE_KEYS = Object.keys(RATE_DEFS) as RateKey[];
+
+export interface Label {
+  zh: string;
+  en: string;
+}
+export interface Term {
+  rate: RateKey;
+  weight: number;
+  invert: boolean;
+  value: number | null;
+  points: number | null;
+}
+export interface Evaluated {
+  counts: Record<CountKey, number>;
+  rates: Record<RateKey, number | null>;
+  score: number | null;
+  grade: string | null;
+  terms: Term[];
+}
+export interface RankingRow extends Evaluated {
+  key: string;
+  label: Label;
+  rank: number | null;
+}
+export interface Scheme {
+  key: string;
+  version: number;
+  nameZh: string;
+  nameEn: string;
+  isDefault: boolean;
+  builtIn: boolean;
+}
+export interface Ranking {
+  period: { from: string; to: string; asOf: string };
+  scheme: Scheme;
+  dimension: Dimension;
+  overall: Evaluated;
+  rows: RankingRow[];
+}
+export interface TrendPoint extends Evaluated {
+  from: string;
+  to: string;
+  label: string;
+}
+export interface HotspotItem {
+  key: string;
+  label: Label;
+  count: number;
+  previous: number;
+  change: number;
+  changeRate: number | null;
+  topCategory: { code: string; label: Label; count: number } | null;
+}
+export interface Hotspots {
+  period: { from: string; to: string };
+  previous: { from: string; to: string };
+  total: number;
+  previousTotal: number;
+  top: HotspotItem[];
+  points: Array<{ code: string; name: string; lng: number; lat: number; count: number }>;
+  categories: Array<{ code: string; label: Label; count: number; previous: number; change: number }>;
+}
+export interface OrderBehind {
+  id: string;
+  code: string;
+  title: string;
+  status: string;
+  createdAt: string;
+  dueAt: string | null;
+}
+
+/** Calendar days (YYYY-MM-DD, China time), both inclusive. */
+export interface Period {
+  from: string;
+  to: string;
+}
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+export const MAX_DAYS = 366;
+
+export function chinaToday(now: Date): string {
+  return new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+export function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+/** The last 30 days, today included. */
+export function defaultPeriod(now: Date): Period {
+  const to = chinaToday(now);
+  return { from: addDays(to, -29), to };
+}
+/** Why a period cannot be asked for (an i18n key), or null. */
+export function periodProblem(p: Period): string | null {
+  if (!DAY.test(p.from) || !DAY.test(p.to)) return 'performance.period.incomplete';
+  if (p.from > p.to) return 'performance.period.backwards';
+  const days = (Date.parse(`${p.to}T00:00:00Z`) - Date.parse(`${p.from}T00:00:00Z`)) / 86_400_000 + 1;
+  if (days > MAX_DAYS) return 'performance.period.tooLong';
+  return null;
+}
+/** from = the first day's midnight, to = the midnight after the last day (the API's `to` is exclusive). */
+export function periodQuery(p: Period): { from: string; to: string } {
+  return { from: `${p.from}T00:00:00+08:00`, to: `${addDays(p.to, 1)}T00:00:00+08:00` };
+}
+
+export interface PageState {
+  period: Period;
+  dimension: Dimension;
+  scheme: string | null;
+}
+export function rankingQuery(s: PageState): Query {
+  return { ...periodQuery(s.period), dimension: s.dimension, scheme: s.scheme ?? undefined };
+}
+export function ordersQuery(s: PageState, count: CountKey, row: string | null, within?: CountKey): Query {
+  return { ...periodQuery(s.period), scheme: s.scheme ?? undefined, count, within, ...(row === null ? {} : { dimension: s.dimension, key: row }), limit: 500 };
+}
+export function exportHref(s: PageState): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(rankingQuery(s))) if (v !== undefined && v !== null) q.set(k, String(v));
+  return `/api/v1/performance/ranking.xlsx?${q.toString()}`;
+}
+/** The work-order list (its URL filters) for a grid or district of the hotspot table, same days. */
+export function workOrdersHref(level: 'grid' | 'street' | 'district', key: string, p: Period): string {
+  const q = new URLSearchParams();
+  q.set(level === 'district' ? 'district' : 'grid', key);
+  q.set('from', p.from);
+  q.set('to', p.to);
+  return `/work-orders?${q.toString()}`;
+}
+
+/** 0.9372 → "93.72%"; null → "—" (no denominator). */
+export function percent(rate: number | null): string {
+  return rate === null ? '—' : `${(Math.round(rate * 10_000) / 100).toFixed(2)}%`;
+}
+/** +3 / −2 / 0 with a real minus sign. */
+export function signed(n: number): string {
+  return n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '0';
+}
+export function labelOf(l: Label, language: string): string {
+  return language.startsWith('en') ? l.en : l.zh;
+}
+/** Grade colours with at least 4.5:1 contrast against white text or as text on the light tag background. */
+export function gradeColor(grade: string | null): string {
+  switch (grade) {
+    case 'A':
+      return 'green';
+    case 'B':
+      return 'blue';
+    case 'C':
+      return 'gold';
+    case 'D':
+      return 'orange';
+    case null:
+      return 'default';
+    default:
+      return 'red';
+  }
+}
+/** A term's explanation: "处置率 93.72% × 30 = 28.12". */
+export function termText(term: Term, rateName: string): string {
+  if (term.value === null || term.points === null) return `${rateName} — × ${term.weight}`;
+  const v = percent(term.value);
+  return term.invert ? `(1 − ${rateName} ${v}) × ${term.weight} = ${term.points.toFixed(2)}` : `${rateName} ${v} × ${term.weight} = ${term.points.toFixed(2)}`;
+}
