@@ -16,6 +16,10 @@ import { systemActor } from '../src/shared/actor.js';
 import { createTestApp, type TestApp } from './app.js';
 import { loginAs, makeDepartment, makeJurisdiction, makeUser, type Session } from './factories.js';
 
+/** Parsed XML and JSON documents are walked freely in the assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
+
 const REF = path.resolve(import.meta.dirname, '../../../shared/ref/open311');
 const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv;
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -32,9 +36,9 @@ function expectValid(validate: ValidateFunction, body: unknown) {
 }
 
 const xml = new XMLParser({ ignoreDeclaration: false, parseTagValue: false, isArray: (name) => ['service', 'attribute', 'value', 'request', 'error', 'request_update', 'endpoint', 'format', 'note'].includes(name) });
-function parseXml(body: string): Record<string, any> {
+function parseXml(body: string): Record<string, Loose> {
   expect(body.startsWith('<?xml version="1.0" encoding="utf-8"?>')).toBe(true);
-  return xml.parse(body) as Record<string, any>;
+  return xml.parse(body) as Record<string, Loose>;
 }
 
 let t: TestApp;
@@ -162,7 +166,7 @@ describe('discovery and services', () => {
 
     const x = parseXml((await get(`/open311/v2/services.xml?jurisdiction_id=${j}`)).body);
     expect(x.services.service).toHaveLength(services.length);
-    expect(x.services.service.find((s: any) => s.service_code === 'component.01.0102')).toMatchObject({ metadata: 'true', group: '部件' });
+    expect(x.services.service.find((s: Loose) => s.service_code === 'component.01.0102')).toMatchObject({ metadata: 'true', group: '部件' });
   });
 
   it('serves service definitions with their attributes; an unknown service is a 404', async () => {
@@ -171,7 +175,7 @@ describe('discovery and services', () => {
     const def = res.json();
     expectValid(valid.definition, def);
     expect(def.service_code).toBe('event.01.01');
-    expect(def.attributes.map((a: any) => [a.code, a.datatype, a.order, a.variable])).toEqual([
+    expect(def.attributes.map((a: Loose) => [a.code, a.datatype, a.order, a.variable])).toEqual([
       ['kinds', 'multivaluelist', 1, true],
       ['volume_m3', 'number', 2, true],
       ['safety', 'text', 3, false],
@@ -180,7 +184,7 @@ describe('discovery and services', () => {
     const x = parseXml((await get(`/open311/v2/services/component.01.0102.xml?jurisdiction_id=${j}`)).body);
     expect(x.service_definition.service_code).toBe('component.01.0102');
     expect(x.service_definition.attributes.attribute[0]).toMatchObject({ code: 'condition', datatype: 'singlevaluelist', required: 'true' });
-    expect(x.service_definition.attributes.attribute[0].values.value.map((v: any) => v.key)).toEqual(['missing', 'broken', 'displaced', 'noisy']);
+    expect(x.service_definition.attributes.attribute[0].values.value.map((v: Loose) => v.key)).toEqual(['missing', 'broken', 'displaced', 'noisy']);
     const empty = (await get(`/open311/v2/services/utilities.water.json?jurisdiction_id=${j}`)).json();
     expectValid(valid.definition, empty);
     expect(empty.attributes).toEqual([]);
@@ -274,7 +278,7 @@ describe('POST requests', () => {
     expect(many.statusCode).toBe(400);
     expectValid(errorsSchema, many.json());
     expect(String(many.headers['x-open311-error-codes']).split(',').sort()).toEqual(['open311.coordinate_invalid', 'open311.coordinate_pair', 'open311.description_html', 'open311.service_code_required'].sort());
-    expect(many.json().every((e: any) => e.code === 400)).toBe(true);
+    expect(many.json().every((e: Loose) => e.code === 400)).toBe(true);
 
     const attrs = await post('/open311/v2/requests.json', fmsReport({ 'attribute[condition]': 'melted', 'attribute[on_road][]': ['yes', 'no'] }));
     expect(attrs.statusCode).toBe(400);
@@ -355,7 +359,7 @@ describe('GET requests', () => {
     );
     expect((await get(`/open311/v2/requests/${enquiry.code}.json?jurisdiction_id=${j}`)).statusCode).toBe(404);
 
-    const all = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}`)).json() as any[];
+    const all = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}`)).json() as Loose[];
     expectValid(valid.requests, all);
     expect(all.length).toBeGreaterThanOrEqual(6);
     expect(all.map((r) => r.service_request_id)).not.toContain(enquiry.code);
@@ -363,37 +367,37 @@ describe('GET requests', () => {
     const sorted = [...all].sort((a, b) => b.requested_datetime.localeCompare(a.requested_datetime));
     expect(all.map((r) => r.requested_datetime)).toEqual(sorted.map((r) => r.requested_datetime));
 
-    const closed = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}&status=closed`)).json() as any[];
+    const closed = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}&status=closed`)).json() as Loose[];
     expect(closed.length).toBeGreaterThan(0);
     expect(closed.every((r) => r.status === 'closed')).toBe(true);
-    const open = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}&status=open`)).json() as any[];
+    const open = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}&status=open`)).json() as Loose[];
     expect(open.length + closed.length).toBe(all.length);
 
-    const events = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}&service_code=event`)).json() as any[];
+    const events = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}&service_code=event`)).json() as Loose[];
     expect(events.length).toBeGreaterThan(0);
     expect(events.every((r) => r.service_code.startsWith('event.'))).toBe(true);
-    const two = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}&service_code=event.01.01,event.03.01`)).json() as any[];
+    const two = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}&service_code=event.01.01,event.03.01`)).json() as Loose[];
     expect(new Set(two.map((r) => r.service_code))).toEqual(new Set(['event.01.01', 'event.03.01']));
 
-    const q = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}&q=${encodeURIComponent('施工')}`)).json() as any[];
+    const q = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}&q=${encodeURIComponent('施工')}`)).json() as Loose[];
     expect(q.map((r) => r.service_code)).toEqual(['event.03.01']);
-    const inBox = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}&bbox=104.0,30.6,104.1,30.7`)).json() as any[];
+    const inBox = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}&bbox=104.0,30.6,104.1,30.7`)).json() as Loose[];
     expect(inBox.length).toBeGreaterThan(0);
     expect(inBox.every((r) => r.lat !== null)).toBe(true);
     expect((await get(`/open311/v2/requests.json?jurisdiction_id=${j}&bbox=110,20,111,21`)).json()).toEqual([]);
 
     const old = `start_date=2001-01-01T00:00:00Z&end_date=2001-02-01T00:00:00Z`;
     expect((await get(`/open311/v2/requests.json?jurisdiction_id=${j}&${old}`)).json()).toEqual([]);
-    const byIds = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}&${old}&status=closed&service_request_id=${all[0].service_request_id},${all[1].service_request_id}`)).json() as any[];
+    const byIds = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}&${old}&status=closed&service_request_id=${all[0].service_request_id},${all[1].service_request_id}`)).json() as Loose[];
     expect(byIds.map((r) => r.service_request_id).sort()).toEqual([all[0].service_request_id, all[1].service_request_id].sort());
 
-    const p1 = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}&page_size=2`)).json() as any[];
-    const p2 = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}&page_size=2&page=2`)).json() as any[];
+    const p1 = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}&page_size=2`)).json() as Loose[];
+    const p2 = (await get(`/open311/v2/requests.json?jurisdiction_id=${j}&page_size=2&page=2`)).json() as Loose[];
     expect(p1.map((r) => r.service_request_id)).toEqual(all.slice(0, 2).map((r) => r.service_request_id));
     expect(p2.map((r) => r.service_request_id)).toEqual(all.slice(2, 4).map((r) => r.service_request_id));
     const future = new Date(Date.now() + 3600_000).toISOString();
     expect((await get(`/open311/v2/requests.json?jurisdiction_id=${j}&updated_after=${future}`)).json()).toEqual([]);
-    expect(((await get(`/open311/v2/requests.json?jurisdiction_id=${j}&updated_before=${future}`)).json() as any[]).length).toBe(all.length);
+    expect(((await get(`/open311/v2/requests.json?jurisdiction_id=${j}&updated_before=${future}`)).json() as Loose[]).length).toBe(all.length);
 
     const bad = await get(`/open311/v2/requests.xml?jurisdiction_id=${j}&start_date=2024-01-01&end_date=2024-06-01&status=pending&page_size=501&bbox=1,2`);
     expect(bad.statusCode).toBe(400);
@@ -408,7 +412,7 @@ describe('mySociety servicerequestupdates', () => {
   it('lists status changes with extended statuses (public notes only) and records client updates once, without moving the lifecycle', async () => {
     const res = await get(`/open311/v2/servicerequestupdates.json?jurisdiction_id=${j}`);
     expect(res.statusCode).toBe(200);
-    const updates = res.json() as any[];
+    const updates = res.json() as Loose[];
     expect(updates.length).toBeGreaterThanOrEqual(3);
     for (const u of updates) {
       expect(Object.keys(u).sort()).toEqual(['description', 'media_url', 'service_request_id', 'status', 'update_id', 'updated_datetime']);
@@ -460,11 +464,11 @@ describe('configuration by administrators', () => {
     const res = await t.app.inject({ method: 'PUT', url: '/api/v1/open311/services/utilities.water', headers: admin.bearer, payload: body });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ code: 'utilities.water', type: 'realtime', serviceNotice: '停水问题 24 小时内答复', attributes: [expect.objectContaining({ code: 'scope', required: true }), expect.objectContaining({ code: 'since', required: false, values: [] })] });
-    const svc = ((await get(`/open311/v2/services.json?jurisdiction_id=${j}`)).json() as any[]).find((s) => s.service_code === 'utilities.water');
+    const svc = ((await get(`/open311/v2/services.json?jurisdiction_id=${j}`)).json() as Loose[]).find((s) => s.service_code === 'utilities.water');
     expect(svc.metadata).toBe(true);
     const def = (await get(`/open311/v2/services/utilities.water.json?jurisdiction_id=${j}`)).json();
     expectValid(valid.definition, def);
-    expect(def.attributes.map((a: any) => a.code)).toEqual(['scope', 'since']);
+    expect(def.attributes.map((a: Loose) => a.code)).toEqual(['scope', 'since']);
     expect(await t.ctx.db.selectFrom('audit_log').select('action').where('object_type', '=', 'open311_service').where('object_id', '=', 'utilities.water').execute()).toEqual([{ action: 'open311.configure' }]);
 
     const noValues = await t.app.inject({ method: 'PUT', url: '/api/v1/open311/services/utilities.water', headers: admin.bearer, payload: { attributes: [{ code: 'x', datatype: 'singlevaluelist', order: 1, description: 'x' }] } });

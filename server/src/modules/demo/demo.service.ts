@@ -9,6 +9,7 @@ import type { AppContext } from '../../app-context.js';
 import { CENTRAL_DISTRICTS, ensureDemoGrids, seedStandardComponentClasses } from '../grid/index.js';
 import { createUserWithin, hashPassword } from '../identity/index.js';
 import { seedDemoKnowledge } from '../knowledge/index.js';
+import { seedDemoOpen311 } from '../open311/index.js';
 import { ensureDemoWorkOrders, ensureDemoClassifier, seedDemoWorkOrderSetup } from '../work-orders/index.js';
 import { addDivisionsWithin, createDepartmentWithin, createJurisdictionWithin, findJurisdiction, type DivisionInsert } from '../org/index.js';
 import { systemActor } from '../../shared/actor.js';
@@ -116,4 +117,5 @@ async function seedDemoGrids(ctx: Pick<AppContext, 'db' | 'outbox' | 'config' | 
   await seedDemoWorkOrderSetup(ctx, JURISDICTION.id, actor);
   await ensureDemoClassifier(ctx, JURISDICTION.id);
   await ensureDemoWorkOrders(ctx, JURISDICTION.id);
+  await seedDemoOpen311(ctx.db, JURISDICTION.id, actor);
 }
