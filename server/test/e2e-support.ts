@@ -4,12 +4,12 @@
  * temporary data directory (or E2E_BASE_URL), Chromium, axe, and signing in to the console.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import { launchChromium, seriousA11yViolations } from '../../web/e2e/browser.js';
 import { loadConfig } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
@@ -59,6 +59,9 @@ export async function startE2e(): Promise<E2eEnv> {
     base = process.env.E2E_BASE_URL.replace(/\/$/, '');
   } else {
     dataDir = mkdtempSync(path.join(tmpdir(), 'cg-e2e-'));
+    // The demo city seeded once by the global setup (e2e-global-setup.ts): a copy starts in seconds.
+    const template = inject('e2eTemplateDir');
+    if (template) cpSync(template, dataDir, { recursive: true });
     const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_PASSWORD: E2E_DEMO_PASSWORD, WORKER: 'off' });
     server = await startServer(config, { demo: true });
     base = server.url;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planDeadlines, signDeadline } from './deadline-plan.js';
+import { DEFAULT_SLA } from './sla.js';
 
 // Monday 2026-11-23 10:00 in Shanghai.
 const MON_10 = new Date('2026-11-23T02:00:00Z');
@@ -36,5 +37,14 @@ describe('planDeadlines', () => {
 
   it('asks for signing within 2 working hours (over lunch: 11:00 → 14:30)', () => {
     expect(signDeadline(new Date('2026-11-23T03:00:00Z')).toISOString()).toBe('2026-11-23T06:30:00.000Z');
+  });
+
+  it('uses a rule for the request type below category rules and above the urgency', () => {
+    const config = { ...DEFAULT_SLA, byRequestType: { enquiry: { kind: 'working_days' as const, days: 3 } } };
+    expect(planDeadlines({ ...base, requestType: 'enquiry' }, config)!.dueAt.toISOString()).toBe('2026-11-26T02:00:00.000Z');
+    expect(planDeadlines({ ...base, requestType: 'complaint' }, config)!.dueAt.toISOString()).toBe('2026-12-02T02:00:00.000Z');
+    expect(planDeadlines({ ...base, requestType: 'enquiry', categoryCode: 'utilities.gas' }, config)!.dueAt.toISOString()).toBe('2026-11-24T02:00:00.000Z');
+    // A category rule matches whole segments only.
+    expect(planDeadlines({ ...base, categoryCode: 'utilitiesx' })!.dueAt.toISOString()).toBe('2026-12-02T02:00:00.000Z');
   });
 });

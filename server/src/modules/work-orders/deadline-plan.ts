@@ -10,6 +10,7 @@ export interface DeadlineInputs {
   slaStartedAt: Date;
   urgency: Urgency;
   categoryCode: string | null;
+  requestType?: string | null;
   pauses: ReadonlyArray<{ from: string; to: string | null }>;
   extension: Extension | null;
 }

@@ -343,7 +343,7 @@ async function planOrder(
     if (['signed', 'in_progress'].includes(state.status) && random() < 0.06) step('dispatcher', { type: 'suspend', reason: '需等待产权单位确认，暂时挂起。' }, 2);
   }
 
-  const planned = planDeadlines({ slaStartedAt: created, urgency, categoryCode: tpl.category, pauses: sla.slaPauses, extension: state.extension });
+  const planned = planDeadlines({ slaStartedAt: created, urgency, categoryCode: tpl.category, requestType: tpl.type, pauses: sla.slaPauses, extension: state.extension });
   const final = ['answered', 'rejected', 'closed', 'rated', 'cancelled', 'merged'].includes(state.status);
   if (state.status === 'suspended') sla.slaPauses = [{ from: at.toISOString(), to: null }];
   sla.warnAt = planned?.warnAt ?? null;

@@ -14,6 +14,7 @@ const settingsView = z.object({
     workingHours: z.object({ periods: z.array(z.object({ start: z.string(), end: z.string() })) }),
     byUrgency: z.record(z.string(), duration),
     byCategory: z.array(z.object({ categoryPrefix: z.string(), duration })),
+    byRequestType: z.record(z.string(), duration).optional(),
     signFor: duration,
     warnRatio: z.number(),
   }).describe('The effective deadlines (defaults with the overrides applied)'),

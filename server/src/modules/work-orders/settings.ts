@@ -11,6 +11,7 @@ import type { AppContext, Db } from '../../app-context.js';
 import { recordAudit } from '../audit/index.js';
 import { noRequest, type Actor, type RequestMeta } from '../../shared/actor.js';
 import { conflict } from '../../shared/errors.js';
+import { REQUEST_TYPES } from './lifecycle.js';
 import { DEFAULT_SLA, URGENCIES, parseWorkingHours, type SlaConfig } from './sla.js';
 import { DEFAULT_TICKET_PREFIX } from './ticket-code.js';
 
@@ -26,6 +27,7 @@ export const slaOverrides = z.strictObject({
   workingHours: z.strictObject({ periods: z.array(z.strictObject({ start: clock, end: clock })).min(1).max(6) }).optional(),
   byUrgency: z.strictObject(Object.fromEntries(URGENCIES.map((u) => [u, duration.optional()])) as Record<(typeof URGENCIES)[number], z.ZodOptional<typeof duration>>).optional(),
   byCategory: z.array(z.strictObject({ categoryPrefix: z.string().regex(/^[a-z0-9]+(\.[a-z0-9]+)*$/).max(100), duration })).max(200).optional(),
+  byRequestType: z.strictObject(Object.fromEntries(REQUEST_TYPES.map((t) => [t, duration.optional()])) as Record<(typeof REQUEST_TYPES)[number], z.ZodOptional<typeof duration>>).optional(),
   signFor: duration.optional(),
   warnRatio: z.number().min(0.1).max(0.99).optional(),
 });
@@ -64,6 +66,7 @@ export function effectiveSla(overrides: SlaOverrides | null): SlaConfig {
     workingHours: overrides.workingHours ?? DEFAULT_SLA.workingHours,
     byUrgency,
     byCategory: overrides.byCategory ?? DEFAULT_SLA.byCategory,
+    byRequestType: Object.fromEntries(Object.entries(overrides.byRequestType ?? {}).filter(([, d]) => d !== undefined)),
     signFor: overrides.signFor ?? DEFAULT_SLA.signFor,
     warnRatio: overrides.warnRatio ?? DEFAULT_SLA.warnRatio,
   };

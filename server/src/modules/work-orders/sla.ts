@@ -35,6 +35,8 @@ export interface SlaConfig {
   byUrgency: Record<Urgency, Duration>;
   /** Category rules (longest matching code prefix wins) override the urgency, except for emergencies. */
   byCategory: ReadonlyArray<{ categoryPrefix: string; duration: Duration }>;
+  /** Per request type (e.g. enquiries answered within 1 working day); below category rules, above the urgency. */
+  byRequestType?: Readonly<Partial<Record<string, Duration>>>;
   /** How long a department has to sign for (签收) a dispatched order. */
   signFor: Duration;
   /** Share of the time after which a warning is raised. */
@@ -72,14 +74,19 @@ export const DEFAULT_SLA: SlaConfig = {
   warnRatio: 0.8,
 };
 
-/** The time allowed for an order of this urgency and category. */
-export function durationFor(config: SlaConfig, order: { urgency: Urgency; categoryCode: string | null }): Duration {
+/**
+ * The time allowed for an order: an emergency's always; else the longest matching category rule (a rule for
+ * `utilities` covers `utilities.water`, never `utilitiesx`); else the rule for
+ * its request type (咨询, 投诉 …) if any; else its urgency's.
+ */
+export function durationFor(config: SlaConfig, order: { urgency: Urgency; categoryCode: string | null; requestType?: string | null }): Duration {
   if (order.urgency === 'emergency') return config.byUrgency.emergency;
   const code = order.categoryCode ?? '';
   const rule = config.byCategory
-    .filter((r) => code.startsWith(r.categoryPrefix))
+    .filter((r) => code === r.categoryPrefix || code.startsWith(`${r.categoryPrefix}.`))
     .sort((a, b) => b.categoryPrefix.length - a.categoryPrefix.length)[0];
-  return rule?.duration ?? config.byUrgency[order.urgency];
+  const byType = order.requestType ? config.byRequestType?.[order.requestType] : undefined;
+  return rule?.duration ?? byType ?? config.byUrgency[order.urgency];
 }
 
 const parseClock = (hhmm: string): number | null => {

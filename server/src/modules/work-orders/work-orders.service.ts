@@ -119,7 +119,7 @@ export async function createWorkOrder(
         return { order: claim.response as WorkOrderDetail, replayed: true };
       }
     }
-    const deadlines = planDeadlines({ slaStartedAt: now, urgency: input.urgency, categoryCode: input.categoryCode ?? null, pauses: [], extension: null }, settings.sla);
+    const deadlines = planDeadlines({ slaStartedAt: now, urgency: input.urgency, categoryCode: input.categoryCode ?? null, requestType: input.requestType, pauses: [], extension: null }, settings.sla);
     const code = await allocateTicketCode(tx, input.jurisdictionId, now);
     const row = await repo.insertWorkOrder(tx, {
       jurisdictionId: input.jurisdictionId,
@@ -342,6 +342,7 @@ export function nextSla(row: repo.WorkOrderRow, next: LifecycleOrder, action: Ac
     slaStartedAt: action === 'reopen' ? now : row.sla_started_at,
     urgency: row.urgency,
     categoryCode: row.category_code,
+    requestType: row.request_type,
     pauses: t.slaPauses,
     extension: next.extension,
   }, config);
