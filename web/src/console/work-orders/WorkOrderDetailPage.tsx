@@ -208,7 +208,7 @@ export function WorkOrderDetailPage() {
               <Descriptions.Item label={t('workOrders.detail.component')}>{order.componentCode ?? '—'}</Descriptions.Item>
               <Descriptions.Item label={t('workOrders.detail.created')}>{new Date(order.createdAt).toLocaleString()}</Descriptions.Item>
               <Descriptions.Item label={t('workOrders.detail.due')}>{order.dueAt ? new Date(order.dueAt).toLocaleString() : '—'}</Descriptions.Item>
-              <Descriptions.Item label={t('workOrders.detail.reporter')} span={2}>
+              <Descriptions.Item label={t('workOrders.detail.reporter')} span="filled">
                 <Space wrap>
                   <span data-testid="reporter-masked">
                     {order.reporter.anonymous ? t('workOrders.reporter.anonymous') : [order.reporter.name, order.reporter.phone].filter(Boolean).join(' · ') || '—'}
@@ -217,12 +217,12 @@ export function WorkOrderDetailPage() {
                 </Space>
               </Descriptions.Item>
               {order.extension && (
-                <Descriptions.Item label={t('workOrders.detail.extension')} span={2}>
+                <Descriptions.Item label={t('workOrders.detail.extension')} span="filled">
                   {t('workOrders.detail.extensionText', { state: t(`workOrders.extension.${order.extension.state}`, { defaultValue: order.extension.state }), days: order.extension.days, reason: order.extension.reason })}
                 </Descriptions.Item>
               )}
               {(order.reworkCount > 0 || order.returnCount > 0 || order.reopenCount > 0) && (
-                <Descriptions.Item label={t('workOrders.detail.counts')} span={2}>
+                <Descriptions.Item label={t('workOrders.detail.counts')} span="filled">
                   {t('workOrders.detail.countsText', { rework: order.reworkCount, returns: order.returnCount, reopen: order.reopenCount })}
                 </Descriptions.Item>
               )}

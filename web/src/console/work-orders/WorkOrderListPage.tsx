@@ -22,8 +22,17 @@ export function useOrderColumns(): ColumnsType<WorkOrderSummary> {
   const categories = useCategories();
   const districts = useDistricts();
   return [
-    { title: t('workOrders.col.code'), dataIndex: 'code', render: (c: string, r) => <Link to={`/work-orders/${r.id}`} data-testid="order-link">{c}</Link> },
-    { title: t('workOrders.col.title'), dataIndex: 'title', ellipsis: true },
+    {
+      title: t('workOrders.col.code'),
+      dataIndex: 'code',
+      width: 170,
+      render: (c: string, r) => (
+        <Link to={`/work-orders/${r.id}`} data-testid="order-link" style={{ whiteSpace: 'nowrap' }}>
+          {c}
+        </Link>
+      ),
+    },
+    { title: t('workOrders.col.title'), dataIndex: 'title', ellipsis: true, width: 200 },
     { title: t('workOrders.col.category'), dataIndex: 'categoryCode', render: (c: string | null) => categories.label(c) || '—' },
     {
       title: t('workOrders.col.place'),
@@ -258,7 +267,7 @@ export function WorkOrderListPage() {
         dataSource={pages.items}
         loading={pages.loading}
         pagination={false}
-        scroll={{ x: 1000 }}
+        scroll={{ x: 1200 }}
         data-testid="work-order-table"
         onRow={(r) => ({ onClick: (e) => !(e.target as HTMLElement).closest('a,button') && navigate(`/work-orders/${r.id}`), style: { cursor: 'pointer' } })}
         locale={{ emptyText: t('workOrders.list.empty') }}

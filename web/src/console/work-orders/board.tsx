@@ -54,7 +54,7 @@ export function OrderQueue({ testId, query, keep, extra, actions, onCount, refre
 
   useEffect(() => {
     if (refresh > 0) pages.reload();
-  }, [refresh]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [refresh]);
 
   const ids = pages.items.map((o) => `${o.id}:${o.version}`).join(',');
   useEffect(() => {
@@ -68,13 +68,13 @@ export function OrderQueue({ testId, query, keep, extra, actions, onCount, refre
     return () => {
       live = false;
     };
-  }, [ids]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [ids]);
 
   const rows = keep ? pages.items.filter((o) => details.get(o.id) && keep(details.get(o.id)!)) : pages.items;
   const counting = pages.loading || (keep !== undefined && loadingDetails);
   useEffect(() => {
     if (!counting) onCount(rows.length, pages.cursor !== null);
-  }, [counting, rows.length, pages.cursor]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [counting, rows.length, pages.cursor]);
 
   const changed = (o: WorkOrderDetail | null) => {
     if (o) setDetails((m) => new Map(m).set(o.id, o));
@@ -86,7 +86,7 @@ export function OrderQueue({ testId, query, keep, extra, actions, onCount, refre
     {
       title: t('common.actions'),
       key: 'actions',
-      width: 260,
+      width: 300,
       render: (_, r) => {
         const d = details.get(r.id);
         return d ? actions(d, changed) : <Typography.Text type="secondary">{t('common.loading')}</Typography.Text>;
@@ -103,7 +103,7 @@ export function OrderQueue({ testId, query, keep, extra, actions, onCount, refre
         dataSource={rows}
         loading={counting}
         pagination={false}
-        scroll={{ x: 1300 }}
+        scroll={{ x: 1700 }}
         locale={{ emptyText: empty }}
         rowClassName={(r) => `wo-row-${r.code}`}
       />
