@@ -191,7 +191,8 @@ export async function submitRequest(ctx: Open311Context, fields: Fields, request
   const serviceName = localName(locale, service.name_zh, service.name_en)!;
   const location = input.lat !== undefined && input.long !== undefined ? { lat: input.lat, lng: input.long } : null;
   const address = input.addressString ?? (input.addressId !== undefined ? `address_id ${input.addressId}` : null);
-  let orderId: string;
+  // The order and the Open311 part of the request (attributes, media, e-mail, token, audit, event) in one transaction.
+  const token = service.type === 'batch' ? randomBytes(18).toString('base64url') : null;
   let code: string;
   try {
     const { order } = await createWorkOrder(
@@ -209,9 +210,30 @@ export async function submitRequest(ctx: Open311Context, fields: Fields, request
         urgency: 'normal',
       },
       { principal: key, audit: keyActor(key), request },
-      { now },
+      {
+        now,
+        within: async (tx, created) => {
+          await repo.insertRequestMeta(tx, {
+            workOrderId: created.id,
+            jurisdictionId: jurisdiction.id,
+            apiKeyId: key.keyId,
+            serviceCode: service.code,
+            attributes: kept,
+            mediaUrls: input.mediaUrls,
+            addressId: input.addressId ?? null,
+            zipcode: input.zipcode ?? null,
+            deviceId: input.deviceId ?? null,
+            accountId: input.accountId ?? null,
+            reporterEmailEnc: input.email === undefined ? null : sealPersonal(ctx.config.secretKey, input.email),
+            token,
+            createdAt: now,
+          });
+          const details = { code: created.code, serviceCode: service.code, type: token ? 'batch' : 'realtime', attributes: Object.keys(kept).length, media: input.mediaUrls.length };
+          await recordAudit(tx, { actor: keyActor(key), request, action: 'open311.request', jurisdictionId: jurisdiction.id, objectType: 'work_order', objectId: created.id, details });
+          await ctx.outbox.publish(tx, { name: 'open311.request_received', jurisdictionId: jurisdiction.id, payload: { workOrderId: created.id, ...details } });
+        },
+      },
     );
-    orderId = order.id;
     code = order.code;
   } catch (e) {
     if (e instanceof AppError) {
@@ -220,30 +242,6 @@ export async function submitRequest(ctx: Open311Context, fields: Fields, request
     }
     throw e;
   }
-
-  // The Open311 part of the request (attributes, media, e-mail, token) in its own transaction right after the
-  // order's: the order stands on its own if this one fails, and is served without them.
-  const token = service.type === 'batch' ? randomBytes(18).toString('base64url') : null;
-  await ctx.db.transaction().execute(async (tx) => {
-    await repo.insertRequestMeta(tx, {
-      workOrderId: orderId,
-      jurisdictionId: jurisdiction.id,
-      apiKeyId: key.keyId,
-      serviceCode: service.code,
-      attributes: kept,
-      mediaUrls: input.mediaUrls,
-      addressId: input.addressId ?? null,
-      zipcode: input.zipcode ?? null,
-      deviceId: input.deviceId ?? null,
-      accountId: input.accountId ?? null,
-      reporterEmailEnc: input.email === undefined ? null : sealPersonal(ctx.config.secretKey, input.email),
-      token,
-      createdAt: now,
-    });
-    const details = { code, serviceCode: service.code, type: token ? 'batch' : 'realtime', attributes: Object.keys(kept).length, media: input.mediaUrls.length };
-    await recordAudit(tx, { actor: keyActor(key), request, action: 'open311.request', jurisdictionId: jurisdiction.id, objectType: 'work_order', objectId: orderId, details });
-    await ctx.outbox.publish(tx, { name: 'open311.request_received', jurisdictionId: jurisdiction.id, payload: { workOrderId: orderId, ...details } });
-  });
   return { serviceRequestId: token ? null : code, token, serviceNotice: service.service_notice, accountId: input.accountId ?? null };
 }
 

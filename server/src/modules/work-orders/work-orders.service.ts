@@ -87,7 +87,12 @@ export async function createWorkOrder(
   ctx: WorkOrderContext,
   input: CreateWorkOrderInput,
   caller: Caller,
-  opts: { idempotency?: { scope: string; key: string; body: unknown }; now?: Date } = {},
+  opts: {
+    idempotency?: { scope: string; key: string; body: unknown };
+    now?: Date;
+    /** More writes of the caller's own (e.g. Open311 attributes) in the same transaction, after the order exists. */
+    within?: (tx: WorkOrderContext['db'], order: { id: string; code: string; jurisdictionId: string }) => Promise<void>;
+  } = {},
 ): Promise<{ order: WorkOrderDetail; replayed: boolean }> {
   const now = opts.now ?? new Date();
   const { title, name, phone: given } = validateCreate(input);
@@ -169,6 +174,7 @@ export async function createWorkOrder(
     const details = { code, channel: input.channel, requestType: input.requestType, urgency: input.urgency, anonymous, gridCode: gridCode ?? '', districtCode: districtCode ?? '' };
     await recordAudit(tx, { actor: caller.audit, request: caller.request ?? noRequest, action: 'work_order.create', jurisdictionId: row.jurisdiction_id, objectType: 'work_order', objectId: row.id, details });
     await ctx.outbox.publish(tx, { name: 'work_order.created', jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, ...details } });
+    if (opts.within) await opts.within(tx, { id: row.id, code, jurisdictionId: row.jurisdiction_id });
     const created = await repo.findWorkOrderById(tx, row.jurisdiction_id, row.id);
     const order = presentDetail(ctx.config.secretKey, created!, await repo.listTimeline(tx, row.id), caller.principal, caller.principal ? actionsFor(caller.principal, created!) : []);
     if (opts.idempotency) await idem.complete(tx, opts.idempotency.scope, opts.idempotency.key, 201, order);
