@@ -33,8 +33,9 @@ function option(spec: ChartSpec): echarts.EChartsCoreOption {
       series: [
         {
           type: 'pie',
-          radius: ['35%', '65%'],
-          label: { formatter: '{b}\n{c}', color: '#262626' },
+          radius: ['35%', '62%'],
+          center: ['50%', '45%'],
+          label: { formatter: '{c}', color: '#262626' },
           data: spec.slices.map((s) => ({ name: s.name, value: s.value, itemStyle: { color: s.color } })),
         },
       ],

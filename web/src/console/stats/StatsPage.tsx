@@ -240,7 +240,7 @@ export function StatsPage() {
               { id: 'overdue', title: t('woStats.kpi.overdue'), value: String(s.overdue) },
               { id: 'avgCloseHours', title: t('woStats.kpi.avgCloseHours'), value: hours(s.avgCloseHours), hint: t('woStats.kpi.ratedRate', { rate: formatRate(s.ratedRate) }) },
             ].map((k) => (
-              <Col key={k.id} xs={12} sm={8} lg={6} xxl={4}>
+              <Col key={k.id} xs={12} sm={8}>
                 <Kpi {...k} />
               </Col>
             ))}

@@ -154,10 +154,10 @@ export function RulesPage() {
 
   const conditions = (c: Pick<Candidate, 'categoryPrefix' | 'districtCode' | 'gridPrefix' | 'componentClassPrefix'>) =>
     [
-      c.categoryPrefix && `${t('woAdmin.rule.category')}: ${categoryText(c.categoryPrefix)}`,
-      c.districtCode && `${t('woAdmin.rule.district')}: ${districtText(c.districtCode)}`,
-      c.gridPrefix && `${t('woAdmin.rule.gridPrefix')}: ${c.gridPrefix}`,
-      c.componentClassPrefix && `${t('woAdmin.rule.componentClass')}: ${c.componentClassPrefix}`,
+      c.categoryPrefix && t('woAdmin.kv', { k: t('woAdmin.rule.category'), v: categoryText(c.categoryPrefix) }),
+      c.districtCode && t('woAdmin.kv', { k: t('woAdmin.rule.district'), v: districtText(c.districtCode) }),
+      c.gridPrefix && t('woAdmin.kv', { k: t('woAdmin.rule.gridPrefix'), v: c.gridPrefix }),
+      c.componentClassPrefix && t('woAdmin.kv', { k: t('woAdmin.rule.componentClass'), v: c.componentClassPrefix }),
     ]
       .filter(Boolean)
       .join(t('woAdmin.sep')) || t('woAdmin.rule.anyOrder');
