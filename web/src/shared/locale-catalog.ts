@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * The UI strings: `locales/zh-CN.json` and `locales/en.json` (the shell), plus one pair of files per feature area,
  * `locales/<area>.zh-CN.json` and `locales/<area>.en.json`, each holding a single top-level namespace (e.g.
