@@ -104,7 +104,7 @@ interface RawFact {
 
 const date = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
 
-export async function loadFacts(db: Db, scope: EffectiveScope, period: Period, filters: Filters, dimension: Dimension | null, onlyIds?: readonly string[]): Promise<FactRow[]> {
+export async function loadFacts(db: Db, scope: EffectiveScope, period: Period, filters: Filters, dimension: Dimension | null): Promise<FactRow[]> {
   const { from, to, asOf } = period;
   const { rows } = await sql<RawFact>`
     SELECT w.id, w.code, w.title, w.created_at, w.due_at, ${keysExpr(dimension, asOf)} AS keys, t.*,
@@ -133,7 +133,6 @@ export async function loadFacts(db: Db, scope: EffectiveScope, period: Period, f
      WHERE ${scopeCondition(scope, SCOPE_COLUMNS)}
        AND w.created_at >= ${from} AND w.created_at < ${to} AND w.created_at <= ${asOf}
        AND ${filterCondition(filters, asOf)}
-       ${onlyIds ? sql`AND w.id = ANY(${[...onlyIds]}::uuid[])` : sql``}
      ORDER BY w.created_at, w.id`.execute(db);
   return rows.map((r) => {
     const checks = (typeof r.checks === 'string' ? JSON.parse(r.checks) : (r.checks ?? [])) as Array<{ r: string; v: string | null }>;

@@ -16,6 +16,12 @@ export interface HeatPoint {
   count: number;
 }
 
+function pointBounds(points: HeatPoint[]): [number, number, number, number] {
+  const xs = points.map((p) => p.lng);
+  const ys = points.map((p) => p.lat);
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+}
+
 export default function HotspotMap({ points, label }: { points: HeatPoint[]; label: string }) {
   const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
@@ -52,8 +58,9 @@ export default function HotspotMap({ points, label }: { points: HeatPoint[]; lab
           map.addSource('divisions', { type: 'geojson', data: divisions as Parameters<maplibregl.GeoJSONSource['setData']>[0] });
           map.addLayer({ id: 'divisions-fill', type: 'fill', source: 'divisions', paint: { 'fill-color': '#f4f7fb', 'fill-opacity': 0.9 } });
           map.addLayer({ id: 'divisions-line', type: 'line', source: 'divisions', paint: { 'line-color': '#1f4e79', 'line-width': 1 } });
-          const b = bounds(divisions);
-          if (b) map.fitBounds(b as LngLatBoundsLike, { padding: 16, duration: 0 });
+          // Frame the orders (the whole city when there are none).
+          const b = points.length > 0 ? pointBounds(points) : bounds(divisions);
+          if (b) map.fitBounds(b as LngLatBoundsLike, { padding: 48, duration: 0, maxZoom: 13 });
         })
         .catch(() => undefined)
         .finally(() => {
@@ -65,10 +72,11 @@ export default function HotspotMap({ points, label }: { points: HeatPoint[]; lab
             source: 'hot',
             maxzoom: 14,
             paint: {
-              'heatmap-weight': ['/', ['get', 'count'], max],
-              'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 9, 14, 13, 40],
-              'heatmap-intensity': 1.2,
-              'heatmap-opacity': 0.8,
+              // Many small grids side by side: keep each one's weight low so the city does not saturate into one blob.
+              'heatmap-weight': ['interpolate', ['linear'], ['get', 'count'], 0, 0, max, 1],
+              'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 9, 8, 13, 30],
+              'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 9, 0.35, 13, 1],
+              'heatmap-opacity': 0.85,
             },
           });
           map.addLayer({

@@ -303,9 +303,10 @@ function OrdersDrawer({ state, behind, onClose }: { state: PageState; behind: Be
   }, [state, behind]);
   const title = behind ? `${t(`performance.count.${behind.count}`)} · ${behind.row ? labelOf(behind.row.label, i18n.language) : t('performance.overall')}` : '';
   return (
-    <Drawer open={behind !== null} onClose={onClose} title={title} width={640} data-testid="orders-drawer">
+    <Drawer open={behind !== null} onClose={onClose} title={title} width={640}>
+      <div data-testid="orders-drawer-body">
       {behind && <Typography.Paragraph type="secondary">{t(`performance.define.${behind.count}`)}</Typography.Paragraph>}
-      {error && <Alert type="error" showIcon message={error} />}
+      {error && <Alert type="error" showIcon message={error} data-testid="orders-error" />}
       {!data && !error && <Spin aria-label={t('common.loading')} />}
       {data && (
         <>
@@ -325,6 +326,7 @@ function OrdersDrawer({ state, behind, onClose }: { state: PageState; behind: Be
           />
         </>
       )}
+      </div>
     </Drawer>
   );
 }
