@@ -1,6 +1,7 @@
 /** The console frame: brand, role-aware menu, language switch, the signed-in user and sign-out. */
 import { LogoutOutlined } from '@ant-design/icons';
-import { Button, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { Button, Grid, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
+import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useAuth } from './auth';
@@ -56,7 +57,16 @@ export function ConsoleLayout({ pages }: { pages: ConsolePage[] }) {
         </Layout.Sider>
         <Layout.Content className="cg-content">
           <main>
-            <Outlet />
+            {/* Feature pages are loaded on first visit (ConsoleRoutes.tsx). */}
+            <Suspense
+              fallback={
+                <div style={{ padding: 48, textAlign: 'center' }}>
+                  <Spin aria-label={t('common.loading')} />
+                </div>
+              }
+            >
+              <Outlet />
+            </Suspense>
           </main>
         </Layout.Content>
       </Layout>

@@ -1,26 +1,29 @@
 import { Result, Spin } from 'antd';
+import { lazy } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { useAuth } from './auth';
 import { ConsoleLayout } from './ConsoleLayout';
-import { HotlinePage } from './hotline/HotlinePage';
 import { visiblePages } from './nav';
-import { PerformancePage } from './performance/PerformancePage';
-import { StatsPage } from './stats/StatsPage';
-import { CategoriesPage } from './work-order-admin/CategoriesPage';
-import { RulesPage } from './work-order-admin/RulesPage';
-import { DispatchBoardPage } from './work-orders/DispatchBoardPage';
-import { InboxPage } from './work-orders/InboxPage';
-import { WorkOrderDetailPage } from './work-orders/WorkOrderDetailPage';
-import { WorkOrderListPage } from './work-orders/WorkOrderListPage';
 import { AccountPage } from './pages/AccountPage';
 import { ApiKeysPage } from './pages/ApiKeysPage';
-import { AuditPage } from './pages/AuditPage';
 import { DepartmentsPage } from './pages/DepartmentsPage';
-import { EvaluationPage } from './pages/EvaluationPage';
 import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { UsersPage } from './pages/UsersPage';
+
+// Feature pages load on first visit (each its own chunk), so the console's first load stays small.
+const HotlinePage = lazy(() => import('./hotline/HotlinePage').then((m) => ({ default: m.HotlinePage })));
+const PerformancePage = lazy(() => import('./performance/PerformancePage').then((m) => ({ default: m.PerformancePage })));
+const StatsPage = lazy(() => import('./stats/StatsPage').then((m) => ({ default: m.StatsPage })));
+const CategoriesPage = lazy(() => import('./work-order-admin/CategoriesPage').then((m) => ({ default: m.CategoriesPage })));
+const RulesPage = lazy(() => import('./work-order-admin/RulesPage').then((m) => ({ default: m.RulesPage })));
+const DispatchBoardPage = lazy(() => import('./work-orders/DispatchBoardPage').then((m) => ({ default: m.DispatchBoardPage })));
+const InboxPage = lazy(() => import('./work-orders/InboxPage').then((m) => ({ default: m.InboxPage })));
+const WorkOrderDetailPage = lazy(() => import('./work-orders/WorkOrderDetailPage').then((m) => ({ default: m.WorkOrderDetailPage })));
+const WorkOrderListPage = lazy(() => import('./work-orders/WorkOrderListPage').then((m) => ({ default: m.WorkOrderListPage })));
+const EvaluationPage = lazy(() => import('./pages/EvaluationPage').then((m) => ({ default: m.EvaluationPage })));
+const AuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditPage })));
 
 const ELEMENTS: Record<string, React.ReactNode> = {
   overview: <OverviewPage />,
