@@ -193,11 +193,15 @@ describe('an order through the console: board → inbox → detail → list', ()
     await dispatcher.getByTestId('reveal-reporter').click();
     const reveal = dispatcher.locator('.ant-modal').filter({ hasText: '查看反映人信息' });
     await reveal.getByText('会记入审计日志').waitFor();
+    // Keyboard: open the purpose list and take the first purpose (回电, call back).
     await reveal.getByTestId('reveal-purpose').click();
-    await dispatcher.locator('.ant-select-dropdown:visible').getByText('回电', { exact: true }).click();
-    await reveal.getByRole('button', { name: '查看' }).click();
+    await dispatcher.locator('.ant-select-dropdown:visible').waitFor();
+    await dispatcher.keyboard.press('Enter');
+    await expect.poll(() => reveal.getByTestId('reveal-purpose').textContent()).toContain('回电');
+    await reveal.getByTestId('reveal-confirm').click();
     await expect.poll(() => reveal.getByTestId('reveal-result').textContent(), { timeout: 10_000 }).toContain('13800138123');
-    await reveal.getByRole('button', { name: '关闭' }).first().click();
+    await screenshot(dispatcher, 'work-orders-reveal');
+    await reveal.getByTestId('reveal-confirm').click();
     await reveal.waitFor({ state: 'hidden' });
 
     await dispatcher.getByTestId('action-verify_pass').click();

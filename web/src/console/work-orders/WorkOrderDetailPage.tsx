@@ -4,7 +4,7 @@
  * actions this viewer may take now.
  */
 import { ArrowLeftOutlined, EyeOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Form, Modal, Row, Select, Space, Spin, Table, Timeline, Typography } from 'antd';
+import { Alert, App, Button, type ButtonProps, Card, Col, Descriptions, Empty, Form, Modal, Row, Select, Space, Spin, Table, Timeline, Typography } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -60,7 +60,7 @@ function RevealButton({ order }: { order: WorkOrderDetail }) {
         onCancel={() => (setOpen(false), setResult(null))}
         onOk={() => (result ? (setOpen(false), setResult(null)) : void reveal())}
         okText={result ? t('common.close') : t('workOrders.reveal.confirm')}
-        okButtonProps={{ disabled: !purpose, loading: busy }}
+        okButtonProps={{ disabled: !purpose, loading: busy, 'data-testid': 'reveal-confirm' } as ButtonProps}
         cancelText={t('common.cancel')}
       >
         <Alert type="info" showIcon title={t('workOrders.reveal.audited')} style={{ marginBottom: 12 }} />
