@@ -55,11 +55,26 @@ async function newContext(): Promise<BrowserContext> {
 
 const kpi = (page: Page, id: string) => page.getByTestId(`kpi-${id}`).locator('.ant-statistic-content-value');
 
-/** Opens a (tree) select, types to search and picks the option showing `text`. */
-async function pick(page: Page, select: Locator, search: string, text: string): Promise<void> {
-  await select.click();
-  await page.keyboard.type(search);
-  await page.locator('.ant-select-dropdown:visible').getByText(text, { exact: false }).first().click();
+/**
+ * Opens a (tree) select, types to search and picks the option showing `text`; checks the field shows it (under
+ * load a keystroke or a click can land before the popup is ready: then it tries again).
+ */
+async function pick(page: Page, select: Locator, search: string, text: string, close: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await select.click();
+    const dropdown = page.locator('.ant-select-dropdown:visible:not(.ant-slide-up-leave)');
+    await dropdown.waitFor();
+    await page.keyboard.type(search);
+    await dropdown.getByText(text, { exact: false }).first().click();
+    await close();
+    const shown = async () => (await select.textContent()) ?? '';
+    try {
+      await expect.poll(shown, { timeout: 3_000 }).toContain(text);
+      return;
+    } catch (e) {
+      if (attempt >= 2) throw e;
+    }
+  }
 }
 
 describe('statistics (leader)', () => {
@@ -214,19 +229,20 @@ describe('categories and the responsibility list (admin)', () => {
 
     await page.getByTestId('rule-new').click();
     const dialog = page.locator('.ant-modal').filter({ hasText: '新建规则' });
-    await pick(page, dialog.getByTestId('rule-category'), '光污染', '光污染');
-    await closeDropdowns(dialog);
-    await pick(page, dialog.getByTestId('rule-district'), '青羊', '青羊区');
-    await closeDropdowns(dialog);
-    await pick(page, dialog.getByTestId('rule-department'), '生态环境局', '生态环境局');
-    await closeDropdowns(dialog);
+    const closeDialogDropdowns = () => closeDropdowns(dialog);
+    await pick(page, dialog.getByTestId('rule-category'), '光污染', '光污染', closeDialogDropdowns);
+    await pick(page, dialog.getByTestId('rule-district'), '青羊', '青羊区', closeDialogDropdowns);
+    await pick(page, dialog.getByTestId('rule-department'), '生态环境局', '生态环境局', closeDialogDropdowns);
     await dialog.getByTestId('rule-note').fill('青羊区光污染由生态环境局处置');
     await expectAccessible(page, 'rule form');
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
     await dialog.waitFor({ state: 'hidden' });
     // The filter by category subtree finds it among the demo city's rules.
-    await pick(page, page.getByTestId('rule-filter-category'), '光污染', '光污染');
-    await page.keyboard.press('Escape');
+    const escape = async () => {
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.locator('.ant-select-dropdown:visible').count(), { timeout: 10_000 }).toBe(0);
+    };
+    await pick(page, page.getByTestId('rule-filter-category'), '光污染', '光污染', escape);
     await expect.poll(() => page.getByTestId('rules-table').locator('tbody tr.ant-table-row').count(), { timeout: 10_000 }).toBe(1);
     await page.getByTestId('rules-table').getByText('青羊区光污染由生态环境局处置').waitFor({ timeout: 10_000 });
     await screenshot(page, 'wo-admin-rules');
@@ -234,10 +250,8 @@ describe('categories and the responsibility list (admin)', () => {
     expect(rules).toEqual([expect.objectContaining({ categoryPrefix: CODE, districtCode: '510105', department: expect.objectContaining({ code: 'cd-sthjj' }) })]);
 
     const preview = page.getByTestId('rule-preview');
-    await pick(page, preview.getByTestId('preview-category'), '光污染', '光污染');
-    await page.keyboard.press('Escape');
-    await pick(page, preview.getByTestId('preview-district'), '青羊', '青羊区');
-    await page.keyboard.press('Escape');
+    await pick(page, preview.getByTestId('preview-category'), '光污染', '光污染', escape);
+    await pick(page, preview.getByTestId('preview-district'), '青羊', '青羊区', escape);
     await preview.getByTestId('preview-run').click();
     await expect.poll(() => preview.getByTestId('preview-department').textContent(), { timeout: 10_000 }).toBe('生态环境局');
     expect(await preview.getByTestId('preview-tie').count()).toBe(0);
