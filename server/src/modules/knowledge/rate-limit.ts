@@ -1,7 +1,9 @@
 /**
- * A fixed-window request counter per key (the client address), in memory, for the public knowledge search:
- * residents need no account, so the address is all there is to bound. Each process counts on its own.
+ * The public knowledge search's per-address bound: residents need no account, so the address is all there is to
+ * bound. A thin use of identity's fixed-window limiter (each process counts on its own), counting every request.
  */
+import { RateLimiter } from '../identity/index.js';
+
 export interface WindowPolicy {
   requests: number;
   windowMs: number;
@@ -13,38 +15,21 @@ export interface WindowPolicy {
 export const PUBLIC_SEARCH_RATE: WindowPolicy = { requests: 60, windowMs: 60_000, maxKeys: 10_000 };
 
 export class WindowLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
+  readonly #limiter: RateLimiter;
 
-  constructor(
-    private readonly policy: WindowPolicy = PUBLIC_SEARCH_RATE,
-    private readonly clock: () => number = Date.now,
-  ) {}
+  constructor(policy: WindowPolicy = PUBLIC_SEARCH_RATE, clock: () => number = Date.now) {
+    this.#limiter = new RateLimiter({ attempts: policy.requests, windowMs: policy.windowMs, maxKeys: policy.maxKeys }, clock);
+  }
 
   /** Counts one request; 0 when it may go ahead, else the seconds until the window ends. */
   take(key: string): number {
-    const now = this.clock();
-    let w = this.windows.get(key);
-    if (!w || now - w.start >= this.policy.windowMs) {
-      if (w) this.windows.delete(key);
-      w = { start: now, count: 0 };
-      this.windows.set(key, w);
-      this.evict(now);
-    }
-    if (w.count >= this.policy.requests) return Math.max(1, Math.ceil((w.start + this.policy.windowMs - now) / 1000));
-    w.count += 1;
+    const wait = this.#limiter.retryAfter(key);
+    if (wait > 0) return wait;
+    this.#limiter.fail(key);
     return 0;
   }
 
   get size(): number {
-    return this.windows.size;
-  }
-
-  private evict(now: number): void {
-    if (this.windows.size <= this.policy.maxKeys) return;
-    // Insertion order is window-start order (a new window re-inserts its key), so the first are the oldest.
-    for (const [key, w] of this.windows) {
-      if (this.windows.size <= this.policy.maxKeys && now - w.start < this.policy.windowMs) break;
-      this.windows.delete(key);
-    }
+    return this.#limiter.size;
   }
 }
