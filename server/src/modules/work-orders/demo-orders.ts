@@ -293,8 +293,10 @@ async function planOrder(
     inspector: { userId: staff.inspector, role: 'inspector' },
     resident: { userId: '', role: 'resident' },
   };
+  // Orders with hours, not days, to go (emergencies, utilities) move at that pace, mostly within their time.
+  const pace = urgency === 'emergency' || tpl.category.startsWith('utilities') ? 0.06 : 1;
   const step = (who: keyof typeof actors, action: Action, hours: number): boolean => {
-    const when = new Date(Math.min(now.getTime() - 60_000, at.getTime() + hours * HOUR * (0.5 + random())));
+    const when = new Date(Math.min(now.getTime() - 60_000, at.getTime() + hours * pace * HOUR * (0.5 + random())));
     if (when.getTime() <= at.getTime()) return false;
     const result = apply(state, action, actors[who]!, when);
     if (!result.ok) return false;
