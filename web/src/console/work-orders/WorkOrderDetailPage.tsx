@@ -121,7 +121,7 @@ function Duplicates({ order, onChanged }: { order: WorkOrderDetail; onChanged: (
         loading={items === null && !error}
         dataSource={items ?? []}
         pagination={false}
-        locale={{ emptyText: t('workOrders.duplicates.none') }}
+        locale={{ emptyText: <span className="wo-empty">{t('workOrders.duplicates.none')}</span> }}
         columns={[
           { title: t('workOrders.col.code'), dataIndex: 'code', render: (c: string, r) => <Link to={`/work-orders/${r.id}`}>{c}</Link> },
           { title: t('workOrders.col.title'), dataIndex: 'title' },

@@ -270,7 +270,7 @@ export function WorkOrderListPage() {
         scroll={{ x: 1200 }}
         data-testid="work-order-table"
         onRow={(r) => ({ onClick: (e) => !(e.target as HTMLElement).closest('a,button') && navigate(`/work-orders/${r.id}`), style: { cursor: 'pointer' } })}
-        locale={{ emptyText: t('workOrders.list.empty') }}
+        locale={{ emptyText: <span className="wo-empty">{t('workOrders.list.empty')}</span> }}
       />
       <div style={{ marginTop: 12, textAlign: 'center' }}>
         {pages.cursor ? (

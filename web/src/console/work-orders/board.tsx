@@ -104,7 +104,7 @@ export function OrderQueue({ testId, query, keep, extra, actions, onCount, refre
         loading={counting}
         pagination={false}
         scroll={{ x: 1700 }}
-        locale={{ emptyText: empty }}
+        locale={{ emptyText: <span className="wo-empty">{empty}</span> }}
         rowClassName={(r) => `wo-row-${r.code}`}
       />
       {pages.cursor && (
