@@ -225,6 +225,8 @@ describe('an order through the console: board → inbox → detail → list', ()
     await expect.poll(() => new URL(dispatcher.url()).searchParams.get('q')).toBe('占道经营');
     const table = dispatcher.getByTestId('work-order-table');
     await expect.poll(() => table.getByText(order.code).count(), { timeout: 20_000 }).toBe(1);
+    // The searched page replaces the unfiltered one (the demo's other orders do not mention 占道经营).
+    await expect.poll(() => table.locator('tbody tr.ant-table-row').count(), { timeout: 20_000 }).toBeLessThan(5);
     await screenshot(dispatcher, 'work-orders-list');
     await expectAccessible(dispatcher, 'work-order list');
 
