@@ -38,8 +38,20 @@ export const statsApi = {
 };
 
 /** Downloads the orders created in the period; answers the file name and the row count the server reported. */
-export async function downloadExport(p: Period, format: 'csv' | 'xlsx'): Promise<{ filename: string; rows: number | null; truncated: boolean }> {
-  const query: Query = exportQuery(p, format);
+export function downloadExport(p: Period, format: 'csv' | 'xlsx'): Promise<{ filename: string; rows: number | null; truncated: boolean }> {
+  return downloadOrders(exportQuery(p, format), format, p);
+}
+
+/**
+ * Downloads GET /work-orders/export with these list filters (`format` among them); the file is named by the server
+ * (or after `fallback`'s dates).
+ */
+export async function downloadOrders(
+  query: Query,
+  format: 'csv' | 'xlsx',
+  fallback: Pick<Period, 'from' | 'to'> = { from: 'all', to: 'now' },
+): Promise<{ filename: string; rows: number | null; truncated: boolean }> {
+  const p = fallback;
   let res: Response;
   try {
     res = await fetch(withQuery('/api/v1/work-orders/export', query), { headers: { 'Accept-Language': currentLanguage() }, credentials: 'same-origin' });

@@ -1,15 +1,18 @@
 /**
  * 工单 list and search (work_order.read): filters kept in the URL (a shareable link), Chinese full-text search,
- * keyset paging ("load more" with the server's cursor), deadline bars; a row opens the order.
+ * keyset paging ("load more" with the server's cursor), deadline bars; a row opens the order; CSV/XLSX export of
+ * exactly these filters (work_order.export).
  */
-import { SearchOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Form, Input, Row, Select, Space, Table, TreeSelect, Typography } from 'antd';
+import { DownloadOutlined, SearchOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Col, Form, Input, Row, Select, Space, Table, TreeSelect, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { errorMessage, type Query } from '../../shared/api';
+import { useAuth } from '../auth';
 import { departmentTree, useDepartments } from '../departments';
+import { downloadOrders } from '../stats/api';
 import { CHANNELS, REQUEST_TYPES, STATUSES, URGENCIES, workOrdersApi, type WorkOrderSummary } from './api';
 import { categoryTree, filtersFromParams, filtersToParams, filtersToQuery, type ListFilters } from './model';
 import { DeadlineBar, deptName, districtName, StatusTag, SupervisedTag, useCategories, useDistricts } from './parts';
@@ -94,6 +97,23 @@ export function WorkOrderListPage() {
   useEffect(() => setQ(filters.q ?? ''), [filters.q]);
 
   const set = (patch: Partial<ListFilters>) => setParams(filtersToParams({ ...filters, ...patch }));
+  // Export exactly these filters (the server applies the viewer's scope and masks reporters).
+  const { me } = useAuth();
+  const { message } = App.useApp();
+  const canExport = me?.permissions.includes('work_order.export') ?? false;
+  const [exporting, setExporting] = useState<'csv' | 'xlsx' | null>(null);
+  const exportList = async (format: 'csv' | 'xlsx') => {
+    setExporting(format);
+    try {
+      const { sort: _sort, ...rest } = query;
+      const r = await downloadOrders({ ...rest, format }, format);
+      void message.success(t(r.truncated ? 'workOrders.list.export.truncated' : 'workOrders.list.export.done', { rows: r.rows ?? 0, file: r.filename }));
+    } catch (e) {
+      void message.error(errorMessage(e));
+    } finally {
+      setExporting(null);
+    }
+  };
   const catTree = useMemo(() => categoryTree(categories.items, i18n.language), [categories.items, i18n.language]);
   const deptTree = useMemo(() => departmentTree(departments.items ?? [], i18n.language), [departments.items, i18n.language]);
   const flag = (k: 'overdue' | 'supervised' | 'open') => (
@@ -254,9 +274,17 @@ export function WorkOrderListPage() {
               </Form.Item>
             </Col>
           </Row>
-          <Button onClick={() => setParams(new URLSearchParams())} data-testid="filter-reset">
-            {t('workOrders.filter.reset')}
-          </Button>
+          <Space wrap>
+            <Button onClick={() => setParams(new URLSearchParams())} data-testid="filter-reset">
+              {t('workOrders.filter.reset')}
+            </Button>
+            {canExport &&
+              (['csv', 'xlsx'] as const).map((format) => (
+                <Button key={format} icon={<DownloadOutlined />} loading={exporting === format} onClick={() => void exportList(format)} data-testid={`list-export-${format}`}>
+                  {t(`workOrders.list.export.${format}`)}
+                </Button>
+              ))}
+          </Space>
         </Form>
       </Card>
       {pages.error && <Alert type="error" showIcon title={pages.error} style={{ marginBottom: 12 }} />}
