@@ -33,6 +33,10 @@ describe('demo work orders', () => {
     for (const s of ['received', 'dispatched', 'in_progress', 'closed', 'rated', 'answered']) expect(statuses, s).toContain(s);
     expect(rows.every((r) => r.grid_code !== null && r.grid_code.startsWith(r.district_code!))).toBe(true);
     expect(new Set(rows.map((r) => r.code)).size).toBe(rows.length);
+    // The city's ticket prefix is set, so live intake numbers the same way (CD…).
+    expect(rows.every((r) => /^CD\d{14}$/.test(r.code))).toBe(true);
+    const setting = await ctx.db.selectFrom('work_order_settings').select('ticket_prefix').where('jurisdiction_id', '=', J).executeTakeFirst();
+    expect(setting?.ticket_prefix).toBe('CD');
     expect(new Set(rows.map((r) => r.channel))).toContain('inspector');
     const categories = await ctx.db.selectFrom('work_order_categories').select('code').where('jurisdiction_id', '=', J).execute();
     const known = new Set(categories.map((c) => c.code));

@@ -155,7 +155,12 @@ export async function ensureDemoWorkOrders(ctx: Ctx, jurisdictionId: string, now
     if (again) return 0;
     // Ticket codes in order of creation, numbered per day as live intake does, and the counters left after them.
     const perDay = new Map<string, number>();
-    const prefix = (await repo.findTicketPrefix(tx, jurisdictionId)) ?? 'CD';
+    // The demo city's tickets read CD… (成都), like the example; live intake uses the same setting.
+    let prefix = await repo.findTicketPrefix(tx, jurisdictionId);
+    if (prefix === undefined) {
+      prefix = 'CD';
+      await repo.upsertTicketPrefix(tx, jurisdictionId, prefix);
+    }
     for (const p of plans) {
       const day = shanghaiDay(p.row.createdAt);
       const seq = (perDay.get(day) ?? 0) + 1;
