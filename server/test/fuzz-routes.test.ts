@@ -119,7 +119,12 @@ describe('fuzzed requests', () => {
         if (payload !== undefined) headers['content-type'] = 'application/json';
         const res = await t.app.inject({ method: route.method as 'GET', url, payload, headers, remoteAddress: `10.9.${i}.${routes.indexOf(route) % 250}` });
         if (res.statusCode >= 500) failures.push(`${route.method} ${url} ${payload?.slice(0, 200)} → ${res.statusCode} ${res.body.slice(0, 200)}`);
-        else if (res.statusCode >= 400) {
+        else if (res.statusCode >= 400 && route.path.startsWith('/open311/')) {
+          // Open311 answers errors in the GeoReport v2 format (its own suite validates them against the spec's schemas).
+          // Errors raised before the route runs (a malformed URL) come in the API's own format.
+          const ok = res.body.includes('<errors>') || (Array.isArray(JSON.parse(res.body || 'null')) && /"description"/.test(res.body)) || /^\{"code":"[a-z_.]+","message"/.test(res.body);
+          if (!ok) failures.push(`${route.method} ${url} → ${res.statusCode} without the Open311 error format: ${res.body.slice(0, 200)}`);
+        } else if (res.statusCode >= 400) {
           const body = res.json() as { code?: unknown; message?: unknown; requestId?: unknown };
           if (typeof body.code !== 'string' || typeof body.message !== 'string' || typeof body.requestId !== 'string') {
             failures.push(`${route.method} ${url} → ${res.statusCode} without the error format: ${res.body.slice(0, 200)}`);

@@ -10,7 +10,12 @@ const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
 // eslint-disable-next-line no-control-regex
 const storable = (s: string) => !/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
 const text = (max: number) => z.string().trim().min(1).max(max).refine(storable, 'contains characters that cannot be stored');
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').refine((s) => new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+// Refinements run even when the pattern failed (zod 4), so the date check must not throw on any string.
+const isCalendarDate = (s: string) => {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+};
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').refine(isCalendarDate, 'not a calendar date');
 const category = z.string().max(100).regex(CATEGORY_RE, 'a category code such as utilities.water or event.01.01');
 const tags = z.array(text(LIMITS.tag)).max(LIMITS.tags);
 
