@@ -12,25 +12,8 @@ export type CallType = (typeof CALL_TYPES)[number];
 export const URGENCIES = ['normal', 'urgent', 'emergency', 'complex'] as const;
 export type Urgency = (typeof URGENCIES)[number];
 
-/** Every status an order can be in (server lifecycle.ts STATUSES), for the caller-history labels. */
-export const STATUSES = [
-  'received',
-  'accepted',
-  'answered',
-  'rejected',
-  'dispatched',
-  'signed',
-  'in_progress',
-  'reported',
-  'verified',
-  'closed',
-  'rated',
-  'under_review',
-  'returned',
-  'suspended',
-  'cancelled',
-  'merged',
-] as const;
+/** Every status an order can be in, for the caller-history labels (one list for the console: work-orders/codes.ts). */
+export { STATUSES } from '../work-orders/codes';
 
 /** The server's limit on an action note (work-orders.schema.ts `note`). */
 export const NOTE_MAX = 2000;
