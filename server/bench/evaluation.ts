@@ -86,7 +86,7 @@ export async function evaluationBench(_ctx: AppContext) {
     notes: [
       'demo: computeRun on 680 synthetic cities × 27 indicators of the default template (normalisation, missing-data policy, tree aggregation, ranks, tiers, class/region statistics, result objects)',
       'sensitivity: the same plus 1,000 Dirichlet draws (rank intervals, tier stability, influence of 27 indicators)',
-      'large: 100,000 entities × 200 indicators, 3-level tree of 250 nodes, weighted sum, min-max; includes building result objects with 250 node scores each',
+      'large: 100,000 entities × 200 indicators, 3-level tree of 250 nodes, weighted sum, min-max; includes the per-entity result objects (node scores kept columnar: one Float64Array per node, a record built only when read)',
       'core: score() alone on the Float64Array (min-max of 200 columns, renormalising aggregation of 250 nodes per entity), no per-entity objects',
     'baseline: a plain loop Σ w·x over a Float64Array of the same 100,000 × 200 values in the same process',
     ],

@@ -13,6 +13,8 @@ export interface LoadOptions {
   concurrency: number;
   /** POST this JSON text (request number → body); GET when absent. */
   body?: (i: number) => string;
+  /** The body's media type (default application/json; e.g. application/x-www-form-urlencoded). */
+  contentType?: string;
   /** Extra headers per request (e.g. its own Idempotency-Key). */
   headersFor?: (i: number) => Record<string, string>;
   /** The status that counts as success (default 200); any other is an error. */
@@ -30,6 +32,11 @@ export interface LoadResult {
   p99Ms: number;
   maxMs: number;
   errors: number;
+  /**
+   * CPU time of this process (server + load generator, user + system) per request: unlike requests per second it
+   * hardly moves with what else the machine is doing, so it compares two code paths on a busy machine too.
+   */
+  cpuMsPerRequest?: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -41,7 +48,7 @@ function percentile(sorted: number[], p: number): number {
 function send(agent: http.Agent, options: LoadOptions, i: number): Promise<number> {
   return new Promise<number>((resolve) => {
     const body = options.body?.(i);
-    const headers = { ...options.headers, ...options.headersFor?.(i), ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }) };
+    const headers = { ...options.headers, ...options.headersFor?.(i), ...(body === undefined ? {} : { 'content-type': options.contentType ?? 'application/json', 'content-length': String(Buffer.byteLength(body)) }) };
     const req = http.request(options.url, { agent, method: body === undefined ? 'GET' : 'POST', headers }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
@@ -84,10 +91,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
   };
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
   agent.destroy();
-  return summarise(options, latencies, errors, seconds);
+  return { ...summarise(options, latencies, errors, seconds), cpuMsPerRequest: Math.round(((used.user + used.system) / 1000 / options.requests) * 100) / 100 };
 }
 
 export interface OpenLoopResult extends LoadResult {

@@ -21,11 +21,12 @@ import { classifyBench } from './classify.js';
 import { evaluationBench } from './evaluation.js';
 import { gridBench } from './grid.js';
 import { scopedRead } from './scoped-read.js';
+import { open311Bench } from './open311.js';
 import { workOrdersBench } from './work-orders.js';
 
-const BENCHMARKS = { 'scoped-read': scopedRead, evaluation: evaluationBench, grid: gridBench, classify: classifyBench, 'work-orders': workOrdersBench } as const;
+const BENCHMARKS = { 'scoped-read': scopedRead, evaluation: evaluationBench, grid: gridBench, classify: classifyBench, 'work-orders': workOrdersBench, open311: open311Bench } as const;
 type Name = keyof typeof BENCHMARKS;
-const POSTGRES_BY_DEFAULT: ReadonlySet<string> = new Set(['work-orders']);
+const POSTGRES_BY_DEFAULT: ReadonlySet<string> = new Set(['work-orders', 'open311']);
 
 const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
@@ -90,7 +91,7 @@ async function main(): Promise<number> {
 
 function printTable(figures: Record<string, unknown>): void {
   const rows = Object.entries(figures).filter(([, v]) => typeof v === 'object' && v !== null) as Array<[string, Record<string, number>]>;
-  const cols = ['requests', 'concurrency', 'perSecond', 'p50Ms', 'p90Ms', 'p95Ms', 'p99Ms', 'maxMs', 'errors'];
+  const cols = ['requests', 'concurrency', 'perSecond', 'p50Ms', 'p90Ms', 'p95Ms', 'p99Ms', 'maxMs', 'errors', 'cpuMsPerRequest'];
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(12) : c.padStart(11))).join(' ');
   process.stdout.write(`${line(['', ...cols])}\n`);
   for (const [label, r] of rows) process.stdout.write(`${line([label, ...cols.map((c) => String(r[c] ?? ''))])}\n`);

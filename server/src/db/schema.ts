@@ -97,7 +97,10 @@ export interface ApiKeysTable {
 }
 
 export interface AuditLogTable {
-  seq: number;
+  /** Write order; the cursor of lists. */
+  id: Generated<number>;
+  /** Position in the hash chain; null (with prev_hash and hash) until the chainer reaches the entry. */
+  seq: number | null;
   at: Timestamp;
   jurisdiction_id: string | null;
   actor_kind: 'user' | 'api_key' | 'system' | 'anonymous';
@@ -110,8 +113,8 @@ export interface AuditLogTable {
   request_id: string | null;
   purpose: string | null;
   details: Json<Record<string, unknown>>;
-  prev_hash: string;
-  hash: string;
+  prev_hash: string | null;
+  hash: string | null;
 }
 
 export interface AuditHeadTable {
@@ -223,6 +226,10 @@ export interface EvaluationDatasetsTable {
   row_count: number;
   rejects: Json;
   created_at: GeneratedTimestamp;
+  /** 'platform': built by the monthly self-evaluation (0021), with its entity kind and month. */
+  source: Generated<'import' | 'platform'>;
+  entity_kind: 'district' | 'department' | null;
+  period: string | null;
 }
 
 export interface EvaluationDatasetRowsTable {
@@ -298,6 +305,28 @@ export interface ComponentHistoryTable {
   to_status: string;
   actor_name: string | null;
   note: string | null;
+  work_order_id: string | null;
+  work_order_code: string | null;
+}
+
+export interface ComponentSettingsTable {
+  jurisdiction_id: string;
+  link_distance_m: Generated<number>;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface ComponentOrdersTable {
+  component_id: string;
+  work_order_id: string;
+  jurisdiction_id: string;
+  order_code: string;
+  problem: 'damaged' | 'missing';
+  order_status: string;
+  how: 'nearest' | 'recorded';
+  distance_m: number | null;
+  photos: Generated<string[]>;
+  linked_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
 }
 
 export interface UserPhonesTable {
@@ -324,12 +353,26 @@ export interface PhoneCodesTable {
 export interface OutboundMessagesTable {
   id: Generated<string>;
   jurisdiction_id: string;
-  channel: 'sms';
+  channel: 'sms' | 'wechat' | 'email';
   purpose: string;
   recipient_enc: string;
   recipient_masked: string;
   body: string;
   status: Generated<'recorded' | 'queued' | 'sent' | 'failed'>;
+  created_at: GeneratedTimestamp;
+  subject: string | null;
+  dedupe_key: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  provider_ref: string | null;
+  sent_at: Timestamp | null;
+}
+
+export interface WorkOrderContactsTable {
+  work_order_id: string;
+  jurisdiction_id: string;
+  wechat_openid_enc: string | null;
+  email_enc: string | null;
   created_at: GeneratedTimestamp;
 }
 
@@ -400,6 +443,29 @@ export interface WorkOrdersTable {
   search_text: Generated<string>;
   suggested_category: string | null;
   suggested_confidence: number | null;
+  /** Imported orders (0071): where they came from and their id there; unique per jurisdiction and source. */
+  import_source: string | null;
+  external_id: string | null;
+}
+
+/** One run of `civicgrid import requests` and its checkpoint (0071). */
+export interface WorkOrderImportsTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  source: string;
+  format: string;
+  file_name: string;
+  file_hash: string;
+  mapping_hash: string;
+  file_bytes: number;
+  status: Generated<'running' | 'completed'>;
+  rows_done: Generated<number>;
+  imported: Generated<number>;
+  duplicates: Generated<number>;
+  rejected: Generated<number>;
+  started_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  finished_at: Timestamp | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -473,6 +539,7 @@ export interface AttachmentsTable {
   work_order_id: string | null;
   timeline_entry_id: number | null;
   linked_at: Timestamp | null;
+  thumb_key: string | null;
 }
 
 export interface KnowledgeArticlesTable {
@@ -609,6 +676,82 @@ export interface PerformanceSchemesTable {
   created_at: GeneratedTimestamp;
 }
 
+export interface FederationPeersTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  name: string;
+  base_url: string;
+  remote_jurisdiction_id: string | null;
+  api_key_enc: string;
+  format: Generated<'json' | 'xml'>;
+  service_map: ColumnType<Record<string, string>, string | undefined, string>;
+  default_service_code: string | null;
+  send_personal_data: Generated<boolean>;
+  active: Generated<boolean>;
+  updates_since: Timestamp | null;
+  last_polled_at: Timestamp | null;
+  last_error: string | null;
+  version: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface FederationTransfersTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  work_order_id: string;
+  peer_id: string;
+  service_code: string;
+  state: Generated<'pending' | 'token' | 'sent' | 'done' | 'failed'>;
+  idempotency_key: string;
+  remote_id: string | null;
+  remote_token: string | null;
+  remote_status: string | null;
+  remote_notes: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: GeneratedTimestamp;
+  sent_at: Timestamp | null;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface FederationMirroredTable {
+  transfer_id: string;
+  remote_key: string;
+  timeline_id: number | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface InspectorTaskResultsTable {
+  id: Generated<string>;
+  jurisdiction_id: string;
+  work_order_id: string;
+  inspector_id: string;
+  kind: 'verify' | 'check';
+  outcome: 'confirmed' | 'not_real' | 'pass' | 'fail';
+  timeline_entry_id: number;
+  task_since: Timestamp;
+  due_at: Timestamp;
+  done_at: Timestamp;
+  acted_at: Timestamp;
+  /** Hex EWKB on read; write through ST_* expressions. */
+  position: string | null;
+  accuracy_m: number | null;
+  distance_m: number | null;
+  idempotency_key: string;
+  request_hash: string;
+}
+
+export interface InspectorReportsTable {
+  inspector_id: string;
+  idempotency_key: string;
+  jurisdiction_id: string;
+  work_order_id: string;
+  request_hash: string;
+  acted_at: Timestamp;
+  created_at: GeneratedTimestamp;
+}
+
 export interface Database {
   jurisdictions: JurisdictionsTable;
   divisions: DivisionsTable;
@@ -636,13 +779,17 @@ export interface Database {
   component_classes: ComponentClassesTable;
   components: ComponentsTable;
   component_history: ComponentHistoryTable;
+  component_settings: ComponentSettingsTable;
+  component_orders: ComponentOrdersTable;
   user_phones: UserPhonesTable;
   phone_codes: PhoneCodesTable;
   outbound_messages: OutboundMessagesTable;
+  work_order_contacts: WorkOrderContactsTable;
   work_order_settings: WorkOrderSettingsTable;
   work_order_code_counters: WorkOrderCodeCountersTable;
   work_orders: WorkOrdersTable;
   work_order_timeline: WorkOrderTimelineTable;
+  work_order_imports: WorkOrderImportsTable;
   work_order_classifier_models: WorkOrderClassifierModelsTable;
   attachments: AttachmentsTable;
   work_order_categories: WorkOrderCategoriesTable;
@@ -654,5 +801,10 @@ export interface Database {
   open311_attributes: Open311AttributesTable;
   open311_requests: Open311RequestsTable;
   open311_updates: Open311UpdatesTable;
+  federation_peers: FederationPeersTable;
+  federation_transfers: FederationTransfersTable;
+  federation_mirrored: FederationMirroredTable;
   performance_schemes: PerformanceSchemesTable;
+  inspector_task_results: InspectorTaskResultsTable;
+  inspector_reports: InspectorReportsTable;
 }

@@ -6,11 +6,10 @@ import type { Db } from '../../app-context.js';
 import type { Actor, RequestMeta } from '../../shared/actor.js';
 import { badRequest } from '../../shared/errors.js';
 import { authorizeAny, effectiveScope, scopeCondition, type Principal } from '../identity/index.js';
-import { listEntriesPage } from './audit.repo.js';
+import { listEntriesPage, type AuditEntry } from './audit.repo.js';
 import type { ListAuditQuery } from './audit.schema.js';
 import { verifyAuditLog, type AuditVerification } from './audit-verify.js';
 import { recordAudit } from './audit.service.js';
-import type { StoredEntry } from './chain.js';
 
 export interface Caller {
   principal: Principal;
@@ -24,7 +23,7 @@ export async function listAuditEntries(
   db: Db,
   caller: Caller,
   query: ListAuditQuery,
-): Promise<{ items: StoredEntry[]; nextCursor: string | null }> {
+): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
   authorizeAny(caller.principal, 'audit.read');
   if (query.cursor !== undefined && !CURSOR.test(query.cursor)) throw badRequest('audit.bad_cursor');
   const from = query.from ? new Date(query.from) : undefined;
@@ -36,7 +35,7 @@ export async function listAuditEntries(
       tx,
       scope,
       { ...query, from, to },
-      { beforeSeq: query.cursor ? Number(query.cursor) : null, limit: query.limit },
+      { beforeId: query.cursor ? Number(query.cursor) : null, limit: query.limit },
     );
     const { cursor: _c, limit: _l, ...filters } = query;
     await recordAudit(tx, {
@@ -48,7 +47,7 @@ export async function listAuditEntries(
       details: { filters, cursor: query.cursor ?? null, returned: items.length },
     });
     const last = items[items.length - 1];
-    return { items, nextCursor: items.length === query.limit && last ? String(last.seq) : null };
+    return { items, nextCursor: items.length === query.limit && last ? String(last.id) : null };
   });
 }
 

@@ -1,11 +1,13 @@
 /**
- * Verifying the stored audit chain: entries are read in pages of `pageSize` (memory stays bounded however long
- * the log is) and checked by the pure ChainVerifier. Entries appended while a verification runs are outside
- * the head it started from and are left for the next run.
+ * Verifying the stored audit chain: what is pending is chained first (so the check covers every entry committed
+ * before it started), then entries are read in pages of `pageSize` (memory stays bounded however long the log is)
+ * and checked by the pure ChainVerifier. Entries appended while a verification runs are outside the head it
+ * started from and are left for the next run.
  */
 import type { Db } from '../../app-context.js';
 import { GENESIS, ChainVerifier, type ChainProblem } from './chain.js';
 import { findEntryBySeq, findHeadAndMaxSeq, listChainPage } from './audit.repo.js';
+import { chainAuditLog } from './chainer.js';
 
 export type AuditVerification =
   | { ok: true; entries: number; head: { seq: number; hash: string } | null }
@@ -15,11 +17,14 @@ export interface VerifyOptions {
   /** Verify from this entry on, trusting the stored hash of the entry before it (default: the whole log). */
   fromSeq?: number;
   pageSize?: number;
+  /** Chain what is pending before checking (default true); false checks the chain exactly as stored. */
+  chainPending?: boolean;
 }
 
 export async function verifyAuditLog(db: Db, options: VerifyOptions = {}): Promise<AuditVerification> {
   const pageSize = Math.max(1, Math.min(options.pageSize ?? 1_000, 10_000));
   const fromSeq = Math.max(1, Math.floor(options.fromSeq ?? 1));
+  if (options.chainPending !== false) await chainAuditLog(db);
   const { head, maxSeq } = await findHeadAndMaxSeq(db);
   const headSeq = head?.seq ?? 0;
   const bad = (p: ChainProblem, entries: number): AuditVerification => ({

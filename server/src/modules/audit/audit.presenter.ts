@@ -1,7 +1,8 @@
-import type { StoredEntry } from './chain.js';
+import type { AuditEntry } from './audit.repo.js';
 
-export function presentAuditEntry(e: StoredEntry) {
+export function presentAuditEntry(e: AuditEntry) {
   return {
+    id: e.id,
     seq: e.seq,
     at: e.at.toISOString(),
     jurisdictionId: e.jurisdictionId,

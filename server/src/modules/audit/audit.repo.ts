@@ -1,12 +1,60 @@
-/** SQL for the audit log. Appends are serialised by an advisory lock held to the end of the transaction. */
+/**
+ * SQL for the audit log. Writers insert unchained entries (no lock); the chainer, under the chain's advisory lock,
+ * fills in seq, prev_hash and hash (see migration 0006).
+ */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../app-context.js';
-import type { StoredEntry } from './chain.js';
+import type { ChainedFields, StoredEntry } from './chain.js';
 
 const AUDIT_LOCK = 7243003;
 
-export async function lockChain(tx: Db): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(tx);
+/** Takes the chain's lock for this transaction if nobody holds it; false when another chainer is at work. */
+export async function tryLockChain(tx: Db): Promise<boolean> {
+  const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${AUDIT_LOCK}) AS locked`.execute(tx);
+  return rows[0]!.locked;
+}
+
+/** An entry as written by a change's transaction: everything but its place in the chain. */
+export type NewEntry = Omit<ChainedFields, 'seq' | 'prevHash'>;
+
+/** The INSERT of an unchained entry, returning its id. */
+export function pendingEntrySql(e: NewEntry): RawBuilder<{ id: number }> {
+  return sql`
+    INSERT INTO audit_log (at, jurisdiction_id, actor_kind, actor_id, actor_name, action, object_type, object_id, ip, request_id, purpose, details)
+    VALUES (${e.at}, ${e.jurisdictionId}, ${e.actorKind}, ${e.actorId}, ${e.actorName}, ${e.action}, ${e.objectType}, ${e.objectId},
+            ${e.ip}, ${e.requestId}, ${e.purpose}, ${JSON.stringify(e.details ?? {})}::jsonb)
+    RETURNING id`;
+}
+
+export async function insertPendingEntry(tx: Db, e: NewEntry): Promise<number> {
+  const { rows } = await pendingEntrySql(e).execute(tx);
+  return Number(rows[0]!.id);
+}
+
+/** The oldest unchained entries that are visible (committed), at most `limit`. */
+export async function listPending(tx: Db, limit: number): Promise<AuditEntry[]> {
+  const rows = await tx.selectFrom('audit_log').selectAll().where('seq', 'is', null).orderBy('id').limit(limit).execute();
+  return rows.map(toAuditEntry);
+}
+
+/** Gives entries their place in the chain (one statement) and moves the head to the last of them. */
+export async function chainEntries(tx: Db, entries: Array<{ id: number; seq: number; prevHash: string; hash: string }>): Promise<void> {
+  if (entries.length === 0) return;
+  const values = sql.join(entries.map((e) => sql`(${e.id}::bigint, ${e.seq}::bigint, ${e.prevHash}, ${e.hash})`));
+  await sql`UPDATE audit_log a SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
+              FROM (VALUES ${values}) AS v(id, seq, prev_hash, hash)
+             WHERE a.id = v.id AND a.seq IS NULL`.execute(tx);
+  const last = entries[entries.length - 1]!;
+  await tx
+    .insertInto('audit_head')
+    .values({ id: 1, seq: last.seq, hash: last.hash })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ seq: last.seq, hash: last.hash }))
+    .execute();
+}
+
+export async function countPending(db: Db): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE seq IS NULL`.execute(db);
+  return rows[0]!.n;
 }
 
 export async function findHead(tx: Db): Promise<{ seq: number; hash: string } | null> {
@@ -14,36 +62,9 @@ export async function findHead(tx: Db): Promise<{ seq: number; hash: string } | 
   return row ?? null;
 }
 
-export async function insertEntry(tx: Db, e: StoredEntry): Promise<void> {
-  await tx
-    .insertInto('audit_log')
-    .values({
-      seq: e.seq,
-      at: e.at,
-      jurisdiction_id: e.jurisdictionId,
-      actor_kind: e.actorKind as 'user',
-      actor_id: e.actorId,
-      actor_name: e.actorName,
-      action: e.action,
-      object_type: e.objectType,
-      object_id: e.objectId,
-      ip: e.ip,
-      request_id: e.requestId,
-      purpose: e.purpose,
-      details: JSON.stringify(e.details ?? {}),
-      prev_hash: e.prevHash,
-      hash: e.hash,
-    })
-    .execute();
-  await tx
-    .insertInto('audit_head')
-    .values({ id: 1, seq: e.seq, hash: e.hash })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ seq: e.seq, hash: e.hash }))
-    .execute();
-}
-
 type AuditRow = {
-  seq: number;
+  id: number;
+  seq: number | null;
   at: Date;
   jurisdiction_id: string | null;
   actor_kind: string;
@@ -56,12 +77,21 @@ type AuditRow = {
   request_id: string | null;
   purpose: string | null;
   details: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
+  prev_hash: string | null;
+  hash: string | null;
 };
 
-export function toEntry(r: AuditRow): StoredEntry {
+/** An entry as listed: `seq`, `prevHash` and `hash` are null while it waits for the chainer. */
+export interface AuditEntry extends Omit<StoredEntry, 'seq' | 'prevHash' | 'hash'> {
+  id: number;
+  seq: number | null;
+  prevHash: string | null;
+  hash: string | null;
+}
+
+export function toAuditEntry(r: AuditRow): AuditEntry {
   return {
+    id: r.id,
     seq: r.seq,
     at: r.at,
     jurisdictionId: r.jurisdiction_id,
@@ -78,6 +108,13 @@ export function toEntry(r: AuditRow): StoredEntry {
     prevHash: r.prev_hash,
     hash: r.hash,
   };
+}
+
+/** A chained entry (the verifier reads only those). */
+function toEntry(r: AuditRow): StoredEntry {
+  const { id: _id, ...e } = toAuditEntry(r);
+  if (e.seq === null || e.prevHash === null || e.hash === null) throw new Error(`audit entry ${r.id} is not chained`);
+  return { ...e, seq: e.seq, prevHash: e.prevHash, hash: e.hash };
 }
 
 /**
@@ -125,13 +162,13 @@ export interface AuditFilter {
   to?: Date;
 }
 
-/** Newest first; `beforeSeq` is the keyset cursor (the last seq of the previous page). */
+/** Newest first; `beforeId` is the keyset cursor (the last id of the previous page). */
 export async function listEntriesPage(
   db: Db,
   scope: RawBuilder<SqlBool>,
   f: AuditFilter,
-  page: { beforeSeq: number | null; limit: number },
-): Promise<StoredEntry[]> {
+  page: { beforeId: number | null; limit: number },
+): Promise<AuditEntry[]> {
   let q = db.selectFrom('audit_log').selectAll().where(scope);
   if (f.action) q = q.where('action', '=', f.action);
   if (f.actorId) q = q.where('actor_id', '=', f.actorId);
@@ -142,7 +179,7 @@ export async function listEntriesPage(
   if (f.purpose) q = q.where('purpose', '=', f.purpose);
   if (f.from) q = q.where('at', '>=', f.from);
   if (f.to) q = q.where('at', '<', f.to);
-  if (page.beforeSeq !== null) q = q.where('seq', '<', page.beforeSeq);
-  const rows = await q.orderBy('seq', 'desc').limit(page.limit).execute();
-  return rows.map(toEntry);
+  if (page.beforeId !== null) q = q.where('id', '<', page.beforeId);
+  const rows = await q.orderBy('id', 'desc').limit(page.limit).execute();
+  return rows.map(toAuditEntry);
 }

@@ -21,7 +21,8 @@ export const listAuditQuery = z
 export type ListAuditQuery = z.infer<typeof listAuditQuery>;
 
 export const auditEntrySchema = z.object({
-  seq: z.number(),
+  id: z.number().describe('Write order; the list cursor'),
+  seq: z.number().nullable().describe('Position in the hash chain; null while the entry waits to be chained (well under a second)'),
   at: z.string(),
   jurisdictionId: z.string().nullable(),
   actor: z.object({ kind: z.string(), id: z.string().nullable(), name: z.string().nullable() }),
@@ -31,8 +32,8 @@ export const auditEntrySchema = z.object({
   requestId: z.string().nullable(),
   purpose: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
-  prevHash: z.string(),
-  hash: z.string(),
+  prevHash: z.string().nullable(),
+  hash: z.string().nullable(),
 });
 
 export const listAuditResponse = z.object({

@@ -1,11 +1,13 @@
 /**
  * Appending to the audit log. Call `recordAudit(tx, …)` inside the transaction of the change it records, so
- * the entry exists exactly when the change does.
+ * the entry exists exactly when the change does. It takes no lock: the entry is stored unchained and the chainer
+ * (chainer.ts) links it into the hash chain after the transaction commits.
  */
 import type { Db } from '../../app-context.js';
 import type { Actor, RequestMeta } from '../../shared/actor.js';
-import { GENESIS, entryHash, toStorable, type StoredEntry } from './chain.js';
-import { findHead, insertEntry, lockChain } from './audit.repo.js';
+import type { WriteBatch } from '../../shared/write-batch.js';
+import { toStorable } from './chain.js';
+import { insertPendingEntry, pendingEntrySql, type NewEntry } from './audit.repo.js';
 
 export interface AuditInput {
   actor: Actor;
@@ -20,14 +22,21 @@ export interface AuditInput {
   details?: Record<string, unknown>;
 }
 
-export async function recordAudit(tx: Db, input: AuditInput): Promise<StoredEntry> {
+/** Stores the entry in the caller's transaction; returns its id (its chain position comes later). */
+export async function recordAudit(tx: Db, input: AuditInput): Promise<{ id: number }> {
   if (!tx.isTransaction) throw new Error('recordAudit must run inside the transaction of the change it records');
-  await lockChain(tx);
-  const head = await findHead(tx);
-  // JSON round trip: what we hash must be exactly what jsonb gives back when verifying.
+  return { id: await insertPendingEntry(tx, newEntry(input)) };
+}
+
+/** `recordAudit`, as a part of the caller's write batch (executed in the caller's transaction). */
+export function recordAuditIn(batch: WriteBatch, input: AuditInput): void {
+  batch.add(pendingEntrySql(newEntry(input)));
+}
+
+function newEntry(input: AuditInput): NewEntry {
+  // JSON round trip: what the chainer hashes must be exactly what jsonb gives back when verifying.
   const details = JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>;
-  const fields = toStorable({
-    seq: (head?.seq ?? 0) + 1,
+  return toStorable({
     at: new Date(),
     jurisdictionId: input.jurisdictionId ?? input.actor.jurisdictionId ?? null,
     actorKind: input.actor.kind,
@@ -40,9 +49,5 @@ export async function recordAudit(tx: Db, input: AuditInput): Promise<StoredEntr
     requestId: input.request.requestId,
     purpose: input.purpose ?? null,
     details,
-    prevHash: head?.hash ?? GENESIS,
   });
-  const entry: StoredEntry = { ...fields, hash: entryHash(fields) };
-  await insertEntry(tx, entry);
-  return entry;
 }

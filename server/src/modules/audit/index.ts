@@ -2,8 +2,10 @@ import type { AppContext } from '../../app-context.js';
 import type { ApiModule } from '../../http/app.js';
 import { auditRoutes } from './audit.routes.js';
 
-export { recordAudit, type AuditInput } from './audit.service.js';
+export { recordAudit, recordAuditIn, type AuditInput } from './audit.service.js';
 export { verifyAuditLog, type AuditVerification, type VerifyOptions } from './audit-verify.js';
+export { chainAuditLog, chainBatch, startAuditChainer, type AuditChainer } from './chainer.js';
+export type { AuditEntry } from './audit.repo.js';
 export { auditPolicy } from './audit.policy.js';
 export {
   ChainVerifier,

@@ -29,6 +29,7 @@ export async function insertAttachment(
     width: number | null;
     height: number | null;
     storageKey: string;
+    thumbKey?: string | null;
     uploaderKind: AttachmentRow['uploader_kind'];
     uploadedBy: string | null;
     uploaderIpHash: string | null;
@@ -45,6 +46,7 @@ export async function insertAttachment(
       width: values.width,
       height: values.height,
       storage_key: values.storageKey,
+      thumb_key: values.thumbKey ?? null,
       uploader_kind: values.uploaderKind,
       uploaded_by: values.uploadedBy,
       uploader_ip_hash: values.uploaderIpHash,
@@ -125,8 +127,10 @@ export async function deleteAttachments(tx: Db, ids: readonly string[]): Promise
   await tx.deleteFrom('attachments').where('id', 'in', ids).execute();
 }
 
+/** Whether any row names the blob, as its photo or as its thumbnail. */
 export async function storageKeyInUse(db: Db, key: string): Promise<boolean> {
-  return (await db.selectFrom('attachments').select('id').where('storage_key', '=', key).limit(1).executeTakeFirst()) !== undefined;
+  const row = await db.selectFrom('attachments').select('id').where((eb) => eb.or([eb('storage_key', '=', key), eb('thumb_key', '=', key)])).limit(1).executeTakeFirst();
+  return row !== undefined;
 }
 
 /** The oldest unlinked row's creation time, or null when there is none. */

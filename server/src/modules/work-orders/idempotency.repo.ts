@@ -4,7 +4,7 @@
  * then finds the stored answer instead of creating again. A rolled-back create leaves no key behind.
  */
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../app-context.js';
 
 /** Keys are kept this long; a retry after that is a new request. */
@@ -25,24 +25,34 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-export type Claim = { fresh: true } | { fresh: false; requestHash: string; status: number; response: unknown };
+/**
+ * The claim as a statement (returning the key when this request now owns it): a new key is inserted; an expired one
+ * is taken over; a live one — answered, or being answered by a concurrent request, which we then wait for — returns
+ * nothing.
+ */
+export function claimSql(scope: string, key: string, hash: string, now: Date): RawBuilder<unknown> {
+  const expired = new Date(now.getTime() - IDEMPOTENCY_TTL_MS);
+  return sql`
+    INSERT INTO idempotency_keys (scope, key, request_hash, status, response, created_at)
+    VALUES (${scope}, ${key}, ${hash}, 0, '{}'::jsonb, ${now})
+    ON CONFLICT (scope, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = 0, response = '{}'::jsonb, created_at = EXCLUDED.created_at
+      WHERE idempotency_keys.created_at < ${expired}
+    RETURNING key`;
+}
 
-export async function claim(tx: Db, scope: string, key: string, hash: string, now: Date): Promise<Claim> {
-  // An expired key is free again: drop it first (in this transaction, so a concurrent claimer queues behind us).
-  await tx.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).where('created_at', '<', new Date(now.getTime() - IDEMPOTENCY_TTL_MS)).execute();
-  const inserted = await tx
-    .insertInto('idempotency_keys')
-    .values({ scope, key, request_hash: hash, status: 0, response: '{}', created_at: now })
-    .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
-    .returning('key')
-    .executeTakeFirst();
-  if (inserted) return { fresh: true };
-  const row = await tx.selectFrom('idempotency_keys').select(['request_hash', 'status', 'response']).where('scope', '=', scope).where('key', '=', key).executeTakeFirstOrThrow();
-  return { fresh: false, requestHash: row.request_hash, status: row.status, response: row.response };
+/** The stored first answer of a key this request did not claim. */
+export async function findClaim(db: Db, scope: string, key: string): Promise<{ requestHash: string; status: number; response: unknown }> {
+  const row = await db.selectFrom('idempotency_keys').select(['request_hash', 'status', 'response']).where('scope', '=', scope).where('key', '=', key).executeTakeFirstOrThrow();
+  return { requestHash: row.request_hash, status: row.status, response: row.response };
+}
+
+/** The stored answer of a claimed key (as a statement, for the creating transaction's write batch). */
+export function completeSql(scope: string, key: string, status: number, response: unknown): RawBuilder<unknown> {
+  return sql`UPDATE idempotency_keys SET status = ${status}, response = ${JSON.stringify(response)}::jsonb WHERE scope = ${scope} AND key = ${key}`;
 }
 
 export async function complete(tx: Db, scope: string, key: string, status: number, response: unknown): Promise<void> {
-  await tx.updateTable('idempotency_keys').set({ status, response: JSON.stringify(response) }).where('scope', '=', scope).where('key', '=', key).execute();
+  await completeSql(scope, key, status, response).execute(tx);
 }
 
 export async function pruneIdempotencyKeys(db: Db, now: Date): Promise<number> {

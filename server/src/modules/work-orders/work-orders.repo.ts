@@ -2,6 +2,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { escapeLike } from '../identity/index.js';
 import type { Db } from '../../app-context.js';
+import { STATUSES, type Status } from './lifecycle.js';
 
 export async function findTicketPrefix(db: Db, jurisdictionId: string): Promise<string | undefined> {
   const row = await db.selectFrom('work_order_settings').select('ticket_prefix').where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
@@ -136,19 +137,52 @@ export interface NewWorkOrder {
   suggestedConfidence?: number | null;
 }
 
-export async function insertWorkOrder(tx: Db, o: NewWorkOrder): Promise<WorkOrderRow> {
+/** The first timeline entry of a new order (its `create`). */
+export interface NewOrderEntry {
+  at: Date;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  actor_id: string | null;
+  actor_role: string | null;
+  note: string | null;
+  photos: string[];
+  data: Record<string, string | number>;
+}
+
+/**
+ * Inserts a new order with its first timeline entry — and, when given, claims its Idempotency-Key — in one
+ * statement. `claimed` is false when the key already had an answer (a retry): the caller then rolls back.
+ */
+export async function insertNewOrder(
+  tx: Db,
+  o: NewWorkOrder,
+  entry: NewOrderEntry,
+  claim: RawBuilder<unknown> | null,
+): Promise<{ row: WorkOrderRow; entryId: number; claimed: boolean }> {
   const point = o.location ? sql`ST_SetSRID(ST_MakePoint(${o.location.lng}, ${o.location.lat}), 4326)` : sql`NULL`;
-  const { rows } = await sql<WorkOrderRow>`
-    INSERT INTO work_orders (jurisdiction_id, code, channel, request_type, category_code, title, description, location, address,
-      grid_code, district_code, reporter_name_enc, reporter_phone_enc, reporter_phone_last4, anonymous, urgency,
-      sla_started_at, warn_at, due_at, reporter_user_id, reporter_phone_hmac, component_code, search_text, created_at, updated_at,
-      suggested_category, suggested_confidence)
-    VALUES (${o.jurisdictionId}, ${o.code}, ${o.channel}, ${o.requestType}, ${o.categoryCode}, ${o.title}, ${o.description}, ${point},
-      ${o.address}, ${o.gridCode}, ${o.districtCode}, ${o.reporterNameEnc}, ${o.reporterPhoneEnc}, ${o.reporterPhoneLast4},
-      ${o.anonymous}, ${o.urgency}, ${o.slaStartedAt}, ${o.warnAt}, ${o.dueAt}, ${o.reporterUserId}, ${o.reporterPhoneHmac},
-      ${o.componentCode}, ${o.searchText}, ${o.createdAt}, ${o.createdAt}, ${o.suggestedCategory ?? null}, ${o.suggestedConfidence ?? null})
-    RETURNING ${columns}`.execute(tx);
-  return rows[0]!;
+  const { rows } = await sql<WorkOrderRow & { entry_id: number; claimed: boolean }>`
+    WITH c AS (${claim ?? sql`SELECT 1 AS key`}),
+    o AS (
+      INSERT INTO work_orders (jurisdiction_id, code, channel, request_type, category_code, title, description, location, address,
+        grid_code, district_code, reporter_name_enc, reporter_phone_enc, reporter_phone_last4, anonymous, urgency,
+        sla_started_at, warn_at, due_at, reporter_user_id, reporter_phone_hmac, component_code, search_text, created_at, updated_at,
+        suggested_category, suggested_confidence)
+      VALUES (${o.jurisdictionId}, ${o.code}, ${o.channel}, ${o.requestType}, ${o.categoryCode}, ${o.title}, ${o.description}, ${point},
+        ${o.address}, ${o.gridCode}, ${o.districtCode}, ${o.reporterNameEnc}, ${o.reporterPhoneEnc}, ${o.reporterPhoneLast4},
+        ${o.anonymous}, ${o.urgency}, ${o.slaStartedAt}, ${o.warnAt}, ${o.dueAt}, ${o.reporterUserId}, ${o.reporterPhoneHmac},
+        ${o.componentCode}, ${o.searchText}, ${o.createdAt}, ${o.createdAt}, ${o.suggestedCategory ?? null}, ${o.suggestedConfidence ?? null})
+      RETURNING ${columns}
+    ),
+    t AS (
+      INSERT INTO work_order_timeline (jurisdiction_id, work_order_id, at, action, from_status, to_status, actor_id, actor_role, note, photos, data)
+      VALUES (${o.jurisdictionId}, (SELECT id FROM o), ${entry.at}, ${entry.action}, ${entry.from_status}, ${entry.to_status}, ${entry.actor_id},
+        ${entry.actor_role}, ${entry.note}, ${JSON.stringify(entry.photos)}, ${JSON.stringify(entry.data)})
+      RETURNING id
+    )
+    SELECT o.*, (SELECT id FROM t) AS entry_id, EXISTS (SELECT 1 FROM c) AS claimed FROM o`.execute(tx);
+  const { entry_id, claimed, ...row } = rows[0]!;
+  return { row, entryId: Number(entry_id), claimed };
 }
 
 export async function findWorkOrderById(db: Db, jurisdictionId: string, id: string): Promise<WorkOrderListRow | undefined> {
@@ -243,6 +277,8 @@ export interface TimelineRow {
   to_status: string;
   actor_id: string | null;
   actor_role: string | null;
+  /** The acting user's display name (listTimeline joins it; staff see it). */
+  actor_name?: string | null;
   note: string | null;
   photos: string[];
   data: Record<string, string | number>;
@@ -274,10 +310,11 @@ export async function insertTimelineEntry(
 
 export async function listTimeline(db: Db, workOrderId: string): Promise<TimelineRow[]> {
   return db
-    .selectFrom('work_order_timeline')
-    .select(['id', 'at', 'action', 'from_status', 'to_status', 'actor_id', 'actor_role', 'note', 'photos', 'data'])
-    .where('work_order_id', '=', workOrderId)
-    .orderBy('id')
+    .selectFrom('work_order_timeline as t')
+    .leftJoin('users as u', 'u.id', 't.actor_id')
+    .select(['t.id', 't.at', 't.action', 't.from_status', 't.to_status', 't.actor_id', 't.actor_role', 't.note', 't.photos', 't.data', 'u.display_name as actor_name'])
+    .where('t.work_order_id', '=', workOrderId)
+    .orderBy('t.id')
     .execute();
 }
 
@@ -301,9 +338,11 @@ export interface ListFilters {
   code?: string;
   reporterUserId?: string;
   parentId?: string;
+  /** An extension request (延期申请) waiting for the dispatcher's decision. */
+  extensionPending?: boolean;
 }
 
-export type ListSort = 'created' | 'due';
+export type ListSort = 'created' | 'due' | 'status';
 
 /** Keyset position: the sort key of the last row seen and its id. */
 export interface ListCursor {
@@ -311,7 +350,7 @@ export interface ListCursor {
   id: string;
 }
 
-const FINAL = ['answered', 'rejected', 'closed', 'rated', 'cancelled', 'merged'];
+const FINAL = ['answered', 'rejected', 'closed', 'rated', 'cancelled', 'merged', 'transferred'];
 
 function filterConditions(f: ListFilters): RawBuilder<unknown>[] {
   const c: RawBuilder<unknown>[] = [];
@@ -337,6 +376,7 @@ function filterConditions(f: ListFilters): RawBuilder<unknown>[] {
   if (f.code) c.push(sql`w.code = ${f.code}`);
   if (f.reporterUserId) c.push(sql`w.reporter_user_id = ${f.reporterUserId}`);
   if (f.parentId) c.push(sql`w.parent_id = ${f.parentId}`);
+  if (f.extensionPending !== undefined) c.push(sql`(COALESCE(w.extension->>'state', '') = 'requested') = ${f.extensionPending}`);
   return c;
 }
 
@@ -357,6 +397,15 @@ export async function listWorkOrders(
   if (sort === 'created') {
     if (after) where.push(sql`(w.created_at, w.id) < (${new Date(after.key)}, ${after.id})`);
     order = sql`w.created_at DESC, w.id DESC`;
+  } else if (sort === 'status') {
+    // Lifecycle order (received … transferred), newest first within a status. Cursor key: "<status>~<created ISO>".
+    const position = sql`array_position(ARRAY[${sql.join([...STATUSES])}]::text[], w.status)`;
+    if (after) {
+      const [status, created] = after.key.split('~');
+      const p = STATUSES.indexOf(status as Status) + 1;
+      where.push(sql`(${position} > ${p} OR (${position} = ${p} AND (w.created_at, w.id) < (${new Date(created!)}, ${after.id})))`);
+    }
+    order = sql`${position}, w.created_at DESC, w.id DESC`;
   } else {
     if (after) where.push(sql`(COALESCE(w.due_at, 'infinity'::timestamptz), w.id) > (${after.key === 'infinity' ? sql`'infinity'::timestamptz` : new Date(after.key)}, ${after.id})`);
     order = sql`COALESCE(w.due_at, 'infinity'::timestamptz), w.id`;
@@ -397,6 +446,11 @@ export async function findNearbyOpen(
      ORDER BY distance_m, w.created_at
      LIMIT ${q.limit}`.execute(db);
   return rows;
+}
+
+/** A transfer's target: an active federation peer of the jurisdiction (federation's table, read here only to check). */
+export async function findActivePeer(db: Db, jurisdictionId: string, id: string): Promise<{ id: string } | undefined> {
+  return db.selectFrom('federation_peers').select('id').where('jurisdiction_id', '=', jurisdictionId).where('id', '=', id).where('active', '=', true).executeTakeFirst();
 }
 
 export async function findActiveDepartment(db: Db, jurisdictionId: string, id: string): Promise<{ id: string; name_zh: string; path: string } | undefined> {

@@ -5,8 +5,9 @@
  * the audit entry and the event in one transaction.
  */
 import type { AppContext } from '../../app-context.js';
-import { recordAudit } from '../audit/index.js';
+import { recordAudit, recordAuditIn } from '../audit/index.js';
 import { canOn, hasPermission, openPersonal, phoneLookup, sealPersonal, type Principal, type Role } from '../identity/index.js';
+import { WriteBatch } from '../../shared/write-batch.js';
 import { noRequest, type Actor as AuditActor, type RequestMeta } from '../../shared/actor.js';
 import { searchText } from '../../shared/chinese-text.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../shared/errors.js';
@@ -14,13 +15,12 @@ import { planDeadlines, signDeadline } from './deadline-plan.js';
 import * as idem from './idempotency.repo.js';
 import { FINAL_STATUSES, allowedActions, apply, newOrder, type Action, type ActionType, type Actor, type LifecycleOrder, type RequestType, type Status } from './lifecycle.js';
 import { linkAttachments } from './attachments.service.js';
-import { findCategory } from './categories.service.js';
 import { placePoint } from './placement.js';
 import { presentDetail, scopedResource, type WorkOrderDetail } from './work-orders.presenter.js';
-import { cancelSlaTimers, scheduleSlaTimers } from './sla-timers.js';
-import { allocateTicketCode } from './ticket-code.js';
+import { cancelSlaTimers, scheduleNewOrderTimers, scheduleSlaTimers } from './sla-timers.js';
+import { allocateUnlessRetry } from './ticket-code.js';
 import { type SlaConfig, type Urgency } from './sla.js';
-import { loadSettings } from './settings.js';
+import { loadIntake, loadSettings } from './settings.js';
 import { suggestCategory } from './classifier.service.js';
 import * as repo from './work-orders.repo.js';
 
@@ -106,81 +106,102 @@ export async function createWorkOrder(
   const districtCode = placement ? placement.districtCode : (input.districtCode ?? null);
   const gridCode = placement?.grid?.code ?? null;
 
-  if (input.categoryCode) {
-    const category = await findCategory(ctx.db, input.jurisdictionId, input.categoryCode);
-    if (!category || !category.active) throw badRequest('work_order.category_unknown', { code: input.categoryCode });
-  }
-  const settings = await loadSettings(ctx.db, input.jurisdictionId);
+  const { settings, categoryActive } = await loadIntake(ctx.db, input.jurisdictionId, input.categoryCode ?? null);
+  if (input.categoryCode && !categoryActive) throw badRequest('work_order.category_unknown', { code: input.categoryCode });
   // Without a category, the classifier's suggestion is kept for the dispatcher (and for auto-dispatch).
   const suggestion = input.categoryCode ? null : await suggestCategory(ctx, input.jurisdictionId, `${title}\n${input.description}`.slice(0, MAX_DESCRIPTION)).catch(() => null);
 
-  return ctx.db.transaction().execute(async (tx) => {
-    if (opts.idempotency) {
-      const { scope, key, body } = opts.idempotency;
-      const hash = idem.requestHash(body);
-      const claim = await idem.claim(tx, scope, key, hash, now);
-      if (!claim.fresh) {
-        if (claim.requestHash !== hash) throw new AppError('unprocessable', 'work_order.idempotency_key_reused');
-        return { order: claim.response as WorkOrderDetail, replayed: true };
-      }
-    }
-    const deadlines = planDeadlines({ slaStartedAt: now, urgency: input.urgency, categoryCode: input.categoryCode ?? null, requestType: input.requestType, pauses: [], extension: null }, settings.sla);
-    const code = await allocateTicketCode(tx, input.jurisdictionId, now);
-    const row = await repo.insertWorkOrder(tx, {
-      jurisdictionId: input.jurisdictionId,
-      code,
-      channel: input.channel,
-      requestType: input.requestType,
-      categoryCode: input.categoryCode ?? null,
-      title,
-      description: input.description,
-      location: input.location ?? null,
-      address: input.address?.trim() || null,
-      gridCode,
-      districtCode,
-      reporterNameEnc: name === null ? null : sealPersonal(ctx.config.secretKey, name),
-      reporterPhoneEnc: phone === null ? null : sealPersonal(ctx.config.secretKey, phone),
-      reporterPhoneLast4: phone === null ? null : phone.replace(/\D/g, '').slice(-4),
-      reporterPhoneHmac: phone === null ? null : phoneLookup(ctx.config.secretKey, phone),
-      reporterUserId: input.reporterUserId ?? null,
-      anonymous,
-      urgency: input.urgency,
-      componentCode: input.componentCode ?? null,
-      searchText: searchText(`${title} ${input.description} ${input.address ?? ''}`),
-      slaStartedAt: now,
-      warnAt: deadlines?.warnAt ?? null,
-      dueAt: deadlines?.dueAt ?? null,
-      createdAt: now,
-      suggestedCategory: suggestion?.categoryCode ?? null,
-      suggestedConfidence: suggestion?.confidence ?? null,
-    });
-    const initial = newOrder(input.requestType);
-    const photos = [...new Set(input.attachmentIds ?? [])];
-    const entryId = await repo.insertTimelineEntry(tx, {
-      jurisdictionId: row.jurisdiction_id,
-      workOrderId: row.id,
-      at: now,
-      action: 'create',
-      from: null,
-      to: initial.status,
-      actorId: caller.audit.kind === 'user' ? caller.audit.id : null,
-      actorRole: caller.principal ? roleForCreate(caller.principal) : 'public',
-      note: null,
-      photos,
-      data: { channel: input.channel },
-    });
+  // The ticket number is taken before the transaction (see allocateUnlessRetry): holding the day's counter row
+  // until COMMIT would let only one create of a jurisdiction run at a time. A known retry takes none.
+  const preallocated = await allocateUnlessRetry(ctx.db, input.jurisdictionId, now, settings.ticketPrefix, opts.idempotency);
+
+  const deadlines = planDeadlines({ slaStartedAt: now, urgency: input.urgency, categoryCode: input.categoryCode ?? null, requestType: input.requestType, pauses: [], extension: null }, settings.sla);
+  const initial = newOrder(input.requestType);
+  const photos = [...new Set(input.attachmentIds ?? [])];
+  const entry: repo.NewOrderEntry = {
+    at: now,
+    action: 'create',
+    from_status: null,
+    to_status: initial.status,
+    actor_id: caller.audit.kind === 'user' ? caller.audit.id : null,
+    actor_role: caller.principal ? roleForCreate(caller.principal) : 'public',
+    note: null,
+    photos,
+    data: { channel: input.channel },
+  };
+  const idempotency = opts.idempotency ? { ...opts.idempotency, hash: idem.requestHash(opts.idempotency.body) } : null;
+  const replay = async () => {
+    const first = await idem.findClaim(ctx.db, idempotency!.scope, idempotency!.key);
+    if (first.requestHash !== idempotency!.hash) throw new AppError('unprocessable', 'work_order.idempotency_key_reused');
+    return { order: first.response as WorkOrderDetail, replayed: true };
+  };
+  if (preallocated === null) return replay();
+
+  const code = preallocated;
+  const result = await ctx.db.transaction().execute(async (tx) => {
+    // The order, its first timeline entry and the key's claim are one statement; a claim lost to an earlier or
+    // concurrent request with the same key (whose commit the claim waited for) rolls all of it back.
+    const { row, entryId, claimed } = await repo.insertNewOrder(
+      tx,
+      {
+        jurisdictionId: input.jurisdictionId,
+        code,
+        channel: input.channel,
+        requestType: input.requestType,
+        categoryCode: input.categoryCode ?? null,
+        title,
+        description: input.description,
+        location: input.location ?? null,
+        address: input.address?.trim() || null,
+        gridCode,
+        districtCode,
+        reporterNameEnc: name === null ? null : sealPersonal(ctx.config.secretKey, name),
+        reporterPhoneEnc: phone === null ? null : sealPersonal(ctx.config.secretKey, phone),
+        reporterPhoneLast4: phone === null ? null : phone.replace(/\D/g, '').slice(-4),
+        reporterPhoneHmac: phone === null ? null : phoneLookup(ctx.config.secretKey, phone),
+        reporterUserId: input.reporterUserId ?? null,
+        anonymous,
+        urgency: input.urgency,
+        componentCode: input.componentCode ?? null,
+        searchText: searchText(`${title} ${input.description} ${input.address ?? ''}`),
+        slaStartedAt: now,
+        warnAt: deadlines?.warnAt ?? null,
+        dueAt: deadlines?.dueAt ?? null,
+        createdAt: now,
+        suggestedCategory: suggestion?.categoryCode ?? null,
+        suggestedConfidence: suggestion?.confidence ?? null,
+      },
+      entry,
+      idempotency ? idem.claimSql(idempotency.scope, idempotency.key, idempotency.hash, now) : null,
+    );
+    if (!claimed) throw LOST_CLAIM;
     await linkAttachments(tx, { jurisdictionId: row.jurisdiction_id, workOrderId: row.id, ids: photos, uploadedBy: uploaderOf(caller), timelineEntryId: entryId }, now);
-    await scheduleSlaTimers(tx, ctx, row);
+    // Timers, audit, event and the stored answer go in one statement (see WriteBatch): a create's cost is its round trips.
+    const batch = new WriteBatch();
+    scheduleNewOrderTimers(batch, ctx, row);
     const details = { code, channel: input.channel, requestType: input.requestType, urgency: input.urgency, anonymous, gridCode: gridCode ?? '', districtCode: districtCode ?? '' };
-    await recordAudit(tx, { actor: caller.audit, request: caller.request ?? noRequest, action: 'work_order.create', jurisdictionId: row.jurisdiction_id, objectType: 'work_order', objectId: row.id, details });
-    await ctx.outbox.publish(tx, { name: 'work_order.created', jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, ...details } });
-    if (opts.within) await opts.within(tx, { id: row.id, code, jurisdictionId: row.jurisdiction_id });
-    const created = await repo.findWorkOrderById(tx, row.jurisdiction_id, row.id);
-    const order = presentDetail(ctx.config.secretKey, created!, await repo.listTimeline(tx, row.id), caller.principal, caller.principal ? actionsFor(caller.principal, created!) : []);
-    if (opts.idempotency) await idem.complete(tx, opts.idempotency.scope, opts.idempotency.key, 201, order);
+    recordAuditIn(batch, { actor: caller.audit, request: caller.request ?? noRequest, action: 'work_order.create', jurisdictionId: row.jurisdiction_id, objectType: 'work_order', objectId: row.id, details });
+    ctx.outbox.publishIn(batch, { name: 'work_order.created', jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, ...details } });
+    // The answer is built from what was just written (a new order has no department yet and one timeline entry);
+    // a caller's own writes (`within`) may touch the order, so then it is read back.
+    let created: repo.WorkOrderListRow = { ...row, department_name_zh: null, department_name_en: null, department_path: null };
+    let timeline: repo.TimelineRow[] = [{ id: entryId, ...entry }];
+    if (opts.within) {
+      await batch.execute(tx); // the create's audit entry and event come before the caller's own
+      await opts.within(tx, { id: row.id, code, jurisdictionId: row.jurisdiction_id });
+      created = (await repo.findWorkOrderById(tx, row.jurisdiction_id, row.id))!;
+      timeline = await repo.listTimeline(tx, row.id);
+    }
+    const order = presentDetail(ctx.config.secretKey, created, timeline, caller.principal, caller.principal ? actionsFor(caller.principal, created) : []);
+    if (idempotency) batch.add(idem.completeSql(idempotency.scope, idempotency.key, 201, order));
+    await batch.execute(tx);
     return { order, replayed: false };
-  });
+  }).catch((err: unknown) => (err === LOST_CLAIM ? null : Promise.reject(err)));
+  return result ?? replay();
 }
+
+/** Thrown inside a create's transaction to roll it back when its Idempotency-Key turned out to be answered already. */
+const LOST_CLAIM = new Error('idempotency key already claimed');
 
 async function accountPhone(ctx: WorkOrderContext, userId: string): Promise<string | null> {
   const row = await ctx.db.selectFrom('user_phones').select('phone_enc').where('user_id', '=', userId).executeTakeFirst();
@@ -246,6 +267,10 @@ export async function transitionWorkOrder(
   action: Action,
   caller: Caller,
   now = new Date(),
+  opts: {
+    /** More writes of the caller's own (e.g. an inspector's task result) in the same transaction, after the entry. */
+    within?: (tx: WorkOrderContext['db'], done: { workOrderId: string; timelineEntryId: number }) => Promise<void>;
+  } = {},
 ): Promise<WorkOrderDetail> {
   const principal = caller.principal;
   if (!principal) throw new AppError('unauthenticated', 'auth.unauthenticated');
@@ -292,6 +317,7 @@ export async function transitionWorkOrder(
     await recordAudit(tx, { actor: caller.audit, request: caller.request ?? noRequest, action: `work_order.${entry.action}`, jurisdictionId: row.jurisdiction_id, objectType: 'work_order', objectId: row.id, details });
     await ctx.outbox.publish(tx, { name: 'work_order.transitioned', jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, ...details } });
     if (entry.action === 'close') await closeChildren(tx, ctx, updated, caller, now);
+    if (opts.within) await opts.within(tx, { workOrderId: updated.id, timelineEntryId: entryId });
     const fresh = await repo.findWorkOrderById(tx, ref.jurisdictionId, ref.id);
     return presentDetail(ctx.config.secretKey, fresh!, await repo.listTimeline(tx, row.id), principal, actionsFor(principal, fresh!));
   });
@@ -302,6 +328,10 @@ async function checkActionTargets(tx: WorkOrderContext['db'], row: repo.WorkOrde
   if (action.type === 'dispatch') {
     const dept = await repo.findActiveDepartment(tx, row.jurisdiction_id, action.departmentId);
     if (!dept) throw badRequest('work_order.department_invalid', { id: action.departmentId });
+  }
+  if (action.type === 'transfer') {
+    // The federation module sends the order (it subscribes to the transition's event); here only the peer is checked.
+    if (!(await repo.findActivePeer(tx, row.jurisdiction_id, action.peerId))) throw badRequest('work_order.transfer_peer_invalid', { id: action.peerId });
   }
   if (action.type === 'merge') {
     if (action.parentId === row.id) throw badRequest('work_order.merge_self');
