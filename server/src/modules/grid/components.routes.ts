@@ -2,6 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf, principalOf, requestMeta, requirePermission } from '../identity/index.js';
+import { pickLocale } from '../../shared/i18n.js';
+import { importComponents } from './components-import.js';
+import { getComponentSettings, setComponentSettings } from './components-links.js';
+import { replyNdjson } from './ndjson-reply.js';
 import './grid.policy.js';
 import {
   classesResponse,
@@ -13,11 +17,17 @@ import {
   componentsResponse,
   createClassBody,
   createComponentBody,
+  importComponentsBody,
+  mapQuery,
+  mapResponse,
   seedResponse,
+  settingsBody,
+  settingsResponse,
   statusBody,
 } from './components.schema.js';
 import {
   createComponent,
+  componentMapPoints,
   createComponentClass,
   getComponent,
   listComponentClasses,
@@ -26,6 +36,9 @@ import {
   setComponentStatus,
   type ComponentContext,
 } from './components.service.js';
+
+/** An inventory file travels as text inside JSON; bounded. */
+const IMPORT_BODY_LIMIT = 48 * 1024 * 1024;
 
 export function componentRoutes(app: FastifyInstance, ctx: ComponentContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -58,6 +71,43 @@ export function componentRoutes(app: FastifyInstance, ctx: ComponentContext): vo
     '/components',
     { ...manage, schema: { tags: ['components'], summary: 'Record a component; its 16-digit code is assigned from the grid at its location', body: createComponentBody, response: { 201: componentResponse } } },
     async (request, reply) => reply.status(201).send({ component: await createComponent(ctx, principalOf(request), request.body, actorOf(request), opts(request)) }),
+  );
+
+  r.get(
+    '/components/map',
+    { ...read, schema: { tags: ['components'], summary: 'Points of the components within my scope for the map layer (filtered by class and status)', querystring: mapQuery, response: { 200: mapResponse } } },
+    async (request) => componentMapPoints(ctx, principalOf(request), request.query),
+  );
+
+  r.get('/component-settings', { ...read, schema: { tags: ['components'], summary: 'How far a work order about a component looks for one (metres)', response: { 200: settingsResponse } } }, async (request) =>
+    getComponentSettings(ctx, principalOf(request)),
+  );
+
+  r.put('/component-settings', { ...manage, schema: { tags: ['components'], body: settingsBody, response: { 200: settingsResponse } } }, async (request) =>
+    setComponentSettings(ctx, principalOf(request), request.body, actorOf(request), opts(request)),
+  );
+
+  // The answer is NDJSON: {"type":"progress",phase,done,total} lines while the import runs, then one
+  // {"type":"report",report} line (or {"type":"error",code,message}). A file that cannot be read at all is a 400.
+  r.post(
+    '/components/import',
+    {
+      ...manage,
+      bodyLimit: IMPORT_BODY_LIMIT,
+      schema: {
+        tags: ['components'],
+        summary: 'Import components from CSV or GeoJSON; progress and the report stream back as NDJSON. Any rejection changes nothing unless skipRejected.',
+        body: importComponentsBody,
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const locale = pickLocale(request.headers['accept-language']);
+      const b = request.body;
+      return replyNdjson<object>(request, reply, locale, (onProgress) =>
+        importComponents(ctx, p.jurisdictionId, { format: b.format, content: b.content }, actorOf(request), { dryRun: b.dryRun, skipRejected: b.skipRejected, locale, onProgress }, opts(request)),
+      );
+    },
   );
 
   r.get('/components/:code', { ...read, schema: { tags: ['components'], params: componentCodeParams, response: { 200: componentDetailResponse } } }, async (request) => ({

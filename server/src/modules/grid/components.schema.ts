@@ -34,7 +34,21 @@ const componentView = z.object({
 export const componentResponse = z.object({ component: componentView });
 export const componentDetailResponse = z.object({
   component: componentView.extend({
-    history: z.array(z.object({ at: z.string(), action: z.string(), fromStatus: z.string().nullable(), toStatus: z.string(), actor: z.string().nullable(), note: z.string().nullable() })),
+    className: z.object({ zh: z.string(), en: z.string().nullable() }).nullable(),
+    history: z.array(
+      z.object({
+        at: z.string(),
+        action: z.string(),
+        fromStatus: z.string().nullable(),
+        toStatus: z.string(),
+        actor: z.string().nullable(),
+        note: z.string().nullable(),
+        workOrderId: z.string().nullable(),
+        workOrderCode: z.string().nullable(),
+      }),
+    ),
+    orders: z.array(z.object({ id: z.string(), code: z.string(), problem: z.string(), status: z.string(), how: z.string(), distanceM: z.number().nullable(), linkedAt: z.string() })),
+    photos: z.array(z.object({ attachmentId: z.string(), workOrderId: z.string() })),
   }),
 });
 export const componentsResponse = z.object({ items: z.array(componentView), next: z.string().nullable() });
@@ -57,4 +71,23 @@ export const componentsQuery = z.strictObject({
   status: status.optional(),
   after: z.string().regex(/^[0-9]{16}$/).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const mapQuery = z.strictObject({
+  classCode: z.string().regex(/^[0-9]{2}([0-9]{2})?$/).optional(),
+  status: status.optional(),
+});
+export const mapResponse = z.object({
+  truncated: z.boolean(),
+  items: z.array(z.object({ code: z.string(), classCode: z.string(), status: z.string(), lng: z.number(), lat: z.number() })),
+});
+
+export const settingsBody = z.strictObject({ linkDistanceM: z.number().int().min(1).max(1000) });
+export const settingsResponse = z.object({ linkDistanceM: z.number() });
+
+export const importComponentsBody = z.strictObject({
+  format: z.enum(['csv', 'geojson']),
+  content: z.string().min(1),
+  dryRun: z.boolean().default(false),
+  skipRejected: z.boolean().default(false),
 });

@@ -161,9 +161,24 @@ async function loadComponent(db: AppContext['db'], principal: Principal, permiss
 export async function getComponent(ctx: Pick<AppContext, 'db'>, principal: Principal, code: string) {
   const row = await loadComponent(ctx.db, principal, 'component.read', code);
   const history = await repo.listHistory(ctx.db, row.id);
+  const links = await repo.linksOf(ctx.db, row.id);
+  const cls = await repo.findClass(ctx.db, principal.jurisdictionId, row.class_code);
   return {
     ...present(row),
-    history: history.map((h) => ({ at: new Date(h.at).toISOString(), action: h.action, fromStatus: h.from_status, toStatus: h.to_status, actor: h.actor_name, note: h.note })),
+    className: cls ? { zh: cls.name_zh, en: cls.name_en } : null,
+    history: history.map((h) => ({
+      at: new Date(h.at).toISOString(),
+      action: h.action,
+      fromStatus: h.from_status,
+      toStatus: h.to_status,
+      actor: h.actor_name,
+      note: h.note,
+      workOrderId: h.work_order_id,
+      workOrderCode: h.work_order_code,
+    })),
+    // The orders about this component (newest first) and their photos, which are the component's photos.
+    orders: links.map((l) => ({ id: l.work_order_id, code: l.order_code, problem: l.problem, status: l.order_status, how: l.how, distanceM: l.distance_m === null ? null : Number(l.distance_m), linkedAt: new Date(l.linked_at).toISOString() })),
+    photos: links.flatMap((l) => l.photos.map((id) => ({ attachmentId: id, workOrderId: l.work_order_id }))),
   };
 }
 
@@ -196,4 +211,18 @@ export async function listComponents(
   const scope = scopeCondition(effectiveScope(principal, 'component.read'), { jurisdiction: 'jurisdiction_id', gridCode: 'grid_code' });
   const rows = await repo.listPage(ctx.db, scope, filter);
   return { items: rows.map(present), next: rows.length === filter.limit ? rows[rows.length - 1]!.code : null };
+}
+
+/** At most this many points go to the map in one answer (the demo city has a few thousand). */
+export const MAP_POINT_LIMIT = 20_000;
+
+/** The map layer: compact points within my scope, filtered by class and status. */
+export async function componentMapPoints(ctx: Pick<AppContext, 'db'>, principal: Principal, filter: { classCode?: string; status?: ComponentStatus }) {
+  authorizeAny(principal, 'component.read');
+  const scope = scopeCondition(effectiveScope(principal, 'component.read'), { jurisdiction: 'jurisdiction_id', gridCode: 'grid_code' });
+  const rows = await repo.mapPoints(ctx.db, scope, filter, MAP_POINT_LIMIT + 1);
+  return {
+    truncated: rows.length > MAP_POINT_LIMIT,
+    items: rows.slice(0, MAP_POINT_LIMIT).map((r) => ({ code: r.code, classCode: r.class_code, status: r.status, lng: Number(r.lng), lat: Number(r.lat) })),
+  };
 }

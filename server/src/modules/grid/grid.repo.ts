@@ -1,6 +1,7 @@
 /** SQL for unit grids, their hierarchy, responsible people and the layer version. */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../app-context.js';
+import { escapeLike } from '../identity/index.js';
 
 const LAYER_LOCK = 7243040;
 const CHUNK = 1000;
@@ -97,10 +98,14 @@ export interface GridListRow {
 export async function listPage(
   db: Db,
   scope: RawBuilder<SqlBool>,
-  options: { prefix?: string; after?: string; limit: number; withGeometry: boolean },
+  options: { prefix?: string; q?: string; after?: string; limit: number; withGeometry: boolean },
 ): Promise<GridListRow[]> {
   let q = db.selectFrom('grids').select(['id', 'code', 'name', 'community_code']).where(scope);
   if (options.prefix) q = q.where('code', 'like', `${options.prefix}%`);
+  if (options.q) {
+    const text = options.q;
+    q = q.where((eb) => eb.or([eb('code', 'like', `${escapeLike(text)}%`), eb('name', 'ilike', `%${escapeLike(text)}%`)]));
+  }
   if (options.after) q = q.where('code', '>', options.after);
   if (options.withGeometry) q = q.select(sql<string>`ST_AsGeoJSON(geom, 7)`.as('geojson'));
   return q.orderBy('code').limit(options.limit).execute();
@@ -108,6 +113,71 @@ export async function listPage(
 
 export async function findByCode(db: Db, jurisdictionId: string, code: string) {
   return db.selectFrom('grids').select(['id', 'code', 'name', 'community_code']).where('jurisdiction_id', '=', jurisdictionId).where('code', '=', code).executeTakeFirst();
+}
+
+export interface GridPlaceRow {
+  community_name: string | null;
+  street_code: string | null;
+  street_name: string | null;
+  district_code: string | null;
+  district_name: string | null;
+  area_m2: number;
+  bbox: string;
+}
+
+/** A grid's street, district (from its community) and its area in m² and bounding box (for the console). */
+export async function findPlace(db: Db, gridId: string): Promise<GridPlaceRow | undefined> {
+  const r = await sql<GridPlaceRow>`
+    SELECT c.name AS community_name, s.code AS street_code, s.name AS street_name, d.code AS district_code, d.name AS district_name,
+           ST_Area(g.geom::geography) AS area_m2,
+           concat_ws(',', ST_XMin(g.geom), ST_YMin(g.geom), ST_XMax(g.geom), ST_YMax(g.geom)) AS bbox
+    FROM grids g
+    LEFT JOIN grid_units c ON c.jurisdiction_id = g.jurisdiction_id AND c.code = g.community_code
+    LEFT JOIN grid_units s ON s.jurisdiction_id = g.jurisdiction_id AND s.code = c.parent_code
+    LEFT JOIN grid_units d ON d.jurisdiction_id = g.jurisdiction_id AND d.code = s.parent_code
+    WHERE g.id = ${gridId}`.execute(db);
+  return r.rows[0];
+}
+
+export interface GridShapeRow {
+  code: string;
+  name: string;
+  community_code: string;
+  geojson: string;
+}
+
+/**
+ * Grids whose bounding box meets the box, simplified to `tolerance` degrees (topology kept), by code; at most
+ * `limit` rows (the caller asks for one more to know there are more).
+ */
+export async function listShapes(db: Db, scope: RawBuilder<SqlBool>, box: [number, number, number, number], tolerance: number, limit: number): Promise<GridShapeRow[]> {
+  const r = await sql<GridShapeRow>`
+    SELECT code, name, community_code, ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, ${tolerance}), 6) AS geojson
+    FROM grids
+    WHERE ${scope} AND geom && ST_MakeEnvelope(${box[0]}, ${box[1]}, ${box[2]}, ${box[3]}, 4326)
+    ORDER BY code
+    LIMIT ${limit}`.execute(db);
+  return r.rows;
+}
+
+export interface UnitRow {
+  code: string;
+  level: 'district' | 'street' | 'community';
+  name: string;
+  grids: number;
+}
+
+/** Units under a parent (districts when null) that hold grids within the scope, with their grid counts. */
+export async function listUnits(db: Db, jurisdictionId: string, scope: RawBuilder<SqlBool>, parentCode: string | null): Promise<UnitRow[]> {
+  const parent = parentCode === null ? sql`u.parent_code IS NULL` : sql`u.parent_code = ${parentCode}`;
+  const len = parentCode === null ? 6 : parentCode.length + 3;
+  const r = await sql<UnitRow>`
+    SELECT u.code, u.level, u.name, coalesce(n.grids, 0)::int AS grids
+    FROM grid_units u
+    JOIN (SELECT left(code, ${len}) AS unit, count(*) AS grids FROM grids WHERE ${scope} GROUP BY 1) n ON n.unit = u.code
+    WHERE u.jurisdiction_id = ${jurisdictionId} AND ${parent}
+    ORDER BY u.code`.execute(db);
+  return r.rows.map((x) => ({ ...x, grids: Number(x.grids) }));
 }
 
 /** Users of the jurisdiction among the ids (active ones only). */

@@ -4,8 +4,24 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf, principalOf, requestMeta, requirePermission } from '../identity/index.js';
 import { pickLocale } from '../../shared/i18n.js';
 import './grid.policy.js';
-import { codeParams, gridResponse, importBody, importResponse, listQuery, listResponse, locateQuery, locateResponse, responsibleBody } from './grid.schema.js';
-import { getGrid, importGrids, listGrids, locateGrid, setResponsible, type GridContext } from './grid.service.js';
+import {
+  codeParams,
+  gridResponse,
+  importBody,
+  importResponse,
+  listQuery,
+  listResponse,
+  locateQuery,
+  locateResponse,
+  responsibleBody,
+  shapesQuery,
+  shapesResponse,
+  unitsQuery,
+  unitsResponse,
+} from './grid.schema.js';
+import { getGrid, gridShapes, gridUnits, importGrids, listGrids, locateGrid, setResponsible, type GridContext, type ImportStep } from './grid.service.js';
+import { replyNdjson } from './ndjson-reply.js';
+import { shapefileToGeoJSON } from './shapefile.js';
 
 /** A city's grid layer is far larger than an ordinary request; still bounded. */
 const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
@@ -17,8 +33,20 @@ export function gridRoutes(app: FastifyInstance, ctx: GridContext): void {
 
   r.get('/grids', { ...read, schema: { tags: ['grids'], summary: 'Unit grids within my scope, by code (keyset paging with `after`)', querystring: listQuery, response: { 200: listResponse } } }, async (request) => {
     const q = request.query;
-    return listGrids(ctx, principalOf(request), { prefix: q.prefix, after: q.after, limit: q.limit, withGeometry: q.withGeometry === 'true' });
+    return listGrids(ctx, principalOf(request), { prefix: q.prefix, q: q.q, after: q.after, limit: q.limit, withGeometry: q.withGeometry === 'true' });
   });
+
+  r.get(
+    '/grids/geojson',
+    { ...read, schema: { tags: ['grids'], summary: 'The grids within my scope inside a box (west,south,east,north), simplified for a map; at most 3,000 (`truncated`)', querystring: shapesQuery, response: { 200: shapesResponse } } },
+    async (request) => gridShapes(ctx, principalOf(request), request.query.bbox),
+  );
+
+  r.get(
+    '/grids/units',
+    { ...read, schema: { tags: ['grids'], summary: 'The hierarchy one level at a time: districts, a district’s streets, a street’s communities (with grid counts)', querystring: unitsQuery, response: { 200: unitsResponse } } },
+    async (request) => ({ items: await gridUnits(ctx, principalOf(request), request.query.parent ?? null) }),
+  );
 
   r.get(
     '/grids/locate',
@@ -47,23 +75,31 @@ export function gridRoutes(app: FastifyInstance, ctx: GridContext): void {
       bodyLimit: IMPORT_BODY_LIMIT,
       schema: {
         tags: ['grids'],
-        summary: 'Import the grid layer from GeoJSON (replaces it; unchanged grids keep their codes). Any rejection changes nothing unless skipRejected.',
+        summary:
+          'Import the grid layer from GeoJSON or a zipped Shapefile (replaces it; unchanged grids keep their codes). Any rejection changes nothing unless skipRejected. ' +
+          'With `Accept: application/x-ndjson` the answer streams {"type":"progress",phase,done,total} lines, then {"type":"report",report} (or {"type":"error",code,message}).',
         body: importBody,
         response: { 200: importResponse },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const p = principalOf(request);
       const b = request.body;
-      const report = await importGrids(
-        ctx,
-        p.jurisdictionId,
-        b.geojson,
-        actorOf(request),
-        { dryRun: b.dryRun, skipRejected: b.skipRejected, checks: b.checks, toleranceM2: b.toleranceM2, fields: { code: b.codeField, community: b.communityField }, locale: pickLocale(request.headers['accept-language']) },
-        { principal: p, request: requestMeta(request) },
-      );
-      return { report };
+      const locale = pickLocale(request.headers['accept-language']);
+      const streamed = (request.headers.accept ?? '').includes('application/x-ndjson');
+      // An unreadable archive is an ordinary 400, before any progress line.
+      const layer = b.shapefileZip !== undefined ? await shapefileToGeoJSON(new Uint8Array(Buffer.from(b.shapefileZip, 'base64'))) : b.geojson;
+      const run = (onStep?: (x: ImportStep) => void) =>
+        importGrids(
+          ctx,
+          p.jurisdictionId,
+          layer,
+          actorOf(request),
+          { dryRun: b.dryRun, skipRejected: b.skipRejected, checks: b.checks, toleranceM2: b.toleranceM2, fields: { code: b.codeField, community: b.communityField }, locale, onStep },
+          { principal: p, request: requestMeta(request) },
+        );
+      if (!streamed) return { report: await run() };
+      return replyNdjson<ImportStep>(request, reply, locale, run);
     },
   );
 }

@@ -27,6 +27,7 @@ export const locateResponse = z.object({
 
 export const listQuery = z.strictObject({
   prefix: z.string().regex(/^[0-9]{1,14}$/, 'digits of a grid code').optional(),
+  q: z.string().trim().min(1).max(50).optional().describe('a code prefix or part of the name'),
   after: z.string().regex(/^[0-9]{1,14}$/, 'a grid code').optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   withGeometry: z.enum(['true', 'false']).default('false'),
@@ -37,8 +38,45 @@ export const listResponse = z.object({
   next: z.string().nullable(),
 });
 
+const unit = z.object({ code: z.string(), name: z.string().nullable() });
+
 export const gridResponse = z.object({
-  grid: z.object({ id: z.string(), code: z.string(), name: z.string(), communityCode: z.string(), inspectors: z.array(person), departments: z.array(person) }),
+  grid: z.object({
+    id: z.string(),
+    code: z.string(),
+    name: z.string(),
+    communityCode: z.string(),
+    community: unit,
+    street: unit,
+    district: unit,
+    areaM2: z.number(),
+    bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+    inspectors: z.array(person),
+    departments: z.array(person),
+  }),
+});
+
+const finite = (s: string) => Number(s);
+export const shapesQuery = z.strictObject({
+  bbox: z
+    .string()
+    .regex(/^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$/, 'west,south,east,north')
+    .transform((s) => s.split(',').map(finite) as [number, number, number, number])
+    .refine(([w, s, e, n]) => [w, s, e, n].every(Number.isFinite) && w >= -180 && e <= 180 && s >= -90 && n <= 90 && w < e && s < n, 'west < east and south < north, in degrees'),
+});
+
+export const shapesResponse = z.object({
+  type: z.literal('FeatureCollection'),
+  truncated: z.boolean(),
+  features: z.array(z.object({ type: z.literal('Feature'), geometry: z.unknown(), properties: z.object({ code: z.string(), name: z.string(), communityCode: z.string() }) })),
+});
+
+export const unitsQuery = z.strictObject({
+  parent: z.string().regex(/^[0-9]{6}([0-9]{3})?$/, 'a 6-digit district or 9-digit street code').optional(),
+});
+
+export const unitsResponse = z.object({
+  items: z.array(z.object({ code: z.string(), level: z.enum(['district', 'street', 'community']), name: z.string(), grids: z.number() })),
 });
 
 export const responsibleBody = z.strictObject({
@@ -48,15 +86,18 @@ export const responsibleBody = z.strictObject({
 
 const fieldName = z.string().min(1).max(64);
 
-export const importBody = z.strictObject({
-  geojson: z.looseObject({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()).max(200_000) }),
-  dryRun: z.boolean().default(false),
-  skipRejected: z.boolean().default(false),
-  checks: z.enum(['full', 'validity']).default('full'),
-  toleranceM2: z.number().min(0).max(1_000_000).default(1),
-  codeField: fieldName.default('code'),
-  communityField: fieldName.default('community_code'),
-});
+export const importBody = z
+  .strictObject({
+    geojson: z.looseObject({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()).max(200_000) }).optional(),
+    shapefileZip: z.base64().optional().describe('instead of geojson: a .zip holding one Shapefile (.shp, .dbf, .prj, .cpg), base64'),
+    dryRun: z.boolean().default(false),
+    skipRejected: z.boolean().default(false),
+    checks: z.enum(['full', 'validity']).default('full'),
+    toleranceM2: z.number().min(0).max(1_000_000).default(1),
+    codeField: fieldName.default('code'),
+    communityField: fieldName.default('community_code'),
+  })
+  .refine((b) => (b.geojson === undefined) !== (b.shapefileZip === undefined), 'either geojson or shapefileZip');
 
 export const importResponse = z.object({
   report: z.object({
@@ -70,6 +111,7 @@ export const importResponse = z.object({
     inserted: z.number(),
     updated: z.number(),
     removed: z.number(),
+    wouldRemove: z.number(),
     version: z.number().nullable(),
     checks: z.string(),
     toleranceM2: z.number(),

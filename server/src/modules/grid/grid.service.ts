@@ -34,7 +34,18 @@ export interface ImportOptions {
   /** Do nothing when the jurisdiction already has grids (seeding). */
   onlyIfEmpty?: boolean;
   onProgress?: (line: string) => void;
+  /** The same progress as numbers, for a progress bar: features parsed, grids staged, checks run, written. */
+  onStep?: (step: ImportStep) => void;
 }
+
+export interface ImportStep {
+  phase: 'parse' | 'stage' | 'check' | 'write';
+  done: number;
+  total: number;
+}
+
+/** Checks run after staging, counted for the progress bar: validity, numbering, overlaps, gaps, outside. */
+const CHECK_STEPS = 5;
 
 export interface ReportItem {
   index: number;
@@ -54,6 +65,8 @@ export interface ImportReport {
   inserted: number;
   updated: number;
   removed: number;
+  /** Stored grids the file does not keep (removed by applying it) — known in a dry run too. */
+  wouldRemove: number;
   version: number | null;
   checks: 'full' | 'validity';
   toleranceM2: number;
@@ -104,18 +117,23 @@ export async function importGrids(
   const checks = options.checks ?? 'full';
   const tolerance = options.toleranceM2 ?? 1;
   const onProgress = options.onProgress;
+  const step = (phase: ImportStep['phase'], done: number, total: number) => options.onStep?.({ phase, done, total });
   const progress = (line: string) => onProgress?.(`${line} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   if (!(await findJurisdiction(ctx, jurisdictionId))) throw notFound('grid.jurisdiction_not_found', { id: jurisdictionId });
   const message = (reason: string, detail?: string) => translate(locale, reason, { detail: detail ?? '' });
 
   let parsed;
   try {
-    parsed = parseGridFile(fc, options.fields ?? DEFAULT_FIELDS, (done, total) => progress(`parsed ${done}/${total} features`));
+    parsed = parseGridFile(fc, options.fields ?? DEFAULT_FIELDS, (done, total) => {
+      progress(`parsed ${done}/${total} features`);
+      step('parse', done, total);
+    });
   } catch (err) {
     if (err instanceof FileShapeError) throw badRequest(err.reason);
     throw err;
   }
   progress(`parsed ${parsed.total} features, ${parsed.rejected.length} rejected`);
+  step('parse', parsed.total, parsed.total);
   const rejected: ReportItem[] = parsed.rejected.map((r) => ({ ...r, message: message(r.reason, r.detail) }));
   const report: ImportReport = {
     applied: false,
@@ -128,6 +146,7 @@ export async function importGrids(
     inserted: 0,
     updated: 0,
     removed: 0,
+    wouldRemove: 0,
     version: null,
     checks,
     toleranceM2: tolerance,
@@ -146,11 +165,16 @@ export async function importGrids(
       await repo.insertStaged(
         tx,
         parsed.features.map((f) => ({ idx: f.index, code: '', communityCode: f.communityCode, name: '', geojson: JSON.stringify({ type: 'MultiPolygon', coordinates: f.polygons }), hash: f.hash, keepId: null })),
-        (done) => done % 10_000 === 0 && progress(`staged ${done}/${parsed.features.length} grids`),
+        (done) => {
+          if (done % 10_000 === 0) progress(`staged ${done}/${parsed.features.length} grids`);
+          step('stage', done, parsed.features.length);
+        },
       );
+      step('stage', parsed.features.length, parsed.features.length);
       const invalid = await repo.takeInvalid(tx);
       for (const i of invalid) rejected.push({ index: i.idx, reason: 'grid.geometry_invalid', detail: i.reason, message: message('grid.geometry_invalid', i.reason) });
       progress(`validity checked: ${invalid.length} invalid`);
+      step('check', 1, CHECK_STEPS);
       const invalidSet = new Set(invalid.map((i) => i.idx));
       const valid = parsed.features.filter((f) => !invalidSet.has(f.index));
 
@@ -166,15 +190,19 @@ export async function importGrids(
       const codeOf = new Map(staged.map((s) => [s.idx, s.code]));
       report.unchanged = codes.assigned.filter((a) => a.unchanged).length;
       report.accepted = staged.length;
+      report.wouldRemove = stored.length - new Set(staged.map((x) => x.keepId).filter((id) => id !== null)).size;
       progress(`numbered ${staged.length} grids (${report.unchanged} unchanged)`);
+      step('check', 2, CHECK_STEPS);
 
       if (checks === 'full') {
         const overlaps = await repo.findOverlaps(tx, tolerance, 10_000);
         report.overlaps = { count: overlaps.length, items: overlaps.slice(0, REPORT_ITEMS).map((o) => ({ ...o, codes: [codeOf.get(o.a) ?? '', codeOf.get(o.b) ?? ''] as [string, string] })) };
         progress(`overlaps: ${overlaps.length}`);
+        step('check', 3, CHECK_STEPS);
         const gaps = await repo.findGaps(tx, tolerance, 10_000);
         report.gaps = { count: gaps.length, items: gaps.slice(0, REPORT_ITEMS) };
         progress(`gaps: ${gaps.length}`);
+        step('check', 4, CHECK_STEPS);
         if (await repo.hasJurisdictionBoundary(tx, jurisdictionId)) {
           const outside = await repo.findOutside(tx, jurisdictionId, tolerance, 10_000);
           report.outside = { checked: true, count: outside.length, items: outside.slice(0, REPORT_ITEMS).map((o) => ({ index: o.idx, code: codeOf.get(o.idx) ?? '', areaM2: o.areaM2 })) };
@@ -182,11 +210,13 @@ export async function importGrids(
         }
       }
 
+      step('check', CHECK_STEPS, CHECK_STEPS);
       rejected.sort((a, b) => a.index - b.index);
       report.rejectedCount = rejected.length;
       report.rejected = rejected.slice(0, REPORT_ITEMS);
       if (report.dryRun || (rejected.length > 0 && !options.skipRejected) || staged.length === 0) throw new Abort();
 
+      step('write', 0, 1);
       const accepted = valid.filter((f) => codeOf.has(f.index));
       await repo.upsertUnits(tx, jurisdictionId, unitsOf(accepted));
       const counts = await repo.applyStaged(tx, jurisdictionId);
@@ -206,6 +236,7 @@ export async function importGrids(
       await recordAudit(tx, { actor, request: opts.request ?? noRequest, action: 'grid.import', jurisdictionId, objectType: 'grid_layer', objectId: jurisdictionId, details });
       await ctx.outbox.publish(tx, { name: 'grid.changed', jurisdictionId, payload: { reason: 'import', ...details } });
       report.applied = true;
+      step('write', 1, 1);
       progress(`written: ${counts.inserted} new, ${counts.updated} updated, ${counts.removed} removed; layer version ${report.version}`);
     });
   } catch (err) {
@@ -267,18 +298,30 @@ export interface GridDetail {
   code: string;
   name: string;
   communityCode: string;
+  community: { code: string; name: string | null };
+  street: { code: string; name: string | null };
+  district: { code: string; name: string | null };
+  areaM2: number;
+  /** [west, south, east, north] in WGS 84. */
+  bbox: [number, number, number, number];
   inspectors: { id: string; name: string }[];
   departments: { id: string; name: string }[];
 }
 
 export async function getGrid(ctx: Pick<AppContext, 'db'>, jurisdictionId: string, code: string, principal: Principal | null): Promise<GridDetail> {
   const grid = await loadGrid(ctx.db, principal, 'grid.read', jurisdictionId, code);
-  const people = await repo.listResponsible(ctx.db, jurisdictionId, grid.id);
+  const [people, place] = await Promise.all([repo.listResponsible(ctx.db, jurisdictionId, grid.id), repo.findPlace(ctx.db, grid.id)]);
+  const c = grid.community_code;
   return {
     id: grid.id,
     code: grid.code,
     name: grid.name,
-    communityCode: grid.community_code,
+    communityCode: c,
+    community: { code: c, name: place?.community_name ?? null },
+    street: { code: place?.street_code ?? c.slice(0, 9), name: place?.street_name ?? null },
+    district: { code: place?.district_code ?? c.slice(0, 6), name: place?.district_name ?? null },
+    areaM2: Math.round(Number(place?.area_m2 ?? 0)),
+    bbox: (place?.bbox.split(',').map(Number) ?? [0, 0, 0, 0]) as [number, number, number, number],
     inspectors: people.filter((p) => p.kind === 'inspector').map((p) => ({ id: p.id, name: p.name })),
     departments: people.filter((p) => p.kind === 'department').map((p) => ({ id: p.id, name: p.name })),
   };
@@ -287,7 +330,7 @@ export async function getGrid(ctx: Pick<AppContext, 'db'>, jurisdictionId: strin
 export async function listGrids(
   ctx: Pick<AppContext, 'db'>,
   principal: Principal,
-  query: { prefix?: string; after?: string; limit: number; withGeometry: boolean },
+  query: { prefix?: string; q?: string; after?: string; limit: number; withGeometry: boolean },
 ) {
   authorizeAny(principal, 'grid.read');
   const scope = scopeCondition(effectiveScope(principal, 'grid.read'), { jurisdiction: 'jurisdiction_id', gridCode: 'code' });
@@ -300,6 +343,33 @@ export async function listGrids(
     ...(query.withGeometry ? { geometry: r.geojson ? (JSON.parse(r.geojson) as unknown) : null } : {}),
   }));
   return { items, next: rows.length === query.limit ? rows[rows.length - 1]!.code : null };
+}
+
+/** At most this many grids in one map answer; a wider view says `truncated` (zoom in). */
+export const SHAPES_LIMIT = 3000;
+
+/**
+ * The grid layer inside a box as a GeoJSON FeatureCollection for the console map: geometries simplified to about a
+ * thousandth of the box width (a pixel or so on screen), at most SHAPES_LIMIT grids, by code.
+ */
+export async function gridShapes(ctx: Pick<AppContext, 'db'>, principal: Principal, box: [number, number, number, number], limit = SHAPES_LIMIT) {
+  authorizeAny(principal, 'grid.read');
+  const scope = scopeCondition(effectiveScope(principal, 'grid.read'), { jurisdiction: 'jurisdiction_id', gridCode: 'code' });
+  const tolerance = (box[2] - box[0]) / 1000;
+  const rows = await repo.listShapes(ctx.db, scope, box, tolerance, limit + 1);
+  const features = rows.slice(0, limit).map((r) => ({
+    type: 'Feature' as const,
+    geometry: JSON.parse(r.geojson) as unknown,
+    properties: { code: r.code, name: r.name, communityCode: r.community_code },
+  }));
+  return { type: 'FeatureCollection' as const, truncated: rows.length > limit, features };
+}
+
+/** The hierarchy one level at a time: districts (no parent), a district's streets, a street's communities. */
+export async function gridUnits(ctx: Pick<AppContext, 'db'>, principal: Principal, parentCode: string | null) {
+  authorizeAny(principal, 'grid.read');
+  const scope = scopeCondition(effectiveScope(principal, 'grid.read'), { jurisdiction: 'jurisdiction_id', gridCode: 'code' });
+  return repo.listUnits(ctx.db, principal.jurisdictionId, scope, parentCode);
 }
 
 /** The grid covering a point, from the in-memory index (PostGIS stays the source of truth). */

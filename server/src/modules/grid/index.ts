@@ -9,7 +9,7 @@ import type { ApiModule } from '../../http/app.js';
 import { componentRoutes } from './components.routes.js';
 import { gridRoutes } from './grid.routes.js';
 
-export { gridAt, getGrid, importGrids, listGrids, setResponsible, type GridDetail, type ImportOptions, type ImportReport } from './grid.service.js';
+export { gridAt, getGrid, gridShapes, importGrids, listGrids, setResponsible, type GridDetail, type ImportOptions, type ImportReport } from './grid.service.js';
 export { GridLocator, locatorFor, type LocatedGrid } from './grid-locator.js';
 export { gridPolicy } from './grid.policy.js';
 
@@ -35,3 +35,8 @@ export {
   type CreateComponentInput,
 } from './components.service.js';
 export { componentCode, parseComponentCode, COMPONENT_STATUSES, type ComponentStatus } from './component-codes.js';
+export { importComponents, type ComponentImportOptions, type ComponentImportReport, type ImportProgress as ComponentImportProgress } from './components-import.js';
+export { formatOf as componentFileFormatOf, COMPONENT_FILE_FORMATS, type ComponentFileFormat } from './component-file.js';
+export { DEFAULT_LINK_DISTANCE_M, componentOrderChanged, linkOrderToComponent, type ComponentLink, type OrderAboutComponent } from './components-links.js';
+export { problemFromText, statusFromOrders, type ComponentProblem } from './component-status.js';
+export { ensureDemoComponents } from './demo-components.js';
