@@ -19,8 +19,15 @@ export interface ParsedDataset {
   rejectCount: number;
 }
 
+/** Bounds of a dataset table, whatever the file format (header row included). */
+export const DATASET_BOUNDS = { maxRows: MAX_DATASET_ROWS + 1, maxColumns: 2100 };
+
 export function parseDatasetCsv(text: string): ParsedDataset {
-  const rows = parseCsv(text, { maxRows: MAX_DATASET_ROWS + 1, maxColumns: 2100 });
+  return parseDatasetRows(parseCsv(text, DATASET_BOUNDS));
+}
+
+/** Validation of a table already split into cells (from CSV or XLSX): the first row is the header. */
+export function parseDatasetRows(rows: readonly (readonly string[])[], lines?: readonly number[]): ParsedDataset {
   const header = (rows[0] ?? []).map((h) => h.trim());
   if (!header.includes('code') || !header.includes('name')) throw badRequest('evaluation.dataset_header');
   const seenHeader = new Set<string>();
@@ -61,7 +68,7 @@ export function parseDatasetCsv(text: string): ParsedDataset {
     if (reasons.length > 0) {
       rejectCount++;
       // The line number counts the header as line 1, like a spreadsheet.
-      if (rejects.length < MAX_REJECTS_KEPT) rejects.push({ line: r + 1, reasons });
+      if (rejects.length < MAX_REJECTS_KEPT) rejects.push({ line: lines?.[r] ?? r + 1, reasons });
       continue;
     }
     seen.add(code);

@@ -4,4 +4,5 @@ import { definePolicy } from '../identity/index.js';
 export const evaluationPolicy = definePolicy({
   'evaluation.read': ['analyst', 'leader'],
   'evaluation.manage': ['analyst'],
+  'evaluation.export': ['analyst', 'leader'],
 });

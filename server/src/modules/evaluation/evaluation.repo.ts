@@ -88,11 +88,12 @@ export interface DatasetRowInsert {
 
 export async function insertDataset(
   tx: Db,
-  d: { jurisdictionId: string; name: string; synthetic: boolean; indicatorCodes: string[]; rejects: unknown; rows: DatasetRowInsert[] },
+  d: { jurisdictionId: string; name: string; synthetic: boolean; indicatorCodes: string[]; rejects: unknown; rows: DatasetRowInsert[]; platform?: { kind: 'district' | 'department'; period: string } },
 ): Promise<DatasetRow> {
+  const platform = d.platform ? { source: 'platform' as const, entity_kind: d.platform.kind, period: d.platform.period } : {};
   const row = await tx
     .insertInto('evaluation_datasets')
-    .values({ jurisdiction_id: d.jurisdictionId, name: d.name, synthetic: d.synthetic, indicator_codes: json(d.indicatorCodes), row_count: d.rows.length, rejects: json(d.rejects) })
+    .values({ jurisdiction_id: d.jurisdictionId, name: d.name, synthetic: d.synthetic, indicator_codes: json(d.indicatorCodes), row_count: d.rows.length, rejects: json(d.rejects), ...platform })
     .returningAll()
     .executeTakeFirstOrThrow();
   for (let k = 0; k < d.rows.length; k += BATCH) {
@@ -177,12 +178,117 @@ export async function listResultTotals(db: Db, runId: string) {
   return db.selectFrom('evaluation_results').select(['entity_code', 'total', 'rank', 'tier']).where('run_id', '=', runId).execute();
 }
 
-export async function listResults(db: Db, runId: string, f: { class?: string; region?: string; tier?: string; limit: number; offset: number }) {
-  let q = db.selectFrom('evaluation_results').where('run_id', '=', runId);
-  if (f.class !== undefined) q = q.where('class', '=', f.class);
-  if (f.region !== undefined) q = q.where('region', '=', f.region);
-  if (f.tier !== undefined) q = q.where('tier', '=', f.tier);
+/** Results with each entity's indicator values as imported (the run's dataset row; `{}` if the row is gone). */
+function resultsWithValues(db: Db, run: { id: string; dataset_id: string }) {
+  return db
+    .selectFrom('evaluation_results as r')
+    .leftJoin('evaluation_dataset_rows as d', (j) => j.on('d.dataset_id', '=', run.dataset_id).onRef('d.entity_code', '=', 'r.entity_code'))
+    .where('r.run_id', '=', run.id);
+}
+
+export type ResultWithValues = ResultRow & { values: Record<string, number> };
+const withValues = (row: ResultRow & { values: Record<string, number> | null }): ResultWithValues => ({ ...row, values: row.values ?? {} });
+
+export async function listResults(db: Db, run: { id: string; dataset_id: string }, f: { class?: string; region?: string; tier?: string; limit: number; offset: number }) {
+  let q = resultsWithValues(db, run);
+  if (f.class !== undefined) q = q.where('r.class', '=', f.class);
+  if (f.region !== undefined) q = q.where('r.region', '=', f.region);
+  if (f.tier !== undefined) q = q.where('r.tier', '=', f.tier);
   const count = await q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst();
-  const items = await q.selectAll().orderBy('rank').orderBy('entity_code').limit(f.limit).offset(f.offset).execute();
+  const items = await q.selectAll('r').select('d.values').orderBy('r.rank').orderBy('r.entity_code').limit(f.limit).offset(f.offset).execute();
+  return { total: Number(count?.n ?? 0), items: items.map(withValues) };
+}
+
+export async function findResult(db: Db, run: { id: string; dataset_id: string }, entityCode: string): Promise<ResultWithValues | undefined> {
+  const row = await resultsWithValues(db, run).selectAll('r').select('d.values').where('r.entity_code', '=', entityCode).executeTakeFirst();
+  return row && withValues(row);
+}
+
+/** A jurisdiction's runs, newest first, with their system, version and dataset (for lists). */
+export async function listRuns(db: Db, jurisdictionId: string, f: { systemId?: string; limit: number; offset: number }) {
+  let q = db
+    .selectFrom('evaluation_runs as r')
+    .innerJoin('evaluation_system_versions as v', 'v.id', 'r.system_version_id')
+    .innerJoin('evaluation_systems as s', 's.id', 'v.system_id')
+    .innerJoin('evaluation_datasets as d', 'd.id', 'r.dataset_id')
+    .where('r.jurisdiction_id', '=', jurisdictionId);
+  if (f.systemId !== undefined) q = q.where('v.system_id', '=', f.systemId);
+  const count = await q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst();
+  const items = await q
+    .select([
+      'r.id',
+      'r.created_at',
+      'r.system_version_id',
+      'r.previous_run_id',
+      'v.version',
+      's.id as system_id',
+      's.code as system_code',
+      's.name_zh',
+      's.name_en',
+      'd.id as dataset_id',
+      'd.name as dataset_name',
+      'd.synthetic',
+      sql<string>`r.summary->>'entities'`.as('entities'),
+      sql<string | null>`r.sensitivity->>'draws'`.as('draws'),
+    ])
+    .orderBy('r.created_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .limit(f.limit)
+    .offset(f.offset)
+    .execute();
   return { total: Number(count?.n ?? 0), items };
+}
+
+/** A jurisdiction's datasets, newest first (without their rows). */
+export async function listDatasets(db: Db, jurisdictionId: string, f: { limit: number; offset: number }) {
+  const q = db.selectFrom('evaluation_datasets').where('jurisdiction_id', '=', jurisdictionId);
+  const count = await q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst();
+  const items = await q
+    .select([
+      'id',
+      'name',
+      'synthetic',
+      'row_count',
+      'created_at',
+      sql<number>`jsonb_array_length(indicator_codes)`.as('indicator_count'),
+      sql<string>`rejects->>'count'`.as('rejected_count'),
+    ])
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(f.limit)
+    .offset(f.offset)
+    .execute();
+  return { total: Number(count?.n ?? 0), items };
+}
+
+/** Every result of a run in rank order (unranked last), with the indicator values: for exports. */
+export async function listAllResults(db: Db, run: { id: string; dataset_id: string }): Promise<ResultWithValues[]> {
+  const rows = await resultsWithValues(db, run).selectAll('r').select('d.values').orderBy(sql`r.rank = 0`).orderBy('r.rank').orderBy('r.entity_code').execute();
+  return rows.map(withValues);
+}
+
+export async function findDatasetByName(db: Db, jurisdictionId: string, name: string): Promise<DatasetRow | undefined> {
+  return db.selectFrom('evaluation_datasets').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('name', '=', name).orderBy('created_at').executeTakeFirst();
+}
+
+export async function findRunOf(db: Db, systemVersionId: string, datasetId: string): Promise<RunRow | undefined> {
+  return db.selectFrom('evaluation_runs').selectAll().where('system_version_id', '=', systemVersionId).where('dataset_id', '=', datasetId).orderBy('created_at').executeTakeFirst();
+}
+
+export async function latestPublished(db: Db, systemId: string): Promise<VersionRow | undefined> {
+  return db.selectFrom('evaluation_system_versions').selectAll().where('system_id', '=', systemId).where('status', '=', 'published').orderBy('version', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function findSelfDataset(db: Db, jurisdictionId: string, kind: 'district' | 'department', period: string): Promise<DatasetRow | undefined> {
+  return db.selectFrom('evaluation_datasets').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('source', '=', 'platform').where('entity_kind', '=', kind).where('period', '=', period).executeTakeFirst();
+}
+
+export async function latestRunOfDataset(db: Db, datasetId: string): Promise<RunRow | undefined> {
+  return db.selectFrom('evaluation_runs').selectAll().where('dataset_id', '=', datasetId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+}
+
+/** Jurisdictions with work orders (read-only look at work-orders' table): the self-evaluation has data there. */
+export async function jurisdictionsWithOrders(db: Db): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`SELECT j.id FROM jurisdictions j WHERE EXISTS (SELECT 1 FROM work_orders w WHERE w.jurisdiction_id = j.id) ORDER BY j.id`.execute(db);
+  return rows.map((r) => r.id);
 }

@@ -48,10 +48,15 @@ export const createSystemBody = z.strictObject({
 export const idParams = z.strictObject({ id: z.uuid() });
 export const versionParams = z.strictObject({ id: z.uuid(), version: z.coerce.number().int().min(1).max(1_000_000) });
 
+/** An XLSX upload, before base64 (the route's body limit is set from it). */
+export const MAX_XLSX_BYTES = 16 * 1024 * 1024;
+
 export const importDatasetBody = z.strictObject({
   name: z.string().min(1).max(200),
   /** CSV with a header: code,name,class,province,region, then one column per indicator code. */
-  csv: z.string().min(1).max(900_000),
+  csv: z.string().min(1).max(900_000).optional().describe('CSV text with a header: code,name,class,province,region,<indicator codes…>'),
+  /** The same table as the first worksheet of an XLSX workbook, base64-encoded. Exactly one of csv and xlsx. */
+  xlsx: z.base64().min(4).max(Math.ceil(MAX_XLSX_BYTES / 3) * 4).optional().describe('Base64 of an XLSX workbook whose first worksheet holds the same table as the CSV; give exactly one of csv and xlsx'),
 });
 
 export const createRunBody = z.strictObject({
@@ -59,6 +64,18 @@ export const createRunBody = z.strictObject({
   datasetId: z.uuid(),
   previousRunId: z.uuid().optional(),
   sensitivity: z.strictObject({ draws: z.number().int().min(1).max(10_000), seed: z.number().int().min(0).max(2 ** 32 - 1), concentration: z.number().positive().max(1e9) }).optional(),
+});
+
+export const runsQuery = z.strictObject({
+  /** Only runs of this indicator system (any of its versions). */
+  systemId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const datasetsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
 export const resultsQuery = z.strictObject({
@@ -120,21 +137,85 @@ export const runView = z.object({
 });
 export const runResponse = z.object({ run: runView });
 
-export const resultsResponse = z.object({
+const resultView = z.object({
+  code: z.string(),
+  name: z.string(),
+  class: z.string().nullable(),
+  province: z.string().nullable(),
+  region: z.string().nullable(),
+  total: z.number().nullable(),
+  rank: z.number(),
+  tier: z.string().nullable(),
+  coverage: z.number(),
+  /** Node code → score 0–100 (leaves: the normalised indicator score). */
+  nodeScores: z.record(z.string(), z.number().nullable()),
+  /** Indicator code → the value as imported (absent = missing). */
+  values: z.record(z.string(), z.number()).describe('Indicator code → raw value as imported; absent = missing'),
+  flags: z.unknown(),
+});
+
+export const resultsResponse = z.object({ total: z.number(), items: z.array(resultView) });
+
+export const entityParams = z.strictObject({ id: z.uuid(), entity: z.string().min(1).max(64) });
+
+const drillNode = z.object({
+  code: z.string(),
+  parent: z.string().nullable(),
+  depth: z.number(),
+  nameZh: z.string(),
+  nameEn: z.string(),
+  leaf: z.boolean(),
+  unit: z.string().nullable(),
+  direction: z.enum(['benefit', 'cost']).nullable(),
+  normalization: normalizationSchema.nullable(),
+  source: z.unknown(),
+  value: z.number().nullable().describe('Leaves: the raw indicator value (null = missing)'),
+  missing: z.object({ code: z.string(), handling: z.string(), value: z.number().optional() }).nullable().describe('Leaves: how a missing value was handled (imputed value included)'),
+  score: z.number().nullable().describe('Normalised score 0–100 (internal nodes: weighted mean of the children)'),
+  weight: z.number().describe('Nominal weight within the parent (siblings sum to 1)'),
+  usedWeight: z.number().describe('Weight within the parent renormalised among the siblings scored for this entity'),
+  effectiveWeight: z.number().describe('Product of used weights from the root'),
+  contribution: z.number().nullable().describe('effectiveWeight × score; leaves sum to the total under weighted_sum'),
+});
+
+export const entityResultResponse = z.object({
+  result: resultView,
+  systemVersionId: z.string(),
+  version: z.number(),
+  aggregation: z.enum(['weighted_sum', 'topsis']),
+  missingPolicy: z.enum(['renormalize', 'impute_class_median']),
+  nodes: z.array(drillNode),
+});
+
+export const runsResponse = z.object({
   total: z.number(),
   items: z.array(
     z.object({
-      code: z.string(),
+      id: z.string(),
+      createdAt: z.string(),
+      system: z.object({ id: z.string(), code: z.string(), nameZh: z.string(), nameEn: z.string() }),
+      systemVersionId: z.string(),
+      version: z.number(),
+      dataset: z.object({ id: z.string(), name: z.string(), synthetic: z.boolean() }),
+      previousRunId: z.string().nullable(),
+      entities: z.number(),
+      /** Monte-Carlo draws of the sensitivity analysis, null when the run has none. */
+      draws: z.number().nullable(),
+    }),
+  ),
+});
+
+export const datasetsResponse = z.object({
+  total: z.number(),
+  items: z.array(
+    z.object({
+      id: z.string(),
       name: z.string(),
-      class: z.string().nullable(),
-      province: z.string().nullable(),
-      region: z.string().nullable(),
-      total: z.number().nullable(),
-      rank: z.number(),
-      tier: z.string().nullable(),
-      coverage: z.number(),
-      nodeScores: z.record(z.string(), z.number().nullable()),
-      flags: z.unknown(),
+      synthetic: z.boolean(),
+      rowCount: z.number(),
+      indicatorCount: z.number(),
+      rejectedCount: z.number(),
+      createdAt: z.string(),
     }),
   ),
 });

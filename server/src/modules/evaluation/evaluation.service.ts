@@ -8,8 +8,12 @@ import { recordAudit } from '../audit/index.js';
 import { authorize, authorizeAny, type CallOptions, type Principal } from '../identity/index.js';
 import { noRequest, type Actor } from '../../shared/actor.js';
 import { badRequest, conflict, notFound } from '../../shared/errors.js';
+import type { Locale } from '../../shared/i18n.js';
 import { parseDatasetCsv } from './dataset.js';
+import { looksLikeXlsx, parseDatasetXlsx } from './dataset-xlsx.js';
 import { DEFAULT_TEMPLATE } from './default-template.js';
+import { drillDown, type MissingFlagView } from './drilldown.js';
+import { runToPdf, runToXlsx, type ReportEntity, type RunReport } from './export.js';
 import './evaluation.policy.js';
 import * as repo from './evaluation.repo.js';
 import type { SensitivityOptions } from './methods/sensitivity.js';
@@ -148,12 +152,30 @@ function presentDataset(d: repo.DatasetRow) {
 
 export async function importDataset(
   ctx: EvaluationContext,
-  input: { jurisdictionId: string; name: string; csv?: string; entities?: EntityInput[]; indicatorCodes?: string[]; synthetic?: boolean },
+  input: {
+    jurisdictionId: string;
+    name: string;
+    csv?: string;
+    xlsx?: Uint8Array;
+    entities?: EntityInput[];
+    indicatorCodes?: string[];
+    synthetic?: boolean;
+    /** A data set the platform built from its own metrics (self-evaluation). */
+    platform?: { kind: 'district' | 'department'; period: string };
+  },
   actor: Actor,
   opts: CallOptions = {},
 ) {
   inJurisdiction(opts.principal ?? null, 'evaluation.manage', input.jurisdictionId, 'evaluation.dataset_not_found');
-  const parsed = input.csv !== undefined ? parseDatasetCsv(input.csv) : { indicatorCodes: input.indicatorCodes ?? [], entities: input.entities ?? [], rejects: [], rejectCount: 0 };
+  const given = [input.csv, input.xlsx, input.entities].filter((x) => x !== undefined).length;
+  if (given !== 1) throw badRequest('evaluation.dataset_source');
+  if (input.xlsx && !looksLikeXlsx(input.xlsx)) throw badRequest('evaluation.xlsx_invalid');
+  const parsed =
+    input.csv !== undefined
+      ? parseDatasetCsv(input.csv)
+      : input.xlsx !== undefined
+        ? await parseDatasetXlsx(input.xlsx)
+        : { indicatorCodes: input.indicatorCodes ?? [], entities: input.entities ?? [], rejects: [], rejectCount: 0 };
   if (parsed.entities.length === 0) throw badRequest('evaluation.dataset_empty', { rejected: parsed.rejectCount });
   const rows = parsed.entities.map((e) => ({
     entityCode: e.code,
@@ -171,6 +193,7 @@ export async function importDataset(
       indicatorCodes: parsed.indicatorCodes,
       rejects: { list: parsed.rejects, count: parsed.rejectCount },
       rows,
+      ...(input.platform ? { platform: input.platform } : {}),
     });
     const details = { name: input.name, rows: rows.length, rejected: parsed.rejectCount, synthetic: input.synthetic ?? false };
     await recordAudit(tx, { actor, request: opts.request ?? noRequest, action: 'evaluation_dataset.import', jurisdictionId: input.jurisdictionId, objectType: 'evaluation_dataset', objectId: d.id, details });
@@ -187,7 +210,45 @@ export async function getDataset(ctx: EvaluationContext, principal: Principal | 
   return presentDataset(d);
 }
 
+export async function listDatasets(ctx: EvaluationContext, principal: Principal, page: { limit: number; offset: number }) {
+  authorizeAny(principal, 'evaluation.read');
+  const { total, items } = await repo.listDatasets(ctx.db, principal.jurisdictionId, page);
+  return {
+    total,
+    items: items.map((d) => ({
+      id: d.id,
+      name: d.name,
+      synthetic: d.synthetic,
+      rowCount: d.row_count,
+      indicatorCount: Number(d.indicator_count),
+      rejectedCount: Number(d.rejected_count ?? 0),
+      createdAt: iso(d.created_at)!,
+    })),
+  };
+}
+
 // ---- runs ----
+
+/** The jurisdiction's runs, newest first; with `systemId`, only that system's (404 when it is not the caller's). */
+export async function listRuns(ctx: EvaluationContext, principal: Principal, filter: { systemId?: string; limit: number; offset: number }) {
+  authorizeAny(principal, 'evaluation.read');
+  if (filter.systemId !== undefined) await loadSystem(ctx.db, principal, 'evaluation.read', filter.systemId);
+  const { total, items } = await repo.listRuns(ctx.db, principal.jurisdictionId, filter);
+  return {
+    total,
+    items: items.map((r) => ({
+      id: r.id,
+      createdAt: iso(r.created_at)!,
+      system: { id: r.system_id, code: r.system_code, nameZh: r.name_zh, nameEn: r.name_en },
+      systemVersionId: r.system_version_id,
+      version: r.version,
+      dataset: { id: r.dataset_id, name: r.dataset_name, synthetic: r.synthetic },
+      previousRunId: r.previous_run_id,
+      entities: Number(r.entities),
+      draws: r.draws === null ? null : Number(r.draws),
+    })),
+  };
+}
 
 function presentRun(r: repo.RunRow) {
   return {
@@ -274,11 +335,59 @@ export async function getRun(ctx: EvaluationContext, principal: Principal | null
   return presentRun(await loadRun(ctx.db, principal, id));
 }
 
+function presentResult(r: repo.ResultWithValues) {
+  return { code: r.entity_code, name: r.name, class: r.class, province: r.province, region: r.region, total: r.total, rank: r.rank, tier: r.tier, coverage: r.coverage, nodeScores: r.node_scores, values: r.values, flags: r.flags };
+}
+
 export async function listRunResults(ctx: EvaluationContext, principal: Principal | null, id: string, filter: { class?: string; region?: string; tier?: string; limit: number; offset: number }) {
   const run = await loadRun(ctx.db, principal, id);
-  const page = await repo.listResults(ctx.db, run.id, filter);
-  return {
-    total: page.total,
-    items: page.items.map((r) => ({ code: r.entity_code, name: r.name, class: r.class, province: r.province, region: r.region, total: r.total, rank: r.rank, tier: r.tier, coverage: r.coverage, nodeScores: r.node_scores, flags: r.flags })),
+  const page = await repo.listResults(ctx.db, run, filter);
+  return { total: page.total, items: page.items.map(presentResult) };
+}
+
+/** One entity's result with the drill-down from every score to the indicator values and weights behind it. */
+export async function getEntityResult(ctx: EvaluationContext, principal: Principal | null, id: string, entityCode: string) {
+  const run = await loadRun(ctx.db, principal, id);
+  const row = await repo.findResult(ctx.db, run, entityCode);
+  if (!row) throw notFound('evaluation.entity_not_found', { code: entityCode });
+  const version = (await repo.findVersionById(ctx.db, run.system_version_id))!;
+  const settings = version.settings as SystemSettings;
+  const flags = row.flags as { missing?: MissingFlagView[] };
+  const nodes = drillDown(version.tree as SystemNode[], settings, { nodeScores: row.node_scores, values: row.values, missing: flags.missing ?? [] });
+  return { result: presentResult(row), systemVersionId: version.id, version: version.version, aggregation: settings.aggregation, missingPolicy: settings.missing, nodes };
+}
+
+export type ExportFormat = 'xlsx' | 'pdf';
+
+/** The run as an XLSX workbook or a PDF report (audited: an export takes every entity's data out). */
+export async function exportRun(ctx: EvaluationContext, id: string, format: ExportFormat, locale: Locale, actor: Actor, opts: CallOptions = {}) {
+  const principal = opts.principal ?? null;
+  authorizeAny(principal, 'evaluation.export');
+  const run = await loadRun(ctx.db, principal, id);
+  inJurisdiction(principal, 'evaluation.export', run.jurisdiction_id, 'evaluation.run_not_found');
+  const version = (await repo.findVersionById(ctx.db, run.system_version_id))!;
+  const system = (await repo.findSystem(ctx.db, version.system_id))!;
+  const dataset = (await repo.findDataset(ctx.db, run.dataset_id))!;
+  const rows = await repo.listAllResults(ctx.db, run);
+  const report: RunReport = {
+    systemNameZh: system.name_zh,
+    systemNameEn: system.name_en,
+    versionLabel: `${system.code} v${version.version}`,
+    synthetic: dataset.synthetic,
+    createdAt: iso(run.created_at)!,
+    nodes: version.tree as SystemNode[],
+    settings: version.settings as SystemSettings,
+    entities: rows.map((r) => {
+      const flags = r.flags as { change?: ReportEntity['change']; sensitivity?: ReportEntity['sensitivity'] };
+      return { ...presentResult(r), change: flags.change ?? null, sensitivity: flags.sensitivity ?? null };
+    }),
+    summary: run.summary as RunReport['summary'],
+    sensitivity: run.sensitivity as RunReport['sensitivity'],
   };
+  const body = format === 'xlsx' ? await runToXlsx(report, locale) : await runToPdf(report, locale);
+  await ctx.db.transaction().execute(async (tx) => {
+    const details = { format, entities: rows.length, systemVersionId: version.id, datasetId: dataset.id };
+    await recordAudit(tx, { actor, request: opts.request ?? noRequest, action: 'evaluation_run.export', jurisdictionId: run.jurisdiction_id, objectType: 'evaluation_run', objectId: run.id, details });
+  });
+  return { body, filename: `evaluation-${system.code}-v${version.version}-${run.id.slice(0, 8)}.${format}` };
 }

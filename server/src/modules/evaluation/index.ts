@@ -25,6 +25,9 @@ export { compileTree, score } from './methods/engine.js';
 export { buildSystem } from './system.js';
 export { DEFAULT_TEMPLATE } from './default-template.js';
 export { demoCities } from './demo-data.js';
+export { DEMO_DATASET_NAME, DEMO_SYSTEM_CODE, ensureDemoEvaluation } from './demo-seed.js';
+export { exportRun, getEntityResult } from './evaluation.service.js';
+export { SELF_EVALUATION_TIMER, SELF_SYSTEM_CODE, SELF_TEMPLATE, monthBounds, nextSelfEvaluationAt, previousMonth, scheduleSelfEvaluation, scheduleSelfEvaluations, selfEvaluate } from './self-evaluation.js';
 export { evaluationPolicy } from './evaluation.policy.js';
 
 export function createEvaluationModule(ctx: AppContext): ApiModule {

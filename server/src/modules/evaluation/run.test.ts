@@ -103,3 +103,23 @@ describe('a full run on the synthetic 680 cities', () => {
     expect(codeOf(() => computeRun(DEFAULT_TEMPLATE.nodes, DEFAULT_TEMPLATE.settings, []))).toBe('evaluation.no_entities');
   });
 });
+
+describe('columnar node scores', () => {
+  it('keeps one Float64Array per node; each result reads its scores from them, also in JSON', () => {
+    const cities = demoCities(8, 30);
+    cities[2]!.values.D11 = null;
+    const out = computeRun(DEFAULT_TEMPLATE.nodes, { ...DEFAULT_TEMPLATE.settings, missing: 'renormalize' }, cities);
+    expect(out.columns.codes).toHaveLength(42);
+    expect(out.columns.scores.every((c) => c instanceof Float64Array && c.length === 30)).toBe(true);
+    const g = out.columns.codes.indexOf('G');
+    const d11 = out.columns.codes.indexOf('D11');
+    out.results.forEach((r, i) => expect(r.nodeScores.G).toBe(out.columns.scores[g]![i]));
+    expect(Number.isNaN(out.columns.scores[d11]![2]!)).toBe(true);
+    expect(out.results[2]!.nodeScores.D11).toBeNull();
+    const json = JSON.parse(JSON.stringify(out.results[2])) as { code: string; nodeScores: Record<string, number | null>; total: number };
+    expect(json.code).toBe(cities[2]!.code);
+    expect(json.nodeScores).toEqual(out.results[2]!.nodeScores);
+    expect(Object.keys(json.nodeScores)).toHaveLength(42);
+    expect(json.total).toBe(out.results[2]!.total);
+  });
+});

@@ -55,8 +55,20 @@ export interface RunSummary {
   absentIndicators: string[];
 }
 
+/**
+ * Node scores of a run, columnar: one Float64Array per node (tree pre-order, root excluded) with every entity's
+ * score rounded to 4 decimals, NaN = no score. 100,000 entities × 250 nodes take 200 MB here, where one
+ * `{ code: score }` object per entity took several GB; `EntityResult.nodeScores` is built from it when read.
+ */
+export interface NodeColumns {
+  codes: string[];
+  scores: Float64Array[];
+}
+
 export interface RunOutput {
+  /** Per entity; `nodeScores` is computed from `columns` on access (and included by JSON.stringify). */
   results: EntityResult[];
+  columns: NodeColumns;
   summary: RunSummary;
   sensitivity: Omit<SensitivityResult, 'entities'> | null;
 }
@@ -64,6 +76,46 @@ export interface RunOutput {
 export const MAX_ENTITIES = 200_000;
 
 const round = (x: number, digits = 4) => (Number.isNaN(x) ? null : Math.round(x * 10 ** digits) / 10 ** digits);
+
+const roundOrNaN = (x: number) => (Number.isNaN(x) ? NaN : Math.round(x * 1e4) / 1e4);
+
+/** An entity's result whose node scores stay in the run's columns until read. */
+class ColumnarResult implements EntityResult {
+  code!: string;
+  name!: string;
+  class!: string | null;
+  province!: string | null;
+  region!: string | null;
+  total!: number | null;
+  rank!: number;
+  tier!: string | null;
+  coverage!: number;
+  flags!: EntityResult['flags'];
+  change!: EntityResult['change'];
+  sensitivity?: EntityResult['sensitivity'];
+  readonly #columns: NodeColumns;
+  readonly #index: number;
+
+  constructor(columns: NodeColumns, index: number, fields: Omit<EntityResult, 'nodeScores'>) {
+    Object.assign(this, fields);
+    this.#columns = columns;
+    this.#index = index;
+  }
+
+  get nodeScores(): Record<string, number | null> {
+    const out: Record<string, number | null> = {};
+    const { codes, scores } = this.#columns;
+    for (let k = 0; k < codes.length; k++) {
+      const x = scores[k]![this.#index]!;
+      out[codes[k]!] = Number.isNaN(x) ? null : x;
+    }
+    return out;
+  }
+
+  toJSON(): EntityResult {
+    return { ...this, nodeScores: this.nodeScores };
+  }
+}
 
 export function computeRun(
   nodes: readonly SystemNode[],
@@ -100,14 +152,18 @@ export function computeRun(
     ? sensitivity(tree, scored.leafScores, m, scored.total, tiers, settings.aggregation, options.sensitivity)
     : null;
   const N = tree.size;
+  const columns: NodeColumns = { codes: tree.codes.slice(1), scores: [] };
+  for (let k = 1; k < N; k++) {
+    const col = new Float64Array(m);
+    for (let i = 0; i < m; i++) col[i] = roundOrNaN(scored.nodeScores[i * N + k]!);
+    columns.scores.push(col);
+  }
   const results: EntityResult[] = entities.map((e, i) => {
-    const nodeScores: Record<string, number | null> = {};
-    for (let k = 1; k < N; k++) nodeScores[tree.codes[k]!] = round(scored.nodeScores[i * N + k]!);
     const total = round(scored.total[i]!);
     const t = tierIndex(tiers, scored.total[i]!);
     const tier = t >= 0 ? tiers[t]!.code : null;
     const prev = options.previous?.get(e.code);
-    return {
+    return new ColumnarResult(columns, i, {
       code: e.code,
       name: e.name,
       class: e.class ?? null,
@@ -117,13 +173,12 @@ export function computeRun(
       rank: ranks[i]!,
       tier,
       coverage: round(scored.coverage[i]!)!,
-      nodeScores,
       flags: flagsOf.get(i) ?? [],
       change: prev
         ? { total: total !== null && prev.total !== null ? round(total - prev.total) : null, rank: prev.rank > 0 && ranks[i]! > 0 ? prev.rank - ranks[i]! : null, tierFrom: prev.tier }
         : null,
       ...(sens ? { sensitivity: sens.entities[i]! } : {}),
-    };
+    });
   });
   const group = (key: (e: EntityInput) => string | null | undefined) => {
     const by = new Map<string, number[]>();
@@ -142,6 +197,7 @@ export function computeRun(
   for (let k = 0; k < values.length; k++) if (Number.isNaN(values[k]!)) missingCells++;
   return {
     results,
+    columns,
     summary: {
       entities: m,
       overall: summarize(scored.total),

@@ -10,7 +10,13 @@ import type { Direction, Normalization } from './methods/normalize.js';
 import { checkTiers, type Tier } from './methods/stats.js';
 
 /** Metrics the platform computes itself; a leaf with this source reads the metric (imports may also supply it). */
-export const PLATFORM_METRICS = ['work_orders.on_time_closure_rate', 'work_orders.closure_rate', 'work_orders.satisfaction_rate'] as const;
+export const PLATFORM_METRICS = [
+  'work_orders.on_time_closure_rate',
+  'work_orders.closure_rate',
+  'work_orders.satisfaction_rate',
+  'work_orders.handled_on_time_rate',
+  'work_orders.rework_rate',
+] as const;
 export type PlatformMetric = (typeof PLATFORM_METRICS)[number];
 
 export type DataSource = { kind: 'import' } | { kind: 'platform'; metric: PlatformMetric };

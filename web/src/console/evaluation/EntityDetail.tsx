@@ -1,11 +1,14 @@
 /**
- * Drill-down of one entity in a run: its indicator tree (each node's score, weight within its parent — as
- * given and normalised — unit and direction) and a radar of its first-level scores.
+ * Drill-down of one entity in a run: a radar of its first-level scores and its indicator tree. From the server's
+ * drill-down (GET /runs/:id/results/:entity) each row shows the indicator value as imported (or how a missing
+ * one was handled), the normalised score, the weight within the parent, the effective weight from the root and
+ * the contribution to the total; without it (an older server), scores and weights from the version's definition.
  */
 import { Descriptions, Drawer, Spin, Table, Tag, Typography } from 'antd';
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fmt, tierStyle, type EvalNode, type EvalResult, type EvalVersion } from './types';
+import { api } from '../../shared/api';
+import { fmt, tierStyle, type DrillNode, type EvalNode, type EvalResult, type EvalVersion } from './types';
 
 const RadarChart = lazy(() => import('./RadarChart'));
 
@@ -18,7 +21,37 @@ interface TreeRow {
   score: number | null;
   unit?: string;
   direction?: string;
+  /** From the server's drill-down only. */
+  value?: number | null;
+  missing?: DrillNode['missing'];
+  effectiveWeight?: number;
+  contribution?: number | null;
   children?: TreeRow[];
+}
+
+function drillTree(nodes: DrillNode[], zh: boolean): TreeRow[] {
+  const rows = (parent: string | null): TreeRow[] =>
+    nodes
+      .filter((n) => n.parent === parent)
+      .map((n) => {
+        const children = rows(n.code);
+        return {
+          key: n.code,
+          code: n.code,
+          name: zh ? n.nameZh : n.nameEn,
+          weight: n.weight,
+          share: n.usedWeight,
+          score: n.score,
+          ...(n.unit ? { unit: n.unit } : {}),
+          ...(n.direction ? { direction: n.direction } : {}),
+          value: n.leaf ? n.value : undefined,
+          missing: n.missing,
+          effectiveWeight: n.effectiveWeight,
+          contribution: n.contribution,
+          ...(children.length ? { children } : {}),
+        };
+      });
+  return rows(null);
 }
 
 function buildTree(nodes: EvalNode[], scores: Record<string, number | null>, zh: boolean): TreeRow[] {
@@ -45,16 +78,35 @@ function buildTree(nodes: EvalNode[], scores: Record<string, number | null>, zh:
   return rows(null);
 }
 
-export function EntityDetail({ entity, version, onClose }: { entity: EvalResult | null; version: EvalVersion | null; onClose: () => void }) {
+export function EntityDetail({ runId, entity, version, onClose }: { runId: string | null; entity: EvalResult | null; version: EvalVersion | null; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const zh = i18n.language.startsWith('zh');
   const nodes = version?.definition.nodes ?? [];
   const tiers = version?.definition.settings.tiers ?? [];
-  const tree = useMemo(() => (entity ? buildTree(nodes, entity.nodeScores, zh) : []), [entity, nodes, zh]);
+  // undefined = loading, null = the server has no drill-down route.
+  const [drill, setDrill] = useState<DrillNode[] | null | undefined>(undefined);
+  useEffect(() => {
+    if (!entity || !runId) return;
+    let cancelled = false;
+    setDrill(undefined);
+    api
+      .get<{ nodes: DrillNode[] }>(`/api/v1/evaluation/runs/${runId}/results/${encodeURIComponent(entity.code)}`)
+      .then((r) => !cancelled && setDrill(r.nodes))
+      // Without the drill-down (no such route, or it failed) the tree falls back to scores and weights.
+      .catch(() => !cancelled && setDrill(null));
+    return () => {
+      cancelled = true;
+    };
+  }, [runId, entity]);
+  const missingText = (m: NonNullable<DrillNode['missing']>) => {
+    const handling = t(`evaluationViews.handling_${m.handling}`, { defaultValue: m.handling });
+    return m.value === undefined ? t('evaluationViews.missingValue', { handling }) : t('evaluationViews.imputedValue', { handling, value: fmt(m.value) });
+  };
+  const tree = useMemo(() => (entity ? (drill ? drillTree(drill, zh) : buildTree(nodes, entity.nodeScores, zh)) : []), [entity, nodes, zh, drill]);
   const axes = useMemo(() => nodes.filter((n) => n.parent === null).map((n) => ({ name: zh ? n.nameZh : n.nameEn, value: entity?.nodeScores[n.code] ?? null })), [nodes, entity, zh]);
   const tier = tiers.find((x) => x.code === entity?.tier);
   return (
-    <Drawer open={!!entity} onClose={onClose} size="large" title={entity ? `${entity.name} (${entity.code})` : ''} destroyOnHidden data-testid="entity-detail">
+    <Drawer open={!!entity} onClose={onClose} size={drill ? Math.min(1040, window.innerWidth) : 'large'} title={entity ? `${entity.name} (${entity.code})` : ''} destroyOnHidden data-testid="entity-detail">
       {entity && (
         <>
           <Descriptions size="small" column={2} bordered>
@@ -87,10 +139,28 @@ export function EntityDetail({ entity, version, onClose }: { entity: EvalResult 
             dataSource={tree}
             expandable={{ defaultExpandAllRows: true }}
             data-testid="entity-tree"
+            loading={drill === undefined}
             columns={[
               { title: t('evaluation.indicator'), key: 'name', render: (_, r) => `${r.code} ${r.name}` },
+              ...(drill
+                ? [
+                    {
+                      title: t('evaluationViews.rawValue'),
+                      key: 'value',
+                      align: 'right' as const,
+                      render: (_: unknown, r: TreeRow) =>
+                        r.value === undefined ? '' : r.missing ? missingText(r.missing) : `${fmt(r.value ?? null)} ${r.unit ?? ''}`.trim(),
+                    },
+                  ]
+                : []),
+              { title: t('evaluationViews.normalizedScore'), key: 'score', align: 'right', render: (_, r) => fmt(r.score) },
               { title: t('evaluation.weight'), key: 'weight', align: 'right', render: (_, r) => `${fmt(r.weight, 3)} (${Math.round(r.share * 1000) / 10}%)` },
-              { title: t('evaluation.score'), key: 'score', align: 'right', render: (_, r) => fmt(r.score) },
+              ...(drill
+                ? [
+                    { title: t('evaluationViews.effectiveWeight'), key: 'eff', align: 'right' as const, render: (_: unknown, r: TreeRow) => `${fmt((r.effectiveWeight ?? 0) * 100, 2)}%` },
+                    { title: t('evaluationViews.contribution'), key: 'contribution', align: 'right' as const, render: (_: unknown, r: TreeRow) => fmt(r.contribution ?? null) },
+                  ]
+                : []),
               {
                 title: t('evaluation.unitDirection'),
                 key: 'unit',
@@ -99,7 +169,7 @@ export function EntityDetail({ entity, version, onClose }: { entity: EvalResult 
             ]}
           />
           <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
-            {t('evaluation.rawValuesNote')}
+            {drill ? t('evaluationViews.drillNote') : t('evaluationViews.noDrillNote')}
           </Typography.Paragraph>
         </>
       )}

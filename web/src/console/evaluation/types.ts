@@ -22,6 +22,16 @@ export interface EvalNode {
   unit?: string;
   direction?: 'benefit' | 'cost';
   normalization?: { method: string; threshold?: number; target?: number };
+  source?: { kind: 'import' } | { kind: 'platform'; metric: string };
+  /** AHP pairwise-comparison matrix over the children, in list order. */
+  pairwise?: number[][];
+}
+export interface AhpCheck {
+  node: string;
+  weights: number[];
+  CR: number;
+  consistent: boolean;
+  mostInconsistent: { a: string; b: string; judgement: number; implied: number } | null;
 }
 export interface EvalTier {
   code: string;
@@ -32,6 +42,7 @@ export interface EvalTier {
 export interface EvalVersion extends EvalVersionHead {
   systemId: string;
   definition: { nodes: EvalNode[]; settings: { aggregation: string; missing: string; tiers: EvalTier[] } };
+  ahp: AhpCheck[];
 }
 export interface Summary {
   count: number;
@@ -56,6 +67,47 @@ export interface EvalRun {
     tierCounts: Record<string, number>;
     missingCells: number;
   };
+  /** Monte-Carlo sensitivity of the run (null when it was run without). */
+  sensitivity: { draws: number; seed: number; concentration: number; influence: { code: string; influence: number }[] } | null;
+}
+/** GET /evaluation/runs items. */
+export interface EvalRunListItem {
+  id: string;
+  createdAt: string;
+  system: { id: string; code: string; nameZh: string; nameEn: string };
+  systemVersionId: string;
+  version: number;
+  dataset: { id: string; name: string; synthetic: boolean };
+  previousRunId: string | null;
+  entities: number;
+  draws: number | null;
+}
+/** GET /evaluation/datasets items. */
+export interface EvalDatasetListItem {
+  id: string;
+  name: string;
+  synthetic: boolean;
+  rowCount: number;
+  indicatorCount: number;
+  rejectedCount: number;
+  createdAt: string;
+}
+/** GET /evaluation/runs/:id/results/:entity nodes: value → normalised score → weight → contribution. */
+export interface DrillNode {
+  code: string;
+  parent: string | null;
+  nameZh: string;
+  nameEn: string;
+  leaf: boolean;
+  unit: string | null;
+  direction: 'benefit' | 'cost' | null;
+  value: number | null;
+  missing: { code: string; handling: string; value?: number } | null;
+  score: number | null;
+  weight: number;
+  usedWeight: number;
+  effectiveWeight: number;
+  contribution: number | null;
 }
 export interface EvalResult {
   code: string;
@@ -69,30 +121,6 @@ export interface EvalResult {
   coverage: number;
   nodeScores: Record<string, number | null>;
   flags: unknown;
-}
-
-/** Runs this browser created or opened (the API has no list of runs). */
-const KEY = 'cg.evaluation.runs';
-export interface RememberedRun {
-  id: string;
-  systemVersionId: string;
-  createdAt: string;
-}
-export function rememberedRuns(): RememberedRun[] {
-  try {
-    const v = JSON.parse(localStorage.getItem(KEY) ?? '[]') as unknown;
-    return Array.isArray(v) ? (v as RememberedRun[]).filter((r) => typeof r?.id === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-export function rememberRun(run: Pick<EvalRun, 'id' | 'systemVersionId' | 'createdAt'>): void {
-  const list = [{ id: run.id, systemVersionId: run.systemVersionId, createdAt: run.createdAt }, ...rememberedRuns().filter((r) => r.id !== run.id)].slice(0, 20);
-  try {
-    localStorage.setItem(KEY, JSON.stringify(list));
-  } catch {
-    /* storage full or disabled: the run is still open */
-  }
 }
 
 /** Tier colours by position (best first): dark text on light fill, contrast ≥ 7:1. */

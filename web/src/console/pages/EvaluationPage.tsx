@@ -1,21 +1,27 @@
 /**
- * Governance evaluation results (analysts and leaders, `evaluation.read`): pick a published indicator system and a
- * run, then the ranking (score, rank, tier, class, region — sortable, filterable, paged), an entity's drill-down
- * (indicator tree and first-level radar) and the distribution by class and region from the run's statistics.
- * Analysts (`evaluation.manage`) can also create a system from the default template and run it on an uploaded CSV.
- *
- * The API has no list of runs: a run is opened by its link (`?run=ID`), by its ID, or from the runs this browser
- * created or opened before.
+ * Governance evaluation (analysts and leaders, `evaluation.read`), three views in the URL (`?view=`):
+ * - runs (default): the jurisdiction's runs, newest first, filterable by system (GET /evaluation/runs); a run opens
+ *   with `?run=ID` — the ranking (score, rank, tier, class, region; sortable, filterable), the distribution by
+ *   class and region, the Monte-Carlo sensitivity, an entity's drill-down, XLSX/PDF export. Analysts
+ *   (`evaluation.manage`) start a run here: a published version, an uploaded CSV or an imported dataset,
+ *   optionally with sensitivity draws.
+ * - datasets: the imported datasets (GET /evaluation/datasets); analysts import a CSV or pick one for a run.
+ * - systems: analysts edit a draft indicator system (tree, weights, AHP with CR) and publish it; readers see the
+ *   systems and their versions.
  */
-import { Alert, App, Button, Card, Empty, Form, Input, Select, Space, Statistic, Table, Tabs, Tag, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Empty, Form, InputNumber, Radio, Select, Space, Statistic, Table, Tabs, Tag, Typography, Upload } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { api, errorMessage } from '../../shared/api';
 import { useAuth } from '../auth';
 import { EntityDetail } from '../evaluation/EntityDetail';
-import { fmt, rememberedRuns, rememberRun, tierStyle, type EvalResult, type EvalRun, type EvalSystem, type EvalTier, type EvalVersion, type Summary } from '../evaluation/types';
+import { DatasetsList, RunsList } from '../evaluation/Lists';
+import { SensitivityView } from '../evaluation/SensitivityView';
+import { fmt, tierStyle, type EvalDatasetListItem, type EvalResult, type EvalRun, type EvalSystem, type EvalTier, type EvalVersion, type Summary } from '../evaluation/types';
+
+const DraftEditor = lazy(() => import('../evaluation/DraftEditor').then((m) => ({ default: m.DraftEditor })));
 
 const PAGE_FETCH = 1000;
 
@@ -64,9 +70,9 @@ export function EvaluationPage() {
   const { message } = App.useApp();
   const [params, setParams] = useSearchParams();
   const runId = params.get('run');
+  const view = params.get('view') ?? 'runs';
 
   const [systems, setSystems] = useState<EvalSystem[] | null>(null);
-  const [systemId, setSystemId] = useState<string | null>(null);
   const [run, setRun] = useState<EvalRun | null>(null);
   const [version, setVersion] = useState<EvalVersion | null>(null);
   const [results, setResults] = useState<EvalResult[]>([]);
@@ -75,8 +81,15 @@ export function EvaluationPage() {
   const [selected, setSelected] = useState<EvalResult | null>(null);
   const [busy, setBusy] = useState(false);
   const [csv, setCsv] = useState<{ name: string; text: string } | null>(null);
+  const [source, setSource] = useState<'upload' | 'dataset'>('upload');
+  const [dataset, setDataset] = useState<{ id: string; name: string } | null>(null);
+  const [datasets, setDatasets] = useState<EvalDatasetListItem[]>([]);
   const [runVersionId, setRunVersionId] = useState<string | null>(null);
-  const [openId, setOpenId] = useState('');
+  const [withSensitivity, setWithSensitivity] = useState(false);
+  const [draws, setDraws] = useState(1000);
+  const [seed, setSeed] = useState(1);
+  const [concentration, setConcentration] = useState(100);
+  const [reload, setReload] = useState(0);
 
   const loadSystems = useCallback(async () => {
     try {
@@ -89,6 +102,13 @@ export function EvaluationPage() {
     }
   }, []);
   useEffect(() => void loadSystems(), [loadSystems]);
+  useEffect(() => {
+    if (!manage) return;
+    api
+      .get<{ items: EvalDatasetListItem[] }>('/api/v1/evaluation/datasets', { limit: 200 })
+      .then((r) => setDatasets(r.items))
+      .catch(() => setDatasets([]));
+  }, [manage, reload]);
 
   const published = useMemo(
     () => (systems ?? []).flatMap((s) => s.versions.filter((v) => v.status === 'published').map((v) => ({ system: s, version: v }))),
@@ -105,7 +125,7 @@ export function EvaluationPage() {
     void (async () => {
       try {
         const r = (await api.get<{ run: EvalRun }>(`/api/v1/evaluation/runs/${encodeURIComponent(runId)}`)).run;
-        const owner = published.find((p) => p.version.id === r.systemVersionId) ?? (systems ?? []).flatMap((s) => s.versions.map((v) => ({ system: s, version: v }))).find((p) => p.version.id === r.systemVersionId);
+        const owner = systems.flatMap((s) => s.versions.map((v) => ({ system: s, version: v }))).find((p) => p.version.id === r.systemVersionId);
         const v = owner ? (await api.get<{ version: EvalVersion }>(`/api/v1/evaluation/systems/${owner.system.id}/versions/${owner.version.version}`)).version : null;
         const all: EvalResult[] = [];
         for (let offset = 0; offset < 100_000; offset += PAGE_FETCH) {
@@ -114,11 +134,9 @@ export function EvaluationPage() {
           if (all.length >= page.total || page.items.length === 0) break;
         }
         if (cancelled) return;
-        rememberRun(r);
         setRun(r);
         setVersion(v);
         setResults(all);
-        if (owner) setSystemId(owner.system.id);
       } catch (e) {
         if (!cancelled) {
           setRun(null);
@@ -132,13 +150,20 @@ export function EvaluationPage() {
     return () => {
       cancelled = true;
     };
-  }, [runId, systems, published]);
+  }, [runId, systems]);
 
-  const openRun = (id: string) => {
-    const next = new URLSearchParams(params);
-    next.set('run', id.trim());
-    setParams(next);
+  const go = (next: { view?: string; run?: string | null }) => {
+    const p = new URLSearchParams(params);
+    if (next.view !== undefined) {
+      if (next.view === 'runs') p.delete('view');
+      else p.set('view', next.view);
+      p.delete('run');
+    }
+    if (next.run) p.set('run', next.run);
+    else if (next.run === null) p.delete('run');
+    setParams(p);
   };
+  const openRun = (id: string) => go({ view: 'runs', run: id });
 
   const createFromTemplate = async () => {
     setBusy(true);
@@ -147,7 +172,6 @@ export function EvaluationPage() {
       const s = (await api.post<{ system: EvalSystem }>('/api/v1/evaluation/systems', { code, nameZh: '城市治理现代化评估指标体系', nameEn: 'City governance modernisation index', template: 'default' })).system;
       await api.post(`/api/v1/evaluation/systems/${s.id}/publish`);
       await loadSystems();
-      setSystemId(s.id);
       message.success(t('evaluation.systemCreated'));
     } catch (e) {
       message.error(errorMessage(e));
@@ -156,14 +180,21 @@ export function EvaluationPage() {
     }
   };
 
+  const importCsv = async (file: { name: string; text: string }) => {
+    const d = (await api.post<{ dataset: { id: string; name: string; rowCount: number; rejects: unknown[] } }>('/api/v1/evaluation/datasets', { name: file.name, csv: file.text })).dataset;
+    if (d.rejects.length) message.warning(t('evaluation.rowsRejected', { count: d.rejects.length }));
+    setReload((x) => x + 1);
+    return d;
+  };
+
   const createRun = async () => {
-    if (!csv || !runVersionId) return;
+    if (!runVersionId || (source === 'upload' ? !csv : !dataset)) return;
     setBusy(true);
     try {
-      const d = (await api.post<{ dataset: { id: string; rowCount: number; rejects: unknown[] } }>('/api/v1/evaluation/datasets', { name: csv.name, csv: csv.text })).dataset;
-      if (d.rejects.length) message.warning(t('evaluation.rowsRejected', { count: d.rejects.length }));
-      const r = (await api.post<{ run: EvalRun }>('/api/v1/evaluation/runs', { systemVersionId: runVersionId, datasetId: d.id })).run;
-      rememberRun(r);
+      const datasetId = source === 'upload' ? (await importCsv(csv!)).id : dataset!.id;
+      const body = { systemVersionId: runVersionId, datasetId, ...(withSensitivity ? { sensitivity: { draws, seed, concentration } } : {}) };
+      const r = (await api.post<{ run: EvalRun }>('/api/v1/evaluation/runs', body)).run;
+      setReload((x) => x + 1);
       openRun(r.id);
       message.success(t('evaluation.runCreated', { count: r.summary.entities }));
     } catch (e) {
@@ -178,10 +209,9 @@ export function EvaluationPage() {
     const x = tiers.find((y) => y.code === code);
     return x ? `${x.code} · ${zh ? x.nameZh : x.nameEn}` : (code ?? '—');
   };
-  const systemVersionIds = new Set(published.filter((p) => !systemId || p.system.id === systemId).map((p) => p.version.id));
-  const runs = rememberedRuns().filter((r) => systemVersionIds.has(r.systemVersionId));
   const classes = Object.keys(run?.summary.byClass ?? {});
   const regions = Object.keys(run?.summary.byRegion ?? {});
+  const runSystem = run ? (systems ?? []).find((s) => s.versions.some((v) => v.id === run.systemVersionId)) : undefined;
 
   const columns: ColumnsType<EvalResult> = [
     { title: t('evaluation.rank'), dataIndex: 'rank', width: 80, sorter: (a, b) => a.rank - b.rank, defaultSortOrder: 'ascend' },
@@ -213,59 +243,38 @@ export function EvaluationPage() {
     { title: t('evaluation.coverage'), dataIndex: 'coverage', align: 'right', render: (v: number) => `${Math.round(v * 100)}%` },
   ];
 
-  return (
-    <>
-      <Typography.Title level={1} className="cg-page-title" style={{ fontSize: 22 }}>
-        {t('evaluation.title')}
-      </Typography.Title>
-      {error && <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 16 }} />}
-      <Card size="small" style={{ marginBottom: 16 }} title={t('evaluation.pick')}>
-        <Space wrap align="start" style={{ rowGap: 8 }}>
-          <Select
-            aria-label={t('evaluation.system')}
-            placeholder={t('evaluation.system')}
-            style={{ minWidth: 280 }}
-            value={systemId}
-            onChange={setSystemId}
-            loading={systems === null}
-            options={(systems ?? []).filter((s) => s.versions.some((v) => v.status === 'published')).map((s) => ({ value: s.id, label: `${systemName(s)} (${s.code})` }))}
-            notFoundContent={t('evaluation.noSystems')}
-          />
-          <Select
-            aria-label={t('evaluation.run')}
-            placeholder={t('evaluation.run')}
-            style={{ minWidth: 300 }}
-            value={runId && runs.some((r) => r.id === runId) ? runId : null}
-            onChange={(v: string) => openRun(v)}
-            options={runs.map((r) => ({ value: r.id, label: `${new Date(r.createdAt).toLocaleString(i18n.language)} · ${r.id.slice(0, 8)}` }))}
-            notFoundContent={t('evaluation.noRuns')}
-          />
-          <Space.Compact>
-            <Input aria-label={t('evaluation.runId')} placeholder={t('evaluation.runId')} value={openId} onChange={(e) => setOpenId(e.target.value)} style={{ width: 320 }} />
-            <Button onClick={() => openId.trim() && openRun(openId)}>{t('evaluation.open')}</Button>
-          </Space.Compact>
+  const newRun = manage && (
+    <Card size="small" style={{ marginBottom: 16 }} title={t('evaluationViews.newRun')}>
+      {published.length === 0 && systems !== null ? (
+        <Space direction="vertical">
+          <Typography.Text>{t('evaluationViews.noPublished')}</Typography.Text>
+          <Button type="primary" loading={busy} onClick={() => void createFromTemplate()} data-testid="create-system">
+            {t('evaluation.createFromTemplate')}
+          </Button>
         </Space>
-        {manage ? (
-          <div style={{ marginTop: 12 }}>
-            {published.length === 0 && systems !== null ? (
+      ) : (
+        <Form layout="vertical" onFinish={() => void createRun()} style={{ maxWidth: 900 }}>
+          <Space wrap align="start" size="large">
+            <Form.Item label={t('evaluation.version')} style={{ marginBottom: 8 }}>
+              <Select
+                aria-label={t('evaluation.version')}
+                style={{ minWidth: 280 }}
+                value={runVersionId}
+                onChange={setRunVersionId}
+                options={published.map((p) => ({ value: p.version.id, label: `${systemName(p.system)} v${p.version.version}` }))}
+              />
+            </Form.Item>
+            <Form.Item label={t('evaluation.dataset')} style={{ marginBottom: 8 }}>
               <Space direction="vertical">
-                <Typography.Text>{t('evaluation.noPublished')}</Typography.Text>
-                <Button type="primary" loading={busy} onClick={() => void createFromTemplate()} data-testid="create-system">
-                  {t('evaluation.createFromTemplate')}
-                </Button>
-              </Space>
-            ) : (
-              <Form layout="inline" style={{ rowGap: 8 }} onFinish={() => void createRun()}>
-                <Form.Item label={t('evaluation.version')}>
-                  <Select
-                    aria-label={t('evaluation.version')}
-                    style={{ minWidth: 280 }}
-                    value={runVersionId}
-                    onChange={setRunVersionId}
-                    options={published.map((p) => ({ value: p.version.id, label: `${systemName(p.system)} v${p.version.version}` }))}
-                  />
-                </Form.Item>
-                <Form.Item label={t('evaluation.dataset')} extra={t('evaluation.csvHelp')} style={{ maxWidth: 640 }}>
+                <Radio.Group
+                  value={source}
+                  onChange={(e) => setSource(e.target.value as 'upload' | 'dataset')}
+                  options={[
+                    { value: 'upload', label: t('evaluationViews.sourceUpload') },
+                    { value: 'dataset', label: t('evaluationViews.sourceDataset') },
+                  ]}
+                />
+                {source === 'upload' ? (
                   <Upload
                     accept=".csv,text/csv"
                     maxCount={1}
@@ -277,69 +286,220 @@ export function EvaluationPage() {
                   >
                     <Button>{csv ? csv.name : t('evaluation.chooseCsv')}</Button>
                   </Upload>
-                </Form.Item>
-                <Form.Item>
-                  <Button type="primary" htmlType="submit" loading={busy} disabled={!csv || !runVersionId}>
-                    {t('evaluation.createRun')}
-                  </Button>
-                </Form.Item>
-              </Form>
-            )}
-          </div>
-        ) : (
-          <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>
-            {t('evaluation.readerHelp')}
+                ) : (
+                  <Select
+                    aria-label={t('evaluationViews.pickDataset')}
+                    placeholder={t('evaluationViews.pickDataset')}
+                    style={{ minWidth: 280 }}
+                    value={dataset?.id ?? null}
+                    onChange={(id: string) => setDataset(datasets.find((d) => d.id === id) ?? null)}
+                    options={datasets.map((d) => ({ value: d.id, label: `${d.name} · ${t('evaluationViews.rowsN', { count: d.rowCount })}` }))}
+                    notFoundContent={t('evaluationViews.noDatasets')}
+                  />
+                )}
+              </Space>
+            </Form.Item>
+          </Space>
+          <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
+            {t('evaluationViews.csvHelp')}
           </Typography.Paragraph>
+          <Space wrap align="center" style={{ marginBottom: 12 }}>
+            <Checkbox checked={withSensitivity} onChange={(e) => setWithSensitivity(e.target.checked)} data-testid="with-sensitivity">
+              {t('evaluationViews.withSensitivity')}
+            </Checkbox>
+            {withSensitivity && (
+              <>
+                <label>
+                  {t('evaluationViews.draws')} <InputNumber min={1} max={10000} value={draws} onChange={(v) => v !== null && setDraws(v)} aria-label={t('evaluationViews.draws')} />
+                </label>
+                <label>
+                  {t('evaluationViews.seed')} <InputNumber min={0} max={4294967295} value={seed} onChange={(v) => v !== null && setSeed(v)} aria-label={t('evaluationViews.seed')} />
+                </label>
+                <label>
+                  {t('evaluationViews.concentration')} <InputNumber min={0.001} max={1e9} value={concentration} onChange={(v) => v !== null && setConcentration(v)} aria-label={t('evaluationViews.concentration')} />
+                </label>
+              </>
+            )}
+          </Space>
+          <div>
+            <Button type="primary" htmlType="submit" loading={busy} disabled={!runVersionId || (source === 'upload' ? !csv : !dataset)}>
+              {source === 'upload' ? t('evaluation.createRun') : t('evaluationViews.runDataset')}
+            </Button>
+          </div>
+        </Form>
+      )}
+    </Card>
+  );
+
+  const runView = (
+    <>
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Button onClick={() => go({ run: null })} data-testid="back-to-runs">
+          {t('evaluationViews.backToRuns')}
+        </Button>
+        {run && (
+          <>
+            <Typography.Text strong>{`${runSystem ? systemName(runSystem) : ''} v${runSystem?.versions.find((v) => v.id === run.systemVersionId)?.version ?? '?'} · ${new Date(run.createdAt).toLocaleString(i18n.language, { hour12: false })}`}</Typography.Text>
+            <Button href={`/api/v1/evaluation/runs/${run.id}/export.xlsx`} download data-testid="export-xlsx">
+              {t('evaluationViews.exportXlsx')}
+            </Button>
+            <Button href={`/api/v1/evaluation/runs/${run.id}/export.pdf`} download data-testid="export-pdf">
+              {t('evaluationViews.exportPdf')}
+            </Button>
+          </>
+        )}
+      </Space>
+      <Card size="small" loading={loading && !run}>
+        {run && (
+          <>
+            <Space size="large" wrap style={{ marginBottom: 12 }}>
+              <Statistic title={t('evaluation.entities')} value={run.summary.entities} />
+              <Statistic title={t('evaluation.mean')} value={fmt(run.summary.overall.mean)} />
+              <Statistic title={t('evaluation.median')} value={fmt(run.summary.overall.median)} />
+              {tiers.map((x) => (
+                <Statistic key={x.code} title={tierName(x.code)} value={run.summary.tierCounts[x.code] ?? 0} />
+              ))}
+            </Space>
+            <Tabs
+              items={[
+                {
+                  key: 'ranking',
+                  label: t('evaluation.ranking'),
+                  children: (
+                    <Table<EvalResult>
+                      rowKey="code"
+                      size="small"
+                      loading={loading}
+                      dataSource={results}
+                      columns={columns}
+                      data-testid="ranking-table"
+                      pagination={{ defaultPageSize: 20, showSizeChanger: true, showTotal: (n) => t('evaluation.total', { count: n }) }}
+                    />
+                  ),
+                },
+                {
+                  key: 'distribution',
+                  label: t('evaluation.distribution'),
+                  children: (
+                    <Space direction="vertical" style={{ width: '100%' }} size="large">
+                      <DistributionTable title={t('evaluation.byClass')} rows={run.summary.byClass} testId="by-class" />
+                      <DistributionTable title={t('evaluation.byRegion')} rows={run.summary.byRegion} testId="by-region" />
+                    </Space>
+                  ),
+                },
+                {
+                  key: 'sensitivity',
+                  label: t('evaluationViews.sensitivity'),
+                  children: <SensitivityView run={run} results={results} nodes={version?.definition.nodes ?? []} tiers={tiers} />,
+                },
+              ]}
+            />
+          </>
         )}
       </Card>
+    </>
+  );
 
-      {!run && !loading && <Empty description={t('evaluation.pickRun')} />}
-      {(run || loading) && (
-        <Card size="small" loading={loading && !run}>
-          {run && (
-            <>
-              <Space size="large" wrap style={{ marginBottom: 12 }}>
-                <Statistic title={t('evaluation.entities')} value={run.summary.entities} />
-                <Statistic title={t('evaluation.mean')} value={fmt(run.summary.overall.mean)} />
-                <Statistic title={t('evaluation.median')} value={fmt(run.summary.overall.median)} />
-                {tiers.map((x) => (
-                  <Statistic key={x.code} title={tierName(x.code)} value={run.summary.tierCounts[x.code] ?? 0} />
-                ))}
-              </Space>
-              <Tabs
-                items={[
-                  {
-                    key: 'ranking',
-                    label: t('evaluation.ranking'),
-                    children: (
-                      <Table<EvalResult>
-                        rowKey="code"
-                        size="small"
-                        loading={loading}
-                        dataSource={results}
-                        columns={columns}
-                        data-testid="ranking-table"
-                        pagination={{ defaultPageSize: 20, showSizeChanger: true, showTotal: (n) => t('evaluation.total', { count: n }) }}
-                      />
-                    ),
-                  },
-                  {
-                    key: 'distribution',
-                    label: t('evaluation.distribution'),
-                    children: (
-                      <Space direction="vertical" style={{ width: '100%' }} size="large">
-                        <DistributionTable title={t('evaluation.byClass')} rows={run.summary.byClass} testId="by-class" />
-                        <DistributionTable title={t('evaluation.byRegion')} rows={run.summary.byRegion} testId="by-region" />
-                      </Space>
-                    ),
-                  },
-                ]}
-              />
-            </>
-          )}
-        </Card>
-      )}
-      <EntityDetail entity={selected} version={version} onClose={() => setSelected(null)} />
+  const systemsList = (
+    <Table<EvalSystem>
+      size="small"
+      rowKey="id"
+      dataSource={systems ?? []}
+      loading={systems === null}
+      pagination={false}
+      data-testid="systems-table"
+      columns={[
+        { title: t('evaluationViews.systemName'), key: 'name', render: (_, s) => systemName(s) },
+        { title: t('evaluationViews.code'), dataIndex: 'code' },
+        {
+          title: t('evaluationViews.versions'),
+          key: 'versions',
+          render: (_, s) =>
+            s.versions.map((v) => <Tag key={v.id}>{v.status === 'draft' ? t('evaluationViews.draftTag', { version: v.version }) : t('evaluationViews.publishedTag', { version: v.version })}</Tag>),
+        },
+      ]}
+    />
+  );
+
+  return (
+    <>
+      <Typography.Title level={1} className="cg-page-title" style={{ fontSize: 22 }}>
+        {t('evaluation.title')}
+      </Typography.Title>
+      {error && <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 16 }} />}
+      <Tabs
+        activeKey={view}
+        onChange={(key) => go({ view: key })}
+        items={[
+          {
+            key: 'runs',
+            label: t('evaluationViews.runs'),
+            children: runId ? (
+              runView
+            ) : (
+              <>
+                {newRun}
+                {!manage && (
+                  <Typography.Paragraph type="secondary">{t('evaluationViews.readerHelp')}</Typography.Paragraph>
+                )}
+                <RunsList systems={systems ?? []} onOpen={openRun} reload={reload} />
+              </>
+            ),
+          },
+          {
+            key: 'datasets',
+            label: t('evaluationViews.datasets'),
+            children: (
+              <>
+                {manage && (
+                  <Space style={{ marginBottom: 12 }} wrap>
+                    <Upload
+                      accept=".csv,text/csv"
+                      showUploadList={false}
+                      beforeUpload={(file) => {
+                        void file
+                          .text()
+                          .then((text) => importCsv({ name: file.name, text }))
+                          .then((d) => message.success(t('evaluationViews.imported', { name: d.name, count: d.rowCount })))
+                          .catch((e: unknown) => message.error(errorMessage(e)));
+                        return false;
+                      }}
+                    >
+                      <Button data-testid="import-dataset">{t('evaluationViews.importCsv')}</Button>
+                    </Upload>
+                    <Typography.Text type="secondary">{t('evaluationViews.csvHelp')}</Typography.Text>
+                  </Space>
+                )}
+                <DatasetsList
+                  reload={reload}
+                  {...(manage
+                    ? {
+                        onPick: (d: EvalDatasetListItem) => {
+                          setSource('dataset');
+                          setDataset(d);
+                          go({ view: 'runs' });
+                        },
+                      }
+                    : {})}
+                />
+              </>
+            ),
+          },
+          {
+            key: 'systems',
+            label: t('evaluationViews.systems'),
+            children: manage ? (
+              <Suspense fallback={<Card loading size="small" />}>
+                <DraftEditor systems={systems ?? []} onChanged={loadSystems} />
+              </Suspense>
+            ) : (
+              systemsList
+            ),
+          },
+        ]}
+      />
+      {!runId && view === 'runs' && !manage && systems !== null && published.length === 0 && <Empty description={t('evaluation.noSystems')} />}
+      <EntityDetail runId={run?.id ?? null} entity={selected} version={version} onClose={() => setSelected(null)} />
     </>
   );
 }

@@ -226,6 +226,92 @@ export function aggregate(tree: CompiledTree, weights: Float64Array, leafScores:
 }
 
 /**
+ * The totals of `aggregate` for many weightings of the same leaf scores (the sensitivity draws): the leaf columns are
+ * transposed once, then each call walks only the internal nodes, node-major over Float64Array columns, adding the
+ * children in the same order as `aggregate` — so every total is bit-for-bit the one `aggregate` gives. A column
+ * without missing values skips the per-cell check, and a node whose children are all complete divides by one
+ * weight sum.
+ */
+export function totalsAggregator(tree: CompiledTree, leafScores: Float64Array, m: number): (weights: Float64Array, out: Float64Array) => void {
+  const N = tree.size;
+  const L = tree.leaves.length;
+  const { leaf, childStart, childCount, children } = tree;
+  const columns: Float64Array[] = new Array<Float64Array>(N);
+  const complete = new Uint8Array(N);
+  for (let node = 0; node < N; node++) {
+    const l = leaf[node]!;
+    if (l < 0) continue;
+    const col = new Float64Array(m);
+    let full = 1;
+    for (let i = 0; i < m; i++) {
+      const s = leafScores[i * L + l]!;
+      col[i] = s;
+      if (s !== s) full = 0;
+    }
+    columns[node] = col;
+    complete[node] = full;
+  }
+  const internal: number[] = [];
+  for (let node = N - 1; node >= 0; node--) if (leaf[node]! < 0) internal.push(node);
+  for (const node of internal) if (node > 0) columns[node] = new Float64Array(m);
+  const wsum = new Float64Array(m);
+  return (weights, out) => {
+    for (const node of internal) {
+      const target = node === 0 ? out : columns[node]!;
+      const start = childStart[node]!;
+      const end = start + childCount[node]!;
+      let allComplete = true;
+      for (let k = start; k < end; k++) if (!complete[children[k]!]) allComplete = false;
+      target.fill(0);
+      if (allComplete) {
+        let w0 = 0;
+        for (let k = start; k < end; k++) {
+          const c = children[k]!;
+          const w = weights[c]!;
+          const col = columns[c]!;
+          for (let i = 0; i < m; i++) target[i]! += w * col[i]!;
+          w0 += w;
+        }
+        if (w0 > 0) for (let i = 0; i < m; i++) target[i] = target[i]! / w0;
+        else target.fill(NaN);
+        complete[node] = w0 > 0 ? 1 : 0;
+        continue;
+      }
+      wsum.fill(0);
+      for (let k = start; k < end; k++) {
+        const c = children[k]!;
+        const w = weights[c]!;
+        const col = columns[c]!;
+        if (complete[c]) {
+          for (let i = 0; i < m; i++) {
+            target[i]! += w * col[i]!;
+            wsum[i]! += w;
+          }
+        } else {
+          for (let i = 0; i < m; i++) {
+            const s = col[i]!;
+            if (s === s) {
+              target[i]! += w * s;
+              wsum[i]! += w;
+            }
+          }
+        }
+      }
+      let full = 1;
+      for (let i = 0; i < m; i++) {
+        const ws = wsum[i]!;
+        if (ws > 0) target[i] = target[i]! / ws;
+        else {
+          target[i] = NaN;
+          full = 0;
+        }
+      }
+      complete[node] = full;
+    }
+  };
+}
+
+/**
  * Totals as 100 × TOPSIS closeness on the normalised leaf scores (already "more is better", so ideal = column max,
  * anti-ideal = column min, vector-free since scores share the 0–100 scale). Missing cells are left out of both
  * distances of that entity — the TOPSIS counterpart of renormalising.

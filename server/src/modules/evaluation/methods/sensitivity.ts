@@ -10,7 +10,7 @@
  * move when this weight moves. Leaves are returned most influential first.
  */
 import { badRequest } from '../../../shared/errors.js';
-import { aggregate, effectiveWeights, topsisTotals, type Aggregation, type CompiledTree } from './engine.js';
+import { effectiveWeights, topsisTotals, totalsAggregator, type Aggregation, type CompiledTree } from './engine.js';
 import { dirichletAround, mulberry32 } from './random.js';
 import { quantile, rankDescending, tierIndex, type Tier } from './stats.js';
 
@@ -52,9 +52,11 @@ export function sensitivity(
   const weights = new Float64Array(N);
   const siblings = new Float64Array(N);
   const eff = new Float64Array(N);
-  const nodeScores = new Float64Array(m * N);
+  const totalsFor = aggregation === 'topsis' ? null : totalsAggregator(tree, leafScores, m);
   const totals = new Float64Array(m);
   const ranks = new Int32Array(m);
+  const rankScratch = new Float64Array(m);
+  const tierMin = Float64Array.from(tiers, (t) => t.minScore);
   const rankStore = new Int32Array(draws * m);
   const baseTier = Int32Array.from(baseTotals, (t) => tierIndex(tiers, t));
   const stay = new Float64Array(m);
@@ -76,15 +78,12 @@ export function sensitivity(
     }
     effectiveWeights(tree, weights, eff);
     if (aggregation === 'topsis') topsisTotals(tree, eff, leafScores, m, totals);
-    else {
-      aggregate(tree, weights, leafScores, m, nodeScores);
-      for (let i = 0; i < m; i++) totals[i] = nodeScores[i * N]!;
-    }
-    rankDescending(totals, ranks);
+    else totalsFor!(weights, totals);
+    rankDescending(totals, ranks, rankScratch);
     rankStore.set(ranks, d * m);
     for (let i = 0; i < m; i++) {
       const t = totals[i]!;
-      if (tierIndex(tiers, t) === baseTier[i]) stay[i]!++;
+      if (tierOf(tierMin, t) === baseTier[i]) stay[i]!++;
       if (t === t) {
         ss[i]! += t;
         sss[i]! += t * t;
@@ -102,10 +101,10 @@ export function sensitivity(
     }
   }
   const entities: SensitivityResult['entities'] = [];
-  const column = new Array<number>(draws);
+  const column = new Int32Array(draws);
   for (let i = 0; i < m; i++) {
     for (let d = 0; d < draws; d++) column[d] = rankStore[d * m + i]!;
-    column.sort((a, b) => a - b);
+    column.sort();
     entities.push({ rankP05: quantile(column, 0.05), rankMedian: quantile(column, 0.5), rankP95: quantile(column, 0.95), tierStability: stay[i]! / draws });
   }
   const influence = tree.leaves.map((leaf, l) => {
@@ -123,4 +122,12 @@ export function sensitivity(
   });
   influence.sort((a, b) => b.influence - a.influence);
   return { draws, seed, concentration, entities, influence };
+}
+
+/** tierIndex on the tiers' minimum scores (sorted descending), without touching the tier objects. */
+function tierOf(minScores: Float64Array, score: number): number {
+  if (score !== score) return -1;
+  const k = minScores.length;
+  for (let j = 0; j < k; j++) if (score >= minScores[j]!) return j;
+  return k - 1;
 }
