@@ -27,7 +27,7 @@ const IN_510105 = { lat: 30.61, lng: 104.06 };
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 const api = (s: Session | null, method: Method, url: string, payload?: object) =>
   t.app.inject({ method, url: `/api/v1${url}`, headers: { ...(s?.bearer ?? {}), 'accept-language': 'en' }, ...(payload ? { payload } : {}) });
-const audits = (action: string) => t.ctx.db.selectFrom('audit_log').select(['object_id', 'details']).where('action', '=', action).where('jurisdiction_id', '=', j).orderBy('seq').execute();
+const audits = (action: string) => t.ctx.db.selectFrom('audit_log').select(['object_id', 'details']).where('action', '=', action).where('jurisdiction_id', '=', j).orderBy('id').execute();
 const events = async () =>
   (await sql<{ payload: { action: string; ruleId: string } }>`SELECT payload FROM events WHERE name = 'responsibility_rule.changed' AND jurisdiction_id = ${j} ORDER BY id`.execute(t.ctx.db)).rows.map((r) => r.payload);
 const preview = async (s: Session, body: object) => {

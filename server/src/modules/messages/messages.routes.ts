@@ -1,14 +1,19 @@
-/** GET /messages: the outbound message record, for administrators (recipients masked, codes redacted, audited). */
+/** GET /messages: the outbound message record with its delivery state, for administrators (recipients masked, codes redacted, audited). */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { recordAudit } from '../audit/index.js';
 import { actorOf, principalOf, requestMeta, requirePermission } from '../identity/index.js';
+import { CHANNELS } from './channels.js';
 import './messages.policy.js';
 import { listMessages, type OutboundMessageRow } from './messages.repo.js';
 
-const listQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+const listQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  channel: z.enum(CHANNELS).optional(),
+  status: z.enum(['recorded', 'queued', 'sent', 'failed']).optional(),
+});
 const messageView = z.object({
   id: z.string(),
   channel: z.string(),
@@ -16,6 +21,9 @@ const messageView = z.object({
   recipient: z.string(),
   body: z.string(),
   status: z.string(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  sentAt: z.string().nullable(),
   createdAt: z.string(),
 });
 const listResponse = z.object({ items: z.array(messageView) });
@@ -31,6 +39,9 @@ export function presentMessage(row: OutboundMessageRow): z.infer<typeof messageV
     recipient: row.recipient_masked,
     body: redact(row),
     status: row.status,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    sentAt: row.sent_at ? new Date(row.sent_at).toISOString() : null,
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -46,14 +57,15 @@ export function messagesRoutes(app: FastifyInstance, ctx: Pick<AppContext, 'db'>
     async (request) => {
       const principal = principalOf(request);
       return ctx.db.transaction().execute(async (tx) => {
-        const rows = await listMessages(tx, principal.jurisdictionId, request.query.limit);
+        const { limit, channel, status } = request.query;
+        const rows = await listMessages(tx, principal.jurisdictionId, limit, { channel, status });
         await recordAudit(tx, {
           actor: actorOf(request),
           request: requestMeta(request),
           action: 'message.read',
           jurisdictionId: principal.jurisdictionId,
           objectType: 'outbound_messages',
-          details: { limit: request.query.limit, returned: rows.length },
+          details: { limit, channel: channel ?? null, status: status ?? null, returned: rows.length },
         });
         return { items: rows.map(presentMessage) };
       });
