@@ -1,6 +1,7 @@
 /**
- * Two entries so the resident pages stay small: the resident portal (`/`, no Ant Design) and the staff
- * console (`/console/`). The server serves `dist/` (server/src/modules/web); `npm run dev -w web` proxies the
+ * Three entries so the phone pages stay small: the resident portal (`/`, no Ant Design), the staff console
+ * (`/console/`) and the inspectors' patrol app (`/inspector/`, no Ant Design). The server serves `dist/`
+ * (server/src/modules/web); `npm run dev -w web` proxies the
  * API to a server on :8080.
  */
 import path from 'node:path';
@@ -23,6 +24,7 @@ export default defineConfig({
       input: {
         resident: path.join(root, 'index.html'),
         console: path.join(root, 'console/index.html'),
+        inspector: path.join(root, 'inspector/index.html'),
       },
     },
   },

@@ -27,6 +27,10 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   WORKER: z.enum(['on', 'off']).default('on'),
+  PUBLIC_BASE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/, 'must be an http:// or https:// URL without query')
+    .optional(),
   ATTACHMENTS_STORE: z.enum(['file', 's3']).default('file'),
   ATTACHMENTS_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   ATTACHMENTS_PUBLIC_PER_HOUR: z.coerce.number().int().min(0).max(1_000_000).default(500),
@@ -38,6 +42,19 @@ const envSchema = z.object({
   ATTACHMENTS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   ATTACHMENTS_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
   ATTACHMENTS_S3_PREFIX: z.string().regex(/^([A-Za-z0-9._-]+\/)*$/, "must be empty or end with '/'").default(''),
+  NOTIFY_WECHAT_APP_ID: z.string().min(1).optional(),
+  NOTIFY_WECHAT_APP_SECRET: z.string().min(1).optional(),
+  NOTIFY_WECHAT_TEMPLATE_ID: z.string().min(1).optional(),
+  NOTIFY_WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com/cgi-bin'),
+  NOTIFY_WECHAT_TOKEN_URL: z.string().url().optional(),
+  NOTIFY_SMTP_HOST: z.string().min(1).optional(),
+  NOTIFY_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  NOTIFY_SMTP_SECURE: z.enum(['true', 'false']).default('false'),
+  NOTIFY_SMTP_USER: z.string().min(1).optional(),
+  NOTIFY_SMTP_PASSWORD: z.string().min(1).optional(),
+  NOTIFY_EMAIL_FROM: z.string().email().optional(),
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
 
 /** Where work-order photos are kept and how much the public may upload (see modules/work-orders/attachment-store.ts). */
@@ -59,11 +76,28 @@ export interface AttachmentsConfig {
   } | null;
 }
 
+/**
+ * Where residents' messages go besides the outbox (see modules/messages/). A channel left unset is recorded only:
+ * the message lands in outbound_messages with status 'recorded' and nothing leaves the machine.
+ */
+export interface NotificationsConfig {
+  /** WeChat official account (公众号) template messages. */
+  wechat: { appId: string; appSecret: string; templateId: string; apiBase: string; tokenUrl: string } | null;
+  /** E-mail over SMTP. */
+  email: { host: string; port: number; secure: boolean; auth: { user: string; pass: string } | undefined; from: string } | null;
+  /** Delivery attempts per message before it is marked failed (backoff in between). */
+  maxAttempts: number;
+  /** Time limit of one call to a gateway. */
+  timeoutMs: number;
+}
+
 export type Config = {
   port: number;
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** How other servers reach this one (e.g. https://12345.example.gov): federation's transfers send photo links under it. */
+  publicBaseUrl: string | undefined;
   storageKind: 'pglite' | 'postgres';
   secretKey: string;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -73,6 +107,7 @@ export type Config = {
   trustProxy: boolean;
   workerEnabled: boolean;
   attachments: AttachmentsConfig;
+  notifications: NotificationsConfig;
 };
 
 export class ConfigError extends Error {
@@ -94,17 +129,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
-  const attachmentProblems: string[] = [];
-  if (e.ATTACHMENTS_STORE === 's3' && !e.ATTACHMENTS_S3_BUCKET) attachmentProblems.push('ATTACHMENTS_S3_BUCKET: required when ATTACHMENTS_STORE=s3');
+  const problems: string[] = [];
+  if (e.ATTACHMENTS_STORE === 's3' && !e.ATTACHMENTS_S3_BUCKET) problems.push('ATTACHMENTS_S3_BUCKET: required when ATTACHMENTS_STORE=s3');
   if (!e.ATTACHMENTS_S3_ACCESS_KEY_ID !== !e.ATTACHMENTS_S3_SECRET_ACCESS_KEY) {
-    attachmentProblems.push('ATTACHMENTS_S3_ACCESS_KEY_ID: set both it and ATTACHMENTS_S3_SECRET_ACCESS_KEY, or neither');
+    problems.push('ATTACHMENTS_S3_ACCESS_KEY_ID: set both it and ATTACHMENTS_S3_SECRET_ACCESS_KEY, or neither');
   }
-  if (attachmentProblems.length > 0) throw new ConfigError(attachmentProblems);
+  const wechatSet = [e.NOTIFY_WECHAT_APP_ID, e.NOTIFY_WECHAT_APP_SECRET, e.NOTIFY_WECHAT_TEMPLATE_ID].filter((v) => v !== undefined).length;
+  if (wechatSet !== 0 && wechatSet !== 3) problems.push('NOTIFY_WECHAT_APP_ID: set it, NOTIFY_WECHAT_APP_SECRET and NOTIFY_WECHAT_TEMPLATE_ID together, or none');
+  if (e.NOTIFY_SMTP_HOST && !e.NOTIFY_EMAIL_FROM) problems.push('NOTIFY_EMAIL_FROM: required with NOTIFY_SMTP_HOST');
+  if (!e.NOTIFY_SMTP_USER !== !e.NOTIFY_SMTP_PASSWORD) problems.push('NOTIFY_SMTP_USER: set both it and NOTIFY_SMTP_PASSWORD, or neither');
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: e.PORT,
     host: e.HOST,
     dataDir,
     databaseUrl: e.DATABASE_URL,
+    publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     storageKind: e.DATABASE_URL ? 'postgres' : 'pglite',
     secretKey: e.SECRET_KEY ?? readOrCreateSecret(dataDir),
     logLevel: e.LOG_LEVEL,
@@ -131,6 +171,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
               prefix: e.ATTACHMENTS_S3_PREFIX,
             }
           : null,
+    },
+    notifications: {
+      wechat:
+        wechatSet === 3
+          ? {
+              appId: e.NOTIFY_WECHAT_APP_ID!,
+              appSecret: e.NOTIFY_WECHAT_APP_SECRET!,
+              templateId: e.NOTIFY_WECHAT_TEMPLATE_ID!,
+              apiBase: e.NOTIFY_WECHAT_API_BASE.replace(/\/+$/, ''),
+              tokenUrl: e.NOTIFY_WECHAT_TOKEN_URL ?? `${e.NOTIFY_WECHAT_API_BASE.replace(/\/+$/, '')}/token`,
+            }
+          : null,
+      email: e.NOTIFY_SMTP_HOST
+        ? {
+            host: e.NOTIFY_SMTP_HOST,
+            port: e.NOTIFY_SMTP_PORT,
+            secure: e.NOTIFY_SMTP_SECURE === 'true',
+            auth: e.NOTIFY_SMTP_USER ? { user: e.NOTIFY_SMTP_USER, pass: e.NOTIFY_SMTP_PASSWORD! } : undefined,
+            from: e.NOTIFY_EMAIL_FROM!,
+          }
+        : null,
+      maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
+      timeoutMs: e.NOTIFY_TIMEOUT_MS,
     },
   };
 }

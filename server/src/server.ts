@@ -14,7 +14,9 @@ import { createContext } from './context.js';
 import { createLogger } from './logger.js';
 import { createModules } from './modules/registry.js';
 import { seedDemo, type SeedResult } from './modules/demo/index.js';
+import { startAuditChainer } from './modules/audit/index.js';
 import { createWorker } from './modules/events/index.js';
+import { restartPolls } from './modules/federation/index.js';
 import { startAdminChannel, type AdminChannel } from './ops/admin-channel.js';
 import { COMMANDS } from './ops/commands.js';
 
@@ -80,8 +82,12 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
         `CivicGrid demo at ${url} — sign in as ${demo.accounts.map((a) => a.username).join(', ')} with the DEMO_PASSWORD password`,
       );
     }
+    // Federation's poll chains, one per active peer with open transfers (keyed by peer: never a second chain).
+    await restartPolls(ctx).catch((err: unknown) => log.warn({ err }, 'could not re-start the federation polls'));
     const worker = config.workerEnabled ? createWorker(ctx) : undefined;
     worker?.start();
+    // Links the audit entries that requests and jobs write into the hash chain, a moment after they commit.
+    const chainer = startAuditChainer(ctx.db, log);
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
@@ -104,6 +110,7 @@ export async function startServer(config: Config, options: { demo?: boolean } = 
           if (!drained.complete) log.warn({ ran: drained.ran }, 'due jobs remain; the next start runs them');
           await worker.stop();
         }
+        await chainer.stop();
         await storage.close();
         log.info('stopped');
       })());

@@ -76,8 +76,8 @@ describe('GET /api/v1/audit', () => {
     let cursor: string | null = null;
     for (let i = 0; i < 10; i++) {
       const url: string = `/api/v1/audit?action=work_order.create&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
-      const body = (await get(url, auditor)).json() as { items: { seq: number }[]; nextCursor: string | null };
-      seen.push(...body.items.map((e) => e.seq));
+      const body = (await get(url, auditor)).json() as { items: { id: number }[]; nextCursor: string | null };
+      seen.push(...body.items.map((e) => e.id));
       cursor = body.nextCursor;
       if (!cursor) break;
     }
@@ -98,7 +98,7 @@ describe('GET /api/v1/audit', () => {
   it('audits every read of the log', async () => {
     await get('/api/v1/audit?objectId=WO-3', auditor);
     const { rows } = await sql<{ actor_name: string; details: { filters: Record<string, string> } }>`
-      SELECT actor_name, details FROM audit_log WHERE action = 'audit.read' ORDER BY seq DESC LIMIT 1`.execute(t.ctx.db);
+      SELECT actor_name, details FROM audit_log WHERE action = 'audit.read' ORDER BY id DESC LIMIT 1`.execute(t.ctx.db);
     expect(rows[0]).toMatchObject({ details: { filters: { objectId: 'WO-3' } } });
     const reads = (await get('/api/v1/audit?action=audit.read', auditor)).json();
     expect(reads.items.length).toBeGreaterThan(0);

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../src/app-context.js';
 import type { Storage } from '../src/db/storage.js';
-import { entryHash, recordAudit, verifyAuditLog } from '../src/modules/audit/index.js';
+import { chainAuditLog, chainBatch, entryHash, recordAudit, verifyAuditLog } from '../src/modules/audit/index.js';
 import { noRequest, systemActor } from '../src/shared/actor.js';
 import { createTestStorage, testStorageKind } from './db.js';
 
@@ -32,19 +32,20 @@ async function tamper(statements: (tx: Db) => Promise<unknown>): Promise<void> {
   });
 }
 
-async function append(n: number): Promise<void> {
-  for (let i = 0; i < n; i++) {
-    await db.transaction().execute((tx) =>
-      recordAudit(tx, {
-        actor: systemActor('test', 'chengdu.gov.cn'),
-        request: noRequest,
-        action: 'test.write',
-        objectType: 'thing',
-        objectId: String(i),
-        details: { i, 说明: '测试', nested: { b: [1, 2], a: null }, nul: 'x\u0000y' },
-      }),
-    );
-  }
+const write = (tx: Db, i: number) =>
+  recordAudit(tx, {
+    actor: systemActor('test', 'chengdu.gov.cn'),
+    request: noRequest,
+    action: 'test.write',
+    objectType: 'thing',
+    objectId: String(i),
+    details: { i, 说明: '测试', nested: { b: [1, 2], a: null }, nul: 'x\u0000y' },
+  });
+
+/** Appends n entries, each in its own transaction, and (unless told not to) lets the chainer link them. */
+async function append(n: number, chain = true): Promise<void> {
+  for (let i = 0; i < n; i++) await db.transaction().execute((tx) => write(tx, i));
+  if (chain) await chainAuditLog(db);
 }
 
 beforeEach(async () => {
@@ -90,7 +91,7 @@ describe('verifyAuditLog', () => {
     await append(6);
     const row = await db.selectFrom('audit_log').selectAll().where('seq', '=', 3).executeTakeFirstOrThrow();
     const forgedHash = entryHash({
-      seq: row.seq,
+      seq: row.seq!,
       at: row.at,
       jurisdictionId: row.jurisdiction_id,
       actorKind: row.actor_kind,
@@ -103,7 +104,7 @@ describe('verifyAuditLog', () => {
       requestId: row.request_id,
       purpose: row.purpose,
       details: row.details,
-      prevHash: row.prev_hash,
+      prevHash: row.prev_hash!,
     });
     await tamper((tx) => sql`UPDATE audit_log SET actor_name = 'mallory', hash = ${forgedHash} WHERE seq = 3`.execute(tx));
     expect(await verifyAuditLog(db)).toMatchObject({ ok: false, firstBadSeq: 4, problem: 'broken_link' });
@@ -148,7 +149,7 @@ describe('verifyAuditLog', () => {
       requestId: null,
       purpose: null,
       details: {},
-      prevHash: prev.hash,
+      prevHash: prev.hash!,
     };
     await tamper(async (tx) => {
       await sql`UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 4`.execute(tx);
@@ -186,5 +187,60 @@ describe('verifyAuditLog', () => {
     const row = await db.selectFrom('audit_log').select('details').executeTakeFirstOrThrow();
     expect(row.details).toMatchObject({ nul: 'x\uFFFDy', 说明: '测试' });
     expect(await verifyAuditLog(db)).toMatchObject({ ok: true, entries: 1 });
+  });
+});
+
+describe('the chainer', () => {
+  it('stores entries unchained, then links them in write order; verify chains what is pending first', async () => {
+    await append(5, false);
+    const before = await db.selectFrom('audit_log').select(['id', 'seq', 'hash']).orderBy('id').execute();
+    expect(before.map((r) => [r.seq, r.hash])).toEqual(Array.from({ length: 5 }, () => [null, null]));
+    expect(await verifyAuditLog(db, { chainPending: false })).toEqual({ ok: true, entries: 0, head: null });
+
+    expect(await chainBatch(db, 3)).toBe(3);
+    expect(await chainAuditLog(db)).toBe(2);
+    expect(await chainAuditLog(db)).toBe(0);
+    const after = await db.selectFrom('audit_log').select(['id', 'seq']).orderBy('id').execute();
+    expect(after.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+    await append(2, false);
+    expect(await verifyAuditLog(db)).toMatchObject({ ok: true, entries: 7, head: { seq: 7 } });
+  });
+
+  it('lets the chain fields be filled once and nothing else change, even while pending', async () => {
+    await append(1, false);
+    await expect(sql`UPDATE audit_log SET actor_name = 'x' WHERE seq IS NULL`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(sql`UPDATE audit_log SET seq = 1, prev_hash = 'p', hash = 'h', details = '{}'::jsonb`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(sql`DELETE FROM audit_log WHERE seq IS NULL`.execute(db)).rejects.toThrow(/append-only/);
+    await chainAuditLog(db);
+    await expect(sql`UPDATE audit_log SET seq = 9, prev_hash = 'p', hash = 'h'`.execute(db)).rejects.toThrow(/append-only/);
+    expect(await verifyAuditLog(db)).toMatchObject({ ok: true, entries: 1 });
+  });
+
+  it('an entry whose transaction commits after later ones were chained gets the next place in the chain', async () => {
+    if (testStorageKind !== 'postgres') return; // one connection: transactions cannot overlap on PGlite
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let written!: () => void;
+    const wrote = new Promise<void>((resolve) => (written = resolve));
+    const slow = db.transaction().execute(async (tx) => {
+      await write(tx, 100);
+      written();
+      await held;
+    });
+    await wrote;
+    await append(3); // chained while the slow one is still open: invisible to the chainer
+    release();
+    await slow;
+    await chainAuditLog(db);
+    const rows = await db.selectFrom('audit_log').select(['id', 'seq', 'object_id']).orderBy('id').execute();
+    expect(rows.map((r) => [r.object_id, r.seq])).toEqual([['100', 4], ['0', 1], ['1', 2], ['2', 3]]);
+    expect(await verifyAuditLog(db)).toMatchObject({ ok: true, entries: 4, head: { seq: 4 } });
+  });
+
+  it(`chainers running at once (several processes) still make one chain (${testStorageKind})`, async () => {
+    await append(60, false);
+    const counts = await Promise.all(Array.from({ length: 4 }, () => chainAuditLog(db)));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(60);
+    expect(await verifyAuditLog(db, { chainPending: false })).toMatchObject({ ok: true, entries: 60, head: { seq: 60 } });
   });
 });

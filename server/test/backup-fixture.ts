@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../src/app-context.js';
-import { recordAudit, verifyAuditLog } from '../src/modules/audit/index.js';
+import { chainAuditLog, recordAudit, verifyAuditLog } from '../src/modules/audit/index.js';
 import { noRequest, systemActor } from '../src/shared/actor.js';
 
 export const PARENT_DEPT = 'ffffffff-0000-4000-8000-000000000001';
@@ -59,6 +59,8 @@ export async function seedBackupFixture(db: Db): Promise<void> {
       SELECT NULL, 'bulk.event', jsonb_build_object('n', g, 'text', repeat('x', g % 50))
       FROM generate_series(1, 2500) AS g`.execute(tx);
   });
+  // As a running server's chainer would a moment later: the backup carries a linked chain and its head.
+  await chainAuditLog(db);
 }
 
 /** md5 of every row's text form per table, in a stable order — equal maps mean equal contents. */

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dbf, shpPolygons } from './shapefile-fixtures.js';
 import type { AppContext } from '../src/app-context.js';
 import { createContext } from '../src/context.js';
 import { runCommand } from '../src/ops/command.js';
@@ -113,62 +114,3 @@ describe('import grids command', () => {
     expect(bad.stderr).toMatch(/Cannot read the shapefile/);
   });
 });
-
-/** A minimal ESRI Shapefile of Polygon records (one record per list of rings). */
-function shpPolygons(records: number[][][][]): Buffer {
-  const bodies = records.map((rings, k) => {
-    const points = rings.flat();
-    const content = Buffer.alloc(44 + 4 * rings.length + 16 * points.length);
-    content.writeInt32LE(5, 0);
-    const xs = points.map((p) => p[0]!);
-    const ys = points.map((p) => p[1]!);
-    [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)].forEach((v, i) => content.writeDoubleLE(v, 4 + 8 * i));
-    content.writeInt32LE(rings.length, 36);
-    content.writeInt32LE(points.length, 40);
-    let start = 0;
-    rings.forEach((ring, i) => {
-      content.writeInt32LE(start, 44 + 4 * i);
-      start += ring.length;
-    });
-    points.forEach(([x, y], i) => {
-      content.writeDoubleLE(x!, 44 + 4 * rings.length + 16 * i);
-      content.writeDoubleLE(y!, 52 + 4 * rings.length + 16 * i);
-    });
-    const header = Buffer.alloc(8);
-    header.writeInt32BE(k + 1, 0);
-    header.writeInt32BE(content.length / 2, 4);
-    return Buffer.concat([header, content]);
-  });
-  const head = Buffer.alloc(100);
-  const length = 100 + bodies.reduce((n, b) => n + b.length, 0);
-  head.writeInt32BE(9994, 0);
-  head.writeInt32BE(length / 2, 24);
-  head.writeInt32LE(1000, 28);
-  head.writeInt32LE(5, 32);
-  return Buffer.concat([head, ...bodies]);
-}
-
-/** A minimal dBASE III table of character fields (UTF-8 bytes, fields 40 bytes wide). */
-function dbf(fields: string[], rows: string[][]): Buffer {
-  const width = 40;
-  const headerLength = 32 + 32 * fields.length + 1;
-  const recordLength = 1 + width * fields.length;
-  const head = Buffer.alloc(headerLength);
-  head.writeUInt8(0x03, 0);
-  head.writeUInt32LE(rows.length, 4);
-  head.writeUInt16LE(headerLength, 8);
-  head.writeUInt16LE(recordLength, 10);
-  fields.forEach((name, i) => {
-    head.write(name, 32 + 32 * i, 'ascii');
-    head.write('C', 32 + 32 * i + 11, 'ascii');
-    head.writeUInt8(width, 32 + 32 * i + 16);
-  });
-  head.writeUInt8(0x0d, headerLength - 1);
-  const records = rows.map((row) => {
-    const r = Buffer.alloc(recordLength, 0x20);
-    row.forEach((value, i) => Buffer.from(value, 'utf8').copy(r, 1 + width * i));
-    return r;
-  });
-  return Buffer.concat([head, ...records, Buffer.from([0x1a])]);
-}
-

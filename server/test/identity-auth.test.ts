@@ -28,7 +28,7 @@ function login(username: string, password: string, remoteAddress = freshIp()) {
 }
 
 async function auditActions(userId: string): Promise<string[]> {
-  const rows = await t.ctx.db.selectFrom('audit_log').select('action').where('object_id', '=', userId).orderBy('seq').execute();
+  const rows = await t.ctx.db.selectFrom('audit_log').select('action').where('object_id', '=', userId).orderBy('id').execute();
   return rows.map((r) => r.action);
 }
 

@@ -28,7 +28,7 @@ const api = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?:
   t.app.inject({ method, url: `/api/v1${url}`, headers: { ...headers, 'accept-language': 'en' }, ...(payload ? { payload } : {}) });
 
 async function audited(objectId: string) {
-  return (await t.ctx.db.selectFrom('audit_log').select(['action', 'actor_kind', 'actor_name']).where('object_id', '=', objectId).orderBy('seq').execute());
+  return (await t.ctx.db.selectFrom('audit_log').select(['action', 'actor_kind', 'actor_name']).where('object_id', '=', objectId).orderBy('id').execute());
 }
 
 describe('users admin API', () => {

@@ -163,7 +163,7 @@ describe('editing', () => {
     expect((await api(steward, 'POST', `/knowledge/articles/${a.id}/archive`, { version: 2 })).json().article.status).toBe('archived');
     expect((await api(agent, 'GET', `/knowledge/articles/${a.id}`)).statusCode).toBe(404);
 
-    const audit = await sql<{ action: string }>`SELECT action FROM audit_log WHERE object_id = ${a.id} ORDER BY seq`.execute(t.ctx.db);
+    const audit = await sql<{ action: string }>`SELECT action FROM audit_log WHERE object_id = ${a.id} ORDER BY id`.execute(t.ctx.db);
     expect(audit.rows.map((r) => r.action)).toEqual(['knowledge.create', 'knowledge.update', 'knowledge.publish', 'knowledge.archive']);
   });
 
@@ -199,7 +199,7 @@ describe('first-contact use and roles', () => {
     const second = await api(agent, 'POST', `/knowledge/articles/${top!.id}/used`, { workOrderId: '00000000-0000-4000-8000-000000000001' });
     expect(second.json()).toEqual({ id: top!.id, useCount: 2 });
     const audit = await sql<{ actor_name: string; details: { workOrderId: string | null } }>`
-      SELECT actor_name, details FROM audit_log WHERE action = 'knowledge.use' AND object_id = ${top!.id} ORDER BY seq`.execute(t.ctx.db);
+      SELECT actor_name, details FROM audit_log WHERE action = 'knowledge.use' AND object_id = ${top!.id} ORDER BY id`.execute(t.ctx.db);
     expect(audit.rows).toHaveLength(2);
     expect(audit.rows[1]!.details.workOrderId).toBe('00000000-0000-4000-8000-000000000001');
     expect((await api(agent, 'GET', `/knowledge/articles/${top!.id}`)).json().article.useCount).toBe(2);

@@ -215,7 +215,7 @@ describe('POST requests', () => {
     expect(meta).toMatchObject({ service_code: 'component.01.0102', attributes: { condition: 'missing' }, media_urls: ['https://photos.example.com/a.jpg'], token: null });
     expect(meta.reporter_email_enc).not.toContain('zhangsan');
     expect(openPersonal(t.ctx.config.secretKey, meta.reporter_email_enc!)).toBe('zhangsan@example.com');
-    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'actor_kind']).where('object_id', '=', order.id).orderBy('seq').execute();
+    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'actor_kind']).where('object_id', '=', order.id).orderBy('id').execute();
     expect(audit).toEqual([
       { action: 'work_order.create', actor_kind: 'api_key' },
       { action: 'open311.request', actor_kind: 'api_key' },

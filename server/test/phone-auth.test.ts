@@ -45,7 +45,7 @@ async function allowResend(): Promise<void> {
 }
 
 async function auditFor(action: string) {
-  return t.ctx.db.selectFrom('audit_log').select(['action', 'details', 'object_id', 'actor_kind']).where('action', '=', action).orderBy('seq').execute();
+  return t.ctx.db.selectFrom('audit_log').select(['action', 'details', 'object_id', 'actor_kind']).where('action', '=', action).orderBy('id').execute();
 }
 
 describe('POST /auth/phone/code', () => {

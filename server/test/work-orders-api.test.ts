@@ -216,7 +216,7 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
 
     const timeline = (await get('dispatcher', `/work-orders/${order.id}`)).json().order.timeline.map((e: { action: string }) => e.action);
     expect(timeline).toEqual(['create', 'accept', 'dispatch', 'sign', 'start', 'report', 'verify_fail', 'report', 'verify_pass', 'close', 'rate']);
-    const audited = await t.ctx.db.selectFrom('audit_log').select('action').where('object_id', '=', order.id).orderBy('seq').execute();
+    const audited = await t.ctx.db.selectFrom('audit_log').select('action').where('object_id', '=', order.id).orderBy('id').execute();
     expect(audited.map((a) => a.action)).toEqual(timeline.map((a: string) => `work_order.${a}`));
   });
 

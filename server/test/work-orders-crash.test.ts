@@ -236,9 +236,12 @@ describe(`kill -9 during a burst of creates (${testStorageKind})`, () => {
         expect({ id: o!.id, code: o!.code }).toEqual({ id: a.id, code: a.code });
       }
 
-      // The daily counter gave out exactly as many numbers as there are orders: the killed transactions gave theirs back.
+      // Numbers are taken before a create's transaction (the counter row is not held to COMMIT): a create killed
+      // in flight leaves its number unused, so the day may have gaps — at most one per request cut off by the kill.
       const counters = await db.selectFrom('work_order_code_counters').select('last_seq').where('jurisdiction_id', '=', jurisdictionId).execute();
-      expect(counters.reduce((n, c) => n + c.last_seq, 0)).toBe(TOTAL);
+      const issued = counters.reduce((n, c) => n + c.last_seq, 0);
+      expect(issued).toBeGreaterThanOrEqual(TOTAL);
+      expect(issued - TOTAL).toBeLessThanOrEqual(cutOff.size);
 
       const ids = orders.map((o) => o.id);
       const timeline = await db.selectFrom('work_order_timeline').select('work_order_id').where('work_order_id', 'in', ids).where('action', '=', 'create').execute();

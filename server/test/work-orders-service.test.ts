@@ -97,7 +97,7 @@ describe(`work-order service (${testStorageKind})`, () => {
       ['dispatch', 'accepted', 'dispatched', 'dispatcher'],
     ]);
     expect(timeline[2]!.data).toEqual({ departmentId: dept });
-    const auditRows = await t.ctx.db.selectFrom('audit_log').select('action').where('object_id', '=', order.id).orderBy('seq').execute();
+    const auditRows = await t.ctx.db.selectFrom('audit_log').select('action').where('object_id', '=', order.id).orderBy('id').execute();
     expect(auditRows.map((r) => r.action)).toEqual(['work_order.create', 'work_order.accept', 'work_order.dispatch']);
   });
 
@@ -105,7 +105,7 @@ describe(`work-order service (${testStorageKind})`, () => {
     const order = await create();
     const refused = await failure(transitionWorkOrder(t.ctx, { jurisdictionId: j, id: order.id, expectedVersion: 1 }, { type: 'close' }, dispatcher, NOW));
     expect(refused).toMatchObject({ kind: 'conflict', code: 'work_order.transition_not_allowed' });
-    expect(refused.details).toMatchObject({ allowed: ['accept', 'reject', 'cancel', 'merge'], current: { status: 'received', version: 1 } });
+    expect(refused.details).toMatchObject({ allowed: ['accept', 'reject', 'cancel', 'merge', 'transfer'], current: { status: 'received', version: 1 } });
     const noReason = await failure(transitionWorkOrder(t.ctx, { jurisdictionId: j, id: order.id, expectedVersion: 1 }, { type: 'reject', reason: '' }, agent, NOW));
     expect(noReason).toMatchObject({ kind: 'bad_request', code: 'work_order.field_required', params: { field: 'reason' } });
     expect((await timelineOf(order.id)).length).toBe(1);

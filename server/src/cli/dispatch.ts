@@ -33,6 +33,8 @@ export async function dispatch(
   name: string,
   args: Record<string, unknown>,
   locale: Locale,
+  /** Live progress lines (local runs only: the admin channel answers once, at the end). */
+  progress?: (text: string) => void,
 ): Promise<DispatchResult> {
   let storage;
   try {
@@ -60,7 +62,7 @@ export async function dispatch(
   try {
     // Modules register their event subscribers here, so events a command publishes reach them.
     createModules(ctx);
-    const result = await runCommand(ctx, commands, name, args, { locale });
+    const result = await runCommand(ctx, commands, name, args, { locale, ...(progress ? { progress } : {}) });
     return { ...result, via: 'local' };
   } finally {
     await storage.close();

@@ -35,9 +35,12 @@ function config(): Config {
   }
 }
 
-/** Runs a command from src/ops/commands.ts and exits with its code. */
-async function run(name: string, args: Record<string, unknown>): Promise<void> {
-  const result = await dispatch(config(), COMMANDS, name, args, locale);
+/** Runs a command from src/ops/commands.ts and exits with its code; `live` draws its progress line on a terminal. */
+async function run(name: string, args: Record<string, unknown>, live = false): Promise<void> {
+  let drawn = false;
+  const progress = live && process.stderr.isTTY ? (text: string) => ((drawn = true), process.stderr.write(`\r${text}\x1b[K`)) : undefined;
+  const result = await dispatch(config(), COMMANDS, name, args, locale, progress);
+  if (drawn) process.stderr.write('\n');
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;
@@ -259,6 +262,29 @@ importCmd
   );
 
 importCmd
+  .command('components')
+  .description(
+    'Import city components (部件) from CSV (header: code, class_code, name, lng, lat, owner_department, status) or a GeoJSON ' +
+      'FeatureCollection of points with those properties. Codes are read when valid or assigned from the grid at the point; rows ' +
+      'already there (same code, or same subclass within 1 m) are not duplicated. Rejected rows on stderr, the report as JSON on ' +
+      'stdout; any rejected row changes nothing unless --skip-rejected.',
+  )
+  .argument('<file>', 'CSV (UTF-8) or .geojson/.json file')
+  .requiredOption('--jurisdiction <id>', 'jurisdiction id, e.g. chengdu.gov.cn')
+  .option('--format <format>', 'csv or geojson (default: from the file name)')
+  .option('--dry-run', 'validate and report only')
+  .option('--skip-rejected', 'import the good rows even when some are rejected')
+  .action((file: string, opts: { jurisdiction: string; format?: string; dryRun?: boolean; skipRejected?: boolean }) =>
+    run('import components', {
+      file: path.resolve(file),
+      jurisdiction: opts.jurisdiction,
+      ...(opts.format ? { format: opts.format } : {}),
+      dryRun: opts.dryRun ?? false,
+      skipRejected: opts.skipRejected ?? false,
+    }),
+  );
+
+importCmd
   .command('knowledge')
   .description(
     "Import knowledge base articles (知识库) from CSV with the 12345 mailbox export's columns: mail_id,title,query,query_date," +
@@ -282,10 +308,47 @@ importCmd
     }),
   );
 
+importCmd
+  .command('requests')
+  .description(
+    'Import historical service requests (311 exports, an old 12345 system, the Shangluo mailbox letters) as work orders. ' +
+      'The CSV is streamed (any size) in batches, each committed with a checkpoint: an interrupted run of the same file ' +
+      'resumes after its last batch. Orders keep their original id (a re-import or repeated rows add nothing), get channel ' +
+      "'import', no deadlines and no notifications; categories, statuses and departments are mapped by the format's built-in " +
+      'mapping laid under --mapping. Progress on a terminal, a summary on stderr, the report as JSON on stdout.',
+  )
+  .argument('<file>', 'CSV file (UTF-8, header row)')
+  .requiredOption('--format <format>', 'boston | nyc | sf | shangluo | generic (generic needs --mapping)')
+  .option('--mapping <file>', 'mapping file (JSON or YAML) laid over the built-in one; see src/modules/work-orders/import/mappings/')
+  .option('--reject <file>', 'write rejected rows here as CSV: line, original id, code, reason')
+  .option('--jurisdiction <id>', 'jurisdiction id (default: the only one)')
+  .option('--batch <n>', 'rows per transaction (1–5000)', '500')
+  .option('--limit <n>', 'stop after this many rows of the file (a trial; run again to continue)')
+  .option('--no-resume', 'start from the top even if an earlier run of this file did not finish')
+  .option('--to <target>', 'orders, or knowledge: the Shangluo letters as knowledge-base drafts (civicgrid import knowledge)', 'orders')
+  .action(
+    (file: string, opts: { format: string; mapping?: string; reject?: string; jurisdiction?: string; batch: string; limit?: string; resume: boolean; to: string }) =>
+      run(
+        'import requests',
+        {
+          file: path.resolve(file),
+          format: opts.format,
+          ...(opts.mapping ? { mapping: path.resolve(opts.mapping) } : {}),
+          ...(opts.reject ? { reject: path.resolve(opts.reject) } : {}),
+          ...(opts.jurisdiction ? { jurisdiction: opts.jurisdiction } : {}),
+          batch: Number(opts.batch),
+          ...(opts.limit !== undefined ? { limit: Number(opts.limit) } : {}),
+          resume: opts.resume,
+          to: opts.to,
+        },
+        true,
+      ),
+  );
+
 /** Commands that compute on files only: no configuration, no database (they work anywhere, even offline). */
-function offline(compute: () => unknown): void {
+async function offline(compute: () => unknown): Promise<void> {
   try {
-    process.stdout.write(`${JSON.stringify(compute(), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(await compute(), null, 2)}\n`);
   } catch (err) {
     if (err instanceof AppError) fail(translate(locale, err.code, err.params), err.kind === 'bad_request' ? 2 : 1);
     throw err;
@@ -320,11 +383,11 @@ program
   .command('evaluate')
   .description(
     'Score entities with an indicator system, on files (no database): ranks, tiers, statistics by class and region, ' +
-      'optional Monte-Carlo sensitivity. Writes the full result as JSON; prints a summary.',
+      'optional Monte-Carlo sensitivity. Writes the full result as JSON, or an XLSX workbook / PDF report; prints a summary.',
   )
   .requiredOption('--system <file.json|default>', 'a definition {nodes, settings} (as GET …/versions/N returns it) or "default" (the 4/11/27 template)')
-  .requiredOption('--data <file.csv|demo>', 'CSV with header code,name,class,province,region,<indicator codes…>, or "demo" (680 synthetic cities)')
-  .requiredOption('--out <results.json>', 'where to write the results')
+  .requiredOption('--data <file.csv|file.xlsx|demo>', 'CSV (or XLSX, first sheet) with header code,name,class,province,region,<indicator codes…>, or "demo" (680 synthetic cities)')
+  .requiredOption('--out <results.json|results.xlsx|results.pdf>', 'where to write the results: JSON, an XLSX workbook or a PDF report')
   .option('--draws <n>', 'sensitivity: number of Dirichlet weight draws (0 = none)', '0')
   .option('--seed <n>', 'sensitivity: random seed', '1')
   .option('--concentration <k>', 'sensitivity: Dirichlet concentration (larger = closer to the chosen weights)', '100')
@@ -337,6 +400,8 @@ program
         draws: Number(opts.draws),
         seed: Number(opts.seed),
         concentration: Number(opts.concentration),
+        locale,
+        progress: (line) => process.stderr.write(line),
       }),
     ),
   );

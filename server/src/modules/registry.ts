@@ -6,7 +6,9 @@ import type { AppContext } from '../app-context.js';
 import type { ApiModule } from '../http/app.js';
 import { createAuditModule } from './audit/index.js';
 import { createEvaluationModule } from './evaluation/index.js';
+import { createFederationModule } from './federation/index.js';
 import { createIdentityModule } from './identity/index.js';
+import { createInspectorModule } from './inspector/index.js';
 import { createKnowledgeModule } from './knowledge/index.js';
 import { createMessagesModule } from './messages/index.js';
 import { createGridModule } from './grid/index.js';
@@ -29,7 +31,10 @@ export function createModules(ctx: AppContext): ApiModule[] {
     createKnowledgeModule(ctx),
     // Open311 GeoReport v2 at /open311/… (a root route, so before the web module).
     createOpen311Module(ctx),
+    // Cross-jurisdiction transfer over Open311 (peers, transfer jobs, polling).
+    createFederationModule(ctx),
     createPerformanceModule(ctx),
+    createInspectorModule(ctx),
     // Last: serves the built web app at / and /console/ (root routes, after every API route).
     createWebModule(ctx),
   ];

@@ -43,6 +43,17 @@ export interface BackupSummary {
   file: string;
   tables: Record<string, number>;
   sequences: number;
+  /** Photo blobs written (when a blob reader was given) and those the store no longer had. */
+  blobs: number;
+  missingBlobs: number;
+}
+
+/** Where photo blobs come from and go to (work-orders' attachmentBlobs over the configured store). */
+export interface BlobReader {
+  read(key: string): Promise<Buffer | null>;
+}
+export interface BlobWriter {
+  write(key: string, bytes: Buffer, contentType: string): Promise<boolean>;
 }
 
 /** Session settings that make the text form of every value unambiguous and exact on both sides. */
@@ -63,7 +74,12 @@ async function appliedMigrations(db: Db): Promise<Array<{ version: string; check
 const MAX_PAGE_ROWS = 1000;
 const TARGET_PAGE_BYTES = 4 * 1024 * 1024;
 
-export async function backup(db: Db, kind: StorageKind, file: string): Promise<BackupSummary> {
+/**
+ * With `blobs`, every photo the attachments name (photo and thumbnail) follows the sequences as a `blob` line
+ * (base64, one blob in memory at a time). The keys come from the snapshot; a blob the store has lost since is
+ * counted in `missingBlobs` rather than failing the backup.
+ */
+export async function backup(db: Db, kind: StorageKind, file: string, blobs?: BlobReader): Promise<BackupSummary> {
   const tmp = `${file}.${process.pid}.partial`;
   // Password hashes and personal data are in here: owner-only from the first byte.
   const out = createWriteStream(tmp, { mode: 0o600 });
@@ -74,6 +90,8 @@ export async function backup(db: Db, kind: StorageKind, file: string): Promise<B
   };
   const counts: Record<string, number> = {};
   let sequences = 0;
+  let blobCount = 0;
+  let missingBlobs = 0;
   try {
     await db
       .transaction()
@@ -104,7 +122,18 @@ export async function backup(db: Db, kind: StorageKind, file: string): Promise<B
         const seqValues = await readSequences(tx, catalog);
         sequences = seqValues.length;
         await write({ sequences: seqValues });
-        await write({ trailer: true, tables: counts });
+        if (blobs) {
+          for (const { key, content_type: contentType } of await blobKeys(tx)) {
+            const bytes = await blobs.read(key);
+            if (!bytes) {
+              missingBlobs++;
+              continue;
+            }
+            await write({ blob: key, contentType, data: bytes.toString('base64') });
+            blobCount++;
+          }
+        }
+        await write({ trailer: true, tables: counts, blobs: blobCount });
       });
     gzip.end();
     await finished(out);
@@ -115,7 +144,17 @@ export async function backup(db: Db, kind: StorageKind, file: string): Promise<B
     rmSync(tmp, { force: true });
     throw err;
   }
-  return { file, tables: counts, sequences };
+  return { file, tables: counts, sequences, blobs: blobCount, missingBlobs };
+}
+
+/** Every blob the attachments name, photo and thumbnail, once each. */
+async function blobKeys(tx: Db): Promise<Array<{ key: string; content_type: string }>> {
+  const { rows } = await sql<{ key: string; content_type: string }>`
+    SELECT DISTINCT ON (key) key, content_type FROM (
+      SELECT storage_key AS key, content_type FROM attachments
+      UNION ALL SELECT thumb_key, 'image/jpeg' FROM attachments WHERE thumb_key IS NOT NULL) k
+    ORDER BY key`.execute(tx);
+  return rows;
 }
 
 async function dumpTable(tx: Db, table: CatalogTable, write: (v: unknown) => Promise<void>): Promise<number> {
@@ -187,6 +226,8 @@ export interface RestoreSummary {
   file: string;
   tables: Record<string, number>;
   sequences: number;
+  /** Photo blobs written back to the attachment store. */
+  blobs: number;
   /** Migrations applied first because the target database had none. */
   migrated: string[];
 }
@@ -201,11 +242,13 @@ type Line =
   | { r: Array<string | null> }
   | { end: string; rows: number }
   | { sequences: Array<{ name: string; value: string; isCalled: boolean }> }
-  | { trailer: true; tables: Record<string, number> };
+  | { blob: string; contentType: string; data: string }
+  | { trailer: true; tables: Record<string, number>; blobs?: number };
 
 const bad = (reason: string) => new AppError('bad_request', 'ops.backup_bad_file', { reason });
 
-export async function restore(db: Db, file: string): Promise<RestoreSummary> {
+/** With `blobs`, the photo blobs in the file are written back (each checked against its content address). */
+export async function restore(db: Db, file: string, blobs?: BlobWriter): Promise<RestoreSummary> {
   const lines = readLines(file);
   const first = await lines.next();
   const header = first.done ? undefined : (first.value as Partial<BackupHeader>);
@@ -227,6 +270,7 @@ export async function restore(db: Db, file: string): Promise<RestoreSummary> {
 
   const counts: Record<string, number> = {};
   let sequenceCount = 0;
+  let blobCount = 0;
   await db.transaction().execute(async (tx) => {
     await fixTextFormats(tx);
     const catalog = await readCatalog(tx);
@@ -316,7 +360,13 @@ export async function restore(db: Db, file: string): Promise<RestoreSummary> {
           await sql`SELECT setval(${s.name}::text::regclass, ${s.value}::text::bigint, ${s.isCalled})`.execute(tx);
         }
         sequenceCount = line.sequences.length;
+      } else if ('blob' in line) {
+        if (blobs) {
+          if (!(await blobs.write(line.blob, Buffer.from(line.data, 'base64'), line.contentType))) throw bad(`blob ${line.blob} does not match its hash`);
+          blobCount++;
+        }
       } else if ('trailer' in line) {
+        if (blobs && line.blobs !== undefined && line.blobs !== blobCount) throw bad('photo blobs are missing');
         sawTrailer = true;
         break;
       } else {
@@ -334,7 +384,7 @@ export async function restore(db: Db, file: string): Promise<RestoreSummary> {
       await sql.raw(`ALTER TABLE ${ident(t.name)} ENABLE TRIGGER USER`).execute(tx);
     }
   });
-  return { file, tables: counts, sequences: sequenceCount, migrated };
+  return { file, tables: counts, sequences: sequenceCount, blobs: blobCount, migrated };
 }
 
 async function insertBatch(

@@ -29,6 +29,8 @@ export interface CommandIo {
   locale: Locale;
   /** Who is acting, for the audit log. */
   actor: Actor;
+  /** Live progress, one line redrawn in place; absent when nobody watches a terminal (admin channel, scripts). */
+  progress?: (text: string) => void;
 }
 
 export interface OpsCommand<S extends z.ZodType = z.ZodType> {
@@ -75,7 +77,7 @@ export async function runCommand(
   commands: Readonly<Record<string, OpsCommand>>,
   name: string,
   rawArgs: unknown,
-  options: { locale: Locale; actor?: Actor },
+  options: { locale: Locale; actor?: Actor; progress?: (text: string) => void },
 ): Promise<CommandResult> {
   let stdout = '';
   let stderr = '';
@@ -84,6 +86,7 @@ export async function runCommand(
     err: (t) => (stderr += t.endsWith('\n') ? t : `${t}\n`),
     locale: options.locale,
     actor: options.actor ?? cliActor(),
+    ...(options.progress ? { progress: options.progress } : {}),
   };
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) return { exitCode: 2, stdout: '', stderr: `unknown command: ${name}\n` };

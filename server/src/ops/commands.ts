@@ -12,11 +12,12 @@ import { importGrids, shapefileToGeoJSON } from '../modules/grid/index.js';
 import { createApiKey, createUser, isRole, resetPassword, revokeApiKey, type GrantInput } from '../modules/identity/index.js';
 import { importKnowledgeCsv } from '../modules/knowledge/index.js';
 import { latestMessageTo } from '../modules/messages/index.js';
-import { retrainClassifiers } from '../modules/work-orders/index.js';
+import { attachmentBlobs, formatImportProgress, IMPORT_FORMATS, importJurisdiction, importRequests, retrainClassifiers } from '../modules/work-orders/index.js';
 import { AppError } from '../shared/errors.js';
 import { translate } from '../shared/i18n.js';
 import { backup, restore } from './backup.js';
 import { defineCommand, UsageError, type OpsCommand } from './command.js';
+import { importComponentsCommand } from './import-components.js';
 
 const absoluteFile = z
   .string()
@@ -38,10 +39,13 @@ export const backupCommand = defineCommand({
   async run(ctx, args, io) {
     if (existsSync(args.file)) throw new AppError('conflict', 'ops.file_exists', { file: args.file });
     const started = Date.now();
-    const summary = await backup(ctx.db, ctx.storage.kind, args.file);
+    // The photos too: the blobs the attachments name, read from the configured store (file or S3).
+    const blobs = attachmentBlobs(ctx.config);
+    const summary = await backup(ctx.db, ctx.storage.kind, args.file, blobs).finally(() => blobs.close());
     const rows = Object.values(summary.tables).reduce((a, b) => a + b, 0);
+    if (summary.missingBlobs > 0) io.err(`Warning: ${summary.missingBlobs} photo file(s) named by attachments are missing from the store.`);
     io.err(
-      `Backed up ${Object.keys(summary.tables).length} tables, ${rows} rows and ${summary.sequences} sequences ` +
+      `Backed up ${Object.keys(summary.tables).length} tables, ${rows} rows, ${summary.sequences} sequences and ${summary.blobs} photo files ` +
         `from ${ctx.storage.kind} to ${args.file} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
     );
   },
@@ -53,11 +57,12 @@ export const restoreCommand = defineCommand({
   async run(ctx, args, io) {
     if (!existsSync(args.file)) throw new AppError('bad_request', 'ops.file_missing', { file: args.file });
     const started = Date.now();
-    const summary = await restore(ctx.db, args.file);
+    const blobs = attachmentBlobs(ctx.config);
+    const summary = await restore(ctx.db, args.file, blobs).finally(() => blobs.close());
     const rows = Object.values(summary.tables).reduce((a, b) => a + b, 0);
     if (summary.migrated.length > 0) io.err(`Migrated the empty database first (${summary.migrated.length} migrations).`);
     io.err(
-      `Restored ${Object.keys(summary.tables).length} tables, ${rows} rows and ${summary.sequences} sequences ` +
+      `Restored ${Object.keys(summary.tables).length} tables, ${rows} rows, ${summary.sequences} sequences and ${summary.blobs} photo files ` +
         `into ${ctx.storage.kind} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
     );
   },
@@ -332,6 +337,55 @@ export const importKnowledgeCommand = defineCommand({
   },
 });
 
+export const importRequestsCommand = defineCommand({
+  args: z
+    .object({
+      file: absoluteFile,
+      format: z.enum(IMPORT_FORMATS),
+      jurisdiction: z.string().min(1).optional(),
+      mapping: absoluteFile.optional(),
+      reject: absoluteFile.optional(),
+      batch: z.number().int().min(1).max(5000).default(500),
+      resume: z.boolean().default(true),
+      limit: z.number().int().min(0).optional(),
+      to: z.enum(['orders', 'knowledge']).default('orders'),
+    })
+    .strict(),
+  needsCurrentSchema: true,
+  async run(ctx, args, io) {
+    const jurisdiction = await importJurisdiction(ctx, args.jurisdiction);
+    if (args.to === 'knowledge') {
+      // The mailbox letters as knowledge articles: the knowledge base's own importer (drafts, personal data removed).
+      if (args.format !== 'shangluo') throw new AppError('bad_request', 'work_order.import.to_knowledge_format');
+      return importKnowledgeCommand.run(ctx, { file: args.file, jurisdiction, publish: false, dryRun: false, skipRejected: true }, io);
+    }
+    let last = 0;
+    const report = await importRequests(ctx, {
+      jurisdictionId: jurisdiction,
+      file: args.file,
+      format: args.format,
+      ...(args.mapping ? { mappingFile: args.mapping } : {}),
+      ...(args.reject ? { rejectFile: args.reject } : {}),
+      batch: args.batch,
+      resume: args.resume,
+      ...(args.limit !== undefined ? { limit: args.limit } : {}),
+      actor: io.actor,
+      locale: io.locale,
+      onProgress: (p) => {
+        if (!io.progress || (!p.done && Date.now() - last < 200)) return;
+        last = Date.now();
+        io.progress(formatImportProgress(p));
+      },
+    });
+    io.err(
+      `${report.rows} rows${report.resumedAfter > 0 ? ` (resumed after ${report.resumedAfter})` : ''}: ${report.imported} imported, ` +
+        `${report.duplicates} duplicates skipped, ${report.rejected} rejected${args.reject && report.rejected > 0 ? ` (see ${args.reject})` : ''} ` +
+        `in ${report.seconds} s. ${report.completed ? 'Import complete.' : 'Stopped at --limit: run the same command again to continue.'}`,
+    );
+    io.out(JSON.stringify(report));
+  },
+});
+
 /** Name → command. Names with a space are sub-commands (`user create`). */
 export const COMMANDS: Readonly<Record<string, OpsCommand>> = {
   migrate: migrateCommand,
@@ -345,6 +399,8 @@ export const COMMANDS: Readonly<Record<string, OpsCommand>> = {
   'audit verify': auditVerifyCommand,
   'messages latest': messagesLatestCommand,
   'import grids': importGridsCommand,
+  'import components': importComponentsCommand,
   'import knowledge': importKnowledgeCommand,
+  'import requests': importRequestsCommand,
   'classifier retrain': classifierRetrainCommand,
 };

@@ -18,12 +18,17 @@ const PerformancePage = lazy(() => import('./performance/PerformancePage').then(
 const StatsPage = lazy(() => import('./stats/StatsPage').then((m) => ({ default: m.StatsPage })));
 const CategoriesPage = lazy(() => import('./work-order-admin/CategoriesPage').then((m) => ({ default: m.CategoriesPage })));
 const RulesPage = lazy(() => import('./work-order-admin/RulesPage').then((m) => ({ default: m.RulesPage })));
+const PeersPage = lazy(() => import('./federation/PeersPage').then((m) => ({ default: m.PeersPage })));
+const Open311ConfigPage = lazy(() => import('./open311/Open311ConfigPage').then((m) => ({ default: m.Open311ConfigPage })));
 const DispatchBoardPage = lazy(() => import('./work-orders/DispatchBoardPage').then((m) => ({ default: m.DispatchBoardPage })));
 const InboxPage = lazy(() => import('./work-orders/InboxPage').then((m) => ({ default: m.InboxPage })));
 const WorkOrderDetailPage = lazy(() => import('./work-orders/WorkOrderDetailPage').then((m) => ({ default: m.WorkOrderDetailPage })));
 const WorkOrderListPage = lazy(() => import('./work-orders/WorkOrderListPage').then((m) => ({ default: m.WorkOrderListPage })));
 const EvaluationPage = lazy(() => import('./pages/EvaluationPage').then((m) => ({ default: m.EvaluationPage })));
+const ComponentsPage = lazy(() => import('./components/ComponentsPage').then((m) => ({ default: m.ComponentsPage })));
+const GridsPage = lazy(() => import('./grids/GridsPage').then((m) => ({ default: m.GridsPage })));
 const AuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditPage })));
+const MessagesPage = lazy(() => import('./messages/MessagesPage').then((m) => ({ default: m.MessagesPage })));
 
 const ELEMENTS: Record<string, React.ReactNode> = {
   overview: <OverviewPage />,
@@ -39,7 +44,12 @@ const ELEMENTS: Record<string, React.ReactNode> = {
   woStats: <StatsPage />,
   woCategories: <CategoriesPage />,
   woRules: <RulesPage />,
+  federation: <PeersPage />,
+  open311: <Open311ConfigPage />,
   performance: <PerformancePage />,
+  components: <ComponentsPage />,
+  grids: <GridsPage />,
+  messages: <MessagesPage />,
   account: <AccountPage />,
 };
 

@@ -3,8 +3,8 @@
  * user holds one of its permissions, as reported by GET /api/v1/auth/me — the same rules the server enforces.
  * Pages exist only for modules the server has; nothing is a placeholder.
  */
-import { LineChartOutlined, NodeIndexOutlined, TagsOutlined } from '@ant-design/icons';
-import { ApartmentOutlined, AuditOutlined, BarChartOutlined, EnvironmentOutlined, FileSearchOutlined, InboxOutlined, KeyOutlined, PhoneOutlined, SendOutlined, TeamOutlined, TrophyOutlined, UserOutlined } from '@ant-design/icons';
+import { ApiOutlined, BorderOuterOutlined, GlobalOutlined, ClusterOutlined, LineChartOutlined, NodeIndexOutlined, TagsOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, BarChartOutlined, EnvironmentOutlined, FileSearchOutlined, InboxOutlined, KeyOutlined, MailOutlined, PhoneOutlined, SendOutlined, TeamOutlined, TrophyOutlined, UserOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 
 export interface ConsolePage {
@@ -37,8 +37,18 @@ export const PAGES: ConsolePage[] = [
   // 分类管理 and 清单化定责: administrators edit the category tree and the responsibility list (woAdmin).
   { key: 'woCategories', path: '/work-order-categories', label: 'woAdmin.nav.categories', icon: <TagsOutlined />, anyOf: ['work_order_category.manage'] },
   { key: 'woRules', path: '/responsibility-rules', label: 'woAdmin.nav.rules', icon: <NodeIndexOutlined />, anyOf: ['responsibility_rule.manage'] },
+  // 跨域转办: administrators register neighbouring cities' Open311 endpoints (federation).
+  { key: 'federation', path: '/federation', label: 'federation.nav', icon: <GlobalOutlined />, anyOf: ['federation.peer.manage'] },
+  // Open311 服务配置: administrators choose each service's type, notice, keywords and attributes (open311).
+  { key: 'open311', path: '/open311', label: 'open311.nav', icon: <ApiOutlined />, anyOf: ['open311.configure'] },
   // 综合评价: rankings, scores and grades, the orders behind every number, trend, hotspots.
   { key: 'performance', path: '/performance', label: 'performance.nav', icon: <TrophyOutlined />, anyOf: ['performance.read'] },
+  // 部件: city components on a clustered map, their detail and linked orders; administrators import them.
+  { key: 'components', path: '/components', label: 'components.nav', icon: <ClusterOutlined />, anyOf: ['component.read'] },
+  // 单元网格管理: the grid layer on the map, the hierarchy, responsible people; import with a dry-run report (administrators).
+  { key: 'grids', path: '/grids', label: 'grids.nav', icon: <BorderOuterOutlined />, anyOf: ['grid.manage'] },
+  // 消息记录: the outbox of SMS, WeChat and e-mail messages with their delivery state (administrators).
+  { key: 'messages', path: '/messages', label: 'messages.nav', icon: <MailOutlined />, anyOf: ['message.read'] },
   { key: 'account', path: '/account', label: 'nav.account', icon: <UserOutlined />, anyOf: [] },
 ];
 

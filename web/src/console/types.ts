@@ -80,7 +80,10 @@ export interface Department {
 export const DEPARTMENT_KINDS: Department['kind'][] = ['government', 'district', 'street', 'community', 'functional', 'unit'];
 
 export interface AuditEntry {
-  seq: number;
+  /** Write order (the list cursor). */
+  id: number;
+  /** Position in the hash chain; null for the moment until the chainer links the entry. */
+  seq: number | null;
   at: string;
   jurisdictionId: string | null;
   actor: { kind: string; id: string | null; name: string | null };
@@ -90,8 +93,8 @@ export interface AuditEntry {
   requestId: string | null;
   purpose: string | null;
   details: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
+  prevHash: string | null;
+  hash: string | null;
 }
 
 export interface AuditVerifyResult {

@@ -5,9 +5,12 @@
  * leaves nothing half-made.
  */
 import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
 import type { AppContext } from '../../app-context.js';
-import { CENTRAL_DISTRICTS, ensureDemoGrids, seedStandardComponentClasses } from '../grid/index.js';
+import { ensureDemoEvaluation } from '../evaluation/index.js';
+import { CENTRAL_DISTRICTS, ensureDemoComponents, ensureDemoGrids, seedStandardComponentClasses } from '../grid/index.js';
 import { createUserWithin, hashPassword } from '../identity/index.js';
+import { ensureDemoInspectorTasks } from '../inspector/index.js';
 import { seedDemoKnowledge } from '../knowledge/index.js';
 import { seedDemoOpen311 } from '../open311/index.js';
 import { ensureDemoWorkOrders, ensureDemoClassifier, seedDemoWorkOrderSetup } from '../work-orders/index.js';
@@ -113,9 +116,23 @@ async function seedDemoGrids(ctx: Pick<AppContext, 'db' | 'outbox' | 'config' | 
   const districtDepartments = Object.fromEntries(CENTRAL_DISTRICTS.map((code) => [code, `cd-${code}`]));
   await ensureDemoGrids(ctx, JURISDICTION.id, districts, actor, CENTRAL_DISTRICTS, { districtDepartments, inspectors: { inspector: INSPECTOR_GRIDS } });
   await seedStandardComponentClasses(ctx, JURISDICTION.id, actor);
+  await ensureDemoComponents(ctx, JURISDICTION.id, actor);
   await seedDemoKnowledge(ctx, JURISDICTION.id, actor);
   await seedDemoWorkOrderSetup(ctx, JURISDICTION.id, actor);
   await ensureDemoClassifier(ctx, JURISDICTION.id);
   await ensureDemoWorkOrders(ctx, JURISDICTION.id);
+  // After the month of orders (which is only generated into an empty city): open tasks for the demo inspector.
+  await ensureDemoInspectorTasks(ctx, JURISDICTION.id, INSPECTOR_GRIDS);
   await seedDemoOpen311(ctx.db, JURISDICTION.id, actor);
+  // The 680-city synthetic evaluation with a completed run, so the 评估 page has something to show. Its steps are
+  // several transactions, so two starts racing are serialised by a session lock on one pinned connection (every
+  // step runs on it — also right for the embedded database's single connection).
+  await ctx.db.connection().execute(async (conn) => {
+    await sql`SELECT pg_advisory_lock(hashtext('civicgrid.demo-evaluation'))`.execute(conn);
+    try {
+      await ensureDemoEvaluation({ ...ctx, db: conn }, JURISDICTION.id, actor);
+    } finally {
+      await sql`SELECT pg_advisory_unlock(hashtext('civicgrid.demo-evaluation'))`.execute(conn);
+    }
+  });
 }

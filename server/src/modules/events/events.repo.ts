@@ -4,7 +4,7 @@
  * whose worker died is taken again once its lease has expired. Times come from the database clock (now()),
  * so workers on machines with skewed clocks agree on what is due.
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../app-context.js';
 
 export interface ClaimedJob {
@@ -29,72 +29,43 @@ export interface StoredEvent {
 
 const LIVE = ['pending', 'running'] as const;
 
-export async function insertEvent(
-  tx: Db,
-  event: { name: string; jurisdictionId: string | null; payload: Record<string, unknown> },
-): Promise<number> {
-  const row = await tx
-    .insertInto('events')
-    .values({ name: event.name, jurisdiction_id: event.jurisdictionId, payload: JSON.stringify(event.payload) })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+type NewEvent = { name: string; jurisdictionId: string | null; payload: Record<string, unknown> };
+
+/** The event (named `name`, returning its id) and, named `jobsName`, one job per subscribed handler. */
+export function eventWithJobsSql(event: NewEvent, handlers: readonly string[], name: string): { event: RawBuilder<unknown>; jobs: RawBuilder<unknown> } {
+  return {
+    event: sql`INSERT INTO events (name, jurisdiction_id, payload) VALUES (${event.name}, ${event.jurisdictionId}, ${JSON.stringify(event.payload)}::jsonb) RETURNING id`,
+    jobs: sql`INSERT INTO jobs (kind, handler, event_id, jurisdiction_id, payload)
+              SELECT 'event', h, ${sql.ref(name)}.id, ${event.jurisdictionId}, '{}'::jsonb FROM ${sql.ref(name)}, unnest(${[...handlers]}::text[]) AS h`,
+  };
 }
 
-export async function insertEventJobs(
-  tx: Db,
-  eventId: number,
-  jurisdictionId: string | null,
-  handlers: readonly string[],
-): Promise<void> {
-  if (handlers.length === 0) return;
-  await tx
-    .insertInto('jobs')
-    .values(
-      handlers.map((handler) => ({
-        kind: 'event' as const,
-        handler,
-        event_id: eventId,
-        jurisdiction_id: jurisdictionId,
-        payload: '{}',
-      })),
-    )
-    .execute();
+/** The event and one job per subscribed handler, in one statement (this runs in every audited change). */
+export async function insertEventWithJobs(tx: Db, event: NewEvent, handlers: readonly string[]): Promise<number> {
+  const parts = eventWithJobsSql(event, handlers, 'e');
+  const { rows } = await sql<{ id: number }>`WITH e AS (${parts.event}), j AS (${parts.jobs}) SELECT id FROM e`.execute(tx);
+  return Number(rows[0]!.id);
 }
 
-/**
- * Inserts a timer; with a key, a live timer of the same handler and key is replaced in place (the partial
- * unique index arbitrates between concurrent schedulers, so two transactions cannot both create one).
- */
-export async function upsertTimer(
-  tx: Db,
-  timer: {
-    handler: string;
-    runAt: Date;
-    key: string | null;
-    jurisdictionId: string | null;
-    payload: Record<string, unknown>;
-    maxAttempts?: number;
-  },
-): Promise<number> {
+interface NewTimer {
+  handler: string;
+  runAt: Date;
+  key: string | null;
+  jurisdictionId: string | null;
+  payload: Record<string, unknown>;
+  maxAttempts?: number;
+}
+
+/** The INSERT (an upsert with a key) of a timer, returning its id. */
+export function upsertTimerSql(timer: NewTimer): RawBuilder<{ id: number }> {
   const payload = JSON.stringify(timer.payload);
   const maxAttempts = timer.maxAttempts ?? 10;
   if (!timer.key) {
-    const row = await tx
-      .insertInto('jobs')
-      .values({
-        kind: 'timer',
-        handler: timer.handler,
-        run_at: timer.runAt,
-        jurisdiction_id: timer.jurisdictionId,
-        payload,
-        max_attempts: maxAttempts,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
+    return sql`INSERT INTO jobs (kind, handler, run_at, jurisdiction_id, payload, max_attempts)
+               VALUES ('timer', ${timer.handler}, ${timer.runAt}, ${timer.jurisdictionId}, ${payload}::jsonb, ${maxAttempts})
+               RETURNING id`;
   }
-  const result = await sql<{ id: number }>`
+  return sql`
     INSERT INTO jobs (kind, handler, dedupe_key, run_at, jurisdiction_id, payload, max_attempts)
     VALUES ('timer', ${timer.handler}, ${timer.key}, ${timer.runAt}, ${timer.jurisdictionId}, ${payload}::jsonb,
             ${maxAttempts})
@@ -102,8 +73,16 @@ export async function upsertTimer(
     DO UPDATE SET run_at = EXCLUDED.run_at, jurisdiction_id = EXCLUDED.jurisdiction_id, payload = EXCLUDED.payload,
                   max_attempts = EXCLUDED.max_attempts, status = 'pending', attempts = 0, locked_by = NULL,
                   locked_until = NULL, last_error = NULL
-    RETURNING id`.execute(tx);
-  return result.rows[0]!.id;
+    RETURNING id`;
+}
+
+/**
+ * Inserts a timer; with a key, a live timer of the same handler and key is replaced in place (the partial
+ * unique index arbitrates between concurrent schedulers, so two transactions cannot both create one).
+ */
+export async function upsertTimer(tx: Db, timer: NewTimer): Promise<number> {
+  const result = await upsertTimerSql(timer).execute(tx);
+  return Number(result.rows[0]!.id);
 }
 
 /** Cancels a live timer (pending, or claimed but not yet started); returns whether there was one. */
@@ -221,6 +200,30 @@ export async function markDone(tx: Db, jobId: number): Promise<void> {
     .set({ status: 'done', finished_at: sql`now()`, locked_by: null, locked_until: null, last_error: null })
     .where('id', '=', jobId)
     .execute();
+}
+
+/** A detached job's reservation: extends the lease while this worker still holds the job. */
+export async function renewLease(db: Db, jobId: number, workerId: string, leaseMs: number): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ locked_until: sql`now() + make_interval(secs => ${leaseMs / 1000})` })
+    .where('id', '=', jobId)
+    .where('status', '=', 'running')
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** A detached job's completion, in its own statement: only if this worker still holds it (else it was replaced). */
+export async function markDoneIfOwned(db: Db, jobId: number, workerId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ status: 'done', finished_at: sql`now()`, locked_by: null, locked_until: null, last_error: null })
+    .where('id', '=', jobId)
+    .where('status', '=', 'running')
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /**

@@ -3,7 +3,8 @@
  * they describe does (a rolled-back change publishes nothing).
  */
 import type { Db } from '../../app-context.js';
-import { cancelTimer, insertEvent, insertEventJobs, upsertTimer } from './events.repo.js';
+import type { WriteBatch } from '../../shared/write-batch.js';
+import { cancelTimer, eventWithJobsSql, insertEventWithJobs, upsertTimer, upsertTimerSql } from './events.repo.js';
 import type { HandlerRegistry } from './registry.js';
 
 export interface PublishInput {
@@ -40,11 +41,32 @@ export class Outbox {
   /** Records the event and one job per subscriber. Returns the event id. */
   async publish(tx: Db, event: PublishInput): Promise<number> {
     if (!tx.isTransaction) throw new Error('publish must run inside the transaction of the change');
-    const id = await insertEvent(tx, event);
     const handlers = this.registry.subscribersOf(event.name);
-    await insertEventJobs(tx, id, event.jurisdictionId, handlers);
+    const id = await insertEventWithJobs(tx, event, handlers);
     if (handlers.length > 0) this.#notify();
     return id;
+  }
+
+  /** `publish`, as parts of the caller's write batch (executed in the caller's transaction). */
+  publishIn(batch: WriteBatch, event: PublishInput): void {
+    const handlers = this.registry.subscribersOf(event.name);
+    const name = batch.name('event');
+    const parts = eventWithJobsSql(event, handlers, name);
+    batch.add(parts.event, name).add(parts.jobs);
+    if (handlers.length > 0) batch.afterExecute(() => this.#notify());
+  }
+
+  /** `schedule`, as a part of the caller's write batch. */
+  scheduleIn(batch: WriteBatch, timer: ScheduleInput): void {
+    this.#checkTimer(timer);
+    batch.add(upsertTimerSql({ ...timer, key: timer.key ?? null })).afterExecute(() => this.#notify());
+  }
+
+  #checkTimer(timer: ScheduleInput): void {
+    if (!this.registry.hasTimer(timer.handler)) throw new Error(`No timer handler named ${timer.handler}`);
+    if (timer.maxAttempts !== undefined && !(Number.isInteger(timer.maxAttempts) && timer.maxAttempts >= 1)) {
+      throw new Error('maxAttempts must be a positive integer');
+    }
   }
 
   /**
@@ -53,10 +75,7 @@ export class Outbox {
    */
   async schedule(tx: Db, timer: ScheduleInput): Promise<number> {
     if (!tx.isTransaction) throw new Error('schedule must run inside the transaction of the change');
-    if (!this.registry.hasTimer(timer.handler)) throw new Error(`No timer handler named ${timer.handler}`);
-    if (timer.maxAttempts !== undefined && !(Number.isInteger(timer.maxAttempts) && timer.maxAttempts >= 1)) {
-      throw new Error('maxAttempts must be a positive integer');
-    }
+    this.#checkTimer(timer);
     const id = await upsertTimer(tx, {
       handler: timer.handler,
       runAt: timer.runAt,

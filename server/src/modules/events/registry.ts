@@ -24,10 +24,37 @@ export interface DomainEvent<P = Record<string, unknown>> {
 export type EventHandler = (event: DomainEvent, job: JobContext) => Promise<void>;
 export type TimerHandler = (payload: Record<string, unknown>, job: JobContext) => Promise<void>;
 
+/**
+ * What a detached timer handler gets: no transaction, the database itself. It opens its own short transactions
+ * around its network calls, so a slow remote never holds a connection (PGlite has one).
+ */
+export interface DetachedJobContext {
+  db: Db;
+  jobId: number;
+  attempt: number;
+  jurisdictionId: string | null;
+  /**
+   * Extends this job's lease by the handler's leaseMs (call it between long calls). False when the job is no longer
+   * this worker's (cancelled, replaced by a reschedule, or taken over after the lease expired): stop and return.
+   */
+  renewLease: () => Promise<boolean>;
+}
+export type DetachedTimerHandler = (payload: Record<string, unknown>, job: DetachedJobContext) => Promise<void>;
+
+export interface DetachedOptions {
+  /** How long the job stays reserved while the handler runs outside a transaction (renewable). */
+  leaseMs: number;
+}
+
+export type HandlerEntry =
+  | { kind: 'event'; fn: EventHandler }
+  | { kind: 'timer'; fn: TimerHandler }
+  | { kind: 'detached'; fn: DetachedTimerHandler; leaseMs: number };
+
 export class HandlerRegistry {
   readonly #subscribers = new Map<string, Map<string, EventHandler>>();
-  readonly #timers = new Map<string, TimerHandler>();
-  readonly #byName = new Map<string, { kind: 'event'; fn: EventHandler } | { kind: 'timer'; fn: TimerHandler }>();
+  readonly #timers = new Set<string>();
+  readonly #byName = new Map<string, HandlerEntry>();
 
   /** `handler` is a stable, unique name (it is stored with each job): 'notifications.on-user-created'. */
   subscribe(eventName: string, handler: string, fn: EventHandler): void {
@@ -40,8 +67,22 @@ export class HandlerRegistry {
 
   onTimer(handler: string, fn: TimerHandler): void {
     if (this.#byName.has(handler)) throw new Error(`Handler ${handler} is registered twice`);
-    this.#timers.set(handler, fn);
+    this.#timers.add(handler);
     this.#byName.set(handler, { kind: 'timer', fn });
+  }
+
+  /**
+   * A timer whose handler runs outside any transaction (for network I/O). The worker reserves the job (lease), runs
+   * the handler with `db`, and marks the job done afterwards in a transaction of its own — so the handler's effects
+   * and the completion do NOT commit together: a crash in between runs the handler again (once the lease expires),
+   * and its effects must be idempotent by their own state (e.g. "only if still pending", an Idempotency-Key on the
+   * remote call). A throw is a failed attempt (retried with backoff) and rolls back nothing the handler committed.
+   * A handler that reschedules its own key replaces its running job; the worker then leaves that timer pending.
+   */
+  onDetachedTimer(handler: string, fn: DetachedTimerHandler, options: DetachedOptions): void {
+    if (this.#byName.has(handler)) throw new Error(`Handler ${handler} is registered twice`);
+    this.#timers.add(handler);
+    this.#byName.set(handler, { kind: 'detached', fn, leaseMs: options.leaseMs });
   }
 
   subscribersOf(eventName: string): string[] {
@@ -52,7 +93,7 @@ export class HandlerRegistry {
     return this.#timers.has(handler);
   }
 
-  lookup(handler: string) {
+  lookup(handler: string): HandlerEntry | undefined {
     return this.#byName.get(handler);
   }
 }

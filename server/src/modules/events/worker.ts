@@ -7,6 +7,10 @@
  *
  * On PGlite the single connection is leased per transaction: a handler must use `job.tx` only — opening a
  * second transaction or querying `ctx.db` from inside a handler would wait for itself forever.
+ *
+ * Detached timers (HandlerRegistry.onDetachedTimer) are the exception, for handlers that call other servers: the
+ * job is reserved by a renewed lease instead of a row lock, the handler runs with `db` and its own short
+ * transactions, and the job is marked done afterwards only if this worker still holds it.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -21,11 +25,13 @@ import {
   lockOwnedJob,
   markAttemptFailed,
   markDone,
+  markDoneIfOwned,
   releaseOrphans,
+  renewLease,
   type ClaimedJob,
 } from './events.repo.js';
 import type { Outbox } from './outbox.js';
-import type { HandlerRegistry, JobContext } from './registry.js';
+import type { DetachedJobContext, HandlerEntry, HandlerRegistry, JobContext } from './registry.js';
 
 export interface WorkerOptions {
   db: Db;
@@ -59,7 +65,7 @@ export interface DrainResult {
   ran: number;
 }
 
-type Outcome = 'done' | 'failed' | 'lost';
+type Outcome = 'done' | 'failed' | 'lost' | 'superseded';
 
 /** Short follow-up looks after a local write, which is seen before its transaction commits. */
 const NUDGE_DELAYS_MS = [20, 100, 400, 1_000];
@@ -239,7 +245,8 @@ export class JobWorker {
   async #execute(job: ClaimedJob): Promise<Outcome> {
     const started = performance.now();
     try {
-      const outcome = await this.#db.transaction().execute(async (tx): Promise<Outcome> => {
+      const detached = this.#handlers.lookup(job.handler);
+      const outcome = detached?.kind === 'detached' ? await this.#runDetached(job, detached) : await this.#db.transaction().execute(async (tx): Promise<Outcome> => {
         if (!(await lockOwnedJob(tx, job.id, this.id))) return 'lost';
         const entry = this.#handlers.lookup(job.handler);
         if (!entry) throw new Error(`No handler is registered as ${job.handler} in this process`);
@@ -256,6 +263,7 @@ export class JobWorker {
         return 'done';
       });
       if (outcome === 'lost') this.#log.info({ jobId: job.id }, 'job was cancelled or taken over before it ran');
+      else if (outcome === 'superseded') this.#log.debug({ jobId: job.id, handler: job.handler }, 'detached job ran; its row was rescheduled, cancelled or taken over meanwhile');
       else this.#log.debug({ jobId: job.id, handler: job.handler, ms: performance.now() - started }, 'job done');
       return outcome;
     } catch (err) {
@@ -272,6 +280,16 @@ export class JobWorker {
       }
       return 'failed';
     }
+  }
+
+  /** A detached timer: reserve (lease), run without a transaction, then mark done if still ours. */
+  async #runDetached(job: ClaimedJob, entry: Extract<HandlerEntry, { kind: 'detached' }>): Promise<Outcome> {
+    const leaseMs = Math.max(this.#leaseMs, entry.leaseMs);
+    const renew = () => renewLease(this.#db, job.id, this.id, leaseMs);
+    if (!(await renew())) return 'lost';
+    const context: DetachedJobContext = { db: this.#db, jobId: job.id, attempt: job.attempts, jurisdictionId: job.jurisdictionId, renewLease: renew };
+    await entry.fn(job.payload, context);
+    return (await markDoneIfOwned(this.#db, job.id, this.id)) ? 'done' : 'superseded';
   }
 }
 

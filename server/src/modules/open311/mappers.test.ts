@@ -28,7 +28,8 @@ const DAY = 86_400_000;
 describe('status tables', () => {
   it('maps every lifecycle status: closed exactly for the final ones, an extended status for each', () => {
     for (const s of STATUSES) expect(EXTENDED_STATUSES).toContain(extendedStatus(s));
-    expect(STATUSES.filter((s) => openOrClosed(s) === 'closed').sort()).toEqual(['answered', 'cancelled', 'closed', 'merged', 'rated', 'rejected']);
+    expect(STATUSES.filter((s) => openOrClosed(s) === 'closed').sort()).toEqual(['answered', 'cancelled', 'closed', 'merged', 'rated', 'rejected', 'transferred']);
+    expect(extendedStatus('transferred')).toBe('internal_referral');
     expect(extendedStatus('merged')).toBe('duplicate');
     expect(extendedStatus('in_progress')).toBe('in_progress');
     expect(extendedStatus('rejected')).toBe('not_councils_responsibility');

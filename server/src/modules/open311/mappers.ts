@@ -16,6 +16,7 @@
  * | rejected                               | closed | not_councils_responsibility |
  * | cancelled                              | closed | no_further_action           |
  * | merged                                 | closed | duplicate                   |
+ * | transferred (to another jurisdiction)  | closed | internal_referral           |
  *
  * Closed is exactly the lifecycle's FINAL_STATUSES. Incoming extended statuses (POST servicerequestupdates) map onto
  * the status of ours they correspond to (INCOMING_STATUS) — recorded with the update for staff, never applied:
@@ -74,6 +75,8 @@ const OUTGOING: Record<Status, ExtendedStatus> = {
   rejected: 'not_councils_responsibility',
   cancelled: 'no_further_action',
   merged: 'duplicate',
+  // Handed to a neighbouring jurisdiction (federation): no further work here.
+  transferred: 'internal_referral',
 };
 
 /** What a client's extended status says about the order, in our terms (stored beside the update). */

@@ -54,6 +54,34 @@ export async function listServices(db: Db, jurisdictionId: string, code?: string
   return r.rows;
 }
 
+export interface CategoryConfigRow {
+  code: string;
+  parent_code: string | null;
+  kind: 'component' | 'event' | 'hotline';
+  name_zh: string;
+  name_en: string | null;
+  active: boolean;
+  /** Whether it has active children (then it is a group, not a service). */
+  has_children: boolean;
+  type: 'realtime' | 'batch' | null;
+  attribute_count: number;
+}
+
+/** Every category of the jurisdiction with what makes it a service or not, and its configuration (administrators). */
+export async function listCategoryConfigs(db: Db, jurisdictionId: string): Promise<CategoryConfigRow[]> {
+  const r = await sql<CategoryConfigRow>`
+    SELECT c.code, c.parent_code, c.kind, c.name_zh, c.name_en, c.active,
+           EXISTS (SELECT 1 FROM work_order_categories k WHERE k.jurisdiction_id = c.jurisdiction_id AND k.parent_code = c.code AND k.active) AS has_children,
+           s.type,
+           (SELECT count(*)::int FROM open311_attributes a WHERE a.jurisdiction_id = c.jurisdiction_id AND a.category_code = c.code) AS attribute_count
+    FROM work_order_categories c
+    LEFT JOIN open311_services s ON s.jurisdiction_id = c.jurisdiction_id AND s.category_code = c.code
+    WHERE c.jurisdiction_id = ${jurisdictionId}
+    ORDER BY c.code
+    LIMIT 10000`.execute(db);
+  return r.rows;
+}
+
 export async function listAttributes(db: Db, jurisdictionId: string, categoryCode: string): Promise<AttributeDefinition[]> {
   const rows = await db
     .selectFrom('open311_attributes')
@@ -148,6 +176,12 @@ export async function insertRequestMeta(
       created_at: m.createdAt,
     })
     .execute();
+}
+
+/** The batch token an order was answered with (null for a realtime service). */
+export async function tokenOfOrder(db: Db, workOrderId: string): Promise<string | null> {
+  const row = await db.selectFrom('open311_requests').select('token').where('work_order_id', '=', workOrderId).executeTakeFirst();
+  return row?.token ?? null;
 }
 
 export async function findToken(db: Db, token: string): Promise<{ jurisdiction_id: string; code: string; status: string } | undefined> {

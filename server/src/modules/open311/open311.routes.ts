@@ -21,6 +21,7 @@ import {
   requestsQuery,
   serviceConfigBody,
   serviceConfigResponse,
+  serviceListResponse,
   updatesQuery,
 } from './open311.schema.js';
 import {
@@ -30,6 +31,7 @@ import {
   getRequest,
   getServiceConfig,
   listRequests,
+  listServiceConfigs,
   listServices,
   listUpdates,
   postUpdate,
@@ -55,6 +57,9 @@ function formatOf(request: FastifyRequest): Format {
   const m = /\.(xml|json)(\?|$)/i.exec(request.url);
   return m ? (m[1]!.toLowerCase() as Format) : 'xml';
 }
+
+/** Where this server is reached, as the client addressed it (links in answers: discovery, photos). */
+const baseUrlOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
 function send(reply: FastifyReply, format: Format, root: string, value: Value, status = 200) {
   return reply.status(status).header('content-type', CONTENT_TYPE[format]).send(render(format, root, value));
@@ -124,7 +129,7 @@ export function open311Routes(app: FastifyInstance, ctx: Open311Context): void {
   r.get(
     '/open311/discovery.:format',
     { schema: { tags, summary: 'Open311 service discovery: the GeoReport v2 endpoint, its formats and the extensions', params: formatParams } },
-    async (request, reply) => send(reply, request.params.format, 'discovery', await discovery(ctx.db, `${request.protocol}://${request.host}`, localeOf(request))),
+    async (request, reply) => send(reply, request.params.format, 'discovery', await discovery(ctx.db, baseUrlOf(request), localeOf(request))),
   );
 
   r.get(
@@ -157,7 +162,8 @@ export function open311Routes(app: FastifyInstance, ctx: Open311Context): void {
       },
     },
     async (request, reply) => {
-      const submitted = await submitRequest(ctx, fieldsOf(request, 'body'), requestMeta(request), localeOf(request));
+      const raw = request.headers['idempotency-key'];
+      const submitted = await submitRequest(ctx, fieldsOf(request, 'body'), requestMeta(request), localeOf(request), new Date(), typeof raw === 'string' ? raw : undefined);
       return send(reply, request.params.format, 'service_requests', presentSubmitted(submitted));
     },
   );
@@ -177,7 +183,7 @@ export function open311Routes(app: FastifyInstance, ctx: Open311Context): void {
     { schema: { tags, summary: 'GET Service Requests: filters of the spec and the extensions (page, page_size, updated_after/before, q, bbox, extensions)', params: formatParams, querystring: requestsQuery } },
     async (request, reply) => {
       const j = await jurisdictionOf(request);
-      return send(reply, request.params.format, 'service_requests', await listRequests(ctx.db, j.id, fieldsOf(request, 'query'), localeOf(request)));
+      return send(reply, request.params.format, 'service_requests', await listRequests(ctx, baseUrlOf(request), j.id, fieldsOf(request, 'query'), localeOf(request)));
     },
   );
 
@@ -187,7 +193,7 @@ export function open311Routes(app: FastifyInstance, ctx: Open311Context): void {
     async (request, reply) => {
       const { name, format } = fileOf(request.params.file);
       const j = await jurisdictionOf(request);
-      return send(reply, format, 'service_requests', await getRequest(ctx.db, j.id, name, fieldsOf(request, 'query'), localeOf(request)));
+      return send(reply, format, 'service_requests', await getRequest(ctx, baseUrlOf(request), j.id, name, fieldsOf(request, 'query'), localeOf(request)));
     },
   );
 
@@ -210,6 +216,11 @@ export function open311Routes(app: FastifyInstance, ctx: Open311Context): void {
 /** Administrators configure the services: type, notice, keywords and attributes of a category (under /api/v1). */
 export function open311ConfigRoutes(app: FastifyInstance, ctx: Open311Context): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/open311/services',
+    { preHandler: requirePermission('open311.configure'), schema: { tags: ['open311'], summary: 'Every category, whether it is served as an Open311 service, its type and attribute count', response: { 200: serviceListResponse } } },
+    async (request) => ({ items: await listServiceConfigs(ctx, principalOf(request)) }),
+  );
   r.get(
     '/open311/services/:code',
     { preHandler: requirePermission('open311.configure'), schema: { tags: ['open311'], summary: "A service's Open311 configuration", params: codeParams, response: { 200: serviceConfigResponse } } },

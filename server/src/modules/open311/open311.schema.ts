@@ -113,3 +113,19 @@ export const serviceConfigResponse = z.object({
 });
 
 export const codeParams = z.object({ code: z.string().min(1).max(64) });
+
+export const serviceListResponse = z.object({
+  items: z.array(
+    z.object({
+      code: z.string(),
+      parentCode: z.string().nullable(),
+      kind: z.enum(['component', 'event', 'hotline']),
+      nameZh: z.string(),
+      nameEn: z.string().nullable(),
+      exposed: z.boolean().describe('Served as an Open311 service (active, without active children)'),
+      reason: z.enum(['inactive', 'group']).nullable().describe('Why not served'),
+      type: z.enum(['realtime', 'batch']),
+      attributeCount: z.number().int(),
+    }),
+  ),
+});

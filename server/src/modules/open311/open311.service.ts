@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../../app-context.js';
 import { recordAudit } from '../audit/index.js';
 import { apiKeyPrincipal, authorize, hasPermission, sealPersonal, type ApiKeyPrincipal, type Principal } from '../identity/index.js';
-import { createWorkOrder, PUBLIC_NOTE_ACTIONS, type RequestType } from '../work-orders/index.js';
+import { appendExternalEntry, createWorkOrder, photosOfOrders, publicAttachmentUrl, PUBLIC_NOTE_ACTIONS, type RequestType } from '../work-orders/index.js';
 import type { Actor, RequestMeta } from '../../shared/actor.js';
 import { searchWords } from '../../shared/chinese-text.js';
 import { AppError, badRequest, notFound } from '../../shared/errors.js';
@@ -171,8 +171,14 @@ export interface Submitted {
   accountId: string | null;
 }
 
-export async function submitRequest(ctx: Open311Context, fields: Fields, request: RequestMeta, locale: Locale, now = new Date()): Promise<Submitted> {
+/**
+ * With `idempotencyKey` (the Idempotency-Key header; CivicGrid peers send one per transfer), a retried POST with the
+ * same key and fields answers the first request's id instead of creating a second order (work-orders' key store,
+ * scoped to the API key).
+ */
+export async function submitRequest(ctx: Open311Context, fields: Fields, request: RequestMeta, locale: Locale, now = new Date(), idempotencyKey?: string): Promise<Submitted> {
   const { input, problems } = readPost(fields);
+  if (idempotencyKey !== undefined && !/^[A-Za-z0-9._:-]{8,200}$/.test(idempotencyKey)) problems.push({ status: 400, key: 'open311.idempotency_key_invalid' });
   const key = await resolveKey(ctx, input.apiKey);
   const jurisdiction = await resolveJurisdiction(ctx.db, input.jurisdictionId, key);
   let service: repo.ServiceRow | undefined;
@@ -194,8 +200,11 @@ export async function submitRequest(ctx: Open311Context, fields: Fields, request
   // The order and the Open311 part of the request (attributes, media, e-mail, token, audit, event) in one transaction.
   const token = service.type === 'batch' ? randomBytes(18).toString('base64url') : null;
   let code: string;
+  // A replayed request answers what the first one did: its id, or its token while that is pending review.
+  let replayed: { token: string | null } | null = null;
   try {
-    const { order } = await createWorkOrder(
+    const idempotency = idempotencyKey === undefined ? undefined : { scope: `open311:${key.keyId}`, key: idempotencyKey, body: Object.fromEntries([...fields].filter(([k]) => k !== 'api_key')) };
+    const created = await createWorkOrder(
       ctx,
       {
         jurisdictionId: jurisdiction.id,
@@ -212,6 +221,7 @@ export async function submitRequest(ctx: Open311Context, fields: Fields, request
       { principal: key, audit: keyActor(key), request },
       {
         now,
+        ...(idempotency ? { idempotency } : {}),
         within: async (tx, created) => {
           await repo.insertRequestMeta(tx, {
             workOrderId: created.id,
@@ -228,13 +238,19 @@ export async function submitRequest(ctx: Open311Context, fields: Fields, request
             token,
             createdAt: now,
           });
+          // The client's photo links are shown on the order (staff open them; the server never fetches them).
+          if (input.mediaUrls.length > 0) {
+            const data = Object.fromEntries(input.mediaUrls.map((u, i) => [`url${i + 1}`, u]));
+            await appendExternalEntry(tx, { jurisdictionId: jurisdiction.id, workOrderId: created.id, at: now, action: 'media_links', note: null, data });
+          }
           const details = { code: created.code, serviceCode: service.code, type: token ? 'batch' : 'realtime', attributes: Object.keys(kept).length, media: input.mediaUrls.length };
           await recordAudit(tx, { actor: keyActor(key), request, action: 'open311.request', jurisdictionId: jurisdiction.id, objectType: 'work_order', objectId: created.id, details });
           await ctx.outbox.publish(tx, { name: 'open311.request_received', jurisdictionId: jurisdiction.id, payload: { workOrderId: created.id, ...details } });
         },
       },
     );
-    code = order.code;
+    code = created.order.code;
+    if (created.replayed) replayed = { token: await repo.tokenOfOrder(ctx.db, created.order.id) };
   } catch (e) {
     if (e instanceof AppError) {
       const status = e.kind === 'forbidden' || e.kind === 'unauthenticated' ? 403 : e.kind === 'not_found' ? 404 : 400;
@@ -242,6 +258,7 @@ export async function submitRequest(ctx: Open311Context, fields: Fields, request
     }
     throw e;
   }
+  if (replayed) return { serviceRequestId: replayed.token ? null : code, token: replayed.token, serviceNotice: service.service_notice, accountId: input.accountId ?? null };
   return { serviceRequestId: token ? null : code, token, serviceNotice: service.service_notice, accountId: input.accountId ?? null };
 }
 
@@ -265,7 +282,24 @@ export async function tokenStatus(db: Open311Context['db'], jurisdictionId: stri
 // ---------------------------------------------------------------------------------------------------------------
 // GET requests
 
-function presentRequest(r: repo.RequestRow, locale: Locale, extensions: boolean, notes: repo.NoteRow[]): Value {
+/** How a list of records is rendered: the locale, the extensions flag and the public links of the orders' photos. */
+interface RecordView {
+  locale: Locale;
+  extensions: boolean;
+  /** Public photo URLs per order id (signed links to our attachments), oldest first. */
+  photos: Map<string, string[]>;
+}
+
+/** Signed public links to the photos of these (visible) orders: `${baseUrl}/api/v1/public/attachments/<id>?sig=…`. */
+async function photoUrls(ctx: Open311Context, baseUrl: string, orderIds: string[]): Promise<Map<string, string[]>> {
+  const ids = await photosOfOrders(ctx.db, orderIds);
+  return new Map([...ids].map(([order, list]) => [order, list.map((id) => publicAttachmentUrl(ctx.config.secretKey, baseUrl, id))]));
+}
+
+function presentRequest(r: repo.RequestRow, view: RecordView, notes: repo.NoteRow[]): Value {
+  const { locale, extensions } = view;
+  // media_url: the order's first photo (a public signed link), else the first link the client sent.
+  const media = [...(view.photos.get(r.id) ?? []), ...(r.media_urls ?? [])];
   const base: Record<string, Value> = {
     service_request_id: r.code,
     status: openOrClosed(r.status),
@@ -283,7 +317,7 @@ function presentRequest(r: repo.RequestRow, locale: Locale, extensions: boolean,
     zipcode: r.zipcode,
     lat: r.lat,
     long: r.lng,
-    media_url: r.media_urls?.[0] ?? null,
+    media_url: media[0] ?? null,
   };
   if (!extensions) return base;
   return {
@@ -296,27 +330,29 @@ function presentRequest(r: repo.RequestRow, locale: Locale, extensions: boolean,
       grid_code: r.grid_code,
       district: r.district_code === null ? null : { code: r.district_code, name: localName(locale, r.district_name_zh, r.district_name_en) },
       department: localName(locale, r.department_name_zh, r.department_name_en),
-      media_urls: r.media_urls ?? [],
+      media_urls: media,
     },
     notes: notes.map((n) => ({ datetime: w3c(n.at), status: extendedStatus(n.to_status), description: n.note })),
   };
 }
 
-export async function listRequests(db: Open311Context['db'], jurisdictionId: string, fields: Fields, locale: Locale, now = new Date()): Promise<Value> {
+export async function listRequests(ctx: Open311Context, baseUrl: string, jurisdictionId: string, fields: Fields, locale: Locale, now = new Date()): Promise<Value> {
   const { filters, problems } = readRequestFilters(fields, now);
   if (problems.length > 0) fail(problems);
-  const rows = await repo.listRequests(db, jurisdictionId, { ...filters, searchWords: filters.q ? searchWords(filters.q) : [] }, PUBLIC_ACTIONS);
-  const notes = filters.extensions ? await repo.listPublicNotes(db, rows.map((r) => r.id), PUBLIC_ACTIONS) : [];
-  return rows.map((r) => presentRequest(r, locale, filters.extensions, notes.filter((n) => n.work_order_id === r.id)));
+  const rows = await repo.listRequests(ctx.db, jurisdictionId, { ...filters, searchWords: filters.q ? searchWords(filters.q) : [] }, PUBLIC_ACTIONS);
+  const ids = rows.map((r) => r.id);
+  const notes = filters.extensions ? await repo.listPublicNotes(ctx.db, ids, PUBLIC_ACTIONS) : [];
+  const view = { locale, extensions: filters.extensions, photos: await photoUrls(ctx, baseUrl, ids) };
+  return rows.map((r) => presentRequest(r, view, notes.filter((n) => n.work_order_id === r.id)));
 }
 
-export async function getRequest(db: Open311Context['db'], jurisdictionId: string, id: string, fields: Fields, locale: Locale): Promise<Value> {
+export async function getRequest(ctx: Open311Context, baseUrl: string, jurisdictionId: string, id: string, fields: Fields, locale: Locale): Promise<Value> {
   const extensions = ['true', '1'].includes(one(fields, 'extensions') ?? '');
-  const rows = id.length <= 40 ? await repo.listRequests(db, jurisdictionId, { ...readRequestFilters(new Map(), new Date()).filters, ids: [id], searchWords: [] }, PUBLIC_ACTIONS) : [];
+  const rows = id.length <= 40 ? await repo.listRequests(ctx.db, jurisdictionId, { ...readRequestFilters(new Map(), new Date()).filters, ids: [id], searchWords: [] }, PUBLIC_ACTIONS) : [];
   const row = rows[0];
   if (!row) fail([{ status: 404, key: 'open311.request_not_found', params: { id: id.slice(0, 40) } }]);
-  const notes = extensions ? await repo.listPublicNotes(db, [row.id], PUBLIC_ACTIONS) : [];
-  return [presentRequest(row, locale, extensions, notes)];
+  const notes = extensions ? await repo.listPublicNotes(ctx.db, [row.id], PUBLIC_ACTIONS) : [];
+  return [presentRequest(row, { locale, extensions, photos: await photoUrls(ctx, baseUrl, [row.id]) }, notes)];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -420,6 +456,36 @@ export async function getServiceConfig(ctx: Open311Context, principal: Principal
     serviceNotice: service.service_notice,
     attributes: await repo.listAttributes(ctx.db, principal.jurisdictionId, code),
   };
+}
+
+export interface CategoryConfigView {
+  code: string;
+  parentCode: string | null;
+  kind: repo.CategoryConfigRow['kind'];
+  nameZh: string;
+  nameEn: string | null;
+  /** Served as an Open311 service (an active category without active children). */
+  exposed: boolean;
+  /** Why not: 'inactive' or 'group' (it has active children, which are the services). */
+  reason: 'inactive' | 'group' | null;
+  type: 'realtime' | 'batch';
+  attributeCount: number;
+}
+
+/** Every category and whether it is served as an Open311 service, with its type and attribute count. */
+export async function listServiceConfigs(ctx: Open311Context, principal: Principal): Promise<CategoryConfigView[]> {
+  authorize(principal, 'open311.configure', { jurisdictionId: principal.jurisdictionId }, 'open311.service_not_found');
+  return (await repo.listCategoryConfigs(ctx.db, principal.jurisdictionId)).map((c) => ({
+    code: c.code,
+    parentCode: c.parent_code,
+    kind: c.kind,
+    nameZh: c.name_zh,
+    nameEn: c.name_en,
+    exposed: c.active && !c.has_children,
+    reason: !c.active ? 'inactive' : c.has_children ? 'group' : null,
+    type: c.type ?? 'realtime',
+    attributeCount: c.attribute_count,
+  }));
 }
 
 /** Checks a configuration: unique attribute codes and orders, values exactly for the list datatypes, unique keys. */

@@ -1,7 +1,8 @@
 /**
  * Serves the built web app (web/dist) from the API server: the resident portal at `/`, the staff console at
  * `/console/` (every `/console/*` path answers with the console's index.html so the client-side router can
- * take over), and the hashed assets under `/assets/` with a year-long immutable cache.
+ * take over), the inspectors' patrol app at `/inspector/`, and the hashed assets under `/assets/` with a year-long
+ * immutable cache.
  *
  * Only the files that exist at start-up and these two SPA entries get routes — nothing is a catch-all — so
  * `/api/*`, `/healthz`, `/readyz`, `/metrics`, `/open311/*` and any unknown path keep the API's JSON 404.
@@ -69,6 +70,12 @@ export function createWebModule(ctx: { log: Logger }, options: WebModuleOptions 
       app.get('/console', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/console/', 301));
       app.get('/console/', { schema: { hide: true } }, sendIndex(consoleIndex));
       app.get('/console/*', { schema: { hide: true } }, sendIndex(consoleIndex));
+      // The inspectors' patrol app (its pages are behind the hash, so one route serves them all).
+      const inspectorIndex = path.join(dist, 'inspector', 'index.html');
+      if (existsSync(inspectorIndex)) {
+        app.get('/inspector', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/inspector/', 301));
+        app.get('/inspector/', { schema: { hide: true } }, sendIndex(inspectorIndex));
+      }
     },
   };
 }

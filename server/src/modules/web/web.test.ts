@@ -14,6 +14,8 @@ function fakeDist(): string {
   mkdirSync(path.join(dir, 'console'));
   writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>resident</title><script type="module" src="/assets/resident-AbCd1234.js"></script>');
   writeFileSync(path.join(dir, 'console', 'index.html'), '<!doctype html><title>console</title>');
+  mkdirSync(path.join(dir, 'inspector'));
+  writeFileSync(path.join(dir, 'inspector', 'index.html'), '<!doctype html><title>inspector</title>');
   writeFileSync(path.join(dir, 'assets', 'resident-AbCd1234.js'), 'console.log(1)');
   writeFileSync(path.join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   return dir;
@@ -70,6 +72,16 @@ describe('web module on the real app', () => {
     const redirect = await app.inject({ method: 'GET', url: '/console' });
     expect(redirect.statusCode).toBe(301);
     expect(redirect.headers.location).toBe('/console/');
+  });
+
+  it("serves the inspectors' patrol app at /inspector/ and redirects /inspector", async () => {
+    const r = await app.inject({ method: 'GET', url: '/inspector/' });
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toContain('<title>inspector</title>');
+    expect(r.headers['cache-control']).toBe('no-cache');
+    const redirect = await app.inject({ method: 'GET', url: '/inspector' });
+    expect(redirect.statusCode).toBe(301);
+    expect(redirect.headers.location).toBe('/inspector/');
   });
 
   it('caches hashed assets for a year', async () => {

@@ -9,7 +9,8 @@ import { principalOf, requestMeta, requireAuth, requirePermission } from '../ide
 import type { AppContext } from '../../app-context.js';
 import { createAttachmentStore, type AttachmentStore } from './attachment-store.js';
 import './attachments.policy.js';
-import { attachmentIdParams, attachmentResponse, uploadQuery } from './attachments.schema.js';
+import { publicAttachmentRoutes } from './public-attachments.js';
+import { attachmentIdParams, attachmentResponse, downloadQuery, uploadQuery } from './attachments.schema.js';
 import {
   defaultUploadLimiter,
   findReadableAttachment,
@@ -87,19 +88,25 @@ export function attachmentRoutes(app: FastifyInstance, ctx: AppContext, options:
         preHandler: requireAuth,
         schema: {
           tags: ['attachments'],
-          summary: 'The photo bytes, for its uploader and for those who may read its work order',
+          summary: 'The photo bytes (or ?size=thumb: a JPEG thumbnail within 320 px), for its uploader and for those who may read its work order',
           params: attachmentIdParams,
+          querystring: downloadQuery,
         },
       },
       async (request, reply) => {
         const found = await findReadableAttachment(deps, principalOf(request), request.params.id);
-        const etag = `"${found.attachment.sha256}"`;
+        const thumb = request.query.size === 'thumb' && found.hasThumb;
+        const etag = thumb ? `"${found.attachment.sha256}-thumb"` : `"${found.attachment.sha256}"`;
         // no-cache: a browser keeps the bytes but asks again (a cheap 304), so a revoked grant takes effect at once.
         void reply.header('cache-control', 'private, no-cache').header('x-content-type-options', 'nosniff').header('etag', etag);
         if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+        if (thumb) return reply.type('image/jpeg').header('content-disposition', 'inline').send(await found.open('thumb'));
         const stream = await found.open();
         return reply.type(found.attachment.contentType).header('content-length', String(found.attachment.size)).header('content-disposition', 'inline').send(stream);
       },
     );
+
+    // Signed public links to photos of public orders (Open311 media_url).
+    publicAttachmentRoutes(scoped, deps);
   });
 }

@@ -19,3 +19,7 @@ export const attachmentResponse = z.object({
   width: z.number().int().optional(),
   height: z.number().int().optional(),
 });
+
+export const downloadQuery = z.strictObject({
+  size: z.enum(['full', 'thumb']).default('full').describe('thumb: a JPEG within 320 × 320 (the full photo when none was made, e.g. HEIC)'),
+});

@@ -27,6 +27,7 @@ import { noRequest, systemActor, type Actor as AuditActor, type RequestMeta } fr
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.js';
 import { storageKeyFor, sweepTempDir, type AttachmentStore } from './attachment-store.js';
 import { imageDimensions, sniffImageType, SNIFF_BYTES, type Dimensions, type ImageType } from './image-sniff.js';
+import { preparePhoto } from './photo-processing.js';
 import * as repo from './attachments.repo.js';
 
 export type AttachmentContext = Pick<AppContext, 'db' | 'outbox' | 'log' | 'handlers'> & {
@@ -309,33 +310,45 @@ export async function uploadAttachment(deps: AttachmentDeps, input: UploadInput,
   if (input.declaredLength !== null && input.declaredLength > limits.maxBytes) throw tooLarge(limits.maxBytes);
   if (input.body === null || input.declaredLength === 0) throw badRequest('attachment.empty');
   const received = await receiveUpload(input.body, store.tempDir, limits.maxBytes);
-
-  const key = storageKeyFor(received.sha256);
+  const temps = [received.file];
   try {
+    // EXIF/GPS removed (the stripped copy replaces the upload) and a thumbnail made: photo-processing.ts.
+    const photo = await preparePhoto(
+      received.file,
+      received.contentType,
+      { file: received.file, size: received.size, sha256: received.sha256, width: received.dimensions?.width ?? null, height: received.dimensions?.height ?? null },
+      store.tempDir,
+    );
+    temps.push(photo.file, ...(photo.thumb ? [photo.thumb.file] : []));
+    const key = storageKeyFor(photo.sha256);
+    const thumbKey = photo.thumb ? storageKeyFor(photo.thumb.sha256) : null;
     const now = new Date();
     const row = await ctx.db.transaction().execute(async (tx) => {
-      // Under the blob's lock: the clean-up cannot delete it between our put and our row.
+      // Under the blobs' locks: the clean-up cannot delete them between our put and our row.
       await repo.lockBlob(tx, key);
+      if (thumbKey) await repo.lockBlob(tx, thumbKey);
       try {
-        await store.put(key, received.file, { contentType: received.contentType, size: received.size, sha256: received.sha256 });
+        await store.put(key, photo.file, { contentType: received.contentType, size: photo.size, sha256: photo.sha256 });
+        if (photo.thumb && thumbKey) await store.put(thumbKey, photo.thumb.file, { contentType: 'image/jpeg', size: photo.thumb.size, sha256: photo.thumb.sha256 });
       } catch (err) {
         ctx.log.error({ err, storageKey: key, store: store.kind }, 'attachment store refused a blob');
         throw new AppError('unavailable', 'attachment.store_unavailable');
       }
       const inserted = await repo.insertAttachment(tx, {
         jurisdictionId,
-        sha256: received.sha256,
+        sha256: photo.sha256,
         contentType: received.contentType,
-        size: received.size,
-        width: received.dimensions?.width ?? null,
-        height: received.dimensions?.height ?? null,
+        size: photo.size,
+        width: photo.width,
+        height: photo.height,
         storageKey: key,
+        thumbKey,
         uploaderKind: principal === null ? 'public' : principal.kind === 'user' ? 'user' : 'api_key',
         uploadedBy: principal?.kind === 'user' ? principal.userId : null,
         uploaderIpHash: ipKey,
         createdAt: now,
       });
-      const details = { sha256: received.sha256, contentType: received.contentType, size: received.size };
+      const details = { sha256: photo.sha256, contentType: received.contentType, size: photo.size, metadataRemoved: photo.stripped };
       await recordAudit(tx, { actor, request: caller.request, action: 'attachment.upload', jurisdictionId, objectType: 'attachment', objectId: inserted.id, details });
       await ctx.outbox.publish(tx, { name: 'attachment.uploaded', jurisdictionId, payload: { attachmentId: inserted.id, ...details } });
       await scheduleSweep(ctx, tx, hourAtOrAfter(now.getTime() + UNLINKED_TTL_MS));
@@ -343,8 +356,8 @@ export async function uploadAttachment(deps: AttachmentDeps, input: UploadInput,
     });
     return view(row);
   } finally {
-    // The store consumed the temp file on success; after a failure it may still be there.
-    await unlink(received.file).catch(() => undefined);
+    // The store consumed the temp files on success; after a failure they may still be there.
+    await Promise.all([...new Set(temps)].map((f) => unlink(f).catch(() => undefined)));
   }
 }
 
@@ -366,8 +379,10 @@ export function mayReadLinkedOrder(principal: Principal, order: repo.WorkOrderCo
 
 export interface ReadableAttachment {
   attachment: AttachmentView;
-  /** Opens the bytes (after the caller has checked, say, If-None-Match). */
-  open(): Promise<Readable>;
+  /** Opens the bytes (after the caller has checked, say, If-None-Match); `thumb`: the thumbnail when there is one. */
+  open(size?: 'full' | 'thumb'): Promise<Readable>;
+  /** Whether a thumbnail exists (else `open('thumb')` gives the full photo). */
+  hasThumb: boolean;
 }
 
 /** The attachment, for its uploader or for whoever may read its work order; otherwise 404 (no existence leak). */
@@ -383,8 +398,9 @@ export async function findReadableAttachment(deps: Pick<AttachmentDeps, 'ctx' | 
   if (!allowed) throw notFound('attachment.not_found');
   return {
     attachment: view(row),
-    open: async () => {
-      const stream = await store.open(row.storage_key);
+    hasThumb: row.thumb_key !== null,
+    open: async (size = 'full') => {
+      const stream = await store.open(size === 'thumb' && row.thumb_key ? row.thumb_key : row.storage_key);
       if (!stream) {
         ctx.log.error({ attachmentId: row.id, storageKey: row.storage_key }, 'attachment blob missing from the store');
         throw new AppError('not_found', 'attachment.content_missing');
@@ -473,7 +489,7 @@ export async function purgeUnlinkedAttachments(
     expired.map((r) => r.id),
   );
   let blobsDeleted = 0;
-  for (const key of new Set(expired.map((r) => r.storage_key))) {
+  for (const key of new Set(expired.flatMap((r) => (r.thumb_key ? [r.storage_key, r.thumb_key] : [r.storage_key])))) {
     await repo.lockBlob(tx, key);
     if (await repo.storageKeyInUse(tx, key)) continue;
     await store.delete(key);

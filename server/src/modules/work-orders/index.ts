@@ -8,22 +8,24 @@ import { categoryRoutes } from './categories.routes.js';
 import { responsibilityRoutes } from './responsibility.routes.js';
 import { classifierRoutes } from './classifier.routes.js';
 import { attachmentRoutes } from './attachments.routes.js';
-import { RecordingNotifier, type Notifier } from '../messages/index.js';
+import { contextNotifier, type Notifier } from '../messages/index.js';
 import { registerAutoDispatch } from './auto-dispatch.js';
+import { registerComponentLinks } from './component-links.js';
 import { registerNotifications } from './notifications.js';
 import { settingsRoutes } from './settings.routes.js';
 import { registerSlaTimers } from './sla-timers.js';
 import { workOrderRoutes, type WorkOrderRouteOptions } from './work-orders.routes.js';
 
 export interface WorkOrdersOptions extends WorkOrderRouteOptions {
-  /** How residents are told about their reports (default: recorded in outbound_messages only). */
+  /** How residents are told about their reports (default: the outbox, delivered on the configured gateways). */
   notifier?: Notifier;
 }
 
 export function createWorkOrdersModule(ctx: AppContext, options: WorkOrdersOptions = {}): ApiModule {
   registerSlaTimers(ctx);
-  registerNotifications(ctx, options.notifier ?? new RecordingNotifier(ctx.config.secretKey));
+  registerNotifications(ctx, options.notifier ?? contextNotifier(ctx));
   registerAutoDispatch(ctx);
+  registerComponentLinks(ctx);
   return {
     routes(app) {
       // Each part of the module registers its routes here.
@@ -87,6 +89,8 @@ export {
   type WorkOrderContext,
 } from './work-orders.service.js';
 export { getWorkOrder, listWorkOrders, trackWorkOrder } from './work-orders.query.js';
+export { EXTERNAL_ACTIONS, appendExternalEntry, type ExternalAction } from './external-entries.js';
+export { returnFromFailedTransfer } from './transfer-return.js';
 export type { WorkOrderDetail, WorkOrderSummary } from './work-orders.presenter.js';
 // Which timeline notes are written for the public (Open311 status_notes reuse the tracking page's rule).
 export { PUBLIC_NOTE_ACTIONS } from './work-orders.presenter.js';
@@ -135,6 +139,7 @@ export {
 export { completeFacts, matchRules, type OrderFacts, type ResponsibilityRule, type RuleMatch } from './responsibility-rules.js';
 export { DEMO_RULES, seedDemoWorkOrderSetup } from './demo-responsibility.js';
 export { DEMO_ORDER_COUNT, ensureDemoWorkOrders } from './demo-orders.js';
+export { FORMATS as IMPORT_FORMATS, formatProgress as formatImportProgress, importJurisdiction, importRequests, type ImportFormat, type ImportProgress, type ImportReport } from './import/index.js';
 export {
   ANONYMOUS_LINK_WINDOW_MS,
   MAX_LINKED_PER_CALL,
@@ -149,5 +154,8 @@ export {
   type LinkAttachmentsInput,
 } from './attachments.service.js';
 export { attachmentPolicy } from './attachments.policy.js';
+export { PUBLIC_ATTACHMENT_PATH, photosOfOrders, publicAttachmentSig, publicAttachmentUrl, verifyPublicAttachmentSig } from './public-attachments.js';
 export { createAttachmentStore, storageKeyFor, type AttachmentStore } from './attachment-store.js';
+export { attachmentBlobs, type AttachmentBlobs } from './attachment-backup.js';
 export { IMAGE_TYPES, sniffImageType, type ImageType } from './image-sniff.js';
+export { workOrderStats, type StatsInput } from './stats.js';

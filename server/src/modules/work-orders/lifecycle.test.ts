@@ -4,14 +4,18 @@ import {
   ACTION_TYPES,
   ROLES_FOR,
   STATUSES,
+  SYSTEM_ACTION_TYPES,
   allowedActions,
   apply,
+  applySystem,
   newOrder,
   type Action,
   type ActionType,
   type Actor,
   type LifecycleOrder,
   type Status,
+  type SystemAction,
+  type SystemActionType,
 } from './lifecycle.js';
 
 const NOW = new Date('2026-11-22T02:00:00Z');
@@ -23,8 +27,8 @@ const DEPT = 'dept-roads';
  * not compile until someone writes down what may happen in it.
  */
 const SPEC: Record<Status, Partial<Record<ActionType, Status>>> = {
-  received: { accept: 'accepted', answer: 'answered', reject: 'rejected', cancel: 'cancelled', merge: 'merged' },
-  accepted: { dispatch: 'dispatched', cancel: 'cancelled', merge: 'merged', supervise: 'accepted' },
+  received: { accept: 'accepted', answer: 'answered', reject: 'rejected', cancel: 'cancelled', merge: 'merged', transfer: 'transferred' },
+  accepted: { dispatch: 'dispatched', cancel: 'cancelled', merge: 'merged', transfer: 'transferred', supervise: 'accepted' },
   answered: { rate: 'rated' },
   rejected: {},
   dispatched: { sign: 'signed', return: 'returned', suspend: 'suspended', cancel: 'cancelled', supervise: 'dispatched' },
@@ -58,7 +62,7 @@ const SPEC: Record<Status, Partial<Record<ActionType, Status>>> = {
   closed: { rate: 'rated' },
   rated: {},
   under_review: { reopen: 'accepted', uphold: 'rated', supervise: 'under_review' },
-  returned: { dispatch: 'dispatched', cancel: 'cancelled', merge: 'merged', supervise: 'returned' },
+  returned: { dispatch: 'dispatched', cancel: 'cancelled', merge: 'merged', transfer: 'transferred', supervise: 'returned' },
   suspended: {
     resume: 'in_progress',
     cancel: 'cancelled',
@@ -68,6 +72,32 @@ const SPEC: Record<Status, Partial<Record<ActionType, Status>>> = {
   },
   cancelled: {},
   merged: {},
+  transferred: {},
+};
+
+/** The system's own transitions (no user takes them), written out the same way. */
+const SYSTEM_SPEC: Record<Status, Partial<Record<SystemActionType, Status>>> = {
+  received: {},
+  accepted: {},
+  answered: {},
+  rejected: {},
+  dispatched: {},
+  signed: {},
+  in_progress: {},
+  reported: {},
+  verified: {},
+  closed: {},
+  rated: {},
+  under_review: {},
+  returned: {},
+  suspended: {},
+  cancelled: {},
+  merged: {},
+  // The peer refused the transfer: back to local work, for the dispatcher to route again.
+  transferred: { transfer_failed: 'accepted' },
+};
+const SYSTEM_ACTIONS: Record<SystemActionType, SystemAction> = {
+  transfer_failed: { type: 'transfer_failed', reason: 'HTTP 400: service_code not found', peer: '乙市 12345' },
 };
 
 /** A complete, valid action of each type. */
@@ -90,6 +120,7 @@ const ACTIONS: Record<ActionType, Action> = {
   resume: { type: 'resume' },
   cancel: { type: 'cancel', reason: '重复提交' },
   merge: { type: 'merge', parentId: 'parent-1' },
+  transfer: { type: 'transfer', peerId: 'peer-1', note: '属邻市辖区' },
   supervise: { type: 'supervise', note: '超期督办' },
   request_extension: { type: 'request_extension', days: 5, reason: '需协调多部门' },
   approve_extension: { type: 'approve_extension' },
@@ -142,6 +173,37 @@ describe('lifecycle: every (status, action) pair', () => {
   });
 });
 
+describe('lifecycle: the system transitions, every (status, action) pair', () => {
+  for (const status of STATUSES) {
+    for (const type of SYSTEM_ACTION_TYPES) {
+      const expected = SYSTEM_SPEC[status][type];
+      it(`${status} × ${type} → ${expected ?? 'refused'}`, () => {
+        const order: LifecycleOrder = { ...newOrder('complaint'), status, departmentId: status === 'transferred' ? null : DEPT };
+        const result = applySystem(order, SYSTEM_ACTIONS[type], NOW);
+        if (expected === undefined) {
+          expect(result).toEqual({ ok: false, refusal: { code: 'work_order.transition_not_allowed', status, action: type } });
+          return;
+        }
+        expect(result.ok).toBe(true);
+        if (!result.ok) return;
+        expect(result.next).toMatchObject({ status: expected, departmentId: null });
+        expect(result.entry).toEqual({ action: type, from: status, to: expected, actorId: null, actorRole: 'system', at: NOW, note: SYSTEM_ACTIONS[type].reason, photos: [], data: { peer: '乙市 12345' } });
+        expect(order.status).toBe(status);
+      });
+    }
+  }
+
+  it('no user can take a system transition (it is not one of the actions)', () => {
+    for (const type of SYSTEM_ACTION_TYPES) expect(ACTION_TYPES as string[]).not.toContain(type);
+  });
+
+  it('an order back from a failed transfer can be dispatched or transferred again', () => {
+    const back = applySystem({ ...newOrder('complaint'), status: 'transferred' }, SYSTEM_ACTIONS.transfer_failed, NOW);
+    if (!back.ok) throw new Error('refused');
+    expect(allowedActions(back.next, actorFor('dispatcher'))).toEqual(expect.arrayContaining(['dispatch', 'transfer']));
+  });
+});
+
 describe('lifecycle: roles', () => {
   it('refuses every possible transition to every role not listed for it, and allows it to every listed role', () => {
     for (const status of STATUSES) {
@@ -163,12 +225,33 @@ describe('lifecycle: roles', () => {
     expect(allowedActions(order, { userId: 'h', role: 'handler' })).toEqual([]);
   });
 
+  it('transfers to a peer: the department is let go, the peer kept in the entry, and nothing more happens locally', () => {
+    const accepted: LifecycleOrder = { ...newOrder('complaint'), status: 'accepted' };
+    const result = apply(accepted, { type: 'transfer', peerId: 'peer-9', note: '邻市管辖' }, actorFor('dispatcher'), NOW);
+    expect(result).toMatchObject({ ok: true, next: { status: 'transferred', departmentId: null }, entry: { data: { peerId: 'peer-9' }, note: '邻市管辖' } });
+    if (!result.ok) return;
+    for (const role of ROLES) expect(allowedActions(result.next, actorFor(role))).toEqual([]);
+    expect(apply(accepted, { type: 'transfer', peerId: 'peer-9' }, actorFor('agent'), NOW)).toMatchObject({ ok: false, refusal: { code: 'work_order.transition_not_allowed' } });
+  });
+
   it('lists what each role may do on a fresh order', () => {
     const order = newOrder('complaint');
     expect(allowedActions(order, actorFor('agent'))).toEqual(['accept', 'reject']);
-    expect(allowedActions(order, actorFor('dispatcher'))).toEqual(['accept', 'reject', 'cancel', 'merge']);
+    expect(allowedActions(order, actorFor('dispatcher'))).toEqual(['accept', 'reject', 'cancel', 'merge', 'transfer']);
     expect(allowedActions(order, actorFor('resident'))).toEqual([]);
     expect(allowedActions(newOrder('enquiry'), actorFor('agent'))).toEqual(['accept', 'answer', 'reject']);
+    // 核实: an inspector confirms a report on site (accept) or finds it not real (reject); answering stays with intake.
+    expect(allowedActions(order, actorFor('inspector'))).toEqual(['accept', 'reject']);
+    expect(allowedActions(newOrder('enquiry'), actorFor('inspector'))).toEqual(['accept', 'reject']);
+  });
+
+  it("keeps the photos of an inspector's 核实 in the timeline entry, whichever way it goes", () => {
+    const order = newOrder('event');
+    const confirmed = apply(order, { type: 'accept', note: '现场确认', photos: ['p1', 'p2'] }, actorFor('inspector'), NOW);
+    expect(confirmed).toMatchObject({ ok: true, next: { status: 'accepted' }, entry: { actorRole: 'inspector', note: '现场确认', photos: ['p1', 'p2'] } });
+    const notReal = apply(order, { type: 'reject', reason: '现场未发现问题', photos: ['p3'] }, actorFor('inspector'), NOW);
+    expect(notReal).toMatchObject({ ok: true, next: { status: 'rejected' }, entry: { note: '现场未发现问题', photos: ['p3'] } });
+    expect(apply(order, { type: 'reject', reason: ' ' }, actorFor('inspector'), NOW)).toMatchObject({ ok: false, refusal: { code: 'work_order.field_required', field: 'reason' } });
   });
 });
 
@@ -261,6 +344,7 @@ describe('lifecycle: refusals', () => {
     });
     expect(apply(received, { type: 'answer', note: '' }, actorFor('agent'), NOW)).toMatchObject({ refusal: { field: 'note' } });
     expect(apply(received, { type: 'merge', parentId: '' }, actorFor('dispatcher'), NOW)).toMatchObject({ refusal: { field: 'parentId' } });
+    expect(apply(received, { type: 'transfer', peerId: '' }, actorFor('dispatcher'), NOW)).toMatchObject({ refusal: { field: 'peerId' } });
     const accepted: LifecycleOrder = { ...received, status: 'accepted' };
     expect(apply(accepted, { type: 'dispatch', departmentId: '' }, actorFor('dispatcher'), NOW)).toMatchObject({
       refusal: { field: 'departmentId' },

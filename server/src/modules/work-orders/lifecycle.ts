@@ -9,7 +9,10 @@
  * 核查 reported → verified (pass) | in_progress again (返工 rework, counted)
  * 结案 verified → closed → 回访 rated (satisfied / basically) | under_review (unsatisfied) → reopened or upheld
  * 退单 dispatched/signed → returned → dispatched again; 挂起 suspended → back to where it was (clock paused);
- * cancelled; merged into a parent. 督办 (supervised) and 延期 (extension) are flags, not statuses: an order is
+ * cancelled; merged into a parent; 转办 transferred to a neighbouring jurisdiction's Open311 endpoint (received/
+ * accepted/returned → transferred, final for local work while the peer has it: the federation module sends it and
+ * mirrors the peer's progress; if the peer refuses it, the system's `transfer_failed` brings it back to accepted —
+ * see SYSTEM_FROM). 督办 (supervised) and 延期 (extension) are flags, not statuses: an order is
  * supervised *while* it is in progress, and an extension is asked for while the work goes on.
  *
  * Scope (is this order in the actor's jurisdiction/grid?) is the policy's job; the one scope rule kept here is that
@@ -34,6 +37,7 @@ export const STATUSES = [
   'suspended',
   'cancelled',
   'merged',
+  'transferred',
 ] as const;
 export type Status = (typeof STATUSES)[number];
 
@@ -48,7 +52,7 @@ export const SUSPENDABLE = ['dispatched', 'signed', 'in_progress'] as const;
 type Suspendable = (typeof SUSPENDABLE)[number];
 
 /** No further work happens in these; the SLA clock is stopped. */
-export const FINAL_STATUSES: readonly Status[] = ['answered', 'rejected', 'closed', 'rated', 'cancelled', 'merged'];
+export const FINAL_STATUSES: readonly Status[] = ['answered', 'rejected', 'closed', 'rated', 'cancelled', 'merged', 'transferred'];
 
 export type ExtensionState = 'requested' | 'approved' | 'denied';
 export interface Extension {
@@ -81,9 +85,9 @@ export interface Actor {
 }
 
 export type Action =
-  | { type: 'accept'; note?: string }
+  | { type: 'accept'; note?: string; photos?: string[] }
   | { type: 'answer'; note: string }
-  | { type: 'reject'; reason: string }
+  | { type: 'reject'; reason: string; photos?: string[] }
   | { type: 'dispatch'; departmentId: string; note?: string }
   | { type: 'sign'; note?: string }
   | { type: 'return'; reason: string }
@@ -99,6 +103,7 @@ export type Action =
   | { type: 'resume'; note?: string }
   | { type: 'cancel'; reason: string }
   | { type: 'merge'; parentId: string; note?: string }
+  | { type: 'transfer'; peerId: string; note?: string }
   | { type: 'supervise'; note: string }
   | { type: 'request_extension'; days: number; reason: string }
   | { type: 'approve_extension'; note?: string }
@@ -125,6 +130,7 @@ const FROM: Record<ActionType, readonly Status[]> = {
   resume: ['suspended'],
   cancel: ['received', 'accepted', 'returned', 'dispatched', 'signed', 'in_progress', 'suspended'],
   merge: ['received', 'accepted', 'returned'],
+  transfer: ['received', 'accepted', 'returned'],
   supervise: ['accepted', 'dispatched', 'signed', 'in_progress', 'reported', 'verified', 'returned', 'suspended', 'under_review'],
   request_extension: ['signed', 'in_progress'],
   approve_extension: ['signed', 'in_progress', 'suspended', 'reported'],
@@ -137,9 +143,10 @@ const FROM: Record<ActionType, readonly Status[]> = {
  * by the service); leaders supervise; administrators may cancel.
  */
 export const ROLES_FOR: Record<ActionType, readonly Role[]> = {
-  accept: ['agent', 'dispatcher'],
+  // An inspector's 核实 (is this report real? seen on site, with photos) is the accept or reject of an order in their grid.
+  accept: ['agent', 'dispatcher', 'inspector'],
   answer: ['agent', 'dispatcher'],
-  reject: ['agent', 'dispatcher'],
+  reject: ['agent', 'dispatcher', 'inspector'],
   dispatch: ['dispatcher'],
   sign: ['handler'],
   return: ['handler'],
@@ -155,6 +162,7 @@ export const ROLES_FOR: Record<ActionType, readonly Role[]> = {
   resume: ['dispatcher'],
   cancel: ['dispatcher', 'admin'],
   merge: ['dispatcher'],
+  transfer: ['dispatcher'],
   supervise: ['leader', 'dispatcher'],
   request_extension: ['handler'],
   approve_extension: ['dispatcher'],
@@ -226,6 +234,7 @@ function missingField(action: Action): string | null {
   }
   if (action.type === 'dispatch') required.departmentId = action.departmentId;
   if (action.type === 'merge') required.parentId = action.parentId;
+  if (action.type === 'transfer') required.peerId = action.peerId;
   for (const [field, value] of Object.entries(required)) if (!value || value.trim() === '') return field;
   return null;
 }
@@ -250,6 +259,7 @@ export function apply(order: LifecycleOrder, action: Action, actor: Actor, now: 
     case 'accept':
       next.status = 'accepted';
       note = action.note ?? null;
+      photos = action.photos ?? [];
       break;
     case 'answer':
       next.status = 'answered';
@@ -258,6 +268,7 @@ export function apply(order: LifecycleOrder, action: Action, actor: Actor, now: 
     case 'reject':
       next.status = 'rejected';
       note = action.reason;
+      photos = action.photos ?? [];
       break;
     case 'dispatch':
       next.status = 'dispatched';
@@ -345,6 +356,13 @@ export function apply(order: LifecycleOrder, action: Action, actor: Actor, now: 
       data.parentId = action.parentId;
       note = action.note ?? null;
       break;
+    case 'transfer':
+      // Handed to another jurisdiction: no department here works on it any more.
+      next.status = 'transferred';
+      next.departmentId = null;
+      data.peerId = action.peerId;
+      note = action.note ?? null;
+      break;
     case 'supervise':
       next.supervised = true;
       note = action.note;
@@ -376,6 +394,43 @@ export function apply(order: LifecycleOrder, action: Action, actor: Actor, now: 
     photos,
     data,
   };
+  return { ok: true, next, entry };
+}
+
+/**
+ * Transitions the system makes on its own, never a user (so not in ACTION_TYPES, ROLES_FOR or the API's actions):
+ * 转办失败 — the peer refused a transfer (a 4xx answer, or a token it later rejected), and the order comes back to
+ * local work as accepted, without a department, for the dispatcher to route again (it is on the 派遣台 once more).
+ */
+export const SYSTEM_FROM = {
+  transfer_failed: ['transferred'],
+} as const satisfies Record<string, readonly Status[]>;
+export type SystemActionType = keyof typeof SYSTEM_FROM;
+export const SYSTEM_ACTION_TYPES = Object.keys(SYSTEM_FROM) as SystemActionType[];
+export type SystemAction = { type: 'transfer_failed'; reason: string; peer: string };
+
+export interface SystemEntry extends Omit<TimelineEntry, 'action' | 'actorId' | 'actorRole'> {
+  action: SystemActionType;
+  actorId: null;
+  actorRole: 'system';
+}
+
+export type SystemApplyResult =
+  | { ok: true; next: LifecycleOrder; entry: SystemEntry }
+  | { ok: false; refusal: { code: 'work_order.transition_not_allowed'; status: Status; action: SystemActionType } };
+
+export function applySystem(order: LifecycleOrder, action: SystemAction, now: Date): SystemApplyResult {
+  if (!(SYSTEM_FROM[action.type] as readonly Status[]).includes(order.status)) {
+    return { ok: false, refusal: { code: 'work_order.transition_not_allowed', status: order.status, action: action.type } };
+  }
+  const next: LifecycleOrder = { ...order };
+  switch (action.type) {
+    case 'transfer_failed':
+      next.status = 'accepted';
+      next.departmentId = null;
+      break;
+  }
+  const entry: SystemEntry = { action: action.type, from: order.status, to: next.status, actorId: null, actorRole: 'system', at: now, note: action.reason, photos: [], data: { peer: action.peer } };
   return { ok: true, next, entry };
 }
 

@@ -1,18 +1,24 @@
 /**
- * Telling residents how their report is going (SMS through the pluggable Notifier; the default one records each
- * message in the outbox administrators can read). Sent from events, by subscribers that run in the job's
- * transaction: the message row and the job's completion commit together, so one event never sends twice, and a
- * failed attempt sends nothing and is retried.
+ * Telling residents how their report is going, through the pluggable Notifier (messages module: every message is
+ * recorded in the outbox administrators read; WeChat and e-mail are delivered by a job with retries when their
+ * gateways are configured). Sent from events, by subscribers that run in the job's transaction: the message row
+ * and the job's completion commit together, and each message carries the event and handler as its dedupe key, so
+ * one event never sends twice; a failed attempt sends nothing and is retried.
  *
- * Who hears what: the reporter (when they left a mainland mobile number and did not report as an inspector) on
- * intake (ticket code and how to track), on an answer at first contact, on a rejection (with the reason), when the
- * order is closed (with an invitation to rate), and when an order theirs was merged into is closed.
+ * Which channel: what the resident gave on the public report — a WeChat openid, then an e-mail address — when that
+ * channel has a gateway, else the reporter's mainland mobile number by SMS; with no gateway at all, the first of
+ * them is recorded. Nothing for inspectors' and sensors' reports.
+ *
+ * Who hears what: the reporter on intake (ticket code and how to track), on an answer at first contact, on a
+ * rejection (with the reason), when the order is closed (with an invitation to rate), and when an order theirs was
+ * merged into is closed.
  */
 import type { AppContext, Db } from '../../app-context.js';
 import { normalisePhone, openPersonal } from '../identity/index.js';
-import type { Notifier } from '../messages/index.js';
-import type { DomainEvent } from '../events/index.js';
+import type { Channel, Notifier } from '../messages/index.js';
+import type { DomainEvent, JobContext } from '../events/index.js';
 import { translate } from '../../shared/i18n.js';
+import { findContact } from './contacts.repo.js';
 import * as repo from './work-orders.repo.js';
 
 export const NOTIFY_CREATED = 'work_orders.notify-created';
@@ -28,13 +34,35 @@ const PROGRESS_MESSAGES: Record<string, string> = {
   close: 'work_order.sms.closed',
 };
 
-async function send(tx: Db, ctx: Pick<AppContext, 'config'>, notifier: Notifier, row: repo.WorkOrderRow, code: string, params: Record<string, string | number>): Promise<void> {
-  if (!row.reporter_phone_enc || row.channel === 'inspector' || row.channel === 'sensor') return;
-  const phone = normalisePhone(openPersonal(ctx.config.secretKey, row.reporter_phone_enc));
-  if (phone === null) return; // A landline or a foreign number: no SMS (the hotline calls back instead).
-  const jurisdiction = await tx.selectFrom('jurisdictions').select('name_zh').where('id', '=', row.jurisdiction_id).executeTakeFirst();
+/** Where to tell this reporter, or null (no contact, an inspector's report, a landline). */
+async function recipientOf(tx: Db, ctx: Pick<AppContext, 'config'>, notifier: Notifier, row: repo.WorkOrderRow): Promise<{ channel: Channel; to: string } | null> {
+  if (row.channel === 'inspector' || row.channel === 'sensor') return null;
+  const open = (sealed: string | null | undefined) => (sealed ? openPersonal(ctx.config.secretKey, sealed) : null);
+  const contact = await findContact(tx, row.id);
+  // A landline or a foreign number gets no SMS (the hotline calls back instead).
+  const phone = row.reporter_phone_enc ? normalisePhone(open(row.reporter_phone_enc)!) : null;
+  const candidates: { channel: Channel; to: string }[] = [];
+  const openid = open(contact?.wechat_openid_enc);
+  const email = open(contact?.email_enc);
+  if (openid) candidates.push({ channel: 'wechat', to: openid });
+  if (email) candidates.push({ channel: 'email', to: email });
+  if (phone) candidates.push({ channel: 'sms', to: phone });
+  return candidates.find((c) => notifier.delivers?.(c.channel) ?? c.channel === 'sms') ?? candidates[0] ?? null;
+}
+
+async function send(job: JobContext, event: DomainEvent, handler: string, ctx: Pick<AppContext, 'config'>, notifier: Notifier, row: repo.WorkOrderRow, code: string, params: Record<string, string | number>): Promise<void> {
+  const recipient = await recipientOf(job.tx, ctx, notifier, row);
+  if (!recipient) return;
+  const jurisdiction = await job.tx.selectFrom('jurisdictions').select('name_zh').where('id', '=', row.jurisdiction_id).executeTakeFirst();
   const body = translate('zh-CN', code, { city: jurisdiction?.name_zh ?? '', code: row.code, last4: row.reporter_phone_last4 ?? '', title: row.title, ...params });
-  await notifier.send(tx, { jurisdictionId: row.jurisdiction_id, channel: 'sms', to: phone, body, purpose: PURPOSE });
+  await notifier.send(job.tx, {
+    jurisdictionId: row.jurisdiction_id,
+    ...recipient,
+    body,
+    subject: translate('zh-CN', 'work_order.sms.subject', { code: row.code }),
+    purpose: PURPOSE,
+    dedupeKey: `event:${event.id}:${handler}:${row.id}`,
+  });
 }
 
 export function registerNotifications(ctx: Pick<AppContext, 'handlers' | 'config'>, notifier: Notifier): void {
@@ -43,7 +71,7 @@ export function registerNotifications(ctx: Pick<AppContext, 'handlers' | 'config
 
   ctx.handlers.subscribe('work_order.created', NOTIFY_CREATED, async (event, job) => {
     const row = await orderOf(event, job.tx);
-    if (row) await send(job.tx, ctx, notifier, row, 'work_order.sms.created', {});
+    if (row) await send(job, event, NOTIFY_CREATED, ctx, notifier, row, 'work_order.sms.created', {});
   });
 
   ctx.handlers.subscribe('work_order.transitioned', NOTIFY_PROGRESS, async (event, job) => {
@@ -59,12 +87,12 @@ export function registerNotifications(ctx: Pick<AppContext, 'handlers' | 'config
       .where('action', '=', String(event.payload.action))
       .orderBy('id', 'desc')
       .executeTakeFirst();
-    await send(job.tx, ctx, notifier, row, message, { note: truncate(entry?.note ?? '', 200) });
+    await send(job, event, NOTIFY_PROGRESS, ctx, notifier, row, message, { note: truncate(entry?.note ?? '', 200) });
   });
 
   ctx.handlers.subscribe('work_order.parent_closed', NOTIFY_PARENT_CLOSED, async (event, job) => {
     const row = await orderOf(event, job.tx);
-    if (row) await send(job.tx, ctx, notifier, row, 'work_order.sms.parent_closed', { parentCode: String(event.payload.parentCode ?? '') });
+    if (row) await send(job, event, NOTIFY_PARENT_CLOSED, ctx, notifier, row, 'work_order.sms.parent_closed', { parentCode: String(event.payload.parentCode ?? '') });
   });
 }
 

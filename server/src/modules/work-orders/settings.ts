@@ -5,9 +5,10 @@
  * configured confidence — and whose responsibility rule is unique and not a fallback is accepted and dispatched by
  * the system), and the duplicate-check window. Changes are versioned (409 on a stale version) and audited.
  */
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { z } from 'zod';
 import type { AppContext, Db } from '../../app-context.js';
+import type { Database } from '../../db/schema.js';
 import { recordAudit } from '../audit/index.js';
 import { noRequest, type Actor, type RequestMeta } from '../../shared/actor.js';
 import { conflict } from '../../shared/errors.js';
@@ -74,6 +75,26 @@ export function effectiveSla(overrides: SlaOverrides | null): SlaConfig {
 
 export async function loadSettings(db: Db, jurisdictionId: string): Promise<WorkOrderSettings> {
   const row = await db.selectFrom('work_order_settings').selectAll().where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
+  return settingsOf(row);
+}
+
+/**
+ * What a create needs to know first, in one round trip: the jurisdiction's settings and whether the named category
+ * exists and takes new orders (`null`: no category named, or none with that code).
+ */
+export async function loadIntake(db: Db, jurisdictionId: string, categoryCode: string | null): Promise<{ settings: WorkOrderSettings; categoryActive: boolean | null }> {
+  const { rows } = await sql<SettingsRow & { category_active: boolean | null }>`
+    SELECT s.*, c.active AS category_active
+      FROM (SELECT 1) one
+      LEFT JOIN work_order_settings s ON s.jurisdiction_id = ${jurisdictionId}
+      LEFT JOIN work_order_categories c ON c.jurisdiction_id = ${jurisdictionId} AND c.code = ${categoryCode ?? ''}`.execute(db);
+  const row = rows[0]!;
+  return { settings: settingsOf((row.jurisdiction_id as string | null) === null ? undefined : row), categoryActive: row.category_active };
+}
+
+type SettingsRow = Selectable<Database['work_order_settings']>;
+
+function settingsOf(row: SettingsRow | undefined): WorkOrderSettings {
   const overrides = row?.sla ? slaOverrides.parse(row.sla) : null;
   return {
     ticketPrefix: row?.ticket_prefix ?? DEFAULT_TICKET_PREFIX,

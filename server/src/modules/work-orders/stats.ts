@@ -56,7 +56,7 @@ export interface StatsGroupRow {
 }
 
 const SCOPE_COLUMNS = { jurisdiction: 'w.jurisdiction_id', departmentPath: 'd.path', gridCode: 'w.grid_code', owner: 'w.reporter_user_id' };
-const FINAL = sql`('answered', 'rejected', 'closed', 'rated', 'cancelled', 'merged')`;
+const FINAL = sql`('answered', 'rejected', 'closed', 'rated', 'cancelled', 'merged', 'transferred')`;
 const CLOSED = sql`(w.status = 'answered' OR w.closed_at IS NOT NULL)`;
 const CLOSED_AT = sql`COALESCE(w.closed_at, CASE WHEN w.status = 'answered' THEN w.updated_at END)`;
 const ON_TIME = sql`(${CLOSED} AND (w.due_at IS NULL OR ${CLOSED_AT} <= w.due_at))`;

@@ -82,6 +82,8 @@ export interface TimelineView {
   to: string;
   actorId: string | null;
   actorRole: string | null;
+  /** The acting user's display name, for staff viewers (null for residents and for system or API-key entries). */
+  actorName: string | null;
   note: string | null;
   photos: string[];
   data: Record<string, string | number>;
@@ -138,7 +140,9 @@ export function presentSummary(row: WorkOrderListRow): WorkOrderSummary {
   };
 }
 
-export function presentTimeline(rows: TimelineRow[]): TimelineView[] {
+const isStaff = (viewer: Principal | null) => viewer?.kind === 'user' && viewer.grants.some((g) => g.role !== 'resident');
+
+export function presentTimeline(rows: TimelineRow[], showNames = false): TimelineView[] {
   return rows.map((t) => ({
     id: Number(t.id),
     at: iso(t.at)!,
@@ -147,6 +151,7 @@ export function presentTimeline(rows: TimelineRow[]): TimelineView[] {
     to: t.to_status,
     actorId: t.actor_id,
     actorRole: t.actor_role,
+    actorName: showNames ? (t.actor_name ?? null) : null,
     note: t.note,
     photos: t.photos,
     data: t.data,
@@ -167,14 +172,19 @@ export function presentDetail(secretKey: string, row: WorkOrderListRow, timeline
     slaStartedAt: iso(row.sla_started_at)!,
     dispatchedAt: iso(row.dispatched_at),
     closedAt: iso(row.closed_at),
-    timeline: presentTimeline(timeline),
+    timeline: presentTimeline(timeline, isStaff(viewer)),
     suggestion: row.suggested_category === null ? null : { categoryCode: row.suggested_category, confidence: Number(row.suggested_confidence ?? 0) },
     allowedActions: allowed,
   };
 }
 
 /** Timeline actions whose note is written for the resident (answers, results, rejections); others stay internal. */
-export const PUBLIC_NOTE_ACTIONS: ReadonlySet<string> = new Set(['answer', 'reject', 'report', 'close', 'uphold', 'cancel', 'parent_closed', 'rate']);
+export const PUBLIC_NOTE_ACTIONS: ReadonlySet<string> = new Set(['answer', 'reject', 'report', 'close', 'uphold', 'cancel', 'parent_closed', 'rate', 'remote_update']);
+
+/** A transferred order's progress is the peer's: the status its last mirrored update maps to (else 'transferred'). */
+function mirrored(t: TimelineRow): string | null {
+  return t.action === 'remote_update' && typeof t.data.mirroredStatus === 'string' ? t.data.mirroredStatus : null;
+}
 
 export interface PublicTracking {
   code: string;
@@ -199,7 +209,7 @@ export function presentTracking(row: WorkOrderListRow, timeline: TimelineRow[], 
     title: row.title,
     requestType: row.request_type,
     categoryCode: row.category_code,
-    status: row.status,
+    status: row.status === 'transferred' ? (timeline.map(mirrored).filter((s) => s !== null).at(-1) ?? row.status) : row.status,
     parent: parent ? { code: parent.code, status: parent.status } : null,
     createdAt: iso(row.created_at)!,
     dueAt: iso(row.due_at),
@@ -207,6 +217,6 @@ export function presentTracking(row: WorkOrderListRow, timeline: TimelineRow[], 
     department: row.department_id === null ? null : { nameZh: row.department_name_zh, nameEn: row.department_name_en },
     rating: row.rating,
     canRate,
-    timeline: timeline.map((t) => ({ at: iso(t.at)!, action: t.action, to: t.to_status, note: PUBLIC_NOTE_ACTIONS.has(t.action) ? t.note : null })),
+    timeline: timeline.map((t) => ({ at: iso(t.at)!, action: t.action, to: mirrored(t) ?? t.to_status, note: PUBLIC_NOTE_ACTIONS.has(t.action) ? t.note : null })),
   };
 }

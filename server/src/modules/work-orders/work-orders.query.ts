@@ -11,7 +11,7 @@ import { maskPhoneNumber } from '../../shared/masking.js';
 import { AppError, badRequest, conflict, notFound } from '../../shared/errors.js';
 import { loadSettings } from './settings.js';
 import { cancelSlaTimers } from './sla-timers.js';
-import { allowedActions, apply, type Rating, type Status } from './lifecycle.js';
+import { allowedActions, apply, STATUSES, type Rating, type Status } from './lifecycle.js';
 import { presentDetail, presentSummary, presentTracking, scopedResource, type PublicTracking, type WorkOrderDetail, type WorkOrderSummary } from './work-orders.presenter.js';
 import type { RevealPurpose } from './work-orders.policy.js';
 import { actionsFor, lifecycleOf, type Caller, type WorkOrderContext } from './work-orders.service.js';
@@ -41,19 +41,27 @@ export interface ListInput {
 
 const TICKET = /^[A-Z]{1,4}[0-9]{14}$/;
 
+const validDate = (s: string | undefined) => s !== undefined && !Number.isNaN(new Date(s).getTime());
+
 function decodeCursor(cursor: string, sort: repo.ListSort): repo.ListCursor {
   const [key, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const keyOk = key !== undefined && (sort === 'due' && key === 'infinity' ? true : !Number.isNaN(new Date(key).getTime()));
+  const [status, created] = key?.split('~') ?? [];
+  const keyOk =
+    key !== undefined &&
+    (sort === 'status' ? (STATUSES as readonly string[]).includes(status ?? '') && validDate(created) : sort === 'due' && key === 'infinity' ? true : validDate(key));
   if (!keyOk || !id || !/^[0-9a-f-]{36}$/.test(id)) throw badRequest('work_order.cursor_invalid');
   return { key: key!, id };
 }
 
 function encodeCursor(row: repo.WorkOrderListRow, sort: repo.ListSort): string {
-  const key = sort === 'created' ? new Date(row.created_at).toISOString() : row.due_at === null ? 'infinity' : new Date(row.due_at).toISOString();
+  const created = new Date(row.created_at).toISOString();
+  const key = sort === 'created' ? created : sort === 'status' ? `${row.status}~${created}` : row.due_at === null ? 'infinity' : new Date(row.due_at).toISOString();
   return Buffer.from(`${key}|${row.id}`).toString('base64url');
 }
 
-export async function listWorkOrders(ctx: WorkOrderContext, principal: Principal, input: ListInput): Promise<{ items: WorkOrderSummary[]; nextCursor: string | null }> {
+export type WorkOrderListItem = WorkOrderSummary & { allowedActions: string[]; extensionPending: boolean };
+
+export async function listWorkOrders(ctx: WorkOrderContext, principal: Principal, input: ListInput): Promise<{ items: WorkOrderListItem[]; nextCursor: string | null }> {
   const scope = scopeCondition(effectiveScope(principal, 'work_order.read'), SCOPE_COLUMNS);
   const filters: repo.ListFilters = { ...input.filters };
   if (input.mine) {
@@ -72,7 +80,9 @@ export async function listWorkOrders(ctx: WorkOrderContext, principal: Principal
   const after = input.cursor ? decodeCursor(input.cursor, input.sort) : null;
   const rows = await repo.listWorkOrders(ctx.db, scope, filters, input.sort, input.limit + 1, after);
   const page = rows.slice(0, input.limit);
-  return { items: page.map(presentSummary), nextCursor: rows.length > input.limit ? encodeCursor(page.at(-1)!, input.sort) : null };
+  // What the viewer may do with each row: the pure lifecycle over the row already read (no query per row).
+  const items = page.map((row) => ({ ...presentSummary(row), allowedActions: actionsFor(principal, row), extensionPending: row.extension?.state === 'requested' }));
+  return { items, nextCursor: rows.length > input.limit ? encodeCursor(page.at(-1)!, input.sort) : null };
 }
 
 /** The reporter's name and phone in clear, for a stated purpose; every reveal is audited with that purpose. */

@@ -1,15 +1,17 @@
 /** /work-orders (staff and API keys) and /public/work-orders (the resident portal, with or without an account). */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { actorOf, hasRole, principalOf, RateLimiter, requestMeta, requirePermission, type Principal } from '../identity/index.js';
+import { actorOf, hasRole, principalOf, RateLimiter, requestMeta, requirePermission, sealPersonal, type Principal } from '../identity/index.js';
 import { AppError, badRequest } from '../../shared/errors.js';
 import { pickLocale } from '../../shared/i18n.js';
+import { insertContact } from './contacts.repo.js';
 import { exportWorkOrders } from './export.js';
 import type { Action } from './lifecycle.js';
 import { workOrderStats } from './stats.js';
 import './work-orders.policy.js';
 import { callerHistory, duplicateCandidates, getWorkOrder, listWorkOrders, rateByTracking, revealReporter, trackWorkOrder } from './work-orders.query.js';
 import {
+  callerHistoryResponse,
   callerQuery,
   createBody,
   duplicatesQuery,
@@ -148,7 +150,20 @@ export function workOrderRoutes(app: FastifyInstance, ctx: WorkOrderContext, opt
         },
         // Residents act as themselves; anyone else on the public form is an anonymous member of the public.
         { principal: resident, audit: resident ? actorOf(request) : { kind: 'anonymous', id: null, name: null, jurisdictionId: null }, request: requestMeta(request) },
-        key ? { idempotency: { scope: principalScope(resident, request.ip), key, body } } : {},
+        {
+          ...(key ? { idempotency: { scope: principalScope(resident, request.ip), key, body } } : {}),
+          ...(body.contact?.wechatOpenId || body.contact?.email
+            ? {
+                within: (tx, created) =>
+                  insertContact(tx, {
+                    workOrderId: created.id,
+                    jurisdictionId: created.jurisdictionId,
+                    wechatOpenidEnc: body.contact?.wechatOpenId ? sealPersonal(ctx.config.secretKey, body.contact.wechatOpenId) : null,
+                    emailEnc: body.contact?.email ? sealPersonal(ctx.config.secretKey, body.contact.email) : null,
+                  }),
+              }
+            : {}),
+        },
       );
       return reply.status(201).send({ code: order.code, status: order.status, dueAt: order.dueAt });
     },
@@ -192,7 +207,7 @@ export function workOrderRoutes(app: FastifyInstance, ctx: WorkOrderContext, opt
 
   const listFilters = (q: {
     status?: string[]; channel?: string[]; requestType?: string[]; urgency?: string[]; category?: string; departmentId?: string; district?: string; grid?: string;
-    from?: string; to?: string; overdue?: boolean; supervised?: boolean; open?: boolean;
+    from?: string; to?: string; overdue?: boolean; supervised?: boolean; open?: boolean; extensionPending?: boolean;
   }) => ({
     statuses: q.status,
     channels: q.channel,
@@ -207,6 +222,7 @@ export function workOrderRoutes(app: FastifyInstance, ctx: WorkOrderContext, opt
     overdue: q.overdue,
     supervised: q.supervised,
     open: q.open,
+    extensionPending: q.extensionPending,
   });
 
   r.get(
@@ -235,7 +251,7 @@ export function workOrderRoutes(app: FastifyInstance, ctx: WorkOrderContext, opt
 
   r.get(
     '/work-orders/callers',
-    { preHandler: requirePermission('work_order.caller_history'), schema: { tags: ['work-orders'], summary: "A caller's earlier orders by phone number (来电历史); audited", querystring: callerQuery, response: { 200: listResponse } } },
+    { preHandler: requirePermission('work_order.caller_history'), schema: { tags: ['work-orders'], summary: "A caller's earlier orders by phone number (来电历史); audited", querystring: callerQuery, response: { 200: callerHistoryResponse } } },
     async (request) => {
       const c = caller(request);
       return { items: await callerHistory(ctx, { ...c, principal: principalOf(request) }, request.query.phone, request.query.limit), nextCursor: null };

@@ -42,6 +42,13 @@ export const publicCreateBody = z.strictObject({
   jurisdictionId: z.string().min(1).max(100),
   channel: z.enum(['web', 'mobile', 'wechat']).default('web'),
   reporter: reporter.nullish().describe('Omit (or send null) to report anonymously'),
+  contact: z
+    .strictObject({
+      wechatOpenId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'a WeChat openid').nullish(),
+      email: z.string().trim().max(254).pipe(z.email()).nullish(),
+    })
+    .nullish()
+    .describe('Where to send progress messages instead of SMS: the WeChat openid (公众号 page) or an e-mail address'),
 });
 
 const departmentRef = z.object({ id: z.string(), nameZh: z.string().nullable(), nameEn: z.string().nullable() }).nullable();
@@ -82,6 +89,7 @@ const timelineView = z.object({
   to: z.string(),
   actorId: z.string().nullable(),
   actorRole: z.string().nullable(),
+  actorName: z.string().nullable().describe("The acting user's display name (staff viewers only)"),
   note: z.string().nullable(),
   photos: z.array(z.string()),
   data: z.record(z.string(), z.union([z.string(), z.number()])),
@@ -135,14 +143,20 @@ export const listQuery = z.strictObject({
   overdue: bool.optional(),
   supervised: bool.optional(),
   open: bool.optional().describe('Only orders still being worked on'),
+  extensionPending: bool.optional().describe('Only orders whose extension request (延期申请) waits for a decision (true), or none waiting (false)'),
   mine: bool.optional().describe('Residents: only my own reports'),
   q: z.string().trim().min(1).max(200).optional().describe('Chinese full-text search in title, description and address, or a ticket code'),
-  sort: z.enum(['created', 'due']).default('created'),
+  sort: z.enum(['created', 'due', 'status']).default('created').describe('created: newest first; due: soonest deadline first (none last); status: in lifecycle order, newest first within one'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
 });
 
-export const listResponse = z.object({ items: z.array(summary), nextCursor: z.string().nullable() });
+/** List rows also carry what the viewer may do with each order now (computed from the row, no extra query). */
+export const listResponse = z.object({
+  items: z.array(summary.extend({ allowedActions: z.array(z.string()), extensionPending: z.boolean() })),
+  nextCursor: z.string().nullable(),
+});
+export const callerHistoryResponse = z.object({ items: z.array(summary), nextCursor: z.string().nullable() });
 
 /** One schema per action: the `type` decides which fields are needed. */
 const actionBody = z.discriminatedUnion('type', [
@@ -164,6 +178,7 @@ const actionBody = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('resume'), note: note.optional() }),
   z.strictObject({ type: z.literal('cancel'), reason: note }),
   z.strictObject({ type: z.literal('merge'), parentId: uuid, note: note.optional() }),
+  z.strictObject({ type: z.literal('transfer'), peerId: uuid.describe('An active federation peer of the jurisdiction (GET /federation/peers)'), note: note.optional() }),
   z.strictObject({ type: z.literal('supervise'), note }),
   z.strictObject({ type: z.literal('request_extension'), days: z.number().int(), reason: note }),
   z.strictObject({ type: z.literal('approve_extension'), note: note.optional() }),

@@ -124,14 +124,14 @@ export function AuditPage() {
       )}
       {error && <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 16 }} />}
       <Table<AuditEntry>
-        rowKey="seq"
+        rowKey="id"
         loading={loading}
         dataSource={items}
         pagination={false}
         scroll={{ x: 1000 }}
         expandable={{ expandedRowRender: (e) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify({ details: e.details, requestId: e.requestId, hash: e.hash }, null, 2)}</pre> }}
         columns={[
-          { title: '#', dataIndex: 'seq', width: 80 },
+          { title: t('audit.chainSeq'), width: 100, render: (_, e) => e.seq ?? <Tag>{t('audit.pending')}</Tag> },
           { title: t('audit.time'), render: (_, e) => new Date(e.at).toLocaleString(i18n.language), width: 180 },
           { title: t('audit.actor'), render: (_, e) => <>{e.actor.name ?? e.actor.id ?? '—'} <Tag>{t(`actorKinds.${e.actor.kind}`, { defaultValue: e.actor.kind })}</Tag></> },
           { title: t('audit.action'), dataIndex: 'action' },

@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { errorMessage } from '../../shared/api';
 import { useAuth } from '../auth';
+import { TransferPanel } from '../federation/TransferPanel';
 import { ActionBar } from './actions';
 import { attachmentUrl, REVEAL_PURPOSES, workOrdersApi, type WorkOrderDetail, type WorkOrderSummary } from './api';
 import { DeadlineBar, deptName, districtName, StatusTag, SupervisedTag, UrgencyTag, useCategories, useDistricts } from './parts';
@@ -23,7 +24,7 @@ export function Photos({ ids, label }: { ids: readonly string[]; label: string }
     <div className="wo-photos" data-testid="photos">
       {ids.map((id, i) => (
         <a key={id} href={attachmentUrl(id)} target="_blank" rel="noreferrer" aria-label={t('workOrders.detail.photoOpen', { n: i + 1, of: label })}>
-          <img src={attachmentUrl(id)} alt={t('workOrders.detail.photoAlt', { n: i + 1, of: label })} loading="lazy" />
+          <img src={attachmentUrl(id, 'thumb')} alt={t('workOrders.detail.photoAlt', { n: i + 1, of: label })} loading="lazy" />
         </a>
       ))}
     </div>
@@ -252,6 +253,11 @@ export function WorkOrderDetailPage() {
             )}
           </Card>
         </Col>
+        {order.timeline.some((e) => e.action === 'transfer') && (
+          <Col xs={24}>
+            <TransferPanel workOrderId={order.id} version={order.updatedAt} />
+          </Col>
+        )}
         <Col xs={24}>
           <Duplicates order={order} onChanged={changed} />
         </Col>
@@ -265,12 +271,28 @@ export function WorkOrderDetailPage() {
                   <div data-action={e.action}>
                     <Typography.Text strong>{t(`workOrders.action.${e.action}`, { defaultValue: e.action })}</Typography.Text>{' '}
                     <Typography.Text type="secondary">
-                      {new Date(e.at).toLocaleString()} · {e.actorRole ? t(`roles.${e.actorRole}`, { defaultValue: e.actorRole }) : t('workOrders.detail.system')}
+                      {new Date(e.at).toLocaleString()} · {e.actorName ? `${e.actorName} · ` : ''}
+                      {e.actorRole ? t(`roles.${e.actorRole}`, { defaultValue: e.actorRole }) : t('workOrders.detail.system')}
                       {e.from && e.from !== e.to ? ` · ${t(`workOrders.status.${e.from}`, { defaultValue: e.from })} → ${t(`workOrders.status.${e.to}`, { defaultValue: e.to })}` : ''}
                     </Typography.Text>
                     {e.note && <div style={{ whiteSpace: 'pre-wrap' }}>{e.note}</div>}
                     {e.data.days !== undefined && <div>{t('workOrders.detail.days', { days: e.data.days })}</div>}
                     {e.data.rating !== undefined && <div>{t(`workOrders.rating.${String(e.data.rating)}`, { defaultValue: String(e.data.rating) })}</div>}
+                    {e.action === 'media_links' && (
+                      // Photo links an Open311 client sent (data.url1, url2, …): opened by staff, never fetched by us.
+                      <ul data-testid="media-links">
+                        {Object.entries(e.data)
+                          .filter(([k, v]) => /^url\d+$/.test(k) && /^https?:\/\//i.test(String(v)))
+                          .sort(([a], [b]) => Number(a.slice(3)) - Number(b.slice(3)))
+                          .map(([k, v]) => (
+                            <li key={k}>
+                              <a href={String(v)} target="_blank" rel="noopener noreferrer nofollow">
+                                {String(v)}
+                              </a>
+                            </li>
+                          ))}
+                      </ul>
+                    )}
                     <Photos ids={e.photos} label={t(`workOrders.action.${e.action}`, { defaultValue: e.action })} />
                   </div>
                 ),

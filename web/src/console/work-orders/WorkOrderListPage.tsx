@@ -14,7 +14,7 @@ import { useAuth } from '../auth';
 import { departmentTree, useDepartments } from '../departments';
 import { downloadOrders } from '../stats/api';
 import { CHANNELS, REQUEST_TYPES, STATUSES, URGENCIES, workOrdersApi, type WorkOrderSummary } from './api';
-import { categoryTree, filtersFromParams, filtersToParams, filtersToQuery, type ListFilters } from './model';
+import { categoryTree, filtersFromParams, filtersToParams, filtersToQuery, type ListFilters, type ListSort } from './model';
 import { DeadlineBar, deptName, districtName, StatusTag, SupervisedTag, useCategories, useDistricts } from './parts';
 
 const PAGE = 20;
@@ -90,6 +90,12 @@ export function WorkOrderListPage() {
   const query = useMemo(() => filtersToQuery(filters), [filters]);
   const pages = useOrderPages(query);
   const columns = useOrderColumns();
+  const sortableColumns = columns.map((c) => {
+    const key = c.key ?? ('dataIndex' in c ? c.dataIndex : undefined);
+    if (key === 'status') return { ...c, key: 'status', sorter: true, sortDirections: ['ascend' as const], sortOrder: filters.sort === 'status' ? ('ascend' as const) : null };
+    if (key === 'deadline') return { ...c, sorter: true, sortDirections: ['ascend' as const], sortOrder: filters.sort === 'due' ? ('ascend' as const) : null };
+    return c;
+  });
   const categories = useCategories();
   const departments = useDepartments();
   const districts = useDistricts();
@@ -116,7 +122,7 @@ export function WorkOrderListPage() {
   };
   const catTree = useMemo(() => categoryTree(categories.items, i18n.language), [categories.items, i18n.language]);
   const deptTree = useMemo(() => departmentTree(departments.items ?? [], i18n.language), [departments.items, i18n.language]);
-  const flag = (k: 'overdue' | 'supervised' | 'open') => (
+  const flag = (k: 'overdue' | 'supervised' | 'open' | 'extensionPending') => (
     <Form.Item label={t(`workOrders.filter.${k}`)} htmlFor={`wo-filter-${k}`}>
       <Select
         id={`wo-filter-${k}`}
@@ -261,15 +267,20 @@ export function WorkOrderListPage() {
               {flag('open')}
             </Col>
             <Col xs={12} sm={6} lg={3}>
+              {flag('extensionPending')}
+            </Col>
+            <Col xs={12} sm={6} lg={3}>
               <Form.Item label={t('workOrders.filter.sort')} htmlFor="wo-filter-sort">
                 <Select
                   id="wo-filter-sort"
                   value={filters.sort}
-                  onChange={(v: 'created' | 'due') => set({ sort: v })}
+                  onChange={(v: ListSort) => set({ sort: v })}
                   options={[
                     { value: 'created', label: t('workOrders.filter.sortCreated') },
                     { value: 'due', label: t('workOrders.filter.sortDue') },
+                    { value: 'status', label: t('workOrders.filter.sortStatus') },
                   ]}
+                  data-testid="filter-sort"
                 />
               </Form.Item>
             </Col>
@@ -291,8 +302,14 @@ export function WorkOrderListPage() {
       <Table
         rowKey="id"
         size="small"
-        columns={columns}
+        columns={sortableColumns}
         dataSource={pages.items}
+        onChange={(_p, _f, sorter) => {
+          // Column sorting is the server's keyset sort: status or deadline; clearing it goes back to newest first.
+          const s = Array.isArray(sorter) ? sorter[0] : sorter;
+          const sort: ListSort = s?.order ? (s.columnKey === 'deadline' ? 'due' : s.columnKey === 'status' ? 'status' : 'created') : 'created';
+          if (sort !== filters.sort) set({ sort });
+        }}
         loading={pages.loading}
         pagination={false}
         scroll={{ x: 1200 }}

@@ -13,6 +13,7 @@ import { departmentTree, useDepartments } from '../departments';
 import { RATINGS, uploadPhoto, workOrdersApi, type ActionType, type WorkOrderDetail, type WorkOrderSummary } from './api';
 import { actionForm, buildAction, needsForm, type ActionValues } from './model';
 import { suggestFor } from './suggest';
+import { federationApi } from '../federation/api';
 
 const DANGER: readonly ActionType[] = ['reject', 'cancel', 'return', 'verify_fail', 'deny_extension'];
 const PRIMARY: readonly ActionType[] = ['dispatch', 'sign', 'start', 'report', 'verify_pass', 'close', 'approve_extension'];
@@ -108,6 +109,12 @@ function ActionModal({ order, type, onCancel, onSubmit }: { order: WorkOrderDeta
     };
   }, [spec.department, order, form, t]);
 
+  const [peers, setPeers] = useState<{ id: string; name: string }[] | null>(null);
+  useEffect(() => {
+    if (!spec.peer) return;
+    void federationApi.choices().then(setPeers, () => setPeers([]));
+  }, [spec.peer]);
+
   useEffect(() => {
     if (!spec.parent) return;
     void workOrdersApi.duplicates(order.id).then(setDuplicates, () => setDuplicates([]));
@@ -157,6 +164,17 @@ function ActionModal({ order, type, onCancel, onSubmit }: { order: WorkOrderDeta
               aria-label={t('workOrders.form.parent')}
               options={duplicates.map((d) => ({ value: d.id, label: `${d.code} · ${d.title}` }))}
               notFoundContent={t('workOrders.duplicates.none')}
+            />
+          </Form.Item>
+        )}
+        {spec.peer && (
+          <Form.Item name="peerId" label={t('workOrders.form.peer')} rules={[{ required: true, message: t('workOrders.form.required') }]} extra={t('workOrders.form.peerHint')}>
+            <Select
+              aria-label={t('workOrders.form.peer')}
+              loading={peers === null}
+              options={(peers ?? []).map((p) => ({ value: p.id, label: p.name }))}
+              notFoundContent={t('workOrders.form.noPeers')}
+              data-testid="transfer-peer"
             />
           </Form.Item>
         )}

@@ -24,7 +24,8 @@ export const workOrdersApi = {
     api.post<{ suggestion: DepartmentSuggestion | null }>(`${base}/responsibility-rules/preview`, body).then((r) => r.suggestion),
 };
 
-export const attachmentUrl = (id: string) => `${base}/attachments/${encodeURIComponent(id)}`;
+/** The photo; `thumb`: its JPEG thumbnail within 320 px (the photo itself when the server made none). */
+export const attachmentUrl = (id: string, size: 'full' | 'thumb' = 'full') => `${base}/attachments/${encodeURIComponent(id)}${size === 'thumb' ? '?size=thumb' : ''}`;
 
 /** Uploads one photo as the raw request body; answers its id (errors as ApiError, e.g. 413 / 415). */
 export async function uploadPhoto(file: Blob): Promise<{ id: string }> {

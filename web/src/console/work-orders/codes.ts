@@ -16,9 +16,10 @@ export const STATUSES = [
   'suspended',
   'cancelled',
   'merged',
+  'transferred',
 ] as const;
 export type Status = (typeof STATUSES)[number];
-export const FINAL_STATUSES: readonly string[] = ['answered', 'rejected', 'closed', 'rated', 'cancelled', 'merged'];
+export const FINAL_STATUSES: readonly string[] = ['answered', 'rejected', 'closed', 'rated', 'cancelled', 'merged', 'transferred'];
 
 export const CHANNELS = ['web', 'mobile', 'hotline', 'inspector', 'sensor', 'open311', 'sms', 'wechat', 'api', 'import'] as const;
 export const REQUEST_TYPES = ['enquiry', 'help', 'complaint', 'report', 'suggestion', 'component', 'event'] as const;
@@ -45,6 +46,7 @@ export const ACTION_TYPES = [
   'resume',
   'cancel',
   'merge',
+  'transfer',
   'supervise',
   'request_extension',
   'approve_extension',
@@ -94,6 +96,8 @@ export interface TimelineEntry {
   to: string;
   actorId: string | null;
   actorRole: string | null;
+  /** The acting user's display name (staff viewers only). */
+  actorName?: string | null;
   note: string | null;
   photos: string[];
   data: Record<string, string | number>;

@@ -22,13 +22,17 @@ export interface ListFilters {
   overdue?: boolean;
   supervised?: boolean;
   open?: boolean;
+  /** 延期申请待批: an extension request waits for the dispatcher. */
+  extensionPending?: boolean;
   q?: string;
-  sort: 'created' | 'due';
+  sort: ListSort;
 }
 
 const LISTS = ['status', 'channel', 'requestType', 'urgency'] as const;
 const TEXTS = ['category', 'departmentId', 'district', 'grid', 'from', 'to', 'q'] as const;
-const FLAGS = ['overdue', 'supervised', 'open'] as const;
+const FLAGS = ['overdue', 'supervised', 'open', 'extensionPending'] as const;
+export const SORTS = ['created', 'due', 'status'] as const;
+export type ListSort = (typeof SORTS)[number];
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function emptyFilters(): ListFilters {
@@ -47,7 +51,8 @@ export function filtersFromParams(params: URLSearchParams): ListFilters {
     const v = params.get(k);
     if (v === 'true' || v === 'false') f[k] = v === 'true';
   }
-  if (params.get('sort') === 'due') f.sort = 'due';
+  const sort = params.get('sort');
+  if (sort === 'due' || sort === 'status') f.sort = sort;
   return f;
 }
 
@@ -130,6 +135,8 @@ export interface ActionForm {
   days: boolean;
   rating: boolean;
   parent: boolean;
+  /** A federation peer to transfer to (转办). */
+  peer: boolean;
 }
 
 const REASON: readonly ActionType[] = ['reject', 'return', 'verify_fail', 'reopen', 'suspend', 'cancel', 'request_extension', 'deny_extension'];
@@ -147,6 +154,7 @@ export function actionForm(type: ActionType): ActionForm {
     days: type === 'request_extension',
     rating: type === 'rate',
     parent: type === 'merge',
+    peer: type === 'transfer',
   };
 }
 
@@ -157,6 +165,7 @@ export interface ActionValues {
   days?: number;
   rating?: string;
   parentId?: string;
+  peerId?: string;
 }
 
 /** The `action` of POST /work-orders/:id/actions for the form's values (empty optional text is left out). */
@@ -170,13 +179,14 @@ export function buildAction(type: ActionType, v: ActionValues): ActionBody {
   if (form.days) body.days = v.days ?? 0;
   if (form.rating) body.rating = v.rating ?? '';
   if (form.parent) body.parentId = v.parentId ?? '';
+  if (form.peer) body.peerId = v.peerId ?? '';
   return body;
 }
 
 /** Actions that change nothing a second look would catch are one click; the rest open a form. */
 export function needsForm(type: ActionType): boolean {
   const f = actionForm(type);
-  return f.department || f.photos || f.days || f.rating || f.parent || (f.text?.required ?? false);
+  return f.department || f.photos || f.days || f.rating || f.parent || f.peer || (f.text?.required ?? false);
 }
 
 // ---- Categories -----------------------------------------------------------------------------------------------

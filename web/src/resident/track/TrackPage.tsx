@@ -157,6 +157,11 @@ function TrackingView({ tracking, last4, jurisdictionId, onChange }: { tracking:
     approve_extension: t('residentReport.action.approve_extension'),
     deny_extension: t('residentReport.action.deny_extension'),
     parent_closed: t('residentReport.action.parent_closed'),
+    transfer: t('residentReport.action.transfer'),
+    transfer_sent: t('residentReport.action.transfer_sent'),
+    transfer_failed: t('residentReport.action.transfer_failed'),
+    remote_update: t('residentReport.action.remote_update'),
+    media_links: t('residentReport.action.media_links'),
   };
   const ratingText: Record<string, string> = {
     satisfied: t('residentReport.rating.satisfied'),
