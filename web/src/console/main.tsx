@@ -20,6 +20,11 @@ function Root() {
         token: {
           colorPrimary: '#0b5cad',
           colorLink: '#0b5cad',
+          // Ant Design derives lighter hover shades; a hovered link or button must stay readable too.
+          colorLinkHover: '#084a8c',
+          colorLinkActive: '#063a6e',
+          colorPrimaryHover: '#084a8c',
+          colorPrimaryActive: '#063a6e',
           colorError: '#c0262d',
           colorSuccess: '#2f7a12',
           colorWarning: '#9a5b00',
