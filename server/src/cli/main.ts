@@ -8,15 +8,9 @@
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, DEFAULT_DEMO_PASSWORD, loadConfig, type Config } from '../config.js';
-import { MigrationError } from '../db/migrate.js';
-import { evaluateFiles, mcdmAhp, mcdmEntropy, mcdmTopsis } from '../modules/evaluation/index.js';
-import { StorageBusyError } from '../db/storage.js';
-import { COMMANDS } from '../ops/commands.js';
 import { localeFromEnvironment, UsageError } from '../ops/command.js';
-import { startServer } from '../server.js';
 import { AppError } from '../shared/errors.js';
 import { translate } from '../shared/i18n.js';
-import { dispatch } from './dispatch.js';
 import { readPassword } from './password.js';
 
 const locale = localeFromEnvironment();
@@ -39,6 +33,8 @@ function config(): Config {
 async function run(name: string, args: Record<string, unknown>, live = false): Promise<void> {
   let drawn = false;
   const progress = live && process.stderr.isTTY ? (text: string) => ((drawn = true), process.stderr.write(`\r${text}\x1b[K`)) : undefined;
+  // The server and its modules load only for the commands that need them: `mcdm` and `--help` answer at once.
+  const [{ dispatch }, { COMMANDS }] = await Promise.all([import('./dispatch.js'), import('../ops/commands.js')]);
   const result = await dispatch(config(), COMMANDS, name, args, locale, progress);
   if (drawn) process.stderr.write('\n');
   process.stdout.write(result.stdout);
@@ -63,6 +59,7 @@ program
   .option('--demo', 'seed the demo jurisdiction chengdu.gov.cn on an empty database')
   .action(async (opts: { demo?: boolean }) => {
     const cfg = config();
+    const [{ startServer }, { StorageBusyError }, { MigrationError }] = await Promise.all([import('../server.js'), import('../db/storage.js'), import('../db/migrate.js')]);
     let server;
     try {
       server = await startServer(cfg, { demo: opts.demo ?? false });
@@ -362,12 +359,12 @@ mcdm
   .command('ahp')
   .description('AHP weights of a pairwise-comparison matrix: prints {weights, lambdaMax, CI, CR, RI, consistent, mostInconsistent} (Saaty RI; CR ≥ 0.1 is inconsistent).')
   .requiredOption('--matrix <file.json>', 'JSON: a square reciprocal matrix [[1,3,…],…] or {"matrix": …}')
-  .action((opts: { matrix: string }) => offline(() => mcdmAhp(path.resolve(opts.matrix))));
+  .action((opts: { matrix: string }) => offline(async () => (await import('../modules/evaluation/mcdm-cli.js')).mcdmAhp(path.resolve(opts.matrix))));
 mcdm
   .command('entropy')
   .description('Entropy weights: prints {weights, entropy, constantColumns, degenerate}.')
   .requiredOption('--matrix <file.csv>', 'CSV, one row per alternative, numbers only (≥ 0), no header')
-  .action((opts: { matrix: string }) => offline(() => mcdmEntropy(path.resolve(opts.matrix))));
+  .action((opts: { matrix: string }) => offline(async () => (await import('../modules/evaluation/mcdm-cli.js')).mcdmEntropy(path.resolve(opts.matrix))));
 mcdm
   .command('topsis')
   .description('TOPSIS closeness of each alternative: prints {closeness}.')
@@ -376,7 +373,7 @@ mcdm
   .requiredOption('--types <t1,t2,…>', 'one per column: 1 benefit, -1 cost')
   .option('--normalization <vector|minmax>', 'vector (Hwang & Yoon) or minmax', 'vector')
   .action((opts: { matrix: string; weights: string; types: string; normalization: string }) =>
-    offline(() => mcdmTopsis(path.resolve(opts.matrix), opts)),
+    offline(async () => (await import('../modules/evaluation/mcdm-cli.js')).mcdmTopsis(path.resolve(opts.matrix), opts)),
   );
 
 program
@@ -392,8 +389,8 @@ program
   .option('--seed <n>', 'sensitivity: random seed', '1')
   .option('--concentration <k>', 'sensitivity: Dirichlet concentration (larger = closer to the chosen weights)', '100')
   .action((opts: { system: string; data: string; out: string; draws: string; seed: string; concentration: string }) =>
-    offline(() =>
-      evaluateFiles({
+    offline(async () =>
+      (await import('../modules/evaluation/evaluate-cli.js')).evaluateFiles({
         system: opts.system === 'default' ? 'default' : path.resolve(opts.system),
         data: opts.data === 'demo' ? 'demo' : path.resolve(opts.data),
         out: path.resolve(opts.out),
