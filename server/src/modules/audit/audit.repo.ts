@@ -17,12 +17,13 @@ export async function tryLockChain(tx: Db): Promise<boolean> {
 /** An entry as written by a change's transaction: everything but its place in the chain. */
 export type NewEntry = Omit<ChainedFields, 'seq' | 'prevHash'>;
 
-/** The INSERT of an unchained entry, returning its id. */
-export function pendingEntrySql(e: NewEntry): RawBuilder<{ id: number }> {
+/** The INSERT of an unchained entry, returning its id; written only if `onlyIf` holds (see WriteBatch). */
+export function pendingEntrySql(e: NewEntry, onlyIf: RawBuilder<SqlBool> = sql<SqlBool>`true`): RawBuilder<{ id: number }> {
   return sql`
     INSERT INTO audit_log (at, jurisdiction_id, actor_kind, actor_id, actor_name, action, object_type, object_id, ip, request_id, purpose, details)
-    VALUES (${e.at}, ${e.jurisdictionId}, ${e.actorKind}, ${e.actorId}, ${e.actorName}, ${e.action}, ${e.objectType}, ${e.objectId},
-            ${e.ip}, ${e.requestId}, ${e.purpose}, ${JSON.stringify(e.details ?? {})}::jsonb)
+    SELECT ${e.at}, ${e.jurisdictionId}, ${e.actorKind}, ${e.actorId}, ${e.actorName}, ${e.action}, ${e.objectType}, ${e.objectId},
+           ${e.ip}, ${e.requestId}, ${e.purpose}, ${JSON.stringify(e.details ?? {})}::jsonb
+     WHERE ${onlyIf}
     RETURNING id`;
 }
 

@@ -30,7 +30,7 @@ export async function recordAudit(tx: Db, input: AuditInput): Promise<{ id: numb
 
 /** `recordAudit`, as a part of the caller's write batch (executed in the caller's transaction). */
 export function recordAuditIn(batch: WriteBatch, input: AuditInput): void {
-  batch.add(pendingEntrySql(newEntry(input)));
+  batch.add(pendingEntrySql(newEntry(input), batch.onlyIf));
 }
 
 function newEntry(input: AuditInput): NewEntry {

@@ -4,7 +4,7 @@
  * whose worker died is taken again once its lease has expired. Times come from the database clock (now()),
  * so workers on machines with skewed clocks agree on what is due.
  */
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../app-context.js';
 
 export interface ClaimedJob {
@@ -31,10 +31,15 @@ const LIVE = ['pending', 'running'] as const;
 
 type NewEvent = { name: string; jurisdictionId: string | null; payload: Record<string, unknown> };
 
-/** The event (named `name`, returning its id) and, named `jobsName`, one job per subscribed handler. */
-export function eventWithJobsSql(event: NewEvent, handlers: readonly string[], name: string): { event: RawBuilder<unknown>; jobs: RawBuilder<unknown> } {
+const always = sql<SqlBool>`true`;
+
+/**
+ * The event (named `name`, returning its id) and one job per subscribed handler (jobs only for an inserted event);
+ * written only if `onlyIf` holds (see WriteBatch).
+ */
+export function eventWithJobsSql(event: NewEvent, handlers: readonly string[], name: string, onlyIf = always): { event: RawBuilder<unknown>; jobs: RawBuilder<unknown> } {
   return {
-    event: sql`INSERT INTO events (name, jurisdiction_id, payload) VALUES (${event.name}, ${event.jurisdictionId}, ${JSON.stringify(event.payload)}::jsonb) RETURNING id`,
+    event: sql`INSERT INTO events (name, jurisdiction_id, payload) SELECT ${event.name}, ${event.jurisdictionId}, ${JSON.stringify(event.payload)}::jsonb WHERE ${onlyIf} RETURNING id`,
     jobs: sql`INSERT INTO jobs (kind, handler, event_id, jurisdiction_id, payload)
               SELECT 'event', h, ${sql.ref(name)}.id, ${event.jurisdictionId}, '{}'::jsonb FROM ${sql.ref(name)}, unnest(${[...handlers]}::text[]) AS h`,
   };
@@ -56,19 +61,19 @@ interface NewTimer {
   maxAttempts?: number;
 }
 
-/** The INSERT (an upsert with a key) of a timer, returning its id. */
-export function upsertTimerSql(timer: NewTimer): RawBuilder<{ id: number }> {
+/** The INSERT (an upsert with a key) of a timer, returning its id; written only if `onlyIf` holds (see WriteBatch). */
+export function upsertTimerSql(timer: NewTimer, onlyIf = always): RawBuilder<{ id: number }> {
   const payload = JSON.stringify(timer.payload);
   const maxAttempts = timer.maxAttempts ?? 10;
   if (!timer.key) {
     return sql`INSERT INTO jobs (kind, handler, run_at, jurisdiction_id, payload, max_attempts)
-               VALUES ('timer', ${timer.handler}, ${timer.runAt}, ${timer.jurisdictionId}, ${payload}::jsonb, ${maxAttempts})
+               SELECT 'timer', ${timer.handler}, ${timer.runAt}, ${timer.jurisdictionId}, ${payload}::jsonb, ${maxAttempts} WHERE ${onlyIf}
                RETURNING id`;
   }
   return sql`
     INSERT INTO jobs (kind, handler, dedupe_key, run_at, jurisdiction_id, payload, max_attempts)
-    VALUES ('timer', ${timer.handler}, ${timer.key}, ${timer.runAt}, ${timer.jurisdictionId}, ${payload}::jsonb,
-            ${maxAttempts})
+    SELECT 'timer', ${timer.handler}, ${timer.key}, ${timer.runAt}, ${timer.jurisdictionId}, ${payload}::jsonb, ${maxAttempts}
+     WHERE ${onlyIf}
     ON CONFLICT (handler, dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('pending', 'running')
     DO UPDATE SET run_at = EXCLUDED.run_at, jurisdiction_id = EXCLUDED.jurisdiction_id, payload = EXCLUDED.payload,
                   max_attempts = EXCLUDED.max_attempts, status = 'pending', attempts = 0, locked_by = NULL,

@@ -51,7 +51,7 @@ export class Outbox {
   publishIn(batch: WriteBatch, event: PublishInput): void {
     const handlers = this.registry.subscribersOf(event.name);
     const name = batch.name('event');
-    const parts = eventWithJobsSql(event, handlers, name);
+    const parts = eventWithJobsSql(event, handlers, name, batch.onlyIf);
     batch.add(parts.event, name).add(parts.jobs);
     if (handlers.length > 0) batch.afterExecute(() => this.#notify());
   }
@@ -59,7 +59,7 @@ export class Outbox {
   /** `schedule`, as a part of the caller's write batch. */
   scheduleIn(batch: WriteBatch, timer: ScheduleInput): void {
     this.#checkTimer(timer);
-    batch.add(upsertTimerSql({ ...timer, key: timer.key ?? null })).afterExecute(() => this.#notify());
+    batch.add(upsertTimerSql({ ...timer, key: timer.key ?? null }, batch.onlyIf)).afterExecute(() => this.#notify());
   }
 
   #checkTimer(timer: ScheduleInput): void {

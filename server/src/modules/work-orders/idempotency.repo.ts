@@ -1,7 +1,9 @@
 /**
- * Idempotency-Key storage. `claim` inserts the key inside the creating transaction: a second request with the
- * same key waits on that row until the first commits (PostgreSQL) — or runs after it (PGlite, one connection) — and
- * then finds the stored answer instead of creating again. A rolled-back create leaves no key behind.
+ * Idempotency-Key storage. The claim is the first part of the create's write statement and carries the answer
+ * itself (built before the statement); the order and everything else the create writes are inserted only if the
+ * claim returned a row. A second request with the same key waits on that row until the first commits (PostgreSQL) —
+ * or runs after it (PGlite, one connection) — and then finds the stored answer instead of creating again. A create
+ * that fails writes no key.
  */
 import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
@@ -26,16 +28,16 @@ function stableJson(value: unknown): string {
 }
 
 /**
- * The claim as a statement (returning the key when this request now owns it): a new key is inserted; an expired one
- * is taken over; a live one — answered, or being answered by a concurrent request, which we then wait for — returns
- * nothing.
+ * The claim with its answer as a statement (returning the key when this request now owns it): a new key is
+ * inserted; an expired one is taken over; a live one — answered, or being answered by a concurrent request, which
+ * we then wait for — returns nothing.
  */
-export function claimSql(scope: string, key: string, hash: string, now: Date): RawBuilder<unknown> {
+export function claimSql(scope: string, key: string, hash: string, now: Date, answer: { status: number; response: unknown }): RawBuilder<unknown> {
   const expired = new Date(now.getTime() - IDEMPOTENCY_TTL_MS);
   return sql`
     INSERT INTO idempotency_keys (scope, key, request_hash, status, response, created_at)
-    VALUES (${scope}, ${key}, ${hash}, 0, '{}'::jsonb, ${now})
-    ON CONFLICT (scope, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = 0, response = '{}'::jsonb, created_at = EXCLUDED.created_at
+    VALUES (${scope}, ${key}, ${hash}, ${answer.status}, ${JSON.stringify(answer.response)}::jsonb, ${now})
+    ON CONFLICT (scope, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = EXCLUDED.status, response = EXCLUDED.response, created_at = EXCLUDED.created_at
       WHERE idempotency_keys.created_at < ${expired}
     RETURNING key`;
 }
@@ -46,13 +48,9 @@ export async function findClaim(db: Db, scope: string, key: string): Promise<{ r
   return { requestHash: row.request_hash, status: row.status, response: row.response };
 }
 
-/** The stored answer of a claimed key (as a statement, for the creating transaction's write batch). */
-export function completeSql(scope: string, key: string, status: number, response: unknown): RawBuilder<unknown> {
-  return sql`UPDATE idempotency_keys SET status = ${status}, response = ${JSON.stringify(response)}::jsonb WHERE scope = ${scope} AND key = ${key}`;
-}
-
+/** Replaces the answer stored with the claim (inside the creating transaction, when the answer changed after it). */
 export async function complete(tx: Db, scope: string, key: string, status: number, response: unknown): Promise<void> {
-  await completeSql(scope, key, status, response).execute(tx);
+  await sql`UPDATE idempotency_keys SET status = ${status}, response = ${JSON.stringify(response)}::jsonb WHERE scope = ${scope} AND key = ${key}`.execute(tx);
 }
 
 export async function pruneIdempotencyKeys(db: Db, now: Date): Promise<number> {

@@ -78,30 +78,17 @@ export async function loadSettings(db: Db, jurisdictionId: string): Promise<Work
   return settingsOf(row);
 }
 
-/**
- * What a create needs to know first, in one round trip: the jurisdiction's settings and whether the named category
- * exists and takes new orders (`null`: no category named, or none with that code).
- */
-export async function loadIntake(db: Db, jurisdictionId: string, categoryCode: string | null): Promise<{ settings: WorkOrderSettings; categoryActive: boolean | null }> {
-  const { rows } = await sql<SettingsRow & { category_active: boolean | null }>`
-    SELECT s.*, c.active AS category_active
-      FROM (SELECT 1) one
-      LEFT JOIN work_order_settings s ON s.jurisdiction_id = ${jurisdictionId}
-      LEFT JOIN work_order_categories c ON c.jurisdiction_id = ${jurisdictionId} AND c.code = ${categoryCode ?? ''}`.execute(db);
-  const row = rows[0]!;
-  return { settings: settingsOf((row.jurisdiction_id as string | null) === null ? undefined : row), categoryActive: row.category_active };
-}
-
 type SettingsRow = Selectable<Database['work_order_settings']>;
 
-function settingsOf(row: SettingsRow | undefined): WorkOrderSettings {
+/** The settings from their row; every column missing or null (no row: the settings were never changed) is the default. */
+export function settingsOf(row: Partial<SettingsRow> | undefined): WorkOrderSettings {
   const overrides = row?.sla ? slaOverrides.parse(row.sla) : null;
   return {
     ticketPrefix: row?.ticket_prefix ?? DEFAULT_TICKET_PREFIX,
     sla: effectiveSla(overrides),
     slaOverrides: overrides,
     autoDispatch: row?.auto_dispatch ?? false,
-    autoDispatchConfidence: row ? Number(row.auto_dispatch_confidence) : 0.8,
+    autoDispatchConfidence: row?.auto_dispatch_confidence == null ? 0.8 : Number(row.auto_dispatch_confidence),
     duplicateRadiusM: row?.duplicate_radius_m ?? 50,
     duplicateHours: row?.duplicate_hours ?? 72,
     version: row?.version ?? 1,

@@ -3,10 +3,8 @@
  * CD20261122000123 — what a resident reads out on the phone and types on the tracking page. The day is the local
  * one (China keeps UTC+8 all year), so an order reported at 00:30 in Chengdu carries that day's date.
  */
-import { sql } from 'kysely';
 import type { Db } from '../../app-context.js';
 import { AppError } from '../../shared/errors.js';
-import { IDEMPOTENCY_TTL_MS } from './idempotency.repo.js';
 import { findTicketPrefix, nextDailySequence, upsertTicketPrefix } from './work-orders.repo.js';
 
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
@@ -34,41 +32,21 @@ export function parseTicketCode(code: string): { prefix: string; day: string; se
 
 /**
  * Allocates the next code for this jurisdiction and day. The counter row is locked only until the statement's
- * transaction ends: the create path calls this with the database itself (autocommit, before its own transaction),
- * so concurrent creates wait on the counter for one statement, not for a whole create. Codes are unique and
- * increasing; a create that fails after taking its code leaves that number unused (a gap in the day's numbers).
- * `prefix` saves reading the jurisdiction's settings when the caller has them.
+ * transaction ends: called with the database itself (autocommit), concurrent allocations wait on the counter for
+ * one statement. Codes are unique and increasing; a create that fails after taking its code leaves that number
+ * unused (a gap in the day's numbers). `prefix` saves reading the jurisdiction's settings when the caller has them.
+ * The create path takes its number in its read statement instead (repo.readIntake) and names it with takenTicketCode.
  */
 export async function allocateTicketCode(db: Db, jurisdictionId: string, now: Date, prefix?: string): Promise<string> {
   const chosen = prefix ?? (await findTicketPrefix(db, jurisdictionId)) ?? DEFAULT_TICKET_PREFIX;
   const day = shanghaiDay(now);
-  const sequence = await nextDailySequence(db, jurisdictionId, day);
-  if (sequence === undefined) throw new AppError('unavailable', 'work_order.codes_exhausted', { day });
-  return formatTicketCode(chosen, day, sequence);
+  return takenTicketCode(chosen, day, (await nextDailySequence(db, jurisdictionId, day)) ?? null);
 }
 
-/**
- * The create path's allocation: one statement that takes the next number unless the Idempotency-Key already has a
- * live answer (a retry, which takes none: `null`).
- */
-export async function allocateUnlessRetry(db: Db, jurisdictionId: string, now: Date, prefix: string, idempotency?: { scope: string; key: string }): Promise<string | null> {
-  const day = shanghaiDay(now);
-  const live = new Date(now.getTime() - IDEMPOTENCY_TTL_MS);
-  const { rows } = await sql<{ seq: number | null; retry: boolean }>`
-    WITH k AS (
-      SELECT 1 FROM idempotency_keys WHERE scope = ${idempotency?.scope ?? ''} AND key = ${idempotency?.key ?? ''} AND created_at >= ${live}
-    ), c AS (
-      INSERT INTO work_order_code_counters (jurisdiction_id, day, last_seq)
-      SELECT ${jurisdictionId}, ${day}, 1 WHERE NOT EXISTS (SELECT 1 FROM k)
-      ON CONFLICT (jurisdiction_id, day) DO UPDATE SET last_seq = work_order_code_counters.last_seq + 1
-        WHERE work_order_code_counters.last_seq < 999999
-      RETURNING last_seq
-    )
-    SELECT (SELECT last_seq FROM c) AS seq, EXISTS (SELECT 1 FROM k) AS retry`.execute(db);
-  const { seq, retry } = rows[0]!;
-  if (retry) return null;
-  if (seq === null) throw new AppError('unavailable', 'work_order.codes_exhausted', { day });
-  return formatTicketCode(prefix, day, seq);
+/** The code of a number taken for the day; none (null) means the day's 999,999 are used up. */
+export function takenTicketCode(prefix: string, day: string, sequence: number | null): string {
+  if (sequence === null) throw new AppError('unavailable', 'work_order.codes_exhausted', { day });
+  return formatTicketCode(prefix, day, sequence);
 }
 
 /** Sets the jurisdiction's prefix (1–4 capital letters, e.g. CD for Chengdu); codes already issued keep theirs. */

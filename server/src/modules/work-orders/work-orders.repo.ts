@@ -1,7 +1,9 @@
 /** The only SQL for the work-order tables. */
-import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
+import type { Database } from '../../db/schema.js';
 import { escapeLike } from '../identity/index.js';
 import type { Db } from '../../app-context.js';
+import type { WriteBatch } from '../../shared/write-batch.js';
 import { STATUSES, type Status } from './lifecycle.js';
 
 export async function findTicketPrefix(db: Db, jurisdictionId: string): Promise<string | undefined> {
@@ -18,23 +20,95 @@ export async function upsertTicketPrefix(tx: Db, jurisdictionId: string, prefix:
 }
 
 /**
- * The next number of the day for this jurisdiction, or undefined when the day's 999,999 are used up. The row lock
- * taken by the upsert is held until the caller's transaction ends, so callers must allocate inside the transaction
- * that stores the order: two creates never see the same number, and a rollback returns it.
+ * The upsert that takes the next number of the day for this jurisdiction (returning `last_seq`; nothing when the
+ * day's 999,999 are used up, or when `onlyIf` does not hold). The row lock it takes is held until the statement's
+ * transaction ends.
  */
+function nextSequenceSql(jurisdictionId: string, day: string, onlyIf: RawBuilder<SqlBool> = sql<SqlBool>`true`): RawBuilder<{ last_seq: number }> {
+  return sql`
+    INSERT INTO work_order_code_counters (jurisdiction_id, day, last_seq)
+    SELECT ${jurisdictionId}, ${day}, 1 WHERE ${onlyIf}
+    ON CONFLICT (jurisdiction_id, day) DO UPDATE SET last_seq = work_order_code_counters.last_seq + 1
+      WHERE work_order_code_counters.last_seq < 999999
+    RETURNING last_seq`;
+}
+
+/** The next number of the day for this jurisdiction, or undefined when the day's 999,999 are used up. */
 export async function nextDailySequence(tx: Db, jurisdictionId: string, day: string): Promise<number | undefined> {
-  const row = await tx
-    .insertInto('work_order_code_counters')
-    .values({ jurisdiction_id: jurisdictionId, day, last_seq: 1 })
-    .onConflict((oc) =>
-      oc
-        .columns(['jurisdiction_id', 'day'])
-        .doUpdateSet({ last_seq: sql<number>`work_order_code_counters.last_seq + 1` })
-        .where('work_order_code_counters.last_seq', '<', 999_999),
-    )
-    .returning('last_seq')
-    .executeTakeFirst();
-  return row?.last_seq;
+  const { rows } = await nextSequenceSql(jurisdictionId, day).execute(tx);
+  return rows[0]?.last_seq;
+}
+
+/** What a create reads (and takes) before it writes; see readIntake. */
+export interface IntakeRow extends Partial<Selectable<Database['work_order_settings']>> {
+  /** False only when a point was given and the jurisdiction does not exist. */
+  jurisdiction_found: boolean;
+  /** The point lies outside the jurisdiction's boundary (false without a point, with a grid, or without a boundary). */
+  outside: boolean;
+  /** The district covering the point (null without a point, or when the grid decides). */
+  district: string | null;
+  category_active: boolean | null;
+  /** The Idempotency-Key already has a live answer: nothing was taken. */
+  retry: boolean;
+  /** The day's number taken (null: not taken — see `retry` and the checks above — or the day is used up). */
+  seq: number | null;
+  /** The id reserved for the order's first timeline entry, with the number. */
+  entry_id: string | number | null;
+}
+
+/**
+ * Everything a create needs to know before it writes, in one statement: whether the point is inside the jurisdiction
+ * and its district (PostGIS; the caller's grid, from the in-memory locator, decides the district when there is one),
+ * the jurisdiction's settings, whether the named category takes orders, and whether the Idempotency-Key already has
+ * a live answer. Unless it has, and if the point and the category are acceptable, the statement also takes the day's
+ * next ticket number (the counter row is locked for this statement only, not for a whole create: concurrent creates
+ * of a jurisdiction wait on it for one statement) and reserves the id of the order's first timeline entry. A create
+ * that fails after this leaves that number unused (a gap in the day's numbers).
+ */
+export async function readIntake(
+  db: Db,
+  q: {
+    jurisdictionId: string;
+    point: { lng: number; lat: number } | null;
+    /** The in-memory locator found a grid for the point: it decides, PostGIS need not. */
+    gridFound: boolean;
+    categoryCode: string | null;
+    day: string;
+    /** The Idempotency-Key and the oldest creation time of a live answer. */
+    retry: { scope: string; key: string; since: Date } | null;
+  },
+): Promise<IntakeRow> {
+  const j = q.jurisdictionId;
+  const known = q.retry
+    ? sql`SELECT 1 FROM idempotency_keys WHERE scope = ${q.retry.scope} AND key = ${q.retry.key} AND created_at >= ${q.retry.since}`
+    : sql`SELECT 1 WHERE false`;
+  let place: RawBuilder<unknown>;
+  if (q.point === null) {
+    place = sql`SELECT false AS outside, NULL::text AS district`;
+  } else if (q.gridFound) {
+    place = sql`SELECT false AS outside, NULL::text AS district FROM jurisdictions WHERE id = ${j}`;
+  } else {
+    const pt = sql`ST_SetSRID(ST_MakePoint(${q.point.lng}, ${q.point.lat}), 4326)`;
+    place = sql`
+      SELECT d.boundary IS NOT NULL AND NOT ST_Covers(d.boundary, ${pt}) AS outside,
+             (SELECT code FROM divisions WHERE jurisdiction_id = ${j} AND level = 'district' AND ST_Covers(boundary, ${pt}) ORDER BY code LIMIT 1) AS district
+        FROM jurisdictions j
+        LEFT JOIN divisions d ON d.jurisdiction_id = j.id AND d.code = j.division_code
+       WHERE j.id = ${j}`;
+  }
+  const categoryOk = q.categoryCode === null ? sql`true` : sql`(SELECT active FROM c) IS TRUE`;
+  const { rows } = await sql<IntakeRow>`
+    WITH k AS (${known}),
+    p AS (${place}),
+    c AS (SELECT active FROM work_order_categories WHERE jurisdiction_id = ${j} AND code = ${q.categoryCode ?? ''}),
+    n AS (${nextSequenceSql(j, q.day, sql<SqlBool>`NOT EXISTS (SELECT 1 FROM k) AND EXISTS (SELECT 1 FROM p WHERE NOT outside) AND ${categoryOk}`)})
+    SELECT s.*, p.outside IS NOT NULL AS jurisdiction_found, coalesce(p.outside, false) AS outside, p.district,
+           (SELECT active FROM c) AS category_active, EXISTS (SELECT 1 FROM k) AS retry,
+           (SELECT last_seq FROM n) AS seq, (SELECT nextval('work_order_timeline_id_seq') FROM n) AS entry_id
+      FROM (SELECT 1) one
+      LEFT JOIN p ON true
+      LEFT JOIN work_order_settings s ON s.jurisdiction_id = ${j}`.execute(db);
+  return rows[0]!;
 }
 
 export interface WorkOrderRow {
@@ -124,7 +198,7 @@ export interface NewWorkOrder {
   reporterPhoneEnc: string | null;
   reporterPhoneLast4: string | null;
   anonymous: boolean;
-  urgency: string;
+  urgency: WorkOrderRow['urgency'];
   slaStartedAt: Date;
   warnAt: Date | null;
   dueAt: Date | null;
@@ -134,11 +208,19 @@ export interface NewWorkOrder {
   searchText: string;
   createdAt: Date;
   suggestedCategory?: string | null;
+  /** Stored as `real`: a value with few significant digits (the classifier's are rounded to 4 decimals) reads back equal. */
   suggestedConfidence?: number | null;
 }
 
-/** The first timeline entry of a new order (its `create`). */
+/** An order a create is about to write: with the id it chose (so its answer and event can name it) and its first status. */
+export interface CreatedOrder extends NewWorkOrder {
+  id: string;
+  status: string;
+}
+
+/** The first timeline entry of a new order (its `create`), with the id reserved for it (see readIntake). */
 export interface NewOrderEntry {
+  id: number;
   at: Date;
   action: string;
   from_status: string | null;
@@ -151,38 +233,87 @@ export interface NewOrderEntry {
 }
 
 /**
- * Inserts a new order with its first timeline entry — and, when given, claims its Idempotency-Key — in one
- * statement. `claimed` is false when the key already had an answer (a retry): the caller then rolls back.
+ * A new order as it is stored: every column of the row, so the create can answer without reading it back.
+ * insertNewOrderIn writes exactly these values (no column is left to its default).
  */
-export async function insertNewOrder(
-  tx: Db,
-  o: NewWorkOrder,
-  entry: NewOrderEntry,
-  claim: RawBuilder<unknown> | null,
-): Promise<{ row: WorkOrderRow; entryId: number; claimed: boolean }> {
-  const point = o.location ? sql`ST_SetSRID(ST_MakePoint(${o.location.lng}, ${o.location.lat}), 4326)` : sql`NULL`;
-  const { rows } = await sql<WorkOrderRow & { entry_id: number; claimed: boolean }>`
-    WITH c AS (${claim ?? sql`SELECT 1 AS key`}),
-    o AS (
-      INSERT INTO work_orders (jurisdiction_id, code, channel, request_type, category_code, title, description, location, address,
-        grid_code, district_code, reporter_name_enc, reporter_phone_enc, reporter_phone_last4, anonymous, urgency,
-        sla_started_at, warn_at, due_at, reporter_user_id, reporter_phone_hmac, component_code, search_text, created_at, updated_at,
-        suggested_category, suggested_confidence)
-      VALUES (${o.jurisdictionId}, ${o.code}, ${o.channel}, ${o.requestType}, ${o.categoryCode}, ${o.title}, ${o.description}, ${point},
-        ${o.address}, ${o.gridCode}, ${o.districtCode}, ${o.reporterNameEnc}, ${o.reporterPhoneEnc}, ${o.reporterPhoneLast4},
-        ${o.anonymous}, ${o.urgency}, ${o.slaStartedAt}, ${o.warnAt}, ${o.dueAt}, ${o.reporterUserId}, ${o.reporterPhoneHmac},
-        ${o.componentCode}, ${o.searchText}, ${o.createdAt}, ${o.createdAt}, ${o.suggestedCategory ?? null}, ${o.suggestedConfidence ?? null})
-      RETURNING ${columns}
-    ),
-    t AS (
-      INSERT INTO work_order_timeline (jurisdiction_id, work_order_id, at, action, from_status, to_status, actor_id, actor_role, note, photos, data)
-      VALUES (${o.jurisdictionId}, (SELECT id FROM o), ${entry.at}, ${entry.action}, ${entry.from_status}, ${entry.to_status}, ${entry.actor_id},
-        ${entry.actor_role}, ${entry.note}, ${JSON.stringify(entry.photos)}, ${JSON.stringify(entry.data)})
-      RETURNING id
-    )
-    SELECT o.*, (SELECT id FROM t) AS entry_id, EXISTS (SELECT 1 FROM c) AS claimed FROM o`.execute(tx);
-  const { entry_id, claimed, ...row } = rows[0]!;
-  return { row, entryId: Number(entry_id), claimed };
+export function newOrderRow(o: CreatedOrder): WorkOrderRow {
+  return {
+    id: o.id,
+    jurisdiction_id: o.jurisdictionId,
+    code: o.code,
+    channel: o.channel,
+    request_type: o.requestType,
+    category_code: o.categoryCode,
+    title: o.title,
+    description: o.description,
+    lng: o.location?.lng ?? null,
+    lat: o.location?.lat ?? null,
+    address: o.address,
+    grid_code: o.gridCode,
+    district_code: o.districtCode,
+    reporter_name_enc: o.reporterNameEnc,
+    reporter_phone_enc: o.reporterPhoneEnc,
+    reporter_phone_last4: o.reporterPhoneLast4,
+    anonymous: o.anonymous,
+    urgency: o.urgency,
+    status: o.status,
+    department_id: null,
+    suspended_from: null,
+    supervised: false,
+    extension: null,
+    rating: null,
+    rework_count: 0,
+    return_count: 0,
+    reopen_count: 0,
+    parent_id: null,
+    sla_started_at: o.slaStartedAt,
+    warn_at: o.warnAt,
+    due_at: o.dueAt,
+    version: 1,
+    created_at: o.createdAt,
+    updated_at: o.createdAt,
+    reporter_user_id: o.reporterUserId,
+    component_code: o.componentCode,
+    sla_pauses: [],
+    warned: false,
+    overdue: false,
+    sign_due_at: null,
+    sign_overdue: false,
+    dispatched_at: null,
+    closed_at: null,
+    suggested_category: o.suggestedCategory ?? null,
+    suggested_confidence: o.suggestedConfidence ?? null,
+  };
+}
+
+/**
+ * Adds a new order (`row`, from newOrderRow) and its first timeline entry to the create's write batch, both written
+ * only if the batch's condition holds (its Idempotency-Key claim succeeded). The entry's id was reserved before.
+ */
+export function insertNewOrderIn(batch: WriteBatch, row: WorkOrderRow, more: Pick<NewWorkOrder, 'reporterPhoneHmac' | 'searchText'>, entry: NewOrderEntry): void {
+  const point = row.lng === null || row.lat === null ? sql`NULL` : sql`ST_SetSRID(ST_MakePoint(${row.lng}, ${row.lat}), 4326)`;
+  batch.add(sql`
+    INSERT INTO work_orders (id, jurisdiction_id, code, channel, request_type, category_code, title, description, location, address,
+      grid_code, district_code, reporter_name_enc, reporter_phone_enc, reporter_phone_last4, anonymous, urgency, status,
+      department_id, suspended_from, supervised, extension, rating, rework_count, return_count, reopen_count, parent_id,
+      sla_started_at, warn_at, due_at, version, created_at, updated_at, reporter_user_id, reporter_phone_hmac, component_code,
+      search_text, sla_pauses, warned, overdue, sign_due_at, sign_overdue, dispatched_at, closed_at, suggested_category,
+      suggested_confidence)
+    SELECT ${row.id}::uuid, ${row.jurisdiction_id}, ${row.code}, ${row.channel}, ${row.request_type}, ${row.category_code}, ${row.title},
+      ${row.description}, ${point}, ${row.address}, ${row.grid_code}, ${row.district_code}, ${row.reporter_name_enc},
+      ${row.reporter_phone_enc}, ${row.reporter_phone_last4}, ${row.anonymous}, ${row.urgency}, ${row.status}, ${row.department_id}::uuid,
+      ${row.suspended_from}, ${row.supervised}, ${row.extension === null ? null : JSON.stringify(row.extension)}::jsonb, ${row.rating},
+      ${row.rework_count}, ${row.return_count}, ${row.reopen_count}, ${row.parent_id}::uuid, ${row.sla_started_at}, ${row.warn_at},
+      ${row.due_at}, ${row.version}, ${row.created_at}, ${row.updated_at}, ${row.reporter_user_id}::uuid, ${more.reporterPhoneHmac},
+      ${row.component_code}, ${more.searchText}, ${JSON.stringify(row.sla_pauses)}::jsonb, ${row.warned}, ${row.overdue},
+      ${row.sign_due_at}, ${row.sign_overdue}, ${row.dispatched_at}, ${row.closed_at}, ${row.suggested_category}, ${row.suggested_confidence}
+     WHERE ${batch.onlyIf}`);
+  batch.add(sql`
+    INSERT INTO work_order_timeline (id, jurisdiction_id, work_order_id, at, action, from_status, to_status, actor_id, actor_role, note, photos, data)
+    OVERRIDING SYSTEM VALUE
+    SELECT ${entry.id}::bigint, ${row.jurisdiction_id}, ${row.id}::uuid, ${entry.at}, ${entry.action}, ${entry.from_status}, ${entry.to_status},
+      ${entry.actor_id}::uuid, ${entry.actor_role}, ${entry.note}, ${JSON.stringify(entry.photos)}::jsonb, ${JSON.stringify(entry.data)}::jsonb
+     WHERE ${batch.onlyIf}`);
 }
 
 export async function findWorkOrderById(db: Db, jurisdictionId: string, id: string): Promise<WorkOrderListRow | undefined> {

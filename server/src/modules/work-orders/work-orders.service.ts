@@ -4,6 +4,7 @@
  * exactly one of concurrent transitions win, deadlines and timers follow). Each writes the order, its timeline entry,
  * the audit entry and the event in one transaction.
  */
+import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app-context.js';
 import { recordAudit, recordAuditIn } from '../audit/index.js';
 import { canOn, hasPermission, openPersonal, phoneLookup, sealPersonal, type Principal, type Role } from '../identity/index.js';
@@ -15,12 +16,12 @@ import { planDeadlines, signDeadline } from './deadline-plan.js';
 import * as idem from './idempotency.repo.js';
 import { FINAL_STATUSES, allowedActions, apply, newOrder, type Action, type ActionType, type Actor, type LifecycleOrder, type RequestType, type Status } from './lifecycle.js';
 import { linkAttachments } from './attachments.service.js';
-import { placePoint } from './placement.js';
+import { gridAt, placementOf } from './placement.js';
 import { presentDetail, scopedResource, type WorkOrderDetail } from './work-orders.presenter.js';
 import { cancelSlaTimers, scheduleNewOrderTimers, scheduleSlaTimers } from './sla-timers.js';
-import { allocateUnlessRetry } from './ticket-code.js';
+import { shanghaiDay, takenTicketCode } from './ticket-code.js';
 import { type SlaConfig, type Urgency } from './sla.js';
-import { loadIntake, loadSettings } from './settings.js';
+import { loadSettings, settingsOf } from './settings.js';
 import { suggestCategory } from './classifier.service.js';
 import * as repo from './work-orders.repo.js';
 
@@ -80,8 +81,14 @@ function validateCreate(input: CreateWorkOrderInput) {
 }
 
 /**
- * Creates an order. With an idempotency key, the first answer for (scope, key) is stored in the same transaction and
+ * Creates an order. With an idempotency key, the first answer for (scope, key) is stored with the order and
  * returned again to every retry with the same body (a different body with the same key is a 422).
+ *
+ * A plain create is two statements: one read (readIntake: placement, settings, category, the ticket number) and one
+ * write (createStatement: the key's claim, the order and everything that comes with it, the stored answer), sent
+ * without a transaction — a single statement is atomic. The answer is built before the write from the values it
+ * writes. Photos to link, or a caller's own writes (`within`), need more statements: the same write statement then
+ * runs in a transaction with them.
  */
 export async function createWorkOrder(
   ctx: WorkOrderContext,
@@ -100,25 +107,64 @@ export async function createWorkOrder(
   const phone = given ?? (input.reporter && input.reporterUserId ? await accountPhone(ctx, input.reporterUserId) : null);
   if (caller.principal && caller.principal.jurisdictionId !== input.jurisdictionId) throw forbidden('auth.out_of_scope');
   const anonymous = name === null && phone === null;
+  const idempotency = opts.idempotency ? { ...opts.idempotency, hash: idem.requestHash(opts.idempotency.body) } : null;
 
-  // Placement reads the grid index and PostGIS outside the transaction: it changes nothing.
-  const placement = input.location ? await placePoint(ctx.db, input.jurisdictionId, input.location) : null;
+  const point = input.location ?? null;
+  const grid = point ? await gridAt(ctx.db, input.jurisdictionId, point) : null;
+  const day = shanghaiDay(now);
+  const found = await repo.readIntake(ctx.db, {
+    jurisdictionId: input.jurisdictionId,
+    point,
+    gridFound: grid !== null,
+    categoryCode: input.categoryCode ?? null,
+    day,
+    retry: idempotency ? { scope: idempotency.scope, key: idempotency.key, since: new Date(now.getTime() - idem.IDEMPOTENCY_TTL_MS) } : null,
+  });
+  const placement = point ? placementOf(input.jurisdictionId, point, grid, found) : null;
+  if (input.categoryCode && !found.category_active) throw badRequest('work_order.category_unknown', { code: input.categoryCode });
+  if (found.retry) return replay(ctx, idempotency!);
+  const settings = settingsOf(found);
+  const code = takenTicketCode(settings.ticketPrefix, day, found.seq);
   const districtCode = placement ? placement.districtCode : (input.districtCode ?? null);
   const gridCode = placement?.grid?.code ?? null;
-
-  const { settings, categoryActive } = await loadIntake(ctx.db, input.jurisdictionId, input.categoryCode ?? null);
-  if (input.categoryCode && !categoryActive) throw badRequest('work_order.category_unknown', { code: input.categoryCode });
   // Without a category, the classifier's suggestion is kept for the dispatcher (and for auto-dispatch).
   const suggestion = input.categoryCode ? null : await suggestCategory(ctx, input.jurisdictionId, `${title}\n${input.description}`.slice(0, MAX_DESCRIPTION)).catch(() => null);
-
-  // The ticket number is taken before the transaction (see allocateUnlessRetry): holding the day's counter row
-  // until COMMIT would let only one create of a jurisdiction run at a time. A known retry takes none.
-  const preallocated = await allocateUnlessRetry(ctx.db, input.jurisdictionId, now, settings.ticketPrefix, opts.idempotency);
 
   const deadlines = planDeadlines({ slaStartedAt: now, urgency: input.urgency, categoryCode: input.categoryCode ?? null, requestType: input.requestType, pauses: [], extension: null }, settings.sla);
   const initial = newOrder(input.requestType);
   const photos = [...new Set(input.attachmentIds ?? [])];
+  const order: repo.CreatedOrder = {
+    id: randomUUID(),
+    jurisdictionId: input.jurisdictionId,
+    code,
+    status: initial.status,
+    channel: input.channel,
+    requestType: input.requestType,
+    categoryCode: input.categoryCode ?? null,
+    title,
+    description: input.description,
+    location: point,
+    address: input.address?.trim() || null,
+    gridCode,
+    districtCode,
+    reporterNameEnc: name === null ? null : sealPersonal(ctx.config.secretKey, name),
+    reporterPhoneEnc: phone === null ? null : sealPersonal(ctx.config.secretKey, phone),
+    reporterPhoneLast4: phone === null ? null : phone.replace(/\D/g, '').slice(-4),
+    reporterPhoneHmac: phone === null ? null : phoneLookup(ctx.config.secretKey, phone),
+    reporterUserId: input.reporterUserId ?? null,
+    anonymous,
+    urgency: input.urgency,
+    componentCode: input.componentCode ?? null,
+    searchText: searchText(`${title} ${input.description} ${input.address ?? ''}`),
+    slaStartedAt: now,
+    warnAt: deadlines?.warnAt ?? null,
+    dueAt: deadlines?.dueAt ?? null,
+    createdAt: now,
+    suggestedCategory: suggestion?.categoryCode ?? null,
+    suggestedConfidence: suggestion?.confidence ?? null,
+  };
   const entry: repo.NewOrderEntry = {
+    id: Number(found.entry_id),
     at: now,
     action: 'create',
     from_status: null,
@@ -129,79 +175,61 @@ export async function createWorkOrder(
     photos,
     data: { channel: input.channel },
   };
-  const idempotency = opts.idempotency ? { ...opts.idempotency, hash: idem.requestHash(opts.idempotency.body) } : null;
-  const replay = async () => {
-    const first = await idem.findClaim(ctx.db, idempotency!.scope, idempotency!.key);
-    if (first.requestHash !== idempotency!.hash) throw new AppError('unprocessable', 'work_order.idempotency_key_reused');
-    return { order: first.response as WorkOrderDetail, replayed: true };
-  };
-  if (preallocated === null) return replay();
+  // The answer, from what is about to be written (a new order has no department yet and one timeline entry, whose
+  // actor is the caller: staff see their display name, as a later read joins it from users).
+  const row = repo.newOrderRow(order);
+  const created: repo.WorkOrderListRow = { ...row, department_name_zh: null, department_name_en: null, department_path: null };
+  const actorName = caller.principal?.kind === 'user' && caller.principal.userId === entry.actor_id ? caller.principal.displayName : null;
+  const answer = presentDetail(ctx.config.secretKey, created, [{ ...entry, actor_name: actorName }], caller.principal, caller.principal ? actionsFor(caller.principal, created) : []);
+  const statement = createStatement(ctx, { order, row, entry, answer, caller, idempotency, now });
 
-  const code = preallocated;
+  if (photos.length === 0 && !opts.within) {
+    // No transaction: the one statement either writes all of it or, when the key was claimed first by an earlier or
+    // concurrent request (whose commit the claim waited for), nothing.
+    return (await statement.execute(ctx.db)) ? { order: answer, replayed: false } : replay(ctx, idempotency!);
+  }
   const result = await ctx.db.transaction().execute(async (tx) => {
-    // The order, its first timeline entry and the key's claim are one statement; a claim lost to an earlier or
-    // concurrent request with the same key (whose commit the claim waited for) rolls all of it back.
-    const { row, entryId, claimed } = await repo.insertNewOrder(
-      tx,
-      {
-        jurisdictionId: input.jurisdictionId,
-        code,
-        channel: input.channel,
-        requestType: input.requestType,
-        categoryCode: input.categoryCode ?? null,
-        title,
-        description: input.description,
-        location: input.location ?? null,
-        address: input.address?.trim() || null,
-        gridCode,
-        districtCode,
-        reporterNameEnc: name === null ? null : sealPersonal(ctx.config.secretKey, name),
-        reporterPhoneEnc: phone === null ? null : sealPersonal(ctx.config.secretKey, phone),
-        reporterPhoneLast4: phone === null ? null : phone.replace(/\D/g, '').slice(-4),
-        reporterPhoneHmac: phone === null ? null : phoneLookup(ctx.config.secretKey, phone),
-        reporterUserId: input.reporterUserId ?? null,
-        anonymous,
-        urgency: input.urgency,
-        componentCode: input.componentCode ?? null,
-        searchText: searchText(`${title} ${input.description} ${input.address ?? ''}`),
-        slaStartedAt: now,
-        warnAt: deadlines?.warnAt ?? null,
-        dueAt: deadlines?.dueAt ?? null,
-        createdAt: now,
-        suggestedCategory: suggestion?.categoryCode ?? null,
-        suggestedConfidence: suggestion?.confidence ?? null,
-      },
-      entry,
-      idempotency ? idem.claimSql(idempotency.scope, idempotency.key, idempotency.hash, now) : null,
-    );
-    if (!claimed) throw LOST_CLAIM;
-    await linkAttachments(tx, { jurisdictionId: row.jurisdiction_id, workOrderId: row.id, ids: photos, uploadedBy: uploaderOf(caller), timelineEntryId: entryId }, now);
-    // Timers, audit, event and the stored answer go in one statement (see WriteBatch): a create's cost is its round trips.
-    const batch = new WriteBatch();
-    scheduleNewOrderTimers(batch, ctx, row);
-    const details = { code, channel: input.channel, requestType: input.requestType, urgency: input.urgency, anonymous, gridCode: gridCode ?? '', districtCode: districtCode ?? '' };
-    recordAuditIn(batch, { actor: caller.audit, request: caller.request ?? noRequest, action: 'work_order.create', jurisdictionId: row.jurisdiction_id, objectType: 'work_order', objectId: row.id, details });
-    ctx.outbox.publishIn(batch, { name: 'work_order.created', jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, ...details } });
-    // The answer is built from what was just written (a new order has no department yet and one timeline entry);
-    // a caller's own writes (`within`) may touch the order, so then it is read back.
-    let created: repo.WorkOrderListRow = { ...row, department_name_zh: null, department_name_en: null, department_path: null };
-    let timeline: repo.TimelineRow[] = [{ id: entryId, ...entry }];
-    if (opts.within) {
-      await batch.execute(tx); // the create's audit entry and event come before the caller's own
-      await opts.within(tx, { id: row.id, code, jurisdictionId: row.jurisdiction_id });
-      created = (await repo.findWorkOrderById(tx, row.jurisdiction_id, row.id))!;
-      timeline = await repo.listTimeline(tx, row.id);
-    }
-    const order = presentDetail(ctx.config.secretKey, created, timeline, caller.principal, caller.principal ? actionsFor(caller.principal, created) : []);
-    if (idempotency) batch.add(idem.completeSql(idempotency.scope, idempotency.key, 201, order));
-    await batch.execute(tx);
-    return { order, replayed: false };
-  }).catch((err: unknown) => (err === LOST_CLAIM ? null : Promise.reject(err)));
-  return result ?? replay();
+    if (!(await statement.execute(tx))) return null;
+    await linkAttachments(tx, { jurisdictionId: row.jurisdiction_id, workOrderId: row.id, ids: photos, uploadedBy: uploaderOf(caller), timelineEntryId: entry.id }, now);
+    if (!opts.within) return answer;
+    // The caller's own writes may touch the order: the answer is read back, and replaces the one stored with the key.
+    await opts.within(tx, { id: row.id, code, jurisdictionId: row.jurisdiction_id });
+    const fresh = (await repo.findWorkOrderById(tx, row.jurisdiction_id, row.id))!;
+    const readBack = presentDetail(ctx.config.secretKey, fresh, await repo.listTimeline(tx, row.id), caller.principal, caller.principal ? actionsFor(caller.principal, fresh) : []);
+    if (idempotency) await idem.complete(tx, idempotency.scope, idempotency.key, 201, readBack);
+    return readBack;
+  });
+  return result ? { order: result, replayed: false } : replay(ctx, idempotency!);
 }
 
-/** Thrown inside a create's transaction to roll it back when its Idempotency-Key turned out to be answered already. */
-const LOST_CLAIM = new Error('idempotency key already claimed');
+/**
+ * The create's one write statement (see WriteBatch): the Idempotency-Key's claim carrying the answer, then — only if
+ * the claim returned a row — the order, its first timeline entry, the deadline timers, the audit entry and the
+ * event with its subscribers' jobs. Without a key, all of it is written.
+ */
+function createStatement(
+  ctx: WorkOrderContext,
+  c: { order: repo.CreatedOrder; row: repo.WorkOrderRow; entry: repo.NewOrderEntry; answer: WorkOrderDetail; caller: Caller; idempotency: { scope: string; key: string; hash: string } | null; now: Date },
+): WriteBatch {
+  const batch = new WriteBatch();
+  if (c.idempotency) {
+    batch.add(idem.claimSql(c.idempotency.scope, c.idempotency.key, c.idempotency.hash, c.now, { status: 201, response: c.answer }), 'claim').onlyIfReturned('claim');
+  }
+  repo.insertNewOrderIn(batch, c.row, c.order, c.entry);
+  scheduleNewOrderTimers(batch, ctx, c.row);
+  const { row } = c;
+  const details = { code: row.code, channel: row.channel, requestType: row.request_type, urgency: row.urgency, anonymous: row.anonymous, gridCode: row.grid_code ?? '', districtCode: row.district_code ?? '' };
+  recordAuditIn(batch, { actor: c.caller.audit, request: c.caller.request ?? noRequest, action: 'work_order.create', jurisdictionId: row.jurisdiction_id, objectType: 'work_order', objectId: row.id, details });
+  ctx.outbox.publishIn(batch, { name: 'work_order.created', jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, ...details } });
+  return batch;
+}
+
+/** The stored first answer of a key this request did not get to claim (the same body, or a 422). */
+async function replay(ctx: WorkOrderContext, idempotency: { scope: string; key: string; hash: string }): Promise<{ order: WorkOrderDetail; replayed: boolean }> {
+  const first = await idem.findClaim(ctx.db, idempotency.scope, idempotency.key);
+  if (first.requestHash !== idempotency.hash) throw new AppError('unprocessable', 'work_order.idempotency_key_reused');
+  return { order: first.response as WorkOrderDetail, replayed: true };
+}
 
 async function accountPhone(ctx: WorkOrderContext, userId: string): Promise<string | null> {
   const row = await ctx.db.selectFrom('user_phones').select('phone_enc').where('user_id', '=', userId).executeTakeFirst();

@@ -1,0 +1,221 @@
+/**
+ * The create path as two statements (one read, one write — see createWorkOrder): its answer is what a read of the
+ * order then shows, everything that comes with an order is written with it (timeline entry, deadline timers, audit
+ * entry that the chainer links, event whose handlers run), nothing of it when the Idempotency-Key was claimed first
+ * (the write batch's condition, and on PostgreSQL a claim lost to a concurrent transaction), the same errors as
+ * before, and a refused create takes no ticket number.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql, type RawBuilder } from 'kysely';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chainAuditLog, recordAuditIn, verifyAuditLog } from '../src/modules/audit/index.js';
+import { JobWorker } from '../src/modules/events/index.js';
+import { createWorkOrder, seedStandardCategories, SLA_TIMER, type WorkOrderDetail } from '../src/modules/work-orders/index.js';
+import { systemActor } from '../src/shared/actor.js';
+import { AppError } from '../src/shared/errors.js';
+import { WriteBatch } from '../src/shared/write-batch.js';
+import { createTestApp, type TestApp } from './app.js';
+import { testStorageKind } from './db.js';
+import { makePng } from './fixtures/images.js';
+import { loginAs, makeJurisdiction, makeUser, type Session } from './factories.js';
+
+let t: TestApp;
+let dataDir: string;
+let j: string;
+const s: Record<string, Session> = {};
+const square = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'MultiPolygon', coordinates: [[[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]] });
+const INSIDE = { lng: 104.05, lat: 30.7 };
+const OUTSIDE = { lng: 105.5, lat: 31.5 };
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'cg-wo-create-'));
+  t = await createTestApp({ dataDir });
+  j = (await makeJurisdiction(t.ctx.db, { divisionCode: '510100' })).id;
+  await t.ctx.db.transaction().execute((tx) => seedStandardCategories(tx, t.ctx, j, systemActor('test', j)));
+  for (const [code, parent, level, geom] of [
+    ['510100', null, 'city', square(104.0, 30.6, 104.2, 30.8)],
+    ['510104', '510100', 'district', square(104.0, 30.6, 104.1, 30.8)],
+  ] as const) {
+    await sql`INSERT INTO divisions (jurisdiction_id, code, parent_code, level, name_zh, name_en, boundary)
+              VALUES (${j}, ${code}, ${parent}, ${level}, ${code}, ${code}, ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(geom)}), 4326))`.execute(t.ctx.db);
+  }
+  const city = { kind: 'jurisdiction' } as const;
+  for (const role of ['agent', 'dispatcher'] as const) {
+    const u = await makeUser(t.ctx.db, { jurisdictionId: j, displayName: `测试${role}`, grants: [{ role, scope: city }] });
+    s[role] = await loginAs(t.app, u);
+  }
+});
+afterAll(async () => {
+  await t?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+const post = (who: string, url: string, payload: object, headers: Record<string, string> = {}) =>
+  t.app.inject({ method: 'POST', url: `/api/v1${url}`, payload, headers: { ...s[who]!.bearer, ...headers } });
+const get = (who: string, url: string) => t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: s[who]!.bearer });
+
+const complaint = (over: object = {}) => ({
+  requestType: 'complaint',
+  categoryCode: 'component.01.0102',
+  title: '污水井盖丢失',
+  description: '人民路 12 号门前的污水井盖丢失，晚上很危险',
+  location: INSIDE,
+  address: '人民路 12 号',
+  reporter: { name: '张三', phone: '138 0013 8000' },
+  ...over,
+});
+
+async function createdBy(who: string, body: object, headers: Record<string, string> = {}): Promise<WorkOrderDetail> {
+  const res = await post(who, '/work-orders', body, headers);
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().order as WorkOrderDetail;
+}
+
+/** An Idempotency-Key row, inserted unless the key is there (returning it when inserted: a claim, as the create's). */
+const claim = (scope: string, key: string, hash: string, response: object): RawBuilder<unknown> =>
+  sql`INSERT INTO idempotency_keys (scope, key, request_hash, status, response) VALUES (${scope}, ${key}, ${hash}, 201, ${JSON.stringify(response)}::jsonb)
+      ON CONFLICT DO NOTHING RETURNING key`;
+/** The request hash of a body with one string field (stable JSON is plain JSON then). */
+const hashOf = (body: { title: string }) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
+
+const sequenceOf = (code: string) => Number(code.slice(-6));
+const count = async (query: Promise<Array<{ n: number | string | bigint }>>) => Number((await query)[0]!.n);
+
+describe(`work-order create in two statements (${testStorageKind})`, () => {
+  it('answers with exactly what a read of the order then shows, for each caller, with and without photos', async () => {
+    for (const who of ['agent', 'dispatcher']) {
+      const answer = await createdBy(who, complaint({ title: `读回一致 ${who}` }));
+      expect(answer).toMatchObject({ status: 'received', districtCode: '510104', version: 1, reporter: { name: '张*', phone: '138****8000' } });
+      expect(answer.timeline).toHaveLength(1);
+      expect(answer.timeline[0]!.actorName).toBe(`测试${who}`);
+      expect(answer.allowedActions.length).toBeGreaterThan(0);
+      const read = await get(who, `/work-orders/${answer.id}`);
+      expect(read.json().order).toEqual(answer);
+    }
+    // No category: the classifier's suggestion (if any) and a district named instead of a point.
+    const named = await createdBy('agent', complaint({ title: '无分类', categoryCode: undefined, location: undefined, districtCode: '510104', urgency: 'urgent' }));
+    expect((await get('agent', `/work-orders/${named.id}`)).json().order).toEqual(named);
+
+    // Photos are linked in a transaction around the same write statement.
+    const upload = await t.app.inject({ method: 'POST', url: '/api/v1/attachments', headers: { 'content-type': 'image/png', ...s.agent!.bearer }, payload: makePng(8, 8, 7) });
+    expect(upload.statusCode, upload.body).toBe(201);
+    const photoId = upload.json().id as string;
+    const withPhoto = await createdBy('agent', complaint({ title: '带照片', attachmentIds: [photoId] }), { 'idempotency-key': 'create-photo-0001' });
+    expect(withPhoto.timeline[0]!.photos).toEqual([photoId]);
+    expect((await get('agent', `/work-orders/${withPhoto.id}`)).json().order).toEqual(withPhoto);
+    const linked = await t.ctx.db.selectFrom('attachments').select(['work_order_id', 'timeline_entry_id']).where('id', '=', photoId).executeTakeFirstOrThrow();
+    expect({ order: linked.work_order_id, entry: Number(linked.timeline_entry_id) }).toEqual({ order: withPhoto.id, entry: withPhoto.timeline[0]!.id });
+    // A photo nobody may use refuses the whole create: no order, no key.
+    const refused = await post('agent', '/work-orders', complaint({ title: '坏照片', attachmentIds: ['00000000-0000-4000-8000-000000000000'] }), { 'idempotency-key': 'create-photo-0002' });
+    expect([refused.statusCode, refused.json().code]).toEqual([400, 'attachment.not_usable']);
+    expect(await count(t.ctx.db.selectFrom('work_orders').select((eb) => eb.fn.countAll().as('n')).where('title', '=', '坏照片').execute())).toBe(0);
+    expect(await count(t.ctx.db.selectFrom('idempotency_keys').select((eb) => eb.fn.countAll().as('n')).where('key', '=', 'create-photo-0002').execute())).toBe(0);
+  });
+
+  it('writes the timeline entry, deadline timers, audit entry (then chained) and event (whose handlers run) with the order', async () => {
+    const order = await createdBy('agent', complaint({ title: '随单写入' }), { 'idempotency-key': 'create-writes-0001' });
+    const timers = await t.ctx.db.selectFrom('jobs').select(['dedupe_key', 'run_at', 'status']).where('handler', '=', SLA_TIMER).where('dedupe_key', 'like', `${order.id}:%`).orderBy('dedupe_key').execute();
+    expect(timers.map((x) => ({ key: x.dedupe_key, at: new Date(x.run_at).toISOString(), status: x.status }))).toEqual([
+      { key: `${order.id}:due`, at: order.dueAt, status: 'pending' },
+      { key: `${order.id}:warn`, at: order.warnAt, status: 'pending' },
+    ]);
+    const entries = await t.ctx.db.selectFrom('audit_log').select(['id', 'seq', 'details']).where('action', '=', 'work_order.create').where('object_id', '=', order.id).execute();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.details).toMatchObject({ code: order.code, districtCode: '510104', channel: 'hotline' });
+    await chainAuditLog(t.ctx.db);
+    const chained = await t.ctx.db.selectFrom('audit_log').select('seq').where('id', '=', entries[0]!.id).executeTakeFirstOrThrow();
+    expect(chained.seq).not.toBeNull();
+    expect(await verifyAuditLog(t.ctx.db)).toMatchObject({ ok: true });
+
+    const { rows: events } = await sql<{ id: string }>`SELECT id FROM events WHERE name = 'work_order.created' AND payload->>'workOrderId' = ${order.id}`.execute(t.ctx.db);
+    expect(events).toHaveLength(1);
+    const jobsOf = () => t.ctx.db.selectFrom('jobs').select(['handler', 'status']).where('event_id', '=', events[0]!.id as never).orderBy('handler').execute();
+    const handlers = t.ctx.handlers.subscribersOf('work_order.created');
+    expect((await jobsOf()).map((x) => x.handler)).toEqual([...handlers].sort());
+    const worker = new JobWorker({ db: t.ctx.db, handlers: t.ctx.handlers, log: pino({ level: 'silent' }), outbox: t.ctx.outbox, pollIntervalMs: 50, housekeeping: false });
+    await worker.drain(10_000);
+    expect((await jobsOf()).map((x) => x.status)).toEqual(handlers.map(() => 'done'));
+    // The stored answer is the answer.
+    const again = await post('agent', '/work-orders', complaint({ title: '随单写入' }), { 'idempotency-key': 'create-writes-0001' });
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json().order).toEqual(order);
+  });
+
+  it('writes none of a batch`s conditional parts when its claim returns no row', async () => {
+    const now = new Date();
+    await claim('test:batch', 'taken-key-0001', 'h', { first: true }).execute(t.ctx.db);
+    const batch = new WriteBatch();
+    batch.add(claim('test:batch', 'taken-key-0001', 'h', { second: true }), 'claim').onlyIfReturned('claim');
+    recordAuditIn(batch, { actor: systemActor('test', j), request: { ip: null, requestId: 'lost-claim' }, action: 'test.lost_claim', jurisdictionId: j });
+    t.ctx.outbox.publishIn(batch, { name: 'work_order.created', jurisdictionId: j, payload: { marker: 'lost-claim' } });
+    t.ctx.outbox.scheduleIn(batch, { handler: SLA_TIMER, key: 'lost-claim:due', runAt: now, jurisdictionId: j, payload: {} });
+    expect(await batch.execute(t.ctx.db)).toBe(false);
+    expect(await count(t.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).where('action', '=', 'test.lost_claim').execute())).toBe(0);
+    expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM events WHERE payload->>'marker' = 'lost-claim'`.execute(t.ctx.db)).rows[0]!.n).toBe(0);
+    expect(await count(t.ctx.db.selectFrom('jobs').select((eb) => eb.fn.countAll().as('n')).where('dedupe_key', '=', 'lost-claim:due').execute())).toBe(0);
+    const stored = await t.ctx.db.selectFrom('idempotency_keys').select('response').where('scope', '=', 'test:batch').executeTakeFirstOrThrow();
+    expect(stored.response).toEqual({ first: true });
+  });
+
+  it('refuses as before (unknown category, outside the city, unknown jurisdiction, numbers used up) and takes no number for a refusal', async () => {
+    const first = await createdBy('agent', complaint({ title: '编号之前' }));
+    const outside = await post('agent', '/work-orders', complaint({ location: OUTSIDE }));
+    expect([outside.statusCode, outside.json().code]).toEqual([422, 'work_order.outside_jurisdiction']);
+    const unknown = await post('agent', '/work-orders', complaint({ categoryCode: 'component.99.9999' }));
+    expect([unknown.statusCode, unknown.json().code]).toEqual([400, 'work_order.category_unknown']);
+    const next = await createdBy('agent', complaint({ title: '编号之后' }));
+    expect(sequenceOf(next.code)).toBe(sequenceOf(first.code) + 1);
+
+    const caller = { principal: null, audit: systemActor('test') };
+    const input = { jurisdictionId: 'nowhere.gov.cn', channel: 'api', requestType: 'complaint', title: '无此市', description: 'x', location: INSIDE, urgency: 'normal' } as const;
+    const missing = await createWorkOrder(t.ctx, input, caller).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(AppError);
+    expect(missing).toMatchObject({ kind: 'not_found', code: 'work_order.jurisdiction_not_found' });
+
+    const day = next.code.slice(-14, -6);
+    await sql`UPDATE work_order_code_counters SET last_seq = 999999 WHERE jurisdiction_id = ${j} AND day = ${`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6)}`}::date`.execute(t.ctx.db);
+    const exhausted = await post('agent', '/work-orders', complaint({ title: '号已用完' }));
+    expect([exhausted.statusCode, exhausted.json().code]).toEqual([503, 'work_order.codes_exhausted']);
+    await sql`UPDATE work_order_code_counters SET last_seq = ${sequenceOf(next.code)} WHERE jurisdiction_id = ${j} AND day = ${`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6)}`}::date`.execute(t.ctx.db);
+  });
+
+  it.skipIf(testStorageKind !== 'postgres')('writes nothing when a concurrent request claims the key first, and replays its answer', async () => {
+    const scope = 'test:race';
+    const key = 'create-race-0001';
+    const body = { title: '并发占用' };
+    const input = { jurisdictionId: j, channel: 'api', requestType: 'complaint', title: '并发占用', description: 'x', districtCode: '510104', urgency: 'normal' } as const;
+    const theirs = { id: 'the-first-request', code: 'GD20260101000001' };
+    const totals = async () =>
+      (
+        await sql<{ orders: number; entries: number; audit: number; events: number; timers: number }>`
+          SELECT (SELECT count(*)::int FROM work_orders WHERE jurisdiction_id = ${j}) AS orders,
+                 (SELECT count(*)::int FROM work_order_timeline WHERE jurisdiction_id = ${j}) AS entries,
+                 (SELECT count(*)::int FROM audit_log WHERE jurisdiction_id = ${j} AND action = 'work_order.create') AS audit,
+                 (SELECT count(*)::int FROM events WHERE jurisdiction_id = ${j} AND name = 'work_order.created') AS events,
+                 (SELECT count(*)::int FROM jobs WHERE jurisdiction_id = ${j} AND handler = ${SLA_TIMER}) AS timers`.execute(t.ctx.db)
+      ).rows[0]!;
+    const before = await totals();
+    // Another request's transaction holds the key (uncommitted) while this create reads, allocates and writes.
+    const replayed = await t.ctx.db.connection().execute(async (other) => {
+      await sql`BEGIN`.execute(other);
+      await claim(scope, key, hashOf(body), theirs).execute(other);
+      const creating = createWorkOrder(t.ctx, input, { principal: null, audit: systemActor('test', j) }, { idempotency: { scope, key, body } });
+      // Its claim waits for this transaction: wait until it does, then commit.
+      let waiting = false;
+      for (let i = 0; i < 1000 && !waiting; i++) {
+        const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO idempotency_keys%'`.execute(t.ctx.db);
+        waiting = rows[0]!.n > 0;
+        if (!waiting) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await sql`COMMIT`.execute(other);
+      return { waiting, result: await creating };
+    });
+    expect(replayed.waiting).toBe(true);
+    expect(replayed.result).toEqual({ order: theirs, replayed: true });
+    expect(await totals()).toEqual(before);
+  });
+});
