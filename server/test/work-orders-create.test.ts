@@ -3,7 +3,7 @@
  * order then shows, everything that comes with an order is written with it (timeline entry, deadline timers, audit
  * entry that the chainer links, event whose handlers run), nothing of it when the Idempotency-Key was claimed first
  * (the write batch's condition, and on PostgreSQL a claim lost to a concurrent transaction), the same errors as
- * before, and a refused create takes no ticket number.
+ * before, a refused create takes no ticket number, and only the number's allocation commits asynchronously.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -181,6 +181,19 @@ describe(`work-order create in two statements (${testStorageKind})`, () => {
     const exhausted = await post('agent', '/work-orders', complaint({ title: '号已用完' }));
     expect([exhausted.statusCode, exhausted.json().code]).toEqual([503, 'work_order.codes_exhausted']);
     await sql`UPDATE work_order_code_counters SET last_seq = ${sequenceOf(next.code)} WHERE jurisdiction_id = ${j} AND day = ${`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6)}`}::date`.execute(t.ctx.db);
+  });
+
+  it('commits only its number allocation asynchronously: inside a caller`s transaction the commit stays synchronous', async () => {
+    const input = { jurisdictionId: j, channel: 'api', requestType: 'complaint', title: '事务内创建', description: 'x', districtCode: '510104', urgency: 'normal' } as const;
+    const setting = await t.ctx.db.transaction().execute(async (tx) => {
+      await createWorkOrder({ ...t.ctx, db: tx }, input, { principal: null, audit: systemActor('test', j) });
+      return (await sql<{ s: string }>`SELECT current_setting('synchronous_commit') AS s`.execute(tx)).rows[0]!.s;
+    });
+    expect(setting).toBe('on');
+    expect(await count(t.ctx.db.selectFrom('work_orders').select((eb) => eb.fn.countAll().as('n')).where('title', '=', '事务内创建').execute())).toBe(1);
+    // On its own the setting ends with the statement's transaction.
+    await createWorkOrder(t.ctx, { ...input, title: '单独创建' }, { principal: null, audit: systemActor('test', j) });
+    expect((await sql<{ s: string }>`SELECT current_setting('synchronous_commit') AS s`.execute(t.ctx.db)).rows[0]!.s).toBe('on');
   });
 
   it.skipIf(testStorageKind !== 'postgres')('writes nothing when a concurrent request claims the key first, and replays its answer', async () => {

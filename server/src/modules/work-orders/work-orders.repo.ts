@@ -64,6 +64,13 @@ export interface IntakeRow extends Partial<Selectable<Database['work_order_setti
  * next ticket number (the counter row is locked for this statement only, not for a whole create: concurrent creates
  * of a jurisdiction wait on it for one statement) and reserves the id of the order's first timeline entry. A create
  * that fails after this leaves that number unused (a gap in the day's numbers).
+ *
+ * Run on its own (not inside a transaction), the statement commits without waiting for its WAL to reach the disk
+ * (synchronous_commit off for this one transaction): that wait was half of a create's commit waits, and the counter
+ * row stayed locked through it. Nothing durable depends on the allocation alone: the order that uses the number is
+ * committed later, synchronously, and flushing its commit flushes all WAL before it, this allocation's included.
+ * A crash before that may forget the allocation, and then the number is given again — to a different create,
+ * since none stored it.
  */
 export async function readIntake(
   db: Db,
@@ -97,6 +104,8 @@ export async function readIntake(
        WHERE j.id = ${j}`;
   }
   const categoryOk = q.categoryCode === null ? sql`true` : sql`(SELECT active FROM c) IS TRUE`;
+  // Inside a caller's transaction the setting would apply to that transaction's commit: then it is left alone.
+  const commit = db.isTransaction ? sql`SELECT 1` : sql`SELECT set_config('synchronous_commit', 'off', true)`;
   const { rows } = await sql<IntakeRow>`
     WITH k AS (${known}),
     p AS (${place}),
@@ -105,7 +114,7 @@ export async function readIntake(
     SELECT s.*, p.outside IS NOT NULL AS jurisdiction_found, coalesce(p.outside, false) AS outside, p.district,
            (SELECT active FROM c) AS category_active, EXISTS (SELECT 1 FROM k) AS retry,
            (SELECT last_seq FROM n) AS seq, (SELECT nextval('work_order_timeline_id_seq') FROM n) AS entry_id
-      FROM (SELECT 1) one
+      FROM (${commit}) one
       LEFT JOIN p ON true
       LEFT JOIN work_order_settings s ON s.jurisdiction_id = ${j}`.execute(db);
   return rows[0]!;
