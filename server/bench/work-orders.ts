@@ -193,7 +193,7 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
     return {
       figures: { create, createSpread, bareInsert, ratio, openLoop, list100k, list1m, locks, locksSpread, goals },
       notes: [
-        'create: POST /api/v1/work-orders as an agent (Bearer), own Idempotency-Key each, no point (district named): validation, idempotency claim, ticket counter, order + timeline + SLA timers + audit + event, masked detail answer — one transaction',
+        'create: POST /api/v1/work-orders as an agent (Bearer), own Idempotency-Key each, no point (district named): validation, then one read statement (settings, category, retry check, ticket number) and one write statement without a transaction (idempotency claim with the answer, order + timeline + SLA timers + audit + event + jobs), masked detail answer',
         `createSpread: the same creates round-robin over ${SPREAD} jurisdictions (one daily counter row each; one audit chain for all)`,
         'bareInsert: bare Fastify POST, JSON body, one INSERT … RETURNING id into bench_bare_orders through the same Kysely pool',
         `openLoop: ${OPEN_REQUESTS} creates offered at ${RATE}/s, latency from each request's due time, at most 256 in flight`,
