@@ -44,7 +44,20 @@ export interface AxeFinding {
 }
 
 /** Serious and critical axe-core findings on the page as it is now (WCAG 2.1 A/AA rules). */
+/**
+ * Waits (at most 3 s) for the page's finite CSS transitions and animations to end: a button fading from disabled to
+ * enabled, a dropdown closing or a hover shade changing is a passing state, and axe measuring contrast in the middle
+ * of it reports colours nobody reads. Endless animations (spinners) are not waited for.
+ */
+async function settled(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const finite = document.getAnimations().filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime ?? Infinity));
+    await Promise.race([Promise.allSettled(finite.map((a) => a.finished)), new Promise((resolve) => setTimeout(resolve, 3000))]);
+  });
+}
+
 export async function seriousA11yViolations(page: Page): Promise<AxeFinding[]> {
+  await settled(page);
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
