@@ -18,6 +18,7 @@ import { buildApp } from '../src/http/app.js';
 import { startAuditChainer } from '../src/modules/audit/index.js';
 import { createUser } from '../src/modules/identity/index.js';
 import { createModules } from '../src/modules/registry.js';
+import { createWriter } from '../src/modules/work-orders/index.js';
 import { systemActor } from '../src/shared/actor.js';
 import { runLoad, runOpenLoop, type LoadResult, type OpenLoopResult } from './load.js';
 
@@ -60,7 +61,9 @@ interface ListStep {
 
 export interface WorkOrdersBenchResult {
   figures: {
-    create: LoadResult;
+    create: LoadResult & { createsPerStatement: number; largestStatement: number };
+    /** The same creates with every write statement alone (group commit off), in the same run. */
+    createUnbatched: LoadResult;
     createSpread: LoadResult;
     bareInsert: LoadResult;
     ratio: number;
@@ -156,16 +159,25 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
     await runLoad(creates(WARMUP, CONCURRENCY));
     await runLoad(bareLoad(WARMUP));
     const bareInsert = await runLoad(bareLoad(REQUESTS));
+    // The same creates with group commit off first: what sharing the write statement gains, on the same machine.
+    const writer = createWriter(ctx.db);
+    const maxBatch = writer.maxBatch;
+    writer.maxBatch = 1;
+    const createUnbatched = await runLoad(creates(REQUESTS, CONCURRENCY));
+    writer.maxBatch = maxBatch;
     const sampler = ctx.storage.kind === 'postgres' ? startLockSampler(ctx) : null;
     const profiler = process.env.BENCH_PROFILE ? await startProfiler() : null;
-    const create = await runLoad(creates(REQUESTS, CONCURRENCY));
+    const before = { ...writer.stats };
+    const create = { ...(await runLoad(creates(REQUESTS, CONCURRENCY))), ...perStatement(before, writer.stats) };
     if (profiler) await profiler.stop(process.env.BENCH_PROFILE!);
     const locks = sampler ? await sampler.stop() : null;
     // The same load spread over SPREAD jurisdictions: if the daily counter row is what limits, this is faster.
     const samplerSpread = ctx.storage.kind === 'postgres' ? startLockSampler(ctx) : null;
     const createSpread = await runLoad(creates(REQUESTS, CONCURRENCY, true));
     const locksSpread = samplerSpread ? await samplerSpread.stop() : null;
-    if (create.errors > 0 || createSpread.errors > 0 || bareInsert.errors > 0) throw new Error(`errors: create ${create.errors}, spread ${createSpread.errors}, bare ${bareInsert.errors}`);
+    if (create.errors > 0 || createUnbatched.errors > 0 || createSpread.errors > 0 || bareInsert.errors > 0) {
+      throw new Error(`errors: create ${create.errors}, unbatched ${createUnbatched.errors}, spread ${createSpread.errors}, bare ${bareInsert.errors}`);
+    }
 
     // (b) open loop at a fixed offered rate.
     const openLoop = PARTS.has('open') ? await runOpenLoop({ ...creates(OPEN_REQUESTS, 256), ratePerSecond: RATE }) : null;
@@ -191,9 +203,10 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
     };
     printSummary({ list100k, list1m, locks, locksSpread, goals });
     return {
-      figures: { create, createSpread, bareInsert, ratio, openLoop, list100k, list1m, locks, locksSpread, goals },
+      figures: { create, createUnbatched, createSpread, bareInsert, ratio, openLoop, list100k, list1m, locks, locksSpread, goals },
       notes: [
-        'create: POST /api/v1/work-orders as an agent (Bearer), own Idempotency-Key each, no point (district named): validation, then one read statement (settings, category, retry check, ticket number) and one write statement without a transaction (idempotency claim with the answer, order + timeline + SLA timers + audit + event + jobs), masked detail answer',
+        'create: POST /api/v1/work-orders as an agent (Bearer), own Idempotency-Key each, no point (district named): validation, then one read statement (settings, category, retry check, ticket number) and one write statement without a transaction (idempotency claim with the answer, order + timeline + SLA timers + audit + event + jobs, shared with the creates that arrived meanwhile), masked detail answer',
+        'create: concurrent creates share their write statement (group commit, modules/work-orders/create-writer.ts); createsPerStatement is the mean over the run; createUnbatched: the same creates with every write statement alone, same run',
         `createSpread: the same creates round-robin over ${SPREAD} jurisdictions (one daily counter row each; one audit chain for all)`,
         'bareInsert: bare Fastify POST, JSON body, one INSERT … RETURNING id into bench_bare_orders through the same Kysely pool',
         `openLoop: ${OPEN_REQUESTS} creates offered at ${RATE}/s, latency from each request's due time, at most 256 in flight`,
@@ -209,6 +222,12 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
     await chainer.stop();
     await sql`DROP TABLE IF EXISTS bench_bare_orders`.execute(ctx.db);
   }
+}
+
+/** Creates per write statement between two readings of the writer's counters. */
+function perStatement(before: { statements: number; creates: number }, after: { statements: number; creates: number; largest: number }) {
+  const statements = after.statements - before.statements;
+  return { createsPerStatement: statements === 0 ? 0 : Math.round(((after.creates - before.creates) / statements) * 100) / 100, largestStatement: after.largest };
 }
 
 /** BENCH_PROFILE=FILE: a V8 CPU profile of the closed-loop create run only (open it in Chrome DevTools). */

@@ -6,7 +6,8 @@
  * many round trips into one; every round trip costs a system call on each side, which is what a busy server spends
  * its time on.
  *
- * A part that has to be named by another (an event's jobs select the event's id) passes its own `name`.
+ * A part that has to be named by another (an event's jobs select the event's id) passes its own `name`; names from
+ * `name()` are unique in the process, so the parts of several batches can go in one statement (`executeAll`).
  *
  * A batch can make the parts added after a given one conditional on it (`onlyIfReturned`): a work-order create's
  * first part claims its Idempotency-Key, and every later row is written only if that claim returned a row. The
@@ -16,16 +17,17 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../app-context.js';
 
+let named = 0;
+
 export class WriteBatch {
   readonly #parts: Array<{ name: string; statement: RawBuilder<unknown> }> = [];
   readonly #after: Array<() => void> = [];
   #onlyIf: RawBuilder<SqlBool> = sql<SqlBool>`true`;
 
-  #named = 0;
-
-  /** A unique name for a part (for parts that refer to each other). */
+  /** A name for a part (for parts that refer to each other), unique in the process. */
   name(prefix: string): string {
-    return `${prefix}_${this.#named++}`;
+    named = (named + 1) % Number.MAX_SAFE_INTEGER;
+    return `${prefix}_${named}`;
   }
 
   add(statement: RawBuilder<unknown>, name = this.name('w')): this {
@@ -60,18 +62,32 @@ export class WriteBatch {
    * were written (always true without `onlyIfReturned`).
    */
   async execute(tx: Db): Promise<boolean> {
-    const pending = this.#parts.splice(0);
-    let written = true;
+    return (await WriteBatch.executeAll(tx, [this]))[0]!;
+  }
+
+  /**
+   * Sends the parts of several batches as one statement (their part names must differ: use `name()`), and returns
+   * for each batch whether its conditional parts were written. The statement is atomic: if any part fails, none of
+   * any batch is written, and the batches keep their parts (each can then be sent alone); on success they are
+   * emptied as by `execute`.
+   */
+  static async executeAll(tx: Db, batches: readonly WriteBatch[]): Promise<boolean[]> {
+    const pending = batches.flatMap((b) => b.#parts);
+    const conditions = batches.map((b) => b.#onlyIf);
+    let written = conditions.map(() => true);
     if (pending.length > 0) {
       const parts = sql.join(
         pending.map((p) => sql`${sql.ref(p.name)} AS (${p.statement})`),
         sql`, `,
       );
-      const { rows } = await sql<{ written: boolean }>`WITH ${parts} SELECT ${this.#onlyIf} AS written`.execute(tx);
+      const { rows } = await sql<{ written: boolean[] }>`WITH ${parts} SELECT ARRAY[${sql.join(conditions)}]::boolean[] AS written`.execute(tx);
       written = rows[0]!.written;
     }
-    this.#onlyIf = sql<SqlBool>`true`; // the part it named has been sent
-    for (const fn of this.#after.splice(0)) fn();
+    for (const b of batches) {
+      b.#parts.length = 0;
+      b.#onlyIf = sql<SqlBool>`true`; // the part it named has been sent
+      for (const fn of b.#after.splice(0)) fn();
+    }
     return written;
   }
 }

@@ -16,6 +16,7 @@ import { planDeadlines, signDeadline } from './deadline-plan.js';
 import * as idem from './idempotency.repo.js';
 import { FINAL_STATUSES, allowedActions, apply, newOrder, type Action, type ActionType, type Actor, type LifecycleOrder, type RequestType, type Status } from './lifecycle.js';
 import { linkAttachments } from './attachments.service.js';
+import { createWriter } from './create-writer.js';
 import { gridAt, placementOf } from './placement.js';
 import { presentDetail, scopedResource, type WorkOrderDetail } from './work-orders.presenter.js';
 import { cancelSlaTimers, scheduleNewOrderTimers, scheduleSlaTimers } from './sla-timers.js';
@@ -185,8 +186,10 @@ export async function createWorkOrder(
 
   if (photos.length === 0 && !opts.within) {
     // No transaction: the one statement either writes all of it or, when the key was claimed first by an earlier or
-    // concurrent request (whose commit the claim waited for), nothing.
-    return (await statement.execute(ctx.db)) ? { order: answer, replayed: false } : replay(ctx, idempotency!);
+    // concurrent request (whose commit the claim waited for), nothing. Concurrent creates share that statement
+    // (createWriter: the ones that arrive while one is being written go together in the next).
+    const written = await createWriter(ctx.db).write(statement, idempotency ? `${idempotency.scope}\n${idempotency.key}` : null);
+    return written ? { order: answer, replayed: false } : replay(ctx, idempotency!);
   }
   const result = await ctx.db.transaction().execute(async (tx) => {
     if (!(await statement.execute(tx))) return null;
@@ -213,7 +216,8 @@ function createStatement(
 ): WriteBatch {
   const batch = new WriteBatch();
   if (c.idempotency) {
-    batch.add(idem.claimSql(c.idempotency.scope, c.idempotency.key, c.idempotency.hash, c.now, { status: 201, response: c.answer }), 'claim').onlyIfReturned('claim');
+    const claimName = batch.name('claim');
+    batch.add(idem.claimSql(c.idempotency.scope, c.idempotency.key, c.idempotency.hash, c.now, { status: 201, response: c.answer }), claimName).onlyIfReturned(claimName);
   }
   repo.insertNewOrderIn(batch, c.row, c.order, c.entry);
   scheduleNewOrderTimers(batch, ctx, c.row);
