@@ -50,10 +50,11 @@ export interface AxeFinding {
  * of it reports colours nobody reads. Endless animations (spinners) are not waited for.
  */
 async function settled(page: Page): Promise<void> {
-  await page.evaluate(async () => {
-    const finite = document.getAnimations().filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime ?? Infinity));
+  // A string, not a function: this file is also compiled by the server's tsconfig, which has no DOM types.
+  await page.evaluate(`(async () => {
+    const finite = document.getAnimations().filter((a) => Number.isFinite(a.effect ? a.effect.getComputedTiming().endTime : Infinity));
     await Promise.race([Promise.allSettled(finite.map((a) => a.finished)), new Promise((resolve) => setTimeout(resolve, 3000))]);
-  });
+  })()`);
 }
 
 export async function seriousA11yViolations(page: Page): Promise<AxeFinding[]> {
