@@ -9,6 +9,7 @@
  * On PostgreSQL it also samples pg_stat_activity during (a) to see what the create transactions wait for: the
  * per-jurisdiction daily ticket counter row (work_order_code_counters) or the audit chain's advisory lock.
  */
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import Fastify from 'fastify';
@@ -158,17 +159,17 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
     // (a) closed loop, after a warm-up of each.
     await runLoad(creates(WARMUP, CONCURRENCY));
     await runLoad(bareLoad(WARMUP));
-    const bareInsert = await runLoad(bareLoad(REQUESTS));
+    const bareInsert = await withPgCpu(ctx, () => runLoad(bareLoad(REQUESTS)));
     // The same creates with group commit off first: what sharing the write statement gains, on the same machine.
     const writer = createWriter(ctx.db);
     const maxBatch = writer.maxBatch;
     writer.maxBatch = 1;
-    const createUnbatched = await runLoad(creates(REQUESTS, CONCURRENCY));
+    const createUnbatched = await withPgCpu(ctx, () => runLoad(creates(REQUESTS, CONCURRENCY)));
     writer.maxBatch = maxBatch;
     const sampler = ctx.storage.kind === 'postgres' ? startLockSampler(ctx) : null;
     const profiler = process.env.BENCH_PROFILE ? await startProfiler() : null;
     const before = { ...writer.stats };
-    const create = { ...(await runLoad(creates(REQUESTS, CONCURRENCY))), ...perStatement(before, writer.stats) };
+    const create = { ...(await withPgCpu(ctx, () => runLoad(creates(REQUESTS, CONCURRENCY)))), ...perStatement(before, writer.stats) };
     if (profiler) await profiler.stop(process.env.BENCH_PROFILE!);
     const locks = sampler ? await sampler.stop() : null;
     // The same load spread over SPREAD jurisdictions: if the daily counter row is what limits, this is faster.
@@ -222,6 +223,31 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
     await chainer.stop();
     await sql`DROP TABLE IF EXISTS bench_bare_orders`.execute(ctx.db);
   }
+}
+
+/**
+ * PostgreSQL's CPU per request (`pgCpuMsPerRequest`): user + system time of this database's backends (the pool's
+ * connections; PostgreSQL on this machine), read from /proc before and after the load. Like cpuMsPerRequest it moves
+ * little with the machine's load; with it, both sides of a create's cost are measured. Without /proc: not given.
+ */
+async function withPgCpu<T extends LoadResult>(ctx: AppContext, load: () => Promise<T>): Promise<T & { pgCpuMsPerRequest?: number }> {
+  if (ctx.storage.kind !== 'postgres') return load();
+  const backends = async () => (await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(ctx.db)).rows.map((r) => r.pid);
+  const ticks = (pid: number): number => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      return 0;
+    }
+  };
+  const start = new Map((await backends()).map((pid) => [pid, ticks(pid)]));
+  const result = await load();
+  let used = 0;
+  for (const pid of await backends()) used += ticks(pid) - (start.get(pid) ?? 0);
+  if (used === 0) return result;
+  // Clock ticks are 1/100 s on Linux.
+  return { ...result, pgCpuMsPerRequest: Math.round(((used * 10) / result.requests) * 100) / 100 };
 }
 
 /** Creates per write statement between two readings of the writer's counters. */

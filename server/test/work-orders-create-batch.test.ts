@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkOrder, createWriter, seedStandardCategories, type CreateWorkOrderInput, type WorkOrderDetail } from '../src/modules/work-orders/index.js';
 import { systemActor } from '../src/shared/actor.js';
@@ -101,5 +102,23 @@ describe(`work-order creates sharing a write statement (${testStorageKind})`, ()
     // Its key was not kept: a corrected retry with the same key creates the order.
     const key = await t.ctx.db.selectFrom('idempotency_keys').select('key').where('scope', '=', 'test:batch-fail').where('key', '=', `batch-fail-${good.length}`).executeTakeFirst();
     expect(key).toBeUndefined();
+  });
+
+  it.skipIf(testStorageKind !== 'postgres')('reads with a statement the connection prepared once and reuses', async () => {
+    const input: CreateWorkOrderInput = { jurisdictionId: j, channel: 'api', requestType: 'complaint', title: '预备语句', description: 'x', districtCode: '510104', urgency: 'normal' };
+    const runs = await t.ctx.db.connection().execute(async (db) => {
+      const caller = { principal: null, audit: systemActor('test', j) };
+      const read = async () =>
+        new Map((await sql<{ name: string; runs: number }>`SELECT name, (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements
+                  WHERE statement LIKE '/* prepared */%work_order_code_counters%'`.execute(db)).rows.map((r) => [r.name, r.runs]));
+      const before = await read();
+      await createWorkOrder({ ...t.ctx, db }, input, caller);
+      await createWorkOrder({ ...t.ctx, db }, input, caller);
+      const after = await read();
+      return [...after].map(([name, n]) => n - (before.get(name) ?? 0)).filter((n) => n > 0);
+    });
+    // Both creates ran the same prepared statement.
+    expect(runs).toEqual([2]);
+    expect(await ordersTitled('预备语句')).toHaveLength(2);
   });
 });

@@ -2,6 +2,7 @@
  * Opens the database: embedded PGlite (with PostGIS) in DATA_DIR by default, or PostgreSQL through DATABASE_URL.
  * Everything above this file sees the same `Kysely<Database>` and the same type parsing on both.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
@@ -38,6 +39,26 @@ export class StorageBusyError extends Error {
   }
 }
 
+/**
+ * A statement whose text starts with this comment is sent as a named prepared statement on PostgreSQL: each pool
+ * connection parses it once and, once PostgreSQL settles on a generic plan, stops planning it (Kysely sends every
+ * statement unnamed, parsed and planned each time). Only for hot statements whose text is fixed (the parameters
+ * vary, the text does not): a connection keeps every statement it prepared until it closes, and a table change under
+ * a running server that changes such a statement's result columns makes it fail on connections that prepared it
+ * (migrations run before the server starts). PGlite reads it as the comment it is.
+ */
+export const PREPARED = '/* prepared */';
+
+/** Makes a new pool client send PREPARED statements by name (the name: a hash of the text). */
+function prepareMarked(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (text: unknown, ...rest: unknown[]) => {
+    if (typeof text !== 'string' || !text.startsWith(PREPARED)) return query(text, ...rest);
+    const name = `p_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    return query({ name, text, values: rest[0] as unknown[] }, ...rest.slice(1));
+  };
+}
+
 export async function openPostgres(
   url: string,
   options: { max?: number; onIdleError?: (err: Error) => void } = {},
@@ -57,6 +78,7 @@ export async function openPostgres(
   // An idle client can die under us (server restart, DROP DATABASE … FORCE, network). The pool discards it and
   // the next query opens a new one; without a listener Node would treat the event as an uncaught error.
   pool.on('error', (err) => options.onIdleError?.(err));
+  pool.on('connect', prepareMarked);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const u = new URL(url);
   return {

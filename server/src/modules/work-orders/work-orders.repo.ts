@@ -1,6 +1,7 @@
 /** The only SQL for the work-order tables. */
 import { sql, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { PREPARED } from '../../db/storage.js';
 import { escapeLike } from '../identity/index.js';
 import type { Db } from '../../app-context.js';
 import type { WriteBatch } from '../../shared/write-batch.js';
@@ -106,7 +107,8 @@ export async function readIntake(
   const categoryOk = q.categoryCode === null ? sql`true` : sql`(SELECT active FROM c) IS TRUE`;
   // Inside a caller's transaction the setting would apply to that transaction's commit: then it is left alone.
   const commit = db.isTransaction ? sql`SELECT 1` : sql`SELECT set_config('synchronous_commit', 'off', true)`;
-  const { rows } = await sql<IntakeRow>`
+  // Its text is fixed for each shape of request (point or not, key or not, …): prepared once per connection.
+  const { rows } = await sql<IntakeRow>`${sql.raw(PREPARED)}
     WITH k AS (${known}),
     p AS (${place}),
     c AS (SELECT active FROM work_order_categories WHERE jurisdiction_id = ${j} AND code = ${q.categoryCode ?? ''}),
