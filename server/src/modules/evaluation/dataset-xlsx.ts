@@ -7,7 +7,7 @@
  * at its last non-empty cell.
  */
 import { createReadStream, statSync } from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { AppError, badRequest } from '../../shared/errors.js';
 import { DATASET_BOUNDS, parseDatasetRows, type ParsedDataset } from './dataset.js';
@@ -54,10 +54,17 @@ export async function readXlsxTable(input: Uint8Array | string, onProgress?: (p:
   let bytes = 0;
   const rows: string[][] = [];
   const lines: number[] = [];
-  source.on('data', (chunk: Buffer | string) => {
-    bytes += chunk.length;
-  });
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' });
+  // Bytes are counted on the way through a pipe, never by a 'data' listener on the source: that would start the
+  // source flowing before the reader is attached, and an in-memory file (one chunk) could be gone before it reads.
+  const counted = source.pipe(
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        bytes += chunk.length;
+        done(null, chunk);
+      },
+    }),
+  );
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(counted, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' });
   let first: unknown = null;
   try {
     for await (const sheet of reader) {
@@ -79,6 +86,7 @@ export async function readXlsxTable(input: Uint8Array | string, onProgress?: (p:
     }
   } catch (err) {
     source.destroy();
+    counted.destroy();
     if (err instanceof AppError) throw err;
     throw badRequest('evaluation.xlsx_invalid');
   }
