@@ -29,10 +29,24 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+/**
+ * A picture of the whole page for a person to look at. Not `fullPage: true`: Chromium's full-page capture may resize
+ * the window to 1×1 px for a moment, and the console's responsive parts (breakpoints) then re-render — an open dialog
+ * inside a responsive table lost its state that way. Instead the viewport is made as tall as the page (same width, so
+ * no breakpoint changes) and set back afterwards.
+ */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  const viewport = page.viewportSize();
+  const height = await page.evaluate('Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)');
+  const tall = viewport ? Math.min(Math.max(Number(height), viewport.height), 8000) : 0;
+  if (viewport && tall > viewport.height) await page.setViewportSize({ width: viewport.width, height: tall });
+  try {
+    await page.screenshot({ path: file });
+  } finally {
+    if (viewport && tall > viewport.height) await page.setViewportSize(viewport);
+  }
   return file;
 }
 
@@ -43,7 +57,6 @@ export interface AxeFinding {
   targets: string[];
 }
 
-/** Serious and critical axe-core findings on the page as it is now (WCAG 2.1 A/AA rules). */
 /**
  * Waits (at most 3 s) for the page's finite CSS transitions and animations to end: a button fading from disabled to
  * enabled, a dropdown closing or a hover shade changing is a passing state, and axe measuring contrast in the middle
@@ -57,6 +70,7 @@ async function settled(page: Page): Promise<void> {
   })()`);
 }
 
+/** Serious and critical axe-core findings on the page as it is now (WCAG 2.1 A/AA rules). */
 export async function seriousA11yViolations(page: Page): Promise<AxeFinding[]> {
   await settled(page);
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
