@@ -4,6 +4,7 @@
  */
 import maplibregl, { type GeoJSONSource, type Map as MapLibreMap } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import { createBaseMap } from '../shared/map/base-map';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Grid, Task } from './data';
@@ -30,18 +31,8 @@ export default function PatrolMap({ grids, tasks, me }: { grids: Grid[]; tasks: 
 
   useEffect(() => {
     if (!box.current) return;
-    let map: MapLibreMap;
-    try {
-      map = new maplibregl.Map({
-        container: box.current,
-        style: { version: 8, sources: {}, layers: [{ id: 'bg', type: 'background', paint: { 'background-color': '#eef2ee' } }] },
-        center: [104.07, 30.66],
-        zoom: 13,
-        attributionControl: false,
-        dragRotate: false,
-        pitchWithRotate: false,
-      });
-    } catch {
+    const map = createBaseMap(box.current, { center: [104.07, 30.66], zoom: 13, background: '#eef2ee' });
+    if (!map) {
       setFailed(true);
       return;
     }

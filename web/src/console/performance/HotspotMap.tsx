@@ -4,6 +4,7 @@
  */
 import maplibregl, { type LngLatBoundsLike } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import { createBaseMap } from '../../shared/map/base-map';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bounds, loadDivisions } from '../../shared/map/geo';
@@ -29,18 +30,8 @@ export default function HotspotMap({ points, label }: { points: HeatPoint[]; lab
 
   useEffect(() => {
     if (!container.current) return;
-    let map: maplibregl.Map;
-    try {
-      map = new maplibregl.Map({
-        container: container.current,
-        style: { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#e8eef5' } }] },
-        center: [104.07, 30.67],
-        zoom: 10,
-        attributionControl: false,
-        dragRotate: false,
-        pitchWithRotate: false,
-      });
-    } catch {
+    const map = createBaseMap(container.current, { center: [104.07, 30.67], zoom: 10 });
+    if (!map) {
       setState('error');
       return;
     }

@@ -5,6 +5,7 @@
  */
 import maplibregl, { type GeoJSONSource, type LngLatBoundsLike, type Map as MapLibreMap, type Marker } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import { createBaseMap } from '../../shared/map/base-map';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import '../../shared/map/city-map.css';
@@ -30,18 +31,8 @@ export default function PinMap({ data, value, onChange, height, large }: PinMapP
 
   useEffect(() => {
     if (!container.current) return;
-    let map: MapLibreMap;
-    try {
-      map = new maplibregl.Map({
-        container: container.current,
-        style: { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#e8eef5' } }] },
-        center: [104.07, 30.67],
-        zoom: 8,
-        attributionControl: false,
-        dragRotate: false,
-        pitchWithRotate: false,
-      });
-    } catch {
+    const map = createBaseMap(container.current, { center: [104.07, 30.67], zoom: 8 });
+    if (!map) {
       setState('error');
       return;
     }

@@ -8,6 +8,7 @@
  */
 import maplibregl, { type GeoJSONSource, type LngLatBoundsLike, type Map as MapLibreMap } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import { createBaseMap } from './base-map';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import './city-map.css';
@@ -39,22 +40,8 @@ export default function CityMap({ data, selectedCode = null, onSelect, height = 
   // Create the map once.
   useEffect(() => {
     if (!container.current) return;
-    let map: MapLibreMap;
-    try {
-      map = new maplibregl.Map({
-        container: container.current,
-        style: {
-          version: 8,
-          sources: {},
-          layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#e8eef5' } }],
-        },
-        center: [104.07, 30.67],
-        zoom: 7,
-        attributionControl: false,
-        dragRotate: false,
-        pitchWithRotate: false,
-      });
-    } catch {
+    const map = createBaseMap(container.current, { center: [104.07, 30.67], zoom: 7 });
+    if (!map) {
       setState('error');
       return;
     }

@@ -1,14 +1,14 @@
 /**
  * The console's plain map: a flat background (the layers come from our own GeoJSON, no tile server), no rotation,
- * no attribution box. Returns null when the browser cannot create a WebGL map, so the page can say so.
+ * no attribution box (every map of the console, the resident pages and the inspector's phone starts here). Returns null when the browser cannot create a WebGL map, so the page can say so.
  */
 import maplibregl from 'maplibre-gl';
 
-export function createBaseMap(container: HTMLElement, view: { center: [number, number]; zoom: number }): maplibregl.Map | null {
+export function createBaseMap(container: HTMLElement, view: { center: [number, number]; zoom: number; background?: string }): maplibregl.Map | null {
   try {
     return new maplibregl.Map({
       container,
-      style: { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#e8eef5' } }] },
+      style: { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': view.background ?? '#e8eef5' } }] },
       center: view.center,
       zoom: view.zoom,
       attributionControl: false,
