@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../src/app-context.js';
 import { GridLocator, importGrids } from '../src/modules/grid/index.js';
 import { systemActor } from '../src/shared/actor.js';
+import { mulberry32 } from '../src/shared/random.js';
 
 const COLS = Number(process.env.BENCH_GRID_COLS ?? 400);
 const ROWS = Number(process.env.BENCH_GRID_ROWS ?? 250);
@@ -24,16 +25,6 @@ const Y0 = 30.3;
 const J = 'grid-bench.example';
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function layer() {
   const features = [];
@@ -87,7 +78,7 @@ export async function gridBench(ctx: AppContext) {
   const index = await locator.indexFor(J);
   const indexBuildMs = ms(t);
 
-  const rand = rng(42);
+  const rand = mulberry32(42);
   const W = COLS * D;
   const H = ROWS * D;
   const xs = new Float64Array(LOOKUPS);

@@ -7,20 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './app.js';
 import { loginAs, makeJurisdiction, makeUser } from './factories.js';
+import { mulberry32 } from '../src/shared/random.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
 const CASES_PER_ROUTE = Number(process.env.FUZZ_CASES ?? 24);
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Schema = { type?: string | string[]; properties?: Record<string, Schema>; items?: Schema; enum?: unknown[] };
 
@@ -107,7 +97,7 @@ describe('fuzzed requests', () => {
   });
 
   it('never answer 5xx, as admin or anonymously', async () => {
-    const r = prng(SEED);
+    const r = mulberry32(SEED);
     const failures: string[] = [];
     for (const route of routes) {
       for (let i = 0; i < CASES_PER_ROUTE; i++) {

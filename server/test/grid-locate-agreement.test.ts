@@ -13,20 +13,11 @@ import { systemActor } from '../src/shared/actor.js';
 import { testConfig } from './app.js';
 import { createTestStorage } from './db.js';
 import { makeJurisdiction } from './factories.js';
+import { mulberry32 } from '../src/shared/random.js';
 
 let ctx: AppContext;
 let close: () => Promise<void>;
 let j: string;
-
-/** Deterministic PRNG (mulberry32), so a failure reproduces. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sq = (x: number, y: number, d: number) => [[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]];
 const HAND = '510199001001';
@@ -78,7 +69,7 @@ describe('point → grid agrees with PostGIS ST_Covers', () => {
       SELECT ST_XMin(e) AS x0, ST_YMin(e) AS y0, ST_XMax(e) AS x1, ST_YMax(e) AS y1
       FROM (SELECT ST_Extent(geom)::geometry AS e FROM grids WHERE jurisdiction_id = ${j}) s`.execute(ctx.db);
     const { x0, y0, x1, y1 } = ext.rows[0]!;
-    const rand = rng(20260522);
+    const rand = mulberry32(20260522);
     const xs: number[] = [];
     const ys: number[] = [];
     for (let k = 0; k < 100_000; k++) {

@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { Actor } from '../../shared/actor.js';
 import { importComponents, type ComponentImportContext, type ComponentImportReport } from './components-import.js';
+import { mulberry32 } from '../../shared/random.js';
 
 /** Subclass and how many of it a grid has on average (about 4 per grid in all). */
 const MIX: [string, number][] = [
@@ -21,18 +22,6 @@ const MIX: [string, number][] = [
   ['0402', 0.3], // 行道树
 ];
 
-/** A small seeded generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function ensureDemoComponents(ctx: ComponentImportContext, jurisdictionId: string, actor: Actor): Promise<ComponentImportReport | null> {
   const existing = await sql<{ n: number }>`SELECT count(*)::int AS n FROM components WHERE jurisdiction_id = ${jurisdictionId}`.execute(ctx.db);
   if (Number(existing.rows[0]?.n ?? 0) > 0) return null;
@@ -41,7 +30,7 @@ export async function ensureDemoComponents(ctx: ComponentImportContext, jurisdic
     SELECT code, ST_X(p) AS x, ST_Y(p) AS y, ST_XMax(geom) - ST_XMin(geom) AS w, ST_YMax(geom) - ST_YMin(geom) AS h
       FROM (SELECT code, geom, ST_PointOnSurface(geom) AS p FROM grids WHERE jurisdiction_id = ${jurisdictionId}) g ORDER BY code`.execute(ctx.db);
   if (grids.rows.length === 0) return null;
-  const next = random(20240521);
+  const next = mulberry32(20240521);
   const lines = ['class_code,lng,lat,status'];
   for (const g of grids.rows) {
     for (const [classCode, mean] of MIX) {

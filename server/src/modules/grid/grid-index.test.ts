@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { covers, flatten } from './geometry.js';
 import { GridIndex } from './grid-index.js';
-
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../shared/random.js';
 
 describe('GridIndex', () => {
   it('answers like a brute-force scan (lowest code among covering grids) over thousands of overlapping shapes', () => {
-    const rand = rng(7);
+    const rand = mulberry32(7);
     const grids = Array.from({ length: 3000 }, (_, i) => {
       const x = rand() * 10;
       const y = rand() * 10;

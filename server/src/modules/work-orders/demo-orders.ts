@@ -21,6 +21,7 @@ import { suggestDepartment } from './responsibility.service.js';
 import { cancelSlaTimers, registerSlaTimers, scheduleSlaTimers } from './sla-timers.js';
 import { formatTicketCode, shanghaiDay } from './ticket-code.js';
 import * as repo from './work-orders.repo.js';
+import { mulberry32 } from '../../shared/random.js';
 
 type Ctx = Pick<AppContext, 'db' | 'outbox' | 'handlers'> & { config: Pick<AppContext['config'], 'secretKey'> };
 
@@ -77,18 +78,6 @@ const ROADS = ['春熙路', '红星路', '总府路', '东门街', '书院街', 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高';
 const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀英', '华', '平'];
 
-/** Deterministic pseudo-random numbers (mulberry32), so every demo city is the same. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
@@ -120,7 +109,7 @@ export async function ensureDemoWorkOrders(ctx: Ctx, jurisdictionId: string, now
   // The seed may run before the module is created (CLI, tests): open orders need the deadline timer handler.
   registerSlaTimers(ctx);
   const started = Date.now();
-  const random = prng(20261122);
+  const random = mulberry32(20261122);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const index = await locatorFor(ctx.db).indexFor(jurisdictionId);
   const bounds = { w: 103.95, e: 104.19, s: 30.56, n: 30.78 };

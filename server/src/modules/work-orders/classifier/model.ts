@@ -14,6 +14,7 @@
  * splits domain words oddly (路灯不亮 → 路 / 灯不亮). 5,000 terms keep the JSON near 1.2 MB for 29 categories.
  */
 import { segment } from '../../../shared/chinese-text.js';
+import { mulberry32 } from '../../../shared/random.js';
 
 export interface Example {
   text: string;
@@ -87,18 +88,6 @@ export function tokenize(text: string, bigrams: boolean): string[] {
   return out;
 }
 
-/** mulberry32: a small seeded generator, so training and splits repeat exactly. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function shuffle<T>(items: T[], random: () => number): T[] {
   const a = items.slice();
   for (let i = a.length - 1; i > 0; i--) {
@@ -119,7 +108,7 @@ export function splitHoldout<T extends { label: string }>(examples: T[], fractio
     if (!list) byLabel.set(e.label, (list = []));
     list.push(e);
   }
-  const random = rng(seed);
+  const random = mulberry32(seed);
   const train: T[] = [];
   const test: T[] = [];
   for (const label of [...byLabel.keys()].sort()) {
@@ -280,7 +269,7 @@ export class Classifier {
 function trainSoftmax(docs: { x: Sparse; y: number }[], nLabels: number, nTerms: number, o: TrainOptions): { weights: number[][]; bias: number[] } {
   const W = Array.from({ length: nLabels }, () => new Float64Array(nTerms));
   const b = new Float64Array(nLabels);
-  const random = rng(o.seed);
+  const random = mulberry32(o.seed);
   const p = new Float64Array(nLabels);
   let order = docs.map((_, i) => i);
   let step = 0;
@@ -335,7 +324,7 @@ function trainNaiveBayes(
     });
     return { logPrior, logLik };
   };
-  const shuffled = shuffle(docs, rng(o.seed));
+  const shuffled = shuffle(docs, mulberry32(o.seed));
   const cut = Math.floor(shuffled.length * 0.2);
   const part = fit(shuffled.slice(cut));
   const raw = shuffled.slice(0, cut).map((d) => {
