@@ -161,7 +161,7 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
     await runLoad(bareLoad(WARMUP));
     const bareInsert = await withPgCpu(ctx, () => runLoad(bareLoad(REQUESTS)));
     // The same creates with group commit off first: what sharing the write statement gains, on the same machine.
-    const writer = createWriter(ctx.db);
+    const writer = createWriter(ctx);
     const maxBatch = writer.maxBatch;
     writer.maxBatch = 1;
     const createUnbatched = await withPgCpu(ctx, () => runLoad(creates(REQUESTS, CONCURRENCY)));

@@ -49,7 +49,7 @@ const ordersTitled = async (title: string) => (await t.ctx.db.selectFrom('work_o
 
 describe(`work-order creates sharing a write statement (${testStorageKind})`, () => {
   it('answers each create with what its read shows, and makes one order for a key sent several times in one burst', async () => {
-    const writer = createWriter(t.ctx.db);
+    const writer = createWriter(t.ctx);
     const before = { ...writer.stats };
     const distinct = Array.from({ length: 12 }, (_, i) => ({ payload: body(`批量 ${i}`), key: `batch-distinct-${i}` }));
     const same = Array.from({ length: 4 }, () => ({ payload: body('同键批量'), key: 'batch-same-key-0001' }));
@@ -76,7 +76,7 @@ describe(`work-order creates sharing a write statement (${testStorageKind})`, ()
   });
 
   it('fails only the bad create of a shared statement, with its own error, and writes the others', async () => {
-    const writer = createWriter(t.ctx.db);
+    const writer = createWriter(t.ctx);
     const before = { ...writer.stats };
     const caller = { principal: null, audit: systemActor('test', j) };
     const input = (title: string, over: Partial<CreateWorkOrderInput> = {}): CreateWorkOrderInput => ({

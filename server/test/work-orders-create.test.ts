@@ -5,19 +5,19 @@
  * (the write batch's condition, and on PostgreSQL a claim lost to a concurrent transaction), the same errors as
  * before, a refused create takes no ticket number, and only the number's allocation commits asynchronously.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql, type RawBuilder } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chainAuditLog, recordAuditIn, verifyAuditLog } from '../src/modules/audit/index.js';
+import { auditEntry, chainAuditLog, verifyAuditLog } from '../src/modules/audit/index.js';
 import { JobWorker } from '../src/modules/events/index.js';
-import { createWorkOrder, seedStandardCategories, SLA_TIMER, type WorkOrderDetail } from '../src/modules/work-orders/index.js';
+import { createWorkOrder, seedStandardCategories, SLA_TIMER, writeCreates, type NewCreate, type WorkOrderDetail } from '../src/modules/work-orders/index.js';
+import { findWorkOrderById } from '../src/modules/work-orders/work-orders.repo.js';
 import { systemActor } from '../src/shared/actor.js';
 import { AppError } from '../src/shared/errors.js';
-import { WriteBatch } from '../src/shared/write-batch.js';
 import { createTestApp, type TestApp } from './app.js';
 import { testStorageKind } from './db.js';
 import { makePng } from './fixtures/images.js';
@@ -145,20 +145,38 @@ describe(`work-order create in two statements (${testStorageKind})`, () => {
     expect(again.json().order).toEqual(order);
   });
 
-  it('writes none of a batch`s conditional parts when its claim returns no row', async () => {
+  it('writes none of a create`s rows when its claim returns no row, and the others of its statement', async () => {
     const now = new Date();
     await claim('test:batch', 'taken-key-0001', 'h', { first: true }).execute(t.ctx.db);
-    const batch = new WriteBatch();
-    batch.add(claim('test:batch', 'taken-key-0001', 'h', { second: true }), 'claim').onlyIfReturned('claim');
-    recordAuditIn(batch, { actor: systemActor('test', j), request: { ip: null, requestId: 'lost-claim' }, action: 'test.lost_claim', jurisdictionId: j });
-    t.ctx.outbox.publishIn(batch, { name: 'work_order.created', jurisdictionId: j, payload: { marker: 'lost-claim' } });
-    t.ctx.outbox.scheduleIn(batch, { handler: SLA_TIMER, key: 'lost-claim:due', runAt: now, jurisdictionId: j, payload: {} });
-    expect(await batch.execute(t.ctx.db)).toBe(false);
-    expect(await count(t.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).where('action', '=', 'test.lost_claim').execute())).toBe(0);
-    expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM events WHERE payload->>'marker' = 'lost-claim'`.execute(t.ctx.db)).rows[0]!.n).toBe(0);
-    expect(await count(t.ctx.db.selectFrom('jobs').select((eb) => eb.fn.countAll().as('n')).where('dedupe_key', '=', 'lost-claim:due').execute())).toBe(0);
-    const stored = await t.ctx.db.selectFrom('idempotency_keys').select('response').where('scope', '=', 'test:batch').executeTakeFirstOrThrow();
-    expect(stored.response).toEqual({ first: true });
+    const template = (await findWorkOrderById(t.ctx.db, j, (await createdBy('agent', complaint({ title: '模板' }))).id))!;
+    const made = async (key: string, marker: string): Promise<NewCreate> => {
+      const id = randomUUID();
+      const entryId = (await sql<{ id: string }>`SELECT nextval('work_order_timeline_id_seq') AS id`.execute(t.ctx.db)).rows[0]!.id;
+      return {
+        claim: { scope: 'test:batch', key, hash: 'h', at: now, status: 201, response: { marker } },
+        row: { ...template, id, code: `${template.code.slice(0, -6)}${marker === 'lost-claim' ? '999990' : '999991'}` },
+        more: { reporterPhoneHmac: null, searchText: marker },
+        entry: { id: Number(entryId), at: now, action: 'create', from_status: null, to_status: 'received', actor_id: null, actor_role: 'api_key', note: null, photos: [], data: {} },
+        timers: [{ handler: SLA_TIMER, key: `${marker}:due`, runAt: now, jurisdictionId: j, payload: {} }],
+        audit: auditEntry({ actor: systemActor('test', j), request: { ip: null, requestId: marker }, action: 'test.lost_claim', jurisdictionId: j }),
+        event: { name: 'work_order.created', jurisdictionId: j, payload: { marker } },
+      };
+    };
+    const lost = await made('taken-key-0001', 'lost-claim');
+    const won = await made('free-key-0001', 'won-claim');
+    expect(await writeCreates(t.ctx, [lost, won])).toEqual([false, true]);
+    const auditOf = (marker: string) => count(t.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).where('request_id', '=', marker).execute());
+    const eventsOf = async (marker: string) => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM events WHERE payload->>'marker' = ${marker}`.execute(t.ctx.db)).rows[0]!.n;
+    const timersOf = (marker: string) => count(t.ctx.db.selectFrom('jobs').select((eb) => eb.fn.countAll().as('n')).where('dedupe_key', '=', `${marker}:due`).execute());
+    const ordersOf = (id: string) => count(t.ctx.db.selectFrom('work_orders').select((eb) => eb.fn.countAll().as('n')).where('id', '=', id).execute());
+    const entriesOf = (id: number) => count(t.ctx.db.selectFrom('work_order_timeline').select((eb) => eb.fn.countAll().as('n')).where('id', '=', id as never).execute());
+    expect([await ordersOf(lost.row.id), await entriesOf(lost.entry.id), await auditOf('lost-claim'), await eventsOf('lost-claim'), await timersOf('lost-claim')]).toEqual([0, 0, 0, 0, 0]);
+    expect([await ordersOf(won.row.id), await entriesOf(won.entry.id), await auditOf('won-claim'), await eventsOf('won-claim'), await timersOf('won-claim')]).toEqual([1, 1, 1, 1, 1]);
+    const { rows: events } = await sql<{ id: string }>`SELECT id FROM events WHERE payload->>'marker' = 'won-claim'`.execute(t.ctx.db);
+    const jobs = await t.ctx.db.selectFrom('jobs').select('handler').where('event_id', '=', events[0]!.id as never).execute();
+    expect(jobs.map((x) => x.handler).sort()).toEqual([...t.ctx.handlers.subscribersOf('work_order.created')].sort());
+    const stored = await t.ctx.db.selectFrom('idempotency_keys').select(['key', 'response']).where('scope', '=', 'test:batch').orderBy('key').execute();
+    expect(stored).toEqual([{ key: 'free-key-0001', response: { marker: 'won-claim' } }, { key: 'taken-key-0001', response: { first: true } }]);
   });
 
   it('refuses as before (unknown category, outside the city, unknown jurisdiction, numbers used up) and takes no number for a refusal', async () => {

@@ -4,6 +4,7 @@
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../app-context.js';
+import { rowSet, type Numbered } from '../../shared/row-set.js';
 import type { ChainedFields, StoredEntry } from './chain.js';
 
 const AUDIT_LOCK = 7243003;
@@ -17,14 +18,30 @@ export async function tryLockChain(tx: Db): Promise<boolean> {
 /** An entry as written by a change's transaction: everything but its place in the chain. */
 export type NewEntry = Omit<ChainedFields, 'seq' | 'prevHash'>;
 
-/** The INSERT of an unchained entry, returning its id; written only if `onlyIf` holds (see WriteBatch). */
-export function pendingEntrySql(e: NewEntry, onlyIf: RawBuilder<SqlBool> = sql<SqlBool>`true`): RawBuilder<{ id: number }> {
+/** The INSERT of an unchained entry, returning its id. */
+function pendingEntrySql(e: NewEntry): RawBuilder<{ id: number }> {
   return sql`
     INSERT INTO audit_log (at, jurisdiction_id, actor_kind, actor_id, actor_name, action, object_type, object_id, ip, request_id, purpose, details)
-    SELECT ${e.at}, ${e.jurisdictionId}, ${e.actorKind}, ${e.actorId}, ${e.actorName}, ${e.action}, ${e.objectType}, ${e.objectId},
-           ${e.ip}, ${e.requestId}, ${e.purpose}, ${JSON.stringify(e.details ?? {})}::jsonb
-     WHERE ${onlyIf}
+    VALUES (${e.at}, ${e.jurisdictionId}, ${e.actorKind}, ${e.actorId}, ${e.actorName}, ${e.action}, ${e.objectType}, ${e.objectId},
+            ${e.ip}, ${e.requestId}, ${e.purpose}, ${JSON.stringify(e.details ?? {})}::jsonb)
     RETURNING id`;
+}
+
+/**
+ * Unchained entries, any number in one INSERT of fixed text (see shared/row-set.ts); an entry is written only if
+ * `onlyIf` holds for its row `r` (e.g. its create claimed its key).
+ */
+export function pendingEntriesSql(entries: ReadonlyArray<Numbered<{ entry: NewEntry }>>, onlyIf: RawBuilder<SqlBool>): RawBuilder<unknown> {
+  const rows = entries.map(({ i, entry: e }) => ({
+    i, at: e.at, jurisdiction_id: e.jurisdictionId, actor_kind: e.actorKind, actor_id: e.actorId, actor_name: e.actorName, action: e.action,
+    object_type: e.objectType, object_id: e.objectId, ip: e.ip, request_id: e.requestId, purpose: e.purpose, details: e.details ?? {},
+  }));
+  const columns = 'i int, at timestamptz, jurisdiction_id text, actor_kind text, actor_id text, actor_name text, action text, object_type text, object_id text, ip text, request_id text, purpose text, details jsonb';
+  return sql`
+    INSERT INTO audit_log (at, jurisdiction_id, actor_kind, actor_id, actor_name, action, object_type, object_id, ip, request_id, purpose, details)
+    SELECT at, jurisdiction_id, actor_kind, actor_id, actor_name, action, object_type, object_id, ip, request_id, purpose, details
+      FROM ${rowSet(rows, columns)}
+     WHERE ${onlyIf}`;
 }
 
 export async function insertPendingEntry(tx: Db, e: NewEntry): Promise<number> {

@@ -5,9 +5,8 @@
  */
 import type { Db } from '../../app-context.js';
 import type { Actor, RequestMeta } from '../../shared/actor.js';
-import type { WriteBatch } from '../../shared/write-batch.js';
 import { toStorable } from './chain.js';
-import { insertPendingEntry, pendingEntrySql, type NewEntry } from './audit.repo.js';
+import { insertPendingEntry, type NewEntry } from './audit.repo.js';
 
 export interface AuditInput {
   actor: Actor;
@@ -25,15 +24,14 @@ export interface AuditInput {
 /** Stores the entry in the caller's transaction; returns its id (its chain position comes later). */
 export async function recordAudit(tx: Db, input: AuditInput): Promise<{ id: number }> {
   if (!tx.isTransaction) throw new Error('recordAudit must run inside the transaction of the change it records');
-  return { id: await insertPendingEntry(tx, newEntry(input)) };
+  return { id: await insertPendingEntry(tx, auditEntry(input)) };
 }
 
-/** `recordAudit`, as a part of the caller's write batch (executed in the caller's transaction). */
-export function recordAuditIn(batch: WriteBatch, input: AuditInput): void {
-  batch.add(pendingEntrySql(newEntry(input), batch.onlyIf));
-}
-
-function newEntry(input: AuditInput): NewEntry {
+/**
+ * The entry `recordAudit` would store, for a caller that writes many in one statement of its own
+ * (pendingEntriesSql: the work-order create's). It must be written in the transaction of the change it records.
+ */
+export function auditEntry(input: AuditInput): NewEntry {
   // JSON round trip: what the chainer hashes must be exactly what jsonb gives back when verifying.
   const details = JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>;
   return toStorable({

@@ -2,7 +2,8 @@ import type { AppContext } from '../../app-context.js';
 import type { ApiModule } from '../../http/app.js';
 import { auditRoutes } from './audit.routes.js';
 
-export { recordAudit, recordAuditIn, type AuditInput } from './audit.service.js';
+export { auditEntry, recordAudit, type AuditInput } from './audit.service.js';
+export { pendingEntriesSql, type NewEntry } from './audit.repo.js';
 export { verifyAuditLog, type AuditVerification, type VerifyOptions } from './audit-verify.js';
 export { chainAuditLog, chainBatch, startAuditChainer, type AuditChainer } from './chainer.js';
 export type { AuditEntry } from './audit.repo.js';

@@ -6,6 +6,7 @@
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../app-context.js';
+import { rowSet, type Numbered } from '../../shared/row-set.js';
 
 export interface ClaimedJob {
   id: number;
@@ -29,30 +30,42 @@ export interface StoredEvent {
 
 const LIVE = ['pending', 'running'] as const;
 
-type NewEvent = { name: string; jurisdictionId: string | null; payload: Record<string, unknown> };
-
-const always = sql<SqlBool>`true`;
+export type NewEvent = { name: string; jurisdictionId: string | null; payload: Record<string, unknown> };
 
 /**
- * The event (named `name`, returning its id) and one job per subscribed handler (jobs only for an inserted event);
- * written only if `onlyIf` holds (see WriteBatch).
+ * Events, each with one job per subscribed handler, any number in one statement of fixed text (see
+ * shared/row-set.ts): three WITH parts, `name` (the events written — those whose row `r` satisfies `onlyIf` — with
+ * their ids taken from the sequence, so that the jobs can name them), `name_e` (their INSERT) and `name_j` (the jobs).
  */
-export function eventWithJobsSql(event: NewEvent, handlers: readonly string[], name: string, onlyIf = always): { event: RawBuilder<unknown>; jobs: RawBuilder<unknown> } {
-  return {
-    event: sql`INSERT INTO events (name, jurisdiction_id, payload) SELECT ${event.name}, ${event.jurisdictionId}, ${JSON.stringify(event.payload)}::jsonb WHERE ${onlyIf} RETURNING id`,
-    jobs: sql`INSERT INTO jobs (kind, handler, event_id, jurisdiction_id, payload)
-              SELECT 'event', h, ${sql.ref(name)}.id, ${event.jurisdictionId}, '{}'::jsonb FROM ${sql.ref(name)}, unnest(${[...handlers]}::text[]) AS h`,
-  };
+export function eventsWithJobsSql(events: ReadonlyArray<Numbered<{ event: NewEvent; handlers: readonly string[] }>>, name: string, onlyIf: RawBuilder<SqlBool>): RawBuilder<unknown> {
+  const rows = events.map(({ i, event }) => ({ i, name: event.name, jurisdiction_id: event.jurisdictionId, payload: event.payload }));
+  const jobs = events.flatMap(({ i, handlers }) => handlers.map((handler) => ({ i, handler })));
+  const v = sql.ref(name);
+  return sql`${v} AS MATERIALIZED (
+      SELECT r.i, nextval('events_id_seq') AS id, r.name, r.jurisdiction_id, r.payload
+        FROM ${rowSet(rows, 'i int, name text, jurisdiction_id text, payload jsonb')}
+       WHERE ${onlyIf}),
+    ${sql.ref(`${name}_e`)} AS (INSERT INTO events (id, name, jurisdiction_id, payload) SELECT id, name, jurisdiction_id, payload FROM ${v}),
+    ${sql.ref(`${name}_j`)} AS (
+      INSERT INTO jobs (kind, handler, event_id, jurisdiction_id, payload)
+      SELECT 'event', h.handler, ${v}.id, ${v}.jurisdiction_id, '{}'::jsonb FROM ${v} JOIN ${rowSet(jobs, 'i int, handler text', 'h')} ON h.i = ${v}.i)`;
+}
+
+function insertEventSql(event: NewEvent, handlers: readonly string[]): RawBuilder<{ id: number }> {
+  return sql`
+    WITH e AS (INSERT INTO events (name, jurisdiction_id, payload) VALUES (${event.name}, ${event.jurisdictionId}, ${JSON.stringify(event.payload)}::jsonb) RETURNING id),
+    j AS (INSERT INTO jobs (kind, handler, event_id, jurisdiction_id, payload)
+          SELECT 'event', h, e.id, ${event.jurisdictionId}, '{}'::jsonb FROM e, unnest(${[...handlers]}::text[]) AS h)
+    SELECT id FROM e`;
 }
 
 /** The event and one job per subscribed handler, in one statement (this runs in every audited change). */
 export async function insertEventWithJobs(tx: Db, event: NewEvent, handlers: readonly string[]): Promise<number> {
-  const parts = eventWithJobsSql(event, handlers, 'e');
-  const { rows } = await sql<{ id: number }>`WITH e AS (${parts.event}), j AS (${parts.jobs}) SELECT id FROM e`.execute(tx);
+  const { rows } = await insertEventSql(event, handlers).execute(tx);
   return Number(rows[0]!.id);
 }
 
-interface NewTimer {
+export interface NewTimer {
   handler: string;
   runAt: Date;
   key: string | null;
@@ -61,24 +74,34 @@ interface NewTimer {
   maxAttempts?: number;
 }
 
-/** The INSERT (an upsert with a key) of a timer, returning its id; written only if `onlyIf` holds (see WriteBatch). */
-export function upsertTimerSql(timer: NewTimer, onlyIf = always): RawBuilder<{ id: number }> {
-  const payload = JSON.stringify(timer.payload);
-  const maxAttempts = timer.maxAttempts ?? 10;
-  if (!timer.key) {
-    return sql`INSERT INTO jobs (kind, handler, run_at, jurisdiction_id, payload, max_attempts)
-               SELECT 'timer', ${timer.handler}, ${timer.runAt}, ${timer.jurisdictionId}, ${payload}::jsonb, ${maxAttempts} WHERE ${onlyIf}
-               RETURNING id`;
-  }
-  return sql`
-    INSERT INTO jobs (kind, handler, dedupe_key, run_at, jurisdiction_id, payload, max_attempts)
-    SELECT 'timer', ${timer.handler}, ${timer.key}, ${timer.runAt}, ${timer.jurisdictionId}, ${payload}::jsonb, ${maxAttempts}
-     WHERE ${onlyIf}
+/** What a timer with a key does when a live one of the same handler and key exists: replaces it in place. */
+const replaceLiveTimer = sql`
     ON CONFLICT (handler, dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('pending', 'running')
     DO UPDATE SET run_at = EXCLUDED.run_at, jurisdiction_id = EXCLUDED.jurisdiction_id, payload = EXCLUDED.payload,
                   max_attempts = EXCLUDED.max_attempts, status = 'pending', attempts = 0, locked_by = NULL,
-                  locked_until = NULL, last_error = NULL
+                  locked_until = NULL, last_error = NULL`;
+
+/** The INSERT (an upsert with a key) of a timer, returning its id. */
+function upsertTimerSql(timer: NewTimer): RawBuilder<{ id: number }> {
+  return sql`
+    INSERT INTO jobs (kind, handler, dedupe_key, run_at, jurisdiction_id, payload, max_attempts)
+    VALUES ('timer', ${timer.handler}, ${timer.key}, ${timer.runAt}, ${timer.jurisdictionId}, ${JSON.stringify(timer.payload)}::jsonb, ${timer.maxAttempts ?? 10})
+    ${timer.key ? replaceLiveTimer : sql``}
     RETURNING id`;
+}
+
+/**
+ * Timers, any number in one upsert of fixed text (see shared/row-set.ts); a timer is written only if `onlyIf` holds
+ * for its row `r`. Two timers of one statement must not share a handler and key.
+ */
+export function upsertTimersSql(timers: ReadonlyArray<Numbered<{ timer: NewTimer }>>, onlyIf: RawBuilder<SqlBool>): RawBuilder<unknown> {
+  const rows = timers.map(({ i, timer: t }) => ({ i, handler: t.handler, dedupe_key: t.key, run_at: t.runAt, jurisdiction_id: t.jurisdictionId, payload: t.payload, max_attempts: t.maxAttempts ?? 10 }));
+  return sql`
+    INSERT INTO jobs (kind, handler, dedupe_key, run_at, jurisdiction_id, payload, max_attempts)
+    SELECT 'timer', handler, dedupe_key, run_at, jurisdiction_id, payload, max_attempts
+      FROM ${rowSet(rows, 'i int, handler text, dedupe_key text, run_at timestamptz, jurisdiction_id text, payload jsonb, max_attempts int')}
+     WHERE ${onlyIf}
+    ${replaceLiveTimer}`;
 }
 
 /**

@@ -3,8 +3,9 @@
  * they describe does (a rolled-back change publishes nothing).
  */
 import type { Db } from '../../app-context.js';
-import type { WriteBatch } from '../../shared/write-batch.js';
-import { cancelTimer, eventWithJobsSql, insertEventWithJobs, upsertTimer, upsertTimerSql } from './events.repo.js';
+import type { RawBuilder, SqlBool } from 'kysely';
+import type { Numbered } from '../../shared/row-set.js';
+import { cancelTimer, eventsWithJobsSql, insertEventWithJobs, upsertTimer, upsertTimersSql } from './events.repo.js';
 import type { HandlerRegistry } from './registry.js';
 
 export interface PublishInput {
@@ -47,19 +48,23 @@ export class Outbox {
     return id;
   }
 
-  /** `publish`, as parts of the caller's write batch (executed in the caller's transaction). */
-  publishIn(batch: WriteBatch, event: PublishInput): void {
-    const handlers = this.registry.subscribersOf(event.name);
-    const name = batch.name('event');
-    const parts = eventWithJobsSql(event, handlers, name, batch.onlyIf);
-    batch.add(parts.event, name).add(parts.jobs);
-    if (handlers.length > 0) batch.afterExecute(() => this.#notify());
+  /**
+   * `publish` for many events in one statement of the caller's own: its WITH parts (see eventsWithJobsSql), each
+   * event written only if `onlyIf` holds for its row `r`. Call `wake()` once the statement has run.
+   */
+  publishManySql(events: ReadonlyArray<Numbered<{ event: PublishInput }>>, name: string, onlyIf: RawBuilder<SqlBool>): RawBuilder<unknown> {
+    return eventsWithJobsSql(events.map(({ i, event }) => ({ i, event, handlers: this.registry.subscribersOf(event.name) })), name, onlyIf);
   }
 
-  /** `schedule`, as a part of the caller's write batch. */
-  scheduleIn(batch: WriteBatch, timer: ScheduleInput): void {
-    this.#checkTimer(timer);
-    batch.add(upsertTimerSql({ ...timer, key: timer.key ?? null }, batch.onlyIf)).afterExecute(() => this.#notify());
+  /** `schedule` for many timers in one statement of the caller's own (see upsertTimersSql); then `wake()`. */
+  scheduleManySql(timers: ReadonlyArray<Numbered<{ timer: ScheduleInput }>>, onlyIf: RawBuilder<SqlBool>): RawBuilder<unknown> {
+    for (const { timer } of timers) this.#checkTimer(timer);
+    return upsertTimersSql(timers.map(({ i, timer }) => ({ i, timer: { ...timer, key: timer.key ?? null } })), onlyIf);
+  }
+
+  /** Tells the local worker that a statement built with publishManySql / scheduleManySql wrote work. */
+  wake(): void {
+    this.#notify();
   }
 
   #checkTimer(timer: ScheduleInput): void {

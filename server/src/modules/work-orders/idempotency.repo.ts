@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../app-context.js';
+import { rowSet } from '../../shared/row-set.js';
 
 /** Keys are kept this long; a retry after that is a new request. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
@@ -27,19 +28,32 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** A request's claim of its key, carrying the answer it is about to give (see claimsSql). */
+export interface NewClaim {
+  scope: string;
+  key: string;
+  /** requestHash of the body. */
+  hash: string;
+  at: Date;
+  status: number;
+  response: unknown;
+}
+
 /**
- * The claim with its answer as a statement (returning the key when this request now owns it): a new key is
- * inserted; an expired one is taken over; a live one — answered, or being answered by a concurrent request, which
- * we then wait for — returns nothing.
+ * Claims with their answers, any number in one statement of fixed text (see shared/row-set.ts), returning the
+ * (scope, key) of each claim this statement now owns: a new key is inserted; an expired one is taken over; a live
+ * one — answered, or being answered by a concurrent request, which the statement then waits for — returns nothing.
+ * The keys of one statement must differ.
  */
-export function claimSql(scope: string, key: string, hash: string, now: Date, answer: { status: number; response: unknown }): RawBuilder<unknown> {
-  const expired = new Date(now.getTime() - IDEMPOTENCY_TTL_MS);
+export function claimsSql(claims: ReadonlyArray<NewClaim>): RawBuilder<{ scope: string; key: string }> {
+  const rows = claims.map((c) => ({ scope: c.scope, key: c.key, request_hash: c.hash, status: c.status, response: c.response, created_at: c.at }));
   return sql`
     INSERT INTO idempotency_keys (scope, key, request_hash, status, response, created_at)
-    VALUES (${scope}, ${key}, ${hash}, ${answer.status}, ${JSON.stringify(answer.response)}::jsonb, ${now})
+    SELECT scope, key, request_hash, status, response, created_at
+      FROM ${rowSet(rows, 'scope text, key text, request_hash text, status int, response jsonb, created_at timestamptz')}
     ON CONFLICT (scope, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = EXCLUDED.status, response = EXCLUDED.response, created_at = EXCLUDED.created_at
-      WHERE idempotency_keys.created_at < ${expired}
-    RETURNING key`;
+      WHERE idempotency_keys.created_at < EXCLUDED.created_at - ${sql.raw(`interval '${IDEMPOTENCY_TTL_MS} milliseconds'`)}
+    RETURNING scope, key`;
 }
 
 /** The stored first answer of a key this request did not claim. */

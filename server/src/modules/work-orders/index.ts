@@ -88,7 +88,7 @@ export {
   type CreateWorkOrderInput,
   type WorkOrderContext,
 } from './work-orders.service.js';
-export { createWriter, type CreateWriter } from './create-writer.js';
+export { createWriter, writeCreates, type CreateWriter, type NewCreate } from './create-writer.js';
 export { getWorkOrder, listWorkOrders, trackWorkOrder } from './work-orders.query.js';
 export { EXTERNAL_ACTIONS, appendExternalEntry, type ExternalAction } from './external-entries.js';
 export { returnFromFailedTransfer } from './transfer-return.js';

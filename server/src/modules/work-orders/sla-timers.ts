@@ -6,7 +6,7 @@
  * timer that fires for a deadline the order no longer has (it moved, or the order finished) does nothing.
  */
 import type { AppContext, Db } from '../../app-context.js';
-import type { WriteBatch } from '../../shared/write-batch.js';
+import type { ScheduleInput } from '../events/index.js';
 import { recordAudit } from '../audit/index.js';
 import { noRequest, systemActor } from '../../shared/actor.js';
 import { FINAL_STATUSES, type Status } from './lifecycle.js';
@@ -40,12 +40,14 @@ export async function scheduleSlaTimers(tx: Db, ctx: Pick<AppContext, 'outbox'>,
   }
 }
 
-/** The timers of a new order, as parts of its create's write batch. */
-export function scheduleNewOrderTimers(batch: WriteBatch, ctx: Pick<AppContext, 'outbox'>, row: repo.WorkOrderRow): void {
+/** The timers of a new order (its create writes them with the order: see create-writer.ts). */
+export function newOrderTimers(row: repo.WorkOrderRow): ScheduleInput[] {
+  const timers: ScheduleInput[] = [];
   for (const [kind, when] of [['warn', row.warn_at], ['due', row.due_at]] as const) {
     if (when === null) continue;
-    ctx.outbox.scheduleIn(batch, { handler: SLA_TIMER, key: key(row.id, kind), runAt: when, jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, kind, at: new Date(when).toISOString() } });
+    timers.push({ handler: SLA_TIMER, key: key(row.id, kind), runAt: when, jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, kind, at: new Date(when).toISOString() } });
   }
+  return timers;
 }
 
 export async function cancelSlaTimers(tx: Db, ctx: Pick<AppContext, 'outbox'>, id: string): Promise<void> {

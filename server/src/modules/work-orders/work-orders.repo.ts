@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema.js';
 import { PREPARED } from '../../db/storage.js';
 import { escapeLike } from '../identity/index.js';
 import type { Db } from '../../app-context.js';
-import type { WriteBatch } from '../../shared/write-batch.js';
+import { rowSet, type Numbered } from '../../shared/row-set.js';
 import { STATUSES, type Status } from './lifecycle.js';
 
 export async function findTicketPrefix(db: Db, jurisdictionId: string): Promise<string | undefined> {
@@ -297,34 +297,58 @@ export function newOrderRow(o: CreatedOrder): WorkOrderRow {
   };
 }
 
+/** The columns a new order is written with (all of them: see newOrderRow), as json_to_recordset reads them. */
+const NEW_ORDER_COLUMNS =
+  'i int, id uuid, jurisdiction_id text, code text, channel text, request_type text, category_code text, title text, description text, ' +
+  'lng float8, lat float8, address text, grid_code text, district_code text, reporter_name_enc text, reporter_phone_enc text, ' +
+  'reporter_phone_last4 text, anonymous boolean, urgency text, status text, department_id uuid, suspended_from text, supervised boolean, ' +
+  'extension jsonb, rating text, rework_count int, return_count int, reopen_count int, parent_id uuid, sla_started_at timestamptz, ' +
+  'warn_at timestamptz, due_at timestamptz, version int, created_at timestamptz, updated_at timestamptz, reporter_user_id uuid, ' +
+  'reporter_phone_hmac text, component_code text, search_text text, sla_pauses jsonb, warned boolean, overdue boolean, ' +
+  'sign_due_at timestamptz, sign_overdue boolean, dispatched_at timestamptz, closed_at timestamptz, suggested_category text, suggested_confidence real';
+
 /**
- * Adds a new order (`row`, from newOrderRow) and its first timeline entry to the create's write batch, both written
- * only if the batch's condition holds (its Idempotency-Key claim succeeded). The entry's id was reserved before.
+ * New orders (`row` from newOrderRow), any number in one INSERT of fixed text (see shared/row-set.ts); an order is
+ * written only if `onlyIf` holds for its row `r` (its create claimed its Idempotency-Key).
  */
-export function insertNewOrderIn(batch: WriteBatch, row: WorkOrderRow, more: Pick<NewWorkOrder, 'reporterPhoneHmac' | 'searchText'>, entry: NewOrderEntry): void {
-  const point = row.lng === null || row.lat === null ? sql`NULL` : sql`ST_SetSRID(ST_MakePoint(${row.lng}, ${row.lat}), 4326)`;
-  batch.add(sql`
+export function newOrdersSql(
+  orders: ReadonlyArray<Numbered<{ row: WorkOrderRow; more: Pick<NewWorkOrder, 'reporterPhoneHmac' | 'searchText'> }>>,
+  onlyIf: RawBuilder<SqlBool>,
+): RawBuilder<unknown> {
+  const rows = orders.map(({ i, row, more }) => ({ i, ...row, reporter_phone_hmac: more.reporterPhoneHmac, search_text: more.searchText }));
+  return sql`
     INSERT INTO work_orders (id, jurisdiction_id, code, channel, request_type, category_code, title, description, location, address,
       grid_code, district_code, reporter_name_enc, reporter_phone_enc, reporter_phone_last4, anonymous, urgency, status,
       department_id, suspended_from, supervised, extension, rating, rework_count, return_count, reopen_count, parent_id,
       sla_started_at, warn_at, due_at, version, created_at, updated_at, reporter_user_id, reporter_phone_hmac, component_code,
       search_text, sla_pauses, warned, overdue, sign_due_at, sign_overdue, dispatched_at, closed_at, suggested_category,
       suggested_confidence)
-    SELECT ${row.id}::uuid, ${row.jurisdiction_id}, ${row.code}, ${row.channel}, ${row.request_type}, ${row.category_code}, ${row.title},
-      ${row.description}, ${point}, ${row.address}, ${row.grid_code}, ${row.district_code}, ${row.reporter_name_enc},
-      ${row.reporter_phone_enc}, ${row.reporter_phone_last4}, ${row.anonymous}, ${row.urgency}, ${row.status}, ${row.department_id}::uuid,
-      ${row.suspended_from}, ${row.supervised}, ${row.extension === null ? null : JSON.stringify(row.extension)}::jsonb, ${row.rating},
-      ${row.rework_count}, ${row.return_count}, ${row.reopen_count}, ${row.parent_id}::uuid, ${row.sla_started_at}, ${row.warn_at},
-      ${row.due_at}, ${row.version}, ${row.created_at}, ${row.updated_at}, ${row.reporter_user_id}::uuid, ${more.reporterPhoneHmac},
-      ${row.component_code}, ${more.searchText}, ${JSON.stringify(row.sla_pauses)}::jsonb, ${row.warned}, ${row.overdue},
-      ${row.sign_due_at}, ${row.sign_overdue}, ${row.dispatched_at}, ${row.closed_at}, ${row.suggested_category}, ${row.suggested_confidence}
-     WHERE ${batch.onlyIf}`);
-  batch.add(sql`
+    SELECT id, jurisdiction_id, code, channel, request_type, category_code, title, description,
+      CASE WHEN lng IS NULL OR lat IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(lng, lat), 4326) END, address,
+      grid_code, district_code, reporter_name_enc, reporter_phone_enc, reporter_phone_last4, anonymous, urgency, status,
+      department_id, suspended_from, supervised, extension, rating, rework_count, return_count, reopen_count, parent_id,
+      sla_started_at, warn_at, due_at, version, created_at, updated_at, reporter_user_id, reporter_phone_hmac, component_code,
+      search_text, sla_pauses, warned, overdue, sign_due_at, sign_overdue, dispatched_at, closed_at, suggested_category,
+      suggested_confidence
+      FROM ${rowSet(rows, NEW_ORDER_COLUMNS)}
+     WHERE ${onlyIf}`;
+}
+
+/**
+ * The first timeline entries of new orders (their `create`, with the ids reserved for them — see readIntake), any
+ * number in one INSERT of fixed text; an entry is written only if `onlyIf` holds for its row `r`.
+ */
+export function firstEntriesSql(entries: ReadonlyArray<Numbered<{ jurisdictionId: string; workOrderId: string; entry: NewOrderEntry }>>, onlyIf: RawBuilder<SqlBool>): RawBuilder<unknown> {
+  const rows = entries.map(({ i, jurisdictionId, workOrderId, entry: e }) => ({
+    i, id: e.id, jurisdiction_id: jurisdictionId, work_order_id: workOrderId, at: e.at, action: e.action, from_status: e.from_status,
+    to_status: e.to_status, actor_id: e.actor_id, actor_role: e.actor_role, note: e.note, photos: e.photos, data: e.data,
+  }));
+  return sql`
     INSERT INTO work_order_timeline (id, jurisdiction_id, work_order_id, at, action, from_status, to_status, actor_id, actor_role, note, photos, data)
     OVERRIDING SYSTEM VALUE
-    SELECT ${entry.id}::bigint, ${row.jurisdiction_id}, ${row.id}::uuid, ${entry.at}, ${entry.action}, ${entry.from_status}, ${entry.to_status},
-      ${entry.actor_id}::uuid, ${entry.actor_role}, ${entry.note}, ${JSON.stringify(entry.photos)}::jsonb, ${JSON.stringify(entry.data)}::jsonb
-     WHERE ${batch.onlyIf}`);
+    SELECT id, jurisdiction_id, work_order_id, at, action, from_status, to_status, actor_id, actor_role, note, photos, data
+      FROM ${rowSet(rows, 'i int, id bigint, jurisdiction_id text, work_order_id uuid, at timestamptz, action text, from_status text, to_status text, actor_id uuid, actor_role text, note text, photos jsonb, data jsonb')}
+     WHERE ${onlyIf}`;
 }
 
 export async function findWorkOrderById(db: Db, jurisdictionId: string, id: string): Promise<WorkOrderListRow | undefined> {

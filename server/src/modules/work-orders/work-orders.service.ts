@@ -6,9 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app-context.js';
-import { recordAudit, recordAuditIn } from '../audit/index.js';
+import { auditEntry, recordAudit } from '../audit/index.js';
 import { canOn, hasPermission, openPersonal, phoneLookup, sealPersonal, type Principal, type Role } from '../identity/index.js';
-import { WriteBatch } from '../../shared/write-batch.js';
 import { noRequest, type Actor as AuditActor, type RequestMeta } from '../../shared/actor.js';
 import { searchText } from '../../shared/chinese-text.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../shared/errors.js';
@@ -16,10 +15,10 @@ import { planDeadlines, signDeadline } from './deadline-plan.js';
 import * as idem from './idempotency.repo.js';
 import { FINAL_STATUSES, allowedActions, apply, newOrder, type Action, type ActionType, type Actor, type LifecycleOrder, type RequestType, type Status } from './lifecycle.js';
 import { linkAttachments } from './attachments.service.js';
-import { createWriter } from './create-writer.js';
+import { createWriter, writeCreates, type NewCreate } from './create-writer.js';
 import { gridAt, placementOf } from './placement.js';
 import { presentDetail, scopedResource, type WorkOrderDetail } from './work-orders.presenter.js';
-import { cancelSlaTimers, scheduleNewOrderTimers, scheduleSlaTimers } from './sla-timers.js';
+import { cancelSlaTimers, newOrderTimers, scheduleSlaTimers } from './sla-timers.js';
 import { shanghaiDay, takenTicketCode } from './ticket-code.js';
 import { type SlaConfig, type Urgency } from './sla.js';
 import { loadSettings, settingsOf } from './settings.js';
@@ -182,17 +181,17 @@ export async function createWorkOrder(
   const created: repo.WorkOrderListRow = { ...row, department_name_zh: null, department_name_en: null, department_path: null };
   const actorName = caller.principal?.kind === 'user' && caller.principal.userId === entry.actor_id ? caller.principal.displayName : null;
   const answer = presentDetail(ctx.config.secretKey, created, [{ ...entry, actor_name: actorName }], caller.principal, caller.principal ? actionsFor(caller.principal, created) : []);
-  const statement = createStatement(ctx, { order, row, entry, answer, caller, idempotency, now });
+  const create = newCreate(ctx, { order, row, entry, answer, caller, idempotency, now });
 
   if (photos.length === 0 && !opts.within) {
     // No transaction: the one statement either writes all of it or, when the key was claimed first by an earlier or
     // concurrent request (whose commit the claim waited for), nothing. Concurrent creates share that statement
     // (createWriter: the ones that arrive while one is being written go together in the next).
-    const written = await createWriter(ctx.db).write(statement, idempotency ? `${idempotency.scope}\n${idempotency.key}` : null);
+    const written = await createWriter(ctx).write(create);
     return written ? { order: answer, replayed: false } : replay(ctx, idempotency!);
   }
   const result = await ctx.db.transaction().execute(async (tx) => {
-    if (!(await statement.execute(tx))) return null;
+    if (!(await writeCreates({ ...ctx, db: tx }, [create]))[0]) return null;
     await linkAttachments(tx, { jurisdictionId: row.jurisdiction_id, workOrderId: row.id, ids: photos, uploadedBy: uploaderOf(caller), timelineEntryId: entry.id }, now);
     if (!opts.within) return answer;
     // The caller's own writes may touch the order: the answer is read back, and replaces the one stored with the key.
@@ -206,26 +205,25 @@ export async function createWorkOrder(
 }
 
 /**
- * The create's one write statement (see WriteBatch): the Idempotency-Key's claim carrying the answer, then — only if
- * the claim returned a row — the order, its first timeline entry, the deadline timers, the audit entry and the
- * event with its subscribers' jobs. Without a key, all of it is written.
+ * What the create writes (see writeCreates): the Idempotency-Key's claim carrying the answer, then — only if the
+ * claim succeeds — the order, its first timeline entry, the deadline timers, the audit entry and the event with its
+ * subscribers' jobs. Without a key, all of it is written.
  */
-function createStatement(
+function newCreate(
   ctx: WorkOrderContext,
   c: { order: repo.CreatedOrder; row: repo.WorkOrderRow; entry: repo.NewOrderEntry; answer: WorkOrderDetail; caller: Caller; idempotency: { scope: string; key: string; hash: string } | null; now: Date },
-): WriteBatch {
-  const batch = new WriteBatch();
-  if (c.idempotency) {
-    const claimName = batch.name('claim');
-    batch.add(idem.claimSql(c.idempotency.scope, c.idempotency.key, c.idempotency.hash, c.now, { status: 201, response: c.answer }), claimName).onlyIfReturned(claimName);
-  }
-  repo.insertNewOrderIn(batch, c.row, c.order, c.entry);
-  scheduleNewOrderTimers(batch, ctx, c.row);
+): NewCreate {
   const { row } = c;
   const details = { code: row.code, channel: row.channel, requestType: row.request_type, urgency: row.urgency, anonymous: row.anonymous, gridCode: row.grid_code ?? '', districtCode: row.district_code ?? '' };
-  recordAuditIn(batch, { actor: c.caller.audit, request: c.caller.request ?? noRequest, action: 'work_order.create', jurisdictionId: row.jurisdiction_id, objectType: 'work_order', objectId: row.id, details });
-  ctx.outbox.publishIn(batch, { name: 'work_order.created', jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, ...details } });
-  return batch;
+  return {
+    claim: c.idempotency ? { scope: c.idempotency.scope, key: c.idempotency.key, hash: c.idempotency.hash, at: c.now, status: 201, response: c.answer } : null,
+    row,
+    more: { reporterPhoneHmac: c.order.reporterPhoneHmac, searchText: c.order.searchText },
+    entry: c.entry,
+    timers: newOrderTimers(row),
+    audit: auditEntry({ actor: c.caller.audit, request: c.caller.request ?? noRequest, action: 'work_order.create', jurisdictionId: row.jurisdiction_id, objectType: 'work_order', objectId: row.id, details }),
+    event: { name: 'work_order.created', jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, ...details } },
+  };
 }
 
 /** The stored first answer of a key this request did not get to claim (the same body, or a 422). */

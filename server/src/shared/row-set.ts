@@ -1,0 +1,23 @@
+/**
+ * Many rows as ONE parameter: `json_to_recordset($1::json) AS r(i int, id uuid, …)`. A statement that writes any
+ * number of rows this way has one fixed text, so it can be a named prepared statement (parsed and planned once per
+ * connection) and each table's rows go through one executor node, where a statement with a part per row is parsed,
+ * planned and executed part by part. JSON.stringify and PostgreSQL's json parser are both fast; a jsonb column takes
+ * the nested value as it is, a timestamptz column the ISO string of a Date.
+ *
+ * The work-order create writes this way (modules/work-orders/create-writer.ts): every row carries `i`, the number of
+ * the create it belongs to, so that the statement can write a create's rows only if that create claimed its
+ * Idempotency-Key (`onlyIf`, a condition on the row alias).
+ */
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+
+/** `json_to_recordset(<rows>) AS <alias>(<columns>)`, for a FROM clause. `columns`: fixed text, `name type, …`. */
+export function rowSet(rows: readonly object[], columns: string, alias = 'r'): RawBuilder<unknown> {
+  return sql`json_to_recordset(${JSON.stringify(rows)}::json) AS ${sql.raw(alias)}(${sql.raw(columns)})`;
+}
+
+/** A row of a set with the number of the create (or other unit) it belongs to. */
+export type Numbered<T> = { i: number } & T;
+
+/** The condition "row `r` belongs to a unit listed in the WITH part `part` (a column `i`)". */
+export const belongsTo = (part: string, alias = 'r'): RawBuilder<SqlBool> => sql<SqlBool>`${sql.raw(alias)}.i IN (SELECT i FROM ${sql.ref(part)})`;
