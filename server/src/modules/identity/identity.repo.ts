@@ -5,6 +5,7 @@
 import { sql, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from '../../app-context.js';
+import { PREPARED } from '../../db/storage.js';
 import type { ApiKeysTable, RoleGrantsTable, UsersTable } from '../../db/schema.js';
 
 export type UserRow = Selectable<UsersTable> & {
@@ -219,42 +220,32 @@ export type GrantScopeRow = Pick<GrantRow, 'id' | 'role' | 'scope_kind' | 'depar
  * request, so it is one query, not three.
  */
 export async function findLiveSession(db: Db, idHash: string) {
-  return db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select([
-      'sessions.id_hash',
-      'sessions.expires_at',
-      'sessions.last_seen_at',
-      'users.id as user_id',
-      'users.username',
-      'users.display_name',
-      'users.jurisdiction_id',
-      'users.department_id',
-      'users.status',
-      'users.must_change_password',
-    ])
-    .select((eb) =>
-      jsonArrayFrom(
-        eb
-          .selectFrom('role_grants')
-          .leftJoin('departments', 'departments.id', 'role_grants.department_id')
-          .select([
-            'role_grants.id',
-            'role_grants.role',
-            'role_grants.scope_kind',
-            'role_grants.department_id',
-            'departments.path as department_path',
-            'role_grants.grid_codes',
-          ])
-          .whereRef('role_grants.user_id', '=', 'users.id')
-          .orderBy('role_grants.created_at')
-          .orderBy('role_grants.id'),
-      ).as('grants'),
-    )
-    .where('sessions.id_hash', '=', idHash)
-    .where('sessions.revoked_at', 'is', null)
-    .executeTakeFirst();
+  // Fixed text, prepared once per connection (PREPARED): it is not compiled by Kysely and not planned again on every request.
+  const { rows } = await sql<LiveSessionRow>`${sql.raw(PREPARED)}
+    SELECT s.id_hash, s.expires_at, s.last_seen_at, u.id AS user_id, u.username, u.display_name, u.jurisdiction_id,
+           u.department_id, u.status, u.must_change_password,
+           (SELECT coalesce(json_agg(g), '[]') FROM (
+              SELECT rg.id, rg.role, rg.scope_kind, rg.department_id, d.path AS department_path, rg.grid_codes
+                FROM role_grants rg LEFT JOIN departments d ON d.id = rg.department_id
+               WHERE rg.user_id = u.id
+               ORDER BY rg.created_at, rg.id) g) AS grants
+      FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.id_hash = ${idHash} AND s.revoked_at IS NULL`.execute(db);
+  return rows[0];
+}
+
+interface LiveSessionRow {
+  id_hash: string;
+  expires_at: Date;
+  last_seen_at: Date;
+  user_id: string;
+  username: string;
+  display_name: string;
+  jurisdiction_id: string;
+  department_id: string | null;
+  status: string;
+  must_change_password: boolean;
+  grants: GrantScopeRow[];
 }
 
 export async function touchSession(db: Db, idHash: string, at: Date): Promise<void> {
