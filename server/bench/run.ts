@@ -17,6 +17,7 @@ import { openPglite, openPostgres, type Storage } from '../src/db/storage.js';
 import { createLogger } from '../src/logger.js';
 import { createPostgresDatabase } from '../test/db.js';
 import { ensurePgliteTemplate } from '../test/template.js';
+import { auditChainBench } from './audit-chain.js';
 import { classifyBench } from './classify.js';
 import { evaluationBench } from './evaluation.js';
 import { gridBench } from './grid.js';
@@ -24,9 +25,9 @@ import { scopedRead } from './scoped-read.js';
 import { open311Bench } from './open311.js';
 import { workOrdersBench } from './work-orders.js';
 
-const BENCHMARKS = { 'scoped-read': scopedRead, evaluation: evaluationBench, grid: gridBench, classify: classifyBench, 'work-orders': workOrdersBench, open311: open311Bench } as const;
+const BENCHMARKS = { 'scoped-read': scopedRead, evaluation: evaluationBench, grid: gridBench, classify: classifyBench, 'work-orders': workOrdersBench, open311: open311Bench, 'audit-chain': auditChainBench } as const;
 type Name = keyof typeof BENCHMARKS;
-const POSTGRES_BY_DEFAULT: ReadonlySet<string> = new Set(['work-orders', 'open311']);
+const POSTGRES_BY_DEFAULT: ReadonlySet<string> = new Set(['work-orders', 'open311', 'audit-chain']);
 
 const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
@@ -91,7 +92,7 @@ async function main(): Promise<number> {
 
 function printTable(figures: Record<string, unknown>): void {
   const rows = Object.entries(figures).filter(([, v]) => typeof v === 'object' && v !== null) as Array<[string, Record<string, number>]>;
-  const cols = ['requests', 'concurrency', 'perSecond', 'p50Ms', 'p90Ms', 'p95Ms', 'p99Ms', 'maxMs', 'errors', 'cpuMsPerRequest', 'pgCpuMsPerRequest'];
+  const cols = ['requests', 'concurrency', 'perSecond', 'p50Ms', 'p90Ms', 'p95Ms', 'p99Ms', 'maxMs', 'errors', 'cpuMsPerRequest', 'pgCpuMsPerRequest', 'cpuMsPerEntry', 'pgCpuMsPerEntry'];
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(12) : c.padStart(11))).join(' ');
   process.stdout.write(`${line(['', ...cols])}\n`);
   for (const [label, r] of rows) process.stdout.write(`${line([label, ...cols.map((c) => String(r[c] ?? ''))])}\n`);

@@ -4,6 +4,7 @@
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../app-context.js';
+import { PREPARED } from '../../db/storage.js';
 import { rowSet, type Numbered } from '../../shared/row-set.js';
 import type { ChainedFields, StoredEntry } from './chain.js';
 
@@ -11,7 +12,7 @@ const AUDIT_LOCK = 7243003;
 
 /** Takes the chain's lock for this transaction if nobody holds it; false when another chainer is at work. */
 export async function tryLockChain(tx: Db): Promise<boolean> {
-  const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${AUDIT_LOCK}) AS locked`.execute(tx);
+  const { rows } = await sql<{ locked: boolean }>`${sql.raw(PREPARED)} SELECT pg_try_advisory_xact_lock(${AUDIT_LOCK}) AS locked`.execute(tx);
   return rows[0]!.locked;
 }
 
@@ -49,35 +50,73 @@ export async function insertPendingEntry(tx: Db, e: NewEntry): Promise<number> {
   return Number(rows[0]!.id);
 }
 
-/** The oldest unchained entries that are visible (committed), at most `limit`. */
-export async function listPending(tx: Db, limit: number): Promise<AuditEntry[]> {
-  const rows = await tx.selectFrom('audit_log').selectAll().where('seq', 'is', null).orderBy('id').limit(limit).execute();
-  return rows.map(toAuditEntry);
+/** A pending entry as the chainer reads it: what its hash covers, and its id. */
+export interface PendingEntry extends Omit<ChainedFields, 'seq' | 'prevHash'> {
+  id: number;
 }
 
-/** Gives entries their place in the chain (one statement) and moves the head to the last of them. */
+/**
+ * The oldest unchained entries that are visible (committed), at most `limit`, and the chain's head, in one statement
+ * (one snapshot) of fixed text, prepared once per connection. Only the columns the hash covers are read (seq,
+ * prev_hash and hash are null). Call it after taking the lock, in a statement of its own: its snapshot must be
+ * taken once the lock is held, so that it sees everything the previous chainer committed.
+ */
+export async function listPendingWithHead(tx: Db, limit: number): Promise<{ pending: PendingEntry[]; head: { seq: number; hash: string } | null }> {
+  const { rows } = await sql<PendingRow & { head_seq: number | null; head_hash: string | null }>`${sql.raw(PREPARED)}
+    SELECT p.*, h.seq AS head_seq, h.hash AS head_hash
+      FROM (SELECT id, at, jurisdiction_id, actor_kind, actor_id, actor_name, action, object_type, object_id, ip, request_id, purpose, details
+              FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT ${limit}) p
+      LEFT JOIN audit_head h ON h.id = 1
+     ORDER BY p.id`.execute(tx);
+  const first = rows[0];
+  const head = first && first.head_seq !== null && first.head_hash !== null ? { seq: first.head_seq, hash: first.head_hash } : null;
+  const pending = rows.map((r) => ({
+    id: r.id,
+    at: r.at,
+    jurisdictionId: r.jurisdiction_id,
+    actorKind: r.actor_kind,
+    actorId: r.actor_id,
+    actorName: r.actor_name,
+    action: r.action,
+    objectType: r.object_type,
+    objectId: r.object_id,
+    ip: r.ip,
+    requestId: r.request_id,
+    purpose: r.purpose,
+    details: r.details,
+  }));
+  return { pending, head };
+}
+
+type PendingRow = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>;
+
+/**
+ * Gives entries their place in the chain and moves the head to the last of them, in ONE statement whose text does
+ * not depend on the number of entries (the links are one json parameter, see shared/row-set.ts), prepared once per
+ * connection: a VALUES list with four parameters per entry had to be compiled by Kysely, and parsed and planned by
+ * PostgreSQL, on every pass. Throws (the transaction rolls back) unless every entry was still unchained.
+ */
 export async function chainEntries(tx: Db, entries: Array<{ id: number; seq: number; prevHash: string; hash: string }>): Promise<void> {
   if (entries.length === 0) return;
-  const values = sql.join(entries.map((e) => sql`(${e.id}::bigint, ${e.seq}::bigint, ${e.prevHash}, ${e.hash})`));
-  await sql`UPDATE audit_log a SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
-              FROM (VALUES ${values}) AS v(id, seq, prev_hash, hash)
-             WHERE a.id = v.id AND a.seq IS NULL`.execute(tx);
+  const links = entries.map((e) => ({ id: e.id, seq: e.seq, prev_hash: e.prevHash, hash: e.hash }));
   const last = entries[entries.length - 1]!;
-  await tx
-    .insertInto('audit_head')
-    .values({ id: 1, seq: last.seq, hash: last.hash })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ seq: last.seq, hash: last.hash }))
-    .execute();
+  const { rows } = await sql<{ linked: number }>`${sql.raw(PREPARED)}
+    WITH link AS (
+      UPDATE audit_log a SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
+        FROM ${rowSet(links, 'id bigint, seq bigint, prev_hash text, hash text', 'v')}
+       WHERE a.id = v.id AND a.seq IS NULL
+      RETURNING a.id)
+    INSERT INTO audit_head AS h (id, seq, hash) VALUES (1, ${last.seq}, ${last.hash})
+    ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash
+    RETURNING (SELECT count(*) FROM link) AS linked`.execute(tx);
+  if (rows[0]!.linked !== entries.length) {
+    throw new Error(`audit chain: ${entries.length - rows[0]!.linked} of ${entries.length} entries were no longer pending`);
+  }
 }
 
 export async function countPending(db: Db): Promise<number> {
   const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE seq IS NULL`.execute(db);
   return rows[0]!.n;
-}
-
-export async function findHead(tx: Db): Promise<{ seq: number; hash: string } | null> {
-  const row = await tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
-  return row ?? null;
 }
 
 type AuditRow = {

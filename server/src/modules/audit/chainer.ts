@@ -9,7 +9,7 @@
 import type { Db } from '../../app-context.js';
 import type { Logger } from 'pino';
 import { GENESIS, entryHash } from './chain.js';
-import { chainEntries, countPending, findHead, listPending, tryLockChain } from './audit.repo.js';
+import { chainEntries, countPending, listPendingWithHead, tryLockChain } from './audit.repo.js';
 
 const BATCH = 500;
 
@@ -17,9 +17,8 @@ const BATCH = 500;
 export async function chainBatch(db: Db, limit = BATCH): Promise<number> {
   return db.transaction().execute(async (tx) => {
     if (!(await tryLockChain(tx))) return 0;
-    const pending = await listPending(tx, limit);
+    const { pending, head } = await listPendingWithHead(tx, limit);
     if (pending.length === 0) return 0;
-    const head = await findHead(tx);
     let seq = head?.seq ?? 0;
     let prevHash = head?.hash ?? GENESIS;
     const chained = pending.map((e) => {
