@@ -19,7 +19,7 @@ import { buildApp } from '../src/http/app.js';
 import { startAuditChainer } from '../src/modules/audit/index.js';
 import { createUser } from '../src/modules/identity/index.js';
 import { createModules } from '../src/modules/registry.js';
-import { createWriter } from '../src/modules/work-orders/index.js';
+import { createWriter, intakeReader } from '../src/modules/work-orders/index.js';
 import { systemActor } from '../src/shared/actor.js';
 import { runLoad, runOpenLoop, type LoadResult, type OpenLoopResult } from './load.js';
 
@@ -162,10 +162,11 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
     const bareInsert = await withPgCpu(ctx, () => runLoad(bareLoad(REQUESTS)));
     // The same creates with group commit off first: what sharing the write statement gains, on the same machine.
     const writer = createWriter(ctx);
-    const maxBatch = writer.maxBatch;
-    writer.maxBatch = 1;
+    const batchers = [writer, intakeReader(ctx.db)];
+    const maxBatches = batchers.map((b) => b.maxBatch);
+    for (const b of batchers) b.maxBatch = 1;
     const createUnbatched = await withPgCpu(ctx, () => runLoad(creates(REQUESTS, CONCURRENCY)));
-    writer.maxBatch = maxBatch;
+    batchers.forEach((b, i) => (b.maxBatch = maxBatches[i]!));
     const sampler = ctx.storage.kind === 'postgres' ? startLockSampler(ctx) : null;
     const profiler = process.env.BENCH_PROFILE ? await startProfiler() : null;
     const before = { ...writer.stats };
@@ -251,9 +252,9 @@ async function withPgCpu<T extends LoadResult>(ctx: AppContext, load: () => Prom
 }
 
 /** Creates per write statement between two readings of the writer's counters. */
-function perStatement(before: { statements: number; creates: number }, after: { statements: number; creates: number; largest: number }) {
+function perStatement(before: { statements: number; operations: number }, after: { statements: number; operations: number; largest: number }) {
   const statements = after.statements - before.statements;
-  return { createsPerStatement: statements === 0 ? 0 : Math.round(((after.creates - before.creates) / statements) * 100) / 100, largestStatement: after.largest };
+  return { createsPerStatement: statements === 0 ? 0 : Math.round(((after.operations - before.operations) / statements) * 100) / 100, largestStatement: after.largest };
 }
 
 /** BENCH_PROFILE=FILE: a V8 CPU profile of the closed-loop create run only (open it in Chrome DevTools). */

@@ -89,6 +89,8 @@ export {
   type WorkOrderContext,
 } from './work-orders.service.js';
 export { createWriter, writeCreates, type CreateWriter, type NewCreate } from './create-writer.js';
+/** The create's read, its group commit and the row read back (benches and tests look at them). */
+export { findWorkOrderById, intakeReader, readIntakes, type IntakeQuery } from './work-orders.repo.js';
 export { getWorkOrder, listWorkOrders, trackWorkOrder } from './work-orders.query.js';
 export { EXTERNAL_ACTIONS, appendExternalEntry, type ExternalAction } from './external-entries.js';
 export { returnFromFailedTransfer } from './transfer-return.js';

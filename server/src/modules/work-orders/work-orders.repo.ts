@@ -4,6 +4,7 @@ import type { Database } from '../../db/schema.js';
 import { PREPARED } from '../../db/storage.js';
 import { escapeLike } from '../identity/index.js';
 import type { Db } from '../../app-context.js';
+import { Batcher, batcherPer } from '../../shared/batcher.js';
 import { rowSet, type Numbered } from '../../shared/row-set.js';
 import { STATUSES, type Status } from './lifecycle.js';
 
@@ -57,14 +58,27 @@ export interface IntakeRow extends Partial<Selectable<Database['work_order_setti
   entry_id: string | number | null;
 }
 
+/** What one create asks readIntakes. */
+export interface IntakeQuery {
+  jurisdictionId: string;
+  point: { lng: number; lat: number } | null;
+  /** The in-memory locator found a grid for the point: it decides, PostGIS need not. */
+  gridFound: boolean;
+  categoryCode: string | null;
+  day: string;
+  /** The Idempotency-Key and the oldest creation time of a live answer. */
+  retry: { scope: string; key: string; since: Date } | null;
+}
+
 /**
- * Everything a create needs to know before it writes, in one statement: whether the point is inside the jurisdiction
- * and its district (PostGIS; the caller's grid, from the in-memory locator, decides the district when there is one),
- * the jurisdiction's settings, whether the named category takes orders, and whether the Idempotency-Key already has
- * a live answer. Unless it has, and if the point and the category are acceptable, the statement also takes the day's
- * next ticket number (the counter row is locked for this statement only, not for a whole create: concurrent creates
- * of a jurisdiction wait on it for one statement) and reserves the id of the order's first timeline entry. A create
- * that fails after this leaves that number unused (a gap in the day's numbers).
+ * Everything a create needs to know before it writes, for any number of creates in one statement of fixed text
+ * (prepared once per connection; concurrent creates share it — see intakeReader): whether the point is inside the
+ * jurisdiction and its district (PostGIS; the caller's grid, from the in-memory locator, decides the district when
+ * there is one), the jurisdiction's settings, whether the named category takes orders, and whether the
+ * Idempotency-Key already has a live answer. Unless it has, and if the point and the category are acceptable, the
+ * statement also takes the day's next ticket number — the creates of one jurisdiction and day in the statement take
+ * consecutive numbers with one update of the counter row, which is locked for this statement only — and reserves the
+ * id of the order's first timeline entry. A create that fails after this leaves its number unused (a gap).
  *
  * Run on its own (not inside a transaction), the statement commits without waiting for its WAL to reach the disk
  * (synchronous_commit off for this one transaction): that wait was half of a create's commit waits, and the counter
@@ -73,53 +87,69 @@ export interface IntakeRow extends Partial<Selectable<Database['work_order_setti
  * A crash before that may forget the allocation, and then the number is given again — to a different create,
  * since none stored it.
  */
-export async function readIntake(
-  db: Db,
-  q: {
-    jurisdictionId: string;
-    point: { lng: number; lat: number } | null;
-    /** The in-memory locator found a grid for the point: it decides, PostGIS need not. */
-    gridFound: boolean;
-    categoryCode: string | null;
-    day: string;
-    /** The Idempotency-Key and the oldest creation time of a live answer. */
-    retry: { scope: string; key: string; since: Date } | null;
-  },
-): Promise<IntakeRow> {
-  const j = q.jurisdictionId;
-  const known = q.retry
-    ? sql`SELECT 1 FROM idempotency_keys WHERE scope = ${q.retry.scope} AND key = ${q.retry.key} AND created_at >= ${q.retry.since}`
-    : sql`SELECT 1 WHERE false`;
-  let place: RawBuilder<unknown>;
-  if (q.point === null) {
-    place = sql`SELECT false AS outside, NULL::text AS district`;
-  } else if (q.gridFound) {
-    place = sql`SELECT false AS outside, NULL::text AS district FROM jurisdictions WHERE id = ${j}`;
-  } else {
-    const pt = sql`ST_SetSRID(ST_MakePoint(${q.point.lng}, ${q.point.lat}), 4326)`;
-    place = sql`
-      SELECT d.boundary IS NOT NULL AND NOT ST_Covers(d.boundary, ${pt}) AS outside,
-             (SELECT code FROM divisions WHERE jurisdiction_id = ${j} AND level = 'district' AND ST_Covers(boundary, ${pt}) ORDER BY code LIMIT 1) AS district
-        FROM jurisdictions j
-        LEFT JOIN divisions d ON d.jurisdiction_id = j.id AND d.code = j.division_code
-       WHERE j.id = ${j}`;
-  }
-  const categoryOk = q.categoryCode === null ? sql`true` : sql`(SELECT active FROM c) IS TRUE`;
+export async function readIntakes(db: Db, queries: readonly IntakeQuery[]): Promise<IntakeRow[]> {
+  const rows = queries.map((q, i) => ({
+    i, jurisdiction_id: q.jurisdictionId, lng: q.point?.lng ?? null, lat: q.point?.lat ?? null, grid_found: q.gridFound,
+    category_code: q.categoryCode, day: q.day, scope: q.retry?.scope ?? null, key: q.retry?.key ?? null, since: q.retry?.since ?? null,
+  }));
   // Inside a caller's transaction the setting would apply to that transaction's commit: then it is left alone.
   const commit = db.isTransaction ? sql`SELECT 1` : sql`SELECT set_config('synchronous_commit', 'off', true)`;
-  // Its text is fixed for each shape of request (point or not, key or not, …): prepared once per connection.
-  const { rows } = await sql<IntakeRow>`${sql.raw(PREPARED)}
-    WITH k AS (${known}),
-    p AS (${place}),
-    c AS (SELECT active FROM work_order_categories WHERE jurisdiction_id = ${j} AND code = ${q.categoryCode ?? ''}),
-    n AS (${nextSequenceSql(j, q.day, sql<SqlBool>`NOT EXISTS (SELECT 1 FROM k) AND EXISTS (SELECT 1 FROM p WHERE NOT outside) AND ${categoryOk}`)})
-    SELECT s.*, p.outside IS NOT NULL AS jurisdiction_found, coalesce(p.outside, false) AS outside, p.district,
-           (SELECT active FROM c) AS category_active, EXISTS (SELECT 1 FROM k) AS retry,
-           (SELECT last_seq FROM n) AS seq, (SELECT nextval('work_order_timeline_id_seq') FROM n) AS entry_id
+  const { rows: found } = await sql<IntakeRow>`${sql.raw(PREPARED)}
+    WITH q AS MATERIALIZED (
+      SELECT * FROM ${rowSet(rows, 'i int, jurisdiction_id text, lng float8, lat float8, grid_found boolean, category_code text, day date, scope text, key text, since timestamptz', 'q')}),
+    chk AS MATERIALIZED (
+      SELECT q.i, q.jurisdiction_id, q.day, q.category_code, pl.outside, pl.district,
+             (SELECT c.active FROM work_order_categories c WHERE c.jurisdiction_id = q.jurisdiction_id AND c.code = coalesce(q.category_code, '')) AS category_active,
+             q.key IS NOT NULL AND EXISTS (SELECT 1 FROM idempotency_keys k WHERE k.scope = q.scope AND k.key = q.key AND k.created_at >= q.since) AS retry
+        FROM q
+        LEFT JOIN LATERAL (
+          -- No point: nothing to check. A point in a grid: the jurisdiction must exist. Otherwise PostGIS decides.
+          SELECT false AS outside, NULL::text AS district WHERE q.lng IS NULL
+          UNION ALL
+          SELECT false, NULL FROM jurisdictions j WHERE q.lng IS NOT NULL AND q.grid_found AND j.id = q.jurisdiction_id
+          UNION ALL
+          SELECT d.boundary IS NOT NULL AND NOT ST_Covers(d.boundary, pt.g),
+                 (SELECT code FROM divisions WHERE jurisdiction_id = q.jurisdiction_id AND level = 'district' AND ST_Covers(boundary, pt.g) ORDER BY code LIMIT 1)
+            FROM jurisdictions j
+            LEFT JOIN divisions d ON d.jurisdiction_id = j.id AND d.code = j.division_code
+            CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint(q.lng, q.lat), 4326) AS g) pt
+           WHERE q.lng IS NOT NULL AND NOT q.grid_found AND j.id = q.jurisdiction_id
+        ) pl ON true),
+    take AS MATERIALIZED (
+      SELECT i, jurisdiction_id, day,
+             row_number() OVER (PARTITION BY jurisdiction_id, day ORDER BY i) AS rank,
+             count(*) OVER (PARTITION BY jurisdiction_id, day) AS n
+        FROM chk
+       WHERE NOT retry AND outside IS NOT NULL AND NOT outside AND (category_code IS NULL OR category_active IS TRUE)),
+    n AS (
+      INSERT INTO work_order_code_counters (jurisdiction_id, day, last_seq)
+      SELECT jurisdiction_id, day, max(n) FROM take GROUP BY jurisdiction_id, day
+      ON CONFLICT (jurisdiction_id, day) DO UPDATE SET last_seq = work_order_code_counters.last_seq + EXCLUDED.last_seq
+        WHERE work_order_code_counters.last_seq + EXCLUDED.last_seq <= 999999
+      RETURNING jurisdiction_id, day, last_seq)
+    SELECT s.*, chk.outside IS NOT NULL AS jurisdiction_found, coalesce(chk.outside, false) AS outside, chk.district,
+           chk.category_active, chk.retry,
+           CASE WHEN n.last_seq IS NOT NULL THEN (n.last_seq - t.n + t.rank)::int END AS seq,
+           CASE WHEN n.last_seq IS NOT NULL THEN nextval('work_order_timeline_id_seq') END AS entry_id
       FROM (${commit}) one
-      LEFT JOIN p ON true
-      LEFT JOIN work_order_settings s ON s.jurisdiction_id = ${j}`.execute(db);
-  return rows[0]!;
+      CROSS JOIN chk
+      LEFT JOIN take t ON t.i = chk.i
+      LEFT JOIN n ON n.jurisdiction_id = t.jurisdiction_id AND n.day = t.day
+      LEFT JOIN work_order_settings s ON s.jurisdiction_id = chk.jurisdiction_id
+     ORDER BY chk.i`.execute(db);
+  return found;
+}
+
+/**
+ * Concurrent creates' reads share one statement (group commit, shared/batcher.ts): at 500 creates a second the read's
+ * fixed cost — a round trip, a transaction and its commit — is paid once for several creates.
+ */
+export const intakeReader = batcherPer((db: Db) => new Batcher((queries: IntakeQuery[]) => readIntakes(db, queries), { maxBatch: 64 }));
+
+/** The read of one create: shared with concurrent creates, or alone inside a caller's transaction. */
+export async function readIntake(db: Db, query: IntakeQuery): Promise<IntakeRow> {
+  if (db.isTransaction) return (await readIntakes(db, [query]))[0]!;
+  return intakeReader(db).submit(query);
 }
 
 export interface WorkOrderRow {

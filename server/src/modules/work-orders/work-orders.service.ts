@@ -187,7 +187,7 @@ export async function createWorkOrder(
     // No transaction: the one statement either writes all of it or, when the key was claimed first by an earlier or
     // concurrent request (whose commit the claim waited for), nothing. Concurrent creates share that statement
     // (createWriter: the ones that arrive while one is being written go together in the next).
-    const written = await createWriter(ctx).write(create);
+    const written = await createWriter(ctx).submit(create);
     return written ? { order: answer, replayed: false } : replay(ctx, idempotency!);
   }
   const result = await ctx.db.transaction().execute(async (tx) => {
