@@ -17,7 +17,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../src/app-context.js';
 import { buildApp } from '../src/http/app.js';
 import { startAuditChainer } from '../src/modules/audit/index.js';
-import { createUser } from '../src/modules/identity/index.js';
+import { createUser, sessionReader } from '../src/modules/identity/index.js';
 import { createModules } from '../src/modules/registry.js';
 import { createWriter, intakeReader } from '../src/modules/work-orders/index.js';
 import { systemActor } from '../src/shared/actor.js';
@@ -162,7 +162,7 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
     const bareInsert = await withPgCpu(ctx, () => runLoad(bareLoad(REQUESTS)));
     // The same creates with group commit off first: what sharing the write statement gains, on the same machine.
     const writer = createWriter(ctx);
-    const batchers = [writer, intakeReader(ctx.db)];
+    const batchers = [writer, intakeReader(ctx.db), sessionReader(ctx.db)];
     const maxBatches = batchers.map((b) => b.maxBatch);
     for (const b of batchers) b.maxBatch = 1;
     const createUnbatched = await withPgCpu(ctx, () => runLoad(creates(REQUESTS, CONCURRENCY)));
@@ -208,7 +208,7 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
       figures: { create, createUnbatched, createSpread, bareInsert, ratio, openLoop, list100k, list1m, locks, locksSpread, goals },
       notes: [
         'create: POST /api/v1/work-orders as an agent (Bearer), own Idempotency-Key each, no point (district named): validation, then one read statement (settings, category, retry check, ticket number) and one write statement without a transaction (idempotency claim with the answer, order + timeline + SLA timers + audit + event + jobs, shared with the creates that arrived meanwhile), masked detail answer',
-        'create: concurrent creates share their write statement (group commit, modules/work-orders/create-writer.ts); createsPerStatement is the mean over the run; createUnbatched: the same creates with every write statement alone, same run',
+        'create: concurrent creates share their session lookup, read and write statements (group commit, shared/batcher.ts); createsPerStatement is the mean over the run (write statements); createUnbatched: the same creates with every statement alone, same run',
         `createSpread: the same creates round-robin over ${SPREAD} jurisdictions (one daily counter row each; one audit chain for all)`,
         'bareInsert: bare Fastify POST, JSON body, one INSERT … RETURNING id into bench_bare_orders through the same Kysely pool',
         `openLoop: ${OPEN_REQUESTS} creates offered at ${RATE}/s, latency from each request's due time, at most 256 in flight`,

@@ -6,6 +6,7 @@ import { sql, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from '../../app-context.js';
 import { PREPARED } from '../../db/storage.js';
+import { Batcher, batcherPer } from '../../shared/batcher.js';
 import type { ApiKeysTable, RoleGrantsTable, UsersTable } from '../../db/schema.js';
 
 export type UserRow = Selectable<UsersTable> & {
@@ -217,10 +218,19 @@ export type GrantScopeRow = Pick<GrantRow, 'id' | 'role' | 'scope_kind' | 'depar
 
 /**
  * A live session with its user and the user's grants, in one round trip: this runs on every authenticated
- * request, so it is one query, not three.
+ * request, so it is one query, not three — and concurrent requests share it (group commit, shared/batcher.ts: the
+ * lookups that arrive while one is in flight go together in the next, each still reading after it arrived).
  */
-export async function findLiveSession(db: Db, idHash: string) {
-  // Fixed text, prepared once per connection (PREPARED): it is not compiled by Kysely and not planned again on every request.
+export async function findLiveSession(db: Db, idHash: string): Promise<LiveSessionRow | undefined> {
+  if (db.isTransaction) return (await findLiveSessions(db, [idHash]))[0];
+  return sessionReader(db).submit(idHash);
+}
+
+export const sessionReader = batcherPer((db: Db) => new Batcher((hashes: string[]) => findLiveSessions(db, hashes), { maxBatch: 64 }));
+
+/** The live sessions of several token hashes (undefined: unknown or revoked), in one statement of fixed text. */
+async function findLiveSessions(db: Db, hashes: readonly string[]): Promise<Array<LiveSessionRow | undefined>> {
+  // Fixed text, prepared once per connection (PREPARED): not compiled by Kysely nor planned again on every request.
   const { rows } = await sql<LiveSessionRow>`${sql.raw(PREPARED)}
     SELECT s.id_hash, s.expires_at, s.last_seen_at, u.id AS user_id, u.username, u.display_name, u.jurisdiction_id,
            u.department_id, u.status, u.must_change_password,
@@ -230,8 +240,9 @@ export async function findLiveSession(db: Db, idHash: string) {
                WHERE rg.user_id = u.id
                ORDER BY rg.created_at, rg.id) g) AS grants
       FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.id_hash = ${idHash} AND s.revoked_at IS NULL`.execute(db);
-  return rows[0];
+     WHERE s.id_hash = ANY(${[...hashes]}::text[]) AND s.revoked_at IS NULL`.execute(db);
+  const byHash = new Map(rows.map((r) => [r.id_hash, r]));
+  return hashes.map((h) => byHash.get(h));
 }
 
 interface LiveSessionRow {

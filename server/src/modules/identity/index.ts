@@ -75,6 +75,8 @@ export {
 export { createApiKey, listApiKeys, revokeApiKey, type CreateApiKeyInput, type CreatedApiKey } from './api-keys.service.js';
 // For protocols that carry the key in the body (Open311 `api_key`), resolved outside the /api/v1 principal hook.
 export { apiKeyPrincipal } from './auth.service.js';
+/** The session lookups' group commit (the benches compare with it off). */
+export { sessionReader } from './identity.repo.js';
 export { hashPassword } from './passwords.js';
 export { LoginRateLimiter as RateLimiter, type RateLimitPolicy } from './credentials.js';
 export { PRUNE_PHONE_CODES, prunePhoneCodes } from './phone-auth.service.js';
