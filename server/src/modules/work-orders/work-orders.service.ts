@@ -85,10 +85,10 @@ function validateCreate(input: CreateWorkOrderInput) {
  * returned again to every retry with the same body (a different body with the same key is a 422).
  *
  * A plain create is two statements: one read (readIntake: placement, settings, category, the ticket number) and one
- * write (createStatement: the key's claim, the order and everything that comes with it, the stored answer), sent
- * without a transaction — a single statement is atomic. The answer is built before the write from the values it
- * writes. Photos to link, or a caller's own writes (`within`), need more statements: the same write statement then
- * runs in a transaction with them.
+ * write (writeCreates: the key's claim, the order and everything that comes with it, the stored answer), sent
+ * without a transaction — a single statement is atomic; concurrent creates share both (group commit). The answer is
+ * built before the write from the values it writes. Photos to link, or a caller's own writes (`within`), need more
+ * statements: the same write statement then runs, for this create alone, in a transaction with them.
  */
 export async function createWorkOrder(
   ctx: WorkOrderContext,
