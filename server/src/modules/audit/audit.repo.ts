@@ -10,12 +10,6 @@ import type { ChainedFields, StoredEntry } from './chain.js';
 
 const AUDIT_LOCK = 7243003;
 
-/** Takes the chain's lock for this transaction if nobody holds it; false when another chainer is at work. */
-export async function tryLockChain(tx: Db): Promise<boolean> {
-  const { rows } = await sql<{ locked: boolean }>`${sql.raw(PREPARED)} SELECT pg_try_advisory_xact_lock(${AUDIT_LOCK}) AS locked`.execute(tx);
-  return rows[0]!.locked;
-}
-
 /** An entry as written by a change's transaction: everything but its place in the chain. */
 export type NewEntry = Omit<ChainedFields, 'seq' | 'prevHash'>;
 
@@ -55,63 +49,86 @@ export interface PendingEntry extends Omit<ChainedFields, 'seq' | 'prevHash'> {
   id: number;
 }
 
+export type ChainHead = { seq: number; hash: string } | null;
+
 /**
- * The oldest unchained entries that are visible (committed), at most `limit`, and the chain's head, in one statement
- * (one snapshot) of fixed text, prepared once per connection. Only the columns the hash covers are read (seq,
- * prev_hash and hash are null). Call it after taking the lock, in a statement of its own: its snapshot must be
- * taken once the lock is held, so that it sees everything the previous chainer committed.
+ * Takes the chain's lock for this transaction if nobody holds it (tried, never waited for) and, if it got it, reads
+ * the oldest unchained entries that are visible (committed), at most `limit`, and the chain's head: one statement
+ * (one round trip) of fixed text, prepared once per connection. Only the columns the hash covers are read (seq,
+ * prev_hash and hash are null). Null when another chainer holds the lock.
+ *
+ * The statement's snapshot is taken before the lock is: when the previous chainer commits and releases the lock
+ * while this statement runs, what it read can be one batch old. chainEntries therefore only writes if the head is
+ * still the one read here (its own snapshot comes after the lock, so it sees every earlier chainer's commit).
  */
-export async function listPendingWithHead(tx: Db, limit: number): Promise<{ pending: PendingEntry[]; head: { seq: number; hash: string } | null }> {
-  const { rows } = await sql<PendingRow & { head_seq: number | null; head_hash: string | null }>`${sql.raw(PREPARED)}
-    SELECT p.*, h.seq AS head_seq, h.hash AS head_hash
-      FROM (SELECT id, at, jurisdiction_id, actor_kind, actor_id, actor_name, action, object_type, object_id, ip, request_id, purpose, details
-              FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT ${limit}) p
-      LEFT JOIN audit_head h ON h.id = 1
+export async function lockAndListPending(tx: Db, limit: number): Promise<{ pending: PendingEntry[]; head: ChainHead } | null> {
+  const { rows } = await sql<Nullable<PendingRow> & { locked: boolean; head_seq: number | null; head_hash: string | null }>`${sql.raw(PREPARED)}
+    WITH lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(${AUDIT_LOCK}) AS locked)
+    SELECT l.locked, h.seq AS head_seq, h.hash AS head_hash, p.*
+      FROM lock l
+      LEFT JOIN audit_head h ON h.id = 1 AND l.locked
+      LEFT JOIN LATERAL (
+        SELECT id, at, jurisdiction_id, actor_kind, actor_id, actor_name, action, object_type, object_id, ip, request_id, purpose, details
+          FROM audit_log WHERE seq IS NULL AND l.locked ORDER BY id LIMIT ${limit}) p ON TRUE
      ORDER BY p.id`.execute(tx);
-  const first = rows[0];
-  const head = first && first.head_seq !== null && first.head_hash !== null ? { seq: first.head_seq, hash: first.head_hash } : null;
-  const pending = rows.map((r) => ({
-    id: r.id,
-    at: r.at,
-    jurisdictionId: r.jurisdiction_id,
-    actorKind: r.actor_kind,
-    actorId: r.actor_id,
-    actorName: r.actor_name,
-    action: r.action,
-    objectType: r.object_type,
-    objectId: r.object_id,
-    ip: r.ip,
-    requestId: r.request_id,
-    purpose: r.purpose,
-    details: r.details,
-  }));
+  const first = rows[0]!;
+  if (!first.locked) return null;
+  const head = first.head_seq !== null && first.head_hash !== null ? { seq: first.head_seq, hash: first.head_hash } : null;
+  const pending: PendingEntry[] = [];
+  for (const r of rows) {
+    if (r.id === null) continue; // the one row of "locked, nothing pending"
+    pending.push({
+      id: r.id,
+      at: r.at!,
+      jurisdictionId: r.jurisdiction_id,
+      actorKind: r.actor_kind!,
+      actorId: r.actor_id,
+      actorName: r.actor_name,
+      action: r.action!,
+      objectType: r.object_type,
+      objectId: r.object_id,
+      ip: r.ip,
+      requestId: r.request_id,
+      purpose: r.purpose,
+      details: r.details,
+    });
+  }
   return { pending, head };
 }
 
 type PendingRow = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>;
+type Nullable<T> = { [K in keyof T]: T[K] | null };
 
 /**
  * Gives entries their place in the chain and moves the head to the last of them, in ONE statement whose text does
  * not depend on the number of entries (the links are one json parameter, see shared/row-set.ts), prepared once per
  * connection: a VALUES list with four parameters per entry had to be compiled by Kysely, and parsed and planned by
- * PostgreSQL, on every pass. Throws (the transaction rolls back) unless every entry was still unchained.
+ * PostgreSQL, on every pass. Writes nothing and returns false if the head is no longer `expected`, the one the
+ * links were computed from (see lockAndListPending); throws (the transaction rolls back) unless every entry was
+ * still unchained.
  */
-export async function chainEntries(tx: Db, entries: Array<{ id: number; seq: number; prevHash: string; hash: string }>): Promise<void> {
-  if (entries.length === 0) return;
+export async function chainEntries(tx: Db, expected: ChainHead, entries: Array<{ id: number; seq: number; prevHash: string; hash: string }>): Promise<boolean> {
+  if (entries.length === 0) return true;
   const links = entries.map((e) => ({ id: e.id, seq: e.seq, prev_hash: e.prevHash, hash: e.hash }));
   const last = entries[entries.length - 1]!;
-  const { rows } = await sql<{ linked: number }>`${sql.raw(PREPARED)}
-    WITH link AS (
+  const { rows } = await sql<{ unchanged: boolean; linked: number }>`${sql.raw(PREPARED)}
+    WITH head AS (
+      SELECT (SELECT seq FROM audit_head WHERE id = 1) IS NOT DISTINCT FROM ${expected?.seq ?? null}::bigint
+             AND (SELECT hash FROM audit_head WHERE id = 1) IS NOT DISTINCT FROM ${expected?.hash ?? null}::text AS unchanged),
+    link AS (
       UPDATE audit_log a SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
         FROM ${rowSet(links, 'id bigint, seq bigint, prev_hash text, hash text', 'v')}
-       WHERE a.id = v.id AND a.seq IS NULL
-      RETURNING a.id)
-    INSERT INTO audit_head AS h (id, seq, hash) VALUES (1, ${last.seq}, ${last.hash})
-    ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash
-    RETURNING (SELECT count(*) FROM link) AS linked`.execute(tx);
-  if (rows[0]!.linked !== entries.length) {
-    throw new Error(`audit chain: ${entries.length - rows[0]!.linked} of ${entries.length} entries were no longer pending`);
-  }
+       WHERE a.id = v.id AND a.seq IS NULL AND (SELECT unchanged FROM head)
+      RETURNING a.id),
+    moved AS (
+      INSERT INTO audit_head (id, seq, hash) SELECT 1, ${last.seq}::bigint, ${last.hash}::text WHERE (SELECT unchanged FROM head)
+      ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash
+      RETURNING id)
+    SELECT (SELECT unchanged FROM head) AS unchanged, (SELECT count(*) FROM link) AS linked`.execute(tx);
+  const { unchanged, linked } = rows[0]!;
+  if (!unchanged) return false;
+  if (linked !== entries.length) throw new Error(`audit chain: ${entries.length - linked} of ${entries.length} entries were no longer pending`);
+  return true;
 }
 
 export async function countPending(db: Db): Promise<number> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   ChainVerifier,
@@ -120,6 +121,23 @@ describe('entryHash', () => {
     })) {
       expect(entryHash({ ...base, [key]: value }), key).not.toBe(h);
     }
+  });
+
+  it('is SHA-256 over canonicalJson of the object of the chained fields (what entryHash writes without building it)', () => {
+    const reference = (f: ChainedFields) =>
+      createHash('sha256')
+        .update(canonicalJson({ seq: f.seq, at: f.at.toISOString(), jurisdictionId: f.jurisdictionId, actorKind: f.actorKind, actorId: f.actorId, actorName: f.actorName, action: f.action, objectType: f.objectType, objectId: f.objectId, ip: f.ip, requestId: f.requestId, purpose: f.purpose, details: f.details, prevHash: f.prevHash }))
+        .digest('hex');
+    const base = fields(7, 'a'.repeat(64));
+    const variants: ChainedFields[] = [
+      base,
+      { ...base, jurisdictionId: null, actorId: null, actorName: null, objectType: null, objectId: null, ip: null, requestId: null, purpose: null, details: {} },
+      { ...base, details: { z: [1, { b: 'é', a: null }], 10: '成都', 9: true, nested: { y: -0.5, x: 1e21 } } },
+      { ...base, details: [3, 'x', { b: 1, a: 2 }] },
+      // Not what a stored row holds, but the object encoding drops undefined properties: so must the fast path.
+      { ...base, purpose: undefined as unknown as null, actorName: undefined as unknown as null },
+    ];
+    for (const f of variants) expect(entryHash(f)).toBe(reference(f));
   });
 });
 

@@ -3,7 +3,7 @@
  * fields and the previous entry's hash: JSON with object keys sorted at every depth, timestamps as ISO-8601
  * with milliseconds, absent values as null. The first entry's prev_hash is GENESIS.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -24,44 +24,74 @@ export interface ChainedFields {
   prevHash: string;
 }
 
-/** JSON with sorted keys at every depth; rejects values JSON cannot represent faithfully. */
+/**
+ * JSON with sorted keys at every depth; rejects values JSON cannot represent faithfully. Written as loops over
+ * `Object.keys(…).sort()` (the default sort compares UTF-16 code units, as `<` does) because the chainer and the
+ * verifier encode every entry: the same output as mapping, filtering and joining, with fewer arrays made per object.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || value === undefined) return 'null';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError('canonicalJson: non-finite number');
-    return JSON.stringify(value);
+  switch (typeof value) {
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError('canonicalJson: non-finite number');
+      return JSON.stringify(value);
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'object':
+      break;
+    default:
+      throw new TypeError(`canonicalJson: cannot encode ${typeof value}`);
   }
-  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  const object = value as Record<string, unknown>;
+  let out = '{';
+  for (const key of Object.keys(object).sort()) {
+    const v = object[key];
+    if (v === undefined) continue;
+    if (out.length > 1) out += ',';
+    out += `${JSON.stringify(key)}:${canonicalJson(v)}`;
   }
-  throw new TypeError(`canonicalJson: cannot encode ${typeof value}`);
+  return `${out}}`;
 }
+
+/**
+ * The chained fields' keys as canonicalJson writes them (`"key":`), in its order (sorted), with how to read each
+ * field: entryHash writes the encoding of the object {seq, at (ISO string), …, prevHash} without building and
+ * sorting that object for every entry. chain.test.ts checks it against canonicalJson of the object.
+ */
+const HASHED_FIELDS: ReadonlyArray<readonly [string, (f: ChainedFields) => unknown]> = (
+  [
+    ['seq', (f) => f.seq],
+    ['at', (f) => f.at.toISOString()],
+    ['jurisdictionId', (f) => f.jurisdictionId],
+    ['actorKind', (f) => f.actorKind],
+    ['actorId', (f) => f.actorId],
+    ['actorName', (f) => f.actorName],
+    ['action', (f) => f.action],
+    ['objectType', (f) => f.objectType],
+    ['objectId', (f) => f.objectId],
+    ['ip', (f) => f.ip],
+    ['requestId', (f) => f.requestId],
+    ['purpose', (f) => f.purpose],
+    ['details', (f) => f.details],
+    ['prevHash', (f) => f.prevHash],
+  ] as Array<[string, (f: ChainedFields) => unknown]>
+)
+  .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  .map(([key, read]) => [`${JSON.stringify(key)}:`, read] as const);
 
 /** Hashes exactly the chained fields (a stored entry's own `hash`, or any extra property, is not covered). */
 export function entryHash(f: ChainedFields): string {
-  const encoded = canonicalJson({
-    seq: f.seq,
-    at: f.at.toISOString(),
-    jurisdictionId: f.jurisdictionId,
-    actorKind: f.actorKind,
-    actorId: f.actorId,
-    actorName: f.actorName,
-    action: f.action,
-    objectType: f.objectType,
-    objectId: f.objectId,
-    ip: f.ip,
-    requestId: f.requestId,
-    purpose: f.purpose,
-    details: f.details,
-    prevHash: f.prevHash,
-  });
-  return createHash('sha256').update(encoded).digest('hex');
+  let encoded = '{';
+  for (const [key, read] of HASHED_FIELDS) {
+    const v = read(f);
+    if (v === undefined) continue;
+    if (encoded.length > 1) encoded += ',';
+    encoded += key + canonicalJson(v);
+  }
+  return hash('sha256', `${encoded}}`, 'hex');
 }
 
 export interface StoredEntry extends ChainedFields {

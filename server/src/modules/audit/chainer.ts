@@ -1,7 +1,8 @@
 /**
  * The chainer links committed, unchained audit entries into the hash chain, oldest id first: each gets the next
  * seq, the previous entry's hash as prev_hash, and its own hash; the head moves to the last. One chainer works at a
- * time across all processes (the chain's advisory lock, tried, never waited for); a batch is one short transaction.
+ * time across all processes (the chain's advisory lock, tried, never waited for); a batch is one short transaction of
+ * two statements (lock and list, then link and move the head) besides BEGIN and COMMIT.
  *
  * An entry whose transaction commits late (a lower id than entries already chained) simply gets a later seq: the
  * chain's order is the order entries became visible, and `id` keeps the order they were written in.
@@ -9,16 +10,16 @@
 import type { Db } from '../../app-context.js';
 import type { Logger } from 'pino';
 import { GENESIS, entryHash } from './chain.js';
-import { chainEntries, countPending, listPendingWithHead, tryLockChain } from './audit.repo.js';
+import { chainEntries, countPending, lockAndListPending } from './audit.repo.js';
 
 const BATCH = 500;
 
 /** Chains one batch; returns how many entries were chained (0 also when another chainer holds the lock). */
 export async function chainBatch(db: Db, limit = BATCH): Promise<number> {
   return db.transaction().execute(async (tx) => {
-    if (!(await tryLockChain(tx))) return 0;
-    const { pending, head } = await listPendingWithHead(tx, limit);
-    if (pending.length === 0) return 0;
+    const listed = await lockAndListPending(tx, limit);
+    if (!listed || listed.pending.length === 0) return 0;
+    const { pending, head } = listed;
     let seq = head?.seq ?? 0;
     let prevHash = head?.hash ?? GENESIS;
     const chained = pending.map((e) => {
@@ -28,8 +29,8 @@ export async function chainBatch(db: Db, limit = BATCH): Promise<number> {
       prevHash = hash;
       return link;
     });
-    await chainEntries(tx, chained);
-    return chained.length;
+    // False: a chainer committed between the listing's snapshot and the lock; the next pass starts from its head.
+    return (await chainEntries(tx, head, chained)) ? chained.length : 0;
   });
 }
 
