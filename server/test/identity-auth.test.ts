@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/http/app.js';
-import { createIdentityModule, principalOf, requirePermission } from '../src/modules/identity/index.js';
+import { createIdentityModule, principalOf, requirePermission, sessionReader } from '../src/modules/identity/index.js';
 import { createTestApp, type TestApp } from './app.js';
 import { sha256 } from './hash.js';
 import { loginAs, makeJurisdiction, makeUser, TEST_PASSWORD, type MadeUser } from './factories.js';
@@ -164,6 +164,28 @@ describe('sessions', () => {
     expect((await t.app.inject({ method: 'PATCH', url, payload: { nameZh: '再改' }, headers: s.bearer })).statusCode).toBe(200);
     // Reads need no CSRF token.
     expect((await t.app.inject({ method: 'GET', url, headers: s.cookieOnly })).statusCode).toBe(200);
+  });
+
+  it('concurrent requests share the session lookup, and each gets its own principal or 401', async () => {
+    const users = await Promise.all(['甲', '乙', '丙'].map((n, i) => makeUser(t.ctx.db, { jurisdictionId: j, username: `batch-${i}`, displayName: n, grants: [{ role: 'agent', scope: { kind: 'jurisdiction' } }] })));
+    const live = await Promise.all(users.map((u) => loginAs(t.app, u)));
+    const ended = await loginAs(t.app, users[0]!);
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: ended.cookie })).statusCode).toBe(204);
+    const unknown = { authorization: 'Bearer unknown-session-token-xxxxxxxxxxxxxxxx' };
+    const cases = Array.from({ length: 40 }, (_, i) =>
+      i % 5 === 3 ? { headers: ended.bearer, expect: null } : i % 5 === 4 ? { headers: unknown, expect: null } : { headers: live[i % 5]!.bearer, expect: users[i % 5]!.username },
+    );
+    const lookups = sessionReader(t.ctx.db);
+    const before = { ...lookups.stats };
+    const answers = await Promise.all(cases.map((c) => t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: c.headers })));
+    answers.forEach((res, i) => {
+      const want = cases[i]!.expect;
+      expect(res.statusCode).toBe(want === null ? 401 : 200);
+      if (want !== null) expect(res.json().user.username).toBe(want);
+    });
+    expect(lookups.stats.operations - before.operations).toBe(cases.length);
+    // On PostgreSQL lookups that arrive while one is in flight share the next statement.
+    if (process.env.TEST_DATABASE_URL) expect(lookups.stats.statements - before.statements).toBeLessThan(cases.length);
   });
 
   it('logout ends the session and clears the cookies', async () => {
