@@ -77,21 +77,7 @@ export async function lockAndListPending(tx: Db, limit: number): Promise<{ pendi
   const pending: PendingEntry[] = [];
   for (const r of rows) {
     if (r.id === null) continue; // the one row of "locked, nothing pending"
-    pending.push({
-      id: r.id,
-      at: r.at!,
-      jurisdictionId: r.jurisdiction_id,
-      actorKind: r.actor_kind!,
-      actorId: r.actor_id,
-      actorName: r.actor_name,
-      action: r.action!,
-      objectType: r.object_type,
-      objectId: r.object_id,
-      ip: r.ip,
-      requestId: r.request_id,
-      purpose: r.purpose,
-      details: r.details,
-    });
+    pending.push(entryFieldsOf(r as PendingRow));
   }
   return { pending, head };
 }
@@ -168,9 +154,14 @@ export interface AuditEntry extends Omit<StoredEntry, 'seq' | 'prevHash' | 'hash
 }
 
 export function toAuditEntry(r: AuditRow): AuditEntry {
+  const { id, ...fields } = entryFieldsOf(r);
+  return { id, seq: r.seq, ...fields, prevHash: r.prev_hash, hash: r.hash };
+}
+
+/** An entry's own fields (all but its place in the chain), from its row. */
+function entryFieldsOf(r: PendingRow): PendingEntry {
   return {
     id: r.id,
-    seq: r.seq,
     at: r.at,
     jurisdictionId: r.jurisdiction_id,
     actorKind: r.actor_kind,
@@ -183,8 +174,6 @@ export function toAuditEntry(r: AuditRow): AuditEntry {
     requestId: r.request_id,
     purpose: r.purpose,
     details: r.details,
-    prevHash: r.prev_hash,
-    hash: r.hash,
   };
 }
 
