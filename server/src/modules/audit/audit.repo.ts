@@ -13,15 +13,6 @@ const AUDIT_LOCK = 7243003;
 /** An entry as written by a change's transaction: everything but its place in the chain. */
 export type NewEntry = Omit<ChainedFields, 'seq' | 'prevHash'>;
 
-/** The INSERT of an unchained entry, returning its id. */
-function pendingEntrySql(e: NewEntry): RawBuilder<{ id: number }> {
-  return sql`
-    INSERT INTO audit_log (at, jurisdiction_id, actor_kind, actor_id, actor_name, action, object_type, object_id, ip, request_id, purpose, details)
-    VALUES (${e.at}, ${e.jurisdictionId}, ${e.actorKind}, ${e.actorId}, ${e.actorName}, ${e.action}, ${e.objectType}, ${e.objectId},
-            ${e.ip}, ${e.requestId}, ${e.purpose}, ${JSON.stringify(e.details ?? {})}::jsonb)
-    RETURNING id`;
-}
-
 /**
  * Unchained entries, any number in one INSERT of fixed text (see shared/row-set.ts); an entry is written only if
  * `onlyIf` holds for its row `r` (e.g. its create claimed its key).
@@ -39,8 +30,9 @@ export function pendingEntriesSql(entries: ReadonlyArray<Numbered<{ entry: NewEn
      WHERE ${onlyIf}`;
 }
 
+/** One unchained entry (the same INSERT, one row, prepared), returning its id. */
 export async function insertPendingEntry(tx: Db, e: NewEntry): Promise<number> {
-  const { rows } = await pendingEntrySql(e).execute(tx);
+  const { rows } = await sql<{ id: number }>`${sql.raw(PREPARED)} ${pendingEntriesSql([{ i: 0, entry: e }], sql<SqlBool>`true`)} RETURNING id`.execute(tx);
   return Number(rows[0]!.id);
 }
 
@@ -89,7 +81,7 @@ type Nullable<T> = { [K in keyof T]: T[K] | null };
  * Gives entries their place in the chain and moves the head to the last of them, in ONE statement whose text does
  * not depend on the number of entries (the links are one json parameter, see shared/row-set.ts), prepared once per
  * connection: a VALUES list with four parameters per entry had to be compiled by Kysely, and parsed and planned by
- * PostgreSQL, on every pass. The ids once more as an array make PostgreSQL fetch exactly those rows by primary key:
+ * PostgreSQL, on every pass. The ids once more, as an array parameter, make PostgreSQL fetch exactly those rows by primary key:
  * joined only to the json rows (estimated at 100 whatever their number), the planner may instead read all of
  * audit_log_pending_idx, which until VACUUM still lists every entry chained since, and that cost 10 times the old
  * statement's CPU in a test with 96,000 entries. Writes nothing and returns false if the head is no longer `expected`, the one the
@@ -108,7 +100,7 @@ export async function chainEntries(tx: Db, expected: ChainHead, entries: Array<{
       UPDATE audit_log a SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
         FROM ${rowSet(links, 'id bigint, seq bigint, prev_hash text, hash text', 'v')}
        WHERE a.id = v.id AND a.seq IS NULL AND (SELECT unchanged FROM head)
-         AND a.id = ANY (ARRAY(SELECT i.id FROM ${rowSet(entries.map((e) => ({ id: e.id })), 'id bigint', 'i')}))
+         AND a.id = ANY (${entries.map((e) => e.id)}::bigint[])
       RETURNING a.id),
     moved AS (
       INSERT INTO audit_head (id, seq, hash) SELECT 1, ${last.seq}::bigint, ${last.hash}::text WHERE (SELECT unchanged FROM head)

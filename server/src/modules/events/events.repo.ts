@@ -6,6 +6,7 @@
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../app-context.js';
+import { PREPARED } from '../../db/storage.js';
 import { rowSet, type Numbered } from '../../shared/row-set.js';
 
 export interface ClaimedJob {
@@ -51,17 +52,10 @@ export function eventsWithJobsSql(events: ReadonlyArray<Numbered<{ event: NewEve
       SELECT 'event', h.handler, ${v}.id, ${v}.jurisdiction_id, '{}'::jsonb FROM ${v} JOIN ${rowSet(jobs, 'i int, handler text', 'h')} ON h.i = ${v}.i)`;
 }
 
-function insertEventSql(event: NewEvent, handlers: readonly string[]): RawBuilder<{ id: number }> {
-  return sql`
-    WITH e AS (INSERT INTO events (name, jurisdiction_id, payload) VALUES (${event.name}, ${event.jurisdictionId}, ${JSON.stringify(event.payload)}::jsonb) RETURNING id),
-    j AS (INSERT INTO jobs (kind, handler, event_id, jurisdiction_id, payload)
-          SELECT 'event', h, e.id, ${event.jurisdictionId}, '{}'::jsonb FROM e, unnest(${[...handlers]}::text[]) AS h)
-    SELECT id FROM e`;
-}
-
 /** The event and one job per subscribed handler, in one statement (this runs in every audited change). */
 export async function insertEventWithJobs(tx: Db, event: NewEvent, handlers: readonly string[]): Promise<number> {
-  const { rows } = await insertEventSql(event, handlers).execute(tx);
+  // The same statement as for many events (one row), prepared.
+  const { rows } = await sql<{ id: number }>`${sql.raw(PREPARED)} WITH ${eventsWithJobsSql([{ i: 0, event, handlers }], 'ev', sql<SqlBool>`true`)} SELECT id FROM ev`.execute(tx);
   return Number(rows[0]!.id);
 }
 
@@ -80,15 +74,6 @@ const replaceLiveTimer = sql`
     DO UPDATE SET run_at = EXCLUDED.run_at, jurisdiction_id = EXCLUDED.jurisdiction_id, payload = EXCLUDED.payload,
                   max_attempts = EXCLUDED.max_attempts, status = 'pending', attempts = 0, locked_by = NULL,
                   locked_until = NULL, last_error = NULL`;
-
-/** The INSERT (an upsert with a key) of a timer, returning its id. */
-function upsertTimerSql(timer: NewTimer): RawBuilder<{ id: number }> {
-  return sql`
-    INSERT INTO jobs (kind, handler, dedupe_key, run_at, jurisdiction_id, payload, max_attempts)
-    VALUES ('timer', ${timer.handler}, ${timer.key}, ${timer.runAt}, ${timer.jurisdictionId}, ${JSON.stringify(timer.payload)}::jsonb, ${timer.maxAttempts ?? 10})
-    ${timer.key ? replaceLiveTimer : sql``}
-    RETURNING id`;
-}
 
 /**
  * Timers, any number in one upsert of fixed text (see shared/row-set.ts); a timer is written only if `onlyIf` holds
@@ -109,7 +94,8 @@ export function upsertTimersSql(timers: ReadonlyArray<Numbered<{ timer: NewTimer
  * unique index arbitrates between concurrent schedulers, so two transactions cannot both create one).
  */
 export async function upsertTimer(tx: Db, timer: NewTimer): Promise<number> {
-  const result = await upsertTimerSql(timer).execute(tx);
+  // The same upsert as for many timers (one row), prepared; without a key nothing can conflict.
+  const result = await sql<{ id: number }>`${sql.raw(PREPARED)} ${upsertTimersSql([{ i: 0, timer }], sql<SqlBool>`true`)} RETURNING id`.execute(tx);
   return Number(result.rows[0]!.id);
 }
 
