@@ -21,23 +21,15 @@ export async function upsertTicketPrefix(tx: Db, jurisdictionId: string, prefix:
     .execute();
 }
 
-/**
- * The upsert that takes the next number of the day for this jurisdiction (returning `last_seq`; nothing when the
- * day's 999,999 are used up, or when `onlyIf` does not hold). The row lock it takes is held until the statement's
- * transaction ends.
- */
-function nextSequenceSql(jurisdictionId: string, day: string, onlyIf: RawBuilder<SqlBool> = sql<SqlBool>`true`): RawBuilder<{ last_seq: number }> {
-  return sql`
-    INSERT INTO work_order_code_counters (jurisdiction_id, day, last_seq)
-    SELECT ${jurisdictionId}, ${day}, 1 WHERE ${onlyIf}
-    ON CONFLICT (jurisdiction_id, day) DO UPDATE SET last_seq = work_order_code_counters.last_seq + 1
-      WHERE work_order_code_counters.last_seq < 999999
-    RETURNING last_seq`;
-}
-
 /** The next number of the day for this jurisdiction, or undefined when the day's 999,999 are used up. */
 export async function nextDailySequence(tx: Db, jurisdictionId: string, day: string): Promise<number | undefined> {
-  const { rows } = await nextSequenceSql(jurisdictionId, day).execute(tx);
+  // The row lock the upsert takes is held until the caller's transaction ends (the create path takes its numbers in
+  // readIntakes instead, for its statement only).
+  const { rows } = await sql<{ last_seq: number }>`
+    INSERT INTO work_order_code_counters (jurisdiction_id, day, last_seq) VALUES (${jurisdictionId}, ${day}, 1)
+    ON CONFLICT (jurisdiction_id, day) DO UPDATE SET last_seq = work_order_code_counters.last_seq + 1
+      WHERE work_order_code_counters.last_seq < 999999
+    RETURNING last_seq`.execute(tx);
   return rows[0]?.last_seq;
 }
 
