@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { openPglite, openPostgres, type Storage } from '../src/db/storage.js';
-import { pgliteTemplatePath, postgresTemplateName, withDatabase } from './template.js';
+import { ensurePostgisTestBundle, pgliteTemplatePath, postgresTemplateName, withDatabase } from './template.js';
 
 export const testStorageKind = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
@@ -44,7 +44,7 @@ export async function createTestStorage(): Promise<Storage> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
     const blob = new Blob([readFileSync(pgliteTemplatePath())]);
-    return openPglite({ loadDataDir: blob });
+    return openPglite({ loadDataDir: blob, postgisBundle: ensurePostgisTestBundle() });
   }
   return createPostgresDatabase(url, { template: postgresTemplateName() });
 }

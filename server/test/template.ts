@@ -4,10 +4,12 @@
  * CREATE DATABASE … TEMPLATE for PostgreSQL (TEST_DATABASE_URL). Templates are keyed by a hash of the
  * migrations, so a changed migration builds a fresh one.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { migrate, readMigrations } from '../src/db/migrate.js';
 import { openPglite } from '../src/db/storage.js';
@@ -77,4 +79,36 @@ export async function ensurePostgresTemplate(url: string): Promise<string> {
     await admin.end();
   }
   return name;
+}
+
+/**
+ * PostGIS as the tests load it: the package's bundle without the raster and topology libraries. PGlite compiles
+ * every library of a bundle each time it starts (about a second for these two, per test file); the schema only
+ * creates the postgis extension, whose library and files are the package's own. Built once beside the templates,
+ * keyed by the package bundle's size and time, so a reinstalled package builds it again.
+ */
+const UNUSED_POSTGIS_LIBRARIES = ['lib/postgresql/postgis_raster-3.so', 'lib/postgresql/postgis_topology-3.so'];
+
+function packagePostgisBundle(): string {
+  return path.join(path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite-postgis')), 'postgis.tar.gz');
+}
+
+export function postgisTestBundlePath(): string {
+  const st = statSync(packagePostgisBundle());
+  return path.join(CACHE_DIR, `postgis-core-${st.size}-${Math.trunc(st.mtimeMs)}.tar.gz`);
+}
+
+/** The trimmed bundle's URL, built first when missing (GNU tar and gzip, as on the Debian CI machine). */
+export function ensurePostgisTestBundle(): URL {
+  const file = postgisTestBundlePath();
+  if (!existsSync(file)) {
+    mkdirSync(CACHE_DIR, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    execFileSync('sh', ['-c', 'gzip -dc "$0" | tar --delete -f - "$@" | gzip -1 > "$TMP"', packagePostgisBundle(), ...UNUSED_POSTGIS_LIBRARIES], {
+      env: { ...process.env, TMP: tmp },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    renameSync(tmp, file);
+  }
+  return pathToFileURL(file);
 }

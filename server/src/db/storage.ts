@@ -97,6 +97,16 @@ export interface PgliteOptions {
   dataDir?: string;
   /** A `dumpDataDir()` snapshot to start from (tests). */
   loadDataDir?: Blob;
+  /**
+   * A PostGIS bundle (.tar.gz) to load instead of the package's (tests: one without the raster and topology
+   * libraries, which the schema never creates — PGlite compiles every library in the bundle at each start).
+   */
+  postgisBundle?: URL;
+}
+
+/** The postgis extension with its files read from `bundle` instead of the package's bundle. */
+function postgisFrom(bundle: URL): typeof postgis {
+  return { ...postgis, setup: async (pg, emscriptenOpts) => ({ ...(await postgis.setup(pg, emscriptenOpts)), bundlePath: bundle }) };
 }
 
 export async function openPglite(options: PgliteOptions = {}): Promise<Storage> {
@@ -110,7 +120,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Storage> 
     instance = await PGlite.create({
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-      extensions: { postgis },
+      extensions: { postgis: options.postgisBundle ? postgisFrom(options.postgisBundle) : postgis },
       // WASM memory only grows, so Postgres' own caches become resident for good. The embedded database serves
       // one city's demo or a small deployment: a small buffer pool keeps the process well under 1 GB.
       postgresqlconf: EMBEDDED_POSTGRES_CONF,
