@@ -66,6 +66,9 @@ beforeAll(async () => {
   ctx.handlers.subscribe('test.parallel', 'test.parallel', async (_event, job) => {
     await sql`INSERT INTO test_runs (job_id, worker) VALUES (${job.jobId}, ${String(job.attempt)})`.execute(job.tx);
   });
+  // Two subscribers of one event, one of which acts only on loud ones.
+  ctx.handlers.subscribe('test.noise', 'test.noise-all', async (event) => void delivered.push(event));
+  ctx.handlers.subscribe('test.noise', 'test.noise-loud', async (event) => void delivered.push({ ...event, name: 'loud' }), { when: (p) => p.loud === true });
   ctx.handlers.onTimer('test.timer', async (payload, job) => {
     const { rows } = await sql<{ now: Date }>`SELECT now() AS now`.execute(job.tx);
     timerRuns.push({ payload, at: rows[0]!.now });
@@ -112,6 +115,22 @@ describe('outbox delivery', () => {
     expect(job).toMatchObject({ status: 'done', attempts: 1, locked_by: null, event_id: id });
     expect(await w.drain(1_000)).toEqual({ complete: true, ran: 0 });
     expect(delivered).toHaveLength(1);
+  });
+
+  it('creates a job only for the subscribers whose filter holds for the payload', async () => {
+    const [quiet, loud] = await ctx.db.transaction().execute(async (tx) => [
+      await ctx.outbox.publish(tx, { name: 'test.noise', jurisdictionId: null, payload: { loud: false } }),
+      await ctx.outbox.publish(tx, { name: 'test.noise', jurisdictionId: null, payload: { loud: true } }),
+    ]);
+    const jobs = await ctx.db.selectFrom('jobs').select(['event_id', 'handler']).orderBy('event_id').orderBy('handler').execute();
+    expect(jobs.map((j) => [Number(j.event_id), j.handler])).toEqual([
+      [quiet, 'test.noise-all'],
+      [loud, 'test.noise-all'],
+      [loud, 'test.noise-loud'],
+    ]);
+    expect(await worker().drain(5_000)).toEqual({ complete: true, ran: 3 });
+    expect(delivered.map((e) => [e.id, e.name]).sort()).toEqual([[quiet, 'test.noise'], [loud, 'loud'], [loud, 'test.noise']].sort());
+    expect(ctx.handlers.subscribersOf('test.noise')).toEqual(['test.noise-all', 'test.noise-loud']);
   });
 
   it('publishes an event with no subscriber without creating jobs', async () => {

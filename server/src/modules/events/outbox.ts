@@ -39,10 +39,10 @@ export class Outbox {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Records the event and one job per subscriber. Returns the event id. */
+  /** Records the event and one job per subscriber that acts on it (see SubscribeOptions.when). Returns the event id. */
   async publish(tx: Db, event: PublishInput): Promise<number> {
     if (!tx.isTransaction) throw new Error('publish must run inside the transaction of the change');
-    const handlers = this.registry.subscribersOf(event.name);
+    const handlers = this.registry.subscribersFor(event.name, event.payload);
     const id = await insertEventWithJobs(tx, event, handlers);
     if (handlers.length > 0) this.#notify();
     return id;
@@ -53,7 +53,7 @@ export class Outbox {
    * event written only if `onlyIf` holds for its row `r`. Call `wake()` once the statement has run.
    */
   publishManySql(events: ReadonlyArray<Numbered<{ event: PublishInput }>>, name: string, onlyIf: RawBuilder<SqlBool>): RawBuilder<unknown> {
-    return eventsWithJobsSql(events.map(({ i, event }) => ({ i, event, handlers: this.registry.subscribersOf(event.name) })), name, onlyIf);
+    return eventsWithJobsSql(events.map(({ i, event }) => ({ i, event, handlers: this.registry.subscribersFor(event.name, event.payload) })), name, onlyIf);
   }
 
   /** `schedule` for many timers in one statement of the caller's own (see upsertTimersSql); then `wake()`. */

@@ -22,6 +22,15 @@ export interface DomainEvent<P = Record<string, unknown>> {
 }
 
 export type EventHandler = (event: DomainEvent, job: JobContext) => Promise<void>;
+
+export interface SubscribeOptions {
+  /**
+   * Which of the event's occurrences this subscriber acts on, from the payload alone (what the publisher knew when
+   * it published): the others get no job at all — no row, no claim, no transaction that finds nothing to do. Only
+   * a cheap, certain filter: the handler still checks the current state when it runs, as it must anyway.
+   */
+  when?: (payload: Record<string, unknown>) => boolean;
+}
 export type TimerHandler = (payload: Record<string, unknown>, job: JobContext) => Promise<void>;
 
 /**
@@ -52,16 +61,16 @@ export type HandlerEntry =
   | { kind: 'detached'; fn: DetachedTimerHandler; leaseMs: number };
 
 export class HandlerRegistry {
-  readonly #subscribers = new Map<string, Map<string, EventHandler>>();
+  readonly #subscribers = new Map<string, Map<string, SubscribeOptions['when'] | null>>();
   readonly #timers = new Set<string>();
   readonly #byName = new Map<string, HandlerEntry>();
 
   /** `handler` is a stable, unique name (it is stored with each job): 'notifications.on-user-created'. */
-  subscribe(eventName: string, handler: string, fn: EventHandler): void {
+  subscribe(eventName: string, handler: string, fn: EventHandler, options: SubscribeOptions = {}): void {
     if (this.#byName.has(handler)) throw new Error(`Handler ${handler} is registered twice`);
     let subs = this.#subscribers.get(eventName);
     if (!subs) this.#subscribers.set(eventName, (subs = new Map()));
-    subs.set(handler, fn);
+    subs.set(handler, options.when ?? null);
     this.#byName.set(handler, { kind: 'event', fn });
   }
 
@@ -85,8 +94,18 @@ export class HandlerRegistry {
     this.#byName.set(handler, { kind: 'detached', fn, leaseMs: options.leaseMs });
   }
 
+  /** Every subscriber of the event's name (whatever their `when`). */
   subscribersOf(eventName: string): string[] {
     return [...(this.#subscribers.get(eventName)?.keys() ?? [])];
+  }
+
+  /** The subscribers that get a job for this occurrence: those without `when`, and those whose `when` holds. */
+  subscribersFor(eventName: string, payload: Record<string, unknown>): string[] {
+    const subs = this.#subscribers.get(eventName);
+    if (!subs) return [];
+    const handlers: string[] = [];
+    for (const [handler, when] of subs) if (!when || when(payload)) handlers.push(handler);
+    return handlers;
   }
 
   hasTimer(handler: string): boolean {

@@ -88,7 +88,7 @@ export function registerTransfers(ctx: FederationContext & Pick<AppContext, 'han
     const p = event.payload as { workOrderId?: string; action?: string; peerId?: string };
     if (p.action !== 'transfer' || !p.workOrderId || !p.peerId || !event.jurisdictionId) return;
     await recordTransfer(ctx, job.tx, event.id, event.jurisdictionId, p.workOrderId, p.peerId, new Date());
-  });
+  }, { when: (payload) => payload.action === 'transfer' });
   ctx.handlers.onDetachedTimer(SEND_TIMER, async (payload, job) => sendTransfer(ctx, job, String(payload.transferId), new Date()), { leaseMs: JOB_LEASE_MS });
   ctx.handlers.onDetachedTimer(POLL_TIMER, async (payload, job) => pollPeer(ctx, String(payload.peerId), new Date(), job), { leaseMs: JOB_LEASE_MS });
 }

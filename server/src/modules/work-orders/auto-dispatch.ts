@@ -20,6 +20,10 @@ export const AUTO_DISPATCH = 'work_orders.auto-dispatch';
 /** The system acting as a dispatcher (the lifecycle's role for accept and dispatch). */
 const SYSTEM: Actor = { userId: '', role: 'dispatcher' };
 
+/**
+ * The create's event says whether the jurisdiction dispatched automatically when the order came in (and it is not an
+ * enquiry); only then is there a job. The handler still reads the order and the settings as they are when it runs.
+ */
 export function registerAutoDispatch(ctx: Pick<AppContext, 'handlers' | 'outbox'>): void {
   if (ctx.handlers.subscribersOf('work_order.created').includes(AUTO_DISPATCH)) return;
   ctx.handlers.subscribe('work_order.created', AUTO_DISPATCH, async (event, job) => {
@@ -58,5 +62,5 @@ export function registerAutoDispatch(ctx: Pick<AppContext, 'handlers' | 'outbox'
       order = result.next;
     }
     if ((current.status as Status) === 'dispatched') await scheduleSlaTimers(tx, ctx, current);
-  });
+  }, { when: (payload) => payload.autoDispatch === true });
 }

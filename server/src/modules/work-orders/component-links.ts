@@ -28,6 +28,8 @@ export function registerComponentLinks(ctx: Pick<AppContext, 'handlers' | 'outbo
   if (ctx.handlers.subscribersOf('work_order.created').includes(LINK_COMPONENT)) return;
   const orderOf = async (event: DomainEvent, tx: Db) => repo.lockWorkOrder(tx, String(event.payload.workOrderId));
 
+  // Only an order with a point can be linked (the create's event says whether it has one).
+  const located = { when: (payload: Record<string, unknown>) => payload.located === true };
   ctx.handlers.subscribe('work_order.created', LINK_COMPONENT, async (event, job) => {
     const tx = job.tx;
     const row = await orderOf(event, tx);
@@ -49,7 +51,7 @@ export function registerComponentLinks(ctx: Pick<AppContext, 'handlers' | 'outbo
       photos,
     });
     if (link && row.component_code !== link.code) await tx.updateTable('work_orders').set({ component_code: link.code }).where('id', '=', row.id).execute();
-  });
+  }, located);
 
   // The order's current status (not the event's): events of one order may be handled out of order.
   const follow = async (event: DomainEvent, job: { tx: Db }) => {

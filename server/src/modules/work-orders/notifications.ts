@@ -34,9 +34,15 @@ const PROGRESS_MESSAGES: Record<string, string> = {
   close: 'work_order.sms.closed',
 };
 
+/** The message for a transition's action, or undefined when the reporter is not told about it. */
+const progressMessage = (action: unknown): string | undefined => (typeof action === 'string' && Object.hasOwn(PROGRESS_MESSAGES, action) ? PROGRESS_MESSAGES[action] : undefined);
+
+/** Channels whose reports have nobody to tell (an inspector's, a sensor's). */
+const UNTOLD_CHANNELS: readonly unknown[] = ['inspector', 'sensor'];
+
 /** Where to tell this reporter, or null (no contact, an inspector's report, a landline). */
 async function recipientOf(tx: Db, ctx: Pick<AppContext, 'config'>, notifier: Notifier, row: repo.WorkOrderRow): Promise<{ channel: Channel; to: string } | null> {
-  if (row.channel === 'inspector' || row.channel === 'sensor') return null;
+  if (UNTOLD_CHANNELS.includes(row.channel)) return null;
   const open = (sealed: string | null | undefined) => (sealed ? openPersonal(ctx.config.secretKey, sealed) : null);
   const contact = await findContact(tx, row.id);
   // A landline or a foreign number gets no SMS (the hotline calls back instead).
@@ -69,13 +75,19 @@ export function registerNotifications(ctx: Pick<AppContext, 'handlers' | 'config
   if (ctx.handlers.subscribersOf('work_order.created').includes(NOTIFY_CREATED)) return;
   const orderOf = async (event: DomainEvent, tx: Db) => repo.lockWorkOrder(tx, String(event.payload.workOrderId));
 
-  ctx.handlers.subscribe('work_order.created', NOTIFY_CREATED, async (event, job) => {
-    const row = await orderOf(event, job.tx);
-    if (row) await send(job, event, NOTIFY_CREATED, ctx, notifier, row, 'work_order.sms.created', {});
-  });
+  // Jobs only for events that can lead to a message (the payload's channel; the transition's action).
+  ctx.handlers.subscribe(
+    'work_order.created',
+    NOTIFY_CREATED,
+    async (event, job) => {
+      const row = await orderOf(event, job.tx);
+      if (row) await send(job, event, NOTIFY_CREATED, ctx, notifier, row, 'work_order.sms.created', {});
+    },
+    { when: (payload) => !UNTOLD_CHANNELS.includes(payload.channel) },
+  );
 
   ctx.handlers.subscribe('work_order.transitioned', NOTIFY_PROGRESS, async (event, job) => {
-    const message = PROGRESS_MESSAGES[String(event.payload.action)];
+    const message = progressMessage(event.payload.action);
     if (!message) return;
     const row = await orderOf(event, job.tx);
     if (!row) return;
@@ -88,7 +100,7 @@ export function registerNotifications(ctx: Pick<AppContext, 'handlers' | 'config
       .orderBy('id', 'desc')
       .executeTakeFirst();
     await send(job, event, NOTIFY_PROGRESS, ctx, notifier, row, message, { note: truncate(entry?.note ?? '', 200) });
-  });
+  }, { when: (payload) => progressMessage(payload.action) !== undefined });
 
   ctx.handlers.subscribe('work_order.parent_closed', NOTIFY_PARENT_CLOSED, async (event, job) => {
     const row = await orderOf(event, job.tx);
