@@ -14,7 +14,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntry, chainAuditLog, verifyAuditLog } from '../src/modules/audit/index.js';
 import { JobWorker } from '../src/modules/events/index.js';
-import { createWorkOrder, findWorkOrderById, seedStandardCategories, SLA_TIMER, writeCreates, type NewCreate, type WorkOrderDetail } from '../src/modules/work-orders/index.js';
+import { createWorkOrder, findWorkOrderById, orderResponse, seedStandardCategories, SLA_TIMER, writeCreates, type NewCreate, type WorkOrderDetail } from '../src/modules/work-orders/index.js';
 import { systemActor } from '../src/shared/actor.js';
 import { AppError } from '../src/shared/errors.js';
 import { createTestApp, type TestApp } from './app.js';
@@ -71,6 +71,9 @@ const complaint = (over: object = {}) => ({
 async function createdBy(who: string, body: object, headers: Record<string, string> = {}): Promise<WorkOrderDetail> {
   const res = await post(who, '/work-orders', body, headers);
   expect(res.statusCode, res.body).toBe(201);
+  // The answer's text is sent as made (no serializer): it must be exactly what the response schema lets through.
+  expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+  expect(orderResponse.parse(res.json())).toEqual(res.json());
   return res.json().order as WorkOrderDetail;
 }
 
@@ -133,8 +136,10 @@ describe(`work-order create in two statements (${testStorageKind})`, () => {
     const { rows: events } = await sql<{ id: string }>`SELECT id FROM events WHERE name = 'work_order.created' AND payload->>'workOrderId' = ${order.id}`.execute(t.ctx.db);
     expect(events).toHaveLength(1);
     const jobsOf = () => t.ctx.db.selectFrom('jobs').select(['handler', 'status']).where('event_id', '=', events[0]!.id as never).orderBy('handler').execute();
-    const handlers = t.ctx.handlers.subscribersOf('work_order.created');
-    expect((await jobsOf()).map((x) => x.handler)).toEqual([...handlers].sort());
+    // A located hotline complaint in a jurisdiction that does not dispatch automatically: the link to a component and
+    // the reporter's message have work to do; auto-dispatch gets no job.
+    const handlers = ['work_orders.link-component', 'work_orders.notify-created'];
+    expect((await jobsOf()).map((x) => x.handler)).toEqual(handlers);
     const worker = new JobWorker({ db: t.ctx.db, handlers: t.ctx.handlers, log: pino({ level: 'silent' }), outbox: t.ctx.outbox, pollIntervalMs: 50, housekeeping: false });
     await worker.drain(10_000);
     expect((await jobsOf()).map((x) => x.status)).toEqual(handlers.map(() => 'done'));
@@ -142,6 +147,28 @@ describe(`work-order create in two statements (${testStorageKind})`, () => {
     const again = await post('agent', '/work-orders', complaint({ title: '随单写入' }), { 'idempotency-key': 'create-writes-0001' });
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.json().order).toEqual(order);
+  });
+
+  it('gives an event a job only for the subscribers that act on it', async () => {
+    const jobsOfOrder = async (name: string, id: string) =>
+      (
+        await sql<{ handler: string }>`SELECT j.handler FROM jobs j JOIN events e ON e.id = j.event_id
+                                        WHERE e.name = ${name} AND e.payload->>'workOrderId' = ${id} ORDER BY j.handler`.execute(t.ctx.db)
+      ).rows.map((r) => r.handler);
+    // No point (a district named instead): no component to link.
+    const named = await createdBy('agent', complaint({ title: '只有区县', location: undefined, districtCode: '510104' }));
+    expect(await jobsOfOrder('work_order.created', named.id)).toEqual(['work_orders.notify-created']);
+    // Accepting tells the reporter nothing and transfers nothing; only the component follower is left.
+    const accepted = await post('dispatcher', `/work-orders/${named.id}/actions`, { version: named.version, action: { type: 'accept' } });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(await jobsOfOrder('work_order.transitioned', named.id)).toEqual(['work_orders.component-follows']);
+    // Rejecting tells the reporter (with the reason).
+    const other = await createdBy('agent', complaint({ title: '将被退回', location: undefined, districtCode: '510104' }));
+    const rejected = await post('dispatcher', `/work-orders/${other.id}/actions`, { version: other.version, action: { type: 'reject', reason: '不属于本市管辖' } });
+    expect(rejected.statusCode, rejected.body).toBe(200);
+    expect(await jobsOfOrder('work_order.transitioned', other.id)).toEqual(['work_orders.component-follows', 'work_orders.notify-progress']);
+    // Every subscriber is still registered (the filter is per occurrence).
+    expect(t.ctx.handlers.subscribersOf('work_order.created').sort()).toEqual(['work_orders.auto-dispatch', 'work_orders.link-component', 'work_orders.notify-created']);
   });
 
   it('writes none of a create`s rows when its claim returns no row, and the others of its statement', async () => {
@@ -152,7 +179,7 @@ describe(`work-order create in two statements (${testStorageKind})`, () => {
       const id = randomUUID();
       const entryId = (await sql<{ id: string }>`SELECT nextval('work_order_timeline_id_seq') AS id`.execute(t.ctx.db)).rows[0]!.id;
       return {
-        claim: { scope: 'test:batch', key, hash: 'h', at: now, status: 201, response: { marker } },
+        claim: { scope: 'test:batch', key, hash: 'h', at: now, status: 201, responseJson: JSON.stringify({ marker }) },
         row: { ...template, id, code: `${template.code.slice(0, -6)}${marker === 'lost-claim' ? '999990' : '999991'}` },
         more: { reporterPhoneHmac: null, searchText: marker },
         entry: { id: Number(entryId), at: now, action: 'create', from_status: null, to_status: 'received', actor_id: null, actor_role: 'api_key', note: null, photos: [], data: {} },
@@ -173,7 +200,7 @@ describe(`work-order create in two statements (${testStorageKind})`, () => {
     expect([await ordersOf(won.row.id), await entriesOf(won.entry.id), await auditOf('won-claim'), await eventsOf('won-claim'), await timersOf('won-claim')]).toEqual([1, 1, 1, 1, 1]);
     const { rows: events } = await sql<{ id: string }>`SELECT id FROM events WHERE payload->>'marker' = 'won-claim'`.execute(t.ctx.db);
     const jobs = await t.ctx.db.selectFrom('jobs').select('handler').where('event_id', '=', events[0]!.id as never).execute();
-    expect(jobs.map((x) => x.handler).sort()).toEqual([...t.ctx.handlers.subscribersOf('work_order.created')].sort());
+    expect(jobs.map((x) => x.handler)).toEqual(['work_orders.notify-created']); // no point, no auto-dispatch in its payload
     const stored = await t.ctx.db.selectFrom('idempotency_keys').select(['key', 'response']).where('scope', '=', 'test:batch').orderBy('key').execute();
     expect(stored).toEqual([{ key: 'free-key-0001', response: { marker: 'won-claim' } }, { key: 'taken-key-0001', response: { first: true } }]);
   });
@@ -245,7 +272,7 @@ describe(`work-order create in two statements (${testStorageKind})`, () => {
       return { waiting, result: await creating };
     });
     expect(replayed.waiting).toBe(true);
-    expect(replayed.result).toEqual({ order: theirs, replayed: true });
+    expect(replayed.result).toEqual({ order: theirs, json: null, replayed: true });
     expect(await totals()).toEqual(before);
   });
 });

@@ -36,7 +36,8 @@ export interface NewClaim {
   hash: string;
   at: Date;
   status: number;
-  response: unknown;
+  /** The answer as JSON text: the same text the request then sends (serialised once). */
+  responseJson: string;
 }
 
 /**
@@ -46,11 +47,11 @@ export interface NewClaim {
  * The keys of one statement must differ.
  */
 export function claimsSql(claims: ReadonlyArray<NewClaim>): RawBuilder<{ scope: string; key: string }> {
-  const rows = claims.map((c) => ({ scope: c.scope, key: c.key, request_hash: c.hash, status: c.status, response: c.response, created_at: c.at }));
+  const rows = claims.map((c) => ({ scope: c.scope, key: c.key, request_hash: c.hash, status: c.status, response: c.responseJson, created_at: c.at }));
   return sql`
     INSERT INTO idempotency_keys (scope, key, request_hash, status, response, created_at)
-    SELECT scope, key, request_hash, status, response, created_at
-      FROM ${rowSet(rows, 'scope text, key text, request_hash text, status int, response jsonb, created_at timestamptz')}
+    SELECT scope, key, request_hash, status, response::json, created_at
+      FROM ${rowSet(rows, 'scope text, key text, request_hash text, status int, response text, created_at timestamptz')}
     ON CONFLICT (scope, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = EXCLUDED.status, response = EXCLUDED.response, created_at = EXCLUDED.created_at
       WHERE idempotency_keys.created_at < EXCLUDED.created_at - ${sql.raw(`interval '${IDEMPOTENCY_TTL_MS} milliseconds'`)}
     RETURNING scope, key`;
@@ -64,7 +65,7 @@ export async function findClaim(db: Db, scope: string, key: string): Promise<{ r
 
 /** Replaces the answer stored with the claim (inside the creating transaction, when the answer changed after it). */
 export async function complete(tx: Db, scope: string, key: string, status: number, response: unknown): Promise<void> {
-  await sql`UPDATE idempotency_keys SET status = ${status}, response = ${JSON.stringify(response)}::jsonb WHERE scope = ${scope} AND key = ${key}`.execute(tx);
+  await sql`UPDATE idempotency_keys SET status = ${status}, response = ${JSON.stringify(response)}::json WHERE scope = ${scope} AND key = ${key}`.execute(tx);
 }
 
 export async function pruneIdempotencyKeys(db: Db, now: Date): Promise<number> {

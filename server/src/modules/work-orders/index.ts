@@ -162,3 +162,5 @@ export { createAttachmentStore, storageKeyFor, type AttachmentStore } from './at
 export { attachmentBlobs, type AttachmentBlobs } from './attachment-backup.js';
 export { IMAGE_TYPES, sniffImageType, type ImageType } from './image-sniff.js';
 export { workOrderStats, type StatsInput } from './stats.js';
+/** The create's answer (its JSON text is sent as made; tests hold it to this schema). */
+export { orderResponse } from './work-orders.schema.js';

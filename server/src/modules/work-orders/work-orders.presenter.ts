@@ -20,11 +20,22 @@ export interface MaskedReporter {
   self: boolean;
 }
 
+/** The values a create has just sealed into the row, in plain text (so that its answer opens nothing). */
+export interface PlainReporter {
+  name: string | null;
+  phone: string | null;
+}
+
 /**
  * The reporter as the default masking policy shows them (段** · 180****1999 · 0915*****79, see shared/masking.ts):
  * the sealed values are opened here and only their masked form leaves.
  */
-export function maskedReporterFields(secretKey: string, row: Pick<WorkOrderRow, 'reporter_name_enc' | 'reporter_phone_enc'>): { name: string | null; phone: string | null } {
+export function maskedReporterFields(
+  secretKey: string,
+  row: Pick<WorkOrderRow, 'reporter_name_enc' | 'reporter_phone_enc'>,
+  plain?: PlainReporter,
+): { name: string | null; phone: string | null } {
+  if (plain) return { name: plain.name === null ? null : maskChineseName(plain.name), phone: plain.phone === null ? null : maskPhoneNumber(plain.phone) };
   const open = (sealed: string | null, masker: (v: string) => string) => {
     if (!sealed) return null;
     try {
@@ -36,8 +47,8 @@ export function maskedReporterFields(secretKey: string, row: Pick<WorkOrderRow, 
   return { name: open(row.reporter_name_enc, maskChineseName), phone: open(row.reporter_phone_enc, maskPhoneNumber) };
 }
 
-function maskedReporter(secretKey: string, row: WorkOrderRow, viewer: Principal | null): MaskedReporter {
-  const { name, phone } = maskedReporterFields(secretKey, row);
+function maskedReporter(secretKey: string, row: WorkOrderRow, viewer: Principal | null, plain?: PlainReporter): MaskedReporter {
+  const { name, phone } = maskedReporterFields(secretKey, row, plain);
   return {
     anonymous: row.anonymous,
     name,
@@ -158,13 +169,20 @@ export function presentTimeline(rows: TimelineRow[], showNames = false): Timelin
   }));
 }
 
-export function presentDetail(secretKey: string, row: WorkOrderListRow, timeline: TimelineRow[], viewer: Principal | null, allowed: ActionType[] = []): WorkOrderDetail {
+export function presentDetail(
+  secretKey: string,
+  row: WorkOrderListRow,
+  timeline: TimelineRow[],
+  viewer: Principal | null,
+  allowed: ActionType[] = [],
+  plain?: PlainReporter,
+): WorkOrderDetail {
   return {
     ...presentSummary(row),
     jurisdictionId: row.jurisdiction_id,
     description: row.description,
     componentCode: row.component_code,
-    reporter: maskedReporter(secretKey, row, viewer),
+    reporter: maskedReporter(secretKey, row, viewer, plain),
     extension: row.extension,
     reworkCount: row.rework_count,
     returnCount: row.return_count,

@@ -80,6 +80,14 @@ function validateCreate(input: CreateWorkOrderInput) {
   return { title, name, phone };
 }
 
+export interface CreateResult {
+  order: WorkOrderDetail;
+  /** The order's JSON text when it was made anyway (it is the answer stored with the Idempotency-Key), else null. */
+  json: string | null;
+  /** The key's first answer, replayed. */
+  replayed: boolean;
+}
+
 /**
  * Creates an order. With an idempotency key, the first answer for (scope, key) is stored with the order and
  * returned again to every retry with the same body (a different body with the same key is a 422).
@@ -100,7 +108,7 @@ export async function createWorkOrder(
     /** More writes of the caller's own (e.g. Open311 attributes) in the same transaction, after the order exists. */
     within?: (tx: WorkOrderContext['db'], order: { id: string; code: string; jurisdictionId: string }) => Promise<void>;
   } = {},
-): Promise<{ order: WorkOrderDetail; replayed: boolean }> {
+): Promise<CreateResult> {
   const now = opts.now ?? new Date();
   const { title, name, phone: given } = validateCreate(input);
   // A signed-in resident who names themselves but leaves the phone empty reports with their account's number.
@@ -180,57 +188,70 @@ export async function createWorkOrder(
   const row = repo.newOrderRow(order);
   const created: repo.WorkOrderListRow = { ...row, department_name_zh: null, department_name_en: null, department_path: null };
   const actorName = caller.principal?.kind === 'user' && caller.principal.userId === entry.actor_id ? caller.principal.displayName : null;
-  const answer = presentDetail(ctx.config.secretKey, created, [{ ...entry, actor_name: actorName }], caller.principal, caller.principal ? actionsFor(caller.principal, created) : []);
-  const create = newCreate(ctx, { order, row, entry, answer, caller, idempotency, now });
+  const answer = presentDetail(ctx.config.secretKey, created, [{ ...entry, actor_name: actorName }], caller.principal, caller.principal ? actionsFor(caller.principal, created) : [], { name, phone });
+  const answerJson = JSON.stringify(answer);
+  const autoDispatch = settings.autoDispatch && input.requestType !== 'enquiry';
+  const create = newCreate(ctx, { order, row, entry, answerJson, caller, idempotency, now, autoDispatch });
 
   if (photos.length === 0 && !opts.within) {
     // No transaction: the one statement either writes all of it or, when the key was claimed first by an earlier or
     // concurrent request (whose commit the claim waited for), nothing. Concurrent creates share that statement
     // (createWriter: the ones that arrive while one is being written go together in the next).
     const written = await createWriter(ctx).submit(create);
-    return written ? { order: answer, replayed: false } : replay(ctx, idempotency!);
+    return written ? { order: answer, json: answerJson, replayed: false } : replay(ctx, idempotency!);
   }
   const result = await ctx.db.transaction().execute(async (tx) => {
     if (!(await writeCreates({ ...ctx, db: tx }, [create]))[0]) return null;
     await linkAttachments(tx, { jurisdictionId: row.jurisdiction_id, workOrderId: row.id, ids: photos, uploadedBy: uploaderOf(caller), timelineEntryId: entry.id }, now);
-    if (!opts.within) return answer;
+    if (!opts.within) return { order: answer, json: answerJson };
     // The caller's own writes may touch the order: the answer is read back, and replaces the one stored with the key.
     await opts.within(tx, { id: row.id, code, jurisdictionId: row.jurisdiction_id });
     const fresh = (await repo.findWorkOrderById(tx, row.jurisdiction_id, row.id))!;
     const readBack = presentDetail(ctx.config.secretKey, fresh, await repo.listTimeline(tx, row.id), caller.principal, caller.principal ? actionsFor(caller.principal, fresh) : []);
     if (idempotency) await idem.complete(tx, idempotency.scope, idempotency.key, 201, readBack);
-    return readBack;
+    return { order: readBack, json: null };
   });
-  return result ? { order: result, replayed: false } : replay(ctx, idempotency!);
+  return result ? { ...result, replayed: false } : replay(ctx, idempotency!);
 }
 
 /**
  * What the create writes (see writeCreates): the Idempotency-Key's claim carrying the answer, then — only if the
  * claim succeeds — the order, its first timeline entry, the deadline timers, the audit entry and the event with its
- * subscribers' jobs. Without a key, all of it is written.
+ * subscribers' jobs. Without a key, all of it is written. The event also says what its subscribers filter on (see
+ * SubscribeOptions.when): whether the order has a point (component links) and whether the jurisdiction dispatches
+ * automatically (auto-dispatch); the audit entry does not repeat those.
  */
 function newCreate(
   ctx: WorkOrderContext,
-  c: { order: repo.CreatedOrder; row: repo.WorkOrderRow; entry: repo.NewOrderEntry; answer: WorkOrderDetail; caller: Caller; idempotency: { scope: string; key: string; hash: string } | null; now: Date },
+  c: {
+    order: repo.CreatedOrder;
+    row: repo.WorkOrderRow;
+    entry: repo.NewOrderEntry;
+    answerJson: string;
+    caller: Caller;
+    idempotency: { scope: string; key: string; hash: string } | null;
+    now: Date;
+    autoDispatch: boolean;
+  },
 ): NewCreate {
   const { row } = c;
   const details = { code: row.code, channel: row.channel, requestType: row.request_type, urgency: row.urgency, anonymous: row.anonymous, gridCode: row.grid_code ?? '', districtCode: row.district_code ?? '' };
   return {
-    claim: c.idempotency ? { scope: c.idempotency.scope, key: c.idempotency.key, hash: c.idempotency.hash, at: c.now, status: 201, response: c.answer } : null,
+    claim: c.idempotency ? { scope: c.idempotency.scope, key: c.idempotency.key, hash: c.idempotency.hash, at: c.now, status: 201, responseJson: c.answerJson } : null,
     row,
     more: { reporterPhoneHmac: c.order.reporterPhoneHmac, searchText: c.order.searchText },
     entry: c.entry,
     timers: newOrderTimers(row),
     audit: auditEntry({ actor: c.caller.audit, request: c.caller.request ?? noRequest, action: 'work_order.create', jurisdictionId: row.jurisdiction_id, objectType: 'work_order', objectId: row.id, details }),
-    event: { name: 'work_order.created', jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, ...details } },
+    event: { name: 'work_order.created', jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, ...details, located: row.lng !== null, autoDispatch: c.autoDispatch } },
   };
 }
 
 /** The stored first answer of a key this request did not get to claim (the same body, or a 422). */
-async function replay(ctx: WorkOrderContext, idempotency: { scope: string; key: string; hash: string }): Promise<{ order: WorkOrderDetail; replayed: boolean }> {
+async function replay(ctx: WorkOrderContext, idempotency: { scope: string; key: string; hash: string }): Promise<CreateResult> {
   const first = await idem.findClaim(ctx.db, idempotency.scope, idempotency.key);
   if (first.requestHash !== idempotency.hash) throw new AppError('unprocessable', 'work_order.idempotency_key_reused');
-  return { order: first.response as WorkOrderDetail, replayed: true };
+  return { order: first.response as WorkOrderDetail, json: null, replayed: true };
 }
 
 async function accountPhone(ctx: WorkOrderContext, userId: string): Promise<string | null> {
