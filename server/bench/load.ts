@@ -75,7 +75,47 @@ function summarise(options: LoadOptions, latencies: number[], errors: number, se
   };
 }
 
+/** What one closed-loop run measured, before it is summarised (see runLoad; merged by runLoadRounds). */
+export interface RawLoad {
+  latencies: number[];
+  errors: number;
+  seconds: number;
+  cpuMicros: number;
+}
+
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  return summariseRaw(options, [await measureLoad(options)]);
+}
+
+function summariseRaw(options: LoadOptions, raws: RawLoad[]): LoadResult {
+  const requests = raws.reduce((n, r) => n + r.latencies.length, 0);
+  const sum = (f: (r: RawLoad) => number) => raws.reduce((n, r) => n + f(r), 0);
+  const summary = summarise({ ...options, requests }, raws.flatMap((r) => r.latencies), sum((r) => r.errors), sum((r) => r.seconds));
+  return { ...summary, cpuMsPerRequest: Math.round((sum((r) => r.cpuMicros) / 1000 / requests) * 100) / 100 };
+}
+
+/**
+ * Two loads measured in alternation, `rounds` times `requests / rounds` each (a, b, a, b, …), each summarised over all
+ * its rounds: requests per second over the time spent on its own rounds, percentiles over all its requests. A slow
+ * spell of the machine (another process, a checkpoint) then falls on both rather than on whichever ran at that time.
+ * `around` wraps each round (e.g. to read PostgreSQL's CPU); its per-round figures are summed by `merge`.
+ */
+export async function runLoadRounds<X>(
+  rounds: number,
+  loads: { a: (requests: number) => LoadOptions; b: (requests: number) => LoadOptions },
+  requests: number,
+  around: (run: () => Promise<RawLoad>) => Promise<{ raw: RawLoad; extra: X }>,
+): Promise<{ a: LoadResult & { extras: X[] }; b: LoadResult & { extras: X[] } }> {
+  const parts = { a: [] as Array<{ raw: RawLoad; extra: X }>, b: [] as Array<{ raw: RawLoad; extra: X }> };
+  const each = Math.ceil(requests / rounds);
+  for (let r = 0; r < rounds; r++) {
+    for (const side of ['a', 'b'] as const) parts[side].push(await around(() => measureLoad(loads[side](each))));
+  }
+  const result = (side: 'a' | 'b') => ({ ...summariseRaw(loads[side](each), parts[side].map((p) => p.raw)), extras: parts[side].map((p) => p.extra) });
+  return { a: result('a'), b: result('b') };
+}
+
+async function measureLoad(options: LoadOptions): Promise<RawLoad> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   const expected = options.expectStatus ?? 200;
   const latencies: number[] = [];
@@ -96,7 +136,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const used = process.cpuUsage(cpu);
   agent.destroy();
-  return { ...summarise(options, latencies, errors, seconds), cpuMsPerRequest: Math.round(((used.user + used.system) / 1000 / options.requests) * 100) / 100 };
+  return { latencies, errors, seconds, cpuMicros: used.user + used.system };
 }
 
 export interface OpenLoopResult extends LoadResult {

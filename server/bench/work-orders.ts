@@ -1,7 +1,8 @@
 /**
  * work-orders: issue 6's speed goals, measured through HTTP on 127.0.0.1 (keep-alive) against the full app.
  *  (a) creates/s and p50/p99 of POST /api/v1/work-orders (agent Bearer token, each with its own Idempotency-Key)
- *      at a fixed concurrency, against a bare Fastify POST doing one INSERT into a similar table, same run;
+ *      at a fixed concurrency, against a bare Fastify POST doing one INSERT into a similar table, measured in
+ *      alternation in the same run;
  *  (b) create latency at a fixed offered rate (open loop, 500/s by default, bounded count);
  *  (c) list-query p95 of GET /api/v1/work-orders with a typical filter (open orders of one district, newest first),
  *      first page and a deep keyset page, at 100k orders and — with BENCH_WO_1M=1 — at 1M orders (bulk-loaded with
@@ -21,10 +22,12 @@ import { createUser, sessionReader } from '../src/modules/identity/index.js';
 import { createModules } from '../src/modules/registry.js';
 import { createWriter, intakeReader } from '../src/modules/work-orders/index.js';
 import { systemActor } from '../src/shared/actor.js';
-import { runLoad, runOpenLoop, type LoadResult, type OpenLoopResult } from './load.js';
+import { runLoad, runLoadRounds, runOpenLoop, type LoadResult, type OpenLoopResult } from './load.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+/** The create and the bare INSERT are measured in alternation, BENCH_REQUESTS / BENCH_ROUNDS requests a round each. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const OPEN_REQUESTS = Number(process.env.BENCH_OPEN_REQUESTS ?? 2500);
 const LIST_REQUESTS = Number(process.env.BENCH_LIST_REQUESTS ?? 300);
@@ -159,7 +162,6 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
     // (a) closed loop, after a warm-up of each.
     await runLoad(creates(WARMUP, CONCURRENCY));
     await runLoad(bareLoad(WARMUP));
-    const bareInsert = await withPgCpu(ctx, () => runLoad(bareLoad(REQUESTS)));
     // The same creates with group commit off first: what sharing the write statement gains, on the same machine.
     const writer = createWriter(ctx);
     const batchers = [writer, intakeReader(ctx.db), sessionReader(ctx.db)];
@@ -170,7 +172,11 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
     const sampler = ctx.storage.kind === 'postgres' ? startLockSampler(ctx) : null;
     const profiler = process.env.BENCH_PROFILE ? await startProfiler() : null;
     const before = { ...writer.stats };
-    const create = { ...(await withPgCpu(ctx, () => runLoad(creates(REQUESTS, CONCURRENCY)))), ...perStatement(before, writer.stats) };
+    // The bare INSERT and the create alternate (ROUNDS rounds each), so that a slow spell of this shared machine
+    // falls on both rather than on whichever ran then: the ratio compares them under the same conditions.
+    const paired = await runLoadRounds(ROUNDS, { a: bareLoad, b: (n) => creates(n, CONCURRENCY) }, REQUESTS, (run) => withPgTicks(ctx, run));
+    const bareInsert = withPgTicksPerRequest(ctx, paired.a);
+    const create = { ...withPgTicksPerRequest(ctx, paired.b), ...perStatement(before, writer.stats) };
     if (profiler) await profiler.stop(process.env.BENCH_PROFILE!);
     const locks = sampler ? await sampler.stop() : null;
     // The same load spread over SPREAD jurisdictions: if the daily counter row is what limits, this is faster.
@@ -211,6 +217,7 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
         'create: concurrent creates share their session lookup, read and write statements (group commit, shared/batcher.ts); createsPerStatement is the mean over the run (write statements); createUnbatched: the same creates with every statement alone, same run',
         `createSpread: the same creates round-robin over ${SPREAD} jurisdictions (one daily counter row each; one audit chain for all)`,
         'bareInsert: bare Fastify POST, JSON body, one INSERT … RETURNING id into bench_bare_orders through the same Kysely pool',
+        `create and bareInsert are measured in alternation, ${ROUNDS} rounds of ${Math.ceil(REQUESTS / ROUNDS)} requests each (bare, create, bare, …); each figure is over its own rounds`,
         `openLoop: ${OPEN_REQUESTS} creates offered at ${RATE}/s, latency from each request's due time, at most 256 in flight`,
         `list: GET /api/v1/work-orders?${LIST_FILTER} (agent, jurisdiction scope), ${LIST_REQUESTS} requests at concurrency ${LIST_CONCURRENCY}; deepPage starts at a cursor 90% down the matching rows`,
         'load generator, server and database share the machine (see machine); the events worker is not running, so jobs accumulate as pending',
@@ -232,7 +239,22 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
  * little with the machine's load; with it, both sides of a create's cost are measured. Without /proc: not given.
  */
 async function withPgCpu<T extends LoadResult>(ctx: AppContext, load: () => Promise<T>): Promise<T & { pgCpuMsPerRequest?: number }> {
-  if (ctx.storage.kind !== 'postgres') return load();
+  const { raw: result, extra: used } = await withPgTicks(ctx, load);
+  if (used === 0) return result;
+  // Clock ticks are 1/100 s on Linux.
+  return { ...result, pgCpuMsPerRequest: Math.round(((used * 10) / result.requests) * 100) / 100 };
+}
+
+/** A result of runLoadRounds with its rounds' PostgreSQL ticks as pgCpuMsPerRequest (as withPgCpu). */
+function withPgTicksPerRequest(ctx: AppContext, result: LoadResult & { extras: number[] }): LoadResult & { pgCpuMsPerRequest?: number } {
+  const { extras, ...rest } = result;
+  const used = extras.reduce((a, b) => a + b, 0);
+  return ctx.storage.kind !== 'postgres' || used === 0 ? rest : { ...rest, pgCpuMsPerRequest: Math.round(((used * 10) / rest.requests) * 100) / 100 };
+}
+
+/** Runs `run` and returns with its result the CPU clock ticks of this database's PostgreSQL backends meanwhile (0 on PGlite). */
+async function withPgTicks<T>(ctx: AppContext, run: () => Promise<T>): Promise<{ raw: T; extra: number }> {
+  if (ctx.storage.kind !== 'postgres') return { raw: await run(), extra: 0 };
   const backends = async () => (await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(ctx.db)).rows.map((r) => r.pid);
   const ticks = (pid: number): number => {
     try {
@@ -243,12 +265,10 @@ async function withPgCpu<T extends LoadResult>(ctx: AppContext, load: () => Prom
     }
   };
   const start = new Map((await backends()).map((pid) => [pid, ticks(pid)]));
-  const result = await load();
+  const raw = await run();
   let used = 0;
   for (const pid of await backends()) used += ticks(pid) - (start.get(pid) ?? 0);
-  if (used === 0) return result;
-  // Clock ticks are 1/100 s on Linux.
-  return { ...result, pgCpuMsPerRequest: Math.round(((used * 10) / result.requests) * 100) / 100 };
+  return { raw, extra: used };
 }
 
 /** Creates per write statement between two readings of the writer's counters. */
@@ -257,7 +277,7 @@ function perStatement(before: { statements: number; operations: number }, after:
   return { createsPerStatement: statements === 0 ? 0 : Math.round(((after.operations - before.operations) / statements) * 100) / 100, largestStatement: after.largest };
 }
 
-/** BENCH_PROFILE=FILE: a V8 CPU profile of the closed-loop create run only (open it in Chrome DevTools). */
+/** BENCH_PROFILE=FILE: a V8 CPU profile of the closed-loop create and bare rounds (open it in Chrome DevTools). */
 async function startProfiler(): Promise<{ stop: (file: string) => Promise<void> }> {
   const { Session } = await import('node:inspector/promises');
   const { writeFile } = await import('node:fs/promises');
