@@ -15,5 +15,8 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 240_000,
     teardownTimeout: 30_000,
+    // A browser on a busy 2-core machine can take longer than vitest's default second to show what a poll waits for
+    // (a CI run saw a form's validation errors miss it): the suites' polls wait up to 10 s unless they say otherwise.
+    expect: { poll: { timeout: 10_000, interval: 100 } },
   },
 });

@@ -168,8 +168,14 @@ describe('staff console', () => {
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     // The form refuses to send before it is valid.
-    await dialog.getByRole('button', { name: 'Create' }).click();
-    await expect.poll(() => dialog.locator('.ant-form-item-explain-error').count()).toBeGreaterThan(2);
+    // A click can land while the dialog is still opening: click again until the errors show.
+    const create = dialog.getByRole('button', { name: 'Create' });
+    const errors = dialog.locator('.ant-form-item-explain-error');
+    for (let attempt = 0; attempt < 3 && (await errors.count()) === 0; attempt++) {
+      await create.click();
+      await errors.first().waitFor({ timeout: 5_000 }).catch(() => undefined);
+    }
+    await expect.poll(() => errors.count()).toBeGreaterThan(2);
     await dialog.locator('#username').fill(NEW_USER);
     await dialog.locator('#displayName').fill('E2E Handler');
     await dialog.locator('#password').fill(NEW_USER_PASSWORD);
