@@ -343,15 +343,29 @@ describe('housekeeping', () => {
     await sql`UPDATE jobs SET finished_at = now() - interval '10 days'
               WHERE event_id = (SELECT min(id) FROM events)`.execute(ctx.db);
     await sql`UPDATE events SET created_at = now() - interval '10 days' WHERE id = (SELECT min(id) FROM events)`.execute(ctx.db);
+    // Registered retention sweeps run too, in order; one that fails does not keep the next from running.
+    const sweeps: Array<{ name: string; limit: number }> = [];
+    ctx.handlers.onSweep('test.failing-sweep', async () => {
+      sweeps.push({ name: 'failing', limit: 0 });
+      throw new Error('sweep failed');
+    });
+    ctx.handlers.onSweep('test.sweep', async (db, now, limit) => {
+      expect(now).toBeInstanceOf(Date);
+      await sql`SELECT 1`.execute(db);
+      sweeps.push({ name: 'counting', limit });
+      return 0;
+    });
+    expect(() => ctx.handlers.onSweep('test.sweep', async () => 0)).toThrow('registered twice');
     const w = worker({ housekeeping: { keepDays: 7, intervalMs: 60_000 } });
     w.start();
     try {
-      await until('housekeeping', async () => ((await jobRows()).length === 1 ? true : undefined), 5_000);
+      await until('housekeeping', async () => ((await jobRows()).length === 1 && sweeps.length === 2 ? true : undefined), 5_000);
     } finally {
       await w.stop();
     }
     expect(await ctx.db.selectFrom('events').select('payload').execute()).toEqual([{ payload: { old: false } }]);
     expect(await jobRows()).toHaveLength(1);
+    expect(sweeps).toEqual([{ name: 'failing', limit: 0 }, { name: 'counting', limit: 10_000 }]);
   });
 });
 

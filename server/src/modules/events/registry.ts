@@ -55,6 +55,14 @@ export interface DetachedOptions {
   leaseMs: number;
 }
 
+/**
+ * A retention sweep (保留期清理): deletes rows of its module that are past their retention — at most `limit` per
+ * call, so one run never holds long locks — and returns how many it deleted. The worker's housekeeping runs every
+ * registered sweep (at start, then hourly); a sweep must re-check its condition on the row it deletes, since a
+ * concurrent write may have made the row live again.
+ */
+export type Sweep = (db: Db, now: Date, limit: number) => Promise<number>;
+
 export type HandlerEntry =
   | { kind: 'event'; fn: EventHandler }
   | { kind: 'timer'; fn: TimerHandler }
@@ -64,6 +72,7 @@ export class HandlerRegistry {
   readonly #subscribers = new Map<string, Map<string, SubscribeOptions['when'] | null>>();
   readonly #timers = new Set<string>();
   readonly #byName = new Map<string, HandlerEntry>();
+  readonly #sweeps = new Map<string, Sweep>();
 
   /** `handler` is a stable, unique name (it is stored with each job): 'notifications.on-user-created'. */
   subscribe(eventName: string, handler: string, fn: EventHandler, options: SubscribeOptions = {}): void {
@@ -92,6 +101,21 @@ export class HandlerRegistry {
     if (this.#byName.has(handler)) throw new Error(`Handler ${handler} is registered twice`);
     this.#timers.add(handler);
     this.#byName.set(handler, { kind: 'detached', fn, leaseMs: options.leaseMs });
+  }
+
+  /** `name` is stable and unique, like a handler's: 'work_orders.idempotency-keys'. */
+  onSweep(name: string, fn: Sweep): void {
+    if (this.#sweeps.has(name)) throw new Error(`Sweep ${name} is registered twice`);
+    this.#sweeps.set(name, fn);
+  }
+
+  hasSweep(name: string): boolean {
+    return this.#sweeps.has(name);
+  }
+
+  /** The registered sweeps, in registration order. */
+  sweeps(): Array<[string, Sweep]> {
+    return [...this.#sweeps];
   }
 
   /** Every subscriber of the event's name (whatever their `when`). */

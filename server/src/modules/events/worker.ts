@@ -55,7 +55,10 @@ export interface WorkerOptions {
    * after its lease.
    */
   exclusive?: boolean;
-  /** Delete done/cancelled jobs (and events no job needs) older than keepDays; false to disable. */
+  /**
+   * Delete done/cancelled jobs (and events no job needs) older than keepDays and run the registered retention
+   * sweeps, at start and then every intervalMs; false to disable.
+   */
   housekeeping?: { keepDays: number; intervalMs: number } | false;
 }
 
@@ -70,6 +73,8 @@ type Outcome = 'done' | 'failed' | 'lost' | 'superseded';
 /** Short follow-up looks after a local write, which is seen before its transaction commits. */
 const NUDGE_DELAYS_MS = [20, 100, 400, 1_000];
 const MAX_ERROR_LENGTH = 4_000;
+/** Rows each housekeeping step deletes at most per run (the rest wait for the next run). */
+const HOUSEKEEPING_LIMIT = 10_000;
 
 export class JobWorker {
   readonly id: string;
@@ -208,8 +213,17 @@ export class JobWorker {
     const now = Date.now();
     if (now - this.#lastHousekeeping < this.#housekeeping.intervalMs) return;
     this.#lastHousekeeping = now;
-    const removed = await deleteFinished(this.#db, this.#housekeeping.keepDays, 10_000);
+    const removed = await deleteFinished(this.#db, this.#housekeeping.keepDays, HOUSEKEEPING_LIMIT);
     if (removed.jobs > 0 || removed.events > 0) this.#log.info(removed, 'deleted finished jobs and old events');
+    for (const [name, sweep] of this.#handlers.sweeps()) {
+      // One sweep failing leaves the others to run; it is tried again at the next housekeeping.
+      try {
+        const deleted = await sweep(this.#db, new Date(), HOUSEKEEPING_LIMIT);
+        if (deleted > 0) this.#log.info({ sweep: name, deleted }, 'deleted rows past their retention');
+      } catch (err) {
+        this.#log.warn({ err, sweep: name }, 'retention sweep failed; next housekeeping tries again');
+      }
+    }
   }
 
   /** Claims up to `max` jobs and starts them; claims are serialised so the concurrency bound holds. */

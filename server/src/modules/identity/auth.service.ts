@@ -26,6 +26,20 @@ export interface SessionPolicy {
 }
 
 export const DEFAULT_IDLE_MS = 2 * 3600_000;
+/** The retention sweep of ended sessions (see deleteEndedSessions). */
+export const SESSION_SWEEP = 'identity.ended-sessions';
+/**
+ * An ended session (signed out, revoked, expired or idle) is kept this long — for support questions about a recent
+ * sign-out — and then deleted with its IP address and browser. Sign-ins and sign-outs stay in the audit log.
+ */
+export const SESSION_RETENTION_MS = 7 * 86_400_000;
+
+/** Deletes up to `limit` sessions that ended more than SESSION_RETENTION_MS before `now`. */
+export async function deleteEndedSessions(db: Db, policy: SessionPolicy, now: Date, limit: number): Promise<number> {
+  const before = new Date(now.getTime() - SESSION_RETENTION_MS);
+  return repo.deleteEndedSessions(db, before, new Date(before.getTime() - policy.idleMs), limit);
+}
+
 /** last_seen_at is written at most this often per session, so reads do not all turn into writes. */
 const TOUCH_EVERY_MS = 60_000;
 

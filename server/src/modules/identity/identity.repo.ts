@@ -276,6 +276,16 @@ export async function revokeUserSessions(tx: Db, userId: string, keep: string | 
   return Number(r.numUpdatedRows);
 }
 
+/**
+ * Deletes up to `limit` sessions revoked or expired before `before`, or last used before `idleBefore`. The outer
+ * condition is checked again on each row it deletes (a row read by the inner select may have changed since).
+ */
+export async function deleteEndedSessions(db: Db, before: Date, idleBefore: Date, limit: number): Promise<number> {
+  const ended = sql`(revoked_at < ${before} OR expires_at < ${before} OR last_seen_at < ${idleBefore})`;
+  const r = await sql`DELETE FROM sessions WHERE id_hash IN (SELECT id_hash FROM sessions WHERE ${ended} LIMIT ${limit}) AND ${ended}`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
 // ---- API keys ----
 
 export async function insertApiKey(

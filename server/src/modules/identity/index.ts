@@ -19,7 +19,7 @@ import type { AppContext } from '../../app-context.js';
 import type { ApiModule } from '../../http/app.js';
 import './identity.policy.js';
 import { authRoutes } from './auth.routes.js';
-import { DEFAULT_IDLE_MS, type SessionPolicy } from './auth.service.js';
+import { DEFAULT_IDLE_MS, deleteEndedSessions, SESSION_SWEEP, type SessionPolicy } from './auth.service.js';
 import { LoginRateLimiter } from './credentials.js';
 import { RecordingNotifier, type Notifier } from '../messages/index.js';
 import { DEFAULT_PHONE_CODE_POLICY, PRUNE_PHONE_CODES, prunePhoneCodes, type PhoneCodePolicy } from './phone-auth.service.js';
@@ -74,7 +74,7 @@ export {
 } from './users.service.js';
 export { createApiKey, listApiKeys, revokeApiKey, type CreateApiKeyInput, type CreatedApiKey } from './api-keys.service.js';
 // For protocols that carry the key in the body (Open311 `api_key`), resolved outside the /api/v1 principal hook.
-export { apiKeyPrincipal } from './auth.service.js';
+export { apiKeyPrincipal, SESSION_RETENTION_MS, SESSION_SWEEP } from './auth.service.js';
 /** The session lookups' group commit (the benches compare with it off). */
 export { sessionReader } from './identity.repo.js';
 export { hashPassword } from './passwords.js';
@@ -106,6 +106,9 @@ export function createIdentityModule(ctx: AppContext, options: IdentityOptions =
     ctx.handlers.onTimer(PRUNE_PHONE_CODES, async (_payload, job) => {
       await prunePhoneCodes(job.tx);
     });
+  }
+  if (!ctx.handlers.hasSweep(SESSION_SWEEP)) {
+    ctx.handlers.onSweep(SESSION_SWEEP, (db, now, limit) => deleteEndedSessions(db, session, now, limit));
   }
   return {
     routes(app) {

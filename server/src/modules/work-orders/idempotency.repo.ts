@@ -68,7 +68,18 @@ export async function complete(tx: Db, scope: string, key: string, status: numbe
   await sql`UPDATE idempotency_keys SET status = ${status}, response = ${JSON.stringify(response)}::json WHERE scope = ${scope} AND key = ${key}`.execute(tx);
 }
 
-export async function pruneIdempotencyKeys(db: Db, now: Date): Promise<number> {
-  const r = await sql`DELETE FROM idempotency_keys WHERE created_at < ${new Date(now.getTime() - IDEMPOTENCY_TTL_MS)}`.execute(db);
+/** The retention sweep of idempotency_keys (registered by the work-order module; Open311's keys live here too). */
+export const IDEMPOTENCY_SWEEP = 'work_orders.idempotency-keys';
+
+/**
+ * Deletes up to `limit` keys past their time to live, oldest first. The outer condition is checked again on the row
+ * it deletes: a concurrent request may have just taken the expired key over (claimsSql), and that claim is live.
+ */
+export async function pruneIdempotencyKeys(db: Db, now: Date, limit: number): Promise<number> {
+  const before = new Date(now.getTime() - IDEMPOTENCY_TTL_MS);
+  const r = await sql`
+    DELETE FROM idempotency_keys
+     WHERE (scope, key) IN (SELECT scope, key FROM idempotency_keys WHERE created_at < ${before} ORDER BY created_at LIMIT ${limit})
+       AND created_at < ${before}`.execute(db);
   return Number(r.numAffectedRows ?? 0);
 }

@@ -11,6 +11,7 @@ import { attachmentRoutes } from './attachments.routes.js';
 import { contextNotifier, type Notifier } from '../messages/index.js';
 import { registerAutoDispatch } from './auto-dispatch.js';
 import { registerComponentLinks } from './component-links.js';
+import { IDEMPOTENCY_SWEEP, pruneIdempotencyKeys } from './idempotency.repo.js';
 import { registerNotifications } from './notifications.js';
 import { settingsRoutes } from './settings.routes.js';
 import { registerSlaTimers } from './sla-timers.js';
@@ -26,6 +27,7 @@ export function createWorkOrdersModule(ctx: AppContext, options: WorkOrdersOptio
   registerNotifications(ctx, options.notifier ?? contextNotifier(ctx));
   registerAutoDispatch(ctx);
   registerComponentLinks(ctx);
+  if (!ctx.handlers.hasSweep(IDEMPOTENCY_SWEEP)) ctx.handlers.onSweep(IDEMPOTENCY_SWEEP, pruneIdempotencyKeys);
   return {
     routes(app) {
       // Each part of the module registers its routes here.
@@ -164,3 +166,4 @@ export { IMAGE_TYPES, sniffImageType, type ImageType } from './image-sniff.js';
 export { workOrderStats, type StatsInput } from './stats.js';
 /** The create's answer (its JSON text is sent as made; tests hold it to this schema). */
 export { orderResponse } from './work-orders.schema.js';
+export { IDEMPOTENCY_SWEEP, IDEMPOTENCY_TTL_MS, pruneIdempotencyKeys } from './idempotency.repo.js';

@@ -1,0 +1,131 @@
+/**
+ * Retention sweeps (保留期清理) that the job worker's housekeeping runs: Idempotency-Keys past their day and
+ * sessions that ended more than a week ago are deleted; what is still live stays and keeps working.
+ */
+import { sql } from 'kysely';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobWorker } from '../src/modules/events/index.js';
+import { SESSION_RETENTION_MS, SESSION_SWEEP } from '../src/modules/identity/index.js';
+import { IDEMPOTENCY_SWEEP, IDEMPOTENCY_TTL_MS, pruneIdempotencyKeys } from '../src/modules/work-orders/index.js';
+import { createTestApp, type TestApp } from './app.js';
+import { testStorageKind } from './db.js';
+import { loginAs, makeJurisdiction, makeUser, type Session } from './factories.js';
+import { sha256 } from './hash.js';
+
+let t: TestApp;
+let j: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  j = (await makeJurisdiction(t.ctx.db)).id;
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Runs one housekeeping pass (a worker does it when it starts) and waits until `done` holds. */
+async function housekeep(done: () => Promise<boolean>): Promise<void> {
+  const worker = new JobWorker({ db: t.ctx.db, handlers: t.ctx.handlers, log: pino({ level: 'silent' }), pollIntervalMs: 50, housekeeping: { keepDays: 7, intervalMs: 60 * 60_000 } });
+  worker.start();
+  try {
+    const deadline = Date.now() + 10_000;
+    while (!(await done())) {
+      if (Date.now() > deadline) throw new Error('housekeeping did not finish in 10 s');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  } finally {
+    await worker.stop();
+  }
+}
+
+async function addKey(key: string, ageMs: number): Promise<void> {
+  await sql`INSERT INTO idempotency_keys (scope, key, request_hash, status, response, created_at)
+            VALUES ('retention-test', ${key}, 'h', 201, '{}'::json, ${new Date(Date.now() - ageMs)})`.execute(t.ctx.db);
+}
+
+async function keys(): Promise<string[]> {
+  const rows = await t.ctx.db.selectFrom('idempotency_keys').select('key').where('scope', '=', 'retention-test').orderBy('key').execute();
+  return rows.map((r) => r.key);
+}
+
+it('the identity and work-order modules register their sweeps', () => {
+  const names = t.ctx.handlers.sweeps().map(([name]) => name);
+  expect(names).toContain(SESSION_SWEEP);
+  expect(names).toContain(IDEMPOTENCY_SWEEP);
+});
+
+describe('Idempotency-Keys', () => {
+  it('deletes the keys older than their time to live and keeps the younger ones', async () => {
+    await addKey('expired-long-ago', 30 * DAY);
+    await addKey('expired', IDEMPOTENCY_TTL_MS + HOUR);
+    await addKey('live', IDEMPOTENCY_TTL_MS - HOUR);
+    await addKey('fresh', 0);
+    await housekeep(async () => (await keys()).length === 2);
+    expect(await keys()).toEqual(['fresh', 'live']);
+  });
+
+  it('deletes at most the limit per call, oldest first', async () => {
+    for (let i = 0; i < 5; i++) await addKey(`old-${i}`, IDEMPOTENCY_TTL_MS + (5 - i) * HOUR);
+    expect(await pruneIdempotencyKeys(t.ctx.db, new Date(), 3)).toBe(3);
+    expect((await keys()).filter((k) => k.startsWith('old-'))).toEqual(['old-3', 'old-4']);
+    expect(await pruneIdempotencyKeys(t.ctx.db, new Date(), 3)).toBe(2);
+    expect(await pruneIdempotencyKeys(t.ctx.db, new Date(), 3)).toBe(0);
+  });
+
+  // Two connections are needed: PGlite has one.
+  it.skipIf(testStorageKind !== 'postgres')('leaves a key that a request takes over while the sweep waits for its row', async () => {
+    await addKey('taken-over', IDEMPOTENCY_TTL_MS + HOUR);
+    let pruning: Promise<number> | undefined;
+    await t.ctx.db.transaction().execute(async (tx) => {
+      // What claimsSql does with an expired key: the row is a new request's claim now, with a fresh time.
+      await sql`UPDATE idempotency_keys SET created_at = now(), request_hash = 'new' WHERE scope = 'retention-test' AND key = 'taken-over'`.execute(tx);
+      pruning = pruneIdempotencyKeys(t.ctx.db, new Date(), 100);
+      // The sweep read the old row version and now waits for this transaction's row lock.
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
+                                                  WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()
+                                                    AND query LIKE '%DELETE FROM idempotency_keys%'`.execute(tx);
+        if (rows[0]!.n > 0) break;
+        if (Date.now() > deadline) throw new Error('the sweep never waited for the row');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    });
+    expect(await pruning).toBe(0);
+    expect(await keys()).toContain('taken-over');
+  });
+});
+
+describe('sessions', () => {
+  it('deletes sessions that ended more than a week ago and keeps the rest, which still sign requests in', async () => {
+    const user = await makeUser(t.ctx.db, { jurisdictionId: j, grants: [{ role: 'admin', scope: { kind: 'jurisdiction' } }] });
+    const sessions: Record<string, Session> = {};
+    for (const name of ['revoked', 'expired', 'idle', 'recentlyExpired', 'live']) sessions[name] = await loginAs(t.app, user);
+    const at = (ms: number) => new Date(Date.now() - ms);
+    const set = async (name: string, values: { revoked_at?: Date; expires_at?: Date; last_seen_at?: Date }) => {
+      await t.ctx.db.updateTable('sessions').set(values).where('id_hash', '=', sha256(sessions[name]!.token)).execute();
+    };
+    const week = SESSION_RETENTION_MS;
+    await set('revoked', { revoked_at: at(week + HOUR) });
+    await set('expired', { expires_at: at(week + HOUR), last_seen_at: at(week + 90 * 60_000) });
+    // Unused for longer than the retention plus the idle limit, although its absolute expiry is still ahead.
+    await set('idle', { last_seen_at: at(week + 3 * HOUR) });
+    await set('recentlyExpired', { expires_at: at(DAY), last_seen_at: at(DAY + HOUR) });
+
+    const left = async () => {
+      const rows = await t.ctx.db.selectFrom('sessions').select('id_hash').where('user_id', '=', user.id).execute();
+      return new Set(rows.map((r) => r.id_hash));
+    };
+    await housekeep(async () => (await left()).size === 2);
+    const hashes = await left();
+    expect(Object.keys(sessions).filter((name) => hashes.has(sha256(sessions[name]!.token)))).toEqual(['recentlyExpired', 'live']);
+
+    const me = (s: Session) => t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: s.bearer });
+    expect((await me(sessions.live!)).statusCode).toBe(200);
+    expect((await me(sessions.revoked!)).statusCode).toBe(401);
+  });
+});
