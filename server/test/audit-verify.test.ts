@@ -7,6 +7,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../src/app-context.js';
 import type { Storage } from '../src/db/storage.js';
 import { chainAuditLog, chainBatch, entryHash, recordAudit, verifyAuditLog } from '../src/modules/audit/index.js';
+// The chainer's two statements, for their guards (after the index, which loads the module in its order).
+import { chainEntries, lockAndListPending } from '../src/modules/audit/audit.repo.js';
 import { noRequest, systemActor } from '../src/shared/actor.js';
 import { createTestStorage, testStorageKind } from './db.js';
 
@@ -235,6 +237,43 @@ describe('the chainer', () => {
     const rows = await db.selectFrom('audit_log').select(['id', 'seq', 'object_id']).orderBy('id').execute();
     expect(rows.map((r) => [r.object_id, r.seq])).toEqual([['100', 4], ['0', 1], ['1', 2], ['2', 3]]);
     expect(await verifyAuditLog(db)).toMatchObject({ ok: true, entries: 4, head: { seq: 4 } });
+  });
+
+  it('links nothing from a listing whose head has moved since (another chainer was first), and refuses entries already linked', async () => {
+    await append(2);
+    const head = await db.selectFrom('audit_head').select(['seq', 'hash']).executeTakeFirstOrThrow();
+    await append(1, false);
+    const links = (listed: NonNullable<Awaited<ReturnType<typeof lockAndListPending>>>, from: { seq: number; hash: string }) =>
+      listed.pending.map((e, i) => {
+        const seq = from.seq + i + 1;
+        return { id: e.id, seq, prevHash: from.hash, hash: entryHash({ ...e, seq, prevHash: from.hash }) };
+      });
+    // Links computed from the head one entry back: the statement writes nothing and says so.
+    const stale = { seq: head.seq - 1, hash: 'an older head' };
+    const linked = await db.transaction().execute(async (tx) => {
+      const listed = (await lockAndListPending(tx, 10))!;
+      expect(listed.head).toEqual(head);
+      expect(listed.pending).toHaveLength(1);
+      return chainEntries(tx, stale, links(listed, stale));
+    });
+    expect(linked).toBe(false);
+    expect(await db.selectFrom('audit_head').select(['seq', 'hash']).executeTakeFirstOrThrow()).toEqual(head);
+    expect(await db.selectFrom('audit_log').select('id').where('seq', 'is', null).execute()).toHaveLength(1);
+
+    // An entry that is no longer pending (chained by someone else) cannot be linked again: the batch rolls back.
+    const chainedId = (await db.selectFrom('audit_log').select('id').where('seq', '=', head.seq).executeTakeFirstOrThrow()).id;
+    await expect(
+      db.transaction().execute(async (tx) => {
+        const listed = (await lockAndListPending(tx, 10))!;
+        const [pending] = links(listed, head);
+        return chainEntries(tx, head, [{ ...pending!, id: chainedId }, { ...pending!, seq: head.seq + 2 }]);
+      }),
+    ).rejects.toThrow('1 of 2 entries were no longer pending');
+    expect(await db.selectFrom('audit_head').select(['seq', 'hash']).executeTakeFirstOrThrow()).toEqual(head);
+
+    // From the right head the entry is linked, and the chain verifies.
+    expect(await chainAuditLog(db)).toBe(1);
+    expect(await verifyAuditLog(db, { chainPending: false })).toMatchObject({ ok: true, entries: 3, head: { seq: 3 } });
   });
 
   it(`chainers running at once (several processes) still make one chain (${testStorageKind})`, async () => {
