@@ -191,8 +191,13 @@ export async function receiveUpload(body: Readable, tempDir: string, maxBytes: n
       settled = true;
       cleanup();
       body.pause();
+      // The file is removed once the stream has closed: a stream still opening its file (open is asynchronous; a
+      // body refused by its first bytes can get here first) creates it after an unlink made now — a CI run on a
+      // busy machine found such a file left behind after a 415.
+      const closed = out.closed ? Promise.resolve() : new Promise<void>((resolve) => out.once('close', () => resolve()));
       out.destroy();
-      void unlink(file)
+      void closed
+        .then(() => unlink(file))
         .catch(() => undefined)
         .finally(() => reject(err instanceof AppError ? err : badRequest('attachment.upload_interrupted')));
     }
