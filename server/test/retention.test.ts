@@ -87,8 +87,10 @@ describe('Idempotency-Keys', () => {
       // The sweep read the old row version and now waits for this transaction's row lock.
       const deadline = Date.now() + 10_000;
       for (;;) {
+        // pg_stat_activity is read once per transaction unless its snapshot is cleared (a CI run polled a stale one).
+        await sql`SELECT pg_stat_clear_snapshot()`.execute(tx);
         const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
-                                                  WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()
+                                                  WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND datname = current_database()
                                                     AND query LIKE '%DELETE FROM idempotency_keys%'`.execute(tx);
         if (rows[0]!.n > 0) break;
         if (Date.now() > deadline) throw new Error('the sweep never waited for the row');
