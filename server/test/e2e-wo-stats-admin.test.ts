@@ -56,15 +56,17 @@ async function newContext(): Promise<BrowserContext> {
 const kpi = (page: Page, id: string) => page.getByTestId(`kpi-${id}`).locator('.ant-statistic-content-value');
 
 /**
- * Opens a (tree) select, types to search and picks the option showing `text`; checks the field shows it (under
- * load a keystroke or a click can land before the popup is ready: then it tries again).
+ * Opens a (tree) select, fills its search and picks the option showing `text`; checks the field shows it (under
+ * load a click can land before the popup is ready: then it tries again).
  */
 async function pick(page: Page, select: Locator, search: string, text: string, close: () => Promise<void>): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     await select.click();
     const dropdown = page.locator('.ant-select-dropdown:visible:not(.ant-slide-up-leave)');
     await dropdown.waitFor();
-    await page.keyboard.type(search);
+    // Into the select's own search input (focused and filled at once): keystrokes sent to the page could land
+    // before the opening popup has focused it.
+    await select.getByRole('combobox').first().fill(search);
     await dropdown.getByText(text, { exact: false }).first().click();
     await close();
     const shown = async () => (await select.textContent()) ?? '';
