@@ -1,9 +1,9 @@
 /**
  * receiveUpload on a real temporary directory: a body refused by its first bytes (415), by its size (413) or left
- * empty (400) leaves no file behind, and an accepted one keeps its file. These bodies are refused before the write
- * stream has opened its file; the unlink then has to wait for the stream to close, or, when the open is slow (a busy
- * machine: one CI run), it creates the file after the unlink. This test cannot force that interleaving — it checks
- * that every refusal still cleans up.
+ * empty (400) leaves no file behind, and an accepted one keeps its file. Such a body can be refused while the write
+ * stream is still opening its file; the unlink then has to wait for the stream to close, or, when the open is slow (a
+ * busy machine: one CI run), the open creates the file after the unlink. This test cannot force that interleaving —
+ * it checks that every refusal still cleans up.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,6 @@ const gif = Buffer.concat([Buffer.from('GIF89a'), Buffer.from([1, 0, 1, 0, 0x80,
 const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 1)]);
 
 it('removes the file of every refused body, however early it is refused', async () => {
-  // Readable.from hands its chunk over on the next tick, before the file system has opened the file.
   const refusals: Array<[Buffer[], string]> = [
     [[gif], 'attachment.unsupported_type'],
     [[png, png], 'attachment.too_large'],
