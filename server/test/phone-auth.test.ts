@@ -1,7 +1,7 @@
 /** Residents sign in with a mobile number and a one-time code; admins read the (masked) outbound messages. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { PRUNE_PHONE_CODES, prunePhoneCodes } from '../src/modules/identity/index.js';
+import { PRUNE_PHONE_CODES } from '../src/modules/identity/index.js';
 import { createTestApp, type TestApp } from './app.js';
 import { loginAs, makeJurisdiction, makeUser, type MadeUser } from './factories.js';
 
@@ -228,17 +228,9 @@ describe('POST /auth/phone/login', () => {
 });
 
 describe('pruning dead codes', () => {
-  it('issuing schedules one pruning timer per hour; the timer deletes codes older than a day', async () => {
-    const phone = freshPhone();
-    await requestCode(phone);
-    const timers = await t.ctx.db.selectFrom('jobs').select(['dedupe_key', 'status']).where('handler', '=', PRUNE_PHONE_CODES).where('status', '=', 'pending').execute();
-    expect(timers.length).toBeGreaterThanOrEqual(1);
-    expect(new Set(timers.map((x) => x.dedupe_key)).size).toBe(timers.length);
-    const before = await t.ctx.db.selectFrom('phone_codes').select('id').execute();
-    await t.ctx.db.updateTable('phone_codes').set({ created_at: new Date(Date.now() - 25 * 3600_000) }).execute();
-    const deleted = await t.ctx.db.transaction().execute((tx) => prunePhoneCodes(tx));
-    expect(deleted).toBe(before.length);
-    expect(await t.ctx.db.selectFrom('phone_codes').select('id').execute()).toEqual([]);
+  it('issuing a code schedules no pruning timer (the retention sweep prunes: retention.test.ts)', async () => {
+    await requestCode(freshPhone());
+    expect(await t.ctx.db.selectFrom('jobs').select('id').where('handler', '=', PRUNE_PHONE_CODES).execute()).toEqual([]);
   });
 });
 

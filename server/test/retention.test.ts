@@ -1,12 +1,13 @@
 /**
- * Retention sweeps (保留期清理) that the job worker's housekeeping runs: Idempotency-Keys past their day and
- * sessions that ended more than a week ago are deleted; what is still live stays and keeps working.
+ * Retention sweeps (保留期清理) that the job worker's housekeeping runs: Idempotency-Keys past their day, phone
+ * sign-in codes issued more than a day ago and sessions that ended more than a week ago are deleted; what is still
+ * live stays and keeps working.
  */
 import { sql } from 'kysely';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { JobWorker } from '../src/modules/events/index.js';
-import { SESSION_RETENTION_MS, SESSION_SWEEP } from '../src/modules/identity/index.js';
+import { PHONE_CODE_SWEEP, PRUNE_PHONE_CODES, prunePhoneCodes, SESSION_RETENTION_MS, SESSION_SWEEP } from '../src/modules/identity/index.js';
 import { IDEMPOTENCY_SWEEP, IDEMPOTENCY_TTL_MS, pruneIdempotencyKeys } from '../src/modules/work-orders/index.js';
 import { createTestApp, type TestApp } from './app.js';
 import { testStorageKind } from './db.js';
@@ -24,7 +25,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /** Runs one housekeeping pass (a worker does it when it starts) and waits until `done` holds. */
@@ -55,6 +57,7 @@ async function keys(): Promise<string[]> {
 it('the identity and work-order modules register their sweeps', () => {
   const names = t.ctx.handlers.sweeps().map(([name]) => name);
   expect(names).toContain(SESSION_SWEEP);
+  expect(names).toContain(PHONE_CODE_SWEEP);
   expect(names).toContain(IDEMPOTENCY_SWEEP);
 });
 
@@ -99,6 +102,65 @@ describe('Idempotency-Keys', () => {
     });
     expect(await pruning).toBe(0);
     expect(await keys()).toContain('taken-over');
+  });
+});
+
+/** A code issued `ageMs` before `now`; `name` goes in its phone HMAC so the test finds it. */
+async function addCode(name: string, ageMs: number, now = new Date()): Promise<void> {
+  const createdAt = new Date(now.getTime() - ageMs);
+  await t.ctx.db
+    .insertInto('phone_codes')
+    .values({ jurisdiction_id: j, phone_hmac: `retention-test:${name}`, code_hmac: 'x', expires_at: new Date(createdAt.getTime() + 5 * MINUTE), created_at: createdAt })
+    .execute();
+}
+
+async function codes(): Promise<string[]> {
+  const rows = await t.ctx.db.selectFrom('phone_codes').select('phone_hmac').where('phone_hmac', 'like', 'retention-test:%').orderBy('phone_hmac').execute();
+  return rows.map((r) => r.phone_hmac.slice('retention-test:'.length));
+}
+
+describe('phone sign-in codes', () => {
+  beforeEach(async () => {
+    await t.ctx.db.deleteFrom('phone_codes').where('phone_hmac', 'like', 'retention-test:%').execute();
+  });
+
+  it('deletes the codes issued more than a day ago and keeps the younger ones', async () => {
+    await addCode('old', 30 * DAY);
+    await addCode('just-older', DAY + MINUTE);
+    await addCode('just-younger', DAY - MINUTE);
+    await addCode('fresh', 0);
+    await housekeep(async () => (await codes()).length === 2);
+    expect(await codes()).toEqual(['fresh', 'just-younger']);
+  });
+
+  it('keeps a code a millisecond younger than a day and deletes one a millisecond older', async () => {
+    const now = new Date();
+    await addCode('a-day-less-1ms', DAY - 1, now);
+    await addCode('a-day-and-1ms', DAY + 1, now);
+    expect(await prunePhoneCodes(t.ctx.db, now, 100)).toBe(1);
+    expect(await codes()).toEqual(['a-day-less-1ms']);
+  });
+
+  it('deletes at most the limit per call, oldest first', async () => {
+    // Inserted youngest first, so that the table's own order is not the answer.
+    for (let i = 4; i >= 0; i--) await addCode(`old-${i}`, DAY + (5 - i) * HOUR);
+    expect(await prunePhoneCodes(t.ctx.db, new Date(), 3)).toBe(3);
+    expect(await codes()).toEqual(['old-3', 'old-4']);
+    expect(await prunePhoneCodes(t.ctx.db, new Date(), 3)).toBe(2);
+    expect(await prunePhoneCodes(t.ctx.db, new Date(), 3)).toBe(0);
+  });
+
+  it('a pruning timer scheduled by the previous release still finds its handler and prunes', async () => {
+    await addCode('left-for-the-timer', DAY + HOUR);
+    await addCode('young', HOUR);
+    await t.ctx.db.transaction().execute((tx) =>
+      t.ctx.outbox.schedule(tx, { handler: PRUNE_PHONE_CODES, key: 'h1', runAt: new Date(), jurisdictionId: null, payload: {} }),
+    );
+    const worker = new JobWorker({ db: t.ctx.db, handlers: t.ctx.handlers, log: pino({ level: 'silent' }), housekeeping: false });
+    expect((await worker.drain(10_000)).complete).toBe(true);
+    const job = await t.ctx.db.selectFrom('jobs').select(['status', 'last_error']).where('handler', '=', PRUNE_PHONE_CODES).executeTakeFirstOrThrow();
+    expect(job).toEqual({ status: 'done', last_error: null });
+    expect(await codes()).toEqual(['young']);
   });
 });
 

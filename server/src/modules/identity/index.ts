@@ -22,7 +22,7 @@ import { authRoutes } from './auth.routes.js';
 import { DEFAULT_IDLE_MS, deleteEndedSessions, SESSION_SWEEP, type SessionPolicy } from './auth.service.js';
 import { LoginRateLimiter } from './credentials.js';
 import { RecordingNotifier, type Notifier } from '../messages/index.js';
-import { DEFAULT_PHONE_CODE_POLICY, PRUNE_PHONE_CODES, prunePhoneCodes, type PhoneCodePolicy } from './phone-auth.service.js';
+import { DEFAULT_PHONE_CODE_POLICY, PHONE_CODE_SWEEP, PRUNE_PHONE_CODES, prunePhoneCodes, type PhoneCodePolicy } from './phone-auth.service.js';
 import { DEFAULT_PHONE_CODE_RATE, phoneAuthRoutes } from './phone-auth.routes.js';
 import { installPrincipalResolution } from './principal.js';
 import { userRoutes } from './users.routes.js';
@@ -79,7 +79,7 @@ export { apiKeyPrincipal, SESSION_RETENTION_MS, SESSION_SWEEP } from './auth.ser
 export { sessionReader } from './identity.repo.js';
 export { hashPassword } from './passwords.js';
 export { LoginRateLimiter as RateLimiter, type RateLimitPolicy } from './credentials.js';
-export { PRUNE_PHONE_CODES, prunePhoneCodes } from './phone-auth.service.js';
+export { PHONE_CODE_SWEEP, PRUNE_PHONE_CODES, prunePhoneCodes } from './phone-auth.service.js';
 export type { UserView, ApiKeyView, GrantView } from './identity.presenter.js';
 export { identityPolicy } from './identity.policy.js';
 
@@ -102,13 +102,17 @@ export function createIdentityModule(ctx: AppContext, options: IdentityOptions =
   };
   const limiter = options.limiter ?? new LoginRateLimiter();
   // Guarded: tests build more than one identity module on one context.
-  if (!ctx.handlers.hasTimer(PRUNE_PHONE_CODES)) {
-    ctx.handlers.onTimer(PRUNE_PHONE_CODES, async (_payload, job) => {
-      await prunePhoneCodes(job.tx);
-    });
-  }
   if (!ctx.handlers.hasSweep(SESSION_SWEEP)) {
     ctx.handlers.onSweep(SESSION_SWEEP, (db, now, limit) => deleteEndedSessions(db, session, now, limit));
+  }
+  if (!ctx.handlers.hasSweep(PHONE_CODE_SWEEP)) ctx.handlers.onSweep(PHONE_CODE_SWEEP, prunePhoneCodes);
+  // For one release only: the sweep replaced this timer, but a database upgraded from the previous release may
+  // still hold one (each code request scheduled the next hour's), and a job whose handler is not registered is
+  // retried and then left failed. It runs the same prune as the sweep; remove it in the next release.
+  if (!ctx.handlers.hasTimer(PRUNE_PHONE_CODES)) {
+    ctx.handlers.onTimer(PRUNE_PHONE_CODES, async (_payload, job) => {
+      await prunePhoneCodes(job.tx, new Date(), 10_000);
+    });
   }
   return {
     routes(app) {

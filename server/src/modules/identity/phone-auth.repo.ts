@@ -94,8 +94,14 @@ export async function someJurisdictionIds(db: Db): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/** Forgets codes issued before `before` (used, expired or not: by then all are dead). */
-export async function deleteCodesBefore(tx: Db, before: Date): Promise<number> {
-  const result = await tx.deleteFrom('phone_codes').where('created_at', '<', before).executeTakeFirst();
-  return Number(result.numDeletedRows);
+/**
+ * Forgets up to `limit` codes issued before `before` (used, expired or not: by then all are dead), oldest first. The
+ * outer condition is checked again on the row it deletes, as every retention sweep does.
+ */
+export async function deleteCodesBefore(db: Db, before: Date, limit: number): Promise<number> {
+  const r = await sql`
+    DELETE FROM phone_codes
+     WHERE id IN (SELECT id FROM phone_codes WHERE created_at < ${before} ORDER BY created_at LIMIT ${limit})
+       AND created_at < ${before}`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
 }

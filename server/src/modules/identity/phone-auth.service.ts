@@ -30,13 +30,16 @@ export interface PhoneCodePolicy {
 
 export const DEFAULT_PHONE_CODE_POLICY: PhoneCodePolicy = { codeTtlMs: 5 * 60_000, maxAttempts: 5, resendMs: 60_000 };
 
-/** Timer handler that forgets dead codes; scheduled at most once an hour, when codes are being issued. */
+/** The retention sweep of phone_codes (see prunePhoneCodes). */
+export const PHONE_CODE_SWEEP = 'identity.phone-codes';
+/** The timer that pruned codes before PHONE_CODE_SWEEP; no longer scheduled, handled for one release (index.ts). */
 export const PRUNE_PHONE_CODES = 'identity.prune-phone-codes';
 /** Codes older than this are deleted (far beyond any code's life; kept a while for the per-phone limit and support). */
 export const PHONE_CODE_RETENTION_MS = 24 * 3600_000;
 
-export async function prunePhoneCodes(tx: Db, now = new Date()): Promise<number> {
-  return phoneRepo.deleteCodesBefore(tx, new Date(now.getTime() - PHONE_CODE_RETENTION_MS));
+/** Deletes up to `limit` codes issued more than PHONE_CODE_RETENTION_MS before `now`, oldest first. */
+export async function prunePhoneCodes(db: Db, now: Date, limit: number): Promise<number> {
+  return phoneRepo.deleteCodesBefore(db, new Date(now.getTime() - PHONE_CODE_RETENTION_MS), limit);
 }
 
 /** Not a PHC string, so no password ever verifies against it: phone users cannot sign in with a password. */
@@ -96,8 +99,6 @@ export async function requestPhoneCode(
     await deps.notifier.send(tx, { jurisdictionId, channel: 'sms', to: phone, purpose: 'phone_code', body: translate(locale, 'messages.sms.phone_code', { code, minutes }) });
     await recordAudit(tx, { actor: anonymous(jurisdictionId), request: meta, action: 'auth.phone_code_sent', jurisdictionId, objectType: 'phone', details: { phone: maskPhone(phone), expiresAt: expiresAt.toISOString() } });
     await ctx.outbox.publish(tx, { name: 'auth.phone_code_sent', jurisdictionId, payload: { channel: 'sms' } });
-    const hour = Math.floor(now.getTime() / 3600_000);
-    await ctx.outbox.schedule(tx, { handler: PRUNE_PHONE_CODES, key: `h${hour}`, runAt: new Date((hour + 1) * 3600_000), jurisdictionId: null, payload: {} });
   });
   return { expiresInSeconds: Math.round(policy.codeTtlMs / 1000), resendAfterSeconds: Math.round(policy.resendMs / 1000) };
 }
