@@ -279,6 +279,12 @@ export async function revokeUserSessions(tx: Db, userId: string, keep: string | 
 /**
  * Deletes up to `limit` sessions revoked or expired before `before`, or last used before `idleBefore`. The outer
  * condition is checked again on each row it deletes (a row read by the inner select may have changed since).
+ *
+ * No index serves this, on purpose: the inner select scans sessions, once an hour. Avoiding the scan takes an index
+ * on each branch of the OR, last_seen_at included, and sessionPrincipal writes last_seen_at on the request path (once
+ * a minute per session in use). Indexed, that column would make every such write a non-HOT update, with a new entry
+ * in every index of sessions (the primary key each request looks up among them) — a cost on every session in use,
+ * to save a scan of a small table (the live sessions and a week of ended ones) once an hour.
  */
 export async function deleteEndedSessions(db: Db, before: Date, idleBefore: Date, limit: number): Promise<number> {
   const ended = sql`(revoked_at < ${before} OR expires_at < ${before} OR last_seen_at < ${idleBefore})`;
