@@ -125,6 +125,7 @@ export function DispatchBoardPage() {
       <OrderQueue
         testId={`board-${key}`}
         query={QUERIES[key]}
+        hide={key === 'new' ? ['department'] : []}
         refresh={refresh}
         onChanged={bump}
         onCount={(n, more) => setCounts((c) => (c[key]?.n === n && c[key]?.more === more ? c : { ...c, [key]: { n, more } }))}
@@ -136,7 +137,7 @@ export function DispatchBoardPage() {
               {
                 title: t('workOrders.board.suggestion'),
                 key: 'suggestion',
-                width: 260,
+                width: 220,
                 render: (_, r) => {
                   const d = detailOf(r.id);
                   return d ? (

@@ -6,9 +6,11 @@ import { Alert, Button, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { Query } from '../../shared/api';
 import { workOrdersApi, type WorkOrderDetail, type WorkOrderSummary } from './api';
-import { useOrderColumns, useOrderPages } from './WorkOrderListPage';
+import { DeadlineBar, deptName, districtName, StatusTag, SupervisedTag, useCategories, useDistricts } from './parts';
+import { useOrderPages } from './WorkOrderListPage';
 
 /** Fetches details for `ids`, at most `width` at a time. */
 export async function detailsOf(ids: readonly string[], width = 4): Promise<Map<string, WorkOrderDetail>> {
@@ -28,12 +30,69 @@ export async function detailsOf(ids: readonly string[], width = 4): Promise<Map<
   return out;
 }
 
+/** A queue column that a queue may leave out (e.g. the department of orders not yet dispatched). */
+export type QueueColumn = 'department';
+
+/**
+ * A queue's columns: narrower than the list's — ticket code and title in one cell, district over grid, the 督办 flag
+ * under the deadline — so that with the queue's own columns (suggestion, actions; fixed at the right) a row fits a
+ * 1366-pixel screen beside the navigation, and the buttons a dispatcher or handler works with are never scrolled away.
+ */
+function useQueueColumns(hide: readonly QueueColumn[]): ColumnsType<WorkOrderSummary> {
+  const { t, i18n } = useTranslation();
+  const categories = useCategories();
+  const districts = useDistricts();
+  const columns: ColumnsType<WorkOrderSummary> = [
+    {
+      title: t('workOrders.col.order'),
+      key: 'order',
+      width: 190,
+      render: (_, r) => (
+        <div className="wo-queue-order">
+          <Link to={`/work-orders/${r.id}`} data-testid="order-link">
+            {r.code}
+          </Link>
+          <Typography.Text ellipsis={{ tooltip: r.title }}>{r.title}</Typography.Text>
+        </div>
+      ),
+    },
+    { title: t('workOrders.col.category'), key: 'category', width: 120, render: (_, r) => categories.label(r.categoryCode) || '—' },
+    {
+      title: t('workOrders.col.place'),
+      key: 'place',
+      width: 130,
+      render: (_, r) => (
+        <>
+          {districtName(r.districtCode, districts, i18n.language) || '—'}
+          {r.gridCode && <div className="wo-queue-grid">{r.gridCode}</div>}
+        </>
+      ),
+    },
+    { title: t('workOrders.col.department'), key: 'department', width: 140, render: (_, r) => deptName(r.department, i18n.language) || '—' },
+    { title: t('workOrders.col.status'), key: 'status', width: 90, render: (_, r) => <StatusTag status={r.status} /> },
+    {
+      title: t('workOrders.col.deadline'),
+      key: 'deadline',
+      width: 150,
+      render: (_, r) => (
+        <>
+          <DeadlineBar order={r} />
+          {r.supervised && <div>{<SupervisedTag />}</div>}
+        </>
+      ),
+    },
+  ];
+  return columns.filter((c) => !hide.includes(c.key as QueueColumn));
+}
+
 export interface OrderQueueProps {
   testId: string;
   query: Query;
   /** Keep only rows whose detail passes (e.g. a pending extension request). */
   keep?: (d: WorkOrderDetail) => boolean;
-  /** Extra columns, given the row's detail (undefined while it loads). */
+  /** Columns this queue leaves out. */
+  hide?: readonly QueueColumn[];
+  /** Extra columns, given the row's detail (undefined while it loads); shown before the actions, fixed at the right. */
   extra?: (detailOf: (id: string) => WorkOrderDetail | undefined, changed: () => void) => ColumnsType<WorkOrderSummary>;
   /** The actions cell of a row. */
   actions: (detail: WorkOrderDetail, changed: (o: WorkOrderDetail | null) => void) => ReactNode;
@@ -45,10 +104,10 @@ export interface OrderQueueProps {
   pageSize?: number;
 }
 
-export function OrderQueue({ testId, query, keep, extra, actions, onCount, refresh, onChanged, empty, pageSize = 50 }: OrderQueueProps) {
+export function OrderQueue({ testId, query, keep, hide = [], extra, actions, onCount, refresh, onChanged, empty, pageSize = 50 }: OrderQueueProps) {
   const { t } = useTranslation();
   const pages = useOrderPages(query, pageSize);
-  const base = useOrderColumns();
+  const base = useQueueColumns(hide);
   const [details, setDetails] = useState<Map<string, WorkOrderDetail>>(new Map());
   const [loadingDetails, setLoadingDetails] = useState(false);
 
@@ -82,11 +141,12 @@ export function OrderQueue({ testId, query, keep, extra, actions, onCount, refre
   };
   const columns: ColumnsType<WorkOrderSummary> = [
     ...base,
-    ...(extra ? extra((id) => details.get(id), () => onChanged()) : []),
+    ...(extra ? extra((id) => details.get(id), () => onChanged()) : []).map((c) => ({ ...c, fixed: 'right' as const })),
     {
       title: t('common.actions'),
       key: 'actions',
-      width: 300,
+      fixed: 'right',
+      width: 250,
       render: (_, r) => {
         const d = details.get(r.id);
         return d ? actions(d, changed) : <Typography.Text type="secondary">{t('common.loading')}</Typography.Text>;
@@ -103,7 +163,7 @@ export function OrderQueue({ testId, query, keep, extra, actions, onCount, refre
         dataSource={rows}
         loading={counting}
         pagination={false}
-        scroll={{ x: 1700 }}
+        scroll={{ x: 'max-content' }}
         locale={{ emptyText: <span className="wo-empty">{empty}</span> }}
         rowClassName={(r) => `wo-row-${r.code}`}
       />
