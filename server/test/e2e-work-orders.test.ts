@@ -93,8 +93,17 @@ async function orderNow(id: string): Promise<Order> {
   return (await call<{ order: Order }>(agent, 'GET', `/work-orders/${id}`)).order;
 }
 
+/** A common office screen: the queues' buttons must be reachable on it without scrolling the table sideways. */
+const SCREEN = { width: 1366, height: 768 };
+
 async function newContext(): Promise<BrowserContext> {
-  return env.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  return env.browser.newContext({ viewport: SCREEN, locale: 'zh-CN' });
+}
+
+/** Whether the element lies within the screen's width as the page is shown (no sideways scrolling of its table). */
+async function inView(page: Page, testId: string): Promise<boolean> {
+  const box = await page.getByTestId(testId).first().boundingBox();
+  return box !== null && box.x >= 0 && box.x + box.width <= SCREEN.width;
 }
 
 describe('an order through the console: board → inbox → detail → list', () => {
@@ -141,6 +150,9 @@ describe('an order through the console: board → inbox → detail → list', ()
     expect(await dispatcher.getByTestId('board-tab-new').textContent()).toContain('新工单');
     await screenshot(dispatcher, 'work-orders-board');
     await expectAccessible(dispatcher, 'dispatcher board');
+    // The suggestion and the row's actions stay at the right edge of the screen, however wide the other columns.
+    expect(await inView(dispatcher, `dispatch-suggested-${order.code}`)).toBe(true);
+    expect(await inView(dispatcher, `actions-${order.code}`)).toBe(true);
 
     await board.getByTestId(`dispatch-suggested-${order.code}`).click();
     await expect.poll(async () => (await orderNow(order.id)).status, { timeout: 20_000 }).toBe('dispatched');
@@ -154,7 +166,9 @@ describe('an order through the console: board → inbox → detail → list', ()
   it('the handler signs, starts and reports with a photo from the inbox', async () => {
     await handler.getByTestId('console-nav').getByText('部门待办').click();
     const toSign = handler.getByTestId('inbox-toSign');
-    await toSign.getByTestId(`actions-${order.code}`).getByTestId('action-sign').click({ timeout: 30_000 });
+    await toSign.getByTestId(`actions-${order.code}`).getByTestId('action-sign').waitFor({ timeout: 30_000 });
+    expect(await inView(handler, `actions-${order.code}`)).toBe(true);
+    await toSign.getByTestId(`actions-${order.code}`).getByTestId('action-sign').click();
     await expect.poll(async () => (await orderNow(order.id)).status, { timeout: 20_000 }).toBe('signed');
 
     await handler.getByTestId('inbox-tab-inProgress').click();
@@ -267,5 +281,31 @@ describe('an order through the console: board → inbox → detail → list', ()
     await expectAccessible(b, 'order detail after a 409');
     expect((await orderNow(second.id)).timeline.map((e) => e.action)).toEqual(['create', 'accept']);
     await b.close();
+  });
+
+  it("the inbox shows the handler's own department's orders; the switch shows the rest of their scope", async () => {
+    const dispatcherApi = await staff('dispatcher');
+    const { items: departments } = await call<{ items: { id: string; parentId: string | null; path: string }[] }>(dispatcherApi, 'GET', '/departments');
+    const own = departments.find((d) => d.id === handlerDept)!;
+    // A sibling unit under the same bureau: inside the handler's data scope (the bureau's subtree), not their own unit.
+    const sibling = departments.find((d) => d.parentId === own.parentId && d.id !== own.id)!;
+    expect(sibling, 'the demo bureau has a second unit').toBeDefined();
+    let other = (await call<{ order: Order }>(agent, 'POST', '/work-orders', { requestType: 'complaint', categoryCode: 'event.05', title: '玉林路夜市油烟扰民', description: '夜市摊点油烟很大。', location: QINGYANG })).order;
+    other = (await call<{ order: Order }>(dispatcherApi, 'POST', `/work-orders/${other.id}/actions`, { version: other.version, action: { type: 'accept' } })).order;
+    await call(dispatcherApi, 'POST', `/work-orders/${other.id}/actions`, { version: other.version, action: { type: 'dispatch', departmentId: sibling.id } });
+
+    await handler.goto(`${base}/console/inbox`);
+    const toSign = handler.getByTestId('inbox-toSign');
+    await expect.poll(() => handler.getByTestId('inbox-count-toSign').textContent(), { timeout: 30_000 }).toMatch(/\(\d+\+?\)/);
+    expect(await toSign.locator(`.wo-row-${other.code}`).count()).toBe(0);
+
+    await handler.getByTestId('inbox-only-mine').click();
+    await expect.poll(() => handler.getByTestId('inbox-scope').textContent()).toContain('管辖范围内各部门');
+    const row = toSign.locator(`.wo-row-${other.code}`);
+    await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(1);
+    // Only the unit it is dispatched to may sign it: here it is followed, not worked on.
+    await expect.poll(() => row.getByTestId(`actions-${other.code}`).textContent(), { timeout: 20_000 }).toContain('当前没有可执行的操作');
+    await screenshot(handler, 'work-orders-inbox-scope');
+    await expectAccessible(handler, 'department inbox, whole scope');
   });
 });

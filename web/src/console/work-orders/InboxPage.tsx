@@ -1,8 +1,10 @@
 /**
  * 部门待办 (handlers): my department's open orders, soonest deadline first — to sign, in progress, reported — with
- * sign / start / report (with photos) / return / ask for an extension in place.
+ * sign / start / report (with photos) / return / ask for an extension in place. Only the department an order is
+ * dispatched to may act on it, so the inbox shows that department's orders; "only my department" off shows every
+ * open order the handler's data scope reaches (e.g. a bureau's other units), to follow them.
  */
-import { Tabs, Typography } from 'antd';
+import { Space, Switch, Tabs, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../auth';
@@ -23,12 +25,22 @@ export function InboxPage() {
   const { me } = useAuth();
   const [counts, setCounts] = useState<Partial<Record<TabKey, { n: number; more: boolean }>>>({});
   const [refresh, setRefresh] = useState(0);
+  const [onlyMine, setOnlyMine] = useState(true);
   const department = me?.user.department;
+  const mine = department && onlyMine ? { departmentId: department.id } : {};
   const tabs: TabKey[] = ['toSign', 'inProgress', 'reported', 'all'];
   return (
     <div data-testid="inbox">
       <Typography.Title level={2}>{t('workOrders.inbox.title')}</Typography.Title>
-      {department && <Typography.Paragraph type="secondary">{t('workOrders.inbox.scope', { name: departmentName(department, i18n.language) })}</Typography.Paragraph>}
+      {department && (
+        <Space wrap style={{ marginBottom: 8 }}>
+          <Typography.Text type="secondary" data-testid="inbox-scope">
+            {onlyMine ? t('workOrders.inbox.scope', { name: departmentName(department, i18n.language) }) : t('workOrders.inbox.scopeAll')}
+          </Typography.Text>
+          <Switch id="inbox-only-mine" checked={onlyMine} onChange={setOnlyMine} data-testid="inbox-only-mine" />
+          <label htmlFor="inbox-only-mine">{t('workOrders.inbox.onlyMine')}</label>
+        </Space>
+      )}
       <Tabs
         items={tabs.map((key) => ({
           key,
@@ -41,7 +53,8 @@ export function InboxPage() {
           children: (
             <OrderQueue
               testId={`inbox-${key}`}
-              query={{ open: 'true', sort: 'due', ...(STATUS[key] ? { status: STATUS[key] } : {}) }}
+              query={{ open: 'true', sort: 'due', ...mine, ...(STATUS[key] ? { status: STATUS[key] } : {}) }}
+              hide={'departmentId' in mine ? ['department'] : []}
               refresh={refresh}
               onChanged={() => setRefresh((x) => x + 1)}
               onCount={(n, more) => setCounts((c) => (c[key]?.n === n && c[key]?.more === more ? c : { ...c, [key]: { n, more } }))}
