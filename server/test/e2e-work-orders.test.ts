@@ -77,6 +77,7 @@ interface Order {
   status: string;
   version: number;
   districtCode: string | null;
+  gridCode: string | null;
   department: { id: string } | null;
   timeline: { action: string; photos: string[] }[];
 }
@@ -203,6 +204,9 @@ describe('an order through the console: board → inbox → detail → list', ()
     expect(masked).not.toContain('13800138123');
     await dispatcher.getByTestId('timeline').locator('[data-action="report"] img').first().waitFor();
     await dispatcher.getByTestId('order-map').and(dispatcher.locator('[data-state="ready"]')).waitFor({ timeout: 30_000 });
+    // Staff see the unit grids around the point, the order's own named under the map.
+    expect(Number(await dispatcher.getByTestId('order-map').getAttribute('data-grids'))).toBeGreaterThan(1);
+    expect(await dispatcher.getByTestId('order-map-grid').textContent()).toBe(`所在网格 ${(await orderNow(order.id)).gridCode}`);
 
     await dispatcher.getByTestId('reveal-reporter').click();
     const reveal = dispatcher.locator('.ant-modal').filter({ hasText: '查看反映人信息' });

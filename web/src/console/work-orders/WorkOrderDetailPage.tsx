@@ -246,7 +246,7 @@ export function WorkOrderDetailPage() {
           <Card size="small" title={t('workOrders.detail.location')}>
             {order.location ? (
               <Suspense fallback={<Spin aria-label={t('common.loading')} />}>
-                <OrderMap lng={order.location.lng} lat={order.location.lat} label={place || order.code} />
+                <OrderMap lng={order.location.lng} lat={order.location.lat} label={place || order.code} gridCode={order.gridCode} showGrids={can('grid.read')} />
               </Suspense>
             ) : (
               <Empty description={t('workOrders.detail.noPoint')} />
