@@ -79,6 +79,33 @@ async function ordersTitled(title: string): Promise<number> {
   return Number(row.n);
 }
 
+/**
+ * How the text of each element matching `selector` is laid out: its lines, each the characters (blanks left out) whose
+ * boxes share a top. A string run in the page: this file is compiled without DOM types.
+ */
+async function textLines(page: Page, selector: string): Promise<string[][]> {
+  return (await page.evaluate(`[...document.querySelectorAll(${JSON.stringify(selector)})].map((el) => {
+    const lines = [];
+    let top = null;
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let i = 0; i < node.data.length; i++) {
+        if (/\\s/.test(node.data[i])) continue;
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const box = range.getBoundingClientRect();
+        if (top === null || box.top > top + box.height / 2) {
+          lines.push('');
+          top = box.top;
+        }
+        lines[lines.length - 1] += node.data[i];
+      }
+    }
+    return lines;
+  })`)) as string[][];
+}
+
 async function mapReady(page: Page): Promise<void> {
   await page.getByTestId('pin-map').and(page.locator('[data-state="ready"]')).waitFor({ timeout: 30_000 });
 }
@@ -162,6 +189,16 @@ describe('a resident reports on a phone, tracks it and rates it', () => {
     expect(await page.getByTestId('due-at').textContent()).toMatch(/^办理期限：/);
     const fontSize = Number(await page.evaluate("parseFloat(getComputedStyle(document.querySelector('[data-testid=ticket-code]')).fontSize)"));
     expect(fontSize).toBeGreaterThanOrEqual(28);
+    // Too wide for one line on a phone at that size, the code breaks between prefix, day and number only (it broke
+    // as CD20261123000 / 051, which reads as another number).
+    const [codeLines] = await textLines(page, '[data-testid=ticket-code]');
+    expect(codeLines!.join('')).toBe(ticket);
+    const prefix = /^[A-Z]+/.exec(ticket)![0].length;
+    let breakAt = 0;
+    for (const line of codeLines!.slice(0, -1)) {
+      breakAt += line.length;
+      expect([prefix, prefix + 8], `ticket code laid out as ${codeLines!.join(' / ')}`).toContain(breakAt);
+    }
     await screenshot(page, 'resident-report-phone-4-success');
     await expectAccessible(page, 'report success');
 

@@ -3,10 +3,11 @@
  * back/next, then the ticket code. One Idempotency-Key per report: a double tap is ignored while sending, and a
  * retry after a network failure resends the very same request, so the server never files two orders.
  */
-import { useEffect, useRef, useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../shared/api';
 import { currentLanguage } from '../../shared/i18n';
+import { codeGroups } from '../track/progress';
 import { DetailsStep } from './DetailsStep';
 import { hrefFor } from './hash-route';
 import { postJsonWithKey, residentMessage } from './http';
@@ -42,7 +43,13 @@ function Success({ filed, signedIn, onAgain }: { filed: Filed; signedIn: boolean
       </h2>
       <p>{t('residentReport.success.codeLabel')}</p>
       <p className="rr-code" data-testid="ticket-code">
-        {filed.code}
+        {/* Too wide for a phone at this size: it may break between prefix, day and number only (<wbr>), never mid-number. */}
+        {codeGroups(filed.code).map((part, i) => (
+          <Fragment key={i}>
+            {i > 0 && <wbr />}
+            {part}
+          </Fragment>
+        ))}
       </p>
       <button type="button" className="r-button r-button-secondary" onClick={copy} data-testid="copy-code">
         {t('residentReport.success.copy')}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { catalogs, type Tree } from '../../shared/locale-catalog';
-import { ACTION_KEYS, normaliseCode, progressOf, STATUS_KEYS, stepStates, STEPS, TICKET_CODE } from '../track/progress';
+import { ACTION_KEYS, codeGroups, normaliseCode, progressOf, STATUS_KEYS, stepStates, STEPS, TICKET_CODE } from '../track/progress';
 import { hrefFor, parseHash } from './hash-route';
 import {
   buildBody,
@@ -198,5 +198,11 @@ describe('tracking progress', () => {
   it('accepts ticket codes as typed', () => {
     expect(TICKET_CODE.test(normaliseCode(' cd2026 0101 000001 '))).toBe(true);
     expect(TICKET_CODE.test(normaliseCode('CD2026'))).toBe(false);
+  });
+
+  it('splits a ticket code into prefix, day and number for display', () => {
+    expect(codeGroups('CD20261123000051')).toEqual(['CD', '20261123', '000051']);
+    expect(codeGroups('X20260101000001')).toEqual(['X', '20260101', '000001']);
+    expect(codeGroups('not-a-code')).toEqual(['not-a-code']);
   });
 });

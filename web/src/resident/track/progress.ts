@@ -56,3 +56,12 @@ export const TICKET_CODE = /^[A-Z]{1,4}[0-9]{14}$/;
 
 /** Upper-cases and drops spaces, so a code read out over the phone or copied with blanks still matches. */
 export const normaliseCode = (s: string) => s.replace(/\s+/g, '').toUpperCase();
+
+/**
+ * A ticket code in the parts a person reads it in — prefix, day, number (CD · 20261123 · 000051) — so a code too
+ * wide for a phone's line breaks between them and never inside the day or the number. Anything else: one part.
+ */
+export function codeGroups(code: string): string[] {
+  const m = /^([A-Z]{1,4})(\d{8})(\d{6})$/.exec(code);
+  return m ? [m[1]!, m[2]!, m[3]!] : [code];
+}
