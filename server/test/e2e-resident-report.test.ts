@@ -106,6 +106,11 @@ async function textLines(page: Page, selector: string): Promise<string[][]> {
   })`)) as string[][];
 }
 
+/** Nothing sticks out to the right: the page does not scroll sideways. */
+async function fitsTheScreen(page: Page): Promise<boolean> {
+  return (await page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')) as boolean;
+}
+
 async function mapReady(page: Page): Promise<void> {
   await page.getByTestId('pin-map').and(page.locator('[data-state="ready"]')).waitFor({ timeout: 30_000 });
 }
@@ -266,6 +271,29 @@ describe('a resident reports on a phone, tracks it and rates it', () => {
     expect(timeline).toContain('井盖已补装，感谢您的反映。');
     expect(timeline).toContain('已更换新井盖并设置警示标志。');
     await page.getByTestId('rating-form').waitFor();
+    // On a phone each answer is whole on its line (不满意 broke as 不满 / 意 in three narrow columns).
+    expect(await textLines(page, '[data-testid=rating-form] .rr-type-name')).toEqual([['满意'], ['基本满意'], ['不满意']]);
+
+    // The same page in English: nothing wider than the phone (the three English answers side by side pushed the page
+    // to 495 px), and no step name cut mid-word (Accepte / d).
+    await page.locator('.r-tools button[lang]').click();
+    await expect.poll(() => page.getByTestId('rating-submit').textContent()).toBe('Send rating');
+    expect(await fitsTheScreen(page)).toBe(true);
+    expect(await textLines(page, '[data-testid=track-progress] .rr-progress-label')).toEqual([['Accepted'], ['Assigned'], ['Handled'], ['Checked'], ['Closed'], ['Rated']]);
+    expect(await textLines(page, '[data-testid=rating-form] .rr-type-name')).toEqual([['Satisfied'], ['Mostlysatisfied'], ['Notsatisfied']]);
+    await screenshot(page, 'resident-report-phone-en-6-rate');
+    // In elder mode the whole ticket code stays visible in its field (its last digits were cut off).
+    await page.getByTestId('elder-toggle').click();
+    await expect.poll(() => page.locator('html').getAttribute('class')).toContain('elder');
+    expect(await fitsTheScreen(page)).toBe(true);
+    expect(await page.evaluate("(() => { const i = document.querySelector('[data-testid=track-code]'); return i.scrollWidth <= i.clientWidth; })()")).toBe(true);
+    expect(await textLines(page, '[data-testid=track-progress] .rr-progress-label')).toEqual([['Accepted'], ['Assigned'], ['Handled'], ['Checked'], ['Closed'], ['Rated']]);
+    await screenshot(page, 'resident-report-phone-en-elder-6-rate');
+    await expectAccessible(page, 'rating, English, elder mode, phone');
+    await page.getByTestId('elder-toggle').click();
+    await page.locator('.r-tools button[lang]').click();
+    await expect.poll(() => page.getByTestId('rating-submit').textContent()).toBe('提交评价');
+
     // Sending without a choice says what is missing.
     await page.getByTestId('rating-submit').click();
     await expect.poll(() => page.getByTestId('rating-form').locator('[role="alert"]').textContent()).toBe('请选择满意、基本满意或不满意');

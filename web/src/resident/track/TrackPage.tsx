@@ -306,7 +306,7 @@ export function TrackPage({ jurisdictionId, initialCode, initialLast4 }: { juris
         >
           <label className="r-field">
             <span>{t('residentReport.track.code')}</span>
-            <input type="text" autoCapitalize="characters" autoComplete="off" spellCheck={false} maxLength={24} value={code} placeholder="CD20260101000001" data-testid="track-code" onChange={(e) => setCode(e.target.value)} />
+            <input className="rr-code-input" type="text" autoCapitalize="characters" autoComplete="off" spellCheck={false} maxLength={24} value={code} placeholder="CD20260101000001" data-testid="track-code" onChange={(e) => setCode(e.target.value)} />
           </label>
           <label className="r-field">
             <span>{t('residentReport.track.last4')}</span>
