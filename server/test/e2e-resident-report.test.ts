@@ -129,6 +129,8 @@ describe('a resident reports on a phone, tracks it and rates it', () => {
 
   it('reports with a photo, a pin on the map and a description, and gets a ticket code', async () => {
     await page.goto(`${base}/`);
+    // The city map of the home page speaks Chinese too.
+    await expect.poll(() => page.locator('.maplibregl-ctrl-zoom-in').getAttribute('aria-label'), { timeout: 30_000 }).toBe('放大');
     await page.getByTestId('open-report').click();
     const flow = page.getByTestId('report-flow');
     await expect.poll(() => flow.getAttribute('data-step')).toBe('1');
@@ -162,6 +164,20 @@ describe('a resident reports on a phone, tracks it and rates it', () => {
     await expect.poll(() => page.getByTestId('point-text').textContent()).toContain('已选位置');
     expect(await page.getByTestId('outside-warning').count()).toBe(0);
     await page.getByTestId('address').fill('天府大道北段 1 号东侧人行道');
+    // The map's own words are in the page's language (MapLibre's built-in "Map" and "Zoom in" were read out on this
+    // Chinese page), and follow a switch of language, the pin kept.
+    const zoomIn = page.getByTestId('pin-map').locator('.maplibregl-ctrl-zoom-in');
+    expect(await page.getByTestId('pin-map').locator('canvas').getAttribute('aria-label')).toBe('地图');
+    expect(await zoomIn.getAttribute('aria-label')).toBe('放大');
+    expect(await page.getByTestId('pin-map').locator('.maplibregl-ctrl-zoom-out').getAttribute('aria-label')).toBe('缩小');
+    const pinned = await page.getByTestId('pin-map').getAttribute('data-pin');
+    await page.locator('.r-tools button[lang]').click();
+    await expect.poll(() => zoomIn.getAttribute('aria-label')).toBe('Zoom in');
+    await page.locator('.r-tools button[lang]').click();
+    await expect.poll(() => zoomIn.getAttribute('aria-label')).toBe('放大');
+    await mapReady(page);
+    expect(await page.getByTestId('pin-map').getAttribute('data-pin')).toBe(pinned);
+    expect(await page.getByTestId('address').inputValue()).toBe('天府大道北段 1 号东侧人行道');
     await screenshot(page, 'resident-report-phone-2-location');
     await expectAccessible(page, 'report step 2 (location)');
 

@@ -91,6 +91,8 @@ function Districts() {
         <>
           <Suspense fallback={<div className="r-map-placeholder">{t('common.loading')}</div>}>
             <CityMap
+              // Remade on a language switch, so its zoom buttons follow the page's language.
+              key={i18n.language}
               data={data}
               height={elder ? 360 : 320}
               large={elder}

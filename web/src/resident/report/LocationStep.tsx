@@ -28,7 +28,7 @@ export function LocationStep({
   elder: boolean;
   addressError: string | null;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { data, error } = useDivisions('district');
   const [geo, setGeo] = useState<GeoState>({ kind: 'idle' });
 
@@ -79,7 +79,8 @@ export function LocationStep({
       {!data && !error && <div className="r-map-placeholder">{t('common.loading')}</div>}
       {data && (
         <Suspense fallback={<div className="r-map-placeholder">{t('common.loading')}</div>}>
-          <PinMap data={data} value={point} onChange={onPoint} height={elder ? 340 : 300} large={elder} />
+          {/* Remade on a language switch, so its zoom buttons follow the page's language; the pin comes from `point`. */}
+          <PinMap key={i18n.language} data={data} value={point} onChange={onPoint} height={elder ? 340 : 300} large={elder} />
         </Suspense>
       )}
       <p className="rr-point" aria-live="polite" data-testid="point-text">
