@@ -106,6 +106,15 @@ async function textLines(page: Page, selector: string): Promise<string[][]> {
   })`)) as string[][];
 }
 
+/** The result of a lookup has the focus and shows on screen, below the sticky header. */
+async function resultInView(page: Page): Promise<void> {
+  await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.id')).toBe('rr-tracking-title');
+  const heading = (await page.locator('#rr-tracking-title').boundingBox())!;
+  const header = (await page.locator('.r-header').boundingBox())!;
+  expect(heading.y).toBeGreaterThanOrEqual(header.y + header.height);
+  expect(heading.y + heading.height).toBeLessThanOrEqual(page.viewportSize()!.height);
+}
+
 /** Nothing sticks out to the right: the page does not scroll sideways. */
 async function fitsTheScreen(page: Page): Promise<boolean> {
   return (await page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')) as boolean;
@@ -236,6 +245,8 @@ describe('a resident reports on a phone, tracks it and rates it', () => {
     await page.getByTestId('track-link').click();
     const tracking = page.getByTestId('tracking');
     await tracking.waitFor({ timeout: 15_000 });
+    // The result opens below the form: it takes the focus and comes into view (nothing seemed to happen before).
+    await resultInView(page);
     expect(await tracking.getAttribute('data-status')).toBe('received');
     expect(await page.getByTestId('track-progress').getAttribute('data-current')).toBe('0');
     expect(await page.getByTestId('track-timeline').textContent()).toContain('提交诉求');
@@ -444,6 +455,7 @@ describe('elder mode, English, on a desktop', () => {
     await page.getByTestId('track-code').fill(ticket.toLowerCase());
     await page.getByTestId('track-submit').click();
     await page.getByTestId('tracking').waitFor({ timeout: 15_000 });
+    await resultInView(page);
     expect(await page.getByTestId('track-rating').textContent()).toBe('Satisfied');
     await screenshot(page, 'resident-report-elder-en-5-track');
     await expectAccessible(page, 'elder tracking');

@@ -3,7 +3,7 @@
  * timeline, department and deadline; an order merged into another follows its parent; once answered or closed
  * the resident rates it (满意 / 基本满意 / 不满意, with a comment) here.
  */
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
 import { residentMessage } from '../report/http';
@@ -128,7 +128,19 @@ function RatingForm({ tracking, last4, jurisdictionId, onRated }: { tracking: Tr
   );
 }
 
-function TrackingView({ tracking, last4, jurisdictionId, onChange }: { tracking: Tracking; last4: string; jurisdictionId: string; onChange: (t: Tracking) => void }) {
+function TrackingView({
+  tracking,
+  last4,
+  jurisdictionId,
+  onChange,
+  headingRef,
+}: {
+  tracking: Tracking;
+  last4: string;
+  jurisdictionId: string;
+  onChange: (t: Tracking) => void;
+  headingRef: RefObject<HTMLHeadingElement | null>;
+}) {
   const { t, i18n } = useTranslation();
   const statusText = useStatusText();
   const [thanked, setThanked] = useState(false);
@@ -175,7 +187,9 @@ function TrackingView({ tracking, last4, jurisdictionId, onChange }: { tracking:
   const open = !['closed', 'rated', 'answered', 'rejected', 'cancelled', 'merged'].includes(tracking.status);
   return (
     <section className="r-card rr-tracking" aria-labelledby="rr-tracking-title" data-testid="tracking" data-status={tracking.status}>
-      <h2 id="rr-tracking-title">{tracking.title}</h2>
+      <h2 id="rr-tracking-title" ref={headingRef} tabIndex={-1}>
+        {tracking.title}
+      </h2>
       <p className="rr-track-code">
         {t('residentReport.track.codeIs', { code: tracking.code })} <StatusLabel status={tracking.status} />
       </p>
@@ -254,6 +268,13 @@ export function TrackPage({ jurisdictionId, initialCode, initialLast4 }: { juris
   const [busy, setBusy] = useState(false);
   const [tracking, setTracking] = useState<{ data: Tracking; last4: string } | null>(null);
   const auto = useRef(false);
+  // A result just looked up takes the focus: it opens below the form, under the fold on a phone in elder mode, where
+  // nothing seemed to happen, and a screen reader said nothing.
+  const resultHeading = useRef<HTMLHeadingElement>(null);
+  const [shown, setShown] = useState(0);
+  useEffect(() => {
+    if (shown > 0) resultHeading.current?.focus();
+  }, [shown]);
 
   const lookUp = async (c: string, l4: string) => {
     setError(null);
@@ -274,6 +295,7 @@ export function TrackPage({ jurisdictionId, initialCode, initialLast4 }: { juris
     try {
       const data = await api.get<Tracking>('/api/v1/public/work-orders/track', { jurisdictionId, code: clean, phoneLast4: l4 });
       setTracking({ data, last4: l4 });
+      setShown((n) => n + 1);
       // The code stays in the address (reload, share); the four digits do not, so they stay out of the history.
       go({ page: 'track', code: clean, last4: '' });
     } catch (err) {
@@ -322,7 +344,7 @@ export function TrackPage({ jurisdictionId, initialCode, initialLast4 }: { juris
           </button>
         </form>
       </section>
-      {tracking && <TrackingView tracking={tracking.data} last4={tracking.last4} jurisdictionId={jurisdictionId!} onChange={(d) => setTracking({ data: d, last4: tracking.last4 })} />}
+      {tracking && <TrackingView tracking={tracking.data} last4={tracking.last4} jurisdictionId={jurisdictionId!} onChange={(d) => setTracking({ data: d, last4: tracking.last4 })} headingRef={resultHeading} />}
     </>
   );
 }
