@@ -349,9 +349,23 @@ describe('a signed-in resident', () => {
       const page = await context.newPage();
       await page.goto(`${base}/`);
       await page.getByTestId('signin-open').click();
+      // A number too short: said beside the field it is about.
+      await page.getByTestId('signin-phone').fill('1380013');
+      await page.getByTestId('signin-send').click();
+      await expect.poll(() => page.getByTestId('signin-error').textContent()).toBe('请输入 11 位手机号');
+      expect(await page.getByTestId('signin-phone').getAttribute('aria-invalid')).toBe('true');
+      expect(await page.getByTestId('signin-phone').getAttribute('aria-describedby')).toBe('r-signin-error');
       await page.getByTestId('signin-phone').fill('13800138456');
       await page.getByTestId('signin-send').click();
       await page.getByTestId('signin-code').waitFor();
+      // A wrong code: the server's words, tied to the code field, and no request id (it read "… (请求编号: 3f2a…)").
+      await page.getByTestId('signin-code').fill('000000');
+      await page.getByTestId('signin-submit').click();
+      await expect.poll(() => page.getByTestId('signin-error').textContent()).toBe('验证码不正确或已失效，请重新获取');
+      expect(await page.getByTestId('signin-code').getAttribute('aria-invalid')).toBe('true');
+      expect(await page.getByTestId('signin-code').getAttribute('aria-describedby')).toBe('r-signin-error');
+      await screenshot(page, 'resident-report-phone-signin-wrong-code');
+      await expectAccessible(page, 'sign-in, wrong code');
       const sms = await env.server!.ctx.db.selectFrom('outbound_messages').select('body').where('recipient_masked', '=', '138****8456').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
       await page.getByTestId('signin-code').fill(/\d{6}/.exec(sms.body)![0]);
       await page.getByTestId('signin-submit').click();

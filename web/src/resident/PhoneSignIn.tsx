@@ -4,8 +4,9 @@
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, errorMessage } from '../shared/api';
+import { api, ApiError } from '../shared/api';
 import { useElderMode } from '../shared/elder-mode';
+import { residentMessage } from './report/http';
 
 export interface ResidentSession {
   /** Masked (****1234), or null for a signed-in user without a phone (staff visiting the portal). */
@@ -74,7 +75,7 @@ export function PhoneSignIn({ jurisdiction, onSignedIn, onCancel }: { jurisdicti
       setWait(r.resendAfterSeconds);
       setNotice(t('resident.signin.codeSent'));
     } catch (err) {
-      setError(errorMessage(err));
+      setError(residentMessage(err));
     } finally {
       setBusy(false);
     }
@@ -96,7 +97,7 @@ export function PhoneSignIn({ jurisdiction, onSignedIn, onCancel }: { jurisdicti
       const r = await api.post<{ phone: string }>('/api/v1/auth/phone/login', { phone: sentTo, code, ...scope });
       onSignedIn({ phone: r.phone });
     } catch (err) {
-      setError(errorMessage(err));
+      setError(residentMessage(err));
     } finally {
       setBusy(false);
     }
@@ -115,6 +116,8 @@ export function PhoneSignIn({ jurisdiction, onSignedIn, onCancel }: { jurisdicti
             autoComplete="tel-national"
             maxLength={16}
             value={phone}
+            aria-invalid={error && !sentTo ? true : undefined}
+            aria-describedby={error && !sentTo ? 'r-signin-error' : undefined}
             data-testid="signin-phone"
             onChange={(e) => {
               setPhone(e.target.value);
@@ -135,6 +138,8 @@ export function PhoneSignIn({ jurisdiction, onSignedIn, onCancel }: { jurisdicti
               pattern="[0-9]*"
               maxLength={6}
               value={code}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? 'r-signin-error' : undefined}
               data-testid="signin-code"
               onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
             />
@@ -143,8 +148,9 @@ export function PhoneSignIn({ jurisdiction, onSignedIn, onCancel }: { jurisdicti
         <p className="r-notice" aria-live="polite">
           {notice}
         </p>
+        {/* A refusal (wrong or expired code, bad number) in the server's words, without a request id to puzzle over. */}
         {error && (
-          <p className="r-error" role="alert">
+          <p id="r-signin-error" className="r-error" role="alert" data-testid="signin-error">
             {error}
           </p>
         )}
