@@ -256,10 +256,11 @@ describe('a resident reports on a phone, tracks it and rates it', () => {
     await screenshot(page, 'resident-report-phone-5-track');
     await expectAccessible(page, 'tracking (received)');
 
-    // A wrong last four digits reads as not found, in the resident's language.
+    // A wrong last four digits reads as not found, in the resident's language and the page's words (受理编号, not the
+    // staff's 工单).
     await page.getByTestId('track-last4').fill('0000');
     await page.getByTestId('track-submit').click();
-    await expect.poll(() => page.getByTestId('track-error').textContent()).toContain(ticket);
+    await expect.poll(() => page.getByTestId('track-error').textContent()).toBe(`没有找到受理编号为 ${ticket}、手机号后 4 位相符的诉求，请核对受理编号和手机号后 4 位`);
     expect(await page.getByTestId('tracking').count()).toBe(0);
   });
 
@@ -466,6 +467,12 @@ describe('elder mode, English, on a desktop', () => {
     await page.getByTestId('track-last4').fill('9123');
     await page.getByTestId('track-submit').click();
     await expect.poll(() => page.getByTestId('track-error').textContent()).toContain('A ticket code is letters and 14 digits');
+    // A code that exists with digits that do not match: the server's answer, in English.
+    await page.getByTestId('track-code').fill(ticket);
+    await page.getByTestId('track-last4').fill('0000');
+    await page.getByTestId('track-submit').click();
+    await expect.poll(() => page.getByTestId('track-error').textContent()).toBe(`No report ${ticket} with those last 4 digits of the phone number; check the ticket code and the digits`);
+    await page.getByTestId('track-last4').fill('9123');
     await page.getByTestId('track-code').fill(ticket.toLowerCase());
     await page.getByTestId('track-submit').click();
     await page.getByTestId('tracking').waitFor({ timeout: 15_000 });
