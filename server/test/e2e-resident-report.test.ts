@@ -430,6 +430,11 @@ describe('elder mode, English, on a desktop', () => {
     await page.getByTestId('step-next').click();
 
     await mapReady(page);
+    // The map's zoom buttons are elder-sized targets too (MapLibre draws them 29 px).
+    for (const zoom of ['.maplibregl-ctrl-zoom-in', '.maplibregl-ctrl-zoom-out']) {
+      const box = (await page.getByTestId('pin-map').locator(zoom).boundingBox())!;
+      expect(Math.min(box.width, box.height), zoom).toBeGreaterThanOrEqual(56);
+    }
     await page.getByTestId('use-gps').click();
     await expect.poll(() => page.getByTestId('pin-map').getAttribute('data-pin')).toBe('104.06570,30.65740');
     await expect.poll(() => page.getByTestId('point-text').textContent()).toBe('Chosen location: longitude 104.06570, latitude 30.65740');
