@@ -170,7 +170,8 @@ describe('a resident reports on a phone, tracks it and rates it', () => {
     // Tap the middle of the city.
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await expect.poll(() => page.getByTestId('pin-map').getAttribute('data-pin')).toMatch(/^10[34]\.\d+,3[01]\.\d+$/);
-    await expect.poll(() => page.getByTestId('point-text').textContent()).toContain('已选位置');
+    // The point is named by its district, not by coordinates alone.
+    await expect.poll(() => page.getByTestId('point-text').textContent()).toMatch(/^已选位置：\S+[区县市]（经度 10[34]\.\d{5}，纬度 3[01]\.\d{5}）$/);
     expect(await page.getByTestId('outside-warning').count()).toBe(0);
     await page.getByTestId('address').fill('天府大道北段 1 号东侧人行道');
     // The map's own words are in the page's language (MapLibre's built-in "Map" and "Zoom in" were read out on this
@@ -437,7 +438,7 @@ describe('elder mode, English, on a desktop', () => {
     }
     await page.getByTestId('use-gps').click();
     await expect.poll(() => page.getByTestId('pin-map').getAttribute('data-pin')).toBe('104.06570,30.65740');
-    await expect.poll(() => page.getByTestId('point-text').textContent()).toBe('Chosen location: longitude 104.06570, latitude 30.65740');
+    await expect.poll(() => page.getByTestId('point-text').textContent()).toBe('Chosen location: Qingyang District (longitude 104.06570, latitude 30.65740)');
     await screenshot(page, 'resident-report-elder-en-2-location');
     await expectAccessible(page, 'elder report step 2');
     await page.getByTestId('step-next').click();

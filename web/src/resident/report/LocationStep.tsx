@@ -5,6 +5,7 @@
  */
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { divisionName } from '../../shared/map/geo';
 import { useDivisions } from '../../shared/map/use-divisions';
 import { MAX_ADDRESS, pointInAny, type LngLat } from './model';
 
@@ -32,7 +33,9 @@ export function LocationStep({
   const { data, error } = useDivisions('district');
   const [geo, setGeo] = useState<GeoState>({ kind: 'idle' });
 
-  const outside = useMemo(() => (point && data && data.features.length > 0 ? !pointInAny(point, data.features.map((f) => f.geometry)) : false), [point, data]);
+  // The district the point is in: named beside the coordinates, which alone tell a resident nothing.
+  const district = useMemo(() => (point && data ? (data.features.find((f) => pointInAny(point, [f.geometry]))?.properties ?? null) : null), [point, data]);
+  const outside = point !== null && data !== null && data.features.length > 0 && district === null;
 
   const geoMessage: Record<GeoProblem, string> = {
     denied: t('residentReport.location.gpsDenied'),
@@ -84,7 +87,11 @@ export function LocationStep({
         </Suspense>
       )}
       <p className="rr-point" aria-live="polite" data-testid="point-text">
-        {point ? t('residentReport.location.pointChosen', { lon: point.lng.toFixed(5), lat: point.lat.toFixed(5) }) : t('residentReport.location.noPoint')}
+        {!point
+          ? t('residentReport.location.noPoint')
+          : district
+            ? t('residentReport.location.pointInDistrict', { district: divisionName(district, i18n.language), lon: point.lng.toFixed(5), lat: point.lat.toFixed(5) })
+            : t('residentReport.location.pointChosen', { lon: point.lng.toFixed(5), lat: point.lat.toFixed(5) })}
       </p>
       {outside && (
         <p className="r-error" role="alert" data-testid="outside-warning">
