@@ -349,6 +349,22 @@ describe('a signed-in resident', () => {
     const context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
     try {
       const page = await context.newPage();
+      // Opened from the header far down a long page, the sign-in form (at the top) is brought into view with the focus
+      // in its phone field; the report under it is kept.
+      await page.goto(`${base}/#/report`);
+      await page.getByTestId('step-next').click();
+      await page.getByTestId('step-next').click();
+      await page.getByTestId('description').fill('草稿');
+      await page.evaluate('window.scrollTo(0, document.body.scrollHeight)');
+      await page.getByTestId('signin-open').click();
+      await expect.poll(() => page.evaluate("document.activeElement && document.activeElement.getAttribute('data-testid')")).toBe('signin-phone');
+      const field = (await page.getByTestId('signin-phone').boundingBox())!;
+      const header = (await page.locator('.r-header').boundingBox())!;
+      expect(field.y).toBeGreaterThanOrEqual(header.y + header.height);
+      expect(field.y + field.height).toBeLessThanOrEqual(844);
+      await page.locator('.r-signin').getByRole('button', { name: '取消' }).click();
+      expect(await page.getByTestId('description').inputValue()).toBe('草稿');
+
       await page.goto(`${base}/`);
       await page.getByTestId('signin-open').click();
       // A number too short: said beside the field it is about.

@@ -2,7 +2,7 @@
  * Residents sign in with their mobile number and a six-digit code sent by SMS. No Ant Design here: plain
  * inputs, large in elder mode, numeric keyboards on phones, the code offered by the phone's SMS autofill.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../shared/api';
 import { useElderMode } from '../shared/elder-mode';
@@ -51,6 +51,10 @@ export function PhoneSignIn({ jurisdiction, onSignedIn, onCancel }: { jurisdicti
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // The form opens at the top of the page, from a header that stays on screen: taken there, the resident sees it open
+  // even when they had scrolled far down (nothing seemed to happen).
+  const phoneInput = useRef<HTMLInputElement>(null);
+  useEffect(() => phoneInput.current?.focus(), []);
 
   useEffect(() => {
     if (wait <= 0) return;
@@ -111,6 +115,7 @@ export function PhoneSignIn({ jurisdiction, onSignedIn, onCancel }: { jurisdicti
         <label className="r-field">
           <span>{t('resident.signin.phone')}</span>
           <input
+            ref={phoneInput}
             type="tel"
             inputMode="numeric"
             autoComplete="tel-national"
