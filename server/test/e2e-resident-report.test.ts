@@ -466,6 +466,14 @@ describe('elder mode, English, on a desktop', () => {
     expect(await page.getByTestId('phone').count()).toBe(0);
     const bodySize = Number(await page.evaluate('parseFloat(getComputedStyle(document.body).fontSize)'));
     expect(bodySize).toBeGreaterThanOrEqual(20);
+    // On a phone the same step fits the screen (the request types, two large English names a row, made it 397 px wide).
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      expect(await fitsTheScreen(page)).toBe(true);
+      await screenshot(page, 'resident-report-elder-en-phone-3-details');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
     await screenshot(page, 'resident-report-elder-en-3-details');
     await expectAccessible(page, 'elder report step 3');
     await page.getByTestId('submit').click();
