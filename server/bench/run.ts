@@ -91,8 +91,9 @@ async function main(): Promise<number> {
 }
 
 function printTable(figures: Record<string, unknown>): void {
-  const rows = Object.entries(figures).filter(([, v]) => typeof v === 'object' && v !== null) as Array<[string, Record<string, number>]>;
   const cols = ['requests', 'concurrency', 'perSecond', 'p50Ms', 'p90Ms', 'p95Ms', 'p99Ms', 'maxMs', 'errors', 'cpuMsPerRequest', 'pgCpuMsPerRequest', 'cpuMsPerEntry', 'pgCpuMsPerEntry'];
+  // Load results only (a benchmark prints its other figures itself).
+  const rows = Object.entries(figures).filter(([, v]) => typeof v === 'object' && v !== null && !Array.isArray(v) && cols.some((c) => c in v)) as Array<[string, Record<string, number>]>;
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(12) : c.padStart(11))).join(' ');
   process.stdout.write(`${line(['', ...cols])}\n`);
   for (const [label, r] of rows) process.stdout.write(`${line([label, ...cols.map((c) => String(r[c] ?? ''))])}\n`);

@@ -2,7 +2,8 @@
  * work-orders: issue 6's speed goals, measured through HTTP on 127.0.0.1 (keep-alive) against the full app.
  *  (a) creates/s and p50/p99 of POST /api/v1/work-orders (agent Bearer token, each with its own Idempotency-Key)
  *      at a fixed concurrency, against a bare Fastify POST doing one INSERT into a similar table, measured in
- *      alternation in the same run;
+ *      alternation in the same run; then both at each concurrency of a sweep (capacity: each endpoint's most
+ *      requests per second over the same levels — the goals compare those peaks, and the fixed level is reported too);
  *  (b) create latency at a fixed offered rate (open loop, 500/s by default, bounded count);
  *  (c) list-query p95 of GET /api/v1/work-orders with a typical filter (open orders of one district, newest first),
  *      first page and a deep keyset page, at 100k orders and — with BENCH_WO_1M=1 — at 1M orders (bulk-loaded with
@@ -33,6 +34,12 @@ const OPEN_REQUESTS = Number(process.env.BENCH_OPEN_REQUESTS ?? 2500);
 const LIST_REQUESTS = Number(process.env.BENCH_LIST_REQUESTS ?? 300);
 const LIST_CONCURRENCY = 2;
 const WITH_1M = process.env.BENCH_WO_1M === '1';
+/**
+ * The capacity sweep: both endpoints at each of these concurrencies (alternating rounds, as at CONCURRENCY). The bare
+ * INSERT is at its plateau from 16 on; the create keeps gaining up to ≈ 128, where its statements carry the most
+ * creates each (group commit).
+ */
+const SWEEP = (process.env.BENCH_SWEEP ?? '16,64,128').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
 /** `BENCH_WO_PARTS=create` measures only (a): quicker while working on the create path. */
 const PARTS = new Set((process.env.BENCH_WO_PARTS ?? 'create,open,list').split(','));
 const WARMUP = 200;
@@ -55,6 +62,23 @@ interface LockSamples {
   idleInTransaction: number;
 }
 
+/** One level of the capacity sweep. */
+interface SweepStep {
+  concurrency: number;
+  create: LoadResult & { pgCpuMsPerRequest?: number };
+  bareInsert: LoadResult & { pgCpuMsPerRequest?: number };
+  ratio: number;
+}
+
+/** Each endpoint's most requests per second over the sweep, and at which concurrency. */
+interface Capacity {
+  createPerSecond: number;
+  createConcurrency: number;
+  barePerSecond: number;
+  bareConcurrency: number;
+  ratio: number;
+}
+
 interface ListStep {
   orders: number;
   matching: number;
@@ -70,7 +94,10 @@ export interface WorkOrdersBenchResult {
     createUnbatched: LoadResult;
     createSpread: LoadResult;
     bareInsert: LoadResult;
+    /** create / bareInsert at CONCURRENCY. */
     ratio: number;
+    sweep: SweepStep[];
+    capacity: Capacity;
     openLoop: OpenLoopResult | null;
     list100k: ListStep | null;
     list1m: ListStep | null;
@@ -157,7 +184,7 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
         headersFor: (i: number) => ({ ...(spread ? spreadHeaders[i % SPREAD]! : headers), 'idempotency-key': `bench-${run}-${i}` }),
       };
     };
-    const bareLoad = (requests: number) => ({ url: `http://127.0.0.1:${portOf(bare)}/bare/work-orders`, requests, concurrency: CONCURRENCY, expectStatus: 201, body: createBody });
+    const bareLoad = (requests: number, concurrency = CONCURRENCY) => ({ url: `http://127.0.0.1:${portOf(bare)}/bare/work-orders`, requests, concurrency, expectStatus: 201, body: createBody });
 
     // (a) closed loop, after a warm-up of each.
     await runLoad(creates(WARMUP, CONCURRENCY));
@@ -186,6 +213,20 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
     if (create.errors > 0 || createUnbatched.errors > 0 || createSpread.errors > 0 || bareInsert.errors > 0) {
       throw new Error(`errors: create ${create.errors}, unbatched ${createUnbatched.errors}, spread ${createSpread.errors}, bare ${bareInsert.errors}`);
     }
+    // Capacity: both at each level of the sweep (the fixed level's alternating rounds above count as its step).
+    const sweep: SweepStep[] = [];
+    for (const concurrency of SWEEP) {
+      const step =
+        concurrency === CONCURRENCY
+          ? { bareInsert, create }
+          : await runLoadRounds(ROUNDS, { a: (n) => bareLoad(n, concurrency), b: (n) => creates(n, concurrency) }, REQUESTS, (run) => withPgTicks(ctx, run)).then((r) => ({
+              bareInsert: withPgTicksPerRequest(ctx, r.a),
+              create: withPgTicksPerRequest(ctx, r.b),
+            }));
+      if (step.create.errors > 0 || step.bareInsert.errors > 0) throw new Error(`errors at concurrency ${concurrency}: create ${step.create.errors}, bare ${step.bareInsert.errors}`);
+      sweep.push({ concurrency, ...step, ratio: round3(step.create.perSecond / step.bareInsert.perSecond) });
+    }
+    const capacity = capacityOf(sweep.length > 0 ? sweep : [{ concurrency: CONCURRENCY, create, bareInsert, ratio: 0 }]);
 
     // (b) open loop at a fixed offered rate.
     const openLoop = PARTS.has('open') ? await runOpenLoop({ ...creates(OPEN_REQUESTS, 256), ratePerSecond: RATE }) : null;
@@ -195,11 +236,19 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
     const list100k = PARTS.has('list') ? await listStep(ctx, 100_000, listUrl, headers) : null;
     const list1m = list100k && WITH_1M ? await listStep(ctx, 1_000_000, listUrl, headers) : null;
 
-    const ratio = Math.round((create.perSecond / bareInsert.perSecond) * 1000) / 1000;
+    const ratio = round3(create.perSecond / bareInsert.perSecond);
     const growth = list1m && list100k ? Math.max(list1m.firstPage.p95Ms / list100k.firstPage.p95Ms, list1m.deepPage.p95Ms / list100k.deepPage.p95Ms) : null;
     const goals = {
-      createsPerSecond: { goal: `≥ ${GOALS.createsPerSecond}/s`, measured: `${create.perSecond}/s`, met: create.perSecond >= GOALS.createsPerSecond },
-      ratioToBare: { goal: `≥ ${GOALS.ratioToBare}× bare INSERT`, measured: `${ratio}×`, met: ratio >= GOALS.ratioToBare },
+      createsPerSecond: {
+        goal: `≥ ${GOALS.createsPerSecond}/s`,
+        measured: `${capacity.createPerSecond}/s at ${capacity.createConcurrency} concurrent (${create.perSecond}/s at ${CONCURRENCY})`,
+        met: capacity.createPerSecond >= GOALS.createsPerSecond,
+      },
+      ratioToBare: {
+        goal: `≥ ${GOALS.ratioToBare}× bare INSERT (capacity)`,
+        measured: `${capacity.ratio}× (${ratio}× at ${CONCURRENCY} concurrent)`,
+        met: capacity.ratio >= GOALS.ratioToBare,
+      },
       p99AtRate: openLoop
         ? { goal: `p99 ≤ ${GOALS.p99AtRateMs} ms at ${RATE}/s`, measured: `${openLoop.p99Ms} ms (achieved ${openLoop.perSecond}/s)`, met: openLoop.p99Ms <= GOALS.p99AtRateMs && openLoop.errors === 0 }
         : { goal: `p99 ≤ ${GOALS.p99AtRateMs} ms at ${RATE}/s`, measured: 'not run (BENCH_WO_PARTS)', met: null },
@@ -209,15 +258,16 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
         met: growth === null ? null : growth <= GOALS.listGrowth,
       },
     };
-    printSummary({ list100k, list1m, locks, locksSpread, goals });
+    printSummary({ sweep, capacity, list100k, list1m, locks, locksSpread, goals });
     return {
-      figures: { create, createUnbatched, createSpread, bareInsert, ratio, openLoop, list100k, list1m, locks, locksSpread, goals },
+      figures: { create, createUnbatched, createSpread, bareInsert, ratio, sweep, capacity, openLoop, list100k, list1m, locks, locksSpread, goals },
       notes: [
         'create: POST /api/v1/work-orders as an agent (Bearer), own Idempotency-Key each, no point (district named): validation, then one read statement (settings, category, retry check, ticket number) and one write statement without a transaction (idempotency claim with the answer, order + timeline + SLA timers + audit + event + jobs, shared with the creates that arrived meanwhile), masked detail answer',
         'create: concurrent creates share their session lookup, read and write statements (group commit, shared/batcher.ts); createsPerStatement is the mean over the run (write statements); createUnbatched: the same creates with every statement alone, same run',
         `createSpread: the same creates round-robin over ${SPREAD} jurisdictions (one daily counter row each; one audit chain for all)`,
         'bareInsert: bare Fastify POST, JSON body, one INSERT … RETURNING id into bench_bare_orders through the same Kysely pool',
         `create and bareInsert are measured in alternation, ${ROUNDS} rounds of ${Math.ceil(REQUESTS / ROUNDS)} requests each (bare, create, bare, …); each figure is over its own rounds`,
+        `sweep: the same alternation at each of ${SWEEP.join(', ')} concurrent requests (BENCH_SWEEP); capacity: each endpoint's most requests per second over the sweep, at whichever level that was; the goals ≥ ${GOALS.createsPerSecond}/s and ≥ ${GOALS.ratioToBare}× compare capacities (create and bare each at its best), ratio is the one at ${CONCURRENCY}. Closed-loop latency at a high level is queueing (p99 at a fixed rate is openLoop)`,
         `openLoop: ${OPEN_REQUESTS} creates offered at ${RATE}/s, latency from each request's due time, at most 256 in flight`,
         `list: GET /api/v1/work-orders?${LIST_FILTER} (agent, jurisdiction scope), ${LIST_REQUESTS} requests at concurrency ${LIST_CONCURRENCY}; deepPage starts at a cursor 90% down the matching rows`,
         'load generator, server and database share the machine (see machine); the events worker is not running, so jobs accumulate as pending',
@@ -392,8 +442,30 @@ export async function bulkLoad(ctx: AppContext, start: number, end: number, juri
                       FROM generate_series(${start}::int, ${end}::int) AS g) raw) s`.execute(ctx.db);
 }
 
-function printSummary(f: { list100k: ListStep | null; list1m: ListStep | null; locks: LockSamples | null; locksSpread: LockSamples | null; goals: Record<string, { goal: string; measured: string; met: boolean | null }> }): void {
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Each endpoint's peak over the sweep. */
+function capacityOf(sweep: readonly SweepStep[]): Capacity {
+  const best = (pick: (s: SweepStep) => number) => sweep.reduce((a, b) => (pick(b) > pick(a) ? b : a));
+  const c = best((s) => s.create.perSecond);
+  const b = best((s) => s.bareInsert.perSecond);
+  return {
+    createPerSecond: c.create.perSecond,
+    createConcurrency: c.concurrency,
+    barePerSecond: b.bareInsert.perSecond,
+    bareConcurrency: b.concurrency,
+    ratio: round3(c.create.perSecond / b.bareInsert.perSecond),
+  };
+}
+
+function printSummary(f: { sweep: readonly SweepStep[]; capacity: Capacity; list100k: ListStep | null; list1m: ListStep | null; locks: LockSamples | null; locksSpread: LockSamples | null; goals: Record<string, { goal: string; measured: string; met: boolean | null }> }): void {
   const out = (s: string) => process.stdout.write(`${s}\n`);
+  out('capacity sweep (closed loop, create and bare INSERT in alternation at each level):');
+  for (const s of f.sweep) {
+    out(`  ${String(s.concurrency).padStart(4)} concurrent: create ${String(s.create.perSecond).padStart(5)}/s (p50 ${s.create.p50Ms} ms, p99 ${s.create.p99Ms} ms), bare ${String(s.bareInsert.perSecond).padStart(5)}/s (p50 ${s.bareInsert.p50Ms} ms, p99 ${s.bareInsert.p99Ms} ms), ratio ${s.ratio}`);
+  }
+  const c = f.capacity;
+  out(`  capacity: create ${c.createPerSecond}/s (at ${c.createConcurrency}), bare ${c.barePerSecond}/s (at ${c.bareConcurrency}), ratio ${c.ratio}`);
   out('list query (GET /api/v1/work-orders, open orders of one district):');
   for (const step of [f.list100k, f.list1m]) {
     if (!step) continue;
