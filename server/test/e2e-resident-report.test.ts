@@ -559,3 +559,52 @@ describe('what can go wrong', () => {
     }
   });
 });
+
+describe('reports that end without a department of their own', () => {
+  it('an answered enquiry needs none, and a merged report is handled under the other one', async () => {
+    const jurisdictions = (await (await fetch(`${base}/api/v1/jurisdictions`)).json()) as { items: Array<{ id: string }> };
+    const jurisdictionId = jurisdictions.items[0]!.id;
+    const file = async (body: Record<string, unknown>) => {
+      const r = await fetch(`${base}/api/v1/public/work-orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jurisdictionId, ...body }) });
+      expect(r.status, await r.clone().text()).toBe(201);
+      return ((await r.json()) as { code: string }).code;
+    };
+    const [agent, dispatcher, handler] = await Promise.all([staff('agent'), staff('dispatcher'), staff('handler')]);
+    const order = async (code: string) => (await call<{ items: Array<{ id: string; version: number }> }>(agent, 'GET', `/work-orders?q=${code}`)).items[0]!;
+    const act = async (who: Staff, code: string, action: Record<string, unknown>) => {
+      const o = await order(code);
+      await call(who, 'POST', `/work-orders/${o.id}/actions`, { version: o.version, action });
+    };
+
+    const enquiry = await file({ requestType: 'enquiry', title: 'E2E 小学入学咨询', description: '孩子明年上小学，需要准备哪些材料？', reporter: { phone: '13500135001' } });
+    await act(agent, enquiry, { type: 'answer', note: '请携带户口簿和房产证明到学区学校登记。' });
+    const parent = await file({ requestType: 'complaint', title: 'E2E 路灯不亮', description: '小区东门路灯一周不亮。', location: { lng: 104.0657, lat: 30.6574 }, reporter: { phone: '13500135002' } });
+    await act(agent, parent, { type: 'accept' });
+    await act(dispatcher, parent, { type: 'dispatch', departmentId: handler.departmentId });
+    const child = await file({ requestType: 'complaint', title: 'E2E 东门路灯坏了', description: '东门的路灯晚上不亮。', location: { lng: 104.0658, lat: 30.6575 }, reporter: { phone: '13500135003' } });
+    await act(dispatcher, child, { type: 'merge', parentId: (await order(parent)).id });
+
+    const context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${base}/#/track?code=${enquiry}&last4=5001`);
+      await page.getByTestId('tracking').waitFor({ timeout: 15_000 });
+      expect(await page.getByTestId('tracking').getAttribute('data-status')).toBe('answered');
+      // Not "尚未派遣": it is not waiting for a department.
+      expect(await page.getByTestId('track-department').textContent()).toBe('无需派遣，已直接答复');
+
+      await page.goto(`${base}/#/track?code=${child}&last4=5003`);
+      // Only the hash changed: load the page afresh, as a link opened from a text message would.
+      await page.reload();
+      await expect.poll(() => page.getByTestId('tracking').getAttribute('data-status'), { timeout: 15_000 }).toBe('merged');
+      expect(await page.getByTestId('merged-note').textContent()).toContain(parent);
+      // Its own empty department read 尚未派遣 beside the other report's steps, done up to 派遣.
+      expect(await page.getByTestId('track-department').count()).toBe(0);
+      expect(await page.getByTestId('tracking').textContent()).not.toContain('尚未派遣');
+      await screenshot(page, 'resident-report-phone-merged');
+      await expectAccessible(page, 'tracking (merged)');
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -206,10 +206,21 @@ function TrackingView({
           <dt>{t('residentReport.track.created')}</dt>
           <dd>{when(tracking.createdAt)}</dd>
         </div>
-        <div>
-          <dt>{t('residentReport.track.department')}</dt>
-          <dd data-testid="track-department">{dept ?? t('residentReport.track.notYet')}</dd>
-        </div>
+        {/* A merged report is handled under the other one (the note above): its own empty department said 尚未派遣
+            beside steps done. One that ended without a department is not waiting for one. */}
+        {!tracking.parent && (
+          <div>
+            <dt>{t('residentReport.track.department')}</dt>
+            <dd data-testid="track-department">
+              {dept ??
+                (tracking.status === 'answered'
+                  ? t('residentReport.track.answeredDirectly')
+                  : tracking.status === 'rejected' || tracking.status === 'cancelled'
+                    ? t('residentReport.track.noDepartment')
+                    : t('residentReport.track.notYet'))}
+            </dd>
+          </div>
+        )}
         {tracking.dueAt && open && (
           <div>
             <dt>{t('residentReport.track.due')}</dt>
