@@ -2,9 +2,11 @@
  * The console's work-order screens, end to end in Chromium against a real demo server: an order taken by the
  * hotline is dispatched from the dispatcher board as the responsibility list suggests; the handler signs for it,
  * starts and reports with a photo from the department inbox; the dispatcher verifies and closes it on the detail
- * page (reporter revealed for a purpose on the way); the list finds it by a Chinese word, with the filters in the
- * URL; two tabs acting on the same version get a readable 409. axe on list, detail, board and inbox; screenshots
- * in web/e2e/screenshots/work-orders-*.png.
+ * page (reporter revealed for a purpose on the way; the map shows its grid); the list finds it by a Chinese word,
+ * with the filters in the URL; two tabs acting on the same version get a readable 409; the inbox lists the handler's
+ * own unit's orders unless switched to their whole scope. On a 1366×768 screen the queues' buttons and the list's
+ * columns are in view without sideways scrolling. axe on list, detail, board and inbox; screenshots in
+ * web/e2e/screenshots/work-orders-*.png.
  */
 import { crc32, deflateSync } from 'node:zlib';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -245,6 +247,8 @@ describe('an order through the console: board → inbox → detail → list', ()
     await expect.poll(() => table.getByText(order.code).count(), { timeout: 20_000 }).toBe(1);
     // The searched page replaces the unfiltered one (the demo's other orders do not mention 占道经营).
     await expect.poll(() => table.locator('tbody tr.ant-table-row').count(), { timeout: 20_000 }).toBeLessThan(5);
+    // Every column fits the screen: the table does not scroll sideways.
+    expect(await table.locator('.ant-table-content').evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
     await screenshot(dispatcher, 'work-orders-list');
     await expectAccessible(dispatcher, 'work-order list');
 

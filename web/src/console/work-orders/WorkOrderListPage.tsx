@@ -15,7 +15,7 @@ import { departmentTree, useDepartments } from '../departments';
 import { downloadOrders } from '../stats/api';
 import { CHANNELS, REQUEST_TYPES, STATUSES, URGENCIES, workOrdersApi, type WorkOrderSummary } from './api';
 import { categoryTree, filtersFromParams, filtersToParams, filtersToQuery, type ListFilters, type ListSort } from './model';
-import { DeadlineBar, deptName, districtName, StatusTag, SupervisedTag, useCategories, useDistricts } from './parts';
+import { DeadlineCell, deptName, districtName, StatusTag, useCategories, useDistricts } from './parts';
 
 const PAGE = 20;
 
@@ -44,8 +44,12 @@ export function useOrderColumns(): ColumnsType<WorkOrderSummary> {
     },
     { title: t('workOrders.col.department'), key: 'department', render: (_, r) => deptName(r.department, i18n.language) || '—' },
     { title: t('workOrders.col.status'), dataIndex: 'status', render: (s: string) => <StatusTag status={s} /> },
-    { title: t('workOrders.col.deadline'), key: 'deadline', render: (_, r) => <DeadlineBar order={r} /> },
-    { title: t('workOrders.col.supervised'), dataIndex: 'supervised', render: (s: boolean) => (s ? <SupervisedTag /> : null) },
+    // The 督办 flag under the deadline it is about (a column of its own fell off a 1366-pixel screen).
+    {
+      title: t('workOrders.col.deadline'),
+      key: 'deadline',
+      render: (_, r) => <DeadlineCell order={r} />,
+    },
   ];
 }
 
@@ -312,7 +316,7 @@ export function WorkOrderListPage() {
         }}
         loading={pages.loading}
         pagination={false}
-        scroll={{ x: 1200 }}
+        scroll={{ x: 1080 }}
         data-testid="work-order-table"
         onRow={(r) => ({ onClick: (e) => !(e.target as HTMLElement).closest('a,button') && navigate(`/work-orders/${r.id}`), style: { cursor: 'pointer' } })}
         locale={{ emptyText: <span className="wo-empty">{t('workOrders.list.empty')}</span> }}

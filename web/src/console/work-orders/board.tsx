@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Query } from '../../shared/api';
 import { workOrdersApi, type WorkOrderDetail, type WorkOrderSummary } from './api';
-import { DeadlineBar, deptName, districtName, StatusTag, SupervisedTag, useCategories, useDistricts } from './parts';
+import { DeadlineCell, deptName, districtName, StatusTag, useCategories, useDistricts } from './parts';
 import { useOrderPages } from './WorkOrderListPage';
 
 /** Fetches details for `ids`, at most `width` at a time. */
@@ -74,12 +74,7 @@ function useQueueColumns(hide: readonly QueueColumn[]): ColumnsType<WorkOrderSum
       title: t('workOrders.col.deadline'),
       key: 'deadline',
       width: 150,
-      render: (_, r) => (
-        <>
-          <DeadlineBar order={r} />
-          {r.supervised && <div>{<SupervisedTag />}</div>}
-        </>
-      ),
+      render: (_, r) => <DeadlineCell order={r} />,
     },
   ];
   return columns.filter((c) => !hide.includes(c.key as QueueColumn));

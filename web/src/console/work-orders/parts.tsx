@@ -151,3 +151,17 @@ export function deptName(d: { nameZh: string | null; nameEn: string | null } | n
   if (!d) return '';
   return (language === 'en' ? d.nameEn ?? d.nameZh : d.nameZh ?? d.nameEn) ?? '';
 }
+
+/** A table's deadline cell: the bar, and the 督办 flag under it when the order is supervised. */
+export function DeadlineCell({ order }: { order: WorkOrderSummary }) {
+  return (
+    <>
+      <DeadlineBar order={order} />
+      {order.supervised && (
+        <div>
+          <SupervisedTag />
+        </div>
+      )}
+    </>
+  );
+}
