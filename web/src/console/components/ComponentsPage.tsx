@@ -47,7 +47,7 @@ function ComponentDrawer({ code, classes, departments, onClose }: { code: string
       {error && <Alert type="error" message={error} />}
       {!detail && !error && <Spin aria-label={t('common.loading')} />}
       {detail && (
-        <Space direction="vertical" size="large" style={{ width: '100%' }}>
+        <Space orientation="vertical" size="large" style={{ width: '100%' }}>
           <Descriptions column={1} size="small" bordered>
             <Descriptions.Item label={t('components.field.code')}>
               <span data-testid="component-code">{detail.code}</span>
@@ -178,7 +178,7 @@ function ImportDialog({ open, onClose, onImported }: { open: boolean; onClose: (
         </Button>,
       ]}
     >
-      <Space direction="vertical" style={{ width: '100%' }}>
+      <Space orientation="vertical" style={{ width: '100%' }}>
         <Typography.Paragraph type="secondary">{t('components.import.help')}</Typography.Paragraph>
         <input
             type="file"
@@ -275,7 +275,7 @@ export function ComponentsPage() {
   }, [points]);
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={3} style={{ margin: 0 }}>
         {t('components.nav')}
       </Typography.Title>

@@ -333,7 +333,7 @@ export function DraftEditor({ systems, onChanged }: { systems: EvalSystem[]; onC
   const status = draft ? t('evaluationViews.editingDraft', { version: draft.version }) : base !== null ? t('evaluationViews.editingFrom', { version: base }) : '';
   const inconsistent = dirty ? [] : ahp.filter((a) => !a.consistent);
   return (
-    <Space direction="vertical" style={{ width: '100%' }} size="middle" data-testid="draft-editor">
+    <Space orientation="vertical" style={{ width: '100%' }} size="middle" data-testid="draft-editor">
       <Space wrap>
         <Select
           aria-label={t('evaluationViews.editSystem')}

@@ -49,7 +49,7 @@ export function SensitivityView({ run, results, nodes, tiers }: { run: EvalRun; 
     return x ? `${x.code} · ${zh ? x.nameZh : x.nameEn}` : (code ?? '—');
   };
   return (
-    <Space direction="vertical" size="large" style={{ width: '100%' }} data-testid="sensitivity-view">
+    <Space orientation="vertical" size="large" style={{ width: '100%' }} data-testid="sensitivity-view">
       <Descriptions size="small" bordered column={4}>
         <Descriptions.Item label={t('evaluationViews.draws')}>{s.draws}</Descriptions.Item>
         <Descriptions.Item label={t('evaluationViews.seed')}>{s.seed}</Descriptions.Item>

@@ -70,7 +70,7 @@ export function TransferPanel({ workOrderId, version }: { workOrderId: string; v
           dataSource={transfer.mirrored}
           renderItem={(m) => (
             <List.Item>
-              <Space direction="vertical" size={0}>
+              <Space orientation="vertical" size={0}>
                 <Space wrap>
                   <StatusTag status={m.mirroredStatus} />
                   <Typography.Text type="secondary">{new Date(m.at).toLocaleString(i18n.language)}</Typography.Text>

@@ -17,7 +17,7 @@ function ReportView({ report }: { report: GridImportReport }) {
   const codes = codeCounts(report);
   const title = report.applied ? 'grids.import.applied' : report.dryRun ? 'grids.import.checked' : report.rejectedCount > 0 ? 'grids.import.blocked' : 'grids.import.nothing';
   return (
-    <Space direction="vertical" style={{ width: '100%' }} data-testid="grid-import-report">
+    <Space orientation="vertical" style={{ width: '100%' }} data-testid="grid-import-report">
       <Alert
         type={report.applied ? 'success' : hasProblems(report) ? 'warning' : 'info'}
         showIcon
@@ -167,7 +167,7 @@ export function GridImportDialog({ open, onClose, onImported }: { open: boolean;
         </Button>,
       ]}
     >
-      <Space direction="vertical" style={{ width: '100%' }}>
+      <Space orientation="vertical" style={{ width: '100%' }}>
         <Typography.Paragraph type="secondary">{t('grids.import.help')}</Typography.Paragraph>
         <input
           type="file"

@@ -105,7 +105,7 @@ function GridDrawer({ code, departments, canManage, onClose, onLoaded }: { code:
       {error && <Alert type="error" message={error} />}
       {!detail && !error && <Spin aria-label={t('common.loading')} />}
       {detail && (
-        <Space direction="vertical" size="large" style={{ width: '100%' }}>
+        <Space orientation="vertical" size="large" style={{ width: '100%' }}>
           <Descriptions column={1} size="small" bordered>
             <Descriptions.Item label={t('grids.field.code')}>
               <span data-testid="grid-code">{detail.code}</span>
@@ -126,7 +126,7 @@ function GridDrawer({ code, departments, canManage, onClose, onLoaded }: { code:
           </Descriptions>
           {canManage && (
             <Card size="small" title={t('grids.detail.edit')}>
-              <Space direction="vertical" style={{ width: '100%' }}>
+              <Space orientation="vertical" style={{ width: '100%' }}>
                 <Typography.Text strong>{t('grids.detail.inspectors')}</Typography.Text>
                 <InspectorPicker value={inspectorIds} onChange={setInspectorIds} initial={detail.inspectors} />
                 <Typography.Text strong>{t('grids.detail.departments')}</Typography.Text>
@@ -278,7 +278,7 @@ export function GridsPage() {
   const onLoaded = useCallback((g: GridDetail) => setFocus(g.bbox), []);
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={3} style={{ margin: 0 }}>
         {t('grids.nav')}
       </Typography.Title>

@@ -88,7 +88,7 @@ export function MessagesPage() {
             dataIndex: 'status',
             width: 190,
             render: (_: unknown, m: OutboundMessage) => (
-              <Space direction="vertical" size={0}>
+              <Space orientation="vertical" size={0}>
                 <Tag color={STATUS_COLOR[m.status]}>{t(`messages.status.${m.status}`)}</Tag>
                 {m.attempts > 0 && <Typography.Text type="secondary">{t('messages.attempts', { n: m.attempts })}</Typography.Text>}
                 {m.sentAt && <Typography.Text type="secondary">{when(m.sentAt)}</Typography.Text>}

@@ -246,7 +246,7 @@ export function EvaluationPage() {
   const newRun = manage && (
     <Card size="small" style={{ marginBottom: 16 }} title={t('evaluationViews.newRun')}>
       {published.length === 0 && systems !== null ? (
-        <Space direction="vertical">
+        <Space orientation="vertical">
           <Typography.Text>{t('evaluationViews.noPublished')}</Typography.Text>
           <Button type="primary" loading={busy} onClick={() => void createFromTemplate()} data-testid="create-system">
             {t('evaluation.createFromTemplate')}
@@ -265,7 +265,7 @@ export function EvaluationPage() {
               />
             </Form.Item>
             <Form.Item label={t('evaluation.dataset')} style={{ marginBottom: 8 }}>
-              <Space direction="vertical">
+              <Space orientation="vertical">
                 <Radio.Group
                   value={source}
                   onChange={(e) => setSource(e.target.value as 'upload' | 'dataset')}
@@ -381,7 +381,7 @@ export function EvaluationPage() {
                   key: 'distribution',
                   label: t('evaluation.distribution'),
                   children: (
-                    <Space direction="vertical" style={{ width: '100%' }} size="large">
+                    <Space orientation="vertical" style={{ width: '100%' }} size="large">
                       <DistributionTable title={t('evaluation.byClass')} rows={run.summary.byClass} testId="by-class" />
                       <DistributionTable title={t('evaluation.byRegion')} rows={run.summary.byRegion} testId="by-region" />
                     </Space>

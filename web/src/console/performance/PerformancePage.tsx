@@ -172,7 +172,7 @@ export function PerformancePage() {
   );
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="performance-page">
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid="performance-page">
       <Typography.Title level={3} style={{ margin: 0 }}>
         {t('performance.title')}
       </Typography.Title>
@@ -242,7 +242,7 @@ export function PerformancePage() {
             key: 'ranking',
             label: t('performance.tabs.ranking'),
             children: (
-              <Space direction="vertical" style={{ width: '100%' }}>
+              <Space orientation="vertical" style={{ width: '100%' }}>
                 <Space wrap>
                   <label htmlFor="perf-dimension">{t('performance.rankBy')}</label>
                   <Select
@@ -358,7 +358,7 @@ function TrendTab({ state }: { state: PageState }) {
     [points, t],
   );
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
+    <Space orientation="vertical" style={{ width: '100%' }}>
       <Space>
         <label htmlFor="perf-interval">{t('performance.interval.label')}</label>
         <Select id="perf-interval" style={{ width: 120 }} value={interval} onChange={setBucket} options={(['day', 'week', 'month'] as const).map((v) => ({ value: v, label: t(`performance.interval.${v}`) }))} aria-label={t('performance.interval.label')} data-testid="perf-interval" />
@@ -409,7 +409,7 @@ function HotspotsTab({ state }: { state: PageState }) {
   const lang = i18n.language;
   const change = (n: number) => <span style={{ color: n > 0 ? '#a8071a' : n < 0 ? '#135200' : undefined }}>{signed(n)}</span>;
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
+    <Space orientation="vertical" style={{ width: '100%' }}>
       <Space wrap>
         <label htmlFor="perf-level">{t('performance.hot.level')}</label>
         <Select id="perf-level" style={{ width: 120 }} value={level} onChange={setLevel} options={(['grid', 'street', 'district'] as const).map((v) => ({ value: v, label: t(`performance.dimension.${v}`) }))} aria-label={t('performance.hot.level')} data-testid="perf-level" />

@@ -62,7 +62,7 @@ function SuggestionCell({ order, onChanged }: { order: WorkOrderDetail; onChange
   };
   if (s.loading) return <Typography.Text type="secondary">{t('workOrders.board.suggesting')}</Typography.Text>;
   return (
-    <Space direction="vertical" size={2} data-testid={`suggestion-${order.code}`}>
+    <Space orientation="vertical" size={2} data-testid={`suggestion-${order.code}`}>
       {s.category && (
         <span>
           {t('workOrders.board.category')}: {categories.label(s.category.categoryCode)}{' '}
