@@ -388,6 +388,9 @@ describe('a signed-in resident', () => {
       await page.getByTestId('signin-code').fill(/\d{6}/.exec(sms.body)![0]);
       await page.getByTestId('signin-submit').click();
       await expect.poll(() => page.getByTestId('signed-in').textContent(), { timeout: 15_000 }).toBe('已登录 ****8456');
+      // Signed in, the header wraps to more rows; on a phone it scrolls away with the page instead of covering it.
+      await page.evaluate('window.scrollTo(0, 600)');
+      await expect.poll(async () => { const h = (await page.locator('.r-header').boundingBox())!; return h.y + h.height; }).toBeLessThanOrEqual(0);
 
       await page.getByTestId('open-report').click();
       await page.getByTestId('step-next').click();
