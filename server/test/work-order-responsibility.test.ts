@@ -33,7 +33,7 @@ const events = async () =>
 const preview = async (s: Session, body: object) => {
   const res = await api(s, 'POST', '/responsibility-rules/preview', body);
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as { facts: Record<string, string | null>; suggestion: null | { departmentId: string; departmentName: string; ruleId: string; unique: boolean; fallback: boolean; candidates: { ruleId: string; departmentId: string }[] } };
+  return res.json() as { facts: Record<string, string | null>; suggestion: null | { departmentId: string; departmentName: string; departmentNameEn: string; ruleId: string; unique: boolean; fallback: boolean; candidates: { ruleId: string; departmentId: string }[] } };
 };
 const create = async (body: object) => {
   const res = await api(admin, 'POST', '/responsibility-rules', body);
@@ -50,7 +50,7 @@ beforeAll(async () => {
     await sql`INSERT INTO divisions (jurisdiction_id, code, parent_code, level, name_zh, boundary)
               VALUES (${j}, ${code}, '510100', 'district', ${name}, ST_SetSRID(ST_GeomFromGeoJSON(${mp(ring as unknown as number[][])}), 4326))`.execute(t.ctx.db);
   }
-  for (const code of ['cgj', 'district', 'water', 'hotline', 'community', 'transport', 'closed']) dept[code] = await makeDepartment(t.ctx.db, { jurisdictionId: j, code, nameZh: `部门-${code}` });
+  for (const code of ['cgj', 'district', 'water', 'hotline', 'community', 'transport', 'closed']) dept[code] = await makeDepartment(t.ctx.db, { jurisdictionId: j, code, nameZh: `部门-${code}`, nameEn: `Dept ${code}` });
   admin = await loginAs(t.app, await makeUser(t.ctx.db, { jurisdictionId: j, grants: [{ role: 'admin', scope: { kind: 'jurisdiction' } }] }));
   dispatcher = await loginAs(t.app, await makeUser(t.ctx.db, { jurisdictionId: j, grants: [{ role: 'dispatcher', scope: { kind: 'jurisdiction' } }] }));
   agent = await loginAs(t.app, await makeUser(t.ctx.db, { jurisdictionId: j, grants: [{ role: 'agent', scope: { kind: 'jurisdiction' } }] }));
@@ -163,7 +163,7 @@ describe('suggestions', () => {
     // A point in grid 01: grid and district come from the grid layer.
     const inGrid = await preview(dispatcher, { categoryCode: 'event.01.01', ...IN_GRID_1 });
     expect(inGrid.facts).toEqual({ categoryCode: 'event.01.01', districtCode: '510104', gridCode: `${COMMUNITY}01`, componentSubclass: null });
-    expect(inGrid.suggestion).toMatchObject({ departmentId: dept.district!.id, departmentName: '部门-district', ruleId: district.id, unique: true, fallback: false });
+    expect(inGrid.suggestion).toMatchObject({ departmentId: dept.district!.id, departmentName: '部门-district', departmentNameEn: 'Dept district', ruleId: district.id, unique: true, fallback: false });
     expect(inGrid.suggestion!.candidates.map((c) => c.departmentId)).toEqual([dept.district!.id, dept.cgj!.id, dept.cgj!.id, dept.hotline!.id]);
     // Outside every grid: the district comes from the division boundaries.
     const qingyang = await preview(agent, { categoryCode: 'event.01.01', ...IN_510105 });

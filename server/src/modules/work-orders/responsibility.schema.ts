@@ -83,6 +83,7 @@ const candidate = z.object({
   ruleId: z.string(),
   departmentId: z.string(),
   departmentName: z.string(),
+  departmentNameEn: z.string(),
   priority: z.number(),
   fallback: z.boolean(),
   categoryPrefix: z.string().nullable(),
@@ -93,6 +94,7 @@ const candidate = z.object({
 const suggestion = z.object({
   departmentId: z.string(),
   departmentName: z.string(),
+  departmentNameEn: z.string(),
   ruleId: z.string(),
   unique: z.boolean(),
   fallback: z.boolean(),

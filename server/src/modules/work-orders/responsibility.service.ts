@@ -190,6 +190,7 @@ export interface SuggestionCandidate {
   ruleId: string;
   departmentId: string;
   departmentName: string;
+  departmentNameEn: string;
   priority: number;
   fallback: boolean;
   categoryPrefix: string | null;
@@ -202,6 +203,8 @@ export interface DepartmentSuggestion {
   departmentId: string;
   /** The department's Chinese name. */
   departmentName: string;
+  /** Its English name (the console in English shows it). */
+  departmentNameEn: string;
   ruleId: string;
   /** False when the best rules tie between departments (a person chooses); only a unique suggestion may be auto-dispatched. */
   unique: boolean;
@@ -251,6 +254,7 @@ async function suggestFor(db: Db, jurisdictionId: string, facts: OrderFacts): Pr
   return {
     departmentId: match.departmentId,
     departmentName: match.rule.row.department_name_zh,
+    departmentNameEn: match.rule.row.department_name_en,
     ruleId: match.rule.id,
     unique: match.unique,
     fallback: match.fallback,
@@ -258,6 +262,7 @@ async function suggestFor(db: Db, jurisdictionId: string, facts: OrderFacts): Pr
       ruleId: r.id,
       departmentId: r.departmentId,
       departmentName: r.row.department_name_zh,
+      departmentNameEn: r.row.department_name_en,
       priority: r.priority,
       fallback: r.fallback,
       categoryPrefix: r.categoryPrefix,

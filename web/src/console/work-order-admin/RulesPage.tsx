@@ -10,7 +10,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage, type Query } from '../../shared/api';
-import { departmentTree, useDepartments } from '../departments';
+import { departmentName, departmentTree, useDepartments } from '../departments';
 import { districtName, useDistricts } from '../work-orders/parts';
 import { categoriesAdminApi, rulesApi, type AdminCategory, type Candidate, type Preview, type Rule } from './api';
 import { buildCategoryTree, categoryName, ruleBody, ruleForm, tiedWithBest, type CategoryTreeNode, type RuleForm } from './model';
@@ -273,7 +273,7 @@ export function RulesPage() {
                   <Descriptions.Item label={t('woAdmin.preview.department')}>
                     <Space wrap>
                       <Typography.Text strong data-testid="preview-department">
-                        {suggestion.departmentName}
+                        {departmentName({ nameZh: suggestion.departmentName, nameEn: suggestion.departmentNameEn }, lang)}
                       </Typography.Text>
                       {suggestion.unique ? <Tag className="wo-admin-tag-ok">{t('woAdmin.preview.unique')}</Tag> : <Tag className="wo-admin-tag-warn" data-testid="preview-tie">{t('woAdmin.preview.tie')}</Tag>}
                       {suggestion.fallback && <Tag className="wo-admin-tag-fallback">{t('woAdmin.rule.fallbackTag')}</Tag>}
@@ -304,7 +304,7 @@ export function RulesPage() {
                   rowClassName={(c) => (c.ruleId === suggestion.ruleId ? 'wo-admin-best' : '')}
                   columns={[
                     { title: '#', key: 'n', width: 48, render: (_, __, i) => i + 1 },
-                    { title: t('woAdmin.rule.department'), dataIndex: 'departmentName' },
+                    { title: t('woAdmin.rule.department'), key: 'department', render: (_, c) => departmentName({ nameZh: c.departmentName, nameEn: c.departmentNameEn }, lang) },
                     { title: t('woAdmin.preview.conditions'), key: 'conditions', render: (_, c) => conditions(c) },
                     { title: t('woAdmin.rule.priority'), dataIndex: 'priority', align: 'right' },
                     {

@@ -78,6 +78,7 @@ export interface Candidate {
   ruleId: string;
   departmentId: string;
   departmentName: string;
+  departmentNameEn: string;
   priority: number;
   fallback: boolean;
   categoryPrefix: string | null;
@@ -88,7 +89,7 @@ export interface Candidate {
 
 export interface Preview {
   facts: { categoryCode: string | null; districtCode: string | null; gridCode: string | null; componentSubclass: string | null };
-  suggestion: { departmentId: string; departmentName: string; ruleId: string; unique: boolean; fallback: boolean; candidates: Candidate[] } | null;
+  suggestion: { departmentId: string; departmentName: string; departmentNameEn: string; ruleId: string; unique: boolean; fallback: boolean; candidates: Candidate[] } | null;
 }
 
 const enc = encodeURIComponent;

@@ -104,7 +104,7 @@ describe('rules', () => {
   });
 
   it('marks the candidates that tie with the best one (same conditions, depth, lengths and priority)', () => {
-    const c = (ruleId: string, over: Partial<Candidate>): Candidate => ({ ruleId, departmentId: `d-${ruleId}`, departmentName: ruleId, priority: 0, fallback: false, categoryPrefix: 'utilities', districtCode: null, gridPrefix: null, componentClassPrefix: null, ...over });
+    const c = (ruleId: string, over: Partial<Candidate>): Candidate => ({ ruleId, departmentId: `d-${ruleId}`, departmentName: ruleId, departmentNameEn: ruleId, priority: 0, fallback: false, categoryPrefix: 'utilities', districtCode: null, gridPrefix: null, componentClassPrefix: null, ...over });
     const best = c('a', {});
     expect([...tiedWithBest([best, c('b', {}), c('c', { priority: -1 }), c('d', { categoryPrefix: 'other' })])]).toEqual(['a', 'b', 'd']);
     expect([...tiedWithBest([c('a', { categoryPrefix: 'utilities.water' }), c('b', {})])]).toEqual(['a']);

@@ -12,7 +12,7 @@ import { workOrdersApi, type ActionType, type WorkOrderDetail } from './api';
 import { countLabel, OrderQueue } from './board';
 import { lastReturnReason } from './model';
 import { useCategories } from './parts';
-import { useSuggestion } from './suggest';
+import { suggestedName, useSuggestion } from './suggest';
 
 type TabKey = 'new' | 'returned' | 'overdue' | 'supervised' | 'extensions' | 'review';
 
@@ -36,7 +36,7 @@ const ACTIONS: Record<TabKey, readonly ActionType[] | undefined> = {
 
 /** The suggestion cell of a new order, with "dispatch as suggested" (accepting first when still received). */
 function SuggestionCell({ order, onChanged }: { order: WorkOrderDetail; onChanged: (o: WorkOrderDetail | null) => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const categories = useCategories();
   const s = useSuggestion(order);
@@ -51,7 +51,7 @@ function SuggestionCell({ order, onChanged }: { order: WorkOrderDetail; onChange
       let current = order;
       if (current.status === 'received') current = await workOrdersApi.act(current.id, current.version, { type: 'accept' });
       current = await workOrdersApi.act(current.id, current.version, { type: 'dispatch', departmentId: s.department.departmentId });
-      message.success(t('workOrders.board.dispatched', { code: order.code, name: s.department.departmentName }));
+      message.success(t('workOrders.board.dispatched', { code: order.code, name: suggestedName(s.department, i18n.language) }));
       onChanged(current);
     } catch (e) {
       setError(errorMessage(e));
@@ -71,7 +71,7 @@ function SuggestionCell({ order, onChanged }: { order: WorkOrderDetail; onChange
       )}
       {s.department ? (
         <span>
-          {t('workOrders.board.department')}: <strong>{s.department.departmentName}</strong>
+          {t('workOrders.board.department')}: <strong>{suggestedName(s.department, i18n.language)}</strong>
           {!s.department.unique && <Tag style={{ marginLeft: 4, color: '#7a3e00', background: '#fdf0e1', borderColor: '#7a3e00' }}>{t('workOrders.board.tie')}</Tag>}
           {s.department.fallback && <Tag style={{ marginLeft: 4, color: '#3d3d3d', background: '#f0f0f0' }}>{t('workOrders.board.fallback')}</Tag>}
         </span>

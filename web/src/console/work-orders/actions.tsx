@@ -12,7 +12,7 @@ import { ApiError, errorMessage } from '../../shared/api';
 import { departmentTree, useDepartments } from '../departments';
 import { RATINGS, uploadPhoto, workOrdersApi, type ActionType, type WorkOrderDetail, type WorkOrderSummary } from './api';
 import { actionForm, buildAction, needsForm, type ActionValues } from './model';
-import { suggestFor } from './suggest';
+import { suggestedName, suggestFor } from './suggest';
 import { federationApi } from '../federation/api';
 
 const DANGER: readonly ActionType[] = ['reject', 'cancel', 'return', 'verify_fail', 'deny_extension'];
@@ -102,7 +102,7 @@ function ActionModal({ order, type, onCancel, onSubmit }: { order: WorkOrderDeta
     void suggestFor(order).then((s) => {
       if (!live || !s.department) return;
       if (!form.getFieldValue('departmentId')) form.setFieldValue('departmentId', s.department.departmentId);
-      setHint(t(s.department.unique ? 'workOrders.dispatch.suggested' : 'workOrders.dispatch.suggestedTie', { name: s.department.departmentName }));
+      setHint(t(s.department.unique ? 'workOrders.dispatch.suggested' : 'workOrders.dispatch.suggestedTie', { name: suggestedName(s.department, i18n.language) }));
     });
     return () => {
       live = false;

@@ -136,7 +136,9 @@ export interface ClassifySuggestion {
 
 export interface DepartmentSuggestion {
   departmentId: string;
+  /** Chinese name; departmentNameEn the English one. */
   departmentName: string;
+  departmentNameEn: string;
   unique: boolean;
   fallback: boolean;
 }

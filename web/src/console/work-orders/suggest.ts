@@ -1,6 +1,10 @@
 /** The dispatcher's suggestions for one order: category from the classifier (when the order has none), department from the responsibility list. */
 import { useEffect, useState } from 'react';
+import { departmentName } from '../departments';
 import { workOrdersApi, type ClassifySuggestion, type DepartmentSuggestion, type WorkOrderSummary } from './api';
+
+/** The suggested department's name in the console's language. */
+export const suggestedName = (d: DepartmentSuggestion, language: string): string => departmentName({ nameZh: d.departmentName, nameEn: d.departmentNameEn }, language);
 
 export interface Suggestion {
   loading: boolean;
