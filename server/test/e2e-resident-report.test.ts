@@ -595,6 +595,18 @@ describe('reports that end without a department of their own', () => {
       expect(await page.getByTestId('tracking').getAttribute('data-status')).toBe('answered');
       // Not "尚未派遣": it is not waiting for a department.
       expect(await page.getByTestId('track-department').textContent()).toBe('无需派遣，已直接答复');
+      // Its 派遣, 处置 and 核查 did not happen: skipped, not ticked as done.
+      const steps = () => page.getByTestId('track-progress').locator('li').evaluateAll((els) => els.map((e) => e.className));
+      expect(await steps()).toEqual(['rr-done', 'rr-skipped', 'rr-skipped', 'rr-skipped', 'rr-done', 'rr-current']);
+      expect(await page.getByTestId('track-progress').textContent()).toContain('派遣（无需此步）');
+      await screenshot(page, 'resident-report-phone-answered');
+      await expectAccessible(page, 'tracking (answered at intake)');
+      // Rated, it still reads so (the status no longer says answered).
+      await page.getByTestId('rating-satisfied').check();
+      await page.getByTestId('rating-submit').click();
+      await expect.poll(() => page.getByTestId('tracking').getAttribute('data-status')).toBe('rated');
+      expect(await steps()).toEqual(['rr-done', 'rr-skipped', 'rr-skipped', 'rr-skipped', 'rr-done', 'rr-done']);
+      expect(await page.getByTestId('track-department').textContent()).toBe('无需派遣，已直接答复');
 
       await page.goto(`${base}/#/track?code=${child}&last4=5003`);
       // Only the hash changed: load the page afresh, as a link opened from a text message would.

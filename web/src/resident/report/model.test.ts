@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { catalogs, type Tree } from '../../shared/locale-catalog';
-import { ACTION_KEYS, codeGroups, normaliseCode, progressOf, STATUS_KEYS, stepStates, STEPS, TICKET_CODE } from '../track/progress';
+import { ACTION_KEYS, answeredAtIntake, codeGroups, normaliseCode, progressOf, STATUS_KEYS, stepStates, STEPS, TICKET_CODE } from '../track/progress';
 import { hrefFor, parseHash } from './hash-route';
 import {
   buildBody,
@@ -180,6 +180,13 @@ describe('tracking progress', () => {
     expect(progressOf('rejected')).toEqual({ current: 0, stopped: 'rejected' });
     expect(progressOf('returned').current).toBe(1);
     expect(progressOf('answered').current).toBe(5);
+  });
+
+  it('marks the steps an enquiry answered at intake skipped, not done', () => {
+    expect(stepStates(progressOf('answered'), true)).toEqual(['done', 'skipped', 'skipped', 'skipped', 'done', 'current']);
+    expect(stepStates(progressOf('rated'), true)).toEqual(['done', 'skipped', 'skipped', 'skipped', 'done', 'done']);
+    expect(answeredAtIntake([{ action: 'create' }, { action: 'answer' }, { action: 'rate' }])).toBe(true);
+    expect(answeredAtIntake([{ action: 'create' }, { action: 'accept' }, { action: 'dispatch' }, { action: 'close' }])).toBe(false);
   });
 
   it('knows every status of the server', () => {

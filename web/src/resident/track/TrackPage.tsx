@@ -9,7 +9,7 @@ import { api } from '../../shared/api';
 import { residentMessage } from '../report/http';
 import { currentLanguage } from '../../shared/i18n';
 import { go } from '../report/hash-route';
-import { normaliseCode, progressOf, STEPS, stepStates, TICKET_CODE, type Step } from './progress';
+import { answeredAtIntake, normaliseCode, progressOf, STEPS, stepStates, TICKET_CODE, type Step } from './progress';
 import { StatusLabel, useStatusText } from './StatusLabel';
 
 export interface Tracking {
@@ -34,7 +34,7 @@ const MAX_COMMENT = 500;
 
 const when = (iso: string) => new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
-function ProgressLine({ status }: { status: string }) {
+function ProgressLine({ status, answered }: { status: string; answered: boolean }) {
   const { t } = useTranslation();
   const names: Record<Step, string> = {
     accept: t('residentReport.track.steps.accept'),
@@ -45,16 +45,18 @@ function ProgressLine({ status }: { status: string }) {
     rate: t('residentReport.track.steps.rate'),
   };
   const p = progressOf(status);
-  const states = stepStates(p);
+  const states = stepStates(p, answered);
   return (
     <ol className="rr-track-line" aria-label={t('residentReport.track.progressLabel')} data-testid="track-progress" data-current={p.current}>
       {STEPS.map((s, i) => (
         <li key={s} className={`rr-${states[i]}`} aria-current={states[i] === 'current' ? 'step' : undefined}>
           <span className="rr-dot" aria-hidden="true">
-            {states[i] === 'done' ? '✓' : i + 1}
+            {states[i] === 'done' ? '✓' : states[i] === 'skipped' ? '–' : i + 1}
           </span>
           <span className="rr-progress-label">{names[s]}</span>
-          <span className="rr-sr">{states[i] === 'done' ? t('residentReport.stepDone') : states[i] === 'current' ? t('residentReport.stepCurrent') : ''}</span>
+          <span className="rr-sr">
+            {states[i] === 'done' ? t('residentReport.stepDone') : states[i] === 'current' ? t('residentReport.stepCurrent') : states[i] === 'skipped' ? t('residentReport.track.stepSkipped') : ''}
+          </span>
         </li>
       ))}
     </ol>
@@ -185,6 +187,7 @@ function TrackingView({
   const dept = tracking.department ? ((i18n.language === 'en' ? tracking.department.nameEn : tracking.department.nameZh) ?? tracking.department.nameZh) : null;
   const p = progressOf(shownStatus);
   const open = !['closed', 'rated', 'answered', 'rejected', 'cancelled', 'merged'].includes(tracking.status);
+  const answered = answeredAtIntake(tracking.timeline);
   return (
     <section className="r-card rr-tracking" aria-labelledby="rr-tracking-title" data-testid="tracking" data-status={tracking.status}>
       <h2 id="rr-tracking-title" ref={headingRef} tabIndex={-1}>
@@ -200,20 +203,20 @@ function TrackingView({
       )}
       {p.stopped === 'rejected' && <p className="rr-warning">{t('residentReport.track.rejected')}</p>}
       {p.stopped === 'cancelled' && <p className="rr-warning">{t('residentReport.track.cancelled')}</p>}
-      <ProgressLine status={shownStatus} />
+      <ProgressLine status={shownStatus} answered={answered} />
       <dl className="rr-facts">
         <div>
           <dt>{t('residentReport.track.created')}</dt>
           <dd>{when(tracking.createdAt)}</dd>
         </div>
         {/* A merged report is handled under the other one (the note above): its own empty department said 尚未派遣
-            beside steps done. One that ended without a department is not waiting for one. */}
+            beside steps done. One answered at intake, rejected or withdrawn is not waiting for one. */}
         {!tracking.parent && (
           <div>
             <dt>{t('residentReport.track.department')}</dt>
             <dd data-testid="track-department">
               {dept ??
-                (tracking.status === 'answered'
+                (answered
                   ? t('residentReport.track.answeredDirectly')
                   : tracking.status === 'rejected' || tracking.status === 'cancelled'
                     ? t('residentReport.track.noDepartment')

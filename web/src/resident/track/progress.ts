@@ -35,10 +35,21 @@ export function progressOf(status: string): Progress {
   return { current: CURRENT[status] ?? 0, stopped: null };
 }
 
-export type StepState = 'done' | 'current' | 'todo';
+export type StepState = 'done' | 'current' | 'todo' | 'skipped';
 
-export function stepStates(p: Progress): StepState[] {
-  return STEPS.map((_, i) => (p.stopped ? (i === 0 ? 'current' : 'todo') : i < p.current ? 'done' : i === p.current ? 'current' : 'todo'));
+/** The steps an enquiry answered at intake (首接负责) never went through: no department was sent, nothing handled. */
+const SKIPPED_WHEN_ANSWERED: readonly Step[] = ['dispatch', 'handle', 'verify'];
+
+export function stepStates(p: Progress, answeredAtIntake = false): StepState[] {
+  return STEPS.map((step, i) => {
+    const state: StepState = p.stopped ? (i === 0 ? 'current' : 'todo') : i < p.current ? 'done' : i === p.current ? 'current' : 'todo';
+    return answeredAtIntake && state === 'done' && SKIPPED_WHEN_ANSWERED.includes(step) ? 'skipped' : state;
+  });
+}
+
+/** Answered at intake, from the public timeline: an answer, and never a dispatch (also once rated). */
+export function answeredAtIntake(timeline: ReadonlyArray<{ action: string }>): boolean {
+  return timeline.some((e) => e.action === 'answer') && !timeline.some((e) => e.action === 'dispatch');
 }
 
 /** The statuses and timeline actions the page names (each has a label in residentReport.status / .action). */
