@@ -302,9 +302,16 @@ describe('an order through the console: board → inbox → detail → list', ()
     other = (await call<{ order: Order }>(dispatcherApi, 'POST', `/work-orders/${other.id}/actions`, { version: other.version, action: { type: 'accept' } })).order;
     await call(dispatcherApi, 'POST', `/work-orders/${other.id}/actions`, { version: other.version, action: { type: 'dispatch', departmentId: sibling.id } });
 
+    // The inbox acts on its list rows: one list request per tab, no request per order.
+    const perOrder: string[] = [];
+    const watch = (r: { url: () => string }) => /\/api\/v1\/work-orders\/[0-9a-f-]{36}$/.test(new URL(r.url()).pathname) && perOrder.push(r.url());
+    handler.on('request', watch);
     await handler.goto(`${base}/console/inbox`);
     const toSign = handler.getByTestId('inbox-toSign');
     await expect.poll(() => handler.getByTestId('inbox-count-toSign').textContent(), { timeout: 30_000 }).toMatch(/\(\d+\+?\)/);
+    await toSign.locator('[data-testid^="actions-"]').first().waitFor();
+    handler.off('request', watch);
+    expect(perOrder).toEqual([]);
     expect(await toSign.locator(`.wo-row-${other.code}`).count()).toBe(0);
 
     await handler.getByTestId('inbox-only-mine').click();

@@ -126,6 +126,7 @@ export function DispatchBoardPage() {
         testId={`board-${key}`}
         query={QUERIES[key]}
         hide={key === 'new' ? ['department'] : []}
+        withDetails={key === 'new' || key === 'returned' || key === 'extensions'}
         refresh={refresh}
         onChanged={bump}
         onCount={(n, more) => setCounts((c) => (c[key]?.n === n && c[key]?.more === more ? c : { ...c, [key]: { n, more } }))}

@@ -13,7 +13,7 @@ import { errorMessage, type Query } from '../../shared/api';
 import { useAuth } from '../auth';
 import { departmentTree, useDepartments } from '../departments';
 import { downloadOrders } from '../stats/api';
-import { CHANNELS, REQUEST_TYPES, STATUSES, URGENCIES, workOrdersApi, type WorkOrderSummary } from './api';
+import { CHANNELS, REQUEST_TYPES, STATUSES, URGENCIES, workOrdersApi, type WorkOrderListItem, type WorkOrderSummary } from './api';
 import { categoryTree, filtersFromParams, filtersToParams, filtersToQuery, type ListFilters, type ListSort } from './model';
 import { DeadlineCell, deptName, districtName, StatusTag, useCategories, useDistricts } from './parts';
 
@@ -56,7 +56,7 @@ export function useOrderColumns(): ColumnsType<WorkOrderSummary> {
 /** Keyset-paged loading of GET /work-orders for a query; `more()` fetches the next page with the cursor. */
 export function useOrderPages(query: Query, pageSize = PAGE) {
   const key = JSON.stringify(query);
-  const [items, setItems] = useState<WorkOrderSummary[]>([]);
+  const [items, setItems] = useState<WorkOrderListItem[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);

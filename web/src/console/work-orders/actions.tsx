@@ -18,8 +18,11 @@ import { federationApi } from '../federation/api';
 const DANGER: readonly ActionType[] = ['reject', 'cancel', 'return', 'verify_fail', 'deny_extension'];
 const PRIMARY: readonly ActionType[] = ['dispatch', 'sign', 'start', 'report', 'verify_pass', 'close', 'approve_extension'];
 
+/** What the actions need of an order: a list row will do (the dispatch form's suggestion reads the description when there is one). */
+export type ActionTarget = Pick<WorkOrderDetail, 'id' | 'code' | 'version' | 'allowedActions' | 'title' | 'categoryCode' | 'location' | 'gridCode' | 'districtCode'> & { description?: string };
+
 export interface ActionBarProps {
-  order: WorkOrderDetail;
+  order: ActionTarget;
   /** Show only these (in this order of preference); default every allowed action. */
   only?: readonly ActionType[];
   /** Called with the order after a successful action, or with null when it must be reloaded (409). */
@@ -84,7 +87,7 @@ export function ActionBar({ order, only, onChanged, size = 'middle' }: ActionBar
   );
 }
 
-function ActionModal({ order, type, onCancel, onSubmit }: { order: WorkOrderDetail; type: ActionType; onCancel: () => void; onSubmit: (v: ActionValues) => Promise<unknown> }) {
+function ActionModal({ order, type, onCancel, onSubmit }: { order: ActionTarget; type: ActionType; onCancel: () => void; onSubmit: (v: ActionValues) => Promise<unknown> }) {
   const { t, i18n } = useTranslation();
   const [form] = Form.useForm();
   const spec = actionForm(type);

@@ -4,7 +4,7 @@
  */
 import i18n, { currentLanguage } from '../../shared/i18n';
 import { api, ApiError, readCookie, type Query } from '../../shared/api';
-import type { ActionBody, Category, ClassifySuggestion, DepartmentSuggestion, WorkOrderDetail, WorkOrderSummary } from './codes';
+import type { ActionBody, Category, ClassifySuggestion, DepartmentSuggestion, WorkOrderDetail, WorkOrderListItem, WorkOrderSummary } from './codes';
 
 export * from './codes';
 
@@ -12,7 +12,7 @@ export * from './codes';
 const base = '/api/v1';
 
 export const workOrdersApi = {
-  list: (query: Query) => api.get<{ items: WorkOrderSummary[]; nextCursor: string | null }>(`${base}/work-orders`, query),
+  list: (query: Query) => api.get<{ items: WorkOrderListItem[]; nextCursor: string | null }>(`${base}/work-orders`, query),
   get: (id: string) => api.get<{ order: WorkOrderDetail }>(`${base}/work-orders/${encodeURIComponent(id)}`).then((r) => r.order),
   act: (id: string, version: number, action: ActionBody) =>
     api.post<{ order: WorkOrderDetail }>(`${base}/work-orders/${encodeURIComponent(id)}/actions`, { version, action }).then((r) => r.order),

@@ -8,7 +8,8 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Query } from '../../shared/api';
-import { workOrdersApi, type WorkOrderDetail, type WorkOrderSummary } from './api';
+import type { ActionTarget } from './actions';
+import { workOrdersApi, type WorkOrderDetail, type WorkOrderListItem } from './api';
 import { DeadlineCell, deptName, districtName, StatusTag, useCategories, useDistricts } from './parts';
 import { useOrderPages } from './WorkOrderListPage';
 
@@ -38,11 +39,11 @@ export type QueueColumn = 'department';
  * under the deadline — so that with the queue's own columns (suggestion, actions; fixed at the right) a row fits a
  * 1366-pixel screen beside the navigation, and the buttons a dispatcher or handler works with are never scrolled away.
  */
-function useQueueColumns(hide: readonly QueueColumn[]): ColumnsType<WorkOrderSummary> {
+function useQueueColumns(hide: readonly QueueColumn[]): ColumnsType<WorkOrderListItem> {
   const { t, i18n } = useTranslation();
   const categories = useCategories();
   const districts = useDistricts();
-  const columns: ColumnsType<WorkOrderSummary> = [
+  const columns: ColumnsType<WorkOrderListItem> = [
     {
       title: t('workOrders.col.order'),
       key: 'order',
@@ -83,14 +84,19 @@ function useQueueColumns(hide: readonly QueueColumn[]): ColumnsType<WorkOrderSum
 export interface OrderQueueProps {
   testId: string;
   query: Query;
-  /** Keep only rows whose detail passes (e.g. a pending extension request). */
+  /**
+   * Load each row's detail beside it (at most 4 at a time): only for queues that show what the list row lacks — the
+   * description for the classifier, the return reason, the extension asked for. Others act on the list row itself.
+   */
+  withDetails?: boolean;
+  /** Keep only rows whose detail passes (e.g. a pending extension request); needs withDetails. */
   keep?: (d: WorkOrderDetail) => boolean;
   /** Columns this queue leaves out. */
   hide?: readonly QueueColumn[];
   /** Extra columns, given the row's detail (undefined while it loads); shown before the actions, fixed at the right. */
-  extra?: (detailOf: (id: string) => WorkOrderDetail | undefined, changed: () => void) => ColumnsType<WorkOrderSummary>;
-  /** The actions cell of a row. */
-  actions: (detail: WorkOrderDetail, changed: (o: WorkOrderDetail | null) => void) => ReactNode;
+  extra?: (detailOf: (id: string) => WorkOrderDetail | undefined, changed: () => void) => ColumnsType<WorkOrderListItem>;
+  /** The actions cell of a row: given its detail (withDetails) or its list row. */
+  actions: (order: ActionTarget, changed: (o: WorkOrderDetail | null) => void) => ReactNode;
   onCount: (count: number, more: boolean) => void;
   /** Bumped by the page to reload every queue after an action. */
   refresh: number;
@@ -99,7 +105,7 @@ export interface OrderQueueProps {
   pageSize?: number;
 }
 
-export function OrderQueue({ testId, query, keep, hide = [], extra, actions, onCount, refresh, onChanged, empty, pageSize = 50 }: OrderQueueProps) {
+export function OrderQueue({ testId, query, withDetails = false, keep, hide = [], extra, actions, onCount, refresh, onChanged, empty, pageSize = 50 }: OrderQueueProps) {
   const { t } = useTranslation();
   const pages = useOrderPages(query, pageSize);
   const base = useQueueColumns(hide);
@@ -112,6 +118,7 @@ export function OrderQueue({ testId, query, keep, hide = [], extra, actions, onC
 
   const ids = pages.items.map((o) => `${o.id}:${o.version}`).join(',');
   useEffect(() => {
+    if (!withDetails) return;
     let live = true;
     setLoadingDetails(true);
     void detailsOf(pages.items.map((o) => o.id)).then((d) => {
@@ -134,7 +141,7 @@ export function OrderQueue({ testId, query, keep, hide = [], extra, actions, onC
     if (o) setDetails((m) => new Map(m).set(o.id, o));
     onChanged();
   };
-  const columns: ColumnsType<WorkOrderSummary> = [
+  const columns: ColumnsType<WorkOrderListItem> = [
     ...base,
     ...(extra ? extra((id) => details.get(id), () => onChanged()) : []).map((c) => ({ ...c, fixed: 'right' as const })),
     {
@@ -143,7 +150,7 @@ export function OrderQueue({ testId, query, keep, hide = [], extra, actions, onC
       fixed: 'right',
       width: 250,
       render: (_, r) => {
-        const d = details.get(r.id);
+        const d = withDetails ? details.get(r.id) : r;
         return d ? actions(d, changed) : <Typography.Text type="secondary">{t('common.loading')}</Typography.Text>;
       },
     },

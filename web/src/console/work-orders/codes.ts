@@ -88,6 +88,12 @@ export interface WorkOrderSummary {
   updatedAt: string;
 }
 
+/** A row of GET /work-orders: the summary, with what the viewer may do with it now. */
+export interface WorkOrderListItem extends WorkOrderSummary {
+  allowedActions: string[];
+  extensionPending: boolean;
+}
+
 export interface TimelineEntry {
   id: number;
   at: string;
