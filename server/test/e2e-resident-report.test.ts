@@ -373,6 +373,10 @@ describe('a signed-in resident', () => {
       await expect.poll(() => page.getByTestId('signin-error').textContent()).toBe('请输入 11 位手机号');
       expect(await page.getByTestId('signin-phone').getAttribute('aria-invalid')).toBe('true');
       expect(await page.getByTestId('signin-phone').getAttribute('aria-describedby')).toBe('r-signin-error');
+      // … and right under the button that was pressed, not 70 px below it.
+      const sendBox = (await page.getByTestId('signin-send').boundingBox())!;
+      const errorBox = (await page.getByTestId('signin-error').boundingBox())!;
+      expect(errorBox.y - (sendBox.y + sendBox.height)).toBeLessThanOrEqual(32);
       await page.getByTestId('signin-phone').fill('13800138456');
       await page.getByTestId('signin-send').click();
       await page.getByTestId('signin-code').waitFor();
