@@ -301,6 +301,10 @@ describe('an order through the console: board → inbox → detail → list', ()
     let other = (await call<{ order: Order }>(agent, 'POST', '/work-orders', { requestType: 'complaint', categoryCode: 'event.05', title: '玉林路夜市油烟扰民', description: '夜市摊点油烟很大。', location: QINGYANG })).order;
     other = (await call<{ order: Order }>(dispatcherApi, 'POST', `/work-orders/${other.id}/actions`, { version: other.version, action: { type: 'accept' } })).order;
     await call(dispatcherApi, 'POST', `/work-orders/${other.id}/actions`, { version: other.version, action: { type: 'dispatch', departmentId: sibling.id } });
+    // And one for the handler's own unit, so that its 待签收 is not empty whatever the demo data.
+    let mine = (await call<{ order: Order }>(agent, 'POST', '/work-orders', { requestType: 'complaint', categoryCode: 'event.05', title: '玉林路夜市占道', description: '夜市摊点占道。', location: QINGYANG })).order;
+    mine = (await call<{ order: Order }>(dispatcherApi, 'POST', `/work-orders/${mine.id}/actions`, { version: mine.version, action: { type: 'accept' } })).order;
+    await call(dispatcherApi, 'POST', `/work-orders/${mine.id}/actions`, { version: mine.version, action: { type: 'dispatch', departmentId: handlerDept } });
 
     // The inbox acts on its list rows: one list request per tab, no request per order.
     const perOrder: string[] = [];
@@ -309,7 +313,7 @@ describe('an order through the console: board → inbox → detail → list', ()
     await handler.goto(`${base}/console/inbox`);
     const toSign = handler.getByTestId('inbox-toSign');
     await expect.poll(() => handler.getByTestId('inbox-count-toSign').textContent(), { timeout: 30_000 }).toMatch(/\(\d+\+?\)/);
-    await toSign.locator('[data-testid^="actions-"]').first().waitFor();
+    await toSign.getByTestId(`actions-${mine.code}`).getByTestId('action-sign').waitFor();
     handler.off('request', watch);
     expect(perOrder).toEqual([]);
     expect(await toSign.locator(`.wo-row-${other.code}`).count()).toBe(0);
