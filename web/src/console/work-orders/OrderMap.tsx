@@ -58,13 +58,12 @@ export default function OrderMap({ lng, lat, label, gridCode = null, showGrids =
             map.addLayer({ id: 'grids-line', type: 'line', source: 'grids', paint: { 'line-color': '#0958d9', 'line-width': 0.8 } });
             map.addLayer({ id: 'grids-own', type: 'line', source: 'grids', filter: ['==', ['get', 'code'], code], paint: { 'line-color': '#d46b08', 'line-width': 3 } });
           }
-          const b = bounds(data);
-          if (b) map.fitBounds(b as LngLatBoundsLike, { padding: 16, duration: 0 });
-          map.flyTo({ center: [lng, lat], zoom: features.length > 0 ? GRID_ZOOM : DISTRICT_ZOOM, duration: 0 });
-          // The order's own grid fills the view with its edges and a little of its neighbours in sight.
+          // The order's own grid fills the view with its edges and a little of its neighbours in sight; without it,
+          // the point at street level (grids around) or district level.
           const own = features.filter((f) => f.properties.code === gridCode);
           const ownBox = own.length > 0 ? bounds({ type: 'FeatureCollection', features: own } as unknown as DivisionCollection) : null;
           if (ownBox) map.fitBounds(ownBox as LngLatBoundsLike, { padding: 32, duration: 0, maxZoom: 17 });
+          else map.jumpTo({ center: [lng, lat], zoom: features.length > 0 ? GRID_ZOOM : DISTRICT_ZOOM });
           setOwnShown(ownBox !== null);
           setGridCount(features.length);
           map.once('idle', () => live && setState('ready'));
