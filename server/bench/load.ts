@@ -5,6 +5,7 @@
  * per request. Bounded by construction (a fixed count, a cap on requests in flight, no open-ended loops).
  */
 import http from 'node:http';
+import { PerformanceObserver } from 'node:perf_hooks';
 
 export interface LoadOptions {
   url: string;
@@ -37,6 +38,8 @@ export interface LoadResult {
    * hardly moves with what else the machine is doing, so it compares two code paths on a busy machine too.
    */
   cpuMsPerRequest?: number;
+  /** Of that, the time V8's garbage collector ran (main-thread pauses, as PerformanceObserver reports them). */
+  gcMsPerRequest?: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -81,6 +84,7 @@ export interface RawLoad {
   errors: number;
   seconds: number;
   cpuMicros: number;
+  gcMs: number;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -91,7 +95,8 @@ function summariseRaw(options: LoadOptions, raws: RawLoad[]): LoadResult {
   const requests = raws.reduce((n, r) => n + r.latencies.length, 0);
   const sum = (f: (r: RawLoad) => number) => raws.reduce((n, r) => n + f(r), 0);
   const summary = summarise({ ...options, requests }, raws.flatMap((r) => r.latencies), sum((r) => r.errors), sum((r) => r.seconds));
-  return { ...summary, cpuMsPerRequest: Math.round((sum((r) => r.cpuMicros) / 1000 / requests) * 100) / 100 };
+  const perRequest = (total: number) => Math.round((total / requests) * 100) / 100;
+  return { ...summary, cpuMsPerRequest: perRequest(sum((r) => r.cpuMicros) / 1000), gcMsPerRequest: perRequest(sum((r) => r.gcMs)) };
 }
 
 /**
@@ -132,11 +137,29 @@ async function measureLoad(options: LoadOptions): Promise<RawLoad> {
   };
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();
+  const gc = gcTime();
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const used = process.cpuUsage(cpu);
+  const gcMs = await gc.stop();
   agent.destroy();
-  return { latencies, errors, seconds, cpuMicros: used.user + used.system };
+  return { latencies, errors, seconds, cpuMicros: used.user + used.system, gcMs };
+}
+
+/** Sums the garbage collector's pauses from now until stop() (entries are delivered asynchronously: stop waits a tick). */
+function gcTime(): { stop: () => Promise<number> } {
+  let ms = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) ms += entry.duration;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop: async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      observer.disconnect();
+      return ms;
+    },
+  };
 }
 
 export interface OpenLoopResult extends LoadResult {

@@ -73,6 +73,8 @@ async function main(): Promise<number> {
         cpuModel: os.cpus()[0]?.model ?? 'unknown',
         totalMemMb: Math.round(os.totalmem() / 1024 / 1024),
         node: process.version,
+        // The V8 flags of this run (package.json's bench script gives the server's young-generation size).
+        nodeFlags: [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')].filter((f) => f.includes('space-size')),
         platform: `${os.platform()} ${os.release()}`,
       },
     };
@@ -82,7 +84,7 @@ async function main(): Promise<number> {
     const file = path.join(RESULTS_DIR, `${name}${suffix}.json`);
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     printTable(report.figures as unknown as Record<string, unknown>);
-    process.stdout.write(`peak RSS ${report.peakRssMb} MB · ${report.machine.cpus} × ${report.machine.cpuModel} · ${storage.kind}\n`);
+    process.stdout.write(`peak RSS ${report.peakRssMb} MB · ${report.machine.cpus} × ${report.machine.cpuModel} · ${storage.kind} · ${report.machine.nodeFlags.join(' ') || 'default V8 heap'}\n`);
     process.stdout.write(`written ${path.relative(process.cwd(), file)}\n`);
     return 0;
   } finally {
@@ -91,7 +93,7 @@ async function main(): Promise<number> {
 }
 
 function printTable(figures: Record<string, unknown>): void {
-  const cols = ['requests', 'concurrency', 'perSecond', 'p50Ms', 'p90Ms', 'p95Ms', 'p99Ms', 'maxMs', 'errors', 'cpuMsPerRequest', 'pgCpuMsPerRequest', 'cpuMsPerEntry', 'pgCpuMsPerEntry'];
+  const cols = ['requests', 'concurrency', 'perSecond', 'p50Ms', 'p90Ms', 'p95Ms', 'p99Ms', 'maxMs', 'errors', 'cpuMsPerRequest', 'pgCpuMsPerRequest', 'gcMsPerRequest', 'cpuMsPerEntry', 'pgCpuMsPerEntry'];
   // Load results only (a benchmark prints its other figures itself).
   const rows = Object.entries(figures).filter(([, v]) => typeof v === 'object' && v !== null && !Array.isArray(v) && cols.some((c) => c in v)) as Array<[string, Record<string, number>]>;
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(12) : c.padStart(11))).join(' ');
