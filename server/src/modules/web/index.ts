@@ -4,11 +4,14 @@
  * take over), the inspectors' patrol app at `/inspector/`, and the hashed assets under `/assets/` with a year-long
  * immutable cache.
  *
- * Only the files that exist at start-up and these two SPA entries get routes — nothing is a catch-all — so
- * `/api/*`, `/healthz`, `/readyz`, `/metrics`, `/open311/*` and any unknown path keep the API's JSON 404.
- * Without a build the server still starts, logs how to build, and `/` explains it.
+ * Only the top-level files that exist at start-up, the built assets and the SPA entries get routes — nothing is a
+ * catch-all — so `/api/*`, `/healthz`, `/readyz`, `/metrics`, `/open311/*` and any unknown path keep the API's
+ * JSON 404. The entries and `/assets/<name>` are looked up when asked for, not listed at start-up: after a rebuild
+ * of the web app (new hashed names) a running server serves the new build at once instead of entries whose scripts
+ * it has no route for (a blank page until a restart). Without a build the server still starts, logs how to build,
+ * and `/` explains it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -21,6 +24,8 @@ export const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.m
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 const SHORT = 'public, max-age=3600';
+/** A built asset's file name: no separators, no leading dot. */
+const ASSET_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 /** Cache policy by path: content-hashed assets forever, HTML always revalidated, the rest for an hour. */
 export function cacheControlFor(file: string): string {
@@ -53,18 +58,21 @@ export function createWebModule(ctx: { log: Logger }, options: WebModuleOptions 
         return;
       }
 
-      await app.register(fastifyStatic, {
-        root: dist,
-        prefix: '/',
-        // One route per built file instead of a catch-all, so unknown paths stay the API's 404.
-        wildcard: false,
-        index: false,
-        cacheControl: false,
-        setHeaders: (res, file) => res.setHeader('cache-control', cacheControlFor(path.relative(dist, file))),
+      // reply.sendFile only: the routes are below.
+      await app.register(fastifyStatic, { root: dist, serve: false });
+      const send = (file: string) => (_request: unknown, reply: FastifyReply) =>
+        reply.header('cache-control', cacheControlFor(file)).sendFile(file, dist, { cacheControl: false });
+      // The top-level files (favicon, …), one route each: their names do not change from build to build.
+      for (const entry of readdirSync(dist, { withFileTypes: true })) {
+        if (entry.isFile() && entry.name !== 'index.html' && !entry.name.startsWith('.')) app.get(`/${entry.name}`, { schema: { hide: true } }, send(entry.name));
+      }
+      // Any file of assets/ as it is now (a missing one, or a name that is not a plain file name: the API's 404).
+      app.get<{ Params: { name: string } }>('/assets/:name', { schema: { hide: true } }, async (request, reply) => {
+        const { name } = request.params;
+        return ASSET_NAME.test(name) ? send(`assets/${name}`)(request, reply) : reply.callNotFound();
       });
 
-      const sendIndex = (file: string) => async (_request: unknown, reply: FastifyReply) =>
-        reply.header('cache-control', REVALIDATE).sendFile(path.relative(dist, file), dist, { cacheControl: false });
+      const sendIndex = (file: string) => send(path.relative(dist, file));
 
       app.get('/', { schema: { hide: true } }, sendIndex(residentIndex));
       app.get('/console', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/console/', 301));

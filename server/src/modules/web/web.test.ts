@@ -94,6 +94,21 @@ describe('web module on the real app', () => {
     expect(head.headers['cache-control']).toBe('public, max-age=3600');
   });
 
+  it('serves a rebuild at once: assets that appear after start-up, and the new entry', async () => {
+    writeFileSync(path.join(dist, 'assets', 'console-ZyXw9876.js'), 'console.log(2)');
+    writeFileSync(path.join(dist, 'console', 'index.html'), '<!doctype html><title>console 2</title><script type="module" src="/assets/console-ZyXw9876.js"></script>');
+    const asset = await app.inject({ method: 'GET', url: '/assets/console-ZyXw9876.js' });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.body).toBe('console.log(2)');
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect((await app.inject({ method: 'GET', url: '/console/work-orders' })).body).toContain('<title>console 2</title>');
+    for (const url of ['/assets/.hidden', '/assets/..%2Fpackage.json', '/assets/', '/index.html/x']) {
+      const r = await app.inject({ method: 'GET', url });
+      expect(r.statusCode, url).toBe(404);
+      expect(r.headers['content-type'], url).toMatch(/application\/json/);
+    }
+  });
+
   it('never swallows the API, health, metrics, Open311 or unknown paths', async () => {
     const api = await app.inject({ method: 'GET', url: '/api/v1/does-not-exist' });
     expect(api.statusCode).toBe(404);
