@@ -120,6 +120,18 @@ async function fitsTheScreen(page: Page): Promise<boolean> {
   return (await page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')) as boolean;
 }
 
+/** The one-line fields whose placeholder is wider than the field (cut off), as "testid: placeholder". */
+async function placeholdersCut(page: Page): Promise<string[]> {
+  return (await page.evaluate(`[...document.querySelectorAll('input[placeholder]')].filter((i) => i.offsetParent).flatMap((i) => {
+    const cs = getComputedStyle(i);
+    const ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = cs.font;
+    ctx.letterSpacing = cs.letterSpacing;
+    const room = i.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    return ctx.measureText(i.placeholder).width <= room ? [] : [i.getAttribute('data-testid') + ': ' + i.placeholder];
+  })`)) as string[];
+}
+
 async function mapReady(page: Page): Promise<void> {
   await page.getByTestId('pin-map').and(page.locator('[data-state="ready"]')).waitFor({ timeout: 30_000 });
 }
@@ -131,7 +143,8 @@ describe('a resident reports on a phone, tracks it and rates it', () => {
   let context: BrowserContext;
   let page: Page;
   beforeAll(async () => {
-    context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    // A phone set to another zone (a resident abroad, or a phone that never was set): times are the city's.
+    context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'America/New_York' });
     page = await context.newPage();
   });
   afterAll(async () => context?.close());
@@ -218,6 +231,11 @@ describe('a resident reports on a phone, tracks it and rates it', () => {
     expect(ticket).toMatch(/^[A-Z]{1,4}\d{14}$/);
     expect(await ordersTitled(TITLE)).toBe(1);
     expect(await page.getByTestId('due-at').textContent()).toMatch(/^办理期限：/);
+    // In China time (UTC+8, worked out here, not with Intl), though the phone is in New York.
+    const { due_at: dueAt } = await env.server!.ctx.db.selectFrom('work_orders').select('due_at').where('title', '=', TITLE).executeTakeFirstOrThrow();
+    const china = new Date(new Date(dueAt!).getTime() + 8 * 3_600_000);
+    const clock = `${String(china.getUTCHours()).padStart(2, '0')}:${String(china.getUTCMinutes()).padStart(2, '0')}`;
+    expect(await page.getByTestId('due-at').textContent()).toBe(`办理期限：${china.getUTCFullYear()}年${china.getUTCMonth() + 1}月${china.getUTCDate()}日 ${clock}`);
     const fontSize = Number(await page.evaluate("parseFloat(getComputedStyle(document.querySelector('[data-testid=ticket-code]')).fontSize)"));
     expect(fontSize).toBeGreaterThanOrEqual(28);
     // Too wide for one line on a phone at that size, the code breaks between prefix, day and number only (it broke
@@ -251,6 +269,8 @@ describe('a resident reports on a phone, tracks it and rates it', () => {
     expect(await tracking.getAttribute('data-status')).toBe('received');
     expect(await page.getByTestId('track-progress').getAttribute('data-current')).toBe('0');
     expect(await page.getByTestId('track-timeline').textContent()).toContain('提交诉求');
+    // Being worked on: its deadline (办理期限) shows.
+    expect(await page.getByTestId('tracking').locator('dt', { hasText: '办理期限' }).count()).toBe(1);
     // The four digits do not stay in the address bar.
     expect(page.url()).toContain(`code=${ticket}`);
     expect(page.url()).not.toContain('last4');
@@ -311,9 +331,15 @@ describe('a resident reports on a phone, tracks it and rates it', () => {
     expect(await textLines(page, '[data-testid=track-progress] .rr-progress-label')).toEqual([['Accepted'], ['Assigned'], ['Handled'], ['Checked'], ['Closed'], ['Rated']]);
     expect(await textLines(page, '[data-testid=rating-form] .rr-type-name')).toEqual([['Satisfied'], ['Mostlysatisfied'], ['Notsatisfied']]);
     await screenshot(page, 'resident-report-phone-en-6-rate');
+    // The elder-mode switch is a toggle button with one name, its state in aria-pressed (its name changed to the other
+    // mode's while pressed: a screen reader heard "Standard view, pressed" with easy view on).
+    const toggle = page.getByTestId('elder-toggle');
+    expect([await toggle.textContent(), await toggle.getAttribute('aria-pressed')]).toEqual(['Easy view', 'false']);
     // In elder mode the whole ticket code stays visible in its field (its last digits were cut off).
-    await page.getByTestId('elder-toggle').click();
+    await toggle.click();
     await expect.poll(() => page.locator('html').getAttribute('class')).toContain('elder');
+    expect([await toggle.textContent(), await toggle.getAttribute('aria-pressed')]).toEqual(['Easy view', 'true']);
+    expect(await page.getByRole('button', { name: 'Easy view', pressed: true }).count()).toBe(1);
     expect(await fitsTheScreen(page)).toBe(true);
     expect(await page.evaluate("(() => { const i = document.querySelector('[data-testid=track-code]'); return i.scrollWidth <= i.clientWidth; })()")).toBe(true);
     expect(await textLines(page, '[data-testid=track-progress] .rr-progress-label')).toEqual([['Accepted'], ['Assigned'], ['Handled'], ['Checked'], ['Closed'], ['Rated']]);
@@ -322,6 +348,7 @@ describe('a resident reports on a phone, tracks it and rates it', () => {
     await page.getByTestId('elder-toggle').click();
     await page.locator('.r-tools button[lang]').click();
     await expect.poll(() => page.getByTestId('rating-submit').textContent()).toBe('提交评价');
+    expect([await toggle.textContent(), await toggle.getAttribute('aria-pressed')]).toEqual(['关怀模式', 'false']);
 
     // Sending without a choice says what is missing.
     await page.getByTestId('rating-submit').click();
@@ -377,9 +404,35 @@ describe('a signed-in resident', () => {
       const sendBox = (await page.getByTestId('signin-send').boundingBox())!;
       const errorBox = (await page.getByTestId('signin-error').boundingBox())!;
       expect(errorBox.y - (sendBox.y + sendBox.height)).toBeLessThanOrEqual(32);
-      await page.getByTestId('signin-phone').fill('13800138456');
+      // A mistyped number gets its code, and the minute's countdown before another …
+      await page.getByTestId('signin-phone').fill('13800138465');
       await page.getByTestId('signin-send').click();
       await page.getByTestId('signin-code').waitFor();
+      await expect.poll(() => page.getByTestId('signin-send').textContent()).toMatch(/^\d+ 秒后可重新获取$/);
+      expect(await page.getByTestId('signin-send').isDisabled()).toBe(true);
+      // … which does not hold the corrected number: its code may be asked for at once (the countdown went on).
+      await page.getByTestId('signin-phone').fill('13800138456');
+      await expect.poll(() => page.getByTestId('signin-send').textContent()).toBe('获取验证码');
+      expect(await page.getByTestId('signin-send').isDisabled()).toBe(false);
+      expect(await page.getByTestId('signin-code').count()).toBe(0);
+      await screenshot(page, 'resident-report-phone-signin-corrected');
+      // The mistyped number typed back is still held, with its code field.
+      await page.getByTestId('signin-phone').fill('138 0013 8465');
+      await expect.poll(() => page.getByTestId('signin-send').isDisabled()).toBe(true);
+      expect(await page.getByTestId('signin-code').count()).toBe(1);
+      // A code was asked for the corrected number elsewhere a moment ago (another tab): the server's 429 says so in its
+      // words, the button counts down its wait, and the code field is there for the code already sent.
+      const jurisdictions = (await (await fetch(`${base}/api/v1/jurisdictions`)).json()) as { items: Array<{ id: string }> };
+      const elsewhere = await fetch(`${base}/api/v1/auth/phone/code`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: '13800138456', jurisdiction: jurisdictions.items[0]!.id }) });
+      expect(elsewhere.status, await elsewhere.clone().text()).toBe(200);
+      await page.getByTestId('signin-phone').fill('13800138456');
+      await page.getByTestId('signin-send').click();
+      await expect.poll(() => page.getByTestId('signin-error').textContent()).toMatch(/^验证码已发送，请 \d+ 秒后再试$/);
+      await expect.poll(() => page.getByTestId('signin-send').textContent()).toMatch(/^\d+ 秒后可重新获取$/);
+      expect(await page.getByTestId('signin-send').isDisabled()).toBe(true);
+      expect(await page.getByTestId('signin-phone').getAttribute('aria-invalid')).toBeNull();
+      await page.getByTestId('signin-code').waitFor();
+      await screenshot(page, 'resident-report-phone-signin-wait');
       // A wrong code: the server's words, tied to the code field, and no request id (it read "… (请求编号: 3f2a…)").
       await page.getByTestId('signin-code').fill('000000');
       await page.getByTestId('signin-submit').click();
@@ -443,6 +496,17 @@ describe('elder mode, English, on a desktop', () => {
   afterAll(async () => context?.close());
 
   it('reports anonymously with the GPS position, with large type and big targets', async () => {
+    expect(await page.getByRole('button', { name: 'Easy view', pressed: true }).count()).toBe(1);
+    // On a phone the home page's two buttons each keep their name on one line (side by side they broke over two).
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.getByTestId('open-track').waitFor();
+      expect(await textLines(page, '.rr-entry-actions a')).toEqual([['Reportaproblem'], ['Trackareport']]);
+      expect(await fitsTheScreen(page)).toBe(true);
+      await screenshot(page, 'resident-report-elder-en-phone-home');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
     await page.getByTestId('open-report').click();
     await page.getByTestId('report-flow').waitFor();
     expect(await page.locator('html').getAttribute('class')).toContain('elder');
@@ -461,6 +525,14 @@ describe('elder mode, English, on a desktop', () => {
     }
     await page.getByTestId('use-gps').click();
     await expect.poll(() => page.getByTestId('pin-map').getAttribute('data-pin')).toBe('104.06570,30.65740');
+    // The address field's example stands above it, whole, on a phone too (as a placeholder it was cut off).
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      expect(await placeholdersCut(page)).toEqual([]);
+      expect(await page.getByTestId('field-example').allTextContents()).toEqual(['e.g. east gate, 88 Example Road']);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
     await expect.poll(() => page.getByTestId('point-text').textContent()).toBe('Chosen location: Qingyang District (longitude 104.06570, latitude 30.65740)');
     await screenshot(page, 'resident-report-elder-en-2-location');
     await expectAccessible(page, 'elder report step 2');
@@ -477,6 +549,12 @@ describe('elder mode, English, on a desktop', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     try {
       expect(await fitsTheScreen(page)).toBe(true);
+      // No example cut off in its field ("Type a word, e.g. m"): each stands whole above its field, and describes it.
+      expect(await placeholdersCut(page)).toEqual([]);
+      expect(await page.getByTestId('field-example').allTextContents()).toEqual(['Type a word, e.g. manhole, street light, noise', 'The problem in one line']);
+      // The steps' names whole (it broke as "Descriptio / n").
+      expect(await textLines(page, '.rr-progress .rr-progress-label')).toEqual([['Photo'], ['Location'], ['Description']]);
+      expect(await page.getByTestId('category-search').getAttribute('aria-describedby')).toBe('rr-category-example rr-category-chosen');
       await screenshot(page, 'resident-report-elder-en-phone-3-details');
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
@@ -585,6 +663,8 @@ describe('reports that end without a department of their own', () => {
 
     const enquiry = await file({ requestType: 'enquiry', title: 'E2E 小学入学咨询', description: '孩子明年上小学，需要准备哪些材料？', reporter: { phone: '13500135001' } });
     await act(agent, enquiry, { type: 'answer', note: '请携带户口簿和房产证明到学区学校登记。' });
+    const another = await file({ requestType: 'enquiry', title: 'E2E 医保转移咨询', description: '医保关系怎么从外地转过来？', reporter: { phone: '13500135004' } });
+    await act(agent, another, { type: 'answer', note: '请到社保服务大厅办理转移接续。' });
     const parent = await file({ requestType: 'complaint', title: 'E2E 路灯不亮', description: '小区东门路灯一周不亮。', location: { lng: 104.0657, lat: 30.6574 }, reporter: { phone: '13500135002' } });
     await act(agent, parent, { type: 'accept' });
     await act(dispatcher, parent, { type: 'dispatch', departmentId: handler.departmentId });
@@ -612,9 +692,34 @@ describe('reports that end without a department of their own', () => {
       expect(await steps()).toEqual(['rr-done', 'rr-skipped', 'rr-skipped', 'rr-skipped', 'rr-done', 'rr-done']);
       expect(await page.getByTestId('track-department').textContent()).toBe('无需派遣，已直接答复');
 
+      // Another code in the address (a link followed on this page, the back button): only the hash changes, the page
+      // is not loaded again — and the new order shows (the old one stayed until a reload).
+      await page.goto(`${base}/#/track?code=${another}&last4=5004`);
+      await expect.poll(() => page.getByTestId('tracking').locator('.rr-track-code').textContent()).toContain(another);
+      expect(await page.getByTestId('tracking').getAttribute('data-status')).toBe('answered');
+      expect(await page.getByTestId('track-code').inputValue()).toBe(another);
+      expect(await page.getByTestId('track-last4').inputValue()).toBe('5004');
+      expect(page.url()).not.toContain('last4');
+      // Meanwhile it is rated elsewhere (not satisfied: under review). Rating it here is refused in the resident's words
+      // — the status's name, not "under_review" — and the page reads the order again.
+      const elsewhere = await fetch(`${base}/api/v1/public/work-orders/rating`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jurisdictionId, code: another, phoneLast4: '5004', rating: 'unsatisfied' }) });
+      expect(elsewhere.status, await elsewhere.clone().text()).toBe(200);
+      await page.getByTestId('rating-basically').check();
+      await page.getByTestId('rating-submit').click();
+      await expect.poll(() => page.getByTestId('rating-not-open').textContent()).toBe('这条诉求现在不能评价，当前状态为“复核中”。');
+      await expect.poll(() => page.getByTestId('tracking').getAttribute('data-status')).toBe('under_review');
+      expect(await page.getByTestId('rating-form').count()).toBe(0);
+      // Under review (复核中) the order still has its deadline, but it is not what the resident waits for: none shows.
+      expect(await page.getByTestId('tracking').locator('dt', { hasText: '办理期限' }).count()).toBe(0);
+      expect(await page.getByTestId('track-due').count()).toBe(0);
+      await screenshot(page, 'resident-report-phone-rating-not-open');
+      await expectAccessible(page, 'tracking (rating refused)');
+      // In English too.
+      await page.locator('.r-tools button[lang]').click();
+      await expect.poll(() => page.getByTestId('rating-not-open').textContent()).toBe('This report cannot be rated now (status: Under review).');
+      await page.locator('.r-tools button[lang]').click();
+
       await page.goto(`${base}/#/track?code=${child}&last4=5003`);
-      // Only the hash changed: load the page afresh, as a link opened from a text message would.
-      await page.reload();
       await expect.poll(() => page.getByTestId('tracking').getAttribute('data-status'), { timeout: 15_000 }).toBe('merged');
       expect(await page.getByTestId('merged-note').textContent()).toContain(parent);
       // Its own empty department read 尚未派遣 beside the other report's steps, done up to 派遣.

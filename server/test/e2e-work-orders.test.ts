@@ -6,7 +6,9 @@
  * with the filters in the URL; two tabs acting on the same version get a readable 409; the inbox lists the handler's
  * own unit's orders unless switched to their whole scope. On a 1366×768 screen the queues' buttons and the list's
  * columns are in view without sideways scrolling. axe on list, detail, board and inbox; screenshots in
- * web/e2e/screenshots/work-orders-*.png.
+ * web/e2e/screenshots/work-orders-*.png. The overview (辖区总览) shows the dispatcher and the handler the figures of
+ * their own scope (a viewer without work-order access the map alone, no error); a figure opens the list filtered to
+ * the orders it counted, as many of them; the page in English; no sideways scrolling at 1366×768.
  */
 import { crc32, deflateSync } from 'node:zlib';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -81,7 +83,9 @@ interface Order {
   districtCode: string | null;
   gridCode: string | null;
   department: { id: string } | null;
-  timeline: { action: string; photos: string[] }[];
+  extension?: { state: string } | null;
+  createdAt: string;
+  timeline: { action: string; at: string; photos: string[] }[];
 }
 
 const TITLE = '人民公园东门占道经营摆摊';
@@ -145,10 +149,24 @@ describe('an order through the console: board → inbox → detail → list', ()
   });
 
   it('the dispatcher dispatches the new order from the board as suggested', async () => {
+    // The new-orders queue asks for its page's suggestions in one request, none per order (detail, classification,
+    // rule preview, duplicates).
+    const requests: string[] = [];
+    const watch = (r: { url: () => string }) => {
+      const path = new URL(r.url()).pathname;
+      if (/\/api\/v1\/(work-orders\/(dispatch-suggestions|classify|[0-9a-f-]{36}(\/duplicates)?)|responsibility-rules\/preview)$/.test(path)) requests.push(r.url());
+    };
+    dispatcher.on('request', watch);
     await dispatcher.getByTestId('console-nav').getByText('派遣台').click();
     const board = dispatcher.getByTestId('board-new');
     const suggestion = board.getByTestId(`suggestion-${order.code}`);
     await expect.poll(() => suggestion.textContent(), { timeout: 30_000 }).toContain('城市管理综合执法支队');
+    dispatcher.off('request', watch);
+    // (The returned and extension queues still read their few rows' details: the return reason, the days asked for.)
+    const paths = requests.map((u) => new URL(u).pathname);
+    expect(paths.filter((p) => /classify|preview|duplicates/.test(p) || p.endsWith(order.id)), 'requests for the new order alone').toEqual([]);
+    const batches = requests.filter((u) => u.includes('/dispatch-suggestions'));
+    expect(batches.some((u) => new URL(u).searchParams.get('ids')!.split(',').includes(order.id))).toBe(true);
     await expect.poll(() => dispatcher.getByTestId('board-count-new').textContent(), { timeout: 30_000 }).toMatch(/\(\d+\+?\)/);
     expect(await dispatcher.getByTestId('board-tab-new').textContent()).toContain('新工单');
     await screenshot(dispatcher, 'work-orders-board');
@@ -238,6 +256,57 @@ describe('an order through the console: board → inbox → detail → list', ()
     await expectAccessible(dispatcher, 'order detail');
   });
 
+  it('shows China time to a browser in New York, in both languages', async () => {
+    // A staff member on a laptop set to New York (browser language English): the clock values must be those their
+    // colleagues in the city see. Expected values worked out here from UTC+8 (no daylight saving), not with Intl.
+    const now = await orderNow(order.id);
+    const createdAt = now.createdAt;
+    const createEntry = now.timeline.find((e) => e.action === 'create')!;
+    const parts = (iso: string, offsetHours: number) => {
+      const d = new Date(Date.parse(iso) + offsetHours * 3_600_000);
+      const p2 = (n: number) => String(n).padStart(2, '0');
+      return { y: d.getUTCFullYear(), m: d.getUTCMonth(), d: d.getUTCDate(), clock: `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}` };
+    };
+    const zh = (iso: string) => {
+      const c = parts(iso, 8);
+      return `${c.y}年${c.m + 1}月${c.d}日 ${c.clock}`;
+    };
+    const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const en = (iso: string) => {
+      const c = parts(iso, 8);
+      return `${MONTHS[c.m]} ${c.d}, ${c.y}, ${c.clock}`;
+    };
+    // New York is 12 or 13 hours behind China: its clock value never equals China's.
+    const newYorkClock = new Intl.DateTimeFormat('en-GB', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(createdAt));
+    expect(newYorkClock).not.toBe(parts(createdAt, 8).clock);
+
+    const ctx = await env.browser.newContext({ viewport: SCREEN, locale: 'en-US', timezoneId: 'America/New_York' });
+    try {
+      const page = await ctx.newPage();
+      await signIn(page, base, 'dispatcher');
+      expect(await page.evaluate('Intl.DateTimeFormat().resolvedOptions().timeZone')).toBe('America/New_York');
+      await page.goto(`${base}/console/work-orders/${order.id}`);
+      await page.getByTestId('work-order-detail').waitFor({ timeout: 20_000 });
+      const created = page.getByTestId('detail-created');
+      const createdInTimeline = page.getByTestId('timeline').locator('[data-action="create"]').getByTestId('timeline-at');
+      await expect.poll(() => created.textContent(), { timeout: 20_000 }).toBe(zh(createdAt));
+      expect(await createdInTimeline.textContent()).toBe(zh(createEntry.at));
+      expect(await page.getByTestId('zone-note').first().textContent()).toBe('时间均为北京时间（UTC+8）');
+      expect(await page.getByTestId('timeline').textContent()).not.toContain(newYorkClock);
+      await page.getByTestId('order-map').and(page.locator('[data-state="ready"]')).waitFor({ timeout: 30_000 });
+      await screenshot(page, 'work-orders-detail-new-york');
+
+      await page.evaluate("localStorage.setItem('cg.lang', 'en')");
+      await page.reload();
+      await expect.poll(() => created.textContent(), { timeout: 20_000 }).toBe(en(createdAt));
+      expect(await createdInTimeline.textContent()).toBe(en(createEntry.at));
+      expect(await page.getByTestId('zone-note').first().textContent()).toBe('Times are China time (UTC+8)');
+      await screenshot(page, 'work-orders-detail-new-york-en');
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('the list finds it by a Chinese word, with the filters in a shareable URL', async () => {
     await dispatcher.getByTestId('console-nav').getByText('工单', { exact: true }).click();
     await dispatcher.getByTestId('list-search').fill('占道经营');
@@ -266,6 +335,31 @@ describe('an order through the console: board → inbox → detail → list', ()
     await shared.getByTestId('work-order-table').getByText(order.code).click();
     await expect.poll(() => shared.url()).toContain(`/console/work-orders/${order.id}`);
     await shared.close();
+  });
+
+  it('the board lists the extension requests waiting for a decision, with the days and reason; the dispatcher approves one', async () => {
+    const dispatcherApi = await staff('dispatcher');
+    const handlerApi = await staff('handler');
+    let o = (await call<{ order: Order }>(agent, 'POST', '/work-orders', { requestType: 'complaint', categoryCode: 'event.05', title: '锦里西路占道摆摊', description: '摊点占道。', location: QINGYANG })).order;
+    o = (await call<{ order: Order }>(dispatcherApi, 'POST', `/work-orders/${o.id}/actions`, { version: o.version, action: { type: 'accept' } })).order;
+    o = (await call<{ order: Order }>(dispatcherApi, 'POST', `/work-orders/${o.id}/actions`, { version: o.version, action: { type: 'dispatch', departmentId: handlerDept } })).order;
+    o = (await call<{ order: Order }>(handlerApi, 'POST', `/work-orders/${o.id}/actions`, { version: o.version, action: { type: 'sign' } })).order;
+    await call(handlerApi, 'POST', `/work-orders/${o.id}/actions`, { version: o.version, action: { type: 'request_extension', days: 3, reason: '需协调市场监管部门联合执法' } });
+
+    await dispatcher.goto(`${base}/console/dispatch`);
+    await dispatcher.getByTestId('board-tab-extensions').click();
+    const queue = dispatcher.getByTestId('board-extensions');
+    const row = queue.locator(`.wo-row-${o.code}`);
+    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain('申请延期 3 个工作日：需协调市场监管部门联合执法');
+    // Only orders with a request waiting are listed (the list's filter, not every open order's detail).
+    await expect.poll(() => dispatcher.getByTestId('board-count-extensions').textContent()).toMatch(/\(\d+\)/);
+    const listed = await queue.locator('tr[class*="wo-row-"]').count();
+    const waiting = await call<{ items: unknown[] }>(dispatcherApi, 'GET', '/work-orders?extensionPending=true&limit=100');
+    expect(listed).toBe(waiting.items.length);
+    // Approving takes no form: one click.
+    await row.getByTestId('action-approve_extension').click();
+    await expect.poll(async () => (await orderNow(o.id)).extension?.state, { timeout: 20_000 }).toBe('approved');
+    await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(0);
   });
 
   it('shows a 409 readably when two tabs act on the same version, and reloads the order', async () => {
@@ -326,5 +420,181 @@ describe('an order through the console: board → inbox → detail → list', ()
     await expect.poll(() => row.getByTestId(`actions-${other.code}`).textContent(), { timeout: 20_000 }).toContain('当前没有可执行的操作');
     await screenshot(handler, 'work-orders-inbox-scope');
     await expectAccessible(handler, 'department inbox, whole scope');
+  });
+});
+
+describe("the overview: today's figures in the viewer's scope, each a link to the orders it counts", () => {
+  interface OverviewBody {
+    today: { day: string };
+    counts: Record<string, number>;
+    rates: { onTimeRate: number | null; satisfactionRate: number | null };
+    districts: { code: string | null; open: number; overdue: number }[];
+  }
+  const FIGURES = ['receivedToday', 'open', 'awaitingDispatch', 'warning', 'overdue', 'supervised', 'closedToday'] as const;
+  let ctx: BrowserContext;
+
+  beforeAll(async () => {
+    ctx = await newContext();
+    // An enquiry answered at first contact: received and closed today, whatever the journeys above did.
+    const hotline = await staff('agent');
+    const enquiry = (await call<{ order: Order }>(hotline, 'POST', '/work-orders', { requestType: 'enquiry', title: '公园开放时间咨询', description: '人民公园几点开门？', location: QINGYANG })).order;
+    await call(hotline, 'POST', `/work-orders/${enquiry.id}/actions`, { version: enquiry.version, action: { type: 'answer', note: '已告知：6:00 开园' } });
+  });
+  afterAll(async () => ctx?.close());
+
+  /** The page's figures once loaded, and the API's for the same viewer read right after (again if a timer fired between). */
+  async function figuresAgree(page: Page, who: Staff): Promise<OverviewBody> {
+    let api: OverviewBody | null = null;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await page.goto(`${base}/console/`);
+      await expect.poll(() => page.getByTestId('overview-figures').getAttribute('data-loaded'), { timeout: 30_000 }).toBe('true');
+      const shown = Object.fromEntries(await Promise.all(FIGURES.map(async (f) => [f, Number(await page.getByTestId(`figure-${f}`).getAttribute('data-value'))] as const)));
+      api = await call<OverviewBody>(who, 'GET', '/work-orders/overview');
+      if (FIGURES.every((f) => shown[f] === api!.counts[f])) return api;
+    }
+    throw new Error(`the page's figures never matched the API's: ${JSON.stringify(api?.counts)}`);
+  }
+
+  /** Rows of the list after loading every page. */
+  async function listedRows(page: Page): Promise<number> {
+    const table = page.getByTestId('work-order-table');
+    const rows = () => table.locator('tbody tr.ant-table-row').count();
+    // Settled: not loading, and either a button for more, the end of the list or its empty text is shown (the button
+    // appears with the page it follows: counting the rows as soon as the spinner went once read a first page as all).
+    const settled = async () =>
+      (await table.locator('.ant-spin-spinning').count()) === 0 &&
+      (await page.getByTestId('load-more').count()) + (await page.getByTestId('list-end').count()) + (await table.locator('.wo-empty').count()) > 0;
+    await expect.poll(settled, { timeout: 20_000 }).toBe(true);
+    for (let i = 0; i < 30 && (await page.getByTestId('load-more').count()) > 0; i++) {
+      const before = await rows();
+      await page.getByTestId('load-more').click();
+      await expect.poll(async () => (await rows()) > before && (await settled()), { timeout: 20_000 }).toBe(true);
+    }
+    return rows();
+  }
+
+  const noSidewaysScroll = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
+
+  it('shows the dispatcher the city’s figures; 超期 opens the list of exactly those orders', async () => {
+    const page = await ctx.newPage();
+    await signIn(page, base, 'dispatcher');
+    const dispatcherApi = await staff('dispatcher');
+    const api = await figuresAgree(page, dispatcherApi);
+    // The enquiry answered above is among today's closed ones, and among those received today.
+    expect(api.counts.closedToday).toBeGreaterThan(0);
+    expect(api.counts.receivedToday).toBeGreaterThan(0);
+    expect(await page.getByTestId('overview-day').textContent()).toContain(`北京时间 ${api.today.day}`);
+    expect(await page.getByTestId('figure-satisfactionRate').getAttribute('data-value')).toMatch(/%|—/);
+    await page.getByTestId('city-map').and(page.locator('[data-state="ready"]')).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('overview-legend').textContent()).toContain('在办工单数');
+    expect(await noSidewaysScroll(page)).toBe(true);
+    await screenshot(page, 'overview-dispatcher');
+    await expectAccessible(page, 'overview (dispatcher)');
+
+    // 超期: open and overdue, soonest due first; the list shows as many orders as the figure counted.
+    await page.getByTestId('figure-overdue').click();
+    await page.getByTestId('work-order-list').waitFor();
+    const params = new URL(page.url()).searchParams;
+    expect([params.get('open'), params.get('overdue'), params.get('sort')]).toEqual(['true', 'true', 'due']);
+    expect(await page.getByTestId('filter-overdue').textContent()).toContain('是');
+    expect(await listedRows(page)).toBe(api.counts.overdue);
+
+    // 今日办结: closed today (China days), through the list's closing-date filter.
+    await page.goto(`${base}/console/`);
+    await expect.poll(() => page.getByTestId('overview-figures').getAttribute('data-loaded'), { timeout: 30_000 }).toBe('true');
+    const closedToday = Number(await page.getByTestId('figure-closedToday').getAttribute('data-value'));
+    await page.getByTestId('figure-closedToday').click();
+    await page.getByTestId('work-order-list').waitFor();
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ closedFrom: api.today.day, closedTo: api.today.day });
+    expect(await page.getByTestId('filter-closedFrom').inputValue()).toBe(api.today.day);
+    expect(await listedRows(page)).toBe(closedToday);
+
+    // A district's count opens that district's open orders.
+    const busiest = api.districts.find((d) => d.code !== null && d.open > 0)!;
+    await page.goto(`${base}/console/`);
+    await page.getByTestId(`district-open-${busiest.code}`).click();
+    await page.getByTestId('work-order-list').waitFor();
+    expect(new URL(page.url()).searchParams.get('district')).toBe(busiest.code);
+    expect(await listedRows(page)).toBe(busiest.open);
+    await page.close();
+  });
+
+  it('reads in English, with the map coloured by overdue orders on request', async () => {
+    const page = await ctx.newPage();
+    await page.goto(`${base}/console/`);
+    await page.getByTestId('language-switch').click();
+    await expect.poll(() => page.getByTestId('figure-overdue').textContent()).toContain('Overdue');
+    expect(await page.getByTestId('figure-awaitingDispatch').textContent()).toContain('To dispatch');
+    expect(await page.getByTestId('overview-day').textContent()).toContain('Beijing time');
+    await page.getByTestId('overview-metric').getByText('Overdue').click();
+    await expect.poll(() => page.getByTestId('overview-legend').textContent()).toContain('Overdue orders');
+    await page.getByTestId('city-map').and(page.locator('[data-state="ready"]')).waitFor({ timeout: 30_000 });
+    expect(await noSidewaysScroll(page)).toBe(true);
+    await screenshot(page, 'overview-dispatcher-en');
+    await expectAccessible(page, 'overview in English');
+    // Back to Chinese for the next pages of this context.
+    await page.getByTestId('language-switch').click();
+    await page.close();
+  });
+
+  it('shows a failed load as an error with a retry, and a city without orders as an empty state', async () => {
+    const page = await ctx.newPage();
+    // The server's answers replaced in the browser: first a failure, then a new city's all-zero figures.
+    let answer: 'fail' | 'empty' = 'fail';
+    await page.route('**/api/v1/work-orders/overview', (route) =>
+      answer === 'fail'
+        ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ code: 'unavailable', message: '服务暂时不可用', requestId: 'e2e' }) })
+        : route.fulfill({
+            status: 200,
+            contentType: 'application/json',
+            body: JSON.stringify({
+              asOf: new Date().toISOString(),
+              today: { day: '2026-11-24', from: '2026-11-23T16:00:00.000Z', to: '2026-11-24T16:00:00.000Z' },
+              period: { from: '2026-10-26', to: '2026-11-24', days: 30 },
+              counts: Object.fromEntries(FIGURES.map((f) => [f, 0])),
+              rates: { total: 0, closed: 0, closedOnTime: 0, onTimeRate: null, rated: 0, satisfactionRate: null },
+              districts: [],
+            }),
+          }),
+    );
+    await page.goto(`${base}/console/`);
+    const error = page.getByTestId('overview-error');
+    await expect.poll(() => error.textContent(), { timeout: 30_000 }).toContain('服务暂时不可用');
+    expect(await page.getByTestId('overview-figures').count()).toBe(0);
+    await expectAccessible(page, 'overview, failed load');
+    answer = 'empty';
+    await page.getByTestId('overview-retry').click();
+    await page.getByTestId('overview-empty').waitFor();
+    expect(await page.getByTestId('overview-empty').textContent()).toContain('本辖区暂无工单');
+    expect(await page.getByTestId('overview-error').count()).toBe(0);
+    await page.getByTestId('city-map').and(page.locator('[data-state="ready"]')).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('overview-legend').textContent()).toContain('无');
+    await screenshot(page, 'overview-empty');
+    await expectAccessible(page, 'overview, new city');
+    await page.close();
+  });
+
+  it("shows the handler their department's figures, and a viewer without work-order access the map without figures or error", async () => {
+    const handlerCtx = await newContext();
+    const page = await handlerCtx.newPage();
+    await signIn(page, base, 'handler');
+    const handlerApi = await staff('handler');
+    const mine = await figuresAgree(page, handlerApi);
+    const city = await call<OverviewBody>(await staff('dispatcher'), 'GET', '/work-orders/overview');
+    expect(mine.counts.open!).toBeLessThan(city.counts.open!);
+    expect(await page.getByTestId('overview-day').textContent()).toContain('本部门');
+    await screenshot(page, 'overview-handler');
+    await expectAccessible(page, 'overview (handler)');
+    await handlerCtx.close();
+
+    const stewardCtx = await newContext();
+    const steward = await stewardCtx.newPage();
+    await signIn(steward, base, 'steward');
+    await steward.getByTestId('city-map').and(steward.locator('[data-state="ready"]')).waitFor({ timeout: 30_000 });
+    await steward.waitForLoadState('networkidle');
+    expect(await steward.getByTestId('overview-figures').count()).toBe(0);
+    expect(await steward.locator('[role="alert"]').count()).toBe(0);
+    expect(await steward.getByTestId('district-list').getByRole('button').count()).toBe(20);
+    await stewardCtx.close();
   });
 });

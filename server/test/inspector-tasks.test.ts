@@ -243,6 +243,11 @@ describe('inspector tasks', () => {
     const wrong = await post('inspector', `/inspector/tasks/${h.id}/result`, { version: h.version, outcome: 'confirmed', photoIds: [await photo()] }, { 'idempotency-key': key() });
     expect(wrong.statusCode).toBe(409);
     expect(wrong.json().code).toBe('inspector.task_not_open');
+    // The message names the status in words (not "reported"), in both languages; the details keep the code.
+    const hCode = (await t.ctx.db.selectFrom('work_orders').select('code').where('id', '=', h.id).executeTakeFirstOrThrow()).code;
+    expect(wrong.json()).toMatchObject({ message: `工单 ${hCode} 已没有该项待办任务（当前状态：已反馈）`, details: { status: 'reported' } });
+    const wrongEn = await post('inspector', `/inspector/tasks/${h.id}/result`, { version: h.version, outcome: 'confirmed', photoIds: [await photo()] }, { 'idempotency-key': key(), 'accept-language': 'en' });
+    expect(wrongEn.json()).toMatchObject({ message: `Order ${hCode} has no such task open any more (status now: Reported)`, details: { status: 'reported' } });
   });
 
   it('a stale version is a 409 and stores nothing under the key; the same key then works with the current version', async () => {

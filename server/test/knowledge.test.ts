@@ -132,7 +132,13 @@ describe('editing', () => {
     // Agents do not see drafts, in lists or by id, and may not ask for them.
     expect((await search(agent, '停水 来水')).items.map((i) => i.id)).not.toContain(a.id);
     expect((await api(agent, 'GET', `/knowledge/articles/${a.id}`)).statusCode).toBe(404);
-    expect((await api(agent, 'GET', '/knowledge/articles?status=draft')).json().code).toBe('knowledge.status_forbidden');
+    expect((await api(agent, 'GET', '/knowledge/articles?status=draft')).json()).toMatchObject({
+      code: 'knowledge.status_forbidden',
+      message: 'Only stewards and administrators may list draft articles',
+      details: { status: 'draft' },
+    });
+    const draftZh = await t.app.inject({ method: 'GET', url: '/api/v1/knowledge/articles?status=draft', headers: { ...agent.bearer, 'accept-language': 'zh-CN' } });
+    expect(draftZh.json().message).toBe('只有数据管理员和系统管理员可以查看草稿状态的条目');
     expect((await search(steward, '停水 来水', '&status=draft')).items[0]!.id).toBe(a.id);
 
     const edited = await api(steward, 'PATCH', `/knowledge/articles/${a.id}`, { version: 1, answer: '请拨打 96511 查询停水计划。', tags: ['停水', '供水', '来水时间'] });

@@ -98,6 +98,9 @@ describe('POST /auth/phone/code', () => {
     const retry = Number(again.headers['retry-after']);
     expect(retry).toBeGreaterThan(0);
     expect(retry).toBeLessThanOrEqual(60);
+    // The wait in the body too (a browser's fetch reads it there), and that it is this number's: another is not held.
+    expect(again.json().details).toEqual({ retryAfterSeconds: retry, scope: 'phone' });
+    expect((await requestCode(freshPhone())).statusCode).toBe(200);
   });
 
   it('two racing requests for one number issue one code', async () => {
@@ -114,6 +117,7 @@ describe('POST /auth/phone/code', () => {
     const res = await requestCode(freshPhone(), addr);
     expect(res.json().code).toBe('phone.rate_limited');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(res.json().details).toEqual({ retryAfterSeconds: Number(res.headers['retry-after']), scope: 'client' });
   });
 });
 

@@ -223,6 +223,59 @@ describe('suggestions', () => {
   });
 });
 
+describe('the dispatcher board', () => {
+  const order = async (body: object) => {
+    const res = await api(agent, 'POST', '/work-orders', { requestType: 'complaint', title: '路面有坑', description: '路面有坑，请处理', ...body });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().order.id as string;
+  };
+  const board = async (s: Session, ids: string[]) => api(s, 'GET', `/work-orders/dispatch-suggestions?ids=${ids.join(',')}`);
+
+  it("gets a page's suggestions in one request: category, department, duplicates; only orders the viewer may read", async () => {
+    const near = { lat: IN_GRID_1.lat + 0.0001, lng: IN_GRID_1.lng };
+    const a = await order({ categoryCode: 'event.01.01', location: { lng: IN_GRID_1.lng, lat: IN_GRID_1.lat } });
+    const b = await order({ categoryCode: 'event.01.01', location: { lng: near.lng, lat: near.lat } });
+    const guessed = await order({ location: { lng: IN_510105.lng, lat: IN_510105.lat } });
+    const unguessed = await order({});
+    // What the classifier suggested at intake is kept on the order (this jurisdiction has no model: set it here).
+    await t.ctx.db.updateTable('work_orders').set({ suggested_category: 'utilities.water', suggested_confidence: 0.8 }).where('id', '=', guessed).execute();
+    const foreign = (await makeJurisdiction(t.ctx.db)).id;
+    const res = await board(dispatcher, [b, a, guessed, unguessed, '00000000-0000-4000-8000-000000000000']);
+    expect(res.statusCode, res.body).toBe(200);
+    const items = res.json().items as Array<{ id: string; category: { categoryCode: string; confidence: number } | null; categoryCode: string | null; department: { departmentId: string; fallback: boolean; unique: boolean } | null; duplicates: number }>;
+    // In the order asked for; unknown ids left out.
+    expect(items.map((i) => i.id)).toEqual([b, a, guessed, unguessed]);
+    const [ib, ia, ig, iu] = items;
+    // The order's own category, its grid's district: the district rule; each of the two is the other's duplicate.
+    expect(ia).toMatchObject({ category: null, categoryCode: 'event.01.01', department: { departmentId: dept.district!.id, unique: true, fallback: false }, duplicates: 1 });
+    expect(ib).toMatchObject({ categoryCode: 'event.01.01', department: { departmentId: dept.district!.id }, duplicates: 1 });
+    // No category: the classifier's stored guess, and the department for it (the fallback here).
+    expect(ig).toMatchObject({ category: { categoryCode: 'utilities.water', confidence: 0.8 }, categoryCode: 'utilities.water', department: { departmentId: dept.hotline!.id, fallback: true }, duplicates: 0 });
+    expect(iu).toMatchObject({ category: null, categoryCode: null, department: { departmentId: dept.hotline!.id, fallback: true }, duplicates: 0 });
+    // The same as the preview a dispatcher would have asked for order by order.
+    expect(ia!.department).toEqual((await preview(dispatcher, { categoryCode: 'event.01.01', ...IN_GRID_1 })).suggestion);
+
+    // A dispatcher whose scope is one grid: the orders outside it are left out, and so are their duplicates.
+    const gridDispatcher = await loginAs(t.app, await makeUser(t.ctx.db, { jurisdictionId: j, grants: [{ role: 'dispatcher', scope: { kind: 'grids', gridCodes: [`${COMMUNITY}01`] } }] }));
+    expect(((await board(gridDispatcher, [a, guessed, unguessed])).json().items as { id: string }[]).map((i) => i.id)).toEqual([a]);
+    // Another jurisdiction's dispatcher sees none of them.
+    const stranger = await loginAs(t.app, await makeUser(t.ctx.db, { jurisdictionId: foreign, grants: [{ role: 'dispatcher', scope: { kind: 'jurisdiction' } }] }));
+    expect((await board(stranger, [a, b])).json().items).toEqual([]);
+  });
+
+  it('is for dispatchers, agents and administrators; bad ids are refused', async () => {
+    const id = '00000000-0000-4000-8000-000000000000';
+    expect((await board(inspector, [id])).statusCode).toBe(403);
+    expect((await board(resident, [id])).statusCode).toBe(403);
+    expect((await api(null, 'GET', `/work-orders/dispatch-suggestions?ids=${id}`)).statusCode).toBe(401);
+    for (const ids of ['', 'nope', `${id},x`, Array.from({ length: 101 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`).join(',')]) {
+      const res = await api(agent, 'GET', `/work-orders/dispatch-suggestions?ids=${ids}`);
+      expect([res.statusCode, res.json().code], ids.slice(0, 40)).toEqual([400, 'request.invalid']);
+    }
+    expect((await api(agent, 'GET', '/work-orders/dispatch-suggestions')).json().code).toBe('request.invalid');
+  });
+});
+
 describe('the demo rule set', () => {
   it('is seeded with the demo city, once, and answers every standard category without ties', async () => {
     await seedDemo(t.ctx, { password: 'Demo-Pass-2026' });

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { LOCALES_DIR, loadCatalog, pickLocale, translate } from './i18n.js';
+import { LOCALES_DIR, loadCatalog, pickLocale, PLACEHOLDER, translate } from './i18n.js';
 
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -44,7 +44,8 @@ describe('server messages', () => {
     for (const key of Object.keys(zh)) {
       expect(zh[key]!.trim(), key).not.toBe('');
       expect(en[key]!.trim(), key).not.toBe('');
-      const params = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      // The whole placeholder: a parameter named in words ({status:work_order.status}) is named so in both.
+      const params = (s: string) => [...s.matchAll(PLACEHOLDER)].map((m) => m[0]).sort();
       expect(params(en[key]!), key).toEqual(params(zh[key]!));
     }
   });
@@ -54,6 +55,20 @@ describe('server messages', () => {
     expect(codes.size).toBeGreaterThan(5);
     const missing = [...codes].filter(([code]) => !(code in zh)).map(([code, file]) => `${code} (${file})`);
     expect(missing).toEqual([]);
+  });
+
+  it('names every code a placeholder looks up, in both languages', () => {
+    const lookups = new Set(Object.values(zh).flatMap((m) => [...m.matchAll(PLACEHOLDER)].map((x) => x[2]).filter((p) => p !== undefined)));
+    expect(lookups.size).toBeGreaterThan(0);
+    for (const prefix of lookups) expect(Object.keys(zh).some((k) => k.startsWith(`${prefix}.`)), prefix).toBe(true);
+  });
+
+  it('names codes in words: one, a list, and an unknown one as it is', () => {
+    const params = { status: 'under_review', action: 'close', allowed: 'reopen, uphold, supervise' };
+    expect(translate('zh-CN', 'work_order.transition_not_allowed', params)).toBe('工单当前状态为“复核中”，不能执行“结案”；当前可执行：重新办理、维持办理结果、督办');
+    expect(translate('en', 'work_order.transition_not_allowed', params)).toBe('Cannot close a work order whose status is “Under review”; allowed now: reopen, uphold, supervise');
+    expect(translate('en', 'work_order.rating_not_open', { status: 'no_such_status' })).toBe('This order cannot be rated now (status: no_such_status)');
+    expect(translate('zh-CN', 'work_order.transition_not_allowed', { ...params, allowed: '—' })).toContain('当前可执行：—');
   });
 
   it('fills placeholders and falls back to the code for unknown keys', () => {

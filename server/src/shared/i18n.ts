@@ -2,6 +2,11 @@
  * Server-side messages (errors, notices) in zh-CN and en. Messages live in src/locales/<area>.<lang>.json as
  * `code → template` with `{param}` placeholders (one pair of files per module, so modules do not collide);
  * a test checks both languages have the same keys and that every code thrown in the source has a message.
+ *
+ * A parameter that is a code (a status, an action) is named in words by the template: `{status:work_order.status}`
+ * puts the message `work_order.status.<value>` of the same language in its place (the value itself when there is
+ * none); a comma-separated list of codes is named item by item and listed as the language lists (、 or , ). The
+ * parameters, and so an error's `details`, keep the codes for clients.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -31,11 +36,21 @@ export function hasMessage(code: string): boolean {
   return code in catalogs[DEFAULT_LOCALE];
 }
 
+/** `{name}` or `{name:prefix}` (see above). */
+export const PLACEHOLDER = /\{(\w+)(?::([\w.]+))?\}/g;
+const LIST_SEPARATOR: Record<Locale, string> = { 'zh-CN': '、', en: ', ' };
+
+function named(locale: Locale, prefix: string, value: string): string {
+  const name = (code: string) => catalogs[locale][`${prefix}.${code}`] ?? catalogs[DEFAULT_LOCALE][`${prefix}.${code}`] ?? code;
+  return value.includes(',') ? value.split(/\s*,\s*/).map(name).join(LIST_SEPARATOR[locale]) : name(value);
+}
+
 export function translate(locale: Locale, code: string, params: Record<string, string | number> = {}): string {
   const template = catalogs[locale][code] ?? catalogs[DEFAULT_LOCALE][code] ?? code;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return template.replace(PLACEHOLDER, (whole, name: string, prefix: string | undefined) => {
+    if (!(name in params)) return whole;
+    return prefix === undefined ? String(params[name]) : named(locale, prefix, String(params[name]));
+  });
 }
 
 /** Picks zh-CN or en from an Accept-Language header (q-values honoured); zh-CN when nothing matches. */

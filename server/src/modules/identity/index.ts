@@ -79,7 +79,7 @@ export { apiKeyPrincipal, SESSION_RETENTION_MS, SESSION_SWEEP } from './auth.ser
 export { sessionReader } from './identity.repo.js';
 export { hashPassword } from './passwords.js';
 export { LoginRateLimiter as RateLimiter, type RateLimitPolicy } from './credentials.js';
-export { PHONE_CODE_SWEEP, PRUNE_PHONE_CODES, prunePhoneCodes } from './phone-auth.service.js';
+export { PHONE_CODE_SWEEP, PRUNE_PHONE_CODES, prunePhoneCodes, verifiedPhoneLookup } from './phone-auth.service.js';
 export type { UserView, ApiKeyView, GrantView } from './identity.presenter.js';
 export { identityPolicy } from './identity.policy.js';
 

@@ -83,6 +83,12 @@ export async function insertUserPhone(
     .execute();
 }
 
+/** The lookup HMAC of the user's verified number (a row exists only after a successful code sign-in), or null. */
+export async function phoneHmacOf(db: Db, userId: string): Promise<string | null> {
+  const row = await db.selectFrom('user_phones').select('phone_hmac').where('user_id', '=', userId).executeTakeFirst();
+  return row?.phone_hmac ?? null;
+}
+
 export async function phoneLast4(db: Db, userId: string): Promise<string | null> {
   const row = await db.selectFrom('user_phones').select('phone_last4').where('user_id', '=', userId).executeTakeFirst();
   return row?.phone_last4 ?? null;

@@ -42,7 +42,7 @@ export function phoneAuthRoutes(app: FastifyInstance, deps: PhoneRouteDeps): voi
     },
     async (request) => {
       const wait = codeLimiter.retryAfter(request.ip);
-      if (wait > 0) throw new AppError('rate_limited', 'phone.rate_limited', { retryAfterSeconds: wait });
+      if (wait > 0) throw new AppError('rate_limited', 'phone.rate_limited', { retryAfterSeconds: wait }, { retryAfterSeconds: wait, scope: 'client' });
       const issued = await requestPhoneCode(deps, request.body, meta(request), pickLocale(request.headers['accept-language']));
       codeLimiter.fail(request.ip);
       return { sent: true as const, ...issued };

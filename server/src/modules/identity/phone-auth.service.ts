@@ -90,7 +90,7 @@ export async function requestPhoneCode(
     const last = await phoneRepo.latestCodeAt(tx, jurisdictionId, phoneHmac);
     if (last && now.getTime() - last.getTime() < policy.resendMs) {
       const wait = Math.max(1, Math.ceil((last.getTime() + policy.resendMs - now.getTime()) / 1000));
-      throw new AppError('rate_limited', 'phone.code_rate_limited', { retryAfterSeconds: wait });
+      throw new AppError('rate_limited', 'phone.code_rate_limited', { retryAfterSeconds: wait }, { retryAfterSeconds: wait, scope: 'phone' });
     }
     const code = newPhoneCode();
     const expiresAt = new Date(now.getTime() + policy.codeTtlMs);
@@ -177,4 +177,12 @@ async function createResident(
 export async function myPhone(ctx: ServiceContext, userId: string): Promise<string | null> {
   const last4 = await phoneRepo.phoneLast4(ctx.db, userId);
   return last4 ? `****${last4}` : null;
+}
+
+/**
+ * The phone lookup HMAC (phoneLookup) of the number the user proved to own by signing in with a code, or null for
+ * users without one. Other modules match it against the HMACs they store, e.g. a resident's earlier reports.
+ */
+export async function verifiedPhoneLookup(db: Db, userId: string): Promise<string | null> {
+  return phoneRepo.phoneHmacOf(db, userId);
 }

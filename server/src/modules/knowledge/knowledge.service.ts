@@ -104,7 +104,7 @@ export interface ListResult {
 export async function listArticles(ctx: Pick<AppContext, 'db'>, principal: Principal, filter: ListFilter): Promise<ListResult> {
   authorizeAny(principal, 'knowledge.read');
   const editor = isEditor(principal);
-  if (!editor && filter.status && filter.status !== 'published') throw new AppError('forbidden', 'knowledge.status_forbidden', { status: filter.status });
+  if (!editor && filter.status && filter.status !== 'published') throw new AppError('forbidden', 'knowledge.status_forbidden', { status: filter.status }, { status: filter.status });
   return searchArticles(ctx, {
     jurisdictionId: principal.jurisdictionId,
     q: filter.q,

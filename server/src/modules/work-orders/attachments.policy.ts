@@ -4,7 +4,8 @@
  * portal uploads anonymously, within per-address and hourly limits (attachments.service.ts).
  *
  * Reading a photo follows the work order it is linked to (`work_order.read` on the order's jurisdiction, department
- * subtree, grid and reporter); an uploader may always read their own upload. The check lives in one function,
+ * subtree, grid and reporter, or a resident who filed it with the phone they have since verified, as for reading the
+ * order); an uploader may always read their own upload. The check lives in one function,
  * `mayReadLinkedOrder` in attachments.service.ts.
  */
 import { definePolicy } from '../identity/index.js';

@@ -146,16 +146,18 @@ export interface WorkOrderCoordinates {
   departmentPath: string | null;
   gridCode: string | null;
   ownerUserId: string | null;
+  /** The lookup HMAC of the phone it was filed with (a resident who verified that number reported it). */
+  reporterPhoneHmac: string | null;
 }
 
 export async function findWorkOrderCoordinates(db: Db, jurisdictionId: string, id: string): Promise<WorkOrderCoordinates | undefined> {
   const row = await db
     .selectFrom('work_orders as w')
     .leftJoin('departments as d', 'd.id', 'w.department_id')
-    .select(['w.id', 'w.jurisdiction_id', 'd.path', 'w.grid_code', 'w.reporter_user_id'])
+    .select(['w.id', 'w.jurisdiction_id', 'd.path', 'w.grid_code', 'w.reporter_user_id', 'w.reporter_phone_hmac'])
     .where('w.jurisdiction_id', '=', jurisdictionId)
     .where('w.id', '=', id)
     .executeTakeFirst();
   if (!row) return undefined;
-  return { id: row.id, jurisdictionId: row.jurisdiction_id, departmentPath: row.path, gridCode: row.grid_code, ownerUserId: row.reporter_user_id };
+  return { id: row.id, jurisdictionId: row.jurisdiction_id, departmentPath: row.path, gridCode: row.grid_code, ownerUserId: row.reporter_user_id, reporterPhoneHmac: row.reporter_phone_hmac };
 }

@@ -27,6 +27,7 @@ import { noRequest, systemActor, type Actor as AuditActor, type RequestMeta } fr
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.js';
 import { storageKeyFor, sweepTempDir, type AttachmentStore } from './attachment-store.js';
 import { imageDimensions, sniffImageType, SNIFF_BYTES, type Dimensions, type ImageType } from './image-sniff.js';
+import { reportedWithOwnPhone } from './own-reports.js';
 import { preparePhoto } from './photo-processing.js';
 import * as repo from './attachments.repo.js';
 
@@ -370,16 +371,17 @@ export async function uploadAttachment(deps: AttachmentDeps, input: UploadInput,
 
 /**
  * The one place that decides whether `principal` may see the work order an attachment is linked to:
- * `work_order.read` on the order's jurisdiction, department subtree, grid and reporter (authorize's semantics).
- * When the work-orders policy exports `canReadWorkOrder`, point this at it.
+ * `work_order.read` on the order's jurisdiction, department subtree, grid and reporter (authorize's semantics), or —
+ * as for the order itself (own-reports.ts) — a resident who filed it with the phone they have since verified.
  */
-export function mayReadLinkedOrder(principal: Principal, order: repo.WorkOrderCoordinates): boolean {
-  return canOn(principal, 'work_order.read', {
+export async function mayReadLinkedOrder(db: Db, principal: Principal, order: repo.WorkOrderCoordinates): Promise<boolean> {
+  const granted = canOn(principal, 'work_order.read', {
     jurisdictionId: order.jurisdictionId,
     departmentPath: order.departmentPath,
     gridCode: order.gridCode,
     ownerUserId: order.ownerUserId,
   });
+  return granted || reportedWithOwnPhone(db, principal, order.reporterPhoneHmac);
 }
 
 export interface ReadableAttachment {
@@ -398,7 +400,7 @@ export async function findReadableAttachment(deps: Pick<AttachmentDeps, 'ctx' | 
   let allowed = principal.kind === 'user' && row.uploaded_by === principal.userId;
   if (!allowed && row.work_order_id !== null) {
     const order = await repo.findWorkOrderCoordinates(ctx.db, row.jurisdiction_id, row.work_order_id);
-    allowed = order !== undefined && mayReadLinkedOrder(principal, order);
+    allowed = order !== undefined && (await mayReadLinkedOrder(ctx.db, principal, order));
   }
   if (!allowed) throw notFound('attachment.not_found');
   return {

@@ -16,7 +16,7 @@ import { phoneLookup, sealPersonal } from '../identity/index.js';
 import { noRequest, systemActor } from '../../shared/actor.js';
 import { searchText } from '../../shared/chinese-text.js';
 import { planDeadlines, signDeadline } from './deadline-plan.js';
-import { apply, newOrder, type Action, type Actor, type LifecycleOrder, type RequestType } from './lifecycle.js';
+import { apply, FINISHING_ACTIONS, newOrder, type Action, type Actor, type LifecycleOrder, type RequestType } from './lifecycle.js';
 import { suggestDepartment } from './responsibility.service.js';
 import { cancelSlaTimers, registerSlaTimers, scheduleSlaTimers } from './sla-timers.js';
 import { formatTicketCode, shanghaiDay } from './ticket-code.js';
@@ -303,7 +303,7 @@ async function planOrder(
       sla.signDueAt = signDeadline(when);
     }
     if (action.type === 'sign') sla.signDueAt = null;
-    if (action.type === 'close') sla.closedAt = when;
+    if (FINISHING_ACTIONS.has(action.type)) sla.closedAt = when;
     return true;
   };
 

@@ -16,7 +16,6 @@ import * as repo from './work-orders.repo.js';
 
 export const EXPORT_MAX_ROWS = 50_000;
 const PAGE = 1000;
-const SCOPE_COLUMNS = { jurisdiction: 'w.jurisdiction_id', departmentPath: 'd.path', gridCode: 'w.grid_code', owner: 'w.reporter_user_id' };
 
 const COLUMNS = [
   'code',
@@ -62,7 +61,7 @@ export async function exportWorkOrders(
   input: { filters: repo.ListFilters; q?: string; format: 'csv' | 'xlsx'; locale: Locale },
   now = new Date(),
 ): Promise<ExportResult> {
-  const scope = scopeCondition(effectiveScope(caller.principal, 'work_order.read'), SCOPE_COLUMNS);
+  const scope = scopeCondition(effectiveScope(caller.principal, 'work_order.read'), repo.ORDER_SCOPE_COLUMNS);
   const filters = { ...input.filters };
   if (input.q?.trim()) {
     const words = searchWords(input.q);

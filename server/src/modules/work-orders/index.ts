@@ -164,6 +164,7 @@ export { createAttachmentStore, storageKeyFor, type AttachmentStore } from './at
 export { attachmentBlobs, type AttachmentBlobs } from './attachment-backup.js';
 export { IMAGE_TYPES, sniffImageType, type ImageType } from './image-sniff.js';
 export { workOrderStats, type StatsInput } from './stats.js';
+export { OVERVIEW_FIGURES, overviewFilters, workOrderOverview, type WorkOrderOverview } from './overview.js';
 /** The create's answer (its JSON text is sent as made; tests hold it to this schema). */
 export { orderResponse } from './work-orders.schema.js';
 export { IDEMPOTENCY_SWEEP, IDEMPOTENCY_TTL_MS, pruneIdempotencyKeys } from './idempotency.repo.js';

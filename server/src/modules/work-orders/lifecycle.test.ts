@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../identity/index.js';
+import { loadCatalog } from '../../shared/i18n.js';
 import {
   ACTION_TYPES,
+  CLOCK_RUNNING_STATUSES,
+  FINAL_STATUSES,
+  FINISHED_STATUSES,
+  FINISHING_ACTIONS,
   ROLES_FOR,
   STATUSES,
   SYSTEM_ACTION_TYPES,
@@ -368,5 +373,39 @@ describe('lifecycle: refusals', () => {
       ok: false,
       refusal: { code: 'work_order.transition_not_allowed', status: 'reported', action: 'close', allowed: ['verify_pass', 'verify_fail', 'supervise'] },
     });
+  });
+});
+
+describe('names for messages', () => {
+  it('has a name for every status and action in both languages of the server messages', () => {
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const catalog = loadCatalog(locale);
+      for (const status of STATUSES) expect(catalog[`work_order.status.${status}`], `${locale} ${status}`).toBeTruthy();
+      for (const action of [...ACTION_TYPES, ...SYSTEM_ACTION_TYPES]) expect(catalog[`work_order.action.${action}`], `${locale} ${action}`).toBeTruthy();
+    }
+  });
+});
+
+describe('finished orders and the clock', () => {
+  it('finishes an order by its answer at intake or its close, and keeps it finished once rated', () => {
+    const finished = new Set<Status>();
+    for (const type of ['answer', 'close'] as const) expect(FINISHING_ACTIONS.has(type)).toBe(true);
+    const answered = apply(newOrder('enquiry'), { type: 'answer', note: '已答复' }, actorFor('agent'), NOW);
+    if (!answered.ok) throw new Error('answer refused');
+    finished.add(answered.next.status);
+    for (const rating of ['satisfied', 'unsatisfied'] as const) {
+      const rated = apply(answered.next, { type: 'rate', rating }, actorFor('resident'), NOW);
+      if (!rated.ok) throw new Error('rate refused');
+      finished.add(rated.next.status);
+    }
+    expect([...finished].sort()).toEqual(['answered', 'rated', 'under_review']);
+    for (const status of finished) expect(FINISHED_STATUSES).toContain(status);
+  });
+
+  it('runs the clock only in statuses that are not final, paused or under review', () => {
+    for (const status of STATUSES) {
+      const runs = !FINAL_STATUSES.includes(status) && status !== 'suspended' && status !== 'under_review';
+      expect([status, CLOCK_RUNNING_STATUSES.includes(status)]).toEqual([status, runs]);
+    }
   });
 });

@@ -54,6 +54,21 @@ type Suspendable = (typeof SUSPENDABLE)[number];
 /** No further work happens in these; the SLA clock is stopped. */
 export const FINAL_STATUSES: readonly Status[] = ['answered', 'rejected', 'closed', 'rated', 'cancelled', 'merged', 'transferred'];
 
+/**
+ * 办结 (finished with a result for the resident): answered at intake (首接办结) or closed after handling (结案), and
+ * still so once rated, or under review after an unsatisfied rating. Its `closed_at` is when it was finished: set by
+ * the FINISHING_ACTIONS (and by an import of a finished record), kept by rating and upholding, cleared by a reopen.
+ * Rejected, cancelled, merged and transferred orders are final without being finished here.
+ */
+export const FINISHED_STATUSES: readonly Status[] = ['answered', 'closed', 'rated', 'under_review'];
+export const FINISHING_ACTIONS: ReadonlySet<string> = new Set<ActionType>(['answer', 'close']);
+
+/**
+ * Statuses in which the order is being worked on and its deadline clock runs: not final, not paused (挂起), not
+ * under review after a rating (its deadline was for the work already done). Only these show a deadline to the public.
+ */
+export const CLOCK_RUNNING_STATUSES: readonly Status[] = ['received', 'accepted', 'dispatched', 'signed', 'in_progress', 'reported', 'verified', 'returned'];
+
 export type ExtensionState = 'requested' | 'approved' | 'denied';
 export interface Extension {
   state: ExtensionState;

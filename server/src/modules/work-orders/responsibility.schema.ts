@@ -91,7 +91,7 @@ const candidate = z.object({
   gridPrefix: z.string().nullable(),
   componentClassPrefix: z.string().nullable(),
 });
-const suggestion = z.object({
+export const departmentSuggestion = z.object({
   departmentId: z.string(),
   departmentName: z.string(),
   departmentNameEn: z.string(),
@@ -102,5 +102,5 @@ const suggestion = z.object({
 });
 export const previewResponse = z.object({
   facts: z.object({ categoryCode: z.string().nullable(), districtCode: z.string().nullable(), gridCode: z.string().nullable(), componentSubclass: z.string().nullable() }),
-  suggestion: suggestion.nullable(),
+  suggestion: departmentSuggestion.nullable(),
 });

@@ -3,8 +3,9 @@
  *
  * - total (受理量): orders created in [from, to).
  * - open (在办): of those, not yet in a final status (answered, rejected, closed, rated, cancelled, merged).
- * - closed (办结): answered at intake (首接办结) or closed after handling (closed, rated; an order under review
- *   after an unsatisfied rating was closed once and counts too).
+ * - closed (办结): answered at intake (首接办结) or closed after handling (结案) — also once rated, and under review
+ *   after an unsatisfied rating (lifecycle FINISHED_STATUSES) — at `closed_at`, set when it was answered or closed.
+ *   So every rated order counts as closed, and ratedRate ≤ 1.
  * - closedOnTime (按期办结): closed at or before its deadline (orders without a deadline count as on time).
  * - onTimeRate (按期办结率) = closedOnTime / closed.
  * - overdue (超期): orders flagged overdue by their deadline timer (still open or closed late).
@@ -19,6 +20,7 @@ import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../app-context.js';
 import { effectiveScope, scopeCondition, type Principal } from '../identity/index.js';
 import { badRequest } from '../../shared/errors.js';
+import { FINISHED, ORDER_SCOPE_COLUMNS } from './work-orders.repo.js';
 
 export const STAT_GROUPS = ['status', 'category', 'subcategory', 'department', 'district', 'day', 'channel', 'requestType'] as const;
 export type StatGroup = (typeof STAT_GROUPS)[number];
@@ -55,11 +57,10 @@ export interface StatsGroupRow {
   satisfactionRate: number | null;
 }
 
-const SCOPE_COLUMNS = { jurisdiction: 'w.jurisdiction_id', departmentPath: 'd.path', gridCode: 'w.grid_code', owner: 'w.reporter_user_id' };
 const FINAL = sql`('answered', 'rejected', 'closed', 'rated', 'cancelled', 'merged', 'transferred')`;
-const CLOSED = sql`(w.status = 'answered' OR w.closed_at IS NOT NULL)`;
-const CLOSED_AT = sql`COALESCE(w.closed_at, CASE WHEN w.status = 'answered' THEN w.updated_at END)`;
-const ON_TIME = sql`(${CLOSED} AND (w.due_at IS NULL OR ${CLOSED_AT} <= w.due_at))`;
+/** 办结, the same condition as the list's closed filters (repo FINISHED); finished at w.closed_at. */
+const CLOSED = FINISHED;
+const ON_TIME = sql`(${CLOSED} AND (w.due_at IS NULL OR w.closed_at <= w.due_at))`;
 
 const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
 const MAX_DAYS = 366;
@@ -70,10 +71,13 @@ export interface StatsInput {
   groupBy: StatGroup[];
 }
 
-function where(principal: Principal, input: StatsInput): RawBuilder<SqlBool> {
+/** Whose orders: the viewer's scope for statistics, or (the overview, open to every reader) for reading orders. */
+export type StatsPermission = 'work_order.stats' | 'work_order.read';
+
+function where(principal: Principal, input: StatsInput, permission: StatsPermission): RawBuilder<SqlBool> {
   if (!(input.from < input.to)) throw badRequest('work_order.stats_range_invalid');
   if (input.to.getTime() - input.from.getTime() > MAX_DAYS * 86_400_000) throw badRequest('work_order.stats_range_too_long', { max: MAX_DAYS });
-  const scope = scopeCondition(effectiveScope(principal, 'work_order.stats'), SCOPE_COLUMNS);
+  const scope = scopeCondition(effectiveScope(principal, permission), ORDER_SCOPE_COLUMNS);
   return sql<SqlBool>`${scope} AND w.created_at >= ${input.from} AND w.created_at < ${input.to}`;
 }
 
@@ -88,8 +92,13 @@ const groupExpr: Record<StatGroup, { key: RawBuilder<unknown>; label: RawBuilder
   requestType: { key: sql`w.request_type`, label: sql`NULL::text` },
 };
 
-export async function workOrderStats(db: Db, principal: Principal, input: StatsInput): Promise<{ summary: StatsSummary; groups: Partial<Record<StatGroup, StatsGroupRow[]>> }> {
-  const cond = where(principal, input);
+export async function workOrderStats(
+  db: Db,
+  principal: Principal,
+  input: StatsInput,
+  permission: StatsPermission = 'work_order.stats',
+): Promise<{ summary: StatsSummary; groups: Partial<Record<StatGroup, StatsGroupRow[]>> }> {
+  const cond = where(principal, input, permission);
   const { rows } = await sql<Record<string, string | number | null>>`
     SELECT count(*)::int AS total,
            count(*) FILTER (WHERE w.status NOT IN ${FINAL})::int AS open,
@@ -103,7 +112,7 @@ export async function workOrderStats(db: Db, principal: Principal, input: StatsI
            count(*) FILTER (WHERE w.rating = 'satisfied')::int AS satisfied,
            count(*) FILTER (WHERE w.rating = 'basically')::int AS basically,
            count(*) FILTER (WHERE w.rating = 'unsatisfied')::int AS unsatisfied,
-           avg(EXTRACT(EPOCH FROM (${CLOSED_AT} - w.created_at)) / 3600) FILTER (WHERE ${CLOSED}) AS avg_close_hours
+           avg(EXTRACT(EPOCH FROM (w.closed_at - w.created_at)) / 3600) FILTER (WHERE ${CLOSED}) AS avg_close_hours
       FROM work_orders w LEFT JOIN departments d ON d.id = w.department_id
      WHERE ${cond}`.execute(db);
   const r = rows[0]!;

@@ -5,7 +5,7 @@
  */
 import { openPersonal, type Principal, type ScopedResource } from '../identity/index.js';
 import { maskChineseName, maskPhoneNumber } from '../../shared/masking.js';
-import type { ActionType } from './lifecycle.js';
+import { CLOCK_RUNNING_STATUSES, type ActionType, type Status } from './lifecycle.js';
 import type { TimelineRow, WorkOrderListRow, WorkOrderRow } from './work-orders.repo.js';
 
 export function scopedResource(row: WorkOrderListRow): ScopedResource {
@@ -47,14 +47,17 @@ export function maskedReporterFields(
   return { name: open(row.reporter_name_enc, maskChineseName), phone: open(row.reporter_phone_enc, maskPhoneNumber) };
 }
 
-function maskedReporter(secretKey: string, row: WorkOrderRow, viewer: Principal | null, plain?: PlainReporter): MaskedReporter {
-  const { name, phone } = maskedReporterFields(secretKey, row, plain);
-  return {
-    anonymous: row.anonymous,
-    name,
-    phone,
-    self: viewer?.kind === 'user' && row.reporter_user_id !== null && viewer.userId === row.reporter_user_id,
-  };
+function maskedReporter(secretKey: string, row: WorkOrderRow, viewer: Principal | null, opts: DetailOptions): MaskedReporter {
+  const { name, phone } = maskedReporterFields(secretKey, row, opts.plain);
+  const signedIn = viewer?.kind === 'user' && row.reporter_user_id !== null && viewer.userId === row.reporter_user_id;
+  return { anonymous: row.anonymous, name, phone, self: signedIn || (viewer?.kind === 'user' && opts.reportedByViewer === true) };
+}
+
+export interface DetailOptions {
+  /** The reporter's values just sealed by a create, in plain text (so that its answer opens nothing). */
+  plain?: PlainReporter;
+  /** The viewer filed it signed out with the phone they have since verified (own-reports.ts): they are its reporter. */
+  reportedByViewer?: boolean;
 }
 
 export interface WorkOrderSummary {
@@ -175,14 +178,14 @@ export function presentDetail(
   timeline: TimelineRow[],
   viewer: Principal | null,
   allowed: ActionType[] = [],
-  plain?: PlainReporter,
+  opts: DetailOptions = {},
 ): WorkOrderDetail {
   return {
     ...presentSummary(row),
     jurisdictionId: row.jurisdiction_id,
     description: row.description,
     componentCode: row.component_code,
-    reporter: maskedReporter(secretKey, row, viewer, plain),
+    reporter: maskedReporter(secretKey, row, viewer, opts),
     extension: row.extension,
     reworkCount: row.rework_count,
     returnCount: row.return_count,
@@ -213,6 +216,11 @@ export interface PublicTracking {
   /** For an order merged into another, the parent's progress is what the resident is waiting for. */
   parent: { code: string; status: string } | null;
   createdAt: string;
+  /**
+   * The deadline (办理期限), only while the order is being worked on and its clock runs (CLOCK_RUNNING_STATUSES):
+   * null once it is finished or ended, while it is paused (挂起) or under review after a rating, and for an order
+   * merged into another or transferred to another city (the deadline is not what the resident waits for then).
+   */
   dueAt: string | null;
   closedAt: string | null;
   department: { nameZh: string | null; nameEn: string | null } | null;
@@ -230,7 +238,7 @@ export function presentTracking(row: WorkOrderListRow, timeline: TimelineRow[], 
     status: row.status === 'transferred' ? (timeline.map(mirrored).filter((s) => s !== null).at(-1) ?? row.status) : row.status,
     parent: parent ? { code: parent.code, status: parent.status } : null,
     createdAt: iso(row.created_at)!,
-    dueAt: iso(row.due_at),
+    dueAt: CLOCK_RUNNING_STATUSES.includes(row.status as Status) ? iso(row.due_at) : null,
     closedAt: iso(row.closed_at),
     department: row.department_id === null ? null : { nameZh: row.department_name_zh, nameEn: row.department_name_en },
     rating: row.rating,

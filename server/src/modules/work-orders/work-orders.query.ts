@@ -9,6 +9,7 @@ import { noRequest } from '../../shared/actor.js';
 import { searchWords } from '../../shared/chinese-text.js';
 import { maskPhoneNumber } from '../../shared/masking.js';
 import { AppError, badRequest, conflict, notFound } from '../../shared/errors.js';
+import { ownPhoneLookup } from './own-reports.js';
 import { loadSettings } from './settings.js';
 import { cancelSlaTimers } from './sla-timers.js';
 import { allowedActions, apply, STATUSES, type Rating, type Status } from './lifecycle.js';
@@ -17,17 +18,22 @@ import type { RevealPurpose } from './work-orders.policy.js';
 import { actionsFor, lifecycleOf, type Caller, type WorkOrderContext } from './work-orders.service.js';
 import * as repo from './work-orders.repo.js';
 
-const SCOPE_COLUMNS = { jurisdiction: 'w.jurisdiction_id', departmentPath: 'd.path', gridCode: 'w.grid_code', owner: 'w.reporter_user_id' };
 
-async function readable(ctx: WorkOrderContext, principal: Principal, id: string): Promise<repo.WorkOrderListRow> {
+/**
+ * The order, if the viewer may read it: by their grant, or — a resident — as filed with their verified phone
+ * (own-reports.ts). `byOwnPhone` says the second: the viewer is its reporter although it names no user.
+ */
+async function readable(ctx: WorkOrderContext, principal: Principal, id: string): Promise<{ row: repo.WorkOrderListRow; byOwnPhone: boolean }> {
   const row = await repo.findWorkOrderById(ctx.db, principal.jurisdictionId, id);
-  if (!row || !canOn(principal, 'work_order.read', scopedResource(row))) throw notFound('work_order.not_found', { id });
-  return row;
+  if (row && canOn(principal, 'work_order.read', scopedResource(row))) return { row, byOwnPhone: false };
+  const phone = row ? await ownPhoneLookup(ctx.db, principal) : null;
+  if (row && phone !== null && (await repo.isReportedWith(ctx.db, principal.jurisdictionId, row.id, phone))) return { row, byOwnPhone: true };
+  throw notFound('work_order.not_found', { id });
 }
 
 export async function getWorkOrder(ctx: WorkOrderContext, principal: Principal, id: string): Promise<WorkOrderDetail> {
-  const row = await readable(ctx, principal, id);
-  return presentDetail(ctx.config.secretKey, row, await repo.listTimeline(ctx.db, row.id), principal, actionsFor(principal, row));
+  const { row, byOwnPhone } = await readable(ctx, principal, id);
+  return presentDetail(ctx.config.secretKey, row, await repo.listTimeline(ctx.db, row.id), principal, actionsFor(principal, row), { reportedByViewer: byOwnPhone });
 }
 
 export interface ListInput {
@@ -62,11 +68,14 @@ function encodeCursor(row: repo.WorkOrderListRow, sort: repo.ListSort): string {
 export type WorkOrderListItem = WorkOrderSummary & { allowedActions: string[]; extensionPending: boolean };
 
 export async function listWorkOrders(ctx: WorkOrderContext, principal: Principal, input: ListInput): Promise<{ items: WorkOrderListItem[]; nextCursor: string | null }> {
-  const scope = scopeCondition(effectiveScope(principal, 'work_order.read'), SCOPE_COLUMNS);
+  const own = await ownPhoneLookup(ctx.db, principal);
+  const granted = scopeCondition(effectiveScope(principal, 'work_order.read'), repo.ORDER_SCOPE_COLUMNS);
+  const scope = own === null ? granted : repo.scopeOrReportedWith(granted, principal.jurisdictionId, own);
   const filters: repo.ListFilters = { ...input.filters };
   if (input.mine) {
     if (principal.kind !== 'user') throw badRequest('work_order.mine_needs_user');
     filters.reporterUserId = principal.userId;
+    if (own !== null) filters.reporterPhoneHmac = own;
   }
   const q = input.q?.trim();
   if (q) {
@@ -112,7 +121,7 @@ export async function callerHistory(ctx: WorkOrderContext, caller: Caller & { pr
   const digits = phoneInput.replace(/[\s-]/g, '');
   const phone = normalisePhone(digits) ?? (/^\+?[0-9]{5,20}$/.test(digits) ? digits : null);
   if (phone === null) throw badRequest('work_order.phone_invalid');
-  const scope = scopeCondition(effectiveScope(caller.principal, 'work_order.read'), SCOPE_COLUMNS);
+  const scope = scopeCondition(effectiveScope(caller.principal, 'work_order.read'), repo.ORDER_SCOPE_COLUMNS);
   const rows = await repo.listByPhone(ctx.db, scope, phoneLookup(ctx.config.secretKey, phone), limit);
   await ctx.db.transaction().execute(async (tx) => {
     await recordAudit(tx, {
@@ -130,13 +139,18 @@ export async function callerHistory(ctx: WorkOrderContext, caller: Caller & { pr
 
 /** Open orders of the same category near this one, created within the window before it (duplicate candidates). */
 export async function duplicateCandidates(ctx: WorkOrderContext, principal: Principal, id: string, given: { radiusM?: number; hours?: number }) {
-  const row = await readable(ctx, principal, id);
+  const { row } = await readable(ctx, principal, id);
   const settings = await loadSettings(ctx.db, row.jurisdiction_id);
-  const opts = { radiusM: given.radiusM ?? settings.duplicateRadiusM, hours: given.hours ?? settings.duplicateHours };
+  const rows = await nearbyOpenOf(ctx, principal, row, { radiusM: given.radiusM ?? settings.duplicateRadiusM, hours: given.hours ?? settings.duplicateHours });
+  return rows.map((r) => ({ ...presentSummary(r), distanceM: Math.round(r.distance_m * 10) / 10 }));
+}
+
+/** An order's duplicate candidates that the viewer may read (at most 20, nearest first): none without a point or category. */
+export async function nearbyOpenOf(ctx: Pick<WorkOrderContext, 'db'>, principal: Principal, row: repo.WorkOrderListRow, opts: { radiusM: number; hours: number }) {
   if (row.lng === null || row.lat === null || row.category_code === null) return [];
   const since = new Date(new Date(row.created_at).getTime() - opts.hours * 3600_000);
   const rows = await repo.findNearbyOpen(ctx.db, { jurisdictionId: row.jurisdiction_id, excludeId: row.id, categoryCode: row.category_code, lng: row.lng, lat: row.lat, radiusM: opts.radiusM, since, limit: 20 });
-  return rows.filter((r) => canOn(principal, 'work_order.read', scopedResource(r))).map((r) => ({ ...presentSummary(r), distanceM: Math.round(r.distance_m * 10) / 10 }));
+  return rows.filter((r) => canOn(principal, 'work_order.read', scopedResource(r)));
 }
 
 /** The order of this code, if the last four digits match its reporter's phone; a mismatch reads as not found. */
@@ -168,7 +182,8 @@ export async function rateByTracking(
     if (!row) throw notFound('work_order.tracking_not_found', { code: input.code });
     const result = apply(lifecycleOf(row), { type: 'rate', rating: input.rating, ...(input.comment ? { comment: input.comment } : {}) }, RESIDENT, now);
     if (!result.ok) {
-      throw conflict('work_order.rating_not_open', { status: row.status });
+      // The status in the details too: the tracking page names it in the resident's words.
+      throw conflict('work_order.rating_not_open', { status: row.status }, { status: row.status });
     }
     const updated = await repo.updateWorkOrderIfVersion(tx, row.id, row.version, result.next, repo.slaFieldsOf(row), now);
     if (!updated) throw conflict('work_order.version_conflict', { version: row.version + 1 });

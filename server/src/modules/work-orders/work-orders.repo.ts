@@ -6,7 +6,7 @@ import { escapeLike } from '../identity/index.js';
 import type { Db } from '../../app-context.js';
 import { Batcher, batcherPer } from '../../shared/batcher.js';
 import { rowSet, type Numbered } from '../../shared/row-set.js';
-import { STATUSES, type Status } from './lifecycle.js';
+import { FINISHED_STATUSES, STATUSES, type Status } from './lifecycle.js';
 
 export async function findTicketPrefix(db: Db, jurisdictionId: string): Promise<string | undefined> {
   const row = await db.selectFrom('work_order_settings').select('ticket_prefix').where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
@@ -519,12 +519,19 @@ export interface ListFilters {
   createdTo?: Date;
   overdue?: boolean;
   supervised?: boolean;
+  /** The deadline's warning point (80 % of the working time) has passed (临期预警; overdue orders are warned too). */
+  warned?: boolean;
+  /** Finished (办结: 结案, or 首接办结 answered at intake; see FINISHED) in [closedFrom, closedTo). */
+  closedFrom?: Date;
+  closedTo?: Date;
   /** Open orders only (not answered, rejected, closed, rated, cancelled or merged). */
   open?: boolean;
   /** Segmented words that must all occur (Chinese full-text search over title, description and address). */
   searchWords?: string[];
   code?: string;
   reporterUserId?: string;
+  /** With reporterUserId: also the orders filed with this phone (its lookup HMAC), signed in or not. */
+  reporterPhoneHmac?: string;
   parentId?: string;
   /** An extension request (延期申请) waiting for the dispatcher's decision. */
   extensionPending?: boolean;
@@ -538,7 +545,18 @@ export interface ListCursor {
   id: string;
 }
 
+/**
+ * The columns a read scope (identity scopeCondition) is checked against in a query over `work_orders w LEFT JOIN
+ * departments d`: the list, export, statistics and overview all read orders so.
+ */
+export const ORDER_SCOPE_COLUMNS = { jurisdiction: 'w.jurisdiction_id', departmentPath: 'd.path', gridCode: 'w.grid_code', owner: 'w.reporter_user_id' };
+
 const FINAL = ['answered', 'rejected', 'closed', 'rated', 'cancelled', 'merged', 'transferred'];
+/**
+ * 办结 (lifecycle FINISHED_STATUSES), for the list's closed filters and the statistics alike: answered at intake or
+ * closed after handling — also once rated or under review — at `w.closed_at`, the instant it was finished.
+ */
+export const FINISHED = sql<SqlBool>`(w.closed_at IS NOT NULL AND w.status IN (${sql.join(FINISHED_STATUSES.map((s) => sql.lit(s)))}))`;
 
 function filterConditions(f: ListFilters): RawBuilder<unknown>[] {
   const c: RawBuilder<unknown>[] = [];
@@ -557,12 +575,17 @@ function filterConditions(f: ListFilters): RawBuilder<unknown>[] {
   if (f.createdTo) c.push(sql`w.created_at < ${f.createdTo}`);
   if (f.overdue !== undefined) c.push(sql`w.overdue = ${f.overdue}`);
   if (f.supervised !== undefined) c.push(sql`w.supervised = ${f.supervised}`);
+  if (f.warned !== undefined) c.push(sql`w.warned = ${f.warned}`);
+  if (f.closedFrom || f.closedTo) c.push(FINISHED);
+  if (f.closedFrom) c.push(sql`w.closed_at >= ${f.closedFrom}`);
+  if (f.closedTo) c.push(sql`w.closed_at < ${f.closedTo}`);
   if (f.open) c.push(sql`w.status NOT IN (${sql.join(FINAL)})`);
   if (f.searchWords && f.searchWords.length > 0) {
     c.push(sql`to_tsvector('simple', w.search_text) @@ plainto_tsquery('simple', ${f.searchWords.join(' ')})`);
   }
   if (f.code) c.push(sql`w.code = ${f.code}`);
-  if (f.reporterUserId) c.push(sql`w.reporter_user_id = ${f.reporterUserId}`);
+  if (f.reporterUserId && f.reporterPhoneHmac) c.push(sql`(w.reporter_user_id = ${f.reporterUserId} OR w.reporter_phone_hmac = ${f.reporterPhoneHmac})`);
+  else if (f.reporterUserId) c.push(sql`w.reporter_user_id = ${f.reporterUserId}`);
   if (f.parentId) c.push(sql`w.parent_id = ${f.parentId}`);
   if (f.extensionPending !== undefined) c.push(sql`(COALESCE(w.extension->>'state', '') = 'requested') = ${f.extensionPending}`);
   return c;
@@ -604,6 +627,43 @@ export async function listWorkOrders(
      ORDER BY ${order}
      LIMIT ${limit}`.execute(db);
   return rows;
+}
+
+/**
+ * How many orders in `scope` each named filter selects — with the list's own conditions, so a count and the list
+ * of the same filters agree. One scan: one `count(*) FILTER` per name.
+ */
+export async function countWorkOrders<K extends string>(db: Db, scope: RawBuilder<SqlBool>, named: Record<K, ListFilters>): Promise<Record<K, number>> {
+  const names = Object.keys(named) as K[];
+  const counts = names.map((k, i) => {
+    const c = filterConditions(named[k]);
+    return sql`count(*) FILTER (WHERE ${c.length ? sql.join(c, sql` AND `) : sql`TRUE`})::int AS ${sql.ref(`c${i}`)}`;
+  });
+  const { rows } = await sql<Record<string, number>>`
+    SELECT ${sql.join(counts)} FROM work_orders w LEFT JOIN departments d ON d.id = w.department_id WHERE ${scope}`.execute(db);
+  return Object.fromEntries(names.map((k, i) => [k, Number(rows[0]?.[`c${i}`] ?? 0)])) as Record<K, number>;
+}
+
+/** Open orders in `scope` by district (orders without one under null), with how many of them are overdue. */
+export async function countOpenByDistrict(db: Db, scope: RawBuilder<SqlBool>): Promise<{ district_code: string | null; open: number; overdue: number }[]> {
+  const { rows } = await sql<{ district_code: string | null; open: number; overdue: number }>`
+    SELECT w.district_code, count(*)::int AS open, count(*) FILTER (WHERE w.overdue)::int AS overdue
+      FROM work_orders w LEFT JOIN departments d ON d.id = w.department_id
+     WHERE ${scope} AND ${sql.join(filterConditions({ open: true }), sql` AND `)}
+     GROUP BY w.district_code
+     ORDER BY 2 DESC, 1`.execute(db);
+  return rows.map((r) => ({ district_code: r.district_code, open: Number(r.open), overdue: Number(r.overdue) }));
+}
+
+/** `scope`, widened to the orders of the jurisdiction filed with this phone (HMAC lookup key; work_orders_phone_idx). */
+export function scopeOrReportedWith(scope: RawBuilder<SqlBool>, jurisdictionId: string, phoneHmac: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${scope} OR (w.jurisdiction_id = ${jurisdictionId} AND w.reporter_phone_hmac = ${phoneHmac}))`;
+}
+
+/** Was this order filed with this phone (HMAC lookup key)? */
+export async function isReportedWith(db: Db, jurisdictionId: string, id: string, phoneHmac: string): Promise<boolean> {
+  const { rows } = await sql`SELECT 1 FROM work_orders WHERE jurisdiction_id = ${jurisdictionId} AND id = ${id} AND reporter_phone_hmac = ${phoneHmac}`.execute(db);
+  return rows.length > 0;
 }
 
 /** Orders with this caller's phone (HMAC lookup key), newest first. */
@@ -665,4 +725,13 @@ export async function setSlaFlags(tx: Db, id: string, patch: { warned?: boolean;
     })
     .where('id', '=', id)
     .execute();
+}
+
+/** Orders of a jurisdiction by id (any number; unknown ids are left out), for pages that work on a list's rows. */
+export async function findWorkOrdersByIds(db: Db, jurisdictionId: string, ids: readonly string[]): Promise<WorkOrderListRow[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await sql<WorkOrderListRow>`
+    SELECT ${joinedColumns} FROM work_orders w LEFT JOIN departments d ON d.id = w.department_id
+     WHERE w.jurisdiction_id = ${jurisdictionId} AND w.id = ANY (${[...ids]}::uuid[])`.execute(db);
+  return rows;
 }

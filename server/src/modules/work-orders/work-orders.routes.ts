@@ -4,9 +4,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf, hasRole, principalOf, RateLimiter, requestMeta, requirePermission, sealPersonal, type Principal } from '../identity/index.js';
 import { AppError, badRequest } from '../../shared/errors.js';
 import { pickLocale } from '../../shared/i18n.js';
+import './categories.policy.js';
 import { insertContact } from './contacts.repo.js';
+import { dispatchSuggestions } from './dispatch-suggestions.js';
 import { exportWorkOrders } from './export.js';
 import type { Action } from './lifecycle.js';
+import { workOrderOverview } from './overview.js';
 import { workOrderStats } from './stats.js';
 import './work-orders.policy.js';
 import { callerHistory, duplicateCandidates, getWorkOrder, listWorkOrders, rateByTracking, revealReporter, trackWorkOrder } from './work-orders.query.js';
@@ -14,12 +17,15 @@ import {
   callerHistoryResponse,
   callerQuery,
   createBody,
+  dispatchSuggestionsQuery,
+  dispatchSuggestionsResponse,
   duplicatesQuery,
   duplicatesResponse,
   idParams,
   listQuery,
   listResponse,
   orderResponse,
+  overviewResponse,
   publicCreateBody,
   publicCreateResponse,
   publicRateBody,
@@ -210,7 +216,7 @@ export function workOrderRoutes(app: FastifyInstance, ctx: WorkOrderContext, opt
 
   const listFilters = (q: {
     status?: string[]; channel?: string[]; requestType?: string[]; urgency?: string[]; category?: string; departmentId?: string; district?: string; grid?: string;
-    from?: string; to?: string; overdue?: boolean; supervised?: boolean; open?: boolean; extensionPending?: boolean;
+    from?: string; to?: string; overdue?: boolean; supervised?: boolean; warned?: boolean; closedFrom?: string; closedTo?: string; open?: boolean; extensionPending?: boolean;
   }) => ({
     statuses: q.status,
     channels: q.channel,
@@ -224,6 +230,9 @@ export function workOrderRoutes(app: FastifyInstance, ctx: WorkOrderContext, opt
     createdTo: q.to ? new Date(q.to) : undefined,
     overdue: q.overdue,
     supervised: q.supervised,
+    warned: q.warned,
+    closedFrom: q.closedFrom ? new Date(q.closedFrom) : undefined,
+    closedTo: q.closedTo ? new Date(q.closedTo) : undefined,
     open: q.open,
     extensionPending: q.extensionPending,
   });
@@ -235,6 +244,19 @@ export function workOrderRoutes(app: FastifyInstance, ctx: WorkOrderContext, opt
       const q = request.query;
       return workOrderStats(ctx.db, principalOf(request), { from: new Date(q.from), to: new Date(q.to), groupBy: q.groupBy ?? [] });
     },
+  );
+
+  r.get(
+    '/work-orders/overview',
+    {
+      preHandler: requirePermission('work_order.read'),
+      schema: {
+        tags: ['work-orders'],
+        summary: "Today's figures in my scope (今日受理, 在办, 待派遣, 超期, 督办, 临期, 今日办结; 北京时间), the last 30 days' 按期办结率 and 满意率, open and overdue orders by district",
+        response: { 200: overviewResponse },
+      },
+    },
+    async (request) => workOrderOverview(ctx.db, principalOf(request)),
   );
 
   r.get(
@@ -264,6 +286,20 @@ export function workOrderRoutes(app: FastifyInstance, ctx: WorkOrderContext, opt
   r.get('/work-orders/:id', { preHandler: requirePermission('work_order.read'), schema: { tags: ['work-orders'], params: idParams, response: { 200: orderResponse } } }, async (request) => ({
     order: await getWorkOrder(ctx, principalOf(request), request.params.id),
   }));
+
+  r.get(
+    '/work-orders/dispatch-suggestions',
+    {
+      preHandler: requirePermission('responsibility_rule.preview'),
+      schema: {
+        tags: ['work-orders'],
+        summary: "The dispatcher board's suggestions for a page of orders: category (classifier), department (responsibility list), number of duplicate candidates",
+        querystring: dispatchSuggestionsQuery,
+        response: { 200: dispatchSuggestionsResponse },
+      },
+    },
+    async (request) => ({ items: await dispatchSuggestions(ctx, principalOf(request), request.query.ids) }),
+  );
 
   r.get(
     '/work-orders/:id/duplicates',

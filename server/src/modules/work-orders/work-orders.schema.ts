@@ -5,6 +5,9 @@ import { URGENCIES } from './sla.js';
 import { REVEAL_PURPOSES } from './work-orders.policy.js';
 import { CHANNELS, MAX_DESCRIPTION } from './work-orders.service.js';
 import { STAT_GROUPS } from './stats.js';
+import { OVERVIEW_FIGURES, type OverviewFigure } from './overview.js';
+import { departmentSuggestion } from './responsibility.schema.js';
+import { MAX_SUGGESTION_IDS } from './dispatch-suggestions.js';
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
 const categoryCode = z.string().regex(/^[a-z0-9]+(\.[a-z0-9]+)*$/, 'a category code such as component.01.0102').max(100);
@@ -142,6 +145,9 @@ export const listQuery = z.strictObject({
   to: z.iso.datetime({ offset: true }).optional().describe('Created before'),
   overdue: bool.optional(),
   supervised: bool.optional(),
+  warned: bool.optional().describe('Past the warning point of the deadline (临期预警; overdue orders are warned too)'),
+  closedFrom: z.iso.datetime({ offset: true }).optional().describe('Closed (结案, or answered at intake) at or after'),
+  closedTo: z.iso.datetime({ offset: true }).optional().describe('Closed before'),
   open: bool.optional().describe('Only orders still being worked on'),
   extensionPending: bool.optional().describe('Only orders whose extension request (延期申请) waits for a decision (true), or none waiting (false)'),
   mine: bool.optional().describe('Residents: only my own reports'),
@@ -203,6 +209,24 @@ export const callerQuery = z.strictObject({ phone: z.string().trim().min(5).max(
 export const duplicatesQuery = z.strictObject({
   radius: z.coerce.number().min(1).max(1000).optional().describe('Metres (default: the jurisdiction setting, 50)'),
   hours: z.coerce.number().int().min(1).max(24 * 30).optional().describe('Hours before the order (default: the jurisdiction setting, 72)'),
+});
+export const dispatchSuggestionsQuery = z.strictObject({
+  ids: z
+    .string()
+    .transform((v) => [...new Set(v.split(',').map((id) => id.trim()).filter(Boolean))])
+    .pipe(z.array(uuid).min(1).max(MAX_SUGGESTION_IDS))
+    .describe(`Order ids, comma-separated (at most ${MAX_SUGGESTION_IDS})`),
+});
+export const dispatchSuggestionsResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      category: z.object({ categoryCode: z.string(), confidence: z.number() }).nullable().describe("The classifier's category, only for an order without one"),
+      categoryCode: z.string().nullable().describe("The category the department was suggested for: the order's, else the classifier's"),
+      department: departmentSuggestion.nullable(),
+      duplicates: z.number().int().describe('Open duplicate candidates the viewer may read (at most 20)'),
+    }),
+  ),
 });
 export const duplicatesResponse = z.object({ items: z.array(summary.extend({ distanceM: z.number() })) });
 
@@ -275,3 +299,13 @@ export const statsResponse = z.object({
 });
 
 export const exportQuery = listQuery.omit({ sort: true, limit: true, cursor: true, mine: true }).extend({ format: z.enum(['csv', 'xlsx']).default('csv') });
+
+const figureCounts = z.object(Object.fromEntries(OVERVIEW_FIGURES.map((f) => [f, z.number().int()])) as Record<OverviewFigure, z.ZodNumber>);
+export const overviewResponse = z.object({
+  asOf: z.string(),
+  today: z.object({ day: z.string().describe('YYYY-MM-DD, 北京时间'), from: z.string(), to: z.string() }),
+  period: z.object({ from: z.string(), to: z.string(), days: z.number().int() }).describe('The rates: orders created on these days (北京时间, both inclusive)'),
+  counts: figureCounts.describe('Each the count of GET /work-orders with the filters overview.ts gives it'),
+  rates: z.object({ total: z.number(), closed: z.number(), closedOnTime: z.number(), onTimeRate: rate, rated: z.number(), satisfactionRate: rate }),
+  districts: z.array(z.object({ code: z.string().nullable(), open: z.number(), overdue: z.number() })),
+});

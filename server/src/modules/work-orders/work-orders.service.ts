@@ -13,7 +13,7 @@ import { searchText } from '../../shared/chinese-text.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../shared/errors.js';
 import { planDeadlines, signDeadline } from './deadline-plan.js';
 import * as idem from './idempotency.repo.js';
-import { FINAL_STATUSES, allowedActions, apply, newOrder, type Action, type ActionType, type Actor, type LifecycleOrder, type RequestType, type Status } from './lifecycle.js';
+import { FINAL_STATUSES, FINISHING_ACTIONS, allowedActions, apply, newOrder, type Action, type ActionType, type Actor, type LifecycleOrder, type RequestType, type Status } from './lifecycle.js';
 import { linkAttachments } from './attachments.service.js';
 import { createWriter, writeCreates, type NewCreate } from './create-writer.js';
 import { gridAt, placementOf } from './placement.js';
@@ -188,7 +188,7 @@ export async function createWorkOrder(
   const row = repo.newOrderRow(order);
   const created: repo.WorkOrderListRow = { ...row, department_name_zh: null, department_name_en: null, department_path: null };
   const actorName = caller.principal?.kind === 'user' && caller.principal.userId === entry.actor_id ? caller.principal.displayName : null;
-  const answer = presentDetail(ctx.config.secretKey, created, [{ ...entry, actor_name: actorName }], caller.principal, caller.principal ? actionsFor(caller.principal, created) : [], { name, phone });
+  const answer = presentDetail(ctx.config.secretKey, created, [{ ...entry, actor_name: actorName }], caller.principal, caller.principal ? actionsFor(caller.principal, created) : [], { plain: { name, phone } });
   const answerJson = JSON.stringify(answer);
   const autoDispatch = settings.autoDispatch && input.requestType !== 'enquiry';
   const create = newCreate(ctx, { order, row, entry, answerJson, caller, idempotency, now, autoDispatch });
@@ -338,17 +338,18 @@ export async function transitionWorkOrder(
     const actor = actors.find((a) => allowedActions(current, a).includes(action.type));
     if (!actor) {
       const allowed = actionsFor(principal, row);
+      // The message names status and actions in words; the details keep their codes for clients.
       throw conflict(
         'work_order.transition_not_allowed',
         { status: row.status, action: action.type, allowed: allowed.join(', ') || '—' },
-        { allowed, current: presentDetail(ctx.config.secretKey, row, [], principal, allowed) },
+        { status: row.status, action: action.type, allowed, current: presentDetail(ctx.config.secretKey, row, [], principal, allowed) },
       );
     }
     await checkActionTargets(tx, row, action);
     const result = apply(current, action, actor, now);
     if (!result.ok) {
       const r = result.refusal;
-      if (r.code === 'work_order.transition_not_allowed') throw conflict(r.code, { status: r.status, action: r.action, allowed: r.allowed.join(', ') }, { allowed: r.allowed });
+      if (r.code === 'work_order.transition_not_allowed') throw conflict(r.code, { status: r.status, action: r.action, allowed: r.allowed.join(', ') || '—' }, { status: r.status, action: r.action, allowed: r.allowed });
       if (r.code === 'work_order.field_required') throw badRequest('work_order.field_required', { field: r.field });
       throw badRequest('work_order.extension_days_invalid', { days: r.days });
     }
@@ -388,7 +389,7 @@ async function checkActionTargets(tx: WorkOrderContext['db'], row: repo.WorkOrde
     if (action.parentId === row.id) throw badRequest('work_order.merge_self');
     const parent = await repo.findWorkOrderById(tx, row.jurisdiction_id, action.parentId);
     if (!parent) throw badRequest('work_order.merge_parent_invalid', { id: action.parentId });
-    if (FINAL_STATUSES.includes(parent.status as Status)) throw badRequest('work_order.merge_parent_final', { code: parent.code, status: parent.status });
+    if (FINAL_STATUSES.includes(parent.status as Status)) throw badRequest('work_order.merge_parent_final', { code: parent.code, status: parent.status }, { code: parent.code, status: parent.status });
   }
 }
 
@@ -396,6 +397,8 @@ async function checkActionTargets(tx: WorkOrderContext['db'], row: repo.WorkOrde
 export function nextSla(row: repo.WorkOrderRow, next: LifecycleOrder, action: ActionType, now: Date, config: SlaConfig): repo.SlaFields {
   const t = repo.slaFieldsOf(row);
   const iso = now.toISOString();
+  // Finished (办结: answered at intake or closed after handling) now; a rating later keeps this time.
+  if (FINISHING_ACTIONS.has(action)) t.closedAt = now;
   switch (action) {
     case 'dispatch':
       t.dispatchedAt = now;
@@ -411,9 +414,6 @@ export function nextSla(row: repo.WorkOrderRow, next: LifecycleOrder, action: Ac
       break;
     case 'resume':
       t.slaPauses = t.slaPauses.map((p) => (p.to === null ? { ...p, to: iso } : p));
-      break;
-    case 'close':
-      t.closedAt = now;
       break;
     case 'reopen':
       // A reopened order starts a fresh clock: the resident's complaint is handled as new work.
