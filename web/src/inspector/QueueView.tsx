@@ -1,9 +1,10 @@
 /** The device's outbox: what waits to be sent (or was refused, with the server's reason), and what was sent. */
 import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../shared/time';
 import { discard, flush, retry, type QueuedItem, type SentItem } from './outbox';
 
 export function QueueView({ queued, sent, online }: { queued: QueuedItem[]; sent: SentItem[]; online: boolean }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   return (
     <section className="ip-page" aria-labelledby="queue-title">
       <div className="ip-page-head">
@@ -19,7 +20,7 @@ export function QueueView({ queued, sent, online }: { queued: QueuedItem[]; sent
           <li key={item.key} className="ip-card ip-stack" data-testid="queue-item" data-state={item.state}>
             <span className="ip-task-title">{item.label}</span>
             <span className="ip-muted">
-              {t(`inspector.queue.kind.${item.kind}`)} · {new Date(item.createdAt).toLocaleString(i18n.language)} · {t('inspector.queue.photos', { n: item.photos.length })}
+              {t(`inspector.queue.kind.${item.kind}`)} · {formatDateTime(item.createdAt)} · {t('inspector.queue.photos', { n: item.photos.length })}
             </span>
             {item.state === 'waiting' ? (
               <span className="ip-waiting">{t('inspector.queue.waiting')}</span>
@@ -49,7 +50,7 @@ export function QueueView({ queued, sent, online }: { queued: QueuedItem[]; sent
               <li key={s.key} className="ip-card ip-stack" data-testid="sent-item" data-code={s.orderCode}>
                 <span className="ip-task-title">{s.label}</span>
                 <span className="ip-muted">
-                  {t('inspector.queue.sentAs', { code: s.orderCode })} · {new Date(s.at).toLocaleString(i18n.language)}
+                  {t('inspector.queue.sentAs', { code: s.orderCode })} · {formatDateTime(s.at)}
                 </span>
               </li>
             ))}

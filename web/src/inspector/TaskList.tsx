@@ -1,5 +1,6 @@
 /** My tasks: open ones first (soonest deadline first, overdue in red), then what I did today. */
 import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../shared/time';
 import type { Loaded, TasksAnswer, Task } from './data';
 import { hrefFor, remaining } from './model';
 
@@ -15,7 +16,7 @@ export function Deadline({ task, now }: { task: Task; now: number }) {
 }
 
 export function TaskList({ tasks, waiting, now }: { tasks: Loaded<TasksAnswer>; waiting: Set<string>; now: number }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const items = tasks.data?.items ?? [];
   const open = items.filter((x) => x.state === 'open');
   const done = items.filter((x) => x.state === 'done');
@@ -27,7 +28,7 @@ export function TaskList({ tasks, waiting, now }: { tasks: Loaded<TasksAnswer>; 
           {t('inspector.tasks.reload')}
         </button>
       </div>
-      {tasks.staleSince && <p className="ip-note" role="status">{t('inspector.tasks.stale', { at: new Date(tasks.staleSince).toLocaleString(i18n.language) })}</p>}
+      {tasks.staleSince && <p className="ip-note" role="status">{t('inspector.tasks.stale', { at: formatDateTime(tasks.staleSince) })}</p>}
       {tasks.loading && !tasks.data && <p role="status">{t('inspector.loading')}</p>}
       {tasks.data && tasks.data.limits && (
         <p className="ip-muted">{t('inspector.tasks.limits', { verify: tasks.data.limits.verifyHours, check: tasks.data.limits.checkHours })}</p>

@@ -44,6 +44,8 @@ function Header({ session, onSignIn, onSignOut }: HeaderProps) {
         >
           {t('common.switchLanguage')}
         </button>
+        {/* A toggle button: one fixed name, its state in aria-pressed (a name that changed with the state was read
+            out as "标准模式, pressed" — the opposite of what was on). */}
         <button
           type="button"
           className={elder ? 'r-chip r-chip-on' : 'r-chip'}
@@ -51,7 +53,7 @@ function Header({ session, onSignIn, onSignOut }: HeaderProps) {
           data-testid="elder-toggle"
           onClick={() => setElder(!elder)}
         >
-          {elder ? t('resident.elder.off') : t('resident.elder.on')}
+          {t('resident.elder.label')}
         </button>
         {session ? (
           <>

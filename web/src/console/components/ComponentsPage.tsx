@@ -9,6 +9,8 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { errorMessage } from '../../shared/api';
+import { formatDateTime } from '../../shared/time';
+import { ZoneNote } from '../ZoneNote';
 import { useAuth } from '../auth';
 import { departmentName, departmentsApi } from '../departments';
 import type { Department } from '../types';
@@ -102,7 +104,9 @@ function ComponentDrawer({ code, classes, departments, onClose }: { code: string
             )}
           </section>
           <section>
-            <Typography.Title level={5}>{t('components.detail.history')}</Typography.Title>
+            <Typography.Title level={5}>
+              {t('components.detail.history')} <ZoneNote />
+            </Typography.Title>
             <Timeline
               items={detail.history.map((h) => ({
                 children: (
@@ -117,7 +121,7 @@ function ComponentDrawer({ code, classes, departments, onClose }: { code: string
                       )}
                     </div>
                     <Typography.Text type="secondary">
-                      {new Date(h.at).toLocaleString(lang)} {h.actor ?? ''} {h.note ?? ''}
+                      {formatDateTime(h.at)} {h.actor ?? ''} {h.note ?? ''}
                     </Typography.Text>
                   </div>
                 ),

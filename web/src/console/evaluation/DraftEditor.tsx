@@ -10,6 +10,7 @@ import { Alert, App, Button, Card, Col, Empty, Form, Input, InputNumber, Popconf
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../shared/api';
+import { jurisdictionDay } from '../../shared/time';
 import { addChild, childrenOf, CODE_PATTERN, isLeaf, localProblems, nearestSaaty, removeNode, renameCode, SAATY, saatyLabel, setJudgement, setWeighting, updateNode } from './model';
 import { fmt, type AhpCheck, type EvalNode, type EvalSystem, type EvalVersion } from './types';
 
@@ -273,7 +274,7 @@ export function DraftEditor({ systems, onChanged }: { systems: EvalSystem[]; onC
   const createDraftSystem = async () => {
     setBusy(true);
     try {
-      const code = `draft-${new Date().toISOString().slice(0, 10)}-${Math.random().toString(36).slice(2, 6)}`;
+      const code = `draft-${jurisdictionDay()}-${Math.random().toString(36).slice(2, 6)}`;
       const s = (await api.post<{ system: EvalSystem }>('/api/v1/evaluation/systems', { code, nameZh: t('evaluationViews.newSystemZh'), nameEn: t('evaluationViews.newSystemEn'), template: 'default' })).system;
       await onChanged();
       setSystemId(s.id);

@@ -7,6 +7,7 @@ import { Alert, Button, Select, Space, Table, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../shared/api';
+import { formatDateTime } from '../../shared/time';
 import type { EvalDatasetListItem, EvalRunListItem, EvalSystem } from './types';
 
 const PAGE = 10;
@@ -31,7 +32,6 @@ function usePaged<T>(path: string, query: Record<string, string | number | undef
   return { page, setPage, data, error };
 }
 
-const when = (iso: string, lang: string) => new Date(iso).toLocaleString(lang, { hour12: false });
 
 export function RunsList({ systems, onOpen, reload }: { systems: EvalSystem[]; onOpen: (id: string) => void; reload: number }) {
   const { t, i18n } = useTranslation();
@@ -62,7 +62,7 @@ export function RunsList({ systems, onOpen, reload }: { systems: EvalSystem[]; o
         locale={{ emptyText: t('evaluationViews.noRuns') }}
         pagination={{ current: page, pageSize: PAGE, total: data?.total ?? 0, onChange: setPage, showTotal: (n) => t('evaluationViews.runsTotal', { count: n }) }}
         columns={[
-          { title: t('evaluationViews.createdAt'), key: 'createdAt', render: (_, r) => when(r.createdAt, i18n.language) },
+          { title: t('evaluationViews.createdAt'), key: 'createdAt', render: (_, r) => formatDateTime(r.createdAt) },
           { title: t('evaluationViews.systemVersion'), key: 'system', render: (_, r) => `${zh ? r.system.nameZh : r.system.nameEn} v${r.version}` },
           {
             title: t('evaluation.dataset'),
@@ -92,7 +92,7 @@ export function RunsList({ systems, onOpen, reload }: { systems: EvalSystem[]; o
 }
 
 export function DatasetsList({ onPick, reload }: { onPick?: (d: EvalDatasetListItem) => void; reload: number }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { page, setPage, data, error } = usePaged<EvalDatasetListItem>('/api/v1/evaluation/datasets', {}, reload);
   const pick = useCallback((d: EvalDatasetListItem) => onPick?.(d), [onPick]);
   return (
@@ -120,7 +120,7 @@ export function DatasetsList({ onPick, reload }: { onPick?: (d: EvalDatasetListI
           { title: t('evaluationViews.rows'), dataIndex: 'rowCount', align: 'right' },
           { title: t('evaluationViews.indicators'), dataIndex: 'indicatorCount', align: 'right' },
           { title: t('evaluationViews.rejected'), dataIndex: 'rejectedCount', align: 'right' },
-          { title: t('evaluationViews.createdAt'), key: 'createdAt', render: (_, d) => when(d.createdAt, i18n.language) },
+          { title: t('evaluationViews.createdAt'), key: 'createdAt', render: (_, d) => formatDateTime(d.createdAt) },
           ...(onPick
             ? [
                 {

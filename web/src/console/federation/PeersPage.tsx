@@ -10,6 +10,7 @@ import { ToneTag } from './tones';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../shared/api';
+import { formatDateTime } from '../../shared/time';
 import { federationApi, formatServiceMap, parseServiceMap, type Peer, type RemoteService } from './api';
 
 interface PeerForm {
@@ -72,7 +73,7 @@ export function PeersPage() {
         </Space>
       ),
     },
-    { title: t('federation.field.lastPolledAt'), dataIndex: 'lastPolledAt', key: 'polled', render: (v: string | null) => (v ? new Date(v).toLocaleString() : t('federation.never')) },
+    { title: t('time.inZone', { label: t('federation.field.lastPolledAt') }), dataIndex: 'lastPolledAt', key: 'polled', render: (v: string | null) => (v ? formatDateTime(v) : t('federation.never')) },
     {
       title: t('federation.field.actions'),
       key: 'actions',

@@ -3,10 +3,11 @@
  * the last error, and the peer's updates mirrored back (GET /api/v1/federation/transfers/:workOrderId). Shown for
  * orders that were ever transferred; reloads with the order (`version`).
  */
-import { Alert, Card, Descriptions, Empty, List, Space, Typography } from 'antd';
+import { Alert, Card, Descriptions, Empty, Space, theme, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, errorMessage } from '../../shared/api';
+import { formatDateTime } from '../../shared/time';
 import { StatusTag } from '../work-orders/parts';
 import { federationApi, type Transfer } from './api';
 import { ToneTag, type Tone } from './tones';
@@ -14,7 +15,8 @@ import { ToneTag, type Tone } from './tones';
 const STATE_TONE: Record<Transfer['state'], Tone> = { pending: 'gold', token: 'gold', sent: 'blue', done: 'green', failed: 'red' };
 
 export function TransferPanel({ workOrderId, version }: { workOrderId: string; version: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
   const [transfer, setTransfer] = useState<Transfer | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -27,7 +29,7 @@ export function TransferPanel({ workOrderId, version }: { workOrderId: string; v
       live = false;
     };
   }, [workOrderId, version]);
-  const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(i18n.language) : t('federation.transfer.notYet'));
+  const when = (iso: string | null) => (iso ? formatDateTime(iso) : t('federation.transfer.notYet'));
 
   if (error) return <Alert type="warning" showIcon title={error} />;
   if (!transfer) return null;
@@ -64,22 +66,26 @@ export function TransferPanel({ workOrderId, version }: { workOrderId: string; v
       {transfer.mirrored.length === 0 ? (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('federation.transfer.noUpdates')} />
       ) : (
-        <List
-          size="small"
-          data-testid="transfer-updates"
-          dataSource={transfer.mirrored}
-          renderItem={(m) => (
-            <List.Item>
+        // A plain list: antd 6 deprecates List. Styled as List size="small" was (padding, split lines) from the theme.
+        <ul data-testid="transfer-updates" style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+          {transfer.mirrored.map((m, i) => (
+            <li
+              key={`${m.at}-${i}`}
+              style={{
+                padding: `${token.paddingContentVerticalSM}px ${token.paddingContentHorizontal}px`,
+                borderBlockEnd: i < transfer.mirrored.length - 1 ? `${token.lineWidth}px ${token.lineType} ${token.colorSplit}` : 'none',
+              }}
+            >
               <Space orientation="vertical" size={0}>
                 <Space wrap>
                   <StatusTag status={m.mirroredStatus} />
-                  <Typography.Text type="secondary">{new Date(m.at).toLocaleString(i18n.language)}</Typography.Text>
+                  <Typography.Text type="secondary">{formatDateTime(m.at)}</Typography.Text>
                 </Space>
                 {m.note && <span style={{ whiteSpace: 'pre-wrap' }}>{m.note}</span>}
               </Space>
-            </List.Item>
-          )}
-        />
+            </li>
+          ))}
+        </ul>
       )}
     </Card>
   );

@@ -104,7 +104,7 @@ function ReportView({ report }: { report: GridImportReport }) {
 }
 
 export function GridImportDialog({ open, onClose, onImported }: { open: boolean; onClose: () => void; onImported: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [file, setFile] = useState<File | null>(null);
   const [checks, setChecks] = useState<'full' | 'validity'>('full');
   const [skipRejected, setSkipRejected] = useState(false);
@@ -210,7 +210,7 @@ export function GridImportDialog({ open, onClose, onImported }: { open: boolean;
         {(running || step) && (
           <div data-testid="grid-import-progress" data-percent={percent}>
             <Progress percent={percent} status={error ? 'exception' : percent === 100 ? 'success' : 'active'} aria-label={t('grids.import.progress')} />
-            {step && running && <Typography.Text type="secondary">{t(`grids.import.phase.${step.phase}`, { done: step.done.toLocaleString(), total: step.total.toLocaleString() })}</Typography.Text>}
+            {step && running && <Typography.Text type="secondary">{t(`grids.import.phase.${step.phase}`, { done: step.done.toLocaleString(i18n.language), total: step.total.toLocaleString(i18n.language) })}</Typography.Text>}
           </div>
         )}
         {error && <Alert type="error" message={error} data-testid="grid-import-error" />}

@@ -1,6 +1,7 @@
 /** The caller's earlier orders (来电历史), looked up by the number being typed; each opens the order's detail page. */
 import { Alert, Empty, Spin, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../../shared/time';
 import type { OrderSummary } from './api';
 
 export interface HistoryState {
@@ -13,8 +14,7 @@ export interface HistoryState {
 export const NO_HISTORY: HistoryState = { phone: null, loading: false, items: null, error: null };
 
 export function CallerHistory({ state }: { state: HistoryState }) {
-  const { t, i18n } = useTranslation();
-  const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'short' });
+  const { t } = useTranslation();
   return (
     <section className="cg-hotline-panel" aria-labelledby="hotline-history-title" aria-busy={state.loading} data-testid="hotline-history">
       <Typography.Title level={2} id="hotline-history-title" className="cg-hotline-panel-title">
@@ -59,7 +59,7 @@ export function CallerHistory({ state }: { state: HistoryState }) {
                     {o.code}
                   </a>
                 </td>
-                <td className="cg-hotline-nowrap">{date.format(new Date(o.createdAt))}</td>
+                <td className="cg-hotline-nowrap">{formatDateTime(o.createdAt)}</td>
                 <td>
                   <span className="cg-hotline-type">{t(`hotline.types.${o.requestType}`, { defaultValue: o.requestType })}</span> {o.title}
                 </td>

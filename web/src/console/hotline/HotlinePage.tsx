@@ -10,6 +10,7 @@ import { Alert, Button, Input, Radio, Select, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, errorMessage } from '../../shared/api';
+import { formatDateTime } from '../../shared/time';
 import { useAuth } from '../auth';
 import { answerOrder, callerHistory, categories, classify, createOrder, districts, recordArticleUse, type Article, type DistrictItem, type OrderDetail, type Suggestion } from './api';
 import { CallerHistory, NO_HISTORY, type HistoryState } from './CallerHistory';
@@ -349,7 +350,6 @@ export function HotlinePage() {
   };
 
   const problem = (p: FieldProblem) => problems.includes(p);
-  const dateTime = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
   const canAnswer = canAnswerFromKnowledge(form.requestType);
   // The code to read out stays large until the next call is being typed, then shrinks to a line.
   const idle = form === EMPTY_CALL;
@@ -399,7 +399,7 @@ export function HotlinePage() {
             </span>
             <span className="cg-hotline-ticket-status" data-testid="hotline-ticket-status" data-status={done.status}>
               {done.status === 'answered' ? t('hotline.ticket.answered') : t('hotline.ticket.received')}
-              {done.dueAt && done.status !== 'answered' ? ` · ${t('hotline.ticket.due', { date: dateTime.format(new Date(done.dueAt)) })}` : ''}
+              {done.dueAt && done.status !== 'answered' ? ` · ${t('hotline.ticket.due', { date: t('time.withZone', { at: formatDateTime(done.dueAt) }) })}` : ''}
             </span>
             {done.warning && <Alert type="warning" showIcon message={done.warning} style={{ width: '100%' }} />}
           </div>

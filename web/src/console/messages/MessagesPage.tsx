@@ -7,6 +7,8 @@ import { Alert, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../shared/api';
+import { formatDateTime } from '../../shared/time';
+import { ZoneNote } from '../ZoneNote';
 
 export interface OutboundMessage {
   id: string;
@@ -26,7 +28,7 @@ const STATUSES = ['recorded', 'queued', 'sent', 'failed'] as const;
 const STATUS_COLOR: Record<OutboundMessage['status'], string> = { recorded: 'default', queued: 'processing', sent: 'success', failed: 'error' };
 
 export function MessagesPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [channel, setChannel] = useState<string | undefined>();
   const [status, setStatus] = useState<string | undefined>();
   const [items, setItems] = useState<OutboundMessage[] | null>(null);
@@ -45,7 +47,7 @@ export function MessagesPage() {
   }, [channel, status]);
   useEffect(() => void load(), [load]);
 
-  const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(i18n.language) : '—');
+  const when = (iso: string | null) => (iso ? formatDateTime(iso) : '—');
   /** A filter select: `name` is the query parameter, its labels are messages.<name>.<value>. */
   const pick = (name: 'channel' | 'status', value: string | undefined, onChange: (v: string | undefined) => void, values: readonly string[]) => (
     <Select
@@ -64,7 +66,9 @@ export function MessagesPage() {
       <Typography.Title level={1} className="cg-page-title" style={{ fontSize: 22 }}>
         {t('messages.title')}
       </Typography.Title>
-      <Typography.Paragraph type="secondary">{t('messages.intro')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        {t('messages.intro')} <ZoneNote />
+      </Typography.Paragraph>
       <Space wrap style={{ marginBottom: 12 }}>
         {pick('channel', channel, setChannel, CHANNELS)}
         {pick('status', status, setStatus, STATUSES)}

@@ -4,15 +4,17 @@ import { Alert, App, Button, Checkbox, DatePicker, Form, Input, Modal, Select, S
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../shared/api';
+import { formatDateTime, jurisdictionInstant, PICKED } from '../../shared/time';
+import { ZoneNote } from '../ZoneNote';
 import { useAuth } from '../auth';
 import type { ApiKey } from '../types';
 
 const SCOPE = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*(\.\*)?$/;
 
-const fmt = (iso: string | null, lng: string) => (iso ? new Date(iso).toLocaleString(lng) : '—');
+const fmt = (iso: string | null) => (iso ? formatDateTime(iso) : '—');
 
 export function ApiKeysPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const { can } = useAuth();
   const manage = can('apikey.manage');
@@ -33,12 +35,12 @@ export function ApiKeysPage() {
   }, [includeRevoked]);
   useEffect(() => void load(), [load]);
 
-  const create = async (v: { name: string; scopes: string[]; expiresAt?: { toDate(): Date } }) => {
+  const create = async (v: { name: string; scopes: string[]; expiresAt?: { format(f: string): string } }) => {
     try {
       const r = await api.post<{ key: string; apiKey: ApiKey }>('/api/v1/api-keys', {
         name: v.name.trim(),
         scopes: v.scopes,
-        ...(v.expiresAt ? { expiresAt: v.expiresAt.toDate().toISOString() } : {}),
+        ...(v.expiresAt ? { expiresAt: jurisdictionInstant(v.expiresAt.format(PICKED)) } : {}),
       });
       setCreating(false);
       setCreated({ key: r.key, name: r.apiKey.name });
@@ -65,7 +67,9 @@ export function ApiKeysPage() {
           )}
         </Space>
       </Space>
-      <Typography.Paragraph type="secondary">{t('apiKeys.intro')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        {t('apiKeys.intro')} <ZoneNote />
+      </Typography.Paragraph>
       {error && <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 16 }} />}
       <Table<ApiKey>
         rowKey="id"
@@ -76,9 +80,9 @@ export function ApiKeysPage() {
           { title: t('apiKeys.name'), dataIndex: 'name' },
           { title: t('apiKeys.prefix'), dataIndex: 'prefix', render: (p: string) => <code>{p}…</code> },
           { title: t('apiKeys.scopes'), render: (_, k) => k.scopes.map((s) => <Tag key={s}>{s}</Tag>) },
-          { title: t('apiKeys.createdAt'), render: (_, k) => fmt(k.createdAt, i18n.language) },
-          { title: t('apiKeys.expiresAt'), render: (_, k) => fmt(k.expiresAt, i18n.language) },
-          { title: t('apiKeys.lastUsedAt'), render: (_, k) => fmt(k.lastUsedAt, i18n.language) },
+          { title: t('apiKeys.createdAt'), render: (_, k) => fmt(k.createdAt) },
+          { title: t('apiKeys.expiresAt'), render: (_, k) => fmt(k.expiresAt) },
+          { title: t('apiKeys.lastUsedAt'), render: (_, k) => fmt(k.lastUsedAt) },
           {
             title: t('common.status'),
             render: (_, k) => (k.revokedAt ? <Tag>{t('apiKeys.revoked')}</Tag> : <Tag className="cg-tag-ok">{t('apiKeys.active')}</Tag>),
@@ -146,7 +150,7 @@ export function ApiKeysPage() {
           >
             <Select mode="tags" tokenSeparators={[',', ' ']} open={false} suffixIcon={null} />
           </Form.Item>
-          <Form.Item name="expiresAt" label={t('apiKeys.expiresAt')}>
+          <Form.Item name="expiresAt" label={t('time.inZone', { label: t('apiKeys.expiresAt') })}>
             <DatePicker showTime style={{ width: '100%' }} />
           </Form.Item>
         </Form>

@@ -8,11 +8,13 @@ import { Alert, App, Button, DatePicker, Form, Input, Select, Space, Table, Tag,
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorMessage, type Query } from '../../shared/api';
+import { formatDateTime, jurisdictionInstant, PICKED } from '../../shared/time';
+import { ZoneNote } from '../ZoneNote';
 import { useAuth } from '../auth';
 import type { AuditEntry, AuditVerifyResult } from '../types';
 
 interface FilterValues {
-  range?: [{ toDate(): Date } | null, { toDate(): Date } | null] | null;
+  range?: [{ format(f: string): string } | null, { format(f: string): string } | null] | null;
   actorKind?: string;
   actorId?: string;
   action?: string;
@@ -24,7 +26,7 @@ interface FilterValues {
 const PAGE = 50;
 
 export function AuditPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [query, setQuery] = useState<Query>({});
   const [items, setItems] = useState<AuditEntry[]>([]);
   const [next, setNext] = useState<string | null>(null);
@@ -54,8 +56,9 @@ export function AuditPage() {
 
   const apply = (v: FilterValues) =>
     setQuery({
-      from: v.range?.[0]?.toDate().toISOString(),
-      to: v.range?.[1]?.toDate().toISOString(),
+      // The picked wall-clock times are China time, as the table shows them, whatever the browser's zone.
+      from: v.range?.[0] ? jurisdictionInstant(v.range[0].format(PICKED)) : undefined,
+      to: v.range?.[1] ? jurisdictionInstant(v.range[1].format(PICKED)) : undefined,
       actorKind: v.actorKind,
       actorId: v.actorId?.trim(),
       action: v.action?.trim(),
@@ -69,6 +72,9 @@ export function AuditPage() {
       <Typography.Title level={1} className="cg-page-title" style={{ fontSize: 22 }}>
         {t('audit.title')}
       </Typography.Title>
+      <Typography.Paragraph>
+        <ZoneNote />
+      </Typography.Paragraph>
       <Form layout="inline" onFinish={apply} style={{ marginBottom: 16, rowGap: 8 }}>
         <Form.Item name="range" label={t('audit.time')}>
           <DatePicker.RangePicker showTime />
@@ -132,7 +138,7 @@ export function AuditPage() {
         expandable={{ expandedRowRender: (e) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify({ details: e.details, requestId: e.requestId, hash: e.hash }, null, 2)}</pre> }}
         columns={[
           { title: t('audit.chainSeq'), width: 100, render: (_, e) => e.seq ?? <Tag>{t('audit.pending')}</Tag> },
-          { title: t('audit.time'), render: (_, e) => new Date(e.at).toLocaleString(i18n.language), width: 180 },
+          { title: t('audit.time'), render: (_, e) => formatDateTime(e.at, { seconds: true }), width: 200 },
           { title: t('audit.actor'), render: (_, e) => <>{e.actor.name ?? e.actor.id ?? '—'} <Tag>{t(`actorKinds.${e.actor.kind}`, { defaultValue: e.actor.kind })}</Tag></> },
           { title: t('audit.action'), dataIndex: 'action' },
           { title: t('audit.object'), render: (_, e) => (e.object.type ? `${e.object.type}${e.object.id ? ` · ${e.object.id}` : ''}` : '—') },

@@ -15,6 +15,7 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { api, errorMessage } from '../../shared/api';
+import { formatDateTime, jurisdictionDay } from '../../shared/time';
 import { useAuth } from '../auth';
 import { EntityDetail } from '../evaluation/EntityDetail';
 import { DatasetsList, RunsList } from '../evaluation/Lists';
@@ -168,7 +169,7 @@ export function EvaluationPage() {
   const createFromTemplate = async () => {
     setBusy(true);
     try {
-      const code = `governance-${new Date().toISOString().slice(0, 10)}-${Math.random().toString(36).slice(2, 6)}`;
+      const code = `governance-${jurisdictionDay()}-${Math.random().toString(36).slice(2, 6)}`;
       const s = (await api.post<{ system: EvalSystem }>('/api/v1/evaluation/systems', { code, nameZh: '城市治理现代化评估指标体系', nameEn: 'City governance modernisation index', template: 'default' })).system;
       await api.post(`/api/v1/evaluation/systems/${s.id}/publish`);
       await loadSystems();
@@ -339,7 +340,7 @@ export function EvaluationPage() {
         </Button>
         {run && (
           <>
-            <Typography.Text strong>{`${runSystem ? systemName(runSystem) : ''} v${runSystem?.versions.find((v) => v.id === run.systemVersionId)?.version ?? '?'} · ${new Date(run.createdAt).toLocaleString(i18n.language, { hour12: false })}`}</Typography.Text>
+            <Typography.Text strong>{`${runSystem ? systemName(runSystem) : ''} v${runSystem?.versions.find((v) => v.id === run.systemVersionId)?.version ?? '?'} · ${formatDateTime(run.createdAt)}`}</Typography.Text>
             <Button href={`/api/v1/evaluation/runs/${run.id}/export.xlsx`} download data-testid="export-xlsx">
               {t('evaluationViews.exportXlsx')}
             </Button>

@@ -11,6 +11,7 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, errorMessage } from '../../shared/api';
+import { formatDateTime } from '../../shared/time';
 import { useAuth } from '../auth';
 import {
   COUNT_KEYS,
@@ -228,7 +229,7 @@ export function PerformancePage() {
             ))}
           </Space>
           <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }}>
-            {t('performance.schemeUsed', { name: lang.startsWith('en') ? ranking.scheme.nameEn : ranking.scheme.nameZh, version: ranking.scheme.version, asOf: new Date(ranking.period.asOf).toLocaleString(lang) })}
+            {t('performance.schemeUsed', { name: lang.startsWith('en') ? ranking.scheme.nameEn : ranking.scheme.nameZh, version: ranking.scheme.version, asOf: t('time.withZone', { at: formatDateTime(ranking.period.asOf) }) })}
           </Typography.Paragraph>
           <details style={{ marginTop: 8 }}>
             <summary>{t('performance.allCounts')}</summary>
@@ -321,7 +322,7 @@ function OrdersDrawer({ state, behind, onClose }: { state: PageState; behind: Be
               { title: t('performance.order.code'), dataIndex: 'code', render: (code: string, o) => <Link to={`/work-orders/${o.id}`}>{code}</Link> },
               { title: t('performance.order.title'), dataIndex: 'title' },
               { title: t('performance.order.status'), dataIndex: 'status', render: (s: string) => t(`workOrders.status.${s}`, { defaultValue: s }) },
-              { title: t('performance.order.due'), dataIndex: 'dueAt', render: (d: string | null) => (d ? new Date(d).toLocaleString(i18n.language) : '—') },
+              { title: t('time.inZone', { label: t('performance.order.due') }), dataIndex: 'dueAt', render: (d: string | null) => (d ? formatDateTime(d) : '—') },
             ]}
           />
         </>

@@ -4,6 +4,7 @@
  * behind a hotspot.
  */
 import type { Query } from '../../shared/api';
+import { addDays, jurisdictionDay } from '../../shared/time';
 
 export const DIMENSIONS = ['department', 'district', 'street', 'grid', 'inspector', 'dispatcher', 'agent'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
@@ -126,18 +127,12 @@ export interface Period {
   from: string;
   to: string;
 }
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export const MAX_DAYS = 366;
 
-export function chinaToday(now: Date): string {
-  return new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
-}
-export function addDays(day: string, n: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
+/** Today in China (shared/time.ts). */
+export const chinaToday = (now: Date): string => jurisdictionDay(now);
+export { addDays };
 /** The last 30 days, today included. */
 export function defaultPeriod(now: Date): Period {
   const to = chinaToday(now);

@@ -4,6 +4,7 @@
  * with the days that had no orders filled in, rate formatting, and the export's file name.
  */
 import type { Query } from '../../shared/api';
+import { addDays, jurisdictionDay } from '../../shared/time';
 
 export type Preset = 'week' | 'month' | 'last30' | 'custom';
 export const PRESETS: readonly Preset[] = ['week', 'month', 'last30', 'custom'];
@@ -18,17 +19,11 @@ export interface Period {
 /** The server refuses longer periods (stats.ts MAX_DAYS). */
 export const MAX_DAYS = 366;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 
-export function chinaToday(now: Date): string {
-  return new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
-}
+/** Today in China (shared/time.ts). */
+export const chinaToday = (now: Date): string => jurisdictionDay(now);
 
-export function addDays(day: string, n: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
+export { addDays };
 
 /** Days from `from` to `to`, both counted (1 for a single day). */
 export function dayCount(from: string, to: string): number {

@@ -4,15 +4,15 @@
  * supervised (督办); pending extension requests; orders under review after an unsatisfied rating. Counts in the tabs.
  */
 import { Alert, App, Button, Space, Tabs, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../shared/api';
 import { ActionBar } from './actions';
-import { workOrdersApi, type ActionType, type WorkOrderDetail } from './api';
+import { workOrdersApi, type ActionType, type DispatchSuggestion, type WorkOrderDetail, type WorkOrderListItem } from './api';
 import { countLabel, OrderQueue } from './board';
 import { lastReturnReason } from './model';
 import { useCategories } from './parts';
-import { suggestedName, useSuggestion } from './suggest';
+import { suggestedName } from './suggest';
 
 type TabKey = 'new' | 'returned' | 'overdue' | 'supervised' | 'extensions' | 'review';
 
@@ -21,7 +21,7 @@ const QUERIES: Record<TabKey, Record<string, string>> = {
   returned: { status: 'returned', sort: 'due' },
   overdue: { overdue: 'true', open: 'true', sort: 'due' },
   supervised: { supervised: 'true', open: 'true', sort: 'due' },
-  extensions: { status: 'signed,in_progress,suspended,reported', sort: 'due' },
+  extensions: { extensionPending: 'true', sort: 'due' },
   review: { status: 'under_review', sort: 'created' },
 };
 
@@ -34,25 +34,28 @@ const ACTIONS: Record<TabKey, readonly ActionType[] | undefined> = {
   review: ['reopen', 'uphold'],
 };
 
-/** The suggestion cell of a new order, with "dispatch as suggested" (accepting first when still received). */
-function SuggestionCell({ order, onChanged }: { order: WorkOrderDetail; onChanged: (o: WorkOrderDetail | null) => void }) {
+/**
+ * The suggestion cell of a new order (its list row, and its suggestions from the page's one request; undefined while
+ * they load), with "dispatch as suggested" (accepting first when still received).
+ */
+function SuggestionCell({ order, suggestion: s, onChanged }: { order: WorkOrderListItem; suggestion: DispatchSuggestion | null | undefined; onChanged: (o: WorkOrderDetail | null) => void }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const categories = useCategories();
-  const s = useSuggestion(order);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const canDispatch = order.allowedActions.includes('dispatch') || (order.status === 'received' && order.allowedActions.includes('accept'));
+  const department = s?.department ?? null;
   const dispatch = async () => {
-    if (!s.department) return;
+    if (!department) return;
     setBusy(true);
     setError(null);
     try {
-      let current = order;
+      let current: Pick<WorkOrderDetail, 'id' | 'version' | 'status'> = order;
       if (current.status === 'received') current = await workOrdersApi.act(current.id, current.version, { type: 'accept' });
-      current = await workOrdersApi.act(current.id, current.version, { type: 'dispatch', departmentId: s.department.departmentId });
-      message.success(t('workOrders.board.dispatched', { code: order.code, name: suggestedName(s.department, i18n.language) }));
-      onChanged(current);
+      const dispatched = await workOrdersApi.act(current.id, current.version, { type: 'dispatch', departmentId: department.departmentId });
+      message.success(t('workOrders.board.dispatched', { code: order.code, name: suggestedName(department, i18n.language) }));
+      onChanged(dispatched);
     } catch (e) {
       setError(errorMessage(e));
       onChanged(null);
@@ -60,49 +63,37 @@ function SuggestionCell({ order, onChanged }: { order: WorkOrderDetail; onChange
       setBusy(false);
     }
   };
-  if (s.loading) return <Typography.Text type="secondary">{t('workOrders.board.suggesting')}</Typography.Text>;
+  if (s === undefined) return <Typography.Text type="secondary">{t('workOrders.board.suggesting')}</Typography.Text>;
   return (
     <Space orientation="vertical" size={2} data-testid={`suggestion-${order.code}`}>
-      {s.category && (
+      {s?.category && (
         <span>
           {t('workOrders.board.category')}: {categories.label(s.category.categoryCode)}{' '}
           <Typography.Text type="secondary">({Math.round(s.category.confidence * 100)}%)</Typography.Text>
         </span>
       )}
-      {s.department ? (
+      {department ? (
         <span>
-          {t('workOrders.board.department')}: <strong>{suggestedName(s.department, i18n.language)}</strong>
-          {!s.department.unique && <Tag style={{ marginLeft: 4, color: '#7a3e00', background: '#fdf0e1', borderColor: '#7a3e00' }}>{t('workOrders.board.tie')}</Tag>}
-          {s.department.fallback && <Tag style={{ marginLeft: 4, color: '#3d3d3d', background: '#f0f0f0' }}>{t('workOrders.board.fallback')}</Tag>}
+          {t('workOrders.board.department')}: <strong>{suggestedName(department, i18n.language)}</strong>
+          {!department.unique && <Tag style={{ marginLeft: 4, color: '#7a3e00', background: '#fdf0e1', borderColor: '#7a3e00' }}>{t('workOrders.board.tie')}</Tag>}
+          {department.fallback && <Tag style={{ marginLeft: 4, color: '#3d3d3d', background: '#f0f0f0' }}>{t('workOrders.board.fallback')}</Tag>}
         </span>
       ) : (
         <Typography.Text type="secondary">{t('workOrders.board.noSuggestion')}</Typography.Text>
       )}
-      {s.department && canDispatch && (
+      {department && canDispatch && (
         <Button size="small" type="primary" loading={busy} onClick={() => void dispatch()} data-testid={`dispatch-suggested-${order.code}`}>
           {t('workOrders.board.dispatchSuggested')}
         </Button>
       )}
+      {s !== null && s.duplicates > 0 && (
+        <Tag style={{ color: '#7a3e00', background: '#fdf0e1', borderColor: '#7a3e00' }} data-testid={`duplicates-${order.code}`}>
+          {t('workOrders.board.duplicates', { n: s.duplicates })}
+        </Tag>
+      )}
       {error && <Alert type="error" showIcon title={error} role="alert" />}
     </Space>
   );
-}
-
-function DuplicateCount({ order }: { order: WorkOrderDetail }) {
-  const { t } = useTranslation();
-  const [n, setN] = useState<number | null>(null);
-  useEffect(() => {
-    let live = true;
-    workOrdersApi.duplicates(order.id).then(
-      (d) => live && setN(d.length),
-      () => live && setN(null),
-    );
-    return () => {
-      live = false;
-    };
-  }, [order.id]);
-  if (!n) return null;
-  return <Tag style={{ color: '#7a3e00', background: '#fdf0e1', borderColor: '#7a3e00' }}>{t('workOrders.board.duplicates', { n })}</Tag>;
 }
 
 export function DispatchBoardPage() {
@@ -126,30 +117,14 @@ export function DispatchBoardPage() {
         testId={`board-${key}`}
         query={QUERIES[key]}
         hide={key === 'new' ? ['department'] : []}
-        withDetails={key === 'new' || key === 'returned' || key === 'extensions'}
+        withDetails={key === 'returned' || key === 'extensions'}
+        withSuggestions={key === 'new'}
         refresh={refresh}
         onChanged={bump}
         onCount={(n, more) => setCounts((c) => (c[key]?.n === n && c[key]?.more === more ? c : { ...c, [key]: { n, more } }))}
         empty={t(`workOrders.board.empty.${key}`)}
-        keep={key === 'extensions' ? (d) => d.extension?.state === 'requested' : undefined}
-        extra={(detailOf) => {
-          if (key === 'new')
-            return [
-              {
-                title: t('workOrders.board.suggestion'),
-                key: 'suggestion',
-                width: 220,
-                render: (_, r) => {
-                  const d = detailOf(r.id);
-                  return d ? (
-                    <>
-                      <SuggestionCell order={d} onChanged={bump} />
-                      <DuplicateCount order={d} />
-                    </>
-                  ) : null;
-                },
-              },
-            ];
+        extra={(detailOf, _changed, suggestionOf) => {
+          if (key === 'new') return [{ title: t('workOrders.board.suggestion'), key: 'suggestion', width: 220, render: (_, r) => <SuggestionCell order={r} suggestion={suggestionOf(r.id)} onChanged={bump} /> }];
           if (key === 'returned') return [{ title: t('workOrders.board.returnReason'), key: 'reason', render: (_, r) => lastReturnReason(detailOf(r.id)?.timeline ?? []) ?? '—' }];
           if (key === 'extensions')
             return [

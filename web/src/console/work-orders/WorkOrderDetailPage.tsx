@@ -9,8 +9,10 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { errorMessage } from '../../shared/api';
+import { formatDateTime } from '../../shared/time';
 import { useAuth } from '../auth';
 import { TransferPanel } from '../federation/TransferPanel';
+import { ZoneNote } from '../ZoneNote';
 import { ActionBar } from './actions';
 import { attachmentUrl, REVEAL_PURPOSES, workOrdersApi, type WorkOrderDetail, type WorkOrderSummary } from './api';
 import { DeadlineBar, deptName, districtName, StatusTag, SupervisedTag, UrgencyTag, useCategories, useDistricts } from './parts';
@@ -199,7 +201,7 @@ export function WorkOrderDetailPage() {
       </Card>
       <Row gutter={[12, 12]}>
         <Col xs={24} lg={14}>
-          <Card size="small" title={t('workOrders.detail.facts')}>
+          <Card size="small" title={t('workOrders.detail.facts')} extra={<ZoneNote />}>
             <Descriptions size="small" column={{ xs: 1, md: 2 }} bordered>
               <Descriptions.Item label={t('workOrders.col.requestType')}>{t(`workOrders.requestType.${order.requestType}`, { defaultValue: order.requestType })}</Descriptions.Item>
               <Descriptions.Item label={t('workOrders.col.channel')}>{t(`workOrders.channel.${order.channel}`, { defaultValue: order.channel })}</Descriptions.Item>
@@ -207,8 +209,8 @@ export function WorkOrderDetailPage() {
               <Descriptions.Item label={t('workOrders.col.department')}>{deptName(order.department, i18n.language) || '—'}</Descriptions.Item>
               <Descriptions.Item label={t('workOrders.col.place')}>{place || '—'}</Descriptions.Item>
               <Descriptions.Item label={t('workOrders.detail.component')}>{order.componentCode ?? '—'}</Descriptions.Item>
-              <Descriptions.Item label={t('workOrders.detail.created')}>{new Date(order.createdAt).toLocaleString()}</Descriptions.Item>
-              <Descriptions.Item label={t('workOrders.detail.due')}>{order.dueAt ? new Date(order.dueAt).toLocaleString() : '—'}</Descriptions.Item>
+              <Descriptions.Item label={t('workOrders.detail.created')}><span data-testid="detail-created">{formatDateTime(order.createdAt)}</span></Descriptions.Item>
+              <Descriptions.Item label={t('workOrders.detail.due')}>{order.dueAt ? formatDateTime(order.dueAt) : '—'}</Descriptions.Item>
               <Descriptions.Item label={t('workOrders.detail.reporter')} span="filled">
                 <Space wrap>
                   <span data-testid="reporter-masked">
@@ -271,7 +273,7 @@ export function WorkOrderDetailPage() {
                   <div data-action={e.action}>
                     <Typography.Text strong>{t(`workOrders.action.${e.action}`, { defaultValue: e.action })}</Typography.Text>{' '}
                     <Typography.Text type="secondary">
-                      {new Date(e.at).toLocaleString()} · {e.actorName ? `${e.actorName} · ` : ''}
+                      <span data-testid="timeline-at">{formatDateTime(e.at)}</span> · {e.actorName ? `${e.actorName} · ` : ''}
                       {e.actorRole ? t(`roles.${e.actorRole}`, { defaultValue: e.actorRole }) : t('workOrders.detail.system')}
                       {e.from && e.from !== e.to ? ` · ${t(`workOrders.status.${e.from}`, { defaultValue: e.from })} → ${t(`workOrders.status.${e.to}`, { defaultValue: e.to })}` : ''}
                     </Typography.Text>

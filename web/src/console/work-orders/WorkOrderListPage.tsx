@@ -126,7 +126,7 @@ export function WorkOrderListPage() {
   };
   const catTree = useMemo(() => categoryTree(categories.items, i18n.language), [categories.items, i18n.language]);
   const deptTree = useMemo(() => departmentTree(departments.items ?? [], i18n.language), [departments.items, i18n.language]);
-  const flag = (k: 'overdue' | 'supervised' | 'open' | 'extensionPending') => (
+  const flag = (k: 'overdue' | 'supervised' | 'warned' | 'open' | 'extensionPending') => (
     <Form.Item label={t(`workOrders.filter.${k}`)} htmlFor={`wo-filter-${k}`}>
       <Select
         id={`wo-filter-${k}`}
@@ -261,11 +261,21 @@ export function WorkOrderListPage() {
                 <Input id="wo-filter-to" type="date" value={filters.to ?? ''} onChange={(e) => set({ to: e.target.value || undefined })} data-testid="filter-to" />
               </Form.Item>
             </Col>
+            {(['closedFrom', 'closedTo'] as const).map((k) => (
+              <Col xs={12} sm={6} lg={3} key={k}>
+                <Form.Item label={t(`workOrders.filter.${k}`)} htmlFor={`wo-filter-${k}`}>
+                  <Input id={`wo-filter-${k}`} type="date" value={filters[k] ?? ''} onChange={(e) => set({ [k]: e.target.value || undefined })} data-testid={`filter-${k}`} />
+                </Form.Item>
+              </Col>
+            ))}
             <Col xs={12} sm={6} lg={3}>
               {flag('overdue')}
             </Col>
             <Col xs={12} sm={6} lg={3}>
               {flag('supervised')}
+            </Col>
+            <Col xs={12} sm={6} lg={3}>
+              {flag('warned')}
             </Col>
             <Col xs={12} sm={6} lg={3}>
               {flag('open')}
@@ -327,7 +337,11 @@ export function WorkOrderListPage() {
             {t('workOrders.list.more')}
           </Button>
         ) : (
-          pages.items.length > 0 && <Typography.Text type="secondary">{t('workOrders.list.end', { n: pages.items.length })}</Typography.Text>
+          pages.items.length > 0 && (
+            <Typography.Text type="secondary" data-testid="list-end">
+              {t('workOrders.list.end', { n: pages.items.length })}
+            </Typography.Text>
+          )
         )}
       </div>
     </div>

@@ -4,7 +4,7 @@
  */
 import i18n, { currentLanguage } from '../../shared/i18n';
 import { api, ApiError, readCookie, type Query } from '../../shared/api';
-import type { ActionBody, Category, ClassifySuggestion, DepartmentSuggestion, WorkOrderDetail, WorkOrderListItem, WorkOrderSummary } from './codes';
+import type { ActionBody, Category, ClassifySuggestion, DepartmentSuggestion, DispatchSuggestion, WorkOrderDetail, WorkOrderListItem, WorkOrderSummary } from './codes';
 
 export * from './codes';
 
@@ -20,6 +20,9 @@ export const workOrdersApi = {
   reveal: (id: string, purpose: string) => api.get<{ name: string | null; phone: string | null }>(`${base}/work-orders/${encodeURIComponent(id)}/reporter`, { purpose }),
   categories: () => api.get<{ items?: Category[] }>(`${base}/work-order-categories`, { view: 'flat', includeInactive: 'false' }).then((r) => r.items ?? []),
   classify: (text: string) => api.post<{ suggestion: ClassifySuggestion | null }>(`${base}/work-orders/classify`, { text }).then((r) => r.suggestion),
+  /** The board's suggestions for a page of orders, in one request (orders the viewer may not read are left out). */
+  dispatchSuggestions: (ids: readonly string[]) =>
+    api.get<{ items: DispatchSuggestion[] }>(`${base}/work-orders/dispatch-suggestions`, { ids: ids.join(',') }).then((r) => new Map(r.items.map((s) => [s.id, s]))),
   suggestDepartment: (body: Record<string, unknown>) =>
     api.post<{ suggestion: DepartmentSuggestion | null }>(`${base}/responsibility-rules/preview`, body).then((r) => r.suggestion),
 };

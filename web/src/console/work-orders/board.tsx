@@ -1,6 +1,8 @@
 /**
- * What the dispatcher board and the department inbox share: a table of orders for one query, with each row's
- * detail (allowed actions, version, extension, timeline) loaded beside it so actions are taken in place.
+ * What the dispatcher board and the department inbox share: a table of orders for one query whose rows carry what
+ * the actions need (allowed actions, version), so actions are taken in place; a queue that shows more loads it beside
+ * the rows — each row's detail (the return reason, the extension asked for) or, for new orders, the page's
+ * suggestions in one request.
  */
 import { Alert, Button, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -9,7 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Query } from '../../shared/api';
 import type { ActionTarget } from './actions';
-import { workOrdersApi, type WorkOrderDetail, type WorkOrderListItem } from './api';
+import { workOrdersApi, type DispatchSuggestion, type WorkOrderDetail, type WorkOrderListItem } from './api';
 import { DeadlineCell, deptName, districtName, StatusTag, useCategories, useDistricts } from './parts';
 import { useOrderPages } from './WorkOrderListPage';
 
@@ -89,12 +91,15 @@ export interface OrderQueueProps {
    * description for the classifier, the return reason, the extension asked for. Others act on the list row itself.
    */
   withDetails?: boolean;
-  /** Keep only rows whose detail passes (e.g. a pending extension request); needs withDetails. */
-  keep?: (d: WorkOrderDetail) => boolean;
   /** Columns this queue leaves out. */
   hide?: readonly QueueColumn[];
-  /** Extra columns, given the row's detail (undefined while it loads); shown before the actions, fixed at the right. */
-  extra?: (detailOf: (id: string) => WorkOrderDetail | undefined, changed: () => void) => ColumnsType<WorkOrderListItem>;
+  /** Load the dispatcher's suggestions for the page's rows, in one request (see extra). */
+  withSuggestions?: boolean;
+  /**
+   * Extra columns, given the row's detail (undefined while it loads) and its suggestions (withSuggestions: undefined
+   * while they load, null when there are none to show); shown before the actions, fixed at the right.
+   */
+  extra?: (detailOf: (id: string) => WorkOrderDetail | undefined, changed: () => void, suggestionOf: (id: string) => DispatchSuggestion | null | undefined) => ColumnsType<WorkOrderListItem>;
   /** The actions cell of a row: given its detail (withDetails) or its list row. */
   actions: (order: ActionTarget, changed: (o: WorkOrderDetail | null) => void) => ReactNode;
   onCount: (count: number, more: boolean) => void;
@@ -105,12 +110,11 @@ export interface OrderQueueProps {
   pageSize?: number;
 }
 
-export function OrderQueue({ testId, query, withDetails = false, keep, hide = [], extra, actions, onCount, refresh, onChanged, empty, pageSize = 50 }: OrderQueueProps) {
+export function OrderQueue({ testId, query, withDetails = false, withSuggestions = false, hide = [], extra, actions, onCount, refresh, onChanged, empty, pageSize = 50 }: OrderQueueProps) {
   const { t } = useTranslation();
   const pages = useOrderPages(query, pageSize);
   const base = useQueueColumns(hide);
   const [details, setDetails] = useState<Map<string, WorkOrderDetail>>(new Map());
-  const [loadingDetails, setLoadingDetails] = useState(false);
 
   useEffect(() => {
     if (refresh > 0) pages.reload();
@@ -120,19 +124,32 @@ export function OrderQueue({ testId, query, withDetails = false, keep, hide = []
   useEffect(() => {
     if (!withDetails) return;
     let live = true;
-    setLoadingDetails(true);
-    void detailsOf(pages.items.map((o) => o.id)).then((d) => {
-      if (!live) return;
-      setDetails(d);
-      setLoadingDetails(false);
-    });
+    void detailsOf(pages.items.map((o) => o.id)).then((d) => live && setDetails(d));
     return () => {
       live = false;
     };
   }, [ids]);
 
-  const rows = keep ? pages.items.filter((o) => details.get(o.id) && keep(details.get(o.id)!)) : pages.items;
-  const counting = pages.loading || (keep !== undefined && loadingDetails);
+  const [suggestions, setSuggestions] = useState<Map<string, DispatchSuggestion> | null>(null);
+  useEffect(() => {
+    if (!withSuggestions) return;
+    let live = true;
+    setSuggestions(null);
+    const pageIds = pages.items.map((o) => o.id);
+    if (pageIds.length === 0) return;
+    // The server takes at most 100 ids a request; a page is 50.
+    void workOrdersApi.dispatchSuggestions(pageIds.slice(0, 100)).then(
+      (m) => live && setSuggestions(m),
+      () => live && setSuggestions(new Map()),
+    );
+    return () => {
+      live = false;
+    };
+  }, [ids]);
+  const suggestionOf = (id: string) => (suggestions === null ? undefined : (suggestions.get(id) ?? null));
+
+  const rows = pages.items;
+  const counting = pages.loading;
   useEffect(() => {
     if (!counting) onCount(rows.length, pages.cursor !== null);
   }, [counting, rows.length, pages.cursor]);
@@ -143,7 +160,7 @@ export function OrderQueue({ testId, query, withDetails = false, keep, hide = []
   };
   const columns: ColumnsType<WorkOrderListItem> = [
     ...base,
-    ...(extra ? extra((id) => details.get(id), () => onChanged()) : []).map((c) => ({ ...c, fixed: 'right' as const })),
+    ...(extra ? extra((id) => details.get(id), () => onChanged(), suggestionOf) : []).map((c) => ({ ...c, fixed: 'right' as const })),
     {
       title: t('common.actions'),
       key: 'actions',

@@ -149,4 +149,16 @@ export interface DepartmentSuggestion {
   fallback: boolean;
 }
 
+/** The dispatcher board's suggestions for one order (GET /work-orders/dispatch-suggestions). */
+export interface DispatchSuggestion {
+  id: string;
+  /** The classifier's category, only for an order without one. */
+  category: { categoryCode: string; confidence: number } | null;
+  /** The category the department was suggested for. */
+  categoryCode: string | null;
+  department: DepartmentSuggestion | null;
+  /** Open duplicate candidates nearby (at most 20). */
+  duplicates: number;
+}
+
 export type ActionBody = { type: ActionType } & Record<string, unknown>;

@@ -34,6 +34,20 @@ describe('list filters in the URL', () => {
     expect(q).toEqual({ sort: 'created', from: '2026-02-28T00:00:00+08:00', to: '2026-03-01T00:00:00+08:00', supervised: 'true' });
     expect(filtersToQuery({ ...emptyFilters(), to: '2026-12-31' }).to).toBe('2027-01-01T00:00:00+08:00');
   });
+
+  it('carry the closing days and the warning flag (the overview links to them)', () => {
+    const f = filtersFromParams(new URLSearchParams('closedFrom=2026-11-23&closedTo=2026-11-23&warned=true&overdue=false&open=true&closedTo2=x'));
+    expect(f).toEqual({ ...emptyFilters(), closedFrom: '2026-11-23', closedTo: '2026-11-23', warned: true, overdue: false, open: true });
+    expect(filtersToQuery(f)).toEqual({
+      sort: 'created',
+      closedFrom: '2026-11-23T00:00:00+08:00',
+      closedTo: '2026-11-24T00:00:00+08:00',
+      warned: 'true',
+      overdue: 'false',
+      open: 'true',
+    });
+    expect(filtersFromParams(new URLSearchParams('closedFrom=today')).closedFrom).toBeUndefined();
+  });
 });
 
 describe('deadline bar', () => {

@@ -4,6 +4,7 @@
  */
 import type { Query } from '../../shared/api';
 import { FINAL_STATUSES, type ActionBody, type ActionType, type Category, type WorkOrderDetail, type WorkOrderSummary } from './codes';
+import { addDays } from '../../shared/time';
 
 // ---- Filters in the URL ---------------------------------------------------------------------------------------
 
@@ -19,8 +20,13 @@ export interface ListFilters {
   /** Days (YYYY-MM-DD, China time), inclusive. */
   from?: string;
   to?: string;
+  /** Closed (结案, or answered at intake) on these days (YYYY-MM-DD, China time), inclusive. */
+  closedFrom?: string;
+  closedTo?: string;
   overdue?: boolean;
   supervised?: boolean;
+  /** 临期预警: past the deadline's warning point (overdue orders are warned too). */
+  warned?: boolean;
   open?: boolean;
   /** 延期申请待批: an extension request waits for the dispatcher. */
   extensionPending?: boolean;
@@ -29,8 +35,9 @@ export interface ListFilters {
 }
 
 const LISTS = ['status', 'channel', 'requestType', 'urgency'] as const;
-const TEXTS = ['category', 'departmentId', 'district', 'grid', 'from', 'to', 'q'] as const;
-const FLAGS = ['overdue', 'supervised', 'open', 'extensionPending'] as const;
+const TEXTS = ['category', 'departmentId', 'district', 'grid', 'from', 'to', 'closedFrom', 'closedTo', 'q'] as const;
+const DAYS = ['from', 'to', 'closedFrom', 'closedTo'] as const;
+const FLAGS = ['overdue', 'supervised', 'warned', 'open', 'extensionPending'] as const;
 export const SORTS = ['created', 'due', 'status'] as const;
 export type ListSort = (typeof SORTS)[number];
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -46,7 +53,7 @@ export function filtersFromParams(params: URLSearchParams): ListFilters {
     const v = params.get(k)?.trim();
     if (v) f[k] = v;
   }
-  for (const k of ['from', 'to'] as const) if (f[k] && !DAY.test(f[k]!)) delete f[k];
+  for (const k of DAYS) if (f[k] && !DAY.test(f[k]!)) delete f[k];
   for (const k of FLAGS) {
     const v = params.get(k);
     if (v === 'true' || v === 'false') f[k] = v === 'true';
@@ -70,19 +77,17 @@ export function chinaDayStart(day: string): string {
   return `${day}T00:00:00+08:00`;
 }
 
-function nextDay(day: string): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
+const nextDay = (day: string): string => addDays(day, 1);
 
-/** The query GET /work-orders takes (dates become instants: `to` is inclusive, so the API gets the next midnight). */
+/** The query GET /work-orders takes (days become instants: `to` and `closedTo` are inclusive, so the API gets the next midnight). */
 export function filtersToQuery(f: ListFilters): Query {
   const q: Query = { sort: f.sort };
   for (const k of LISTS) if (f[k].length) q[k] = f[k].join(',');
   for (const k of ['category', 'departmentId', 'district', 'grid', 'q'] as const) if (f[k]) q[k] = f[k];
   if (f.from) q.from = chinaDayStart(f.from);
   if (f.to) q.to = chinaDayStart(nextDay(f.to));
+  if (f.closedFrom) q.closedFrom = chinaDayStart(f.closedFrom);
+  if (f.closedTo) q.closedTo = chinaDayStart(nextDay(f.closedTo));
   for (const k of FLAGS) if (f[k] !== undefined) q[k] = String(f[k]);
   return q;
 }

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../shared/api';
 import { loadDivisions } from '../../shared/map/geo';
+import { formatDateTime } from '../../shared/time';
 import { workOrdersApi, type Category, type WorkOrderDetail, type WorkOrderSummary } from './api';
 import { categoryLabel, deadlineInfo, splitDuration, type DeadlineTone } from './model';
 import './work-orders.css';
@@ -74,7 +75,7 @@ export function DeadlineBar({ order, now = new Date(), wide = false }: { order: 
     text = info.remainingMs <= 0 || info.tone === 'overdue' ? t('workOrders.deadline.late', { span }) : t('workOrders.deadline.left', { span });
     if (info.tone === 'paused') text = `${t('workOrders.deadline.paused')} · ${text}`;
   }
-  const due = order.dueAt ? new Date(order.dueAt).toLocaleString() : '';
+  const due = order.dueAt ? t('time.withZone', { at: formatDateTime(order.dueAt) }) : '';
   return (
     <Tooltip title={due ? t('workOrders.deadline.dueAt', { at: due }) : undefined}>
       <span className={`wo-deadline${wide ? ' wo-deadline-wide' : ''}`} data-tone={info.tone} data-testid="deadline-bar">

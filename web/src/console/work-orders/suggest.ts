@@ -1,5 +1,4 @@
 /** The dispatcher's suggestions for one order: category from the classifier (when the order has none), department from the responsibility list. */
-import { useEffect, useState } from 'react';
 import { departmentName } from '../departments';
 import { workOrdersApi, type ClassifySuggestion, type DepartmentSuggestion, type WorkOrderSummary } from './api';
 
@@ -32,19 +31,4 @@ export async function suggestFor(o: Pick<WorkOrderSummary, 'title' | 'categoryCo
   const categoryCode = o.categoryCode ?? category?.categoryCode ?? null;
   const department = await workOrdersApi.suggestDepartment(previewBody(o, categoryCode)).catch(() => null);
   return { category, categoryCode, department };
-}
-
-export function useSuggestion(o: (Parameters<typeof suggestFor>[0] & { id: string; version: number }) | null): Suggestion {
-  const [s, setS] = useState<Suggestion>({ loading: o !== null, category: null, categoryCode: null, department: null });
-  const key = o ? `${o.id}:${o.version}` : '';
-  useEffect(() => {
-    if (!o) return;
-    let live = true;
-    setS((x) => ({ ...x, loading: true }));
-    void suggestFor(o).then((r) => live && setS({ ...r, loading: false }));
-    return () => {
-      live = false;
-    };
-  }, [key]);
-  return s;
 }

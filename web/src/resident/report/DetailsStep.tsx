@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
+import { exampleProps, FieldExample } from './FieldExample';
 import {
   categoryChoices,
   MAX_DESCRIPTION,
@@ -91,11 +92,11 @@ export function DetailsStep({
       <div className="rr-category">
         <label className="r-field">
           <span>{t('residentReport.details.category')}</span>
+          <FieldExample id="rr-category-example" text={t('residentReport.details.categoryPlaceholder')} elder={elder} />
           <input
             type="search"
             value={query}
-            placeholder={t('residentReport.details.categoryPlaceholder')}
-            aria-describedby="rr-category-chosen"
+            {...exampleProps('rr-category-example', t('residentReport.details.categoryPlaceholder'), elder, 'rr-category-chosen')}
             data-testid="category-search"
             onChange={(e) => setQuery(e.target.value)}
           />
@@ -153,13 +154,13 @@ export function DetailsStep({
 
       <label className="r-field">
         <span>{t('residentReport.details.title')}</span>
+        <FieldExample id="rr-title-example" text={t('residentReport.details.titlePlaceholder')} elder={elder} />
         <input
           type="text"
           value={draft.title}
           maxLength={MAX_TITLE}
-          placeholder={t('residentReport.details.titlePlaceholder')}
           aria-invalid={errors.title ? true : undefined}
-          aria-describedby={describedBy('title')}
+          {...exampleProps('rr-title-example', t('residentReport.details.titlePlaceholder'), elder, describedBy('title'))}
           data-testid="title"
           onChange={(e) => update({ title: e.target.value })}
         />

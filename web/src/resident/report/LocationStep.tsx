@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { divisionName } from '../../shared/map/geo';
 import { useDivisions } from '../../shared/map/use-divisions';
 import { MAX_ADDRESS, pointInAny, type LngLat } from './model';
+import { exampleProps, FieldExample } from './FieldExample';
 
 const PinMap = lazy(() => import('./PinMap'));
 
@@ -105,14 +106,14 @@ export function LocationStep({
       )}
       <label className="r-field">
         <span>{t('residentReport.location.address')}</span>
+        <FieldExample id="rr-address-example" text={t('residentReport.location.addressPlaceholder')} elder={elder} />
         <input
           type="text"
           autoComplete="street-address"
           maxLength={MAX_ADDRESS}
           value={address}
-          placeholder={t('residentReport.location.addressPlaceholder')}
           aria-invalid={addressError ? true : undefined}
-          aria-describedby={addressError ? 'rr-address-error' : undefined}
+          {...exampleProps('rr-address-example', t('residentReport.location.addressPlaceholder'), elder, addressError ? 'rr-address-error' : undefined)}
           data-testid="address"
           onChange={(e) => onAddress(e.target.value)}
         />

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../shared/api';
 import { StatusLabel } from '../track/StatusLabel';
 import { hrefFor } from './hash-route';
-import { formatDateTime } from './ReportFlow';
+import { formatDateTime } from '../../shared/time';
 
 interface Summary {
   id: string;

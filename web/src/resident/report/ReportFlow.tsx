@@ -6,7 +6,7 @@
 import { Fragment, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../shared/api';
-import { currentLanguage } from '../../shared/i18n';
+import { formatDateTime } from '../../shared/time';
 import { codeGroups } from '../track/progress';
 import { DetailsStep } from './DetailsStep';
 import { hrefFor } from './hash-route';
@@ -22,9 +22,6 @@ interface Filed {
   last4: string | null;
 }
 
-export function formatDateTime(iso: string): string {
-  return new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
-}
 
 function Success({ filed, signedIn, onAgain }: { filed: Filed; signedIn: boolean; onAgain: () => void }) {
   const { t } = useTranslation();

@@ -20,6 +20,7 @@ export function useStatusText(): (status: string) => string {
     suspended: t('residentReport.status.suspended'),
     cancelled: t('residentReport.status.cancelled'),
     merged: t('residentReport.status.merged'),
+    transferred: t('residentReport.status.transferred'),
   };
   return (status) => labels[status] ?? status;
 }

@@ -5,9 +5,9 @@
  */
 import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../shared/api';
+import { api, ApiError } from '../../shared/api';
 import { residentMessage } from '../report/http';
-import { currentLanguage } from '../../shared/i18n';
+import { formatDateTime } from '../../shared/time';
 import { go } from '../report/hash-route';
 import { answeredAtIntake, normaliseCode, progressOf, STEPS, stepStates, TICKET_CODE, type Step } from './progress';
 import { StatusLabel, useStatusText } from './StatusLabel';
@@ -20,6 +20,7 @@ export interface Tracking {
   status: string;
   parent: { code: string; status: string } | null;
   createdAt: string;
+  /** Only while the order is worked on and its clock runs; null otherwise. */
   dueAt: string | null;
   closedAt: string | null;
   department: { nameZh: string | null; nameEn: string | null } | null;
@@ -32,7 +33,8 @@ const RATINGS = ['satisfied', 'basically', 'unsatisfied'] as const;
 type Rating = (typeof RATINGS)[number];
 const MAX_COMMENT = 500;
 
-const when = (iso: string) => new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+/** China time in the page's language (shared/time.ts): the city's clock, whatever the phone's zone. */
+const when = (iso: string) => formatDateTime(iso);
 
 function ProgressLine({ status, answered }: { status: string; answered: boolean }) {
   const { t } = useTranslation();
@@ -63,7 +65,20 @@ function ProgressLine({ status, answered }: { status: string; answered: boolean 
   );
 }
 
-function RatingForm({ tracking, last4, jurisdictionId, onRated }: { tracking: Tracking; last4: string; jurisdictionId: string; onRated: (t: Tracking) => void }) {
+function RatingForm({
+  tracking,
+  last4,
+  jurisdictionId,
+  onRated,
+  onNotOpen,
+}: {
+  tracking: Tracking;
+  last4: string;
+  jurisdictionId: string;
+  onRated: (t: Tracking) => void;
+  /** The order moved on while the form was open (rated elsewhere, reopened): its status then. */
+  onNotOpen: (status: string) => void;
+}) {
   const { t } = useTranslation();
   const [rating, setRating] = useState<Rating | null>(null);
   const [comment, setComment] = useState('');
@@ -92,7 +107,10 @@ function RatingForm({ tracking, last4, jurisdictionId, onRated }: { tracking: Tr
       });
       onRated(r);
     } catch (err) {
-      setError(residentMessage(err));
+      // The server's message names the status as stored (in_progress): the page says it in the resident's words.
+      const status = err instanceof ApiError && err.code === 'work_order.rating_not_open' ? (err.details as { status?: unknown } | undefined)?.status : undefined;
+      if (typeof status === 'string') onNotOpen(status);
+      else setError(residentMessage(err));
     } finally {
       setBusy(false);
     }
@@ -135,17 +153,22 @@ function TrackingView({
   last4,
   jurisdictionId,
   onChange,
+  onStale,
   headingRef,
 }: {
   tracking: Tracking;
   last4: string;
   jurisdictionId: string;
   onChange: (t: Tracking) => void;
+  /** Read the order again (it changed since it was shown). */
+  onStale: () => void;
   headingRef: RefObject<HTMLHeadingElement | null>;
 }) {
   const { t, i18n } = useTranslation();
   const statusText = useStatusText();
   const [thanked, setThanked] = useState(false);
+  // The status the order had when a rating was refused (it moved on while the form was open).
+  const [notOpen, setNotOpen] = useState<string | null>(null);
   const actionText: Record<string, string> = {
     create: t('residentReport.action.create'),
     accept: t('residentReport.action.accept'),
@@ -186,7 +209,6 @@ function TrackingView({
   const shownStatus = tracking.status === 'merged' && tracking.parent ? tracking.parent.status : tracking.status;
   const dept = tracking.department ? ((i18n.language === 'en' ? tracking.department.nameEn : tracking.department.nameZh) ?? tracking.department.nameZh) : null;
   const p = progressOf(shownStatus);
-  const open = !['closed', 'rated', 'answered', 'rejected', 'cancelled', 'merged'].includes(tracking.status);
   const answered = answeredAtIntake(tracking.timeline);
   return (
     <section className="r-card rr-tracking" aria-labelledby="rr-tracking-title" data-testid="tracking" data-status={tracking.status}>
@@ -224,8 +246,10 @@ function TrackingView({
             </dd>
           </div>
         )}
-        {tracking.dueAt && open && (
-          <div>
+        {/* The server gives the deadline only while the order is worked on and its clock runs (not once it is
+            finished, paused, under review after a rating, merged or transferred). */}
+        {tracking.dueAt && (
+          <div data-testid="track-due">
             <dt>{t('residentReport.track.due')}</dt>
             <dd>{when(tracking.dueAt)}</dd>
           </div>
@@ -248,7 +272,12 @@ function TrackingView({
           {tracking.rating === 'unsatisfied' ? t('residentReport.rating.thanksUnsatisfied') : t('residentReport.rating.thanks')}
         </p>
       )}
-      {tracking.canRate && (
+      {notOpen && (
+        <p className="rr-warning" role="alert" data-testid="rating-not-open">
+          {t('residentReport.rating.notOpen', { status: statusText(notOpen) })}
+        </p>
+      )}
+      {tracking.canRate && !notOpen && (
         <RatingForm
           tracking={tracking}
           last4={last4}
@@ -256,6 +285,10 @@ function TrackingView({
           onRated={(r) => {
             setThanked(true);
             onChange(r);
+          }}
+          onNotOpen={(status) => {
+            setNotOpen(status);
+            onStale();
           }}
         />
       )}
@@ -281,7 +314,8 @@ export function TrackPage({ jurisdictionId, initialCode, initialLast4 }: { juris
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [tracking, setTracking] = useState<{ data: Tracking; last4: string } | null>(null);
-  const auto = useRef(false);
+  // The code last looked up (or taken from the address): a new code in the address is looked up, the same one is not.
+  const looked = useRef<string | null>(null);
   // A result just looked up takes the focus: it opens below the form, under the fold on a phone in elder mode, where
   // nothing seemed to happen, and a screen reader said nothing.
   const resultHeading = useRef<HTMLHeadingElement>(null);
@@ -293,6 +327,7 @@ export function TrackPage({ jurisdictionId, initialCode, initialLast4 }: { juris
   const lookUp = async (c: string, l4: string) => {
     setError(null);
     const clean = normaliseCode(c);
+    looked.current = clean;
     if (!TICKET_CODE.test(clean)) {
       setError(t('residentReport.track.codeInvalid'));
       return;
@@ -320,12 +355,30 @@ export function TrackPage({ jurisdictionId, initialCode, initialLast4 }: { juris
     }
   };
 
-  // A link from the success screen or "my reports" carries both: look it up at once.
+  // A link from the success screen or "my reports" carries both: look it up at once — also when only the address's
+  // hash changed (a link followed on this page, the back button), which does not load the page again.
   useEffect(() => {
-    if (auto.current || !jurisdictionId || !initialCode || !/^\d{4}$/.test(initialLast4)) return;
-    auto.current = true;
-    void lookUp(initialCode, initialLast4);
-  }, [jurisdictionId]);
+    if (!jurisdictionId || !initialCode || normaliseCode(initialCode) === looked.current) return;
+    setCode(initialCode);
+    if (/^\d{4}$/.test(initialLast4)) {
+      setDigits(initialLast4);
+      void lookUp(initialCode, initialLast4);
+    } else {
+      // Another order, its four digits not known: what was shown belongs to the previous code.
+      looked.current = normaliseCode(initialCode);
+      setTracking(null);
+      setError(null);
+    }
+  }, [jurisdictionId, initialCode, initialLast4]);
+
+  /** The same order read again, where it is (no focus move): after the rating found it had moved on. */
+  const refresh = (l4: string, c: string) => {
+    if (!jurisdictionId) return;
+    api.get<Tracking>('/api/v1/public/work-orders/track', { jurisdictionId, code: c, phoneLast4: l4 }).then(
+      (data) => setTracking({ data, last4: l4 }),
+      () => undefined,
+    );
+  };
 
   return (
     <>
@@ -358,7 +411,18 @@ export function TrackPage({ jurisdictionId, initialCode, initialLast4 }: { juris
           </button>
         </form>
       </section>
-      {tracking && <TrackingView tracking={tracking.data} last4={tracking.last4} jurisdictionId={jurisdictionId!} onChange={(d) => setTracking({ data: d, last4: tracking.last4 })} headingRef={resultHeading} />}
+      {tracking && (
+        <TrackingView
+          // A new order (not the same one read again) starts without the previous one's notes.
+          key={tracking.data.code}
+          tracking={tracking.data}
+          last4={tracking.last4}
+          jurisdictionId={jurisdictionId!}
+          onChange={(d) => setTracking({ data: d, last4: tracking.last4 })}
+          onStale={() => refresh(tracking.last4, tracking.data.code)}
+          headingRef={resultHeading}
+        />
+      )}
     </>
   );
 }

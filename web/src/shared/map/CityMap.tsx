@@ -23,9 +23,13 @@ export interface CityMapProps {
   height?: number | string;
   /** Larger labels and stronger outlines (elder mode). */
   large?: boolean;
+  /** A fill colour per division code (a choropleth); divisions without one keep the default palette. */
+  fills?: Record<string, string>;
+  /** Frame these divisions instead of all of them (e.g. those with open orders); all when none of them is found. */
+  focusCodes?: readonly string[];
 }
 
-export default function CityMap({ data, selectedCode = null, onSelect, height = 420, large = false }: CityMapProps) {
+export default function CityMap({ data, selectedCode = null, onSelect, height = 420, large = false, fills, focusCodes }: CityMapProps) {
   const { t, i18n } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
@@ -86,13 +90,14 @@ export default function CityMap({ data, selectedCode = null, onSelect, height = 
     };
   }, []);
 
-  // Data, labels and view.
+  // Data, colours and labels.
+  const fillKey = fills ? JSON.stringify(fills) : '';
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !ready) return;
     const features = data.features.map((f, i) => ({
       ...f,
-      properties: { ...f.properties, fill: PALETTE[i % PALETTE.length] },
+      properties: { ...f.properties, fill: fills?.[f.properties.code] ?? PALETTE[i % PALETTE.length] },
     }));
     (map.getSource('divisions') as GeoJSONSource).setData({ type: 'FeatureCollection', features } as Parameters<GeoJSONSource['setData']>[0]);
     markersRef.current.forEach((m) => m.remove());
@@ -104,11 +109,21 @@ export default function CityMap({ data, selectedCode = null, onSelect, height = 
       el.dataset.code = f.properties.code;
       return new maplibregl.Marker({ element: el }).setLngLat(labelPoint(f)).addTo(map);
     });
-    const b = bounds(data);
-    if (b) map.fitBounds(b as LngLatBoundsLike, { padding: 24, duration: 0 });
     map.setPaintProperty('divisions-line', 'line-width', large ? 2 : 1.2);
     map.once('idle', () => setState('ready'));
-  }, [data, ready, large, i18n.language]);
+  }, [data, ready, large, i18n.language, fillKey]);
+
+  // The view: the divisions (or those in focus) framed, once per data and focus — a change of colours leaves the
+  // user's zoom alone.
+  const focusKey = focusCodes?.join(',') ?? '';
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !ready) return;
+    const focus = new Set(focusKey ? focusKey.split(',') : []);
+    const framed = data.features.filter((f) => focus.has(f.properties.code));
+    const b = bounds(framed.length > 0 ? { ...data, features: framed } : data);
+    if (b) map.fitBounds(b as LngLatBoundsLike, { padding: 24, duration: 0 });
+  }, [data, ready, focusKey]);
 
   // Selection: highlight and a popup with the name and the GB/T 2260 code.
   useEffect(() => {
