@@ -470,7 +470,8 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     const agent = { principal: null, audit: { kind: 'system' as const, id: null, name: 'test', jurisdictionId: j } };
     const { order } = await createWorkOrder(t.ctx, { jurisdictionId: j, channel: 'hotline', requestType: 'help', title: '燃气泄漏', description: '楼道有燃气味', location: INSIDE_WEST, urgency: 'emergency', reporter: null }, agent, { now: past });
     const timers = await t.ctx.db.selectFrom('jobs').select(['dedupe_key as key', 'run_at']).where('handler', '=', SLA_TIMER).where('dedupe_key', 'like', `${order.id}%`).where('status', '=', 'pending').execute();
-    expect(timers.map((x) => x.key).sort()).toEqual([`${order.id}:due`, `${order.id}:warn`]);
+    // One timer an order: the warning first, which arms the deadline when it fires.
+    expect(timers.map((x) => x.key)).toEqual([`${order.id}:warn`]);
     // A second one, equally late, is suspended (挂起) before the timers run: its clock stands still.
     const paused = (await createWorkOrder(t.ctx, { jurisdictionId: j, channel: 'hotline', requestType: 'help', title: '燃气泄漏 2', description: '楼道有燃气味', location: INSIDE_WEST, urgency: 'emergency', reporter: null }, agent, { now: past })).order;
     let v = paused.version;
@@ -496,5 +497,20 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     // Running the worker again changes nothing (the timers are done).
     await worker.drain(5_000);
     expect((await get('dispatcher', `/work-orders/${order.id}`)).json().order.timeline).toHaveLength(4);
+  });
+
+  it('the warning arms the deadline: after 预警 the order has one timer, at its deadline', async () => {
+    const past = new Date(Date.now() - 110 * 60_000); // an emergency (2 hours) created 110 minutes ago: warned, not yet due
+    const agent = { principal: null, audit: { kind: 'system' as const, id: null, name: 'test', jurisdictionId: j } };
+    const { order } = await createWorkOrder(t.ctx, { jurisdictionId: j, channel: 'hotline', requestType: 'help', title: '井盖松动', description: '路口井盖松动', location: INSIDE_WEST, urgency: 'emergency', reporter: null }, agent, { now: past });
+    expect(Date.parse(order.warnAt!)).toBeLessThan(Date.now());
+    expect(Date.parse(order.dueAt!)).toBeGreaterThan(Date.now() + 60_000);
+    const pending = () =>
+      t.ctx.db.selectFrom('jobs').select(['dedupe_key', 'run_at']).where('handler', '=', SLA_TIMER).where('dedupe_key', 'like', `${order.id}:%`).where('status', '=', 'pending').execute();
+    expect((await pending()).map((x) => x.dedupe_key)).toEqual([`${order.id}:warn`]);
+    const worker = new JobWorker({ db: t.ctx.db, handlers: t.ctx.handlers, log: pino({ level: 'silent' }), outbox: t.ctx.outbox, pollIntervalMs: 50, housekeeping: false });
+    expect((await worker.drain(10_000)).complete).toBe(true);
+    expect((await get('dispatcher', `/work-orders/${order.id}`)).json().order).toMatchObject({ warned: true, overdue: false, supervised: false });
+    expect((await pending()).map((x) => ({ key: x.dedupe_key, at: new Date(x.run_at).toISOString() }))).toEqual([{ key: `${order.id}:due`, at: order.dueAt }]);
   });
 });

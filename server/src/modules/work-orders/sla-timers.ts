@@ -1,9 +1,12 @@
 /**
  * Deadline timers (durable: rows in the jobs table, so they survive restarts and fire once across processes).
- * Every order that is being worked on has up to three: the warning at 80% of its time (预警), the deadline (超期:
- * overdue flag and automatic 督办 supervision), and while dispatched, the sign-for deadline (签收超时). They are
- * keyed by order and kind, so re-arming after a suspension, an extension or a reopen replaces the old ones; a
- * timer that fires for a deadline the order no longer has (it moved, or the order finished) does nothing.
+ * An order that is being worked on has a deadline timer and, while dispatched, the sign-for deadline's (签收超时).
+ * The deadline timer is the NEXT of its two points: the warning at 80% of its time (预警) until that has fired, then
+ * the deadline (超期: overdue flag and automatic 督办 supervision) — the warning arms the deadline when it fires. One
+ * timer row an order instead of two: every create writes one job row fewer (issue 6's create cost), and the jobs
+ * table holds one pending timer per open order, not two. Timers are keyed by order and kind, so re-arming after a
+ * suspension, an extension or a reopen replaces the old ones; a timer that fires for a deadline the order no longer
+ * has (it moved, or the order finished or was suspended) does nothing — whatever moved it armed the new one.
  */
 import type { AppContext, Db } from '../../app-context.js';
 import type { ScheduleInput } from '../events/index.js';
@@ -18,36 +21,39 @@ const KINDS: Kind[] = ['warn', 'due', 'sign'];
 
 const key = (id: string, kind: Kind) => `${id}:${kind}`;
 
-export async function scheduleSlaTimers(tx: Db, ctx: Pick<AppContext, 'outbox'>, row: repo.WorkOrderRow): Promise<void> {
-  const at: Record<Kind, { when: Date | null; done: boolean }> = {
-    warn: { when: row.warn_at, done: row.warned },
-    due: { when: row.due_at, done: row.overdue },
-    sign: { when: row.status === 'dispatched' ? row.sign_due_at : null, done: row.sign_overdue },
+type Armed = Record<Kind, Date | null>;
+
+/** When each of the order's timers should fire (null: not armed): the deadline's next point, and the sign-for's. */
+function armed(row: repo.WorkOrderRow): Armed {
+  const warnNext = row.warn_at !== null && !row.warned;
+  return {
+    warn: warnNext ? row.warn_at : null,
+    due: !warnNext && !row.overdue ? row.due_at : null,
+    sign: row.status === 'dispatched' && !row.sign_overdue ? row.sign_due_at : null,
   };
+}
+
+const timer = (row: repo.WorkOrderRow, kind: Kind, when: Date): ScheduleInput => ({
+  handler: SLA_TIMER,
+  key: key(row.id, kind),
+  runAt: when,
+  jurisdictionId: row.jurisdiction_id,
+  payload: { workOrderId: row.id, kind, at: new Date(when).toISOString() },
+});
+
+export async function scheduleSlaTimers(tx: Db, ctx: Pick<AppContext, 'outbox'>, row: repo.WorkOrderRow): Promise<void> {
+  const at = armed(row);
   for (const kind of KINDS) {
-    const { when, done } = at[kind];
-    if (when === null || done) {
-      await ctx.outbox.cancel(tx, SLA_TIMER, key(row.id, kind));
-      continue;
-    }
-    await ctx.outbox.schedule(tx, {
-      handler: SLA_TIMER,
-      key: key(row.id, kind),
-      runAt: when,
-      jurisdictionId: row.jurisdiction_id,
-      payload: { workOrderId: row.id, kind, at: new Date(when).toISOString() },
-    });
+    const when = at[kind];
+    if (when === null) await ctx.outbox.cancel(tx, SLA_TIMER, key(row.id, kind));
+    else await ctx.outbox.schedule(tx, timer(row, kind, when));
   }
 }
 
 /** The timers of a new order (its create writes them with the order: see create-writer.ts). */
 export function newOrderTimers(row: repo.WorkOrderRow): ScheduleInput[] {
-  const timers: ScheduleInput[] = [];
-  for (const [kind, when] of [['warn', row.warn_at], ['due', row.due_at]] as const) {
-    if (when === null) continue;
-    timers.push({ handler: SLA_TIMER, key: key(row.id, kind), runAt: when, jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, kind, at: new Date(when).toISOString() } });
-  }
-  return timers;
+  const at = armed(row);
+  return KINDS.flatMap((kind) => (at[kind] === null ? [] : [timer(row, kind, at[kind])]));
 }
 
 export async function cancelSlaTimers(tx: Db, ctx: Pick<AppContext, 'outbox'>, id: string): Promise<void> {
@@ -74,6 +80,8 @@ export function registerSlaTimers(ctx: Pick<AppContext, 'handlers' | 'outbox'>):
 
     if (kind === 'warn' && sameInstant(row.warn_at, at) && !row.warned) {
       await repo.setSlaFlags(tx, row.id, { warned: true }, now);
+      // The deadline is the next point (the order is not overdue: the deadline arms only after the warning).
+      if (row.due_at !== null) await ctx.outbox.schedule(tx, timer(row, 'due', row.due_at));
       await timeline('sla_warning', null, { dueAt: new Date(row.due_at!).toISOString() });
       await publish('work_order.sla_warning', { dueAt: row.due_at, departmentId: row.department_id });
     } else if (kind === 'due' && sameInstant(row.due_at, at) && !row.overdue) {
