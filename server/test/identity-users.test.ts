@@ -82,6 +82,9 @@ describe('users admin API', () => {
   it('validates grants and passwords with clear codes', async () => {
     const bad = async (payload: object) => (await api('POST', '/users', { username: 'bad-user', displayName: 'x', password: 'Good-Pass-123', ...payload })).json().code;
     expect(await bad({ grants: [{ role: 'resident', scope: { kind: 'jurisdiction' } }] })).toBe('user.grant_scope_invalid');
+    // The message names the role and the scope in words; the details keep their codes.
+    const scopeInvalid = await api('POST', '/users', { username: 'bad-user', displayName: 'x', password: 'Good-Pass-123', grants: [{ role: 'enterprise', scope: { kind: 'grids', gridCodes: ['510104'] } }] });
+    expect(scopeInvalid.json()).toMatchObject({ message: 'The role “Enterprise” cannot have the data scope “Selected grids”', details: { role: 'enterprise', scope: 'grids' } });
     expect(await bad({ grants: [{ role: 'inspector', scope: { kind: 'grids', gridCodes: ['12'] } }] })).toBe('user.grant_grids_invalid');
     expect(await bad({ grants: [{ role: 'pope', scope: { kind: 'self' } }] })).toBe('request.invalid');
     expect(await bad({ departmentId: '00000000-0000-4000-8000-00000000dead' })).toBe('user.department_not_found');

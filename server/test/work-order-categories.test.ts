@@ -150,6 +150,12 @@ describe('local categories', () => {
     expect(zh.json().message).toBe('上级分类 nosuch 不存在，请先添加');
     const en = await api(admin, 'POST', '/work-order-categories', { code: 'nosuch.child', nameZh: 'x' }, 'en');
     expect(en.json().message).toBe('The parent category nosuch does not exist; add it first');
+    // Kinds are named in words; the details keep their codes.
+    const kinds = { kind: 'event', parentKind: 'hotline' };
+    const mismatch = await api(admin, 'POST', '/work-order-categories', { code: 'tourism.scenic', nameZh: 'x', kind: 'event' }, 'zh-CN');
+    expect(mismatch.json()).toMatchObject({ message: '子分类的类型“事件”与上级分类的类型“热线诉求”不一致', details: kinds });
+    const mismatchEn = await api(admin, 'POST', '/work-order-categories', { code: 'tourism.scenic', nameZh: 'x', kind: 'event' }, 'en');
+    expect(mismatchEn.json()).toMatchObject({ message: "The kind “Event” differs from the parent category's kind “Hotline request”", details: kinds });
   });
 });
 

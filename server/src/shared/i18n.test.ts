@@ -71,6 +71,20 @@ describe('server messages', () => {
     expect(translate('zh-CN', 'work_order.transition_not_allowed', { ...params, allowed: '—' })).toContain('当前可执行：—');
   });
 
+  it('names roles, scopes, category kinds and indicator directions in words, not codes', () => {
+    const grant = { role: 'resident', scope: 'jurisdiction' };
+    expect(translate('zh-CN', 'user.grant_scope_invalid', grant)).toBe('角色“市民”不能使用“全辖区”数据范围');
+    expect(translate('en', 'user.grant_scope_invalid', grant)).toBe('The role “Resident” cannot have the data scope “Whole jurisdiction”');
+    const kinds = { kind: 'component', parentKind: 'event' };
+    expect(translate('zh-CN', 'work_order_category.kind_mismatch', kinds)).toBe('子分类的类型“部件”与上级分类的类型“事件”不一致');
+    expect(translate('en', 'work_order_category.kind_mismatch', kinds)).toBe("The kind “Component” differs from the parent category's kind “Event”");
+    const target = { code: 'A1.3', direction: 'cost' };
+    expect(translate('zh-CN', 'evaluation.target_direction', target)).toBe('指标 A1.3 的方向为“越低越好”，目标值必须优于阈值：越高越好的指标目标值应高于阈值，越低越好的应低于阈值');
+    expect(translate('en', 'evaluation.target_direction', { ...target, direction: 'benefit' })).toBe(
+      'Indicator A1.3 is “higher is better”, so its target must be better than its threshold: above it when higher is better, below it when lower is better',
+    );
+  });
+
   it('fills placeholders and falls back to the code for unknown keys', () => {
     expect(translate('en', 'request.too_large', { limit: 1024 })).toBe('The request body is too large (limit 1024 bytes)');
     expect(translate('zh-CN', 'request.unknown_fields', { fields: 'a, b' })).toBe('请求包含未知字段：a, b');

@@ -9,9 +9,11 @@ import {
   passwordProblem,
   safeEqual,
 } from './credentials.js';
-import { grantProblem } from './grant-rules.js';
+import { loadCatalog } from '../../shared/i18n.js';
+import { grantProblem, SCOPE_KINDS } from './grant-rules.js';
 import { apiKeyScopeAllows, definePolicy, rolesAllowed } from './permissions.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { ROLES } from './roles.js';
 
 describe('password policy', () => {
   it('needs 8 characters, counted as characters not bytes', () => {
@@ -119,5 +121,12 @@ describe('policies and grants', () => {
     expect(grantProblem('inspector', 'grids', [])).toBe('user.grant_grids_invalid');
     expect(grantProblem('inspector', 'grids', ['5101040010'])).toBe('user.grant_grids_invalid');
     expect(grantProblem('inspector', 'grids', ['51010400100101', '510104'])).toBeNull();
+  });
+  it('names every role and scope kind in both languages (messages name them in words: user.grant_scope_invalid)', () => {
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const catalog = loadCatalog(locale);
+      for (const role of ROLES) expect(catalog[`user.role.${role}`], `${locale} ${role}`).toBeTruthy();
+      for (const kind of SCOPE_KINDS) expect(catalog[`user.scope.${kind}`], `${locale} ${kind}`).toBeTruthy();
+    }
   });
 });

@@ -1,7 +1,8 @@
 /** Which scope kinds make sense for which role — pure, so the rule is in one readable place. */
 import type { Role } from './roles.js';
 
-export type ScopeKind = 'jurisdiction' | 'department' | 'grids' | 'self';
+export const SCOPE_KINDS = ['jurisdiction', 'department', 'grids', 'self'] as const;
+export type ScopeKind = (typeof SCOPE_KINDS)[number];
 
 /** Grid codes: county(6) + street(3) + community(3) + grid(2); a prefix at a level boundary covers what is under it. */
 export const GRID_CODE = /^[0-9]{6}([0-9]{3}([0-9]{3}([0-9]{2})?)?)?$/;

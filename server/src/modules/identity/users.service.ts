@@ -97,7 +97,11 @@ interface ResolvedGrant {
 async function resolveGrant(db: Db, jurisdictionId: string, g: GrantInput): Promise<ResolvedGrant> {
   const gridCodes = g.scope.kind === 'grids' ? [...new Set(g.scope.gridCodes)].sort() : [];
   const problem = grantProblem(g.role, g.scope.kind, gridCodes);
-  if (problem) throw badRequest(problem, { role: g.role, scope: g.scope.kind });
+  if (problem) {
+    // The message names the role and the scope in words; the details keep their codes for clients.
+    const codes = { role: g.role, scope: g.scope.kind };
+    throw badRequest(problem, codes, codes);
+  }
   let dept: { id: string; path: string } | null = null;
   if (g.scope.kind === 'department') {
     dept = await resolveDepartment(db, jurisdictionId, { id: g.scope.departmentId, code: g.scope.departmentCode });

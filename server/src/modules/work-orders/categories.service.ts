@@ -171,7 +171,10 @@ export async function createCategory(ctx: CategoryContext, principal: Principal,
       const parent = await repo.lockCategory(tx, j, parentCode);
       if (!parent) throw badRequest('work_order_category.parent_not_found', { code: parentCode });
       if (!parent.active) throw conflict('work_order_category.parent_inactive', { code: parentCode });
-      if (input.kind && input.kind !== parent.kind) throw badRequest('work_order_category.kind_mismatch', { kind: input.kind, parentKind: parent.kind });
+      if (input.kind && input.kind !== parent.kind) {
+        const kinds = { kind: input.kind, parentKind: parent.kind };
+        throw badRequest('work_order_category.kind_mismatch', kinds, kinds);
+      }
       kind = parent.kind;
     }
     const inCode = subclassInCode(input.code);

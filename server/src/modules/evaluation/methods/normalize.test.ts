@@ -47,6 +47,8 @@ describe('normalisation to 0–100', () => {
     expect(c(() => checkNormalization('x', 'benefit', { method: 'target', threshold: 10, target: 5 }))).toBe('evaluation.target_direction');
     expect(c(() => checkNormalization('x', 'cost', { method: 'target', threshold: 5, target: 10 }))).toBe('evaluation.target_direction');
     expect(c(() => checkNormalization('x', 'cost', { method: 'target', threshold: 5, target: 5 }))).toBe('evaluation.target_invalid');
+    // The message names the direction in words (shared/i18n.test.ts); the details keep its code.
+    expect(() => checkNormalization('x', 'cost', { method: 'target', threshold: 5, target: 10 })).toThrow(expect.objectContaining({ details: { code: 'x', direction: 'cost' } }));
   });
 });
 

@@ -27,7 +27,7 @@ export function checkNormalization(code: string, direction: Direction, n: Normal
   if (!Number.isFinite(n.threshold) || !Number.isFinite(n.target) || n.threshold === n.target) {
     throw badRequest('evaluation.target_invalid', { code });
   }
-  if ((direction === 'benefit') !== n.target > n.threshold) throw badRequest('evaluation.target_direction', { code, direction });
+  if ((direction === 'benefit') !== n.target > n.threshold) throw badRequest('evaluation.target_direction', { code, direction }, { code, direction });
 }
 
 /** Scores `values` (NaN = missing) in place into `out`; returns whether the column was constant. */
