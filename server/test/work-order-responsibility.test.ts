@@ -263,6 +263,50 @@ describe('the dispatcher board', () => {
     expect((await board(stranger, [a, b])).json().items).toEqual([]);
   });
 
+  it("counts the page's duplicates as each order's own duplicate search lists them: window, category, status, scope", async () => {
+    // Near the line between grid 01 and grid 02 (lng 104.01); 0.0001° is ≈ 10 m here, the radius 50 m.
+    const at = (lng: number, dlat = 0) => ({ location: { lng, lat: 30.603 + dlat } });
+    const X = 'event.01.03';
+    const Y = 'event.01.04';
+    const old = await order({ categoryCode: X, ...at(104.0098) });
+    const x1 = await order({ categoryCode: X, ...at(104.0098) });
+    const x2 = await order({ categoryCode: X, ...at(104.0098, 0.0001) });
+    const x3 = await order({ categoryCode: X, ...at(104.0102) }); // grid 02, ≈ 40 m away
+    const cancelled = await order({ categoryCode: X, ...at(104.0098, 0.0001) });
+    const far = await order({ categoryCode: X, ...at(104.005) });
+    const unlocated = await order({ categoryCode: X });
+    const y1 = await order({ categoryCode: Y, ...at(104.0098) });
+    const y2 = await order({ categoryCode: Y, ...at(104.0098) });
+    // Filed 80 hours ago: outside the others' 72-hour window, while they are all inside its own.
+    await t.ctx.db.updateTable('work_orders').set({ created_at: new Date(Date.now() - 80 * 3600_000) }).where('id', '=', old).execute();
+    await t.ctx.db.updateTable('work_orders').set({ status: 'cancelled' }).where('id', '=', cancelled).execute();
+    const page = [old, x1, x2, x3, far, unlocated, y1, y2];
+    const counts = async (s: Session) => {
+      const res = await board(s, page);
+      expect(res.statusCode, res.body).toBe(200);
+      return Object.fromEntries((res.json().items as { id: string; duplicates: number }[]).map((i) => [i.id, i.duplicates]));
+    };
+    const searched = async (s: Session, ids: string[]) =>
+      Object.fromEntries(
+        await Promise.all(
+          ids.map(async (id) => {
+            const res = await api(s, 'GET', `/work-orders/${id}/duplicates`);
+            expect(res.statusCode, res.body).toBe(200);
+            return [id, (res.json().items as unknown[]).length] as const;
+          }),
+        ),
+      );
+
+    const all = await counts(dispatcher);
+    expect(all).toEqual({ [old]: 3, [x1]: 2, [x2]: 2, [x3]: 2, [far]: 0, [unlocated]: 0, [y1]: 1, [y2]: 1 });
+    expect(all).toEqual(await searched(dispatcher, page));
+    // A dispatcher of grid 01 sees neither x3 nor its counting.
+    const gridDispatcher = await loginAs(t.app, await makeUser(t.ctx.db, { jurisdictionId: j, grants: [{ role: 'dispatcher', scope: { kind: 'grids', gridCodes: [`${COMMUNITY}01`] } }] }));
+    const inGrid = await counts(gridDispatcher);
+    expect(inGrid).toEqual({ [old]: 2, [x1]: 1, [x2]: 1, [far]: 0, [y1]: 1, [y2]: 1 });
+    expect(inGrid).toEqual(await searched(gridDispatcher, Object.keys(inGrid)));
+  });
+
   it('is for dispatchers, agents and administrators; bad ids are refused', async () => {
     const id = '00000000-0000-4000-8000-000000000000';
     expect((await board(inspector, [id])).statusCode).toBe(403);

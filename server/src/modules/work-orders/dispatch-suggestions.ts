@@ -2,7 +2,8 @@
  * The dispatcher board's suggestions for a page of new orders in one request (派遣台): for each order the category the
  * classifier suggested (when it has none), the department the responsibility list suggests for its category and
  * place, and how many open duplicate candidates it has. The board asked for these order by order (a detail, a
- * classification, a preview and a duplicate search: ≈ 4 requests per row, 200 for a page of 50).
+ * classification, a preview and a duplicate search: ≈ 4 requests per row, 200 for a page of 50). The duplicates of
+ * the whole page are counted in one query (countNearbyOpenOf: the conditions of the detail's duplicate list).
  */
 import { canOn, type Principal } from '../identity/index.js';
 import { suggestCategory, MAX_CLASSIFY_TEXT } from './classifier.service.js';
@@ -10,7 +11,7 @@ import { suggestDepartment, type DepartmentSuggestion } from './responsibility.s
 import { loadSettings } from './settings.js';
 import { scopedResource } from './work-orders.presenter.js';
 import type { WorkOrderContext } from './work-orders.service.js';
-import { nearbyOpenOf } from './work-orders.query.js';
+import { countNearbyOpenOf } from './work-orders.query.js';
 import * as repo from './work-orders.repo.js';
 
 /** At most this many orders per request (a board page is 50). */
@@ -36,7 +37,7 @@ export async function dispatchSuggestions(ctx: Pick<WorkOrderContext, 'db'>, pri
   const rows = (await repo.findWorkOrdersByIds(ctx.db, j, ids)).filter((r) => canOn(principal, 'work_order.read', scopedResource(r)));
   if (rows.length === 0) return [];
   const settings = await loadSettings(ctx.db, j);
-  const duplicateWindow = { radiusM: settings.duplicateRadiusM, hours: settings.duplicateHours };
+  const duplicates = await countNearbyOpenOf(ctx, principal, rows, { radiusM: settings.duplicateRadiusM, hours: settings.duplicateHours });
   const departments = new Map<string, Promise<DepartmentSuggestion | null>>();
   const departmentFor = (categoryCode: string | null, r: repo.WorkOrderListRow) => {
     const key = `${categoryCode}|${r.district_code}|${r.grid_code}`;
@@ -55,7 +56,7 @@ export async function dispatchSuggestions(ctx: Pick<WorkOrderContext, 'db'>, pri
       }
     }
     const categoryCode = r.category_code ?? category?.categoryCode ?? null;
-    byId.set(r.id, { id: r.id, category, categoryCode, department: await departmentFor(categoryCode, r), duplicates: (await nearbyOpenOf(ctx, principal, r, duplicateWindow)).length });
+    byId.set(r.id, { id: r.id, category, categoryCode, department: await departmentFor(categoryCode, r), duplicates: duplicates.get(r.id) ?? 0 });
   }
   return ids.flatMap((id) => byId.get(id) ?? []);
 }

@@ -145,12 +145,33 @@ export async function duplicateCandidates(ctx: WorkOrderContext, principal: Prin
   return rows.map((r) => ({ ...presentSummary(r), distanceM: Math.round(r.distance_m * 10) / 10 }));
 }
 
+/** At most this many duplicate candidates are listed for an order (and so counted on the board). */
+const DUPLICATES_LISTED = 20;
+
+/** Where to look for an order's duplicate candidates: none without a point or category. */
+function nearbyProbe(row: repo.WorkOrderListRow, hours: number): (repo.NearbyProbe & { id: string }) | null {
+  if (row.lng === null || row.lat === null || row.category_code === null) return null;
+  return { id: row.id, categoryCode: row.category_code, lng: row.lng, lat: row.lat, since: new Date(new Date(row.created_at).getTime() - hours * 3600_000) };
+}
+
+/** The viewer's read scope as SQL: the list's (ORDER_SCOPE_COLUMNS), so a candidate is shown exactly when canOn allows it. */
+const readScope = (principal: Principal) => scopeCondition(effectiveScope(principal, 'work_order.read'), repo.ORDER_SCOPE_COLUMNS);
+
 /** An order's duplicate candidates that the viewer may read (at most 20, nearest first): none without a point or category. */
 export async function nearbyOpenOf(ctx: Pick<WorkOrderContext, 'db'>, principal: Principal, row: repo.WorkOrderListRow, opts: { radiusM: number; hours: number }) {
-  if (row.lng === null || row.lat === null || row.category_code === null) return [];
-  const since = new Date(new Date(row.created_at).getTime() - opts.hours * 3600_000);
-  const rows = await repo.findNearbyOpen(ctx.db, { jurisdictionId: row.jurisdiction_id, excludeId: row.id, categoryCode: row.category_code, lng: row.lng, lat: row.lat, radiusM: opts.radiusM, since, limit: 20 });
-  return rows.filter((r) => canOn(principal, 'work_order.read', scopedResource(r)));
+  const probe = nearbyProbe(row, opts.hours);
+  if (probe === null) return [];
+  return repo.findNearbyOpen(ctx.db, readScope(principal), { ...probe, jurisdictionId: row.jurisdiction_id, radiusM: opts.radiusM, limit: DUPLICATES_LISTED });
+}
+
+/**
+ * How many duplicate candidates nearbyOpenOf lists for each of `rows` (one jurisdiction's: a page of the board), in one
+ * query; orders without a point or category have none. Keyed by order id.
+ */
+export async function countNearbyOpenOf(ctx: Pick<WorkOrderContext, 'db'>, principal: Principal, rows: readonly repo.WorkOrderListRow[], opts: { radiusM: number; hours: number }): Promise<Map<string, number>> {
+  const probes = rows.flatMap((r) => nearbyProbe(r, opts.hours) ?? []);
+  const counts = await repo.countNearbyOpen(ctx.db, readScope(principal), { jurisdictionId: principal.jurisdictionId, probes, radiusM: opts.radiusM, limit: DUPLICATES_LISTED });
+  return new Map(rows.map((r) => [r.id, counts.get(r.id) ?? 0]));
 }
 
 /** The order of this code, if the last four digits match its reporter's phone; a mismatch reads as not found. */

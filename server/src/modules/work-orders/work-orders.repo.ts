@@ -675,25 +675,72 @@ export async function listByPhone(db: Db, scope: RawBuilder<SqlBool>, phoneHmac:
   return rows;
 }
 
-/** Open orders of the same category near a point within a time window (duplicate candidates), nearest first. */
+/** Where an order's duplicate candidates are looked for: its category, its point, the start of its time window. */
+export interface NearbyProbe {
+  /** The order itself, left out of its own candidates (null: a point not yet an order). */
+  id: string | null;
+  categoryCode: string;
+  lng: number;
+  lat: number;
+  since: Date;
+}
+
+/**
+ * What makes an order in `w` a duplicate candidate of a probe (its values given as SQL: parameters, or the columns of
+ * a page's probes): open, of the same category, created since the window's start, within `radiusM` of the point.
+ * findNearbyOpen and countNearbyOpen both read it, so the board's count and the detail's list cannot disagree.
+ */
+function nearbyOpenConditions(jurisdictionId: string, p: { id: RawBuilder<unknown> | null; categoryCode: RawBuilder<unknown>; pt: RawBuilder<unknown>; since: RawBuilder<unknown> }, radiusM: number, scope: RawBuilder<SqlBool>): RawBuilder<SqlBool> {
+  return sql<SqlBool>`w.jurisdiction_id = ${jurisdictionId}
+       AND w.category_code = ${p.categoryCode}
+       AND w.status NOT IN (${sql.join(FINAL)})
+       AND w.created_at >= ${p.since}
+       AND ${p.id === null ? sql`true` : sql`w.id <> ${p.id}`}
+       AND w.location IS NOT NULL
+       AND ST_DWithin(w.location::geography, ${p.pt}::geography, ${radiusM})
+       AND ${scope}`;
+}
+
+/**
+ * Open orders of the same category near a point within a time window (duplicate candidates) in `scope` (the viewer's
+ * read scope as SQL, over ORDER_SCOPE_COLUMNS), nearest first.
+ */
 export async function findNearbyOpen(
   db: Db,
-  q: { jurisdictionId: string; excludeId: string | null; categoryCode: string; lng: number; lat: number; radiusM: number; since: Date; limit: number },
+  scope: RawBuilder<SqlBool>,
+  q: NearbyProbe & { jurisdictionId: string; radiusM: number; limit: number },
 ): Promise<Array<WorkOrderListRow & { distance_m: number }>> {
   const pt = sql`ST_SetSRID(ST_MakePoint(${q.lng}, ${q.lat}), 4326)`;
+  const where = nearbyOpenConditions(q.jurisdictionId, { id: q.id === null ? null : sql`${q.id}`, categoryCode: sql`${q.categoryCode}`, pt, since: sql`${q.since}` }, q.radiusM, scope);
   const { rows } = await sql<WorkOrderListRow & { distance_m: number }>`
     SELECT ${joinedColumns}, ST_Distance(w.location::geography, ${pt}::geography) AS distance_m
       FROM work_orders w LEFT JOIN departments d ON d.id = w.department_id
-     WHERE w.jurisdiction_id = ${q.jurisdictionId}
-       AND w.category_code = ${q.categoryCode}
-       AND w.status NOT IN (${sql.join(FINAL)})
-       AND w.created_at >= ${q.since}
-       AND ${q.excludeId === null ? sql`true` : sql`w.id <> ${q.excludeId}`}
-       AND w.location IS NOT NULL
-       AND ST_DWithin(w.location::geography, ${pt}::geography, ${q.radiusM})
+     WHERE ${where}
      ORDER BY distance_m, w.created_at
      LIMIT ${q.limit}`.execute(db);
   return rows;
+}
+
+/**
+ * For each probe (the located orders of a page), how many candidates findNearbyOpen would return for it with the same
+ * scope, window and limit — in one statement: the probes travel as arrays, each counted by a correlated subquery.
+ * Probes with none are answered 0; ids are the probes' own (each must be an order's id).
+ */
+export async function countNearbyOpen(
+  db: Db,
+  scope: RawBuilder<SqlBool>,
+  q: { jurisdictionId: string; probes: ReadonlyArray<NearbyProbe & { id: string }>; radiusM: number; limit: number },
+): Promise<Map<string, number>> {
+  if (q.probes.length === 0) return new Map();
+  const col = <T>(f: (p: NearbyProbe & { id: string }) => T) => q.probes.map(f);
+  const pt = sql`ST_SetSRID(ST_MakePoint(o.lng, o.lat), 4326)`;
+  const where = nearbyOpenConditions(q.jurisdictionId, { id: sql`o.id`, categoryCode: sql`o.category_code`, pt, since: sql`o.since` }, q.radiusM, scope);
+  // The window's start as the ISO text of the Date findNearbyOpen would be given (milliseconds, like the Date).
+  const { rows } = await sql<{ id: string; n: number }>`
+    SELECT o.id, (SELECT count(*)::int FROM (SELECT 1 FROM work_orders w LEFT JOIN departments d ON d.id = w.department_id WHERE ${where} LIMIT ${q.limit}) c) AS n
+      FROM unnest(${col((p) => p.id)}::uuid[], ${col((p) => p.categoryCode)}::text[], ${col((p) => p.lng)}::float8[], ${col((p) => p.lat)}::float8[],
+                  ${col((p) => p.since.toISOString())}::timestamptz[]) AS o(id, category_code, lng, lat, since)`.execute(db);
+  return new Map(rows.map((r) => [String(r.id), Number(r.n)]));
 }
 
 /** A transfer's target: an active federation peer of the jurisdiction (federation's table, read here only to check). */
