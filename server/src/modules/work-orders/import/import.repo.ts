@@ -138,7 +138,7 @@ async function insertChunk(tx: Db, orders: readonly ImportedOrder[], updatedAt: 
       FROM (VALUES ${sql.join(values)}) AS v(j, code, source, ext, rtype, cat, title, descr, lng, lat, addr, grid, district, name_enc, phone_enc,
            last4, hmac, status, dept, closed, search, created)
       CROSS JOIN LATERAL (SELECT CASE WHEN v.lng IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(v.lng, v.lat), 4326) END AS pt) p
-    ON CONFLICT (jurisdiction_id, import_source, external_id) DO NOTHING
+    ON CONFLICT (jurisdiction_id, import_source, external_id) WHERE external_id IS NOT NULL DO NOTHING
     RETURNING id, external_id`.execute(tx);
   return rows;
 }
