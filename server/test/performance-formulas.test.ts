@@ -20,6 +20,7 @@ import {
   type Counts,
   type OrderFacts,
 } from '../src/modules/performance/index.js';
+import { STATUSES, isFinished } from '../src/modules/work-orders/index.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FILE = process.env.PUBLISHED_VECTORS ?? path.resolve(REPO, '../shared/data/vectors/published.json');
@@ -132,6 +133,21 @@ describe('orderCounts: one definition per count', () => {
     expect(yes(answered)).toEqual(['reported', 'toVerify', 'validReported', 'verifiedOnTime'].sort());
     const cancelled = orderCounts({ ...base, status: 'cancelled', intakeAt: at(0.3), accepted: true, dispatched: true }, at(100), DEFAULT_LIMITS);
     expect([cancelled.dispatched, cancelled.toHandle, cancelled.toClose]).toEqual([true, false, false]);
+  });
+
+  it("结案 is the work orders' 办结 (isFinished) of a registered order: under review counts, answered enquiries do not", () => {
+    for (const status of STATUSES)
+      for (const accepted of [false, true])
+        for (const close of [null, 40]) {
+          const f: OrderFacts = { ...base, status, accepted, intakeAt: at(0.5), lastCloseAt: close === null ? null : at(close) };
+          const closed = orderCounts(f, at(80), DEFAULT_LIMITS).closed;
+          expect([status, accepted, close, closed]).toEqual([status, accepted, close, accepted && isFinished(status, f.lastCloseAt)]);
+        }
+    const underReview = orderCounts({ ...base, status: 'under_review', accepted: true, dispatched: true, intakeAt: at(0.5), lastReportAt: at(10), lastCloseAt: at(12) }, at(80), DEFAULT_LIMITS);
+    expect([underReview.toClose, underReview.closed, underReview.closedOnTime]).toEqual([true, true, true]);
+    // Answered at intake: 办结 in the work-order statistics, but never registered, so no case to close.
+    const answered = orderCounts({ ...base, status: 'answered', answered: true, intakeAt: at(0.1), lastCloseAt: at(0.1) }, at(80), DEFAULT_LIMITS);
+    expect([isFinished('answered', at(0.1)), answered.toClose, answered.closed]).toEqual([true, false, false]);
   });
 
   it('an order without a deadline is never due, and handled/closed without one is on time', () => {

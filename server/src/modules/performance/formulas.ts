@@ -9,6 +9,7 @@
  *     → `rates`: each rate = numerator count / denominator count, null when the denominator is 0
  *     → `scoreOf`: a scheme's weighted sum of rates (or 1 − rate), and its grade.
  */
+import { isFinished } from '../work-orders/index.js';
 
 /** The counts, in the order they are shown. Keys are stable (API, XLSX, drill-down). */
 export const COUNT_KEYS = [
@@ -103,14 +104,16 @@ export interface OrderFacts {
   lastVerifyFailAt: Date | null;
   reworks: number;
   extended: boolean;
-  /** The last `close` entry (only meaningful when the status is closed, rated or under_review). */
+  /**
+   * The last finishing entry (work-orders FINISHING_ACTIONS: `close`, or `answer` at intake — which a registered
+   * order never has) up to asOf: when it was 办结, as closed_at is for the work-order figures.
+   */
   lastCloseAt: Date | null;
   /** Every handling report with the first verification (pass or fail) after it, if any. */
   checks: Array<{ reportAt: Date; verifiedAt: Date | null }>;
 }
 
 const HOUR = 3_600_000;
-const CLOSED_STATUSES = new Set(['closed', 'rated', 'under_review']);
 
 /** Which counts one order is in. The single definition of every count (see FORMULAS.md). */
 export function orderCounts(f: OrderFacts, asOf: Date, limits: Limits): Record<CountKey, boolean> {
@@ -132,7 +135,13 @@ export function orderCounts(f: OrderFacts, asOf: Date, limits: Limits): Record<C
   const overdue = toHandle && !handledOnTime;
   const overdueOpen = toHandle && !handled;
   const extended = dispatched && f.extended;
-  const closed = registered && CLOSED_STATUSES.has(f.status) && f.lastCloseAt !== null;
+  // 结案 is the work-order module's 办结 (isFinished: closed, rated or under review after an unsatisfied rating, with
+  // a finishing entry), of a registered (立案) order. Two deliberate differences from the work-order statistics' 办结,
+  // both from the 数字城管 evaluation standard (结案率 = 结案数 / 应结案数 over 立案 cases — the Tianmen report in
+  // vectors/published.json): an order never registered is no case — an enquiry answered at intake (首接办结) or an
+  // imported closed record is 办结 there and not 结案 here; and the facts are read from the timeline as of asOf, so
+  // a period evaluated again later gives the same figures (closed_at is the order's state now).
+  const closed = registered && isFinished(f.status, f.lastCloseAt);
   const closedOnTime = closed && (f.dueAt === null || f.lastCloseAt!.getTime() <= f.dueAt.getTime());
   const toClose = registered && (closed || (due && !cancelled));
   const verifyLimit = limits.verifyHours * HOUR;

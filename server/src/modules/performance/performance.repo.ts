@@ -10,6 +10,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../app-context.js';
 import { scopeCondition, type EffectiveScope } from '../identity/index.js';
+import { FINISHING_ACTIONS } from '../work-orders/index.js';
 import type { OrderFacts } from './formulas.js';
 
 export const DIMENSIONS = ['department', 'district', 'street', 'grid', 'inspector', 'dispatcher', 'agent'] as const;
@@ -126,7 +127,7 @@ export async function loadFacts(db: Db, scope: EffectiveScope, period: Period, f
                max(x.at) FILTER (WHERE x.action = 'verify_fail') AS last_verify_fail_at,
                (count(*) FILTER (WHERE x.action = 'verify_fail'))::int AS reworks,
                bool_or(x.action = 'approve_extension') AS extended,
-               max(x.at) FILTER (WHERE x.action = 'close') AS last_close_at
+               max(x.at) FILTER (WHERE x.action IN (${sql.join([...FINISHING_ACTIONS])})) AS last_close_at
           FROM work_order_timeline x
          WHERE x.work_order_id = w.id AND x.at <= ${asOf}
       ) t ON true

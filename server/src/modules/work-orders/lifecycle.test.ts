@@ -7,12 +7,14 @@ import {
   FINAL_STATUSES,
   FINISHED_STATUSES,
   FINISHING_ACTIONS,
+  OPEN_STATUSES,
   ROLES_FOR,
   STATUSES,
   SYSTEM_ACTION_TYPES,
   allowedActions,
   apply,
   applySystem,
+  isFinished,
   newOrder,
   type Action,
   type ActionType,
@@ -400,6 +402,21 @@ describe('finished orders and the clock', () => {
     }
     expect([...finished].sort()).toEqual(['answered', 'rated', 'under_review']);
     for (const status of finished) expect(FINISHED_STATUSES).toContain(status);
+  });
+
+  it('puts every status in exactly one of 在办 (open), 办结 (finished) or ended without a result', () => {
+    const ended = STATUSES.filter((x) => FINAL_STATUSES.includes(x) && !FINISHED_STATUSES.includes(x));
+    expect(ended.sort()).toEqual(['cancelled', 'merged', 'rejected', 'transferred']);
+    for (const status of STATUSES) {
+      const kinds = [OPEN_STATUSES.includes(status), FINISHED_STATUSES.includes(status), ended.includes(status)];
+      expect([status, kinds.filter(Boolean).length]).toEqual([status, 1]);
+    }
+    // Under review after an unsatisfied rating: closed once, still finished; reopened: open again, finished no more.
+    expect([OPEN_STATUSES.includes('under_review'), isFinished('under_review', NOW)]).toEqual([false, true]);
+    expect(OPEN_STATUSES).toContain('suspended');
+    // A finished status needs the instant it was finished; an ended one with a closing time (an import) is not finished.
+    expect(isFinished('closed', null)).toBe(false);
+    for (const status of ended) expect(isFinished(status, NOW)).toBe(false);
   });
 
   it('runs the clock only in statuses that are not final, paused or under review', () => {

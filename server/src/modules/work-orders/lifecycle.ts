@@ -58,10 +58,32 @@ export const FINAL_STATUSES: readonly Status[] = ['answered', 'rejected', 'close
  * 办结 (finished with a result for the resident): answered at intake (首接办结) or closed after handling (结案), and
  * still so once rated, or under review after an unsatisfied rating. Its `closed_at` is when it was finished: set by
  * the FINISHING_ACTIONS (and by an import of a finished record), kept by rating and upholding, cleared by a reopen.
- * Rejected, cancelled, merged and transferred orders are final without being finished here.
+ * Rejected, cancelled, merged and transferred orders are final without being finished here — even an imported one
+ * that has a closed_at (the import stamps every ending status with the source's closing time).
+ *
+ * Under review (不满意复核) is finished, not open: the order was closed once and its result stands until the
+ * dispatcher decides — uphold keeps it finished, reopen clears closed_at and sends it back to work (then it is open
+ * again, with a fresh clock). While under review its deadline clock is stopped (CLOCK_RUNNING_STATUSES), so it is
+ * neither 在办 nor overdue work; the dispatch board lists it on its own (status under_review).
  */
 export const FINISHED_STATUSES: readonly Status[] = ['answered', 'closed', 'rated', 'under_review'];
 export const FINISHING_ACTIONS: ReadonlySet<string> = new Set<ActionType>(['answer', 'close']);
+
+/**
+ * Is an order 办结? `finishedAt` is when it was finished: its closed_at, or — read from the timeline as of some
+ * instant — its last FINISHING_ACTIONS entry. The one predicate behind the SQL condition the statistics, overview and
+ * list use (work-orders.repo FINISHED) and behind the performance evaluation's 结案.
+ */
+export function isFinished(status: string, finishedAt: Date | null): boolean {
+  return finishedAt !== null && (FINISHED_STATUSES as readonly string[]).includes(status);
+}
+
+/**
+ * 在办 (open): still to be worked on — neither final nor finished. So every order is exactly one of 在办, 办结
+ * (FINISHED_STATUSES) or ended without a result (rejected, cancelled, merged, transferred), and 在办 + 办结 never
+ * counts an order twice. Suspended (挂起) orders are open; orders under review are not (see FINISHED_STATUSES).
+ */
+export const OPEN_STATUSES: readonly Status[] = STATUSES.filter((s) => !FINAL_STATUSES.includes(s) && !FINISHED_STATUSES.includes(s));
 
 /**
  * Statuses in which the order is being worked on and its deadline clock runs: not final, not paused (挂起), not

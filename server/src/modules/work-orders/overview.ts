@@ -6,12 +6,19 @@
  * so a figure and GET /work-orders with the same filters select the same orders by construction:
  *
  * - receivedToday (今日受理): created today (北京时间 day).
- * - open (在办): not in a final status.
+ * - open (在办): still to be worked on — neither final nor finished (repo OPEN), the statistics' 在办.
  * - awaitingDispatch (待派遣): registered, accepted or returned (退单) — waiting for a dispatcher to send them.
  * - overdue (超期): open and flagged overdue by the deadline timer.
  * - supervised (督办): open and supervised.
  * - warning (临期预警): open, past the warning point (80 % of the working time), not yet overdue.
- * - closedToday (今日办结): closed today — 结案, or answered at intake (首接办结).
+ * - closedToday (今日办结): finished today (repo FINISHED at closed_at) — 结案, or answered at intake (首接办结), and
+ *   still so once rated or under review.
+ *
+ * An order under review after an unsatisfied rating (不满意复核) was closed once and its result stands until the
+ * dispatcher upholds or reopens it: it is 办结 (in 今日办结 if it was closed today), not 在办 — so not in 超期, 督办 or
+ * 临期预警 either, as its deadline clock is stopped (it was for the work already done). The dispatch board lists it
+ * on its own; a reopen makes it 在办 again with a fresh clock. Rejected, cancelled, merged and transferred orders are
+ * in none of the figures but 今日受理 (an imported one with a closing time is not 办结).
  *
  * The rates are the statistics' (stats.ts) for orders created in the last 30 days (today and the 29 before, 北京时间),
  * in the same read scope. Districts: open orders and how many of them are overdue, by district.

@@ -2,13 +2,17 @@
  * Work-order statistics for a period and the viewer's scope — one place where each figure is defined:
  *
  * - total (受理量): orders created in [from, to).
- * - open (在办): of those, not yet in a final status (answered, rejected, closed, rated, cancelled, merged).
+ * - open (在办): of those, still to be worked on — neither final nor finished (repo OPEN, lifecycle OPEN_STATUSES).
  * - closed (办结): answered at intake (首接办结) or closed after handling (结案) — also once rated, and under review
  *   after an unsatisfied rating (lifecycle FINISHED_STATUSES) — at `closed_at`, set when it was answered or closed.
- *   So every rated order counts as closed, and ratedRate ≤ 1.
+ *   So every rated order counts as closed, and ratedRate ≤ 1. Rejected, cancelled, merged and transferred orders are
+ *   neither open nor closed (an imported rejected or cancelled record with a closed_at included).
+ *   An order under review was closed once and its result stands until the review decides: it is closed, not open
+ *   (a reopen makes it open again and no longer closed). So open + closed ≤ total, never an order in both.
  * - closedOnTime (按期办结): closed at or before its deadline (orders without a deadline count as on time).
  * - onTimeRate (按期办结率) = closedOnTime / closed.
- * - overdue (超期): orders flagged overdue by their deadline timer (still open or closed late).
+ * - overdue (超期): orders flagged overdue by their deadline timer — open ones past it, and closed ones (under review
+ *   included) that were closed late: a period's count of lateness, not of today's overdue work (the overview's 超期).
  * - responded (响应): orders someone acted on (no longer `received`); responseRate (响应率) = responded / total.
  * - signedOnTime / dispatched (按时签收率): dispatched orders whose department signed before the sign-for deadline.
  * - rated (评价数), satisfied, basically, unsatisfied; satisfactionRate (满意率) = (satisfied + basically) / rated;
@@ -20,7 +24,7 @@ import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../app-context.js';
 import { effectiveScope, scopeCondition, type Principal } from '../identity/index.js';
 import { badRequest } from '../../shared/errors.js';
-import { FINISHED, ORDER_SCOPE_COLUMNS } from './work-orders.repo.js';
+import { FINISHED, OPEN, ORDER_SCOPE_COLUMNS } from './work-orders.repo.js';
 
 export const STAT_GROUPS = ['status', 'category', 'subcategory', 'department', 'district', 'day', 'channel', 'requestType'] as const;
 export type StatGroup = (typeof STAT_GROUPS)[number];
@@ -57,8 +61,7 @@ export interface StatsGroupRow {
   satisfactionRate: number | null;
 }
 
-const FINAL = sql`('answered', 'rejected', 'closed', 'rated', 'cancelled', 'merged', 'transferred')`;
-/** 办结, the same condition as the list's closed filters (repo FINISHED); finished at w.closed_at. */
+/** 办结, the same condition as the list's closed filters and the overview (repo FINISHED); finished at w.closed_at. */
 const CLOSED = FINISHED;
 const ON_TIME = sql`(${CLOSED} AND (w.due_at IS NULL OR w.closed_at <= w.due_at))`;
 
@@ -101,7 +104,7 @@ export async function workOrderStats(
   const cond = where(principal, input, permission);
   const { rows } = await sql<Record<string, string | number | null>>`
     SELECT count(*)::int AS total,
-           count(*) FILTER (WHERE w.status NOT IN ${FINAL})::int AS open,
+           count(*) FILTER (WHERE ${OPEN})::int AS open,
            count(*) FILTER (WHERE ${CLOSED})::int AS closed,
            count(*) FILTER (WHERE ${ON_TIME})::int AS closed_on_time,
            count(*) FILTER (WHERE w.overdue)::int AS overdue,

@@ -6,7 +6,7 @@ import { escapeLike } from '../identity/index.js';
 import type { Db } from '../../app-context.js';
 import { Batcher, batcherPer } from '../../shared/batcher.js';
 import { rowSet, type Numbered } from '../../shared/row-set.js';
-import { FINISHED_STATUSES, STATUSES, type Status } from './lifecycle.js';
+import { FINAL_STATUSES, FINISHED_STATUSES, OPEN_STATUSES, STATUSES, type Status } from './lifecycle.js';
 
 export async function findTicketPrefix(db: Db, jurisdictionId: string): Promise<string | undefined> {
   const row = await db.selectFrom('work_order_settings').select('ticket_prefix').where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
@@ -524,7 +524,7 @@ export interface ListFilters {
   /** Finished (办结: 结案, or 首接办结 answered at intake; see FINISHED) in [closedFrom, closedTo). */
   closedFrom?: Date;
   closedTo?: Date;
-  /** Open orders only (not answered, rejected, closed, rated, cancelled or merged). */
+  /** 在办 orders only (see OPEN: not final, not finished — so not under review either). */
   open?: boolean;
   /** Segmented words that must all occur (Chinese full-text search over title, description and address). */
   searchWords?: string[];
@@ -551,12 +551,18 @@ export interface ListCursor {
  */
 export const ORDER_SCOPE_COLUMNS = { jurisdiction: 'w.jurisdiction_id', departmentPath: 'd.path', gridCode: 'w.grid_code', owner: 'w.reporter_user_id' };
 
-const FINAL = ['answered', 'rejected', 'closed', 'rated', 'cancelled', 'merged', 'transferred'];
+const FINAL = [...FINAL_STATUSES];
 /**
- * 办结 (lifecycle FINISHED_STATUSES), for the list's closed filters and the statistics alike: answered at intake or
- * closed after handling — also once rated or under review — at `w.closed_at`, the instant it was finished.
+ * 办结 (lifecycle FINISHED_STATUSES / isFinished), for the list's closed filters, the statistics and the overview
+ * alike: answered at intake or closed after handling — also once rated or under review — at `w.closed_at`, the
+ * instant it was finished. An imported rejected or cancelled record has a closed_at too, and is not finished.
  */
 export const FINISHED = sql<SqlBool>`(w.closed_at IS NOT NULL AND w.status IN (${sql.join(FINISHED_STATUSES.map((s) => sql.lit(s)))}))`;
+/**
+ * 在办 (lifecycle OPEN_STATUSES), for the list's `open` filter, the statistics and the overview alike: neither final
+ * nor finished — so never 办结 as well; an order under review after an unsatisfied rating is 办结, not 在办.
+ */
+export const OPEN = sql<SqlBool>`(w.status IN (${sql.join(OPEN_STATUSES.map((s) => sql.lit(s)))}))`;
 
 function filterConditions(f: ListFilters): RawBuilder<unknown>[] {
   const c: RawBuilder<unknown>[] = [];
@@ -579,7 +585,7 @@ function filterConditions(f: ListFilters): RawBuilder<unknown>[] {
   if (f.closedFrom || f.closedTo) c.push(FINISHED);
   if (f.closedFrom) c.push(sql`w.closed_at >= ${f.closedFrom}`);
   if (f.closedTo) c.push(sql`w.closed_at < ${f.closedTo}`);
-  if (f.open) c.push(sql`w.status NOT IN (${sql.join(FINAL)})`);
+  if (f.open) c.push(OPEN);
   if (f.searchWords && f.searchWords.length > 0) {
     c.push(sql`to_tsvector('simple', w.search_text) @@ plainto_tsquery('simple', ${f.searchWords.join(' ')})`);
   }
@@ -644,7 +650,7 @@ export async function countWorkOrders<K extends string>(db: Db, scope: RawBuilde
   return Object.fromEntries(names.map((k, i) => [k, Number(rows[0]?.[`c${i}`] ?? 0)])) as Record<K, number>;
 }
 
-/** Open orders in `scope` by district (orders without one under null), with how many of them are overdue. */
+/** 在办 orders (OPEN) in `scope` by district (orders without one under null), with how many of them are overdue. */
 export async function countOpenByDistrict(db: Db, scope: RawBuilder<SqlBool>): Promise<{ district_code: string | null; open: number; overdue: number }[]> {
   const { rows } = await sql<{ district_code: string | null; open: number; overdue: number }>`
     SELECT w.district_code, count(*)::int AS open, count(*) FILTER (WHERE w.overdue)::int AS overdue

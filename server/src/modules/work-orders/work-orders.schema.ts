@@ -148,7 +148,7 @@ export const listQuery = z.strictObject({
   warned: bool.optional().describe('Past the warning point of the deadline (临期预警; overdue orders are warned too)'),
   closedFrom: z.iso.datetime({ offset: true }).optional().describe('Closed (结案, or answered at intake) at or after'),
   closedTo: z.iso.datetime({ offset: true }).optional().describe('Closed before'),
-  open: bool.optional().describe('Only orders still being worked on'),
+  open: bool.optional().describe('Only 在办 orders: neither final nor finished (an order under review after an unsatisfied rating is finished, not open)'),
   extensionPending: bool.optional().describe('Only orders whose extension request (延期申请) waits for a decision (true), or none waiting (false)'),
   mine: bool.optional().describe('Residents: only my own reports'),
   q: z.string().trim().min(1).max(200).optional().describe('Chinese full-text search in title, description and address, or a ticket code'),

@@ -234,6 +234,9 @@ export function PerformancePage() {
           <details style={{ marginTop: 8 }}>
             <summary>{t('performance.allCounts')}</summary>
             {allCounts(ranking.overall, null)}
+            <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }} data-testid="performance-closed-note">
+              {t('performance.closedNote')}
+            </Typography.Paragraph>
           </details>
         </Card>
       )}
