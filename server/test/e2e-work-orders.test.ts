@@ -157,10 +157,21 @@ describe('an order through the console: board → inbox → detail → list', ()
       if (/\/api\/v1\/(work-orders\/(dispatch-suggestions|classify|[0-9a-f-]{36}(\/duplicates)?)|responsibility-rules\/preview)$/.test(path)) requests.push(r.url());
     };
     dispatcher.on('request', watch);
+    // The first suggestions request fails: the queue says so above the rows, which show a dash rather than "no
+    // suggestion"; the retry asks again.
+    await dispatcher.route((url) => url.pathname.endsWith('/work-orders/dispatch-suggestions'), (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ code: 'internal', message: 'unavailable' }) }), { times: 1 });
     await dispatcher.getByTestId('console-nav').getByText('派遣台').click();
     const board = dispatcher.getByTestId('board-new');
     const suggestion = board.getByTestId(`suggestion-${order.code}`);
+    const failed = board.getByTestId('suggestions-error');
+    await failed.waitFor({ timeout: 30_000 });
+    expect(await failed.getAttribute('class')).toContain('ant-alert-warning');
+    expect(await failed.textContent()).toContain('派遣建议加载失败');
+    expect((await suggestion.textContent())?.trim()).toBe('—');
+    expect(await board.getByText('无派遣建议').count()).toBe(0);
+    await failed.getByTestId('suggestions-retry').click();
     await expect.poll(() => suggestion.textContent(), { timeout: 30_000 }).toContain('城市管理综合执法支队');
+    expect(await failed.count()).toBe(0);
     dispatcher.off('request', watch);
     // (The returned and extension queues still read their few rows' details: the return reason, the days asked for.)
     const paths = requests.map((u) => new URL(u).pathname);

@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../shared/api';
 import { ActionBar } from './actions';
 import { workOrdersApi, type ActionType, type DispatchSuggestion, type WorkOrderDetail, type WorkOrderListItem } from './api';
-import { countLabel, OrderQueue } from './board';
+import { countLabel, OrderQueue, type RowSuggestion } from './board';
 import { lastReturnReason } from './model';
 import { useCategories } from './parts';
 import { suggestedName } from './suggest';
@@ -36,14 +36,16 @@ const ACTIONS: Record<TabKey, readonly ActionType[] | undefined> = {
 
 /**
  * The suggestion cell of a new order (its list row, and its suggestions from the page's one request; undefined while
- * they load), with "dispatch as suggested" (accepting first when still received).
+ * they load), with "dispatch as suggested" (accepting first when still received). When the request failed the cell
+ * shows a neutral dash — not "no suggestion", which would be a claim — and the queue says what went wrong.
  */
-function SuggestionCell({ order, suggestion: s, onChanged }: { order: WorkOrderListItem; suggestion: DispatchSuggestion | null | undefined; onChanged: (o: WorkOrderDetail | null) => void }) {
+function SuggestionCell({ order, suggestion, onChanged }: { order: WorkOrderListItem; suggestion: RowSuggestion; onChanged: (o: WorkOrderDetail | null) => void }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const categories = useCategories();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const s: DispatchSuggestion | null | undefined = suggestion === 'unavailable' ? null : suggestion;
   const canDispatch = order.allowedActions.includes('dispatch') || (order.status === 'received' && order.allowedActions.includes('accept'));
   const department = s?.department ?? null;
   const dispatch = async () => {
@@ -64,6 +66,12 @@ function SuggestionCell({ order, suggestion: s, onChanged }: { order: WorkOrderL
     }
   };
   if (s === undefined) return <Typography.Text type="secondary">{t('workOrders.board.suggesting')}</Typography.Text>;
+  if (suggestion === 'unavailable')
+    return (
+      <Typography.Text type="secondary" data-testid={`suggestion-${order.code}`}>
+        —
+      </Typography.Text>
+    );
   return (
     <Space orientation="vertical" size={2} data-testid={`suggestion-${order.code}`}>
       {s?.category && (

@@ -83,6 +83,12 @@ function useQueueColumns(hide: readonly QueueColumn[]): ColumnsType<WorkOrderLis
   return columns.filter((c) => !hide.includes(c.key as QueueColumn));
 }
 
+/**
+ * A row's suggestions as the queue has them: undefined while the page's request runs, null when there are none for
+ * it, 'unavailable' when the request failed (the queue says so above the rows, with a retry).
+ */
+export type RowSuggestion = DispatchSuggestion | null | undefined | 'unavailable';
+
 export interface OrderQueueProps {
   testId: string;
   query: Query;
@@ -96,10 +102,10 @@ export interface OrderQueueProps {
   /** Load the dispatcher's suggestions for the page's rows, in one request (see extra). */
   withSuggestions?: boolean;
   /**
-   * Extra columns, given the row's detail (undefined while it loads) and its suggestions (withSuggestions: undefined
-   * while they load, null when there are none to show); shown before the actions, fixed at the right.
+   * Extra columns, given the row's detail (undefined while it loads) and its suggestions (withSuggestions: see
+   * RowSuggestion); shown before the actions, fixed at the right.
    */
-  extra?: (detailOf: (id: string) => WorkOrderDetail | undefined, changed: () => void, suggestionOf: (id: string) => DispatchSuggestion | null | undefined) => ColumnsType<WorkOrderListItem>;
+  extra?: (detailOf: (id: string) => WorkOrderDetail | undefined, changed: () => void, suggestionOf: (id: string) => RowSuggestion) => ColumnsType<WorkOrderListItem>;
   /** The actions cell of a row: given its detail (withDetails) or its list row. */
   actions: (order: ActionTarget, changed: (o: WorkOrderDetail | null) => void) => ReactNode;
   onCount: (count: number, more: boolean) => void;
@@ -130,7 +136,9 @@ export function OrderQueue({ testId, query, withDetails = false, withSuggestions
     };
   }, [ids]);
 
-  const [suggestions, setSuggestions] = useState<Map<string, DispatchSuggestion> | null>(null);
+  // null while the request runs; 'unavailable' when it failed, until a retry (attempt) asks again.
+  const [suggestions, setSuggestions] = useState<Map<string, DispatchSuggestion> | 'unavailable' | null>(null);
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     if (!withSuggestions) return;
     let live = true;
@@ -140,13 +148,13 @@ export function OrderQueue({ testId, query, withDetails = false, withSuggestions
     // The server takes at most 100 ids a request; a page is 50.
     void workOrdersApi.dispatchSuggestions(pageIds.slice(0, 100)).then(
       (m) => live && setSuggestions(m),
-      () => live && setSuggestions(new Map()),
+      () => live && setSuggestions('unavailable'),
     );
     return () => {
       live = false;
     };
-  }, [ids]);
-  const suggestionOf = (id: string) => (suggestions === null ? undefined : (suggestions.get(id) ?? null));
+  }, [ids, attempt]);
+  const suggestionOf = (id: string): RowSuggestion => (suggestions === null ? undefined : suggestions === 'unavailable' ? suggestions : (suggestions.get(id) ?? null));
 
   const rows = pages.items;
   const counting = pages.loading;
@@ -175,6 +183,20 @@ export function OrderQueue({ testId, query, withDetails = false, withSuggestions
   return (
     <div data-testid={testId}>
       {pages.error && <Alert type="error" showIcon title={pages.error} style={{ marginBottom: 8 }} />}
+      {withSuggestions && suggestions === 'unavailable' && (
+        <Alert
+          type="warning"
+          showIcon
+          title={t('workOrders.board.suggestionsFailed')}
+          action={
+            <Button size="small" onClick={() => setAttempt((n) => n + 1)} data-testid="suggestions-retry">
+              {t('workOrders.board.retry')}
+            </Button>
+          }
+          style={{ marginBottom: 8 }}
+          data-testid="suggestions-error"
+        />
+      )}
       <Table
         rowKey="id"
         size="small"
