@@ -6,6 +6,8 @@
  * - review: closed after handling (late), rated 不满意 and supervised while under review — 办结 (closed once; the result
  *   stands until the review decides), not 在办, so in none of the overview's 在办/超期/督办 figures; 结案 in performance.
  * - reopened: closed, rated 不满意, then reopened by the review — 在办 again, no longer 办结 or 结案.
+ * - enquiry-reopened: an enquiry answered at intake, rated 不满意 and reopened by the review — 在办, and now a registered
+ *   (立案) case: the reopen accepts it for handling.
  * - open: dispatched and being handled — 在办.
  * - imported rejected / cancelled records with a closing time (closed_at set by the import) — neither 办结 nor 在办.
  * - imported closed record — 办结 in the statistics, but never registered (立案), so not 结案.
@@ -126,6 +128,10 @@ beforeAll(async () => {
   await walk('reopened', closed);
   await rateUnsatisfied('reopened');
   await walk('reopened', [['dispatcher', { type: 'reopen', reason: '问题仍未解决' }]]);
+  await make('enquiry-reopened', 'enquiry');
+  await walk('enquiry-reopened', [['agent', { type: 'answer', note: '已电话答复' }]]);
+  await rateUnsatisfied('enquiry-reopened');
+  await walk('enquiry-reopened', [['dispatcher', { type: 'reopen', reason: '答复未解决问题' }]]);
   await make('open');
   await walk('open', dispatched);
   await importRecords();
@@ -148,6 +154,7 @@ describe(`办结 and 在办 in every figure (${testStorageKind})`, () => {
     expect(await row('answered')).toMatchObject({ status: 'answered' });
     expect(await row('review')).toMatchObject({ status: 'under_review', overdue: true, supervised: true, rating: 'unsatisfied' });
     expect(await row('reopened')).toMatchObject({ status: 'accepted', closed_at: null, rating: null });
+    expect(await row('enquiry-reopened')).toMatchObject({ status: 'accepted', closed_at: null, rating: null });
     expect(await row('open')).toMatchObject({ status: 'dispatched', closed_at: null });
     for (const name of ['answered', 'review', 'imp-rejected', 'imp-cancelled', 'imp-closed']) expect((await row(name)).closed_at, name).not.toBeNull();
     expect((await row('imp-rejected')).status).toBe('rejected');
@@ -162,8 +169,8 @@ describe(`办结 and 在办 in every figure (${testStorageKind})`, () => {
     expect(res.statusCode, res.body).toBe(200);
     const { summary, groups } = res.json();
     expect(summary).toMatchObject({
-      total: 7,
-      open: 2, // open, reopened
+      total: 8,
+      open: 3, // open, reopened, enquiry-reopened
       closed: 3, // answered, review, imp-closed — not the imported rejected and cancelled ones despite their closed_at
       closedOnTime: 2, // review was closed late
       overdue: 1, // review: closed late counts as lateness of the period
@@ -173,7 +180,7 @@ describe(`办结 and 在办 in every figure (${testStorageKind})`, () => {
     });
     expect(summary.open + summary.closed).toBeLessThanOrEqual(summary.total);
     const byStatus = Object.fromEntries(groups.status.map((g: { key: string; total: number; closed: number }) => [g.key, [g.total, g.closed]]));
-    expect(byStatus).toEqual({ answered: [1, 1], under_review: [1, 1], closed: [1, 1], accepted: [1, 0], dispatched: [1, 0], rejected: [1, 0], cancelled: [1, 0] });
+    expect(byStatus).toEqual({ answered: [1, 1], under_review: [1, 1], closed: [1, 1], accepted: [2, 0], dispatched: [1, 0], rejected: [1, 0], cancelled: [1, 0] });
   });
 
   it("overview: 今日办结 and the rates count the same orders; 在办, 超期 and 督办 leave the order under review out; each equals its list", async () => {
@@ -181,19 +188,19 @@ describe(`办结 and 在办 in every figure (${testStorageKind})`, () => {
     expect(res.statusCode, res.body).toBe(200);
     const o = res.json();
     expect(o.counts).toEqual({
-      receivedToday: 7,
-      open: 2, // open, reopened
-      awaitingDispatch: 1, // reopened: back to the dispatcher
+      receivedToday: 8,
+      open: 3, // open, reopened, enquiry-reopened
+      awaitingDispatch: 2, // reopened, enquiry-reopened: back to the dispatcher
       overdue: 0, // review is flagged overdue, but its clock stopped when it was closed
       supervised: 0, // review is supervised, but under review
       warning: 0,
       closedToday: 3, // answered, review, imp-closed
     });
-    expect(o.rates).toMatchObject({ total: 7, closed: 3, closedOnTime: 2, rated: 1, satisfactionRate: 0 });
-    expect(o.districts).toEqual([{ code: null, open: 2, overdue: 0 }]);
+    expect(o.rates).toMatchObject({ total: 8, closed: 3, closedOnTime: 2, rated: 1, satisfactionRate: 0 });
+    expect(o.districts).toEqual([{ code: null, open: 3, overdue: 0 }]);
 
     const at = encodeURIComponent;
-    expect(await listed('open=true')).toEqual(['open', 'reopened']);
+    expect(await listed('open=true')).toEqual(['enquiry-reopened', 'open', 'reopened']);
     expect(await listed('open=true&overdue=true')).toEqual([]);
     expect(await listed('open=true&supervised=true')).toEqual([]);
     expect(await listed(`closedFrom=${at(o.today.from)}&closedTo=${at(o.today.to)}`)).toEqual(['answered', 'imp-closed', 'review']);
@@ -201,7 +208,7 @@ describe(`办结 and 在办 in every figure (${testStorageKind})`, () => {
     expect(await listed('status=under_review')).toEqual(['review']);
   });
 
-  it('performance: 结案 is 办结 of registered cases — the order under review only; answered and imported orders are no cases', async () => {
+  it('performance: 结案 is 办结 of registered cases — the order under review only; answered and imported orders are no cases, a reopened enquiry is one', async () => {
     const from = encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString());
     const to = encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString());
     const period = `from=${from}&to=${to}`;
@@ -209,9 +216,9 @@ describe(`办结 and 在办 in every figure (${testStorageKind})`, () => {
     expect(res.statusCode, res.body).toBe(200);
     const { counts, rates } = res.json().overall;
     expect(counts).toMatchObject({
-      reported: 7,
-      validReported: 4, // answered, review, reopened, open
-      registered: 3, // review, reopened, open
+      reported: 8,
+      validReported: 5, // answered, review, reopened, enquiry-reopened, open
+      registered: 4, // review, reopened, enquiry-reopened (the reopen accepted it for handling), open
       toClose: 1, // review (reopened and open are not due)
       closed: 1, // review: closed, rated 不满意, under review
       closedOnTime: 0, // closed after its deadline

@@ -119,7 +119,9 @@ export async function loadFacts(db: Db, scope: EffectiveScope, period: Period, f
       LEFT JOIN LATERAL (
         SELECT (array_agg(x.to_status ORDER BY x.at DESC, x.id DESC))[1] AS status,
                min(x.at) FILTER (WHERE x.action IN ('accept', 'answer', 'reject', 'merge', 'cancel')) AS intake_at,
-               bool_or(x.action = 'accept') AS accepted,
+               -- 立案: accepted at intake, or — for an enquiry answered at intake — reopened by the review of a 不满意
+               -- rating (a reopen sends the order back to the dispatcher as accepted: from then on it is a case).
+               bool_or(x.action IN ('accept', 'reopen')) AS accepted,
                bool_or(x.action = 'answer') AS answered,
                bool_or(x.action = 'dispatch') AS dispatched,
                bool_or(x.action = 'return') AS returned,
