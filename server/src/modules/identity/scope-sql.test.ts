@@ -27,7 +27,7 @@ describe('scopeCondition', () => {
 
   it('ORs department prefixes and owners inside the jurisdiction', () => {
     const q = compile({ ...base, departmentPaths: ['/a/', '/b_c/'], ownerUserIds: ['u1'] });
-    expect(q.sql).toContain('("users"."jurisdiction_id" = $1 AND ("departments"."path" LIKE $2 OR "departments"."path" LIKE $3 OR "users"."id"::text IN ($4)))');
+    expect(q.sql).toContain('("users"."jurisdiction_id" = $1 AND ("departments"."path" LIKE $2 OR "departments"."path" LIKE $3 OR "users"."id" IN ($4)))');
     expect(q.parameters).toEqual(['j1', '/a/%', '/b\\_c/%', 'u1']);
   });
 

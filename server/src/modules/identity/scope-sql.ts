@@ -32,7 +32,9 @@ export function scopeCondition(scope: EffectiveScope, columns: ScopeColumns): Ra
     for (const c of scope.gridCodes) alternatives.push(sql`${sql.ref(columns.gridCode)} LIKE ${`${escapeLike(c)}%`}`);
   }
   if (columns.owner && scope.ownerUserIds.length > 0) {
-    alternatives.push(sql`${sql.ref(columns.owner)}::text IN (${sql.join(scope.ownerUserIds)})`);
+    // The owner column compared as it is (user ids are uuids; the parameters take the column's type), so that its
+    // index serves a resident's list — a cast of the column to text hid it from every index.
+    alternatives.push(sql`${sql.ref(columns.owner)} IN (${sql.join(scope.ownerUserIds)})`);
   }
   if (alternatives.length === 0) return sql<SqlBool>`false`;
   return sql<SqlBool>`(${inJurisdiction} AND (${sql.join(alternatives, sql` OR `)}))`;
