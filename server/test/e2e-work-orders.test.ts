@@ -200,6 +200,11 @@ describe('an order through the console: board → inbox → detail → list', ()
     const toSign = handler.getByTestId('inbox-toSign');
     await toSign.getByTestId(`actions-${order.code}`).getByTestId('action-sign').waitFor({ timeout: 30_000 });
     expect(await inView(handler, `actions-${order.code}`)).toBe(true);
+    // The row shows its sign-for deadline (签收时限) in China time, or 签收超时 once it has passed.
+    const { signDueAt, signOverdue } = (await orderNow(order.id)) as Order & { signDueAt: string; signOverdue: boolean };
+    const sign = toSign.locator('tr', { has: handler.getByTestId(`actions-${order.code}`) }).getByTestId('sign-deadline');
+    const chinaTime = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23', timeZone: 'Asia/Shanghai' }).format(new Date(signDueAt));
+    expect(await sign.textContent()).toBe(signOverdue || Date.parse(signDueAt) <= Date.now() ? '签收超时' : `签收时限 ${chinaTime}`);
     await toSign.getByTestId(`actions-${order.code}`).getByTestId('action-sign').click();
     await expect.poll(async () => (await orderNow(order.id)).status, { timeout: 20_000 }).toBe('signed');
 

@@ -15,7 +15,7 @@ import { TransferPanel } from '../federation/TransferPanel';
 import { ZoneNote } from '../ZoneNote';
 import { ActionBar } from './actions';
 import { attachmentUrl, REVEAL_PURPOSES, workOrdersApi, type WorkOrderDetail, type WorkOrderSummary } from './api';
-import { DeadlineBar, deptName, districtName, StatusTag, SupervisedTag, UrgencyTag, useCategories, useDistricts } from './parts';
+import { DeadlineBar, deptName, districtName, SignDeadline, StatusTag, SupervisedTag, UrgencyTag, useCategories, useDistricts } from './parts';
 
 const OrderMap = lazy(() => import('./OrderMap'));
 
@@ -192,6 +192,7 @@ export function WorkOrderDetailPage() {
         <UrgencyTag urgency={order.urgency} />
         {order.supervised && <SupervisedTag />}
         <DeadlineBar order={order} wide />
+        <SignDeadline order={order} />
       </Space>
       <Typography.Title level={3} style={{ marginTop: 0 }}>
         {order.title}

@@ -12,6 +12,7 @@ import {
   filtersToQuery,
   lastReturnReason,
   needsForm,
+  signDeadline,
   splitDuration,
 } from './model';
 
@@ -62,6 +63,15 @@ describe('deadline bar', () => {
   it("trusts the server's working-time flags over the local clock", () => {
     expect(deadlineInfo({ ...base, warned: true }, new Date('2026-03-03T00:00:00Z')).tone).toBe('warn');
     expect(deadlineInfo({ ...base, overdue: true }, new Date('2026-03-03T00:00:00Z')).tone).toBe('overdue');
+  });
+
+  it('shows the sign-for deadline only while the order waits to be signed for; late by the server flag or the clock', () => {
+    const dispatched = { status: 'dispatched', signDueAt: '2026-03-03T03:00:00Z', signOverdue: false };
+    expect(signDeadline(dispatched, new Date('2026-03-03T02:00:00Z'))).toEqual({ at: '2026-03-03T03:00:00Z', late: false });
+    expect(signDeadline(dispatched, new Date('2026-03-03T03:00:00Z'))?.late).toBe(true);
+    expect(signDeadline({ ...dispatched, signOverdue: true }, new Date('2026-03-03T02:00:00Z'))?.late).toBe(true);
+    expect(signDeadline({ ...dispatched, status: 'signed' }, new Date('2026-03-03T02:00:00Z'))).toBeNull();
+    expect(signDeadline({ ...dispatched, signDueAt: null }, new Date('2026-03-03T02:00:00Z'))).toBeNull();
   });
 
   it('shows paused, finished and deadline-less orders as such', () => {

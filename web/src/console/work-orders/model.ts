@@ -124,6 +124,15 @@ export function deadlineInfo(o: DeadlineFields, now: Date): DeadlineInfo {
   return { tone: warned ? 'warn' : 'ok', percent, remainingMs };
 }
 
+/**
+ * The sign-for deadline (签收时限) of a dispatched order: null when there is none to show (not waiting to be signed
+ * for, or no deadline); `late` when it has passed — the server's flag (working time) wins over the local clock.
+ */
+export function signDeadline(o: Pick<WorkOrderSummary, 'status' | 'signDueAt' | 'signOverdue'>, now: Date): { at: string; late: boolean } | null {
+  if (o.status !== 'dispatched' || !o.signDueAt) return null;
+  return { at: o.signDueAt, late: o.signOverdue || Date.parse(o.signDueAt) <= now.getTime() };
+}
+
 /** Whole days, hours and minutes of a duration (absolute). */
 export function splitDuration(ms: number): { d: number; h: number; m: number } {
   const minutes = Math.floor(Math.abs(ms) / 60_000);

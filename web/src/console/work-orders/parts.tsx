@@ -6,7 +6,7 @@ import { errorMessage } from '../../shared/api';
 import { loadDivisions } from '../../shared/map/geo';
 import { formatDateTime } from '../../shared/time';
 import { workOrdersApi, type Category, type WorkOrderDetail, type WorkOrderSummary } from './api';
-import { categoryLabel, deadlineInfo, splitDuration, type DeadlineTone } from './model';
+import { categoryLabel, deadlineInfo, signDeadline, splitDuration, type DeadlineTone } from './model';
 import './work-orders.css';
 
 /** Dark text on a light fill: every pair meets WCAG AA contrast for small text. */
@@ -153,11 +153,35 @@ export function deptName(d: { nameZh: string | null; nameEn: string | null } | n
   return (language === 'en' ? d.nameEn ?? d.nameZh : d.nameZh ?? d.nameEn) ?? '';
 }
 
-/** A table's deadline cell: the bar, and the 督办 flag under it when the order is supervised. */
+/** A dispatched order's sign-for deadline (签收时限), or 签收超时 once it has passed; nothing otherwise. */
+export function SignDeadline({ order, now = new Date() }: { order: WorkOrderSummary | WorkOrderDetail; now?: Date }) {
+  const { t } = useTranslation();
+  const sign = signDeadline(order, now);
+  if (!sign) return null;
+  const at = formatDateTime(sign.at);
+  return sign.late ? (
+    <Tooltip title={t('workOrders.deadline.signBy', { at: t('time.withZone', { at }) })}>
+      <Tag color="error" data-testid="sign-deadline" data-late="true" style={{ marginInlineEnd: 0 }}>
+        {t('workOrders.deadline.signLate')}
+      </Tag>
+    </Tooltip>
+  ) : (
+    <span className="wo-sign-deadline" data-testid="sign-deadline" data-late="false">
+      {t('workOrders.deadline.signBy', { at })}
+    </span>
+  );
+}
+
+/** A table's deadline cell: the bar, the sign-for deadline of a dispatched order, and the 督办 flag when supervised. */
 export function DeadlineCell({ order }: { order: WorkOrderSummary }) {
   return (
     <>
       <DeadlineBar order={order} />
+      {signDeadline(order, new Date()) && (
+        <div>
+          <SignDeadline order={order} />
+        </div>
+      )}
       {order.supervised && (
         <div>
           <SupervisedTag />
