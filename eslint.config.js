@@ -39,6 +39,25 @@ export default tseslint.config(
   },
   { files: ['server/src/modules/*/**/*.ts'], rules: moduleBoundary },
   {
+    // antd's own pickers take the browser's today; the shared ones take China's (web/src/shared/date-picker-config.ts).
+    files: ['web/src/**/*.{ts,tsx}'],
+    ignores: ['web/src/shared/date-picker.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'antd',
+              importNames: ['DatePicker', 'TimePicker'],
+              message: "Use DatePicker (DatePicker.RangePicker, DatePicker.TimePicker) from web/src/shared/date-picker: its today is China's.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['server/src/**/*.ts', 'server/test/**/*.ts', 'server/bench/**/*.ts'],
     ignores: ['server/src/modules/*/**/*.ts'],
     rules: {

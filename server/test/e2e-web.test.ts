@@ -248,6 +248,56 @@ describe('staff console', () => {
   });
 });
 
+describe("the console's date pickers in a New York browser", () => {
+  it("mark China's today, fill in China's now, and filter on the China day picked", async () => {
+    // The browser's clock fixed at 06:00 China time today (the day of the real time in China, so the sign-in's
+    // token is current): 17:00 or 18:00 the day before in New York. antd's own pickers marked New York's day.
+    const chinaDay = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const fixed = new Date(`${chinaDay}T06:00:00+08:00`);
+    const newYorkDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' }).format(fixed);
+    expect(newYorkDay).not.toBe(chinaDay);
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'America/New_York' });
+    try {
+      await context.clock.setFixedTime(fixed);
+      const page = await context.newPage();
+      await signIn(page, 'admin', demoPassword());
+      expect(await page.evaluate('new Date().toLocaleDateString("en-CA")')).toBe(newYorkDay);
+
+      // The audit log's range: today is China's; the day picked is read as China's day.
+      await page.goto(`${base}/console/audit`);
+      await page.locator('.ant-picker-range input').first().click();
+      const popup = page.locator('.ant-picker-dropdown:visible');
+      const today = popup.locator('.ant-picker-cell-today.ant-picker-cell-in-view');
+      await expect.poll(() => today.count()).toBe(1);
+      expect(await today.getAttribute('title')).toBe(chinaDay);
+      expect(await popup.locator(`.ant-picker-cell-in-view[title="${newYorkDay}"]`).getAttribute('class')).not.toContain('ant-picker-cell-today');
+      await expect.poll(() => popup.getAttribute('class')).not.toMatch(/-(appear|enter)/);
+      await screenshot(page, 'console-date-picker-new-york');
+      await today.click();
+      await popup.locator('.ant-picker-ok button').click();
+      await today.click();
+      await popup.locator('.ant-picker-ok button').click();
+      await popup.waitFor({ state: 'hidden' });
+      const request = page.waitForRequest((r) => r.url().includes('/api/v1/audit?') && new URL(r.url()).searchParams.has('from'));
+      await page.getByRole('button', { name: '筛 选' }).or(page.getByRole('button', { name: '筛选' })).click();
+      const query = new URL((await request).url()).searchParams;
+      const chinaDayOf = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+      expect(chinaDayOf(query.get('from')!)).toBe(chinaDay);
+      expect(chinaDayOf(query.get('to')!)).toBe(chinaDay);
+
+      // An API key's expiry: today is China's, and 此刻 fills in China's clock (which the form reads as China time).
+      await page.goto(`${base}/console/api-keys`);
+      await page.getByRole('button', { name: '新建密钥' }).click();
+      await page.locator('.ant-modal #expiresAt').click();
+      await expect.poll(() => popup.locator('.ant-picker-cell-today').getAttribute('title')).toBe(chinaDay);
+      await popup.locator('.ant-picker-now-btn').click();
+      await expect.poll(() => page.locator('.ant-modal #expiresAt').inputValue()).toBe(`${chinaDay} 06:00:00`);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('governance evaluation (analyst)', () => {
   let context: BrowserContext;
   let page: Page;

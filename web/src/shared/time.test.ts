@@ -1,6 +1,6 @@
 import i18next from 'i18next';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JURISDICTION_TIME_ZONE, addDays, formatDate, formatDateTime, formatTime, jurisdictionDay, jurisdictionInstant } from './time';
+import { JURISDICTION_TIME_ZONE, addDays, formatDate, formatDateTime, formatTime, jurisdictionDay, jurisdictionInstant, jurisdictionWallClock } from './time';
 
 // 2026-11-23 06:05:09 UTC is 14:05 on the 23rd in China and 01:05 in New York;
 // 16:05 UTC is already 00:05 on the 24th in China and still 11:05 on the 23rd in New York.
@@ -76,5 +76,12 @@ describe('times in the jurisdiction zone, whatever the browser zone', () => {
     expect(jurisdictionInstant('2026-11-23T14:05:09')).toBe('2026-11-23T06:05:09.000Z');
     expect(jurisdictionInstant('2026-11-24T00:05')).toBe(LATE);
     expect(() => jurisdictionInstant('2026-11-23 14:05')).toThrow();
+  });
+
+  it("gives China's wall clock at an instant, which reads back as that instant", () => {
+    expect(jurisdictionWallClock(MORNING)).toBe('2026-11-23T14:05:09');
+    expect(jurisdictionWallClock(LATE)).toBe('2026-11-24T00:05:00');
+    expect(jurisdictionWallClock('2026-11-23T04:00:00Z')).toBe('2026-11-23T12:00:00');
+    expect(jurisdictionInstant(jurisdictionWallClock(LATE))).toBe(LATE);
   });
 });

@@ -92,5 +92,25 @@ export function jurisdictionInstant(wallClock: string): string {
   return new Date(`${wallClock}${JURISDICTION_OFFSET}`).toISOString();
 }
 
+const wallClockFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: JURISDICTION_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+/**
+ * The wall-clock time in the jurisdiction at an instant (default now), as "YYYY-MM-DDTHH:mm:ss": the inverse of
+ * `jurisdictionInstant` (to the second), and what a date picker must take as "now" (see date-picker-config.ts).
+ */
+export function jurisdictionWallClock(at: Instant = Date.now()): string {
+  const p = Object.fromEntries(wallClockFormat.formatToParts(at instanceof Date ? at : new Date(at)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+}
+
 /** The format to ask a date picker's value (a dayjs object) for, to pass to `jurisdictionInstant`. */
 export const PICKED = 'YYYY-MM-DDTHH:mm:ss';

@@ -1,9 +1,10 @@
 /** API keys for external systems: list, create (the key is shown once), revoke. */
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Checkbox, DatePicker, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Checkbox, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../shared/api';
+import { DatePicker } from '../../shared/date-picker';
 import { formatDateTime, jurisdictionInstant, PICKED } from '../../shared/time';
 import { ZoneNote } from '../ZoneNote';
 import { useAuth } from '../auth';

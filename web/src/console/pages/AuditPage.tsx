@@ -4,10 +4,11 @@
  * `{ items, nextCursor }` (this read is itself audited); `GET /api/v1/audit/verify` checks the hash chain.
  * The page shows only for holders of `audit.read`.
  */
-import { Alert, App, Button, DatePicker, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorMessage, type Query } from '../../shared/api';
+import { DatePicker } from '../../shared/date-picker';
 import { formatDateTime, jurisdictionInstant, PICKED } from '../../shared/time';
 import { ZoneNote } from '../ZoneNote';
 import { useAuth } from '../auth';

@@ -1,0 +1,57 @@
+import dayjsGenerateConfig from '@rc-component/picker/generate/dayjs';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { jurisdictionGenerateConfig as config } from './date-picker-config';
+import { jurisdictionInstant, PICKED } from './time';
+
+// 16:05 UTC on the 23rd: already 00:05 on the 24th in China, still 11:05 on the 23rd in New York.
+const LATE = '2026-11-23T16:05:00.000Z';
+// 04:30 UTC on the 23rd: 12:30 on the 23rd in China, 23:30 on the 22nd in New York.
+const NOON = '2026-11-23T04:30:00.000Z';
+
+// The process runs in New York, as a clerk's laptop abroad would.
+const savedTz = process.env.TZ;
+beforeAll(() => {
+  process.env.TZ = 'America/New_York';
+});
+afterAll(() => {
+  if (savedTz === undefined) delete process.env.TZ;
+  else process.env.TZ = savedTz;
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const day = (d: ReturnType<typeof config.getNow>) => d.format('YYYY-MM-DD');
+
+describe("the date pickers' now, in a New York browser", () => {
+  it("is China's day when New York is still on the previous one (antd's own now is New York's)", () => {
+    vi.useFakeTimers({ now: new Date(LATE) });
+    expect(day(dayjsGenerateConfig.getNow())).toBe('2026-11-23');
+    const now = config.getNow();
+    expect([config.getYear(now), config.getMonth(now) + 1, config.getDate(now)]).toEqual([2026, 11, 24]);
+    expect([config.getHour(now), config.getMinute(now), config.getSecond(now)]).toEqual([0, 5, 0]);
+
+    vi.setSystemTime(new Date(NOON));
+    expect(day(dayjsGenerateConfig.getNow())).toBe('2026-11-22');
+    expect(config.getNow().format('YYYY-MM-DD HH:mm')).toBe('2026-11-23 12:30');
+  });
+
+  it('reads back through jurisdictionInstant as the same instant: no double shift', () => {
+    vi.useFakeTimers({ now: new Date(LATE) });
+    expect(jurisdictionInstant(config.getNow().format(PICKED))).toBe(LATE);
+    vi.setSystemTime(new Date(NOON));
+    expect(jurisdictionInstant(config.getNow().format(PICKED))).toBe(NOON);
+  });
+
+  it("keeps China's days in what the picker derives from now (the calendar's cells, a preset's 'last 7 days')", () => {
+    vi.useFakeTimers({ now: new Date(LATE) });
+    const now = config.getNow();
+    expect(day(config.addDate(now, -6))).toBe('2026-11-18');
+    expect(day(config.setDate(now, 1))).toBe('2026-11-01');
+    expect(day(config.getEndDate(now))).toBe('2026-11-30');
+    // A date typed into the picker is the same kind of value, so a range's ends compare as the days they name.
+    const typed = config.locale.parse('zh_CN', '2026-11-24 08:00:00', ['YYYY-MM-DD HH:mm:ss'])!;
+    expect(config.isAfter(typed, now)).toBe(true);
+    expect(config.isAfter(now, config.locale.parse('zh_CN', '2026-11-23 23:00:00', ['YYYY-MM-DD HH:mm:ss'])!)).toBe(true);
+  });
+});
