@@ -203,8 +203,12 @@ describe('an order through the console: board → inbox → detail → list', ()
     // The row shows its sign-for deadline (签收时限) in China time, or 签收超时 once it has passed.
     const { signDueAt, signOverdue } = (await orderNow(order.id)) as Order & { signDueAt: string; signOverdue: boolean };
     const sign = toSign.locator('tr', { has: handler.getByTestId(`actions-${order.code}`) }).getByTestId('sign-deadline');
-    const chinaTime = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23', timeZone: 'Asia/Shanghai' }).format(new Date(signDueAt));
-    expect(await sign.textContent()).toBe(signOverdue || Date.parse(signDueAt) <= Date.now() ? '签收超时' : `签收时限 ${chinaTime}`);
+    // Today's deadline as the clock alone, a later day's with the day (the next working morning, at night).
+    const china = (at: Date, o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('zh-CN', { ...o, hourCycle: 'h23', timeZone: 'Asia/Shanghai' }).format(at);
+    const due = new Date(signDueAt);
+    const sameDay = china(due, { dateStyle: 'short' }) === china(new Date(), { dateStyle: 'short' });
+    const shown = sameDay ? china(due, { hour: '2-digit', minute: '2-digit' }) : china(due, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+    expect(await sign.textContent()).toBe(signOverdue || due.getTime() <= Date.now() ? '签收超时' : `签收时限 ${shown}`);
     await toSign.getByTestId(`actions-${order.code}`).getByTestId('action-sign').click();
     await expect.poll(async () => (await orderNow(order.id)).status, { timeout: 20_000 }).toBe('signed');
 

@@ -1,6 +1,6 @@
 import i18next from 'i18next';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JURISDICTION_TIME_ZONE, addDays, formatDate, formatDateTime, formatTime, jurisdictionDay, jurisdictionInstant, jurisdictionWallClock } from './time';
+import { JURISDICTION_TIME_ZONE, addDays, formatDate, formatDateTime, formatNearTime, formatTime, jurisdictionDay, jurisdictionInstant, jurisdictionWallClock } from './time';
 
 // 2026-11-23 06:05:09 UTC is 14:05 on the 23rd in China and 01:05 in New York;
 // 16:05 UTC is already 00:05 on the 24th in China and still 11:05 on the 23rd in New York.
@@ -42,6 +42,15 @@ describe('times in the jurisdiction zone, whatever the browser zone', () => {
     expect(formatDate(LATE, { language: 'en' })).toBe('Nov 24, 2026');
     expect(formatTime(MORNING, { language: 'zh-CN' })).toBe('14:05');
     expect(formatTime(LATE, { language: 'en' })).toBe('00:05');
+  });
+
+  it("formats a time near now by China's day: the clock today, the day and clock this year, everything otherwise", () => {
+    // MORNING is the 23rd in China (and in New York); LATE the 24th in China, still the 23rd in New York.
+    expect(formatNearTime(MORNING, { now: '2026-11-23T10:00:00Z', language: 'zh-CN' })).toBe('14:05');
+    expect(formatNearTime(LATE, { now: MORNING, language: 'zh-CN' })).toBe('11月24日 00:05');
+    expect(formatNearTime(LATE, { now: MORNING, language: 'en' })).toBe('Nov 24, 00:05');
+    expect(formatNearTime(LATE, { now: '2026-11-24T01:00:00Z', language: 'en' })).toBe('00:05');
+    expect(formatNearTime(LATE, { now: '2027-01-02T01:00:00Z', language: 'zh-CN' })).toBe('2026年11月24日 00:05');
   });
 
   it('takes ISO strings, epoch milliseconds and Dates alike; an unreadable value shows a dash', () => {

@@ -25,13 +25,14 @@ const JURISDICTION_OFFSET = '+08:00';
 /** An instant as the API sends it (ISO 8601), epoch milliseconds, or a Date. */
 export type Instant = string | number | Date;
 
-type Style = 'date' | 'dateTime' | 'dateTimeSeconds' | 'time';
+type Style = 'date' | 'dateTime' | 'dateTimeSeconds' | 'time' | 'dayTime';
 
 const OPTIONS: Record<Style, Intl.DateTimeFormatOptions> = {
   date: { dateStyle: 'medium' },
   dateTime: { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' },
   dateTimeSeconds: { dateStyle: 'medium', timeStyle: 'medium', hourCycle: 'h23' },
   time: { timeStyle: 'short', hourCycle: 'h23' },
+  dayTime: { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
 };
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -67,6 +68,17 @@ export function formatDate(at: Instant, opts: { language?: string } = {}): strin
 /** "14:05": the clock in the jurisdiction. */
 export function formatTime(at: Instant, opts: { language?: string } = {}): string {
   return format('time', at, opts.language);
+}
+
+/**
+ * A time close to now, as short as it can be read unambiguously in a table cell: "14:05" on the jurisdiction's
+ * current day, "11月24日 14:05" / "Nov 24, 14:05" in the same year, the full date and time otherwise.
+ */
+export function formatNearTime(at: Instant, opts: { now?: Instant; language?: string } = {}): string {
+  const day = jurisdictionDay(at);
+  const today = jurisdictionDay(opts.now ?? Date.now());
+  if (day === today) return format('time', at, opts.language);
+  return day.slice(0, 4) === today.slice(0, 4) ? format('dayTime', at, opts.language) : format('dateTime', at, opts.language);
 }
 
 const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: JURISDICTION_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });

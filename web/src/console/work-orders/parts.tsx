@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../shared/api';
 import { loadDivisions } from '../../shared/map/geo';
-import { formatDateTime } from '../../shared/time';
+import { formatDateTime, formatNearTime } from '../../shared/time';
 import { workOrdersApi, type Category, type WorkOrderDetail, type WorkOrderSummary } from './api';
 import { categoryLabel, deadlineInfo, signDeadline, splitDuration, type DeadlineTone } from './model';
 import './work-orders.css';
@@ -158,17 +158,19 @@ export function SignDeadline({ order, now = new Date() }: { order: WorkOrderSumm
   const { t } = useTranslation();
   const sign = signDeadline(order, now);
   if (!sign) return null;
-  const at = formatDateTime(sign.at);
+  const full = t('workOrders.deadline.signBy', { at: t('time.withZone', { at: formatDateTime(sign.at) }) });
   return sign.late ? (
-    <Tooltip title={t('workOrders.deadline.signBy', { at: t('time.withZone', { at }) })}>
+    <Tooltip title={full}>
       <Tag color="error" data-testid="sign-deadline" data-late="true" style={{ marginInlineEnd: 0 }}>
         {t('workOrders.deadline.signLate')}
       </Tag>
     </Tooltip>
   ) : (
-    <span className="wo-sign-deadline" data-testid="sign-deadline" data-late="false">
-      {t('workOrders.deadline.signBy', { at })}
-    </span>
+    <Tooltip title={full}>
+      <span className="wo-sign-deadline" data-testid="sign-deadline" data-late="false">
+        {t('workOrders.deadline.signBy', { at: formatNearTime(sign.at, { now }) })}
+      </span>
+    </Tooltip>
   );
 }
 
