@@ -354,6 +354,14 @@ describe('an order through the console: board → inbox → detail → list', ()
     await shared.goto(`${base}/console/work-orders?q=${encodeURIComponent('占道经营')}`);
     await shared.getByTestId('work-order-table').getByText(order.code).click();
     await expect.poll(() => shared.url()).toContain(`/console/work-orders/${order.id}`);
+    // An address with the ticket code opens the order too; one with no order says so, with the way back.
+    await shared.goto(`${base}/console/work-orders/${order.code.toLowerCase()}`);
+    await expect.poll(() => shared.url(), { timeout: 20_000 }).toContain(`/console/work-orders/${order.id}`);
+    expect(await shared.getByTestId('detail-code').textContent()).toBe(order.code);
+    for (const wrong of ['board', order.code.replace(/\d{14}$/, '19990101000001'), '00000000-0000-4000-8000-000000000000']) {
+      await shared.goto(`${base}/console/work-orders/${wrong}`);
+      await expect.poll(() => shared.getByTestId('detail-error').textContent(), { timeout: 20_000 }).toBe('没有这个工单，或您无权查看。');
+    }
     await shared.close();
   });
 

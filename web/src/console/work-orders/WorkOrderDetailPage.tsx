@@ -7,8 +7,8 @@ import { ArrowLeftOutlined, EyeOutlined, ReloadOutlined } from '@ant-design/icon
 import { Alert, App, Button, type ButtonProps, Card, Col, Descriptions, Empty, Form, Modal, Row, Select, Space, Spin, Table, Timeline, Typography } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
-import { errorMessage } from '../../shared/api';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ApiError, errorMessage } from '../../shared/api';
 import { formatDateTime } from '../../shared/time';
 import { useAuth } from '../auth';
 import { TransferPanel } from '../federation/TransferPanel';
@@ -18,6 +18,10 @@ import { attachmentUrl, REVEAL_PURPOSES, workOrdersApi, type WorkOrderDetail, ty
 import { DeadlineBar, deptName, districtName, SignDeadline, StatusTag, SupervisedTag, UrgencyTag, useCategories, useDistricts } from './parts';
 
 const OrderMap = lazy(() => import('./OrderMap'));
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A ticket code: the jurisdiction's prefix (1–4 letters), the day and a 6-digit number (see the server's ticket-code.ts). */
+const TICKET_CODE = /^[A-Z]{1,4}\d{14}$/;
 
 export function Photos({ ids, label }: { ids: readonly string[]; label: string }) {
   const { t } = useTranslation();
@@ -158,18 +162,36 @@ export function WorkOrderDetailPage() {
   const [order, setOrder] = useState<WorkOrderDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  const navigate = useNavigate();
   const load = useCallback(async () => {
     try {
+      if (!UUID.test(id)) {
+        // An address with a ticket code (工单编号, e.g. pasted from a call note) opens that order; anything else is
+        // no order at all, said as such rather than as the API's "bad parameter".
+        const code = id.trim().toUpperCase();
+        const found = TICKET_CODE.test(code) ? (await workOrdersApi.list({ q: code, limit: 5 })).items.find((o) => o.code === code) : undefined;
+        if (found) navigate(`/work-orders/${found.id}`, { replace: true });
+        else setError(t('workOrders.detail.notFound'));
+        return;
+      }
       setOrder(await workOrdersApi.get(id));
       setError(null);
     } catch (e) {
-      setError(errorMessage(e));
+      setError(e instanceof ApiError && e.status === 404 ? t('workOrders.detail.notFound') : errorMessage(e));
     }
-  }, [id]);
+  }, [id, navigate, t]);
   useEffect(() => void load(), [load]);
   const changed = (o: WorkOrderDetail | null) => (o ? setOrder(o) : void load());
 
-  if (error && !order) return <Alert type="error" showIcon title={error} data-testid="detail-error" />;
+  if (error && !order)
+    return (
+      <Space direction="vertical">
+        <Alert type="error" showIcon title={error} data-testid="detail-error" />
+        <Link to="/work-orders">
+          <ArrowLeftOutlined /> {t('workOrders.detail.back')}
+        </Link>
+      </Space>
+    );
   if (!order) return <Spin aria-label={t('common.loading')} />;
 
   const allPhotos = order.timeline.flatMap((e) => e.photos);
