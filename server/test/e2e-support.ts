@@ -37,7 +37,13 @@ function buildIsFresh(): boolean {
 export function ensureWebBuild(): void {
   if (buildIsFresh()) return;
   // flock(1) serialises builds across processes (a suite that waited builds again: slower, never corrupt).
-  execFileSync('flock', [path.join(tmpdir(), 'civicgrid-web-build.lock'), 'npm', 'run', 'build', '-w', 'web'], { cwd: ROOT, stdio: 'inherit' });
+  // NODE_ENV=production: vitest sets NODE_ENV=test, which the build inherited — the browser tests then ran React's
+  // development build (≈ 15 % larger, slower, with development-only behaviour) instead of what a city deploys.
+  execFileSync('flock', [path.join(tmpdir(), 'civicgrid-web-build.lock'), 'npm', 'run', 'build', '-w', 'web'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }
 
 export interface E2eEnv {
