@@ -148,4 +148,28 @@ describe('performance evaluation (leader)', () => {
     expect(res.headers()['content-type']).toContain('spreadsheetml');
     expect((await res.body()).subarray(0, 2).toString()).toBe('PK');
   });
+
+  it('the period picker shows the last 30 days; a period typed into it asks for those China days', async () => {
+    await page.goto(`${base}/console/performance`);
+    await page.getByTestId('perf-ranking').locator('tbody tr.ant-table-row').first().waitFor();
+    const first = page.getByLabel('开始日期', { exact: true });
+    const last = page.getByLabel('结束日期', { exact: true });
+    const today = china(new Date());
+    const dayBefore = (n: number) => new Date(Date.parse(`${today}T00:00:00Z`) - n * DAY).toISOString().slice(0, 10);
+    expect([await first.inputValue(), await last.inputValue()]).toEqual([dayBefore(29), today]);
+
+    await first.click();
+    await first.fill(dayBefore(13));
+    await first.press('Enter');
+    await expect.poll(() => page.evaluate<string>('document.activeElement?.id')).toBe('perf-to');
+    await last.fill(dayBefore(7));
+    await last.press('Enter');
+    await expect.poll(async () => [await first.inputValue(), await last.inputValue()]).toEqual([dayBefore(13), dayBefore(7)]);
+    const ranking = page.waitForRequest((r) => r.url().includes('/api/v1/performance/ranking?'));
+    await page.getByTestId('perf-apply').click();
+    const query = new URL((await ranking).url()).searchParams;
+    expect([query.get('from'), query.get('to')]).toEqual([`${dayBefore(13)}T00:00:00+08:00`, `${dayBefore(6)}T00:00:00+08:00`]);
+    await page.getByTestId('perf-ranking').locator('tbody tr.ant-table-row').first().waitFor();
+    await expectAccessible(page, 'the performance ranking of a typed period');
+  });
 });

@@ -292,6 +292,32 @@ describe("the console's date pickers in a New York browser", () => {
       await expect.poll(() => popup.locator('.ant-picker-cell-today').getAttribute('title')).toBe(chinaDay);
       await popup.locator('.ant-picker-now-btn').click();
       await expect.poll(() => page.locator('.ant-modal #expiresAt').inputValue()).toBe(`${chinaDay} 06:00:00`);
+
+      // The work-order list's 登记日期 filters (plain browser date fields before, which marked New York's day): today
+      // is China's; the day picked, or typed and confirmed with Enter, is China's day in the URL and the request.
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await page.goto(`${base}/console/work-orders`);
+      await page.getByTestId('work-order-table').waitFor();
+      const createdFrom = page.getByLabel('登记日期自', { exact: true });
+      await createdFrom.click();
+      await expect.poll(() => popup.locator('.ant-picker-cell-today').count()).toBe(1);
+      expect(await popup.locator('.ant-picker-cell-today').getAttribute('title')).toBe(chinaDay);
+      await expect.poll(() => popup.getAttribute('class')).not.toMatch(/-(appear|enter)/);
+      await screenshot(page, 'work-order-list-date-picker-new-york');
+      const listed = (param: string) => page.waitForRequest((r) => r.url().includes('/api/v1/work-orders?') && new URL(r.url()).searchParams.has(param));
+      const fromRequest = listed('from');
+      await popup.locator('.ant-picker-cell-today').click();
+      expect(new URL((await fromRequest).url()).searchParams.get('from')).toBe(`${chinaDay}T00:00:00+08:00`);
+      expect(new URL(page.url()).searchParams.get('from')).toBe(chinaDay);
+      expect(await createdFrom.inputValue()).toBe(chinaDay);
+      const createdTo = page.getByLabel('登记日期至', { exact: true });
+      const toRequest = listed('to');
+      await createdTo.click();
+      await createdTo.fill(chinaDay);
+      await createdTo.press('Enter');
+      const nextChinaDay = new Date(Date.parse(`${chinaDay}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      expect(new URL((await toRequest).url()).searchParams.get('to')).toBe(`${nextChinaDay}T00:00:00+08:00`);
+      expect(new URL(page.url()).searchParams.get('to')).toBe(chinaDay);
     } finally {
       await context.close();
     }

@@ -135,8 +135,16 @@ describe('statistics (leader)', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('period')).toBe('month');
     await expect.poll(() => page.getByTestId('period-text').textContent()).toMatch(/-01 至/);
 
-    await page.getByTestId('period-from').fill('2020-01-06');
-    await page.getByTestId('period-to').fill('2020-01-12');
+    // Chosen days typed into the period picker's two inputs, each confirmed with Enter.
+    const first = page.getByLabel('开始日期', { exact: true });
+    await first.click();
+    await first.fill('2020-01-06');
+    await first.press('Enter');
+    const last = page.getByLabel('结束日期', { exact: true });
+    await expect.poll(() => page.evaluate<string>('document.activeElement?.id')).toBe('stats-to');
+    await last.fill('2020-01-12');
+    await last.press('Enter');
+    await expect.poll(async () => [await first.inputValue(), await last.inputValue()]).toEqual(['2020-01-06', '2020-01-12']);
     await page.getByTestId('period-apply').click();
     await expect.poll(() => kpi(page, 'total').textContent(), { timeout: 20_000 }).toBe('0');
     expect(await kpi(page, 'onTimeRate').textContent()).toBe('—');

@@ -5,12 +5,13 @@
  * hotspots on the map with the top problem areas against the previous period (linked to the work-order list);
  * XLSX export of the ranking (`performance.export`).
  */
-import { Alert, Button, Card, Drawer, Empty, Input, Popover, Select, Space, Spin, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Drawer, Empty, Popover, Select, Space, Spin, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, errorMessage } from '../../shared/api';
+import { DayRangePicker } from '../../shared/day-picker';
 import { formatDateTime } from '../../shared/time';
 import { useAuth } from '../auth';
 import {
@@ -182,17 +183,17 @@ export function PerformancePage() {
       </Typography.Paragraph>
       <Card size="small">
         <Space wrap align="end">
-          <div>
-            <label htmlFor="perf-from" style={{ display: 'block' }}>
-              {t('performance.period.from')}
-            </label>
-            <Input id="perf-from" type="date" value={draft.from} onChange={(e) => setDraft((d) => ({ ...d, from: e.target.value }))} style={{ width: 160 }} data-testid="perf-from" />
-          </div>
-          <div>
-            <label htmlFor="perf-to" style={{ display: 'block' }}>
-              {t('performance.period.to')}
-            </label>
-            <Input id="perf-to" type="date" value={draft.to} onChange={(e) => setDraft((d) => ({ ...d, to: e.target.value }))} style={{ width: 160 }} data-testid="perf-to" />
+          <div role="group" aria-labelledby="perf-period-label">
+            <span id="perf-period-label" style={{ display: 'block' }}>
+              {t('performance.period.label')}
+            </span>
+            <DayRangePicker
+              ids={['perf-from', 'perf-to']}
+              labels={[t('performance.period.from'), t('performance.period.to')]}
+              value={[draft.from, draft.to]}
+              onChange={([from, to]) => setDraft({ from, to })}
+              style={{ width: 260 }}
+            />
           </div>
           <Button type="primary" onClick={apply} disabled={problem !== null} data-testid="perf-apply">
             {t('performance.period.apply')}

@@ -5,11 +5,12 @@
  * (work_order.export). Charts are loaded lazily (echarts stays out of the console's initial bundle).
  */
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Empty, Input, Radio, Row, Space, Spin, Statistic, Table, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Empty, Radio, Row, Space, Spin, Statistic, Table, Typography } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { errorMessage } from '../../shared/api';
+import { DayRangePicker } from '../../shared/day-picker';
 import { useAuth } from '../auth';
 import { useDepartments } from '../departments';
 import { useCategories, useDistricts, districtName } from '../work-orders/parts';
@@ -194,10 +195,13 @@ export function StatsPage() {
             data-testid="period-presets"
           />
           <Space size={4} align="center">
-            <label htmlFor="stats-from">{t('woStats.period.from')}</label>
-            <Input id="stats-from" type="date" value={custom.from} onChange={(e) => setCustom((c) => ({ ...c, from: e.target.value }))} style={{ width: 160 }} data-testid="period-from" />
-            <label htmlFor="stats-to">{t('woStats.period.to')}</label>
-            <Input id="stats-to" type="date" value={custom.to} onChange={(e) => setCustom((c) => ({ ...c, to: e.target.value }))} style={{ width: 160 }} data-testid="period-to" />
+            <DayRangePicker
+              ids={['stats-from', 'stats-to']}
+              labels={[t('woStats.period.from'), t('woStats.period.to')]}
+              value={[custom.from, custom.to]}
+              onChange={([from, to]) => setCustom({ from, to })}
+              style={{ width: 260 }}
+            />
             <Button onClick={applyCustom} disabled={customProblem !== null} data-testid="period-apply">
               {t('woStats.period.apply')}
             </Button>
