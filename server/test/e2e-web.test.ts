@@ -313,6 +313,10 @@ describe("the console's date pickers in a New York browser", () => {
       const createdTo = page.getByLabel('登记日期至', { exact: true });
       const toRequest = listed('to');
       await createdTo.click();
+      // The last day cannot be before the first: the day before the one picked is disabled.
+      const dayBefore = new Date(Date.parse(`${chinaDay}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+      await expect.poll(() => popup.locator(`td[title="${dayBefore}"]`).getAttribute('class')).toContain('ant-picker-cell-disabled');
+      expect(await popup.locator(`td[title="${chinaDay}"]`).getAttribute('class')).not.toContain('ant-picker-cell-disabled');
       await createdTo.fill(chinaDay);
       await createdTo.press('Enter');
       const nextChinaDay = new Date(Date.parse(`${chinaDay}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { jurisdictionGenerateConfig as config } from './date-picker-config';
-import { dayValue, DAY_FORMAT, pickedDay } from './picked-day';
+import { dayValue, DAY_FORMAT, daysFrom, daysUntil, pickedDay } from './picked-day';
 import { addDays, jurisdictionDay } from './time';
 
 // 16:05 UTC on the 23rd: already 00:05 on the 24th in China, still 11:05 on the 23rd in New York.
@@ -37,6 +37,15 @@ describe('days ⇄ date-only picker values', () => {
     vi.useFakeTimers({ now: new Date(LATE) });
     expect(pickedDay(config.getNow())).toBe('2026-11-24');
     expect(pickedDay(config.getNow())).toBe(jurisdictionDay());
+  });
+
+  it('keeps the two ends of a period in order: no last day before the first, no first day after the last', () => {
+    const before = daysFrom('2026-11-10');
+    expect([before(dayValue('2026-11-09')!), before(dayValue('2026-11-10')!), before(dayValue('2026-11-11')!)]).toEqual([true, false, false]);
+    const after = daysUntil('2026-11-10');
+    expect([after(dayValue('2026-11-09')!), after(dayValue('2026-11-10')!), after(dayValue('2026-11-11')!)]).toEqual([false, false, true]);
+    expect(daysFrom(undefined)(dayValue('1999-01-01')!)).toBe(false);
+    expect(daysUntil('')(dayValue('2099-01-01')!)).toBe(false);
   });
 
   it('reads a typed day as that day, and an empty or malformed one as no value', () => {

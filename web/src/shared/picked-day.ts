@@ -27,3 +27,14 @@ export function dayValue(day: string | null | undefined): Dayjs | null {
 export function pickedDay(value: Dayjs | null | undefined): string | undefined {
   return value ? value.format(DAY_FORMAT) : undefined;
 }
+
+/**
+ * `disabledDate` for the two ends of a period kept as two pickers: the last day cannot be before the first, nor the
+ * first after the last (either may be empty: then nothing is disabled).
+ */
+export function daysFrom(first: string | undefined): (d: Dayjs) => boolean {
+  return (d) => !!first && (pickedDay(d) ?? '') < first;
+}
+export function daysUntil(last: string | undefined): (d: Dayjs) => boolean {
+  return (d) => !!last && (pickedDay(d) ?? '') > last;
+}

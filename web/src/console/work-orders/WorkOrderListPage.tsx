@@ -11,6 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { errorMessage, type Query } from '../../shared/api';
 import { DayPicker } from '../../shared/day-picker';
+import { daysFrom, daysUntil } from '../../shared/picked-day';
 import { useAuth } from '../auth';
 import { departmentTree, useDepartments } from '../departments';
 import { downloadOrders } from '../stats/api';
@@ -254,18 +255,25 @@ export function WorkOrderListPage() {
             </Col>
             <Col xs={12} sm={6} lg={3}>
               <Form.Item label={t('workOrders.filter.from')} htmlFor="wo-filter-from">
-                <DayPicker id="wo-filter-from" value={filters.from} onChange={(from) => set({ from })} style={{ width: '100%' }} data-testid="filter-from" />
+                <DayPicker id="wo-filter-from" value={filters.from} onChange={(from) => set({ from })} disabledDate={daysUntil(filters.to)} style={{ width: '100%' }} data-testid="filter-from" />
               </Form.Item>
             </Col>
             <Col xs={12} sm={6} lg={3}>
               <Form.Item label={t('workOrders.filter.to')} htmlFor="wo-filter-to">
-                <DayPicker id="wo-filter-to" value={filters.to} onChange={(to) => set({ to })} style={{ width: '100%' }} data-testid="filter-to" />
+                <DayPicker id="wo-filter-to" value={filters.to} onChange={(to) => set({ to })} disabledDate={daysFrom(filters.from)} style={{ width: '100%' }} data-testid="filter-to" />
               </Form.Item>
             </Col>
             {(['closedFrom', 'closedTo'] as const).map((k) => (
               <Col xs={12} sm={6} lg={3} key={k}>
                 <Form.Item label={t(`workOrders.filter.${k}`)} htmlFor={`wo-filter-${k}`}>
-                  <DayPicker id={`wo-filter-${k}`} value={filters[k]} onChange={(day) => set({ [k]: day })} style={{ width: '100%' }} data-testid={`filter-${k}`} />
+                  <DayPicker
+                    id={`wo-filter-${k}`}
+                    value={filters[k]}
+                    onChange={(day) => set({ [k]: day })}
+                    disabledDate={k === 'closedFrom' ? daysUntil(filters.closedTo) : daysFrom(filters.closedFrom)}
+                    style={{ width: '100%' }}
+                    data-testid={`filter-${k}`}
+                  />
                 </Form.Item>
               </Col>
             ))}
