@@ -31,7 +31,7 @@ interface Summary {
 interface Detail extends Summary {
   description: string;
   reporter: { anonymous: boolean; name: string | null; phone: string | null };
-  timeline: { action: string; to: string; note: string | null }[];
+  timeline: { action: string; to: string; note: string | null; actorRole?: string }[];
 }
 
 async function csrf(): Promise<string> {
@@ -269,5 +269,32 @@ describe('hotline console (agent, keyboard only)', () => {
     await expectAccessible(page, 'the hotline console in English');
     await screenshot(page, 'hotline-en');
     await page.getByTestId('language-switch').click();
+  });
+
+  it('回访: the 派遣台 lists finished, unrated orders with a phone, finished longest ago first; the agent records the rating from the call', async () => {
+    const queue = { status: 'closed,answered', contactable: 'true', sort: 'closed', limit: '50' };
+    const expected = await apiGet<{ items: (Summary & { closedAt: string })[] }>('/work-orders', queue);
+    expect(expected.items.length).toBeGreaterThan(0);
+    const closedAt = expected.items.map((o) => Date.parse(o.closedAt));
+    expect([...closedAt].sort((a, b) => a - b)).toEqual(closedAt);
+    await page.goto(`${base}/console/dispatch`);
+    await page.getByTestId('board-tab-followUp').click();
+    const rows = page.getByTestId('board-followUp').locator('tbody tr.ant-table-row');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(Math.min(expected.items.length, 50));
+    const first = expected.items[0]!;
+    expect(await rows.first().textContent()).toContain(first.code);
+    await expectAccessible(page, 'the 回访 queue');
+    await screenshot(page, 'hotline-follow-up');
+
+    await page.getByTestId(`actions-${first.code}`).getByTestId('action-rate').click();
+    const form = page.getByTestId('action-form-rate');
+    await form.getByRole('radio', { name: '满意', exact: true }).check();
+    await form.getByTestId('action-text').fill('电话回访：问题已解决，表示满意');
+    await page.getByTestId('action-submit').click();
+    await expect.poll(async () => (await orderByCode(first.code)).status, { timeout: 20_000 }).toBe('rated');
+    const rated = await orderByCode(first.code);
+    expect(rated.timeline.at(-1)).toMatchObject({ action: 'rate', actorRole: 'agent' });
+    // Rated: it leaves the queue.
+    await expect.poll(() => page.getByTestId('board-followUp').getByText(first.code).count(), { timeout: 20_000 }).toBe(0);
   });
 });

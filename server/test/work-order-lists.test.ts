@@ -77,8 +77,8 @@ afterAll(async () => {
 const list = (who: UserPrincipal, over: Partial<Parameters<typeof listWorkOrders>[2]> = {}) =>
   listWorkOrders(t.ctx, who, { filters: {}, sort: 'created', limit: 50, ...over });
 
-async function allPages(who: UserPrincipal, sort: 'created' | 'due' | 'status', limit: number) {
-  const seen: { id: string; status: string; dueAt: string | null; createdAt: string }[] = [];
+async function allPages(who: UserPrincipal, sort: 'created' | 'due' | 'status' | 'closed', limit: number) {
+  const seen: { id: string; status: string; dueAt: string | null; createdAt: string; closedAt: string | null }[] = [];
   let cursor: string | undefined;
   for (let i = 0; i < 20; i++) {
     const page = await list(who, { sort, limit, ...(cursor ? { cursor } : {}) });
@@ -146,5 +146,41 @@ describe(`work-order lists (${testStorageKind})`, () => {
     const err = await list(dispatcher, { sort: 'status', limit: 1, cursor: first.nextCursor! }).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('work_order.cursor_invalid');
+  });
+
+  // Last: it adds finished orders the counts above do not expect.
+  it('lists the 回访 queue: finished, unrated, with a phone to call — finished longest ago first, paged', async () => {
+    const enquiry = async (title: string, phone: string | null) =>
+      (
+        await createWorkOrder(
+          t.ctx,
+          { jurisdictionId: j, channel: 'hotline', requestType: 'enquiry', title, description: '回访测试', urgency: 'normal', reporter: phone ? { name: '李四', phone } : null },
+          { principal: agent, audit: audit(agent) },
+        )
+      ).order.id;
+    const first = await enquiry('回访 先登记', '13900000001');
+    const second = await enquiry('回访 后登记', '13900000002');
+    const silent = await enquiry('回访 无电话', null);
+    // Answered (首接办结) in the other order than created: the queue follows the finishing time, not the creation.
+    for (const id of [second, silent, first]) await walk(id, [[agent, { type: 'answer', note: '已答复' }]]);
+    const queue = { statuses: ['closed', 'answered'], contactable: true };
+    const whole = (await list(agent, { filters: queue, sort: 'closed', limit: 50 })).items;
+    expect(whole.map((i) => i.id)).toEqual([second, first]);
+    const closedAt = whole.map((i) => Date.parse(i.closedAt!));
+    expect(closedAt[0]).toBeLessThanOrEqual(closedAt[1]!);
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    for (let n = 0; n < 5; n++) {
+      const page = await list(agent, { filters: queue, sort: 'closed', limit: 1, ...(cursor ? { cursor } : {}) });
+      paged.push(...page.items.map((i) => i.id));
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    expect(paged).toEqual([second, first]);
+    expect((await list(agent, { filters: { ...queue, contactable: false }, sort: 'closed' })).items.map((i) => i.id)).toEqual([silent]);
+    // Unfinished orders sort last under `closed`, and page there too.
+    const all = await allPages(dispatcher, 'closed', 3);
+    expect(all.slice(0, 3).map((i) => i.id)).toEqual([second, silent, first]);
+    expect(new Set(all.map((i) => i.id)).size).toBe(10);
   });
 });

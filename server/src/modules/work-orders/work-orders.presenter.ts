@@ -81,6 +81,8 @@ export interface WorkOrderSummary {
   warnAt: string | null;
   signDueAt: string | null;
   signOverdue: boolean;
+  /** When it was finished (办结: closed, or answered at intake); null while it is not. */
+  closedAt: string | null;
   parentId: string | null;
   rating: string | null;
   version: number;
@@ -114,7 +116,6 @@ export interface WorkOrderDetail extends WorkOrderSummary {
   reopenCount: number;
   slaStartedAt: string;
   dispatchedAt: string | null;
-  closedAt: string | null;
   timeline: TimelineView[];
   /** The classifier's category suggestion at intake, for orders that came without a category. */
   suggestion: { categoryCode: string; confidence: number } | null;
@@ -146,6 +147,7 @@ export function presentSummary(row: WorkOrderListRow): WorkOrderSummary {
     warnAt: iso(row.warn_at),
     signDueAt: iso(row.sign_due_at),
     signOverdue: row.sign_overdue,
+    closedAt: iso(row.closed_at),
     parentId: row.parent_id,
     rating: row.rating,
     version: row.version,
@@ -192,7 +194,6 @@ export function presentDetail(
     reopenCount: row.reopen_count,
     slaStartedAt: iso(row.sla_started_at)!,
     dispatchedAt: iso(row.dispatched_at),
-    closedAt: iso(row.closed_at),
     timeline: presentTimeline(timeline, isStaff(viewer)),
     suggestion: row.suggested_category === null ? null : { categoryCode: row.suggested_category, confidence: Number(row.suggested_confidence ?? 0) },
     allowedActions: allowed,

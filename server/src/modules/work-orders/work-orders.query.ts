@@ -54,14 +54,15 @@ function decodeCursor(cursor: string, sort: repo.ListSort): repo.ListCursor {
   const [status, created] = key?.split('~') ?? [];
   const keyOk =
     key !== undefined &&
-    (sort === 'status' ? (STATUSES as readonly string[]).includes(status ?? '') && validDate(created) : sort === 'due' && key === 'infinity' ? true : validDate(key));
+    (sort === 'status' ? (STATUSES as readonly string[]).includes(status ?? '') && validDate(created) : (sort === 'due' || sort === 'closed') && key === 'infinity' ? true : validDate(key));
   if (!keyOk || !id || !/^[0-9a-f-]{36}$/.test(id)) throw badRequest('work_order.cursor_invalid');
   return { key: key!, id };
 }
 
 function encodeCursor(row: repo.WorkOrderListRow, sort: repo.ListSort): string {
   const created = new Date(row.created_at).toISOString();
-  const key = sort === 'created' ? created : sort === 'status' ? `${row.status}~${created}` : row.due_at === null ? 'infinity' : new Date(row.due_at).toISOString();
+  const at = (d: Date | string | null) => (d === null ? 'infinity' : new Date(d).toISOString());
+  const key = sort === 'created' ? created : sort === 'status' ? `${row.status}~${created}` : sort === 'closed' ? at(row.closed_at) : at(row.due_at);
   return Buffer.from(`${key}|${row.id}`).toString('base64url');
 }
 

@@ -535,9 +535,11 @@ export interface ListFilters {
   parentId?: string;
   /** An extension request (延期申请) waiting for the dispatcher's decision. */
   extensionPending?: boolean;
+  /** The reporter left a phone number (can be called back: 回访), or not. */
+  contactable?: boolean;
 }
 
-export type ListSort = 'created' | 'due' | 'status';
+export type ListSort = 'created' | 'due' | 'status' | 'closed';
 
 /** Keyset position: the sort key of the last row seen and its id. */
 export interface ListCursor {
@@ -594,11 +596,13 @@ function filterConditions(f: ListFilters): RawBuilder<unknown>[] {
   else if (f.reporterUserId) c.push(sql`w.reporter_user_id = ${f.reporterUserId}`);
   if (f.parentId) c.push(sql`w.parent_id = ${f.parentId}`);
   if (f.extensionPending !== undefined) c.push(sql`(COALESCE(w.extension->>'state', '') = 'requested') = ${f.extensionPending}`);
+  if (f.contactable !== undefined) c.push(sql`(w.reporter_phone_hmac IS NOT NULL) = ${f.contactable}`);
   return c;
 }
 
 /**
- * One page of orders, newest first (`created`) or soonest due first (`due`, orders without a deadline last), keyset
+ * One page of orders, newest first (`created`), soonest due first (`due`, orders without a deadline last), in
+ * lifecycle order (`status`) or finished longest ago first (`closed`, the 回访 queue; unfinished last), keyset
  * paged on (sort key, id) so deep pages cost the same as the first. `scope` is the viewer's data scope as SQL.
  */
 export async function listWorkOrders(
@@ -624,8 +628,10 @@ export async function listWorkOrders(
     }
     order = sql`${position}, w.created_at DESC, w.id DESC`;
   } else {
-    if (after) where.push(sql`(COALESCE(w.due_at, 'infinity'::timestamptz), w.id) > (${after.key === 'infinity' ? sql`'infinity'::timestamptz` : new Date(after.key)}, ${after.id})`);
-    order = sql`COALESCE(w.due_at, 'infinity'::timestamptz), w.id`;
+    // Soonest deadline first (due), or finished longest ago first (closed: the 回访 queue); rows without one last.
+    const key = sort === 'closed' ? sql`COALESCE(w.closed_at, 'infinity'::timestamptz)` : sql`COALESCE(w.due_at, 'infinity'::timestamptz)`;
+    if (after) where.push(sql`(${key}, w.id) > (${after.key === 'infinity' ? sql`'infinity'::timestamptz` : new Date(after.key)}, ${after.id})`);
+    order = sql`${key}, w.id`;
   }
   const { rows } = await sql<WorkOrderListRow>`
     SELECT ${joinedColumns} FROM work_orders w LEFT JOIN departments d ON d.id = w.department_id

@@ -216,7 +216,7 @@ export function workOrderRoutes(app: FastifyInstance, ctx: WorkOrderContext, opt
 
   const listFilters = (q: {
     status?: string[]; channel?: string[]; requestType?: string[]; urgency?: string[]; category?: string; departmentId?: string; district?: string; grid?: string;
-    from?: string; to?: string; overdue?: boolean; supervised?: boolean; warned?: boolean; closedFrom?: string; closedTo?: string; open?: boolean; extensionPending?: boolean;
+    from?: string; to?: string; overdue?: boolean; supervised?: boolean; warned?: boolean; closedFrom?: string; closedTo?: string; open?: boolean; extensionPending?: boolean; contactable?: boolean;
   }) => ({
     statuses: q.status,
     channels: q.channel,
@@ -235,6 +235,7 @@ export function workOrderRoutes(app: FastifyInstance, ctx: WorkOrderContext, opt
     closedTo: q.closedTo ? new Date(q.closedTo) : undefined,
     open: q.open,
     extensionPending: q.extensionPending,
+    contactable: q.contactable,
   });
 
   r.get(

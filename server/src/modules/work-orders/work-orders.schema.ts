@@ -77,6 +77,7 @@ const summary = z.object({
   warnAt: z.string().nullable(),
   signDueAt: z.string().nullable(),
   signOverdue: z.boolean(),
+  closedAt: z.string().nullable(),
   parentId: z.string().nullable(),
   rating: z.string().nullable(),
   version: z.number(),
@@ -109,7 +110,6 @@ export const detail = summary.extend({
   reopenCount: z.number(),
   slaStartedAt: z.string(),
   dispatchedAt: z.string().nullable(),
-  closedAt: z.string().nullable(),
   timeline: z.array(timelineView),
   suggestion: z.object({ categoryCode: z.string(), confidence: z.number() }).nullable(),
   allowedActions: z.array(z.string()),
@@ -150,9 +150,13 @@ export const listQuery = z.strictObject({
   closedTo: z.iso.datetime({ offset: true }).optional().describe('Closed before'),
   open: bool.optional().describe('Only 在办 orders: neither final nor finished (an order under review after an unsatisfied rating is finished, not open)'),
   extensionPending: bool.optional().describe('Only orders whose extension request (延期申请) waits for a decision (true), or none waiting (false)'),
+  contactable: bool.optional().describe('Only orders whose reporter left a phone number — who can be called back for 回访 (true) — or none (false)'),
   mine: bool.optional().describe('Residents: only my own reports'),
   q: z.string().trim().min(1).max(200).optional().describe('Chinese full-text search in title, description and address, or a ticket code'),
-  sort: z.enum(['created', 'due', 'status']).default('created').describe('created: newest first; due: soonest deadline first (none last); status: in lifecycle order, newest first within one'),
+  sort: z
+    .enum(['created', 'due', 'status', 'closed'])
+    .default('created')
+    .describe('created: newest first; due: soonest deadline first (none last); status: in lifecycle order, newest first within one; closed: finished longest ago first (none last — the 回访 queue)'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
 });

@@ -1,12 +1,16 @@
 /**
  * 派遣台 (dispatchers and hotline agents): new orders with the suggested category (classifier) and department
  * (responsibility list) and a one-click "dispatch as suggested"; returned orders with the reason; overdue;
- * supervised (督办); pending extension requests; orders under review after an unsatisfied rating. Counts in the tabs.
+ * supervised (督办); pending extension requests; orders under review after an unsatisfied rating; and for hotline
+ * agents the 回访 queue — finished orders not yet rated whose reporter left a phone, finished longest ago first, with
+ * the rating recorded from the call (回访评价). Counts in the tabs.
  */
 import { Alert, App, Button, Space, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../shared/api';
+import { formatNearTime } from '../../shared/time';
+import { useAuth } from '../auth';
 import { ActionBar } from './actions';
 import { workOrdersApi, type ActionType, type DispatchSuggestion, type WorkOrderDetail, type WorkOrderListItem } from './api';
 import { countLabel, OrderQueue, type RowSuggestion } from './board';
@@ -14,7 +18,7 @@ import { lastReturnReason } from './model';
 import { useCategories } from './parts';
 import { suggestedName } from './suggest';
 
-type TabKey = 'new' | 'returned' | 'overdue' | 'supervised' | 'extensions' | 'review';
+type TabKey = 'new' | 'returned' | 'overdue' | 'supervised' | 'extensions' | 'review' | 'followUp';
 
 const QUERIES: Record<TabKey, Record<string, string>> = {
   new: { status: 'received,accepted', sort: 'created' },
@@ -23,6 +27,8 @@ const QUERIES: Record<TabKey, Record<string, string>> = {
   supervised: { supervised: 'true', open: 'true', sort: 'due' },
   extensions: { extensionPending: 'true', sort: 'due' },
   review: { status: 'under_review', sort: 'created' },
+  // Closed or answered and not yet rated (a rating moves it on), with a phone to call back.
+  followUp: { status: 'closed,answered', contactable: 'true', sort: 'closed' },
 };
 
 const ACTIONS: Record<TabKey, readonly ActionType[] | undefined> = {
@@ -32,6 +38,7 @@ const ACTIONS: Record<TabKey, readonly ActionType[] | undefined> = {
   supervised: undefined,
   extensions: ['approve_extension', 'deny_extension'],
   review: ['reopen', 'uphold'],
+  followUp: ['rate'],
 };
 
 /**
@@ -110,7 +117,10 @@ export function DispatchBoardPage() {
   const [refresh, setRefresh] = useState(0);
   const [active, setActive] = useState<TabKey>('new');
   const bump = () => setRefresh((x) => x + 1);
-  const tabs: TabKey[] = ['new', 'returned', 'overdue', 'supervised', 'extensions', 'review'];
+  const { me } = useAuth();
+  // 回访 is the hotline agents' work (they record the rating from the call); dispatchers do not rate.
+  const agent = me?.user.grants.some((g) => g.role === 'agent') ?? false;
+  const tabs: TabKey[] = ['new', 'returned', 'overdue', 'supervised', 'extensions', 'review', ...(agent ? (['followUp'] as const) : [])];
 
   const items = tabs.map((key) => ({
     key,
@@ -124,7 +134,7 @@ export function DispatchBoardPage() {
       <OrderQueue
         testId={`board-${key}`}
         query={QUERIES[key]}
-        hide={key === 'new' ? ['department'] : []}
+        hide={key === 'new' ? ['department'] : key === 'followUp' ? ['deadline'] : []}
         withDetails={key === 'returned' || key === 'extensions'}
         withSuggestions={key === 'new'}
         refresh={refresh}
@@ -134,6 +144,7 @@ export function DispatchBoardPage() {
         extra={(detailOf, _changed, suggestionOf) => {
           if (key === 'new') return [{ title: t('workOrders.board.suggestion'), key: 'suggestion', width: 220, render: (_, r) => <SuggestionCell order={r} suggestion={suggestionOf(r.id)} onChanged={bump} /> }];
           if (key === 'returned') return [{ title: t('workOrders.board.returnReason'), key: 'reason', render: (_, r) => lastReturnReason(detailOf(r.id)?.timeline ?? []) ?? '—' }];
+          if (key === 'followUp') return [{ title: t('workOrders.board.closedAt'), key: 'closedAt', width: 150, render: (_, r) => (r.closedAt ? formatNearTime(r.closedAt) : '—') }];
           if (key === 'extensions')
             return [
               {

@@ -34,7 +34,7 @@ export async function detailsOf(ids: readonly string[], width = 4): Promise<Map<
 }
 
 /** A queue column that a queue may leave out (e.g. the department of orders not yet dispatched). */
-export type QueueColumn = 'department';
+export type QueueColumn = 'department' | 'deadline';
 
 /**
  * A queue's columns: narrower than the list's — ticket code and title in one cell, district over grid, the 督办 flag

@@ -81,6 +81,8 @@ export interface WorkOrderSummary {
   warnAt: string | null;
   signDueAt: string | null;
   signOverdue: boolean;
+  /** When it was finished (办结); null while it is not. */
+  closedAt: string | null;
   parentId: string | null;
   rating: string | null;
   version: number;
@@ -120,7 +122,6 @@ export interface WorkOrderDetail extends WorkOrderSummary {
   reopenCount: number;
   slaStartedAt: string;
   dispatchedAt: string | null;
-  closedAt: string | null;
   timeline: TimelineEntry[];
   allowedActions: string[];
 }
