@@ -499,6 +499,35 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     expect((await get('dispatcher', `/work-orders/${order.id}`)).json().order.timeline).toHaveLength(4);
   });
 
+  it('arms no deadline timer while an order is under review (复核中): its clock stands; a reopen arms the new one', async () => {
+    const order = await created({ reporter: { name: '李四', phone: '13900005678' } });
+    let v = order.version;
+    const step = async (who: string, action: object) => {
+      const res = await act(who, order, v, action);
+      expect(res.statusCode, res.body).toBe(200);
+      v = res.json().order.version;
+      return res.json().order;
+    };
+    await step('agent', { type: 'accept' });
+    await step('dispatcher', { type: 'dispatch', departmentId: cgj.id });
+    await step('handler', { type: 'sign' });
+    await step('handler', { type: 'start' });
+    await step('handler', { type: 'report', note: '已处理' });
+    await step('inspector', { type: 'verify_pass' });
+    await step('dispatcher', { type: 'close' });
+    const pending = async () =>
+      (await t.ctx.db.selectFrom('jobs').select('dedupe_key').where('handler', '=', SLA_TIMER).where('dedupe_key', 'like', `${order.id}:%`).where('status', '=', 'pending').execute()).map((x) => x.dedupe_key);
+    expect(await pending()).toEqual([]);
+    // Closed on time and rated 不满意 by the agent from a follow-up call: under review, no timer may flag it
+    // overdue or supervise it while the dispatcher decides.
+    const review = await step('agent', { type: 'rate', rating: 'unsatisfied', comment: '问题没有解决' });
+    expect(review.status).toBe('under_review');
+    expect(await pending()).toEqual([]);
+    const reopened = await step('dispatcher', { type: 'reopen', reason: '复核属实' });
+    expect(reopened.status).toBe('accepted');
+    expect((await pending()).length).toBe(1);
+  });
+
   it('the warning arms the deadline: after 预警 the order has one timer, at its deadline', async () => {
     const past = new Date(Date.now() - 110 * 60_000); // an emergency (2 hours) created 110 minutes ago: warned, not yet due
     const agent = { principal: null, audit: { kind: 'system' as const, id: null, name: 'test', jurisdictionId: j } };

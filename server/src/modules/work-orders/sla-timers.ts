@@ -12,7 +12,7 @@ import type { AppContext, Db } from '../../app-context.js';
 import type { ScheduleInput } from '../events/index.js';
 import { recordAudit } from '../audit/index.js';
 import { noRequest, systemActor } from '../../shared/actor.js';
-import { FINAL_STATUSES, type Status } from './lifecycle.js';
+import { CLOCK_RUNNING_STATUSES, type Status } from './lifecycle.js';
 import * as repo from './work-orders.repo.js';
 
 export const SLA_TIMER = 'work_orders.sla-deadline';
@@ -23,8 +23,13 @@ const key = (id: string, kind: Kind) => `${id}:${kind}`;
 
 type Armed = Record<Kind, Date | null>;
 
-/** When each of the order's timers should fire (null: not armed): the deadline's next point, and the sign-for's. */
+/**
+ * When each of the order's timers should fire (null: not armed): the deadline's next point, and the sign-for's —
+ * only while its clock runs (CLOCK_RUNNING_STATUSES): none once finished, while suspended (挂起) or under review
+ * after an unsatisfied rating (复核中: its deadline was for the work already done; a reopen plans a new one).
+ */
 function armed(row: repo.WorkOrderRow): Armed {
+  if (!CLOCK_RUNNING_STATUSES.includes(row.status as Status)) return { warn: null, due: null, sign: null };
   const warnNext = row.warn_at !== null && !row.warned;
   return {
     warn: warnNext ? row.warn_at : null,
@@ -68,7 +73,8 @@ export function registerSlaTimers(ctx: Pick<AppContext, 'handlers' | 'outbox'>):
     const { workOrderId, kind, at } = payload as { workOrderId: string; kind: Kind; at: string };
     const tx = job.tx;
     const row = await repo.lockWorkOrder(tx, workOrderId);
-    if (!row || FINAL_STATUSES.includes(row.status as Status) || row.status === 'suspended') return;
+    // Only while the clock runs: a timer armed before the order was finished, suspended or put under review does nothing.
+    if (!row || !CLOCK_RUNNING_STATUSES.includes(row.status as Status)) return;
     const now = new Date();
     const actor = systemActor('sla-timer', row.jurisdiction_id);
     const timeline = (action: string, note: string | null, data: Record<string, string | number>) =>
