@@ -1,6 +1,7 @@
 import dayjsGenerateConfig from '@rc-component/picker/generate/dayjs';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { jurisdictionGenerateConfig as config } from './date-picker-config';
+import { runInZone } from './zone.testkit';
 import { jurisdictionInstant, PICKED } from './time';
 
 // 16:05 UTC on the 23rd: already 00:05 on the 24th in China, still 11:05 on the 23rd in New York.
@@ -9,14 +10,7 @@ const LATE = '2026-11-23T16:05:00.000Z';
 const NOON = '2026-11-23T04:30:00.000Z';
 
 // The process runs in New York, as a clerk's laptop abroad would.
-const savedTz = process.env.TZ;
-beforeAll(() => {
-  process.env.TZ = 'America/New_York';
-});
-afterAll(() => {
-  if (savedTz === undefined) delete process.env.TZ;
-  else process.env.TZ = savedTz;
-});
+runInZone('America/New_York');
 afterEach(() => {
   vi.useRealTimers();
 });

@@ -1,20 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { jurisdictionGenerateConfig as config } from './date-picker-config';
 import { dayValue, DAY_FORMAT, daysFrom, daysUntil, pickedDay } from './picked-day';
+import { runInZone } from './zone.testkit';
 import { addDays, jurisdictionDay } from './time';
 
 // 16:05 UTC on the 23rd: already 00:05 on the 24th in China, still 11:05 on the 23rd in New York.
 const LATE = '2026-11-23T16:05:00.000Z';
 
-const savedTz = process.env.TZ;
-const inZone = (tz: string) => {
-  process.env.TZ = tz;
-};
-beforeAll(() => inZone('America/New_York'));
-afterAll(() => {
-  if (savedTz === undefined) delete process.env.TZ;
-  else process.env.TZ = savedTz;
-});
+const inZone = runInZone('America/New_York');
 afterEach(() => {
   vi.useRealTimers();
   inZone('America/New_York');

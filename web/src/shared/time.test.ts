@@ -1,5 +1,6 @@
 import i18next from 'i18next';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runInZone } from './zone.testkit';
 import { JURISDICTION_TIME_ZONE, addDays, formatDate, formatDateTime, formatNearTime, formatTime, jurisdictionDay, jurisdictionInstant, jurisdictionWallClock } from './time';
 
 // 2026-11-23 06:05:09 UTC is 14:05 on the 23rd in China and 01:05 in New York;
@@ -9,14 +10,7 @@ const LATE = '2026-11-23T16:05:00.000Z';
 
 // The process runs in New York (as a staff member's laptop abroad would), so anything that followed the
 // process's zone — toLocaleString(), a zone-less Intl.DateTimeFormat — would show New York clock values.
-const savedTz = process.env.TZ;
-beforeAll(() => {
-  process.env.TZ = 'America/New_York';
-});
-afterAll(() => {
-  if (savedTz === undefined) delete process.env.TZ;
-  else process.env.TZ = savedTz;
-});
+runInZone('America/New_York');
 
 describe('times in the jurisdiction zone, whatever the browser zone', () => {
   it('runs in a zone other than China (the old formatting would show New York times)', () => {
