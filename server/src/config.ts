@@ -27,6 +27,7 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   WORKER: z.enum(['on', 'off']).default('on'),
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   PUBLIC_BASE_URL: z
     .string()
     .regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/, 'must be an http:// or https:// URL without query')
@@ -96,6 +97,12 @@ export type Config = {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /**
+   * How long opening a PostgreSQL connection, or waiting for a free one of the pool, may take before the request that
+   * needed it is answered 503 (db.unavailable): an unreachable server that drops packets would otherwise hold requests
+   * for TCP's minutes, and an overloaded one queue them without end.
+   */
+  dbConnectTimeoutMs: number;
   /** How other servers reach this one (e.g. https://12345.example.gov): federation's transfers send photo links under it. */
   publicBaseUrl: string | undefined;
   storageKind: 'pglite' | 'postgres';
@@ -144,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir,
     databaseUrl: e.DATABASE_URL,
+    dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     storageKind: e.DATABASE_URL ? 'postgres' : 'pglite',
     secretKey: e.SECRET_KEY ?? readOrCreateSecret(dataDir),

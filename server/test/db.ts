@@ -10,7 +10,8 @@ import { ensurePostgisTestBundle, pgliteTemplatePath, postgresTemplateName, with
 
 export const testStorageKind = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
-async function adminQuery(url: string, text: string): Promise<void> {
+/** One statement on the server at `url` over its own connection (CREATE / DROP DATABASE). */
+export async function adminQuery(url: string, text: string): Promise<void> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {

@@ -61,11 +61,16 @@ function prepareMarked(client: pg.PoolClient): void {
 
 export async function openPostgres(
   url: string,
-  options: { max?: number; onIdleError?: (err: Error) => void } = {},
+  options: { max?: number; onIdleError?: (err: Error) => void; connectTimeoutMs?: number } = {},
 ): Promise<Storage> {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
+    // A server that drops packets fails the request after this instead of holding it for TCP's minutes, and so does
+    // waiting longer than this for a free connection (back-pressure: 503 db.unavailable rather than an ever-longer
+    // queue); keep-alive notices a connection that died quietly while idle.
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    keepAlive: true,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === 20) return parseInt8;
@@ -78,7 +83,13 @@ export async function openPostgres(
   // An idle client can die under us (server restart, DROP DATABASE … FORCE, network). The pool discards it and
   // the next query opens a new one; without a listener Node would treat the event as an uncaught error.
   pool.on('error', (err) => options.onIdleError?.(err));
-  pool.on('connect', prepareMarked);
+  pool.on('connect', (client) => {
+    prepareMarked(client);
+    // A connection lost while checked out (a query or transaction in flight) rejects that query — its request is
+    // answered 503 — and also emits 'error' on the client, which the pool listens to only while the client is
+    // idle: without this listener that second report would be an uncaught exception and stop the process.
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const u = new URL(url);
   return {
@@ -187,7 +198,7 @@ export function hasEmbeddedDatabase(dataDir: string): boolean {
   return existsSync(path.join(embeddedDataDir(dataDir), 'PG_VERSION'));
 }
 
-export async function openStorage(config: { databaseUrl: string | undefined; dataDir: string }): Promise<Storage> {
-  if (config.databaseUrl) return openPostgres(config.databaseUrl);
+export async function openStorage(config: { databaseUrl: string | undefined; dataDir: string; dbConnectTimeoutMs?: number }): Promise<Storage> {
+  if (config.databaseUrl) return openPostgres(config.databaseUrl, { connectTimeoutMs: config.dbConnectTimeoutMs });
   return openPglite({ dataDir: embeddedDataDir(config.dataDir) });
 }

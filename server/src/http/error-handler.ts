@@ -1,10 +1,12 @@
 /**
  * The one place that turns errors into HTTP responses: `{ code, message, details?, requestId }`, with the
- * message in zh-CN or en chosen by Accept-Language. Unexpected errors are logged and answered as 500
- * without internals.
+ * message in zh-CN or en chosen by Accept-Language. A database that cannot be reached is 503 db.unavailable with a
+ * Retry-After (the pool opens new connections once it is back: no restart). Unexpected errors are logged and
+ * answered as 500 without internals.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { AppError, type ErrorKind } from '../shared/errors.js';
 
 import { pickLocale, translate } from '../shared/i18n.js';
@@ -45,13 +47,19 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
     ...(error.details !== undefined ? { details: error.details } : {}),
     requestId: request.id,
   };
-  if (error.kind === 'rate_limited' && typeof error.params.retryAfterSeconds === 'number') {
+  if ((error.kind === 'rate_limited' || error.kind === 'unavailable') && typeof error.params.retryAfterSeconds === 'number') {
     void reply.header('retry-after', String(error.params.retryAfterSeconds));
   }
   return reply.status(STATUS[error.kind]).type('application/json; charset=utf-8').send(body);
 }
 
-/** Maps what Fastify and the Zod provider throw onto AppError. */
+/** SQLSTATEs of a transaction rolled back for a concurrent one: deadlock_detected, serialization_failure. */
+const CONCURRENT_CHANGE = new Set(['40P01', '40001']);
+
+/** What a 503 db.unavailable asks the client to wait before retrying. */
+const DB_RETRY_AFTER_SECONDS = 5;
+
+/** Maps what Fastify, the Zod provider and the database driver throw onto AppError. */
 export function toAppError(error: FastifyError | Error, bodyLimit: number): AppError {
   if (error instanceof AppError) return error;
   const fe = error as FastifyError;
@@ -88,6 +96,10 @@ export function toAppError(error: FastifyError | Error, bodyLimit: number): AppE
     case 'FST_ERR_RATE_LIMIT':
       return new AppError('rate_limited', 'request.rate_limited');
   }
+  if (isDatabaseUnavailable(error)) return new AppError('unavailable', 'db.unavailable', { retryAfterSeconds: DB_RETRY_AFTER_SECONDS });
+  // Two transactions that each waited for the other (deadlock) or could not both stand (serialization): PostgreSQL
+  // rolled this one back, the other went through. Nothing of this request was written; trying again sees the other.
+  if (CONCURRENT_CHANGE.has(String((error as { code?: unknown }).code))) return new AppError('conflict', 'request.concurrent_change');
   if (error instanceof SyntaxError && fe.statusCode === 400) return new AppError('bad_request', 'request.malformed_json');
   if (fe.statusCode === 413) return new AppError('too_large', 'request.too_large', { limit: bodyLimit });
   if (fe.statusCode === 415) return new AppError('unsupported_media_type', 'request.unsupported_media_type', { type: '' });
@@ -107,6 +119,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
       appError = new AppError('internal', 'internal');
     }
     if (appError.kind === 'internal') request.log.error({ err: error }, 'unhandled error');
+    else if (appError.code === 'db.unavailable') request.log.warn({ code: appError.code, reason: error.message }, 'database unreachable');
     else request.log.info({ code: appError.code }, 'request failed');
     return sendError(request, reply, appError);
   });

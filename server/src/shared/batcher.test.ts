@@ -9,6 +9,7 @@ function controlled() {
     statements.push([...ops]);
     await new Promise<void>((resolve) => release.push(resolve));
     if (ops.includes(-1)) throw new Error('bad operation');
+    if (ops.includes(-2)) throw new Error('Connection terminated unexpectedly');
     return ops.map((op) => `done ${op}`);
   };
   /** Lets the oldest pending statement return, then lets the batcher send the next. */
@@ -58,6 +59,20 @@ describe('Batcher (group commit)', () => {
     expect(await first).toBe('done 1');
     expect(await Promise.all(shared)).toEqual(['done 2', 'bad operation', 'done 3']);
     expect(b.stats.split).toBe(1);
+  });
+
+  it('does not run the operations of a statement alone when its connection was lost: all of them fail with that error', async () => {
+    // Whether the statement took effect is unknown (it may have committed before the connection broke); run alone,
+    // a create without an Idempotency-Key would be written twice.
+    const c = controlled();
+    const b = new Batcher(c.run, { maxBatch: 64 });
+    const first = b.submit(1);
+    const shared = [2, -2, 3].map((op) => b.submit(op).then((v) => v, (e: Error) => e.message));
+    await c.drain();
+    expect(c.statements).toEqual([[1], [2, -2, 3]]);
+    expect(await first).toBe('done 1');
+    expect(await Promise.all(shared)).toEqual(Array(3).fill('Connection terminated unexpectedly'));
+    expect(b.stats.split).toBe(0);
   });
 
   it('with maxBatch 1 sends every operation alone, one after the other', async () => {

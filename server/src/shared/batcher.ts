@@ -9,11 +9,15 @@
  * `run` receives the operations of one statement and returns one result per operation, in order; it should be one
  * statement of fixed text (see shared/row-set.ts) so that it is prepared once per connection. If a shared statement
  * fails, none of it took effect (a statement is atomic) and each of its operations is run alone, so that only a bad
- * one fails, with its own error. Operations with the same `conflictKey` never share a statement (a statement that
+ * one fails, with its own error — unless the database could not be reached or the connection was lost: then whether
+ * it took effect is unknown (it may have committed just before), and every operation fails with that error (503; a
+ * create retried with its Idempotency-Key finds its claim if it was written). Operations with the same `conflictKey` never share a statement (a statement that
  * claims a key cannot claim it twice): the later one waits for the next statement.
  *
  * Used by the work-order create (its read and its write) and the session lookup of every authenticated request.
  */
+import { isDatabaseUnavailable } from '../db/unavailable.js';
+
 export interface BatcherOptions<In> {
   /** Operations in one statement at most (its text stays fixed; the rows it locks and its duration grow). */
   maxBatch: number;
@@ -96,8 +100,8 @@ export class Batcher<In, Out> {
       const outs = await this.run(group.map((p) => p.op));
       group.forEach((p, i) => p.resolve(outs[i]!));
     } catch (err) {
-      if (group.length === 1) {
-        group[0]!.reject(err);
+      if (group.length === 1 || isDatabaseUnavailable(err)) {
+        for (const p of group) p.reject(err);
         return;
       }
       // Nothing of the shared statement took effect: each operation alone, so that only a bad one fails.

@@ -9,6 +9,7 @@
  */
 import type { Db } from '../../app-context.js';
 import type { Logger } from 'pino';
+import { failureRun } from '../../shared/failure-run.js';
 import { GENESIS, entryHash } from './chain.js';
 import { chainEntries, countPending, lockAndListPending } from './audit.repo.js';
 
@@ -62,6 +63,7 @@ export function startAuditChainer(db: Db, logger: Logger, intervalMs = 200): Aud
   let stopped = false;
   let running: Promise<void> | null = null;
   let again = false;
+  const failures = failureRun(logger, 'audit chainer');
   const pass = () => {
     if (stopped) return;
     if (running) {
@@ -73,8 +75,9 @@ export function startAuditChainer(db: Db, logger: Logger, intervalMs = 200): Aud
         while (!stopped && (await chainBatch(db)) === BATCH) {
           /* a backlog: keep going */
         }
+        failures.succeeded();
       } catch (err) {
-        logger.error({ err }, 'audit chainer pass failed; retrying on the next tick');
+        failures.failed(err); // retried on the next tick
       } finally {
         running = null;
         if (again && !stopped) {

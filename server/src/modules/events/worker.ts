@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Db } from '../../app-context.js';
+import { failureRun, type FailureRun } from '../../shared/failure-run.js';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.js';
 import {
   claimDue,
@@ -81,6 +82,7 @@ export class JobWorker {
   readonly #db: Db;
   readonly #handlers: HandlerRegistry;
   readonly #log: Logger;
+  readonly #claimFailures: FailureRun;
   readonly #outbox: Outbox | undefined;
   readonly #concurrency: number;
   readonly #batchSize: number;
@@ -105,6 +107,7 @@ export class JobWorker {
     this.#db = options.db;
     this.#handlers = options.handlers;
     this.#log = options.log.child({ worker: this.id });
+    this.#claimFailures = failureRun(this.#log, 'job worker (claiming jobs)');
     this.#outbox = options.outbox;
     this.#concurrency = Math.max(1, options.concurrency ?? 1);
     this.#batchSize = Math.max(1, options.batchSize ?? 20);
@@ -173,9 +176,10 @@ export class JobWorker {
         const free = this.#concurrency - this.#inflight.size;
         if (free > 0) claimed = await this.#claimAndLaunch(free);
         failures = 0;
+        this.#claimFailures.succeeded();
       } catch (err) {
         failures++;
-        this.#log.error({ err }, 'job worker could not claim jobs; retrying');
+        this.#claimFailures.failed(err);
       }
       if (!this.#running) break;
       if (failures > 0) {
