@@ -1,7 +1,8 @@
 /**
  * Work-order lists for staff: each row carries the viewer's allowedActions (from the row itself, no query per row),
  * the 延期申请待批 filter (extension requested, not yet decided), sorting by created / deadline / status with keyset
- * paging that neither repeats nor skips a row, and a cursor of one sort refused by another.
+ * paging that neither repeats nor skips a row, a cursor of one sort refused by another, and the 回访 queue with each
+ * row's follow-up deadline (回访时限).
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,7 +79,7 @@ const list = (who: UserPrincipal, over: Partial<Parameters<typeof listWorkOrders
   listWorkOrders(t.ctx, who, { filters: {}, sort: 'created', limit: 50, ...over });
 
 async function allPages(who: UserPrincipal, sort: 'created' | 'due' | 'status' | 'closed', limit: number) {
-  const seen: { id: string; status: string; dueAt: string | null; createdAt: string; closedAt: string | null }[] = [];
+  const seen: { id: string; status: string; dueAt: string | null; createdAt: string; closedAt: string | null; followUpDueAt: string | null }[] = [];
   let cursor: string | undefined;
   for (let i = 0; i < 20; i++) {
     const page = await list(who, { sort, limit, ...(cursor ? { cursor } : {}) });
@@ -161,13 +162,20 @@ describe(`work-order lists (${testStorageKind})`, () => {
     const first = await enquiry('回访 先登记', '13900000001');
     const second = await enquiry('回访 后登记', '13900000002');
     const silent = await enquiry('回访 无电话', null);
-    // Answered (首接办结) in the other order than created: the queue follows the finishing time, not the creation.
-    for (const id of [second, silent, first]) await walk(id, [[agent, { type: 'answer', note: '已答复' }]]);
+    // Answered (首接办结) in the other order than created, at set instants: the queue follows the finishing time, not
+    // the creation; the follow-up deadline (回访时限, 3 working days by default) runs over the holiday and the weekend.
+    const answeredAt: [string, Date][] = [
+      [second, new Date('2026-09-30T07:00:00Z')], // Wed 15:00, the eve of National Day: 3 h that day, then from 8 Oct
+      [silent, new Date('2026-10-20T02:00:00Z')],
+      [first, new Date('2026-11-27T08:00:00Z')], // Fri 16:00: 2 h that day, then Monday and Tuesday, 4.5 h on Wednesday
+    ];
+    for (const [id, at] of answeredAt) await transitionWorkOrder(t.ctx, { jurisdictionId: j, id, expectedVersion: 1 }, { type: 'answer', note: '已答复' }, { principal: agent, audit: audit(agent) }, at);
     const queue = { statuses: ['closed', 'answered'], contactable: true };
     const whole = (await list(agent, { filters: queue, sort: 'closed', limit: 50 })).items;
     expect(whole.map((i) => i.id)).toEqual([second, first]);
-    const closedAt = whole.map((i) => Date.parse(i.closedAt!));
-    expect(closedAt[0]).toBeLessThanOrEqual(closedAt[1]!);
+    expect(whole.map((i) => i.closedAt)).toEqual(['2026-09-30T07:00:00.000Z', '2026-11-27T08:00:00.000Z']);
+    // Sat 10 Oct is a make-up workday (调休); Wed 2 Dec at the same clock as Friday's finish.
+    expect(whole.map((i) => i.followUpDueAt)).toEqual(['2026-10-10T07:00:00.000Z', '2026-12-02T08:00:00.000Z']);
     const paged: string[] = [];
     let cursor: string | undefined;
     for (let n = 0; n < 5; n++) {
@@ -182,5 +190,10 @@ describe(`work-order lists (${testStorageKind})`, () => {
     const all = await allPages(dispatcher, 'closed', 3);
     expect(all.slice(0, 3).map((i) => i.id)).toEqual([second, silent, first]);
     expect(new Set(all.map((i) => i.id)).size).toBe(10);
+    // Only finished, unrated orders have one; a rating (here the 回访's) ends it.
+    expect(all.filter((i) => i.followUpDueAt !== null).map((i) => i.id)).toEqual([second, silent, first]);
+    await transitionWorkOrder(t.ctx, { jurisdictionId: j, id: first, expectedVersion: 2 }, { type: 'rate', rating: 'satisfied', comment: '电话回访：满意' }, { principal: agent, audit: audit(agent) });
+    const rated = (await list(agent, { filters: { statuses: ['rated'] }, sort: 'closed' })).items;
+    expect(rated.map((i) => [i.id, i.followUpDueAt])).toEqual([[first, null]]);
   });
 });

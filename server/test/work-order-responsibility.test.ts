@@ -360,5 +360,5 @@ describe('the demo rule set', () => {
         expect(s?.unique, `${c.code} in ${district}`).toBe(true);
       }
     }
-  });
+  }, 300_000); // seeding the demo city: minutes on a loaded machine, as in the other demo tests
 });

@@ -193,6 +193,9 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     await step('handler', { type: 'report', note: '已安装新井盖' }, 'reported');
     const rework = await step('inspector', { type: 'verify_fail', reason: '井盖尺寸不符，仍有缝隙' }, 'in_progress');
     expect(rework.reworkCount).toBe(1);
+    // The handler's queue row says so too (返工), as does the board's.
+    const inbox = (await get('handler', `/work-orders?status=in_progress&limit=200`)).json().items as { id: string; reworkCount: number; returnCount: number }[];
+    expect(inbox.find((o) => o.id === order.id)).toMatchObject({ reworkCount: 1, returnCount: 0 });
     await step('handler', { type: 'report', note: '已更换合适尺寸井盖' }, 'reported');
     await step('inspector', { type: 'verify_pass', note: '现场核查通过' }, 'verified');
     const closed = await step('dispatcher', { type: 'close' }, 'closed');
@@ -423,6 +426,15 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     await worker.drain(10_000); // whatever earlier tests left
     const before = (await get('admin', '/work-order-settings')).json().settings;
     expect(before).toMatchObject({ autoDispatch: false, duplicateRadiusM: 50, sla: { byUrgency: { normal: { kind: 'working_days', days: 7 } } } });
+    // The defaults come with the answer, for the console to show beside each value.
+    expect((await get('admin', '/work-order-settings')).json().defaults).toEqual({
+      ticketPrefix: before.ticketPrefix,
+      sla: { ...before.sla, byCategory: [{ categoryPrefix: 'utilities', duration: { kind: 'calendar_hours', hours: 24 } }] },
+      autoDispatch: false,
+      autoDispatchConfidence: 0.8,
+      duplicateRadiusM: 50,
+      duplicateHours: 72,
+    });
     expect((await get('dispatcher', '/work-order-settings')).statusCode).toBe(403);
     const put = (body: object) => t.app.inject({ method: 'PUT', url: '/api/v1/work-order-settings', headers: s.admin!.bearer, payload: body });
     const bad = await put({ version: before.version, sla: { workingHours: { periods: [{ start: '14:00', end: '09:00' }] } } });
@@ -430,7 +442,10 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     const changed = await put({ version: before.version, autoDispatch: true, sla: { byUrgency: { normal: { kind: 'working_days', days: 3 } } } });
     expect(changed.statusCode, changed.body).toBe(200);
     expect(changed.json().settings).toMatchObject({ autoDispatch: true, version: before.version + 1, sla: { byUrgency: { normal: { days: 3 }, emergency: { hours: 2 } } } });
-    expect((await put({ version: before.version, autoDispatch: false })).statusCode).toBe(409);
+    const stale = await put({ version: before.version, autoDispatch: false });
+    expect(stale.statusCode).toBe(409);
+    // The current version comes in the details too, for the console to say which version it is up against.
+    expect(stale.json()).toMatchObject({ code: 'work_order.settings_version_conflict', details: { version: before.version + 1 } });
 
     const rule = await t.app.inject({ method: 'POST', url: '/api/v1/responsibility-rules', headers: s.admin!.bearer, payload: { categoryPrefix: 'component.01', departmentId: cgj.id } });
     expect(rule.statusCode, rule.body).toBe(201);
@@ -449,6 +464,40 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     expect((await put({ version: before.version + 1, autoDispatch: false, sla: null })).statusCode).toBe(200);
     const audits = await t.ctx.db.selectFrom('audit_log').select('action').where('action', '=', 'work_order.settings_update').execute();
     expect(audits).toHaveLength(2);
+  });
+
+  it('sets the follow-up call time (回访时限) per jurisdiction: whole working days 1–30, else a 400 that says so; list rows follow it', async () => {
+    const before = (await get('admin', '/work-order-settings')).json().settings;
+    expect(before.sla.followUpDays).toBe(3);
+    const put = (body: object, lang = 'zh-CN') =>
+      t.app.inject({ method: 'PUT', url: '/api/v1/work-order-settings', headers: { ...s.admin!.bearer, 'accept-language': lang }, payload: { version: before.version, ...body } });
+    for (const days of [0, 31, 2.5, -3]) {
+      const bad = await put({ sla: { followUpDays: days } });
+      expect(bad.statusCode, `${days}`).toBe(400);
+      expect(bad.json()).toMatchObject({ code: 'work_order.follow_up_days_invalid', message: `回访时限须为 1 至 30 之间的整数个工作日（收到 ${days}）` });
+    }
+    const en = await put({ sla: { followUpDays: 45 } }, 'en');
+    expect(en.json()).toMatchObject({ code: 'work_order.follow_up_days_invalid', message: 'The follow-up call time must be a whole number of working days from 1 to 30 (got 45)' });
+    expect((await put({ sla: { followUpDays: '3' } })).json().code).toBe('request.invalid');
+    // Nothing was stored by the refusals.
+    expect((await get('admin', '/work-order-settings')).json().settings.version).toBe(before.version);
+
+    // An enquiry answered at intake on a Friday at 16:00 (北京时间).
+    const order = await created({ requestType: 'enquiry', categoryCode: null, title: '回访时限 咨询', reporter: { name: '李四', phone: '13900002222' } });
+    expect((await act('agent', order, order.version, { type: 'answer', note: '已答复' })).statusCode).toBe(200);
+    await t.ctx.db.updateTable('work_orders').set({ closed_at: new Date('2026-11-27T08:00:00Z') }).where('id', '=', order.id).execute();
+    const row = async () => (await get('agent', `/work-orders?q=${order.code}`)).json().items[0];
+    expect(await row()).toMatchObject({ status: 'answered', followUpDueAt: '2026-12-02T08:00:00.000Z' }); // Wednesday: 3 working days
+    const five = await put({ sla: { followUpDays: 5 } });
+    expect(five.statusCode, five.body).toBe(200);
+    expect(five.json().settings).toMatchObject({ version: before.version + 1, slaOverrides: { followUpDays: 5 }, sla: { followUpDays: 5, byUrgency: { normal: { days: 7 } } } });
+    expect((await row()).followUpDueAt).toBe('2026-12-04T08:00:00.000Z'); // the next Friday: 5 working days
+    // Other lists' rows carry it too, and orders still being worked on have none.
+    const open = (await get('agent', '/work-orders?open=true&limit=5')).json().items;
+    expect(open.length).toBeGreaterThan(0);
+    expect(open.every((o: { followUpDueAt: string | null }) => o.followUpDueAt === null)).toBe(true);
+    expect((await t.app.inject({ method: 'PUT', url: '/api/v1/work-order-settings', headers: s.admin!.bearer, payload: { version: before.version + 1, sla: null } })).statusCode).toBe(200);
+    expect((await row()).followUpDueAt).toBe('2026-12-02T08:00:00.000Z');
   });
 
   it("uses a signed-in resident's own phone when they name themselves but leave the phone empty", async () => {

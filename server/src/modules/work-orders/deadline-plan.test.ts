@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planDeadlines, signDeadline } from './deadline-plan.js';
+import { followUpDeadline, planDeadlines, signDeadline } from './deadline-plan.js';
 import { DEFAULT_SLA } from './sla.js';
 
 // Monday 2026-11-23 10:00 in Shanghai.
@@ -46,5 +46,36 @@ describe('planDeadlines', () => {
     expect(planDeadlines({ ...base, requestType: 'enquiry', categoryCode: 'utilities.gas' }, config)!.dueAt.toISOString()).toBe('2026-11-24T02:00:00.000Z');
     // A category rule matches whole segments only.
     expect(planDeadlines({ ...base, categoryCode: 'utilitiesx' })!.dueAt.toISOString()).toBe('2026-12-02T02:00:00.000Z');
+  });
+});
+
+describe('followUpDeadline (回访时限)', () => {
+  // Friday 2026-11-27 16:00 in Shanghai: two office hours left that day.
+  const FRI_16 = new Date('2026-11-27T08:00:00Z');
+  const closed = { status: 'closed', closedAt: FRI_16, rating: null };
+
+  it('gives 3 working days after 办结 by default, across the weekend (Fri 16:00 → Wed 16:00)', () => {
+    expect(followUpDeadline(closed)!.toISOString()).toBe('2026-12-02T08:00:00.000Z');
+    expect(followUpDeadline({ ...closed, status: 'answered' })!.toISOString()).toBe('2026-12-02T08:00:00.000Z');
+  });
+
+  it('skips a public holiday and counts a make-up workday (Wed 30 Sep 15:00 → Sat 10 Oct 15:00, 调休)', () => {
+    expect(followUpDeadline({ ...closed, closedAt: new Date('2026-09-30T07:00:00Z') })!.toISOString()).toBe('2026-10-10T07:00:00.000Z');
+  });
+
+  it("takes the jurisdiction's days and office hours", () => {
+    expect(followUpDeadline(closed, { ...DEFAULT_SLA, followUpDays: 1 })!.toISOString()).toBe('2026-11-30T08:00:00.000Z');
+    // Office hours 08:00–17:00: Fri 16:00 leaves one hour, then Mon and Tue, and 8 hours on Wed (→ 16:00).
+    const early = { ...DEFAULT_SLA, workingHours: { periods: [{ start: '08:00', end: '17:00' }] } };
+    expect(followUpDeadline(closed, early)!.toISOString()).toBe('2026-12-02T08:00:00.000Z');
+    // Finished after office hours (Fri 17:30): the days start on Monday morning, and end at Wednesday's close.
+    expect(followUpDeadline({ ...closed, closedAt: new Date('2026-11-27T09:30:00Z') }, early)!.toISOString()).toBe('2026-12-02T09:00:00.000Z');
+  });
+
+  it('has none before 办结, once rated or under review, or for an order ended without a result', () => {
+    expect(followUpDeadline({ ...closed, status: 'in_progress', closedAt: null })).toBeNull();
+    expect(followUpDeadline({ ...closed, status: 'rated', rating: 'satisfied' })).toBeNull();
+    expect(followUpDeadline({ ...closed, status: 'under_review', rating: 'dissatisfied' })).toBeNull();
+    expect(followUpDeadline({ ...closed, status: 'cancelled' })).toBeNull();
   });
 });

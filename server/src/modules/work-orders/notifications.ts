@@ -32,6 +32,8 @@ const PROGRESS_MESSAGES: Record<string, string> = {
   answer: 'work_order.sms.answered',
   reject: 'work_order.sms.rejected',
   close: 'work_order.sms.closed',
+  // Merged into an order that then ended without a result (cancelled, rejected, transferred): handled on its own now.
+  unmerged: 'work_order.sms.unmerged',
 };
 
 /** The message for a transition's action, or undefined when the reporter is not told about it. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { actorOf, principalOf, requestMeta, requirePermission } from '../identity/index.js';
 import './work-orders.policy.js';
-import { loadSettings, settingsBody, slaOverrides, updateSettings, type WorkOrderSettings } from './settings.js';
+import { defaultSettings, loadSettings, settingsBody, slaOverrides, updateSettings, type WorkOrderSettings } from './settings.js';
 
 const duration = z.object({ kind: z.string(), hours: z.number().optional(), days: z.number().optional() });
 const settingsView = z.object({
@@ -16,6 +16,7 @@ const settingsView = z.object({
     byCategory: z.array(z.object({ categoryPrefix: z.string(), duration })),
     byRequestType: z.record(z.string(), duration).optional(),
     signFor: duration,
+    followUpDays: z.number().describe('Working days after 办结 within which the resident is called back (回访)'),
     warnRatio: z.number(),
   }).describe('The effective deadlines (defaults with the overrides applied)'),
   slaOverrides: slaOverrides.nullable(),
@@ -25,10 +26,13 @@ const settingsView = z.object({
   duplicateHours: z.number(),
   version: z.number(),
 });
-const response = z.object({ settings: settingsView });
+const response = z.object({
+  settings: settingsView,
+  defaults: settingsView.omit({ slaOverrides: true, version: true }).describe('Every value while nothing is overridden, to show beside the effective one'),
+});
 
 /** A plain copy (the effective SLA shares the defaults' readonly arrays). */
-const view = (s: WorkOrderSettings): z.infer<typeof response> => ({ settings: JSON.parse(JSON.stringify(s)) as z.infer<typeof settingsView> });
+const view = (s: WorkOrderSettings): z.infer<typeof response> => JSON.parse(JSON.stringify({ settings: s, defaults: defaultSettings() })) as z.infer<typeof response>;
 
 export function settingsRoutes(app: FastifyInstance, ctx: Pick<AppContext, 'db' | 'outbox'>): void {
   const r = app.withTypeProvider<ZodTypeProvider>();

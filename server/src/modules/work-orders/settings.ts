@@ -1,9 +1,10 @@
 /**
  * Per-jurisdiction work-order settings (administrators): deadlines (SLA — time allowed per urgency and category,
- * sign-for time, office hours, warning share; anything left out keeps the default of sla.ts), auto-dispatch (off by
- * default; when on, an order whose category is known — given, or suggested by the classifier with at least the
- * configured confidence — and whose responsibility rule is unique and not a fallback is accepted and dispatched by
- * the system), and the duplicate-check window. Changes are versioned (409 on a stale version) and audited.
+ * sign-for time, office hours, warning share, the follow-up call (回访) time after 办结; anything left out keeps the
+ * default of sla.ts), auto-dispatch (off by default; when on, an order whose category is known — given, or suggested
+ * by the classifier with at least the configured confidence — and whose responsibility rule is unique and not a
+ * fallback is accepted and dispatched by the system), and the duplicate-check window. Changes are versioned (409 on a
+ * stale version) and audited.
  */
 import { sql, type Selectable } from 'kysely';
 import { z } from 'zod';
@@ -11,7 +12,7 @@ import type { AppContext, Db } from '../../app-context.js';
 import type { Database } from '../../db/schema.js';
 import { recordAudit } from '../audit/index.js';
 import { noRequest, type Actor, type RequestMeta } from '../../shared/actor.js';
-import { conflict } from '../../shared/errors.js';
+import { badRequest, conflict } from '../../shared/errors.js';
 import { REQUEST_TYPES } from './lifecycle.js';
 import { DEFAULT_SLA, URGENCIES, parseWorkingHours, type SlaConfig } from './sla.js';
 import { DEFAULT_TICKET_PREFIX } from './ticket-code.js';
@@ -22,6 +23,9 @@ const duration = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('working_days'), days: z.number().int().min(1).max(90) }),
 ]);
 
+/** The follow-up time an administrator may set, in whole working days. */
+export const FOLLOW_UP_DAYS = { min: 1, max: 30 } as const;
+
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:MM');
 
 export const slaOverrides = z.strictObject({
@@ -30,6 +34,8 @@ export const slaOverrides = z.strictObject({
   byCategory: z.array(z.strictObject({ categoryPrefix: z.string().regex(/^[a-z0-9]+(\.[a-z0-9]+)*$/).max(100), duration })).max(200).optional(),
   byRequestType: z.strictObject(Object.fromEntries(REQUEST_TYPES.map((t) => [t, duration.optional()])) as Record<(typeof REQUEST_TYPES)[number], z.ZodOptional<typeof duration>>).optional(),
   signFor: duration.optional(),
+  // Checked by updateSettings, not here, so that a bad value is answered with its own code and message.
+  followUpDays: z.number().optional().describe(`Working days after 办结 within which the centre calls the resident back (回访): a whole number ${FOLLOW_UP_DAYS.min}–${FOLLOW_UP_DAYS.max}, default ${DEFAULT_SLA.followUpDays}`),
   warnRatio: z.number().min(0.1).max(0.99).optional(),
 });
 export type SlaOverrides = z.infer<typeof slaOverrides>;
@@ -69,6 +75,7 @@ export function effectiveSla(overrides: SlaOverrides | null): SlaConfig {
     byCategory: overrides.byCategory ?? DEFAULT_SLA.byCategory,
     byRequestType: Object.fromEntries(Object.entries(overrides.byRequestType ?? {}).filter(([, d]) => d !== undefined)),
     signFor: overrides.signFor ?? DEFAULT_SLA.signFor,
+    followUpDays: overrides.followUpDays ?? DEFAULT_SLA.followUpDays,
     warnRatio: overrides.warnRatio ?? DEFAULT_SLA.warnRatio,
   };
 }
@@ -95,6 +102,12 @@ export function settingsOf(row: Partial<SettingsRow> | undefined): WorkOrderSett
   };
 }
 
+/** What every setting is while an administrator has changed nothing: the console shows it beside each value. */
+export function defaultSettings(): Omit<WorkOrderSettings, 'slaOverrides' | 'version'> {
+  const { slaOverrides: _o, version: _v, ...defaults } = settingsOf(undefined);
+  return defaults;
+}
+
 export async function updateSettings(
   ctx: Pick<AppContext, 'db' | 'outbox'>,
   jurisdictionId: string,
@@ -102,10 +115,14 @@ export async function updateSettings(
   by: { actor: Actor; request?: RequestMeta },
 ): Promise<WorkOrderSettings> {
   if (input.sla?.workingHours) parseWorkingHours(input.sla.workingHours); // 400 with the bad period
+  const followUpDays = input.sla?.followUpDays;
+  if (followUpDays !== undefined && !(Number.isInteger(followUpDays) && followUpDays >= FOLLOW_UP_DAYS.min && followUpDays <= FOLLOW_UP_DAYS.max)) {
+    throw badRequest('work_order.follow_up_days_invalid', { ...FOLLOW_UP_DAYS, value: followUpDays });
+  }
   return ctx.db.transaction().execute(async (tx) => {
     await tx.insertInto('work_order_settings').values({ jurisdiction_id: jurisdictionId, ticket_prefix: null }).onConflict((oc) => oc.column('jurisdiction_id').doNothing()).execute();
     const current = await tx.selectFrom('work_order_settings').select('version').where('jurisdiction_id', '=', jurisdictionId).forUpdate().executeTakeFirstOrThrow();
-    if (current.version !== input.version) throw conflict('work_order.settings_version_conflict', { version: current.version });
+    if (current.version !== input.version) throw conflict('work_order.settings_version_conflict', { version: current.version }, { version: current.version });
     await tx
       .updateTable('work_order_settings')
       .set({

@@ -85,6 +85,10 @@ export interface WorkOrderSummary {
   closedAt: string | null;
   parentId: string | null;
   rating: string | null;
+  /** 返工, 退单 and 重新办理 so far: queues show an order that came back. */
+  reworkCount: number;
+  returnCount: number;
+  reopenCount: number;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -111,9 +115,6 @@ export interface WorkOrderDetail extends WorkOrderSummary {
   componentCode: string | null;
   reporter: MaskedReporter;
   extension: WorkOrderRow['extension'];
-  reworkCount: number;
-  returnCount: number;
-  reopenCount: number;
   slaStartedAt: string;
   dispatchedAt: string | null;
   timeline: TimelineView[];
@@ -150,6 +151,9 @@ export function presentSummary(row: WorkOrderListRow): WorkOrderSummary {
     closedAt: iso(row.closed_at),
     parentId: row.parent_id,
     rating: row.rating,
+    reworkCount: row.rework_count,
+    returnCount: row.return_count,
+    reopenCount: row.reopen_count,
     version: row.version,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
@@ -189,9 +193,6 @@ export function presentDetail(
     componentCode: row.component_code,
     reporter: maskedReporter(secretKey, row, viewer, opts),
     extension: row.extension,
-    reworkCount: row.rework_count,
-    returnCount: row.return_count,
-    reopenCount: row.reopen_count,
     slaStartedAt: iso(row.sla_started_at)!,
     dispatchedAt: iso(row.dispatched_at),
     timeline: presentTimeline(timeline, isStaff(viewer)),

@@ -9,6 +9,7 @@ import { noRequest } from '../../shared/actor.js';
 import { searchWords } from '../../shared/chinese-text.js';
 import { maskPhoneNumber } from '../../shared/masking.js';
 import { AppError, badRequest, conflict, notFound } from '../../shared/errors.js';
+import { awaitsFollowUp, followUpDeadline, type FollowUpInputs } from './deadline-plan.js';
 import { ownPhoneLookup } from './own-reports.js';
 import { loadSettings } from './settings.js';
 import { cancelSlaTimers } from './sla-timers.js';
@@ -66,7 +67,23 @@ function encodeCursor(row: repo.WorkOrderListRow, sort: repo.ListSort): string {
   return Buffer.from(`${key}|${row.id}`).toString('base64url');
 }
 
-export type WorkOrderListItem = WorkOrderSummary & { allowedActions: string[]; extensionPending: boolean };
+export type WorkOrderListItem = WorkOrderSummary & { allowedActions: string[]; extensionPending: boolean; followUpDueAt: string | null };
+
+const followUpInputs = (row: repo.WorkOrderListRow): FollowUpInputs => ({ status: row.status, closedAt: row.closed_at === null ? null : new Date(row.closed_at), rating: row.rating });
+
+/**
+ * Each row's follow-up (回访) deadline (null when it awaits none), from its jurisdiction's settings — read once a
+ * jurisdiction, and only when a row on the page needs them.
+ */
+async function followUpDeadlines(ctx: WorkOrderContext, rows: readonly repo.WorkOrderListRow[]): Promise<Map<string, string>> {
+  const waiting = rows.filter((r) => awaitsFollowUp(followUpInputs(r)));
+  const out = new Map<string, string>();
+  for (const j of new Set(waiting.map((r) => r.jurisdiction_id))) {
+    const { sla } = await loadSettings(ctx.db, j);
+    for (const r of waiting) if (r.jurisdiction_id === j) out.set(r.id, followUpDeadline(followUpInputs(r), sla)!.toISOString());
+  }
+  return out;
+}
 
 export async function listWorkOrders(ctx: WorkOrderContext, principal: Principal, input: ListInput): Promise<{ items: WorkOrderListItem[]; nextCursor: string | null }> {
   const own = await ownPhoneLookup(ctx.db, principal);
@@ -90,8 +107,14 @@ export async function listWorkOrders(ctx: WorkOrderContext, principal: Principal
   const after = input.cursor ? decodeCursor(input.cursor, input.sort) : null;
   const rows = await repo.listWorkOrders(ctx.db, scope, filters, input.sort, input.limit + 1, after);
   const page = rows.slice(0, input.limit);
+  const followUp = await followUpDeadlines(ctx, page);
   // What the viewer may do with each row: the pure lifecycle over the row already read (no query per row).
-  const items = page.map((row) => ({ ...presentSummary(row), allowedActions: actionsFor(principal, row), extensionPending: row.extension?.state === 'requested' }));
+  const items = page.map((row) => ({
+    ...presentSummary(row),
+    allowedActions: actionsFor(principal, row),
+    extensionPending: row.extension?.state === 'requested',
+    followUpDueAt: followUp.get(row.id) ?? null,
+  }));
   return { items, nextCursor: rows.length > input.limit ? encodeCursor(page.at(-1)!, input.sort) : null };
 }
 

@@ -380,6 +380,20 @@ export async function findWorkOrderById(db: Db, jurisdictionId: string, id: stri
   return rows[0];
 }
 
+/**
+ * A merge's two orders locked until the transaction ends, always in the same (id) order, and the target's status as
+ * it is then: the target cannot be closed, cancelled or merged itself meanwhile — its close would miss the new child,
+ * and two orders merged into each other at once would both end merged, with nobody handling either; taken in id
+ * order, two such merges queue instead of waiting for each other, and the second finds its target merged.
+ */
+export async function lockForMerge(tx: Db, jurisdictionId: string, childId: string, parentId: string): Promise<{ code: string; status: string } | undefined> {
+  const { rows } = await sql<{ id: string; code: string; status: string }>`
+    SELECT id, code, status FROM work_orders
+     WHERE jurisdiction_id = ${jurisdictionId} AND id IN (${childId}, ${parentId})
+     ORDER BY id FOR UPDATE`.execute(tx);
+  return rows.find((r) => r.id === parentId);
+}
+
 /** The same, locked for update (timer handlers and cascades that change an order outside a user's transition). */
 export async function lockWorkOrder(tx: Db, id: string): Promise<WorkOrderRow | undefined> {
   const { rows } = await sql<WorkOrderRow>`SELECT ${columns} FROM work_orders WHERE id = ${id} FOR UPDATE`.execute(tx);
@@ -391,6 +405,27 @@ export async function findWorkOrderByCode(db: Db, jurisdictionId: string, code: 
     SELECT ${joinedColumns} FROM work_orders w LEFT JOIN departments d ON d.id = w.department_id
      WHERE w.jurisdiction_id = ${jurisdictionId} AND w.code = ${code}`.execute(db);
   return rows[0];
+}
+
+/** The orders merged into this one, locked for update in id order (they are about to follow it or be released). */
+export async function lockChildren(tx: Db, parentId: string): Promise<WorkOrderRow[]> {
+  const { rows } = await sql<WorkOrderRow>`SELECT ${columns} FROM work_orders WHERE parent_id = ${parentId} ORDER BY id FOR UPDATE`.execute(tx);
+  return rows;
+}
+
+/** The status a merged order had when it was merged (its last merge entry's), to go back to if released. */
+export async function statusBeforeMerge(db: Db, id: string): Promise<string | undefined> {
+  const { rows } = await sql<{ from_status: string }>`
+    SELECT from_status FROM work_order_timeline WHERE work_order_id = ${id} AND action = 'merge' ORDER BY id DESC LIMIT 1`.execute(db);
+  return rows[0]?.from_status;
+}
+
+/** A merged order's new parent, or (parent null) its release to a status of its own; a new version either way. */
+export async function setMergeState(tx: Db, id: string, status: string, parentId: string | null, now: Date): Promise<WorkOrderRow> {
+  const { rows } = await sql<WorkOrderRow>`
+    UPDATE work_orders SET status = ${status}, parent_id = ${parentId}, version = version + 1, updated_at = ${now}
+     WHERE id = ${id} RETURNING ${columns}`.execute(tx);
+  return rows[0]!;
 }
 
 export async function findChildren(db: Db, parentId: string): Promise<WorkOrderRow[]> {

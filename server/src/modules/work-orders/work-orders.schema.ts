@@ -80,6 +80,9 @@ const summary = z.object({
   closedAt: z.string().nullable(),
   parentId: z.string().nullable(),
   rating: z.string().nullable(),
+  reworkCount: z.number().describe('Times a department had to do it again after a failed 核查 (返工)'),
+  returnCount: z.number().describe('Times a department returned it as not theirs (退单)'),
+  reopenCount: z.number().describe('Times it was handled again after an unsatisfied rating (重新办理)'),
   version: z.number(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -105,9 +108,6 @@ export const detail = summary.extend({
   componentCode: z.string().nullable(),
   reporter: z.object({ anonymous: z.boolean(), name: z.string().nullable(), phone: z.string().nullable(), self: z.boolean() }),
   extension: z.object({ state: z.string(), days: z.number(), reason: z.string() }).nullable(),
-  reworkCount: z.number(),
-  returnCount: z.number(),
-  reopenCount: z.number(),
   slaStartedAt: z.string(),
   dispatchedAt: z.string().nullable(),
   timeline: z.array(timelineView),
@@ -163,7 +163,13 @@ export const listQuery = z.strictObject({
 
 /** List rows also carry what the viewer may do with each order now (computed from the row, no extra query). */
 export const listResponse = z.object({
-  items: z.array(summary.extend({ allowedActions: z.array(z.string()), extensionPending: z.boolean() })),
+  items: z.array(
+    summary.extend({
+      allowedActions: z.array(z.string()),
+      extensionPending: z.boolean(),
+      followUpDueAt: z.string().nullable().describe("The follow-up call (回访) deadline of a finished, unrated order: the jurisdiction's working days after closedAt (default 3); null otherwise"),
+    }),
+  ),
   nextCursor: z.string().nullable(),
 });
 export const callerHistoryResponse = z.object({ items: z.array(summary), nextCursor: z.string().nullable() });

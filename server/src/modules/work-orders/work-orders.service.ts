@@ -368,7 +368,10 @@ export async function transitionWorkOrder(
     const details = { code: row.code, action: entry.action, from: entry.from, to: entry.to, ...entry.data };
     await recordAudit(tx, { actor: caller.audit, request: caller.request ?? noRequest, action: `work_order.${entry.action}`, jurisdictionId: row.jurisdiction_id, objectType: 'work_order', objectId: row.id, details });
     await ctx.outbox.publish(tx, { name: 'work_order.transitioned', jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, ...details } });
-    if (entry.action === 'close') await closeChildren(tx, ctx, updated, caller, now);
+    // The orders merged into this one: told when it is finished (结案, or answered at intake); handed on when it ends
+    // otherwise, so that none stays merged into an order nobody will close.
+    if (FINISHING_ACTIONS.has(entry.action)) await closeChildren(tx, ctx, updated, caller, now);
+    else if (ENDED_UNFINISHED.has(updated.status)) await handOnChildren(tx, ctx, updated, caller, now);
     if (opts.within) await opts.within(tx, { workOrderId: updated.id, timelineEntryId: entryId });
     const fresh = await repo.findWorkOrderById(tx, ref.jurisdictionId, ref.id);
     return presentDetail(ctx.config.secretKey, fresh!, await repo.listTimeline(tx, row.id), principal, actionsFor(principal, fresh!));
@@ -387,7 +390,7 @@ async function checkActionTargets(tx: WorkOrderContext['db'], row: repo.WorkOrde
   }
   if (action.type === 'merge') {
     if (action.parentId === row.id) throw badRequest('work_order.merge_self');
-    const parent = await repo.findWorkOrderById(tx, row.jurisdiction_id, action.parentId);
+    const parent = await repo.lockForMerge(tx, row.jurisdiction_id, row.id, action.parentId);
     if (!parent) throw badRequest('work_order.merge_parent_invalid', { id: action.parentId });
     if (FINAL_STATUSES.includes(parent.status as Status)) throw badRequest('work_order.merge_parent_final', { code: parent.code, status: parent.status }, { code: parent.code, status: parent.status });
   }
@@ -439,6 +442,47 @@ export function nextSla(row: repo.WorkOrderRow, next: LifecycleOrder, action: Ac
   if (t.dueAt && t.dueAt > now) t.overdue = false;
   if (t.warnAt && t.warnAt > now) t.warned = false;
   return t;
+}
+
+/** Statuses in which an order ends without a result of its own for the reports merged into it. */
+const ENDED_UNFINISHED: ReadonlySet<string> = new Set<Status>(['cancelled', 'rejected', 'transferred', 'merged']);
+
+/**
+ * An order that ends without being finished hands on the orders merged into it. Merged into another itself: they
+ * follow it there (parent_merged), and are told when that one is closed. Cancelled, rejected or transferred: they are
+ * released (unmerged) to the status they had before the merge — back in the dispatcher's queues, their deadline
+ * timers armed again — since each is still a resident's report. Each gets a timeline entry, an audit entry and an
+ * event, as any transition.
+ */
+async function handOnChildren(tx: WorkOrderContext['db'], ctx: WorkOrderContext, parent: repo.WorkOrderRow, caller: Caller, now: Date): Promise<void> {
+  const children = await repo.lockChildren(tx, parent.id);
+  if (children.length === 0) return;
+  const next = parent.status === 'merged' && parent.parent_id !== null ? await repo.findWorkOrderById(tx, parent.jurisdiction_id, parent.parent_id) : undefined;
+  for (const child of children) {
+    const to = next ? 'merged' : ((await repo.statusBeforeMerge(tx, child.id)) ?? 'accepted');
+    const moved = await repo.setMergeState(tx, child.id, to, next ? next.id : null, now);
+    const action = next ? 'parent_merged' : 'unmerged';
+    const data: Record<string, string> = next
+      ? { parentId: next.id, parentCode: next.code, previousParentCode: parent.code }
+      : { parentId: parent.id, parentCode: parent.code, parentStatus: parent.status };
+    await repo.insertTimelineEntry(tx, {
+      jurisdictionId: child.jurisdiction_id,
+      workOrderId: child.id,
+      at: now,
+      action,
+      from: child.status,
+      to,
+      actorId: caller.audit.kind === 'user' ? caller.audit.id : null,
+      actorRole: 'system',
+      note: null,
+      photos: [],
+      data,
+    });
+    if (!next) await scheduleSlaTimers(tx, ctx, moved);
+    const details = { code: child.code, action, from: child.status, to, ...data };
+    await recordAudit(tx, { actor: caller.audit, request: caller.request ?? noRequest, action: `work_order.${action}`, jurisdictionId: child.jurisdiction_id, objectType: 'work_order', objectId: child.id, details });
+    await ctx.outbox.publish(tx, { name: 'work_order.transitioned', jurisdictionId: child.jurisdiction_id, payload: { workOrderId: child.id, ...details } });
+  }
 }
 
 /** Closing a parent closes the orders merged into it (a timeline entry each) and tells their reporters. */
