@@ -271,18 +271,33 @@ describe('hotline console (agent, keyboard only)', () => {
     await page.getByTestId('language-switch').click();
   });
 
-  it('回访: the 派遣台 lists finished, unrated orders with a phone, finished longest ago first; the agent records the rating from the call', async () => {
+  it('回访: the 派遣台 lists finished, unrated orders with a phone, finished longest ago first, each with its 回访时限 (回访超期 once passed); the agent records the rating from the call', async () => {
     const queue = { status: 'closed,answered', contactable: 'true', sort: 'closed', limit: '50' };
-    const expected = await apiGet<{ items: (Summary & { closedAt: string })[] }>('/work-orders', queue);
+    const expected = await apiGet<{ items: (Summary & { closedAt: string; followUpDueAt: string })[] }>('/work-orders', queue);
     expect(expected.items.length).toBeGreaterThan(0);
     const closedAt = expected.items.map((o) => Date.parse(o.closedAt));
     expect([...closedAt].sort((a, b) => a - b)).toEqual(closedAt);
+    // The server gives each a deadline after its finish: 3 working days by default, so more than 2 calendar days
+    // (finished at 09:00 on a Monday, due on Wednesday at 18:00).
+    for (const o of expected.items) expect(Date.parse(o.followUpDueAt) - Date.parse(o.closedAt), o.code).toBeGreaterThan(2 * 86_400_000);
     await page.goto(`${base}/console/dispatch`);
     await page.getByTestId('board-tab-followUp').click();
     const rows = page.getByTestId('board-followUp').locator('tbody tr.ant-table-row');
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(Math.min(expected.items.length, 50));
     const first = expected.items[0]!;
     expect(await rows.first().textContent()).toContain(first.code);
+    await expect.poll(() => page.getByTestId('board-followUp-hint').textContent()).toContain('默认为办结后 3 个工作日');
+    // Each row shows its deadline's clock (北京时间) and, once it has passed, 回访超期.
+    const clock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const shown = expected.items.slice(0, 5);
+    for (const [i, o] of shown.entries()) {
+      const cell = rows.nth(i).getByTestId('follow-up-deadline');
+      const late = Date.parse(o.followUpDueAt) <= Date.now();
+      expect(await cell.getAttribute('data-late'), o.code).toBe(String(late));
+      const text = (await cell.textContent()) ?? '';
+      expect(text).toContain(clock.format(new Date(o.followUpDueAt)));
+      expect(text.includes('回访超期'), o.code).toBe(late);
+    }
     await expectAccessible(page, 'the 回访 queue');
     await screenshot(page, 'hotline-follow-up');
 

@@ -18,6 +18,8 @@ const PerformancePage = lazy(() => import('./performance/PerformancePage').then(
 const StatsPage = lazy(() => import('./stats/StatsPage').then((m) => ({ default: m.StatsPage })));
 const CategoriesPage = lazy(() => import('./work-order-admin/CategoriesPage').then((m) => ({ default: m.CategoriesPage })));
 const RulesPage = lazy(() => import('./work-order-admin/RulesPage').then((m) => ({ default: m.RulesPage })));
+const SettingsPage = lazy(() => import('./work-order-admin/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const KnowledgeAdminPage = lazy(() => import('./knowledge/KnowledgeAdminPage').then((m) => ({ default: m.KnowledgeAdminPage })));
 const PeersPage = lazy(() => import('./federation/PeersPage').then((m) => ({ default: m.PeersPage })));
 const Open311ConfigPage = lazy(() => import('./open311/Open311ConfigPage').then((m) => ({ default: m.Open311ConfigPage })));
 const DispatchBoardPage = lazy(() => import('./work-orders/DispatchBoardPage').then((m) => ({ default: m.DispatchBoardPage })));
@@ -44,6 +46,8 @@ const ELEMENTS: Record<string, React.ReactNode> = {
   woStats: <StatsPage />,
   woCategories: <CategoriesPage />,
   woRules: <RulesPage />,
+  woSettings: <SettingsPage />,
+  knowledge: <KnowledgeAdminPage />,
   federation: <PeersPage />,
   open311: <Open311ConfigPage />,
   performance: <PerformancePage />,

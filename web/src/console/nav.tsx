@@ -3,8 +3,8 @@
  * user holds one of its permissions, as reported by GET /api/v1/auth/me — the same rules the server enforces.
  * Pages exist only for modules the server has; nothing is a placeholder.
  */
-import { ApiOutlined, BorderOuterOutlined, GlobalOutlined, ClusterOutlined, LineChartOutlined, NodeIndexOutlined, TagsOutlined } from '@ant-design/icons';
-import { ApartmentOutlined, AuditOutlined, BarChartOutlined, EnvironmentOutlined, FileSearchOutlined, InboxOutlined, KeyOutlined, MailOutlined, PhoneOutlined, SendOutlined, TeamOutlined, TrophyOutlined, UserOutlined } from '@ant-design/icons';
+import { ApiOutlined, BookOutlined, BorderOuterOutlined, GlobalOutlined, ClusterOutlined, LineChartOutlined, NodeIndexOutlined, TagsOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, BarChartOutlined, EnvironmentOutlined, FileSearchOutlined, InboxOutlined, KeyOutlined, MailOutlined, PhoneOutlined, SendOutlined, SettingOutlined, TeamOutlined, TrophyOutlined, UserOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 
 export interface ConsolePage {
@@ -37,6 +37,10 @@ export const PAGES: ConsolePage[] = [
   // 分类管理 and 清单化定责: administrators edit the category tree and the responsibility list (woAdmin).
   { key: 'woCategories', path: '/work-order-categories', label: 'woAdmin.nav.categories', icon: <TagsOutlined />, anyOf: ['work_order_category.manage'] },
   { key: 'woRules', path: '/responsibility-rules', label: 'woAdmin.nav.rules', icon: <NodeIndexOutlined />, anyOf: ['responsibility_rule.manage'] },
+  // 工单设置: administrators set the jurisdiction's deadlines, auto-dispatch, duplicate window and order-number prefix.
+  { key: 'woSettings', path: '/work-order-settings', label: 'woSettings.nav', icon: <SettingOutlined />, anyOf: ['work_order.settings'] },
+  // 知识库管理: stewards and administrators write, publish and retire the articles agents answer calls with (knowledge).
+  { key: 'knowledge', path: '/knowledge', label: 'knowledge.nav', icon: <BookOutlined />, anyOf: ['knowledge.edit'] },
   // 跨域转办: administrators register neighbouring cities' Open311 endpoints (federation).
   { key: 'federation', path: '/federation', label: 'federation.nav', icon: <GlobalOutlined />, anyOf: ['federation.peer.manage'] },
   // Open311 服务配置: administrators choose each service's type, notice, keywords and attributes (open311).

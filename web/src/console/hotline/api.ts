@@ -5,6 +5,7 @@
 import { api, ApiError, readCookie } from '../../shared/api';
 import i18n, { currentLanguage } from '../../shared/i18n';
 import type { CategoryItem, CreateBody } from './hotline';
+import type { Article as KnowledgeArticle } from '../knowledge/api';
 
 export interface OrderSummary {
   id: string;
@@ -29,15 +30,8 @@ export interface Suggestion {
   modelVersion: number;
 }
 
-export interface Article {
-  id: string;
-  title: string;
-  question: string;
-  answer: string;
-  categoryCode: string | null;
-  agency: string | null;
-  useCount: number;
-}
+/** What the 话务台 shows of a knowledge article (the editors' full shape is in ../knowledge/api). */
+export type Article = Pick<KnowledgeArticle, 'id' | 'title' | 'question' | 'answer' | 'categoryCode' | 'agency' | 'useCount'>;
 
 export interface DistrictItem {
   code: string;

@@ -12,8 +12,9 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage, type Query } from '../../shared/api';
 import { departmentName, departmentTree, useDepartments } from '../departments';
 import { districtName, useDistricts } from '../work-orders/parts';
-import { categoriesAdminApi, rulesApi, type AdminCategory, type Candidate, type Preview, type Rule } from './api';
-import { buildCategoryTree, categoryName, ruleBody, ruleForm, tiedWithBest, type CategoryTreeNode, type RuleForm } from './model';
+import { rulesApi, type Candidate, type Preview, type Rule } from './api';
+import { useAdminCategories, useCategoryOptions } from './category-options';
+import { ruleBody, ruleForm, tiedWithBest, type RuleForm } from './model';
 import './wo-admin.css';
 
 interface Filters {
@@ -28,23 +29,6 @@ interface PreviewForm {
   districtCode?: string;
   gridCode?: string;
   componentSubclass?: string;
-}
-
-type CategoryOption = { value: string; title: string; children: CategoryOption[] };
-
-function useAdminCategories() {
-  const [items, setItems] = useState<AdminCategory[]>([]);
-  useEffect(() => {
-    let live = true;
-    categoriesAdminApi.list().then(
-      (c) => live && setItems(c),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
-  return items;
 }
 
 export function RulesPage() {
@@ -68,18 +52,12 @@ export function RulesPage() {
   const categories = useAdminCategories();
 
   const deptTree = useMemo(() => departmentTree((departments.items ?? []).filter((d) => d.active), lang), [departments.items, lang]);
-  const categoryOptions = useMemo(() => {
-    const toOptions = (nodes: CategoryTreeNode[]): CategoryOption[] =>
-      nodes.map((n) => ({ value: n.key, title: `${categoryName(n.category, lang)} (${n.key})${n.category.active ? '' : ` · ${t('woAdmin.category.inactive')}`}`, children: toOptions(n.children) }));
-    return toOptions(buildCategoryTree(categories));
-  }, [categories, lang, t]);
-  const categoryByCode = useMemo(() => new Map(categories.map((c) => [c.code, c])), [categories]);
+  const { options: categoryOptions, text: categoryCodeText } = useCategoryOptions(categories);
   const districtOptions = useMemo(() => districts.map((d) => ({ value: d.code, label: `${lang === 'en' && d.nameEn ? d.nameEn : d.nameZh} (${d.code})` })), [districts, lang]);
 
   const categoryText = (code: string | null) => {
     if (!code) return t('woAdmin.rule.any');
-    const c = categoryByCode.get(code);
-    return c ? `${categoryName(c, lang)} (${code})` : code;
+    return categoryCodeText(code);
   };
   const districtText = (code: string | null) => (code ? `${districtName(code, districts, lang)}${districtName(code, districts, lang) === code ? '' : ` (${code})`}` : t('woAdmin.rule.any'));
   const deptText = (d: Rule['department']) => (lang === 'en' && d.nameEn ? d.nameEn : d.nameZh);

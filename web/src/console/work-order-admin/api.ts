@@ -1,7 +1,7 @@
 /**
  * The administration API of work-order categories (/work-order-categories) and of the responsibility list
  * (/responsibility-rules) — shapes from server/src/modules/work-orders/categories.schema.ts and
- * responsibility.schema.ts.
+ * responsibility.schema.ts, and the work-order settings (/work-order-settings, settings.ts).
  */
 import { api, type Query } from '../../shared/api';
 
@@ -108,4 +108,73 @@ export const rulesApi = {
   update: (id: string, body: Partial<RuleBody>) => api.patch<{ rule: Rule }>(`${base}/responsibility-rules/${enc(id)}`, body).then((r) => r.rule),
   remove: (id: string) => api.del<void>(`${base}/responsibility-rules/${enc(id)}`),
   preview: (body: PreviewInput) => api.post<Preview>(`${base}/responsibility-rules/preview`, body),
+};
+
+// ---- Work-order settings (GET/PUT /work-order-settings, server/src/modules/work-orders/settings.ts) ----------------
+
+export type DurationKind = 'calendar_hours' | 'working_hours' | 'working_days';
+export type Duration = { kind: 'calendar_hours' | 'working_hours'; hours: number } | { kind: 'working_days'; days: number };
+export interface Period {
+  start: string;
+  end: string;
+}
+export interface CategoryDuration {
+  categoryPrefix: string;
+  duration: Duration;
+}
+
+export interface SlaConfig {
+  workingHours: { periods: Period[] };
+  byUrgency: Record<string, Duration>;
+  byCategory: CategoryDuration[];
+  byRequestType?: Record<string, Duration>;
+  signFor: Duration;
+  followUpDays: number;
+  warnRatio: number;
+}
+
+/** Only what an administrator changed; everything left out follows the default. */
+export interface SlaOverrides {
+  workingHours?: { periods: Period[] };
+  byUrgency?: Record<string, Duration>;
+  byCategory?: CategoryDuration[];
+  byRequestType?: Record<string, Duration>;
+  signFor?: Duration;
+  followUpDays?: number;
+  warnRatio?: number;
+}
+
+export interface SettingsValues {
+  ticketPrefix: string;
+  sla: SlaConfig;
+  autoDispatch: boolean;
+  autoDispatchConfidence: number;
+  duplicateRadiusM: number;
+  duplicateHours: number;
+}
+
+export interface WorkOrderSettings extends SettingsValues {
+  slaOverrides: SlaOverrides | null;
+  version: number;
+}
+
+export interface SettingsAnswer {
+  settings: WorkOrderSettings;
+  defaults: SettingsValues;
+}
+
+/** A change: what is left out stays as stored; `sla` replaces all the overrides (null: the defaults). */
+export interface SettingsBody {
+  version: number;
+  ticketPrefix?: string | null;
+  sla?: SlaOverrides | null;
+  autoDispatch?: boolean;
+  autoDispatchConfidence?: number;
+  duplicateRadiusM?: number;
+  duplicateHours?: number;
+}
+
+export const settingsApi = {
+  get: () => api.get<SettingsAnswer>(`${base}/work-order-settings`),
+  save: (body: SettingsBody) => api.put<SettingsAnswer>(`${base}/work-order-settings`, body),
 };

@@ -1,0 +1,292 @@
+/**
+ * 知识库管理 end to end, in headless Chromium against a real demo server: the steward (数据管理员) writes an article —
+ * the form refuses what the server would refuse before sending anything — and publishes it; the agent finds it in the
+ * hotline console's knowledge search; the steward archives it (with a confirmation) and the agent is no longer offered
+ * it; then someone else saves the article while the steward is typing: the save is refused (409), the page says so,
+ * and loading the latest version keeps what the steward typed and the other editor's change. axe on each screen;
+ * screenshots in web/e2e/screenshots/knowledge-*.png.
+ */
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screenshot } from '../../web/e2e/browser.js';
+import { E2E_DEMO_PASSWORD, expectAccessible, signIn, startE2e, type E2eEnv } from './e2e-support.js';
+
+let env: E2eEnv;
+let base = '';
+let steward: BrowserContext;
+let agent: BrowserContext;
+let page: Page;
+let agentPage: Page;
+let adminToken = '';
+
+/** Unique per run (E2E_BASE_URL may point at a server that keeps its data). */
+const STAMP = String(Date.now()).slice(-6);
+const TITLE = `燃气表换电池 ${STAMP}`;
+const QUERY = '燃气表电池';
+
+interface ArticleView {
+  id: string;
+  title: string;
+  question: string;
+  answer: string;
+  categoryCode: string | null;
+  agency: string | null;
+  tags: string[];
+  validFrom: string | null;
+  validTo: string | null;
+  status: string;
+  version: number;
+}
+
+async function token(username: string): Promise<string> {
+  const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: E2E_DEMO_PASSWORD }) });
+  expect(r.status, `login ${username}`).toBe(200);
+  return ((await r.json()) as { accessToken: string }).accessToken;
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const r = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  expect(r.ok, `${method} ${path}: ${r.status} ${text}`).toBe(true);
+  return JSON.parse(text) as T;
+}
+
+async function articleByTitle(): Promise<ArticleView> {
+  const list = await call<{ items: ArticleView[] }>('GET', `/knowledge/articles?q=${encodeURIComponent(TITLE)}&limit=5`);
+  const hit = list.items.filter((a) => a.title === TITLE);
+  expect(hit, `one article titled ${TITLE}`).toHaveLength(1);
+  return hit[0]!;
+}
+
+/** The titles the hotline console's knowledge panel offers the agent for `q`. */
+async function agentSees(q: string): Promise<string[]> {
+  await agentPage.goto(`${base}/console/hotline`);
+  await agentPage.getByTestId('hotline-phone').waitFor();
+  await agentPage.locator('#hotline-kb-search').fill(q);
+  await agentPage.locator('[data-testid="hotline-knowledge"][data-current="true"]').waitFor({ timeout: 15_000 });
+  return (await agentPage.getByTestId('hotline-kb-article').locator('h3').allTextContents()).map((s) => s.trim());
+}
+
+/** Closes a select's popup by clicking the drawer's title (Escape would close the drawer). */
+async function closePopups(drawer: Locator): Promise<void> {
+  await drawer.locator('.ant-drawer-title').click();
+  await expect.poll(() => drawer.page().locator('.ant-select-dropdown:visible').count(), { timeout: 10_000 }).toBe(0);
+}
+
+/**
+ * Picks a category in the editor's tree select by its name; checks the field shows it (under load a click can land
+ * before the popup is ready: then it tries again).
+ */
+async function pickCategory(d: Locator, name: string): Promise<void> {
+  const select = d.getByTestId('kb-category');
+  for (let attempt = 0; ; attempt++) {
+    await select.click();
+    const popup = page.locator('.ant-select-dropdown:visible:not(.ant-slide-up-leave)');
+    await popup.waitFor();
+    await select.getByRole('combobox').first().fill(name);
+    await popup.locator('.ant-select-tree-title', { hasText: new RegExp(`^${name}$`) }).first().click();
+    await closePopups(d);
+    try {
+      await expect.poll(async () => (await select.textContent()) ?? '', { timeout: 3_000 }).toContain(name);
+      return;
+    } catch (e) {
+      if (attempt >= 2) throw e;
+    }
+  }
+}
+
+/** Types a day into a DayPicker and confirms it with Enter. */
+async function typeDay(input: Locator, day: string): Promise<void> {
+  await input.click();
+  await input.fill(day);
+  await input.press('Enter');
+  await expect.poll(() => input.inputValue()).toBe(day);
+}
+
+const drawer = () => page.getByTestId('kb-editor');
+const fieldError = (id: string) => drawer().locator(`#${id}_help`);
+
+beforeAll(async () => {
+  env = await startE2e();
+  base = env.base;
+  adminToken = await token('admin');
+  steward = await env.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  agent = await env.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  page = await steward.newPage();
+  agentPage = await agent.newPage();
+  await signIn(page, base, 'steward');
+  await signIn(agentPage, base, 'agent');
+}, 240_000);
+
+afterAll(async () => {
+  await steward?.close();
+  await agent?.close();
+  await env?.close();
+});
+
+describe('knowledge base administration (steward) and the hotline search (agent)', () => {
+  it('writes an article, checked before sending, and publishes it', async () => {
+    // Only editors have the page: the agent's menu does not offer it.
+    expect(await agentPage.getByTestId('console-nav').getByText('知识库管理').count()).toBe(0);
+    await page.getByTestId('console-nav').getByText('知识库管理').click();
+    await page.getByTestId('kb-table').locator('tbody tr.ant-table-row').first().waitFor({ timeout: 30_000 });
+    expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
+    await expectAccessible(page, 'the knowledge base list');
+    await screenshot(page, 'knowledge-list');
+
+    await page.getByTestId('kb-new').click();
+    const d = drawer();
+    await d.getByTestId('kb-title').waitFor();
+    await expect.poll(() => page.evaluate<string | null>("document.activeElement ? document.activeElement.getAttribute('data-testid') : null")).toBe('kb-title');
+    await page.keyboard.type(TITLE);
+    await d.getByTestId('kb-question').fill('家里的燃气表显示电量低，电池怎么换？');
+    await d.getByTestId('kb-answer').fill('燃气表电池可自行更换：关闭表前阀门，打开表盖换上两节 5 号碱性电池，再打开阀门。\n\n如表仍提示电量低，请拨打燃气公司客服热线预约上门。');
+    await d.getByTestId('kb-agency').fill('市燃气公司');
+    await d.locator('#kb_tags').click();
+    await page.keyboard.type('燃气表');
+    await page.keyboard.press('Enter');
+    await closePopups(d);
+    // The category from the category tree.
+    await pickCategory(d, '燃气');
+    // What the server would refuse is refused here, in words, and nothing is sent.
+    let writes = 0;
+    page.on('request', (r) => {
+      if (r.url().includes('/api/v1/knowledge/articles') && r.method() !== 'GET') writes++;
+    });
+    await typeDay(d.locator('#kb_validFrom'), '2026-03-01');
+    await typeDay(d.locator('#kb_validTo'), '2026-02-01');
+    await d.getByTestId('kb-source-url').fill('ftp://gas.example.gov.cn/battery');
+    await d.getByTestId('kb-save-publish').click();
+    await expect.poll(() => fieldError('kb_validTo').textContent()).toBe('失效日期（2026-02-01）不能早于生效日期（2026-03-01）');
+    await expect.poll(() => fieldError('kb_sourceUrl').textContent()).toContain('http:// 或 https://');
+    expect(writes).toBe(0);
+    await expectAccessible(page, 'the article form with errors');
+    await screenshot(page, 'knowledge-new-invalid');
+
+    await typeDay(d.locator('#kb_validFrom'), '2020-01-01');
+    await typeDay(d.locator('#kb_validTo'), '2099-12-31');
+    await d.getByTestId('kb-source-url').fill('https://gas.example.gov.cn/battery');
+    await expect.poll(() => fieldError('kb_validTo').count()).toBe(0);
+    await d.getByTestId('kb-save-publish').click();
+    // The drawer now shows the saved article.
+    await expect.poll(() => d.getByTestId('kb-status').getAttribute('data-status'), { timeout: 15_000 }).toBe('published');
+    expect(await d.getByTestId('kb-version').textContent()).toBe('第 1 版');
+    const saved = await articleByTitle();
+    expect(saved).toMatchObject({
+      question: '家里的燃气表显示电量低，电池怎么换？',
+      categoryCode: 'utilities.gas',
+      agency: '市燃气公司',
+      tags: ['燃气表'],
+      validFrom: '2020-01-01',
+      validTo: '2099-12-31',
+      status: 'published',
+      version: 1,
+    });
+    expect(saved.answer).toContain('\n\n如表仍提示电量低');
+    await expectAccessible(page, 'the published article');
+    await screenshot(page, 'knowledge-published');
+  });
+
+  it('is offered to the agent in the hotline console’s knowledge search', async () => {
+    const titles = await agentSees(QUERY);
+    expect(titles).toContain(TITLE);
+  });
+
+  it('is archived after a confirmation and no longer offered to the agent', async () => {
+    const d = drawer();
+    await d.getByTestId('kb-archive').click();
+    const confirm = page.locator('.ant-modal-confirm').filter({ hasText: '归档后' });
+    await confirm.waitFor();
+    expect(await confirm.textContent()).toContain(TITLE);
+    await expectAccessible(page, 'the archive confirmation');
+    await confirm.getByRole('button', { name: /归\s*档/ }).click();
+    await expect.poll(() => d.getByTestId('kb-status').getAttribute('data-status'), { timeout: 15_000 }).toBe('archived');
+    expect((await articleByTitle()).status).toBe('archived');
+    // The list shows it archived too (filter by status and search).
+    expect(await d.getByTestId('kb-restore').count()).toBe(1);
+
+    const titles = await agentSees(QUERY);
+    expect(titles).not.toContain(TITLE);
+  });
+
+  it('says so when someone else saved first, and keeps what was typed', async () => {
+    const d = drawer();
+    const before = await articleByTitle();
+    const mine = '燃气表电池请使用 5 号碱性电池，不要使用充电电池。';
+    await d.getByTestId('kb-answer').fill(mine);
+    // Meanwhile the administrator changes the agency.
+    await call('PATCH', `/knowledge/articles/${before.id}`, { version: before.version, agency: '市燃气集团' });
+    // Scrolled down to the end of the form, as after typing a long answer.
+    await d.locator('.ant-drawer-body').evaluate('(el) => { el.scrollTop = el.scrollHeight; }');
+    await d.getByTestId('kb-save').click();
+    const notice = d.getByTestId('kb-conflict');
+    await expect.poll(() => notice.textContent(), { timeout: 15_000 }).toContain('其他人已先保存了这个条目');
+    // The notice above the form is brought into view.
+    await expect.poll(async () => (await notice.boundingBox())?.y ?? -1).toBeGreaterThanOrEqual(0);
+    expect(await d.getByTestId('kb-answer').inputValue()).toBe(mine);
+    await expectAccessible(page, 'the conflict notice');
+    await screenshot(page, 'knowledge-conflict');
+
+    await d.getByTestId('kb-conflict-reload').click();
+    await expect.poll(() => notice.textContent()).toContain(`已载入第 ${before.version + 1} 版`);
+    expect(await notice.textContent()).toContain('对方修改了：承办单位');
+    expect(await d.getByTestId('kb-answer').inputValue()).toBe(mine);
+    expect(await d.getByTestId('kb-agency').inputValue()).toBe('市燃气集团');
+    await d.getByTestId('kb-save').click();
+    await page.locator('.ant-message').getByText(`已保存（第 ${before.version + 2} 版）`).waitFor({ timeout: 15_000 });
+    const after = await articleByTitle();
+    expect(after).toMatchObject({ answer: mine, agency: '市燃气集团', version: before.version + 2 });
+  });
+
+  it('shows the server’s refusal in words: a steward scoped to one department may not edit', async () => {
+    // Articles belong to the whole jurisdiction (knowledge.policy.ts): a department-scoped steward reads, but a save is
+    // refused by the server (403), which the form cannot know beforehand.
+    const me = await fetch(`${base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${await token('steward')}` } });
+    const departmentId = ((await me.json()) as { user: { department: { id: string } } }).user.department.id;
+    const username = `kb-scoped-${STAMP}`;
+    const password = 'Kb-scoped-Pass-2026!';
+    await call('POST', '/users', { username, displayName: '部门数据管理员', password, departmentId, grants: [{ role: 'steward', scope: { kind: 'department', departmentId } }], mustChangePassword: false });
+    const scoped = await env.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    try {
+      const p = await scoped.newPage();
+      await signIn(p, base, username, password);
+      await p.goto(`${base}/console/knowledge`);
+      await p.locator('#kb-search').fill(TITLE);
+      await p.locator('#kb-search').press('Enter');
+      await p.getByTestId('kb-table').locator('tbody tr.ant-table-row').filter({ hasText: TITLE }).getByTestId('kb-open').click();
+      const d = p.getByTestId('kb-editor');
+      await d.getByTestId('kb-agency').waitFor();
+      await expect.poll(() => d.getByTestId('kb-agency').inputValue()).toBe('市燃气集团');
+      await d.getByTestId('kb-agency').fill('某街道办');
+      await d.getByTestId('kb-save').click();
+      await expect.poll(() => d.getByTestId('kb-server-error').textContent(), { timeout: 15_000 }).toContain('超出您的管辖范围');
+      // What was typed stays; nothing changed on the server.
+      expect(await d.getByTestId('kb-agency').inputValue()).toBe('某街道办');
+      expect((await articleByTitle()).agency).toBe('市燃气集团');
+    } finally {
+      await scoped.close();
+    }
+  });
+
+  it('lists it by search and status, with the page fitting 1366 px', async () => {
+    await page.getByTestId('kb-editor').locator('.ant-drawer-close').click();
+    await page.getByTestId('kb-editor').waitFor({ state: 'hidden' });
+    await page.locator('#kb-search').fill(QUERY);
+    await page.locator('#kb-search').press('Enter');
+    await page.locator('#kb-status-filter').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '已归档' }).click();
+    await expect.poll(() => page.getByTestId('kb-table').locator('tbody tr.ant-table-row').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('kb-table').getByTestId('kb-status').evaluateAll((tags) => tags.map((t) => t.getAttribute('data-status')))).not.toContain('published');
+    const row = page.getByTestId('kb-table').locator('tbody tr.ant-table-row').filter({ hasText: TITLE });
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.getByTestId('kb-status').textContent()).toBe('已归档');
+    expect(await row.textContent()).toContain('2020-01-01 至 2099-12-31');
+    expect(await row.textContent()).toContain('市燃气集团');
+    expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
+    await expectAccessible(page, 'the knowledge base list, searched');
+  });
+});

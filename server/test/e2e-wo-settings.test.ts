@@ -1,0 +1,194 @@
+/**
+ * 工单设置 (work-order settings) end to end in Chromium against a demo server, at 1366×768: the administrator opens the
+ * page from the menu, sees each value with its default, changes the normal deadline and the follow-up days (a value
+ * out of range is named and stops the save first), saves, reloads and sees them; the API has them as overrides. Then
+ * someone else saves while the page is open: the stale save says so, the typed value stays in sight, loading the
+ * current settings lists it to re-apply, and the re-applied change saves. Finally the deadlines go back to their
+ * defaults. One view in English, and a refusal shown in the server's words. axe on each screen; screenshots in web/e2e/screenshots/wo-settings-*.png.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screenshot } from '../../web/e2e/browser.js';
+import { E2E_DEMO_PASSWORD, expectAccessible, signIn, startE2e, type E2eEnv } from './e2e-support.js';
+
+let env: E2eEnv;
+let base = '';
+
+beforeAll(async () => {
+  env = await startE2e();
+  base = env.base;
+}, 600_000);
+
+afterAll(async () => {
+  await env?.close();
+});
+
+interface Settings {
+  version: number;
+  slaOverrides: { byUrgency?: Record<string, unknown>; followUpDays?: number; warnRatio?: number } | null;
+  sla: { followUpDays: number; warnRatio: number };
+  duplicateHours: number;
+}
+
+async function adminApi(method: 'GET' | 'PUT', body?: unknown): Promise<Settings> {
+  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: E2E_DEMO_PASSWORD }) });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const r = await fetch(`${base}/api/v1/work-order-settings`, {
+    method,
+    headers: { authorization: `Bearer ${accessToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  expect(r.ok, `${method} /work-order-settings: ${r.status} ${text}`).toBe(true);
+  return (JSON.parse(text) as { settings: Settings }).settings;
+}
+
+const amount = (page: Page, item: string) => page.getByTestId(`amount-${item}`);
+const input = (page: Page, item: string) => page.getByTestId(`input-${item}`);
+
+async function noSidewaysScroll(page: Page): Promise<void> {
+  expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'), 'no horizontal overflow at 1366 px').toBeLessThanOrEqual(0);
+}
+
+describe('work-order settings (admin)', () => {
+  let context: BrowserContext;
+  let page: Page;
+  beforeAll(async () => {
+    context = await env.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    page = await context.newPage();
+    await signIn(page, base, 'admin');
+  }, 120_000);
+  afterAll(async () => context?.close());
+
+  it('shows every value with its default beside it', async () => {
+    await page.getByTestId('console-nav').getByText('工单设置').click();
+    await page.locator('h1', { hasText: '工单设置' }).waitFor();
+    await page.getByTestId('settings-sla').waitFor({ timeout: 20_000 });
+    expect(await amount(page, 'byUrgency.normal').inputValue()).toBe('7');
+    expect(await page.getByTestId('default-byUrgency.normal').textContent()).toContain('7 个工作日');
+    expect(await page.getByTestId('default-followUpDays').textContent()).toContain('3 个工作日');
+    expect(await page.getByTestId('default-workingHours').textContent()).toContain('09:00–12:00、13:30–18:00');
+    expect(await page.getByTestId('settings-sla').textContent()).toContain('调休');
+    expect(await page.getByTestId('settings-status').textContent()).toBe('没有未保存的修改');
+    await noSidewaysScroll(page);
+    await expectAccessible(page, 'work-order settings');
+  });
+
+  it('changes the normal deadline and the follow-up days, saves, and sees them after a reload', async () => {
+    await amount(page, 'byUrgency.normal').fill('10');
+    await input(page, 'followUpDays').fill('45');
+    // Out of range: named under the field, and nothing can be sent.
+    await page.getByTestId('problem-followUpDays').getByText('须为 1–30 之间的整数').waitFor();
+    expect(await page.getByTestId('settings-save').isDisabled()).toBe(true);
+    expect(await page.getByTestId('settings-status').textContent()).toBe('有 1 处需要改正后才能保存');
+    await expectAccessible(page, 'work-order settings with a problem');
+    await input(page, 'followUpDays').fill('5');
+    await page.getByTestId('changed-byUrgency.normal').waitFor();
+    await page.getByTestId('changed-followUpDays').waitFor();
+    expect(await page.getByTestId('settings-status').textContent()).toBe('2 项修改尚未保存');
+    await screenshot(page, 'wo-settings-edited');
+
+    const before = await adminApi('GET');
+    await page.getByTestId('settings-save').click();
+    await page.locator('.ant-message').getByText(`工单设置已保存（第 ${before.version + 1} 版）`).waitFor({ timeout: 10_000 });
+    const saved = await adminApi('GET');
+    expect(saved.slaOverrides).toMatchObject({ byUrgency: { normal: { kind: 'working_days', days: 10 } }, followUpDays: 5 });
+
+    await page.reload();
+    await page.getByTestId('settings-sla').waitFor({ timeout: 20_000 });
+    expect(await amount(page, 'byUrgency.normal').inputValue()).toBe('10');
+    expect(await input(page, 'followUpDays').inputValue()).toBe('5');
+    await page.getByTestId('changed-byUrgency.normal').waitFor();
+    expect(await page.getByTestId('default-byUrgency.normal').textContent()).toContain('7 个工作日');
+    expect(await page.getByTestId('settings-status').textContent()).toBe('没有未保存的修改');
+  });
+
+  it('says so when someone else saved first, keeps what was typed, and re-applies it over the current values', async () => {
+    await input(page, 'warnRatio').fill('70');
+    // Meanwhile another administrator changes the duplicate window.
+    const current = await adminApi('GET');
+    await adminApi('PUT', { version: current.version, duplicateHours: 48 });
+
+    await page.getByTestId('settings-save').click();
+    const conflict = page.getByTestId('settings-conflict');
+    await conflict.getByText('设置已被他人修改，你的修改没有保存').waitFor({ timeout: 10_000 });
+    expect(await conflict.textContent()).toContain(`现为第 ${current.version + 1} 版`);
+    expect(await input(page, 'warnRatio').inputValue()).toBe('70'); // still in sight
+    await expectAccessible(page, 'work-order settings after a conflict');
+    await screenshot(page, 'wo-settings-conflict');
+
+    await page.getByTestId('settings-reload').click();
+    const typed = page.getByTestId('settings-typed');
+    await typed.waitFor();
+    // The list of what was typed takes the focus (and comes into view).
+    await expect.poll(() => page.evaluate<boolean>(`document.activeElement?.querySelector('[data-testid="settings-typed"]') !== null`)).toBe(true);
+    expect(await page.getByTestId('typed-warnRatio').textContent()).toContain('你输入的：70%；现在保存的：80%');
+    expect(await input(page, 'duplicateHours').inputValue()).toBe('48');
+    expect(await input(page, 'warnRatio').inputValue()).toBe('80');
+    await expectAccessible(page, 'work-order settings with the typed changes to re-apply');
+    await page.getByTestId('typed-apply-all').click();
+    expect(await input(page, 'warnRatio').inputValue()).toBe('70');
+    await page.getByTestId('settings-save').click();
+    await page.locator('.ant-message').getByText(`工单设置已保存（第 ${current.version + 2} 版）`).waitFor({ timeout: 10_000 });
+    const saved = await adminApi('GET');
+    expect(saved).toMatchObject({ duplicateHours: 48, sla: { warnRatio: 0.7, followUpDays: 5 } });
+  });
+
+  it('resets one item, then restores all deadline defaults', async () => {
+    await page.getByTestId('reset-byUrgency.normal').click();
+    expect(await amount(page, 'byUrgency.normal').inputValue()).toBe('7');
+    await page.getByTestId('reset-sla').click();
+    await page.locator('.ant-popconfirm:visible .ant-btn-primary').click();
+    expect(await input(page, 'followUpDays').inputValue()).toBe('3');
+    expect(await input(page, 'warnRatio').inputValue()).toBe('80');
+    expect(await input(page, 'duplicateHours').inputValue()).toBe('48'); // not a deadline
+    const { version } = await adminApi('GET');
+    await page.getByTestId('settings-save').click();
+    await page.locator('.ant-message').getByText(`工单设置已保存（第 ${version + 1} 版）`).waitFor({ timeout: 10_000 });
+    expect((await adminApi('GET')).slaOverrides).toBeNull();
+  });
+});
+
+describe('work-order settings in English', () => {
+  let context: BrowserContext;
+  let page: Page;
+  beforeAll(async () => {
+    context = await env.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en' });
+    page = await context.newPage();
+    await page.goto(`${base}/console/login`);
+    await page.evaluate("localStorage.setItem('cg.lang', 'en')");
+    await signIn(page, base, 'admin');
+  }, 120_000);
+  afterAll(async () => context?.close());
+
+  it('shows the settings and their defaults in English', async () => {
+    await page.goto(`${base}/console/work-order-settings`);
+    await page.locator('h1', { hasText: 'Work-order settings' }).waitFor();
+    await page.getByTestId('settings-sla').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('default-byUrgency.normal').textContent()).toContain('7 working days');
+    expect(await page.getByTestId('settings-sla').textContent()).toContain('make-up workdays');
+    expect(await page.getByTestId('settings-auto').textContent()).toContain('dispatched by the system');
+    await input(page, 'followUpDays').fill('0');
+    await page.getByTestId('problem-followUpDays').getByText('Must be a whole number from 1 to 30').waitFor();
+    await noSidewaysScroll(page);
+    await expectAccessible(page, 'work-order settings (English)');
+    await screenshot(page, 'wo-settings-en');
+  });
+
+  it("shows a refusal in the server's words, not its code", async () => {
+    // Everything the server checks is checked before sending, so the refusal is staged: the answer the server gives
+    // for bad office hours (error-handler.ts: { code, message, requestId }).
+    await page.route('**/api/v1/work-order-settings', (route) =>
+      route.request().method() === 'PUT'
+        ? route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ code: 'work_order.working_hours_invalid', message: 'Office hours must be ordered, non-overlapping HH:MM periods (bad period: 09:00-08:00)', requestId: 'req-1' }) })
+        : route.continue(),
+    );
+    await input(page, 'followUpDays').fill('4');
+    await page.getByTestId('settings-save').click();
+    const refusal = page.getByTestId('settings-save-error');
+    await refusal.getByText('Office hours must be ordered, non-overlapping HH:MM periods').waitFor();
+    expect(await refusal.textContent()).not.toContain('work_order.');
+    expect(await input(page, 'followUpDays').inputValue()).toBe('4'); // nothing lost
+    await page.unroute('**/api/v1/work-order-settings');
+  });
+});

@@ -1,0 +1,425 @@
+/**
+ * One knowledge article in a drawer: every field the API accepts, checked as the server checks them (model.ts)
+ * before anything is sent; a new article saved as a draft or published at once; publish / archive / restore with a
+ * confirmation (unsaved changes are saved first). When someone else saved first (409) the form keeps what was typed
+ * and offers to load the latest version with this editor's changes on top (model.ts `rebase`).
+ */
+import { Alert, App, Button, Col, Descriptions, Drawer, Form, Input, Row, Select, Space, Spin, Switch, TreeSelect, Typography } from 'antd';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, errorMessage } from '../../shared/api';
+import { DayPicker } from '../../shared/day-picker';
+import { formatDateTime } from '../../shared/time';
+import { categoryTree } from '../work-orders/model';
+import { useCategories } from '../work-orders/parts';
+import { knowledgeApi, type Article } from './api';
+import { changedFields, createBody, EMPTY_FORM, formContent, formFromArticle, LIMITS, rebase, statusActions, updateBody, validateForm, type ArticleForm, type ContentField, type FormField } from './model';
+import { StatusTag } from './StatusTag';
+
+export type EditorTarget = { id: string } | 'new' | null;
+
+interface Props {
+  target: EditorTarget;
+  onClose(): void;
+  /** After any change the server accepted (the list reloads). */
+  onChanged(article: Article): void;
+}
+
+type StatusAction = 'publish' | 'archive' | 'restore';
+
+interface Conflict {
+  /** Set once the latest version was loaded into the form. */
+  rebased?: { version: number; theirs: ContentField[]; overlapping: ContentField[] };
+}
+
+/** The shared day picker inside a Form.Item (which passes value and onChange). */
+function DayField({ value, onChange, id, ...rest }: { value?: string | null; onChange?: (day: string | null) => void; id?: string; 'aria-describedby'?: string; 'data-testid'?: string }) {
+  return <DayPicker id={id} value={value ?? undefined} onChange={(d) => onChange?.(d ?? null)} style={{ width: '100%' }} {...rest} />;
+}
+
+export function ArticleEditor({ target, onClose, onChanged }: Props) {
+  const { t, i18n } = useTranslation();
+  const { message, modal } = App.useApp();
+  const lang = i18n.language;
+  const [form] = Form.useForm<ArticleForm>();
+  const categories = useCategories();
+  const catTree = useMemo(() => categoryTree(categories.items, lang), [categories.items, lang]);
+  /** The version this editor started from (the base of the PATCH and of a rebase after 409). */
+  const [started, setStarted] = useState<Article | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [serverError, setServerError] = useState<string | null>(null);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const titleRef = useRef<HTMLInputElement | null>(null);
+  const isNew = target === 'new';
+  const open = target !== null;
+  const targetId = target !== null && target !== 'new' ? target.id : null;
+
+  const reset = useCallback(() => {
+    setServerError(null);
+    setConflict(null);
+    setLoadError(null);
+  }, []);
+
+  useEffect(() => {
+    reset();
+    setStarted(null);
+    if (target === 'new') {
+      form.setFieldsValue({ ...EMPTY_FORM });
+      return;
+    }
+    if (!targetId) return;
+    let live = true;
+    setLoading(true);
+    knowledgeApi.get(targetId).then(
+      (a) => {
+        if (!live) return;
+        setStarted(a);
+        form.setFieldsValue(formFromArticle(a));
+        setLoading(false);
+      },
+      (e: unknown) => {
+        if (!live) return;
+        setLoadError(errorMessage(e));
+        setLoading(false);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [target, targetId, form, reset]);
+
+  // Focus the title once the article is shown (the drawer itself takes focus when it opens).
+  useEffect(() => {
+    if (open && !loading) setTimeout(() => titleRef.current?.focus(), 0);
+  }, [open, loading, started?.id]);
+
+  // A refusal is shown above the form: bring it into view (the editor may be scrolled down to the answer).
+  const noticeRef = useRef<HTMLDivElement | null>(null);
+  useEffect(() => {
+    if (conflict || serverError) noticeRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [conflict, serverError]);
+
+  const values = (): ArticleForm => ({ ...EMPTY_FORM, ...form.getFieldsValue(true) });
+  const dirty = (): boolean => (isNew ? JSON.stringify(formContent(values())) !== JSON.stringify(formContent(EMPTY_FORM)) || values().sourceUrl.trim() !== '' : started !== null && changedFields(values(), started).length > 0);
+
+  const rule = (field: FormField) => ({
+    validator: async () => {
+      const e = validateForm(values(), isNew ? 'create' : 'edit')[field];
+      if (e) throw new Error(t(`knowledge.error.${e.key}`, e.params));
+    },
+  });
+
+  /** Checks every field (the first wrong one gets focus); false when something is wrong. */
+  const check = async (): Promise<boolean> => {
+    try {
+      await form.validateFields();
+      return true;
+    } catch {
+      void message.error(t('knowledge.editor.invalid'));
+      form.scrollToField(Object.keys(validateForm(values(), isNew ? 'create' : 'edit'))[0] ?? 'title', { focus: true });
+      return false;
+    }
+  };
+
+  /** A refusal in words; a 409 becomes the conflict notice (the form keeps what was typed). */
+  const refused = (e: unknown) => {
+    if (e instanceof ApiError && e.status === 409 && e.code === 'knowledge.version_conflict') {
+      setServerError(null);
+      setConflict({});
+    } else {
+      setServerError(errorMessage(e));
+    }
+  };
+
+  /** Saves the form (create or PATCH); answers the saved article, or null when refused or invalid. */
+  const save = async (publish: boolean): Promise<Article | null> => {
+    if (!(await check())) return null;
+    setServerError(null);
+    try {
+      if (isNew) {
+        const created = await knowledgeApi.create(createBody(values(), publish));
+        void message.success(t(publish ? 'knowledge.editor.createdPublished' : 'knowledge.editor.createdDraft'));
+        onChanged(created);
+        return created;
+      }
+      if (!started) return null;
+      const body = updateBody(values(), started);
+      if (!body) return started;
+      const saved = await knowledgeApi.update(started.id, body);
+      setStarted(saved);
+      setConflict(null);
+      form.setFieldsValue(formFromArticle(saved));
+      onChanged(saved);
+      void message.success(t('knowledge.editor.saved', { n: saved.version }));
+      return saved;
+    } catch (e) {
+      refused(e);
+      return null;
+    }
+  };
+
+  const run = async (what: string, job: () => Promise<unknown>) => {
+    if (busy) return;
+    setBusy(what);
+    try {
+      await job();
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const onSave = (publish: boolean) =>
+    run(publish ? 'savePublish' : 'save', async () => {
+      if (!isNew && started && !updateBody(values(), started)) {
+        if (await check()) void message.info(t('knowledge.editor.noChange'));
+        return;
+      }
+      await save(publish);
+    });
+
+  const statusChange = (action: StatusAction) => {
+    if (!started) return;
+    const unsaved = dirty();
+    const name = t(`knowledge.action.${action}`);
+    modal.confirm({
+      title: t('knowledge.action.confirmTitle', { action: name, title: formContent(values()).title || started.title }),
+      content: (
+        <>
+          <p>{t(`knowledge.action.${action}Text`)}</p>
+          {unsaved && <p>{t('knowledge.action.saveFirst')}</p>}
+        </>
+      ),
+      okText: name,
+      cancelText: t('common.cancel'),
+      okButtonProps: { danger: action === 'archive' },
+      onOk: () =>
+        run(action, async () => {
+          const base = unsaved ? await save(false) : started;
+          if (!base) return;
+          try {
+            const changed = await knowledgeApi.setStatus(base.id, action === 'archive' ? 'archive' : 'publish', base.version);
+            setStarted(changed);
+            form.setFieldsValue(formFromArticle(changed));
+            onChanged(changed);
+            void message.success(t(`knowledge.action.done.${action}`));
+          } catch (e) {
+            refused(e);
+          }
+        }),
+    });
+  };
+
+  const reloadLatest = () =>
+    run('reload', async () => {
+      if (!started) return;
+      try {
+        const latest = await knowledgeApi.get(started.id);
+        const r = rebase(values(), started, latest);
+        setStarted(latest);
+        form.setFieldsValue(r.form);
+        setConflict({ rebased: { version: latest.version, theirs: r.theirs, overlapping: r.overlapping } });
+        setServerError(null);
+      } catch (e) {
+        setServerError(errorMessage(e));
+      }
+    });
+
+  const close = () => {
+    if (!dirty()) {
+      onClose();
+      return;
+    }
+    modal.confirm({
+      title: t('knowledge.editor.discardTitle'),
+      content: t('knowledge.editor.discardText'),
+      okText: t('knowledge.editor.discard'),
+      okButtonProps: { danger: true },
+      cancelText: t('knowledge.editor.keepEditing'),
+      // Enter keeps what was typed; discarding takes a deliberate choice.
+      autoFocusButton: 'cancel',
+      onOk: onClose,
+    });
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      void onSave(false);
+    }
+  };
+
+  const fieldNames = (fields: readonly ContentField[]) => fields.map((f) => t(`knowledge.editor.field.${f}`)).join(t('knowledge.fieldSep'));
+  const at = (iso: string) => formatDateTime(iso, { language: lang });
+  const counted = (max: number) => ({ show: true, max });
+
+  const footer = (
+    <div className="kb-editor-footer">
+      <Typography.Text type="secondary" className="kb-shortcut">
+        {t('knowledge.editor.shortcut')}
+      </Typography.Text>
+      <Space wrap>
+        {started &&
+          statusActions(started.status).map((a) => (
+            <Button key={a} danger={a === 'archive'} loading={busy === a} disabled={busy !== null && busy !== a} onClick={() => statusChange(a)} data-testid={`kb-${a}`}>
+              {t(`knowledge.action.${a}`)}
+            </Button>
+          ))}
+        <Button onClick={close} disabled={busy !== null}>
+          {t('knowledge.editor.close')}
+        </Button>
+        {isNew ? (
+          <>
+            <Button loading={busy === 'save'} disabled={busy !== null} onClick={() => void onSave(false)} data-testid="kb-save-draft">
+              {t('knowledge.editor.saveDraft')}
+            </Button>
+            <Button type="primary" loading={busy === 'savePublish'} disabled={busy !== null} onClick={() => void onSave(true)} data-testid="kb-save-publish">
+              {t('knowledge.editor.savePublish')}
+            </Button>
+          </>
+        ) : (
+          <Button type="primary" loading={busy === 'save'} disabled={busy !== null || !started} onClick={() => void onSave(false)} data-testid="kb-save">
+            {t('knowledge.editor.save')}
+          </Button>
+        )}
+      </Space>
+    </div>
+  );
+
+  return (
+    <Drawer
+      open={open}
+      onClose={close}
+      size={Math.min(920, typeof window === 'undefined' ? 920 : window.innerWidth)}
+      title={isNew ? t('knowledge.editor.newTitle') : t('knowledge.editor.editTitle')}
+      footer={loadError ? null : footer}
+      destroyOnHidden
+      keyboard
+      afterOpenChange={(o) => o && titleRef.current?.focus()}
+      className="kb-editor"
+      data-testid="kb-editor"
+    >
+      {loadError && <Alert type="error" showIcon title={loadError} />}
+      {loading && (
+        <div style={{ padding: 24, textAlign: 'center' }}>
+          <Spin aria-label={t('knowledge.editor.loading')} />
+        </div>
+      )}
+      <div ref={noticeRef} />
+      {conflict && (
+        <Alert
+          type="warning"
+          showIcon
+          role="alert"
+          style={{ marginBottom: 16 }}
+          data-testid="kb-conflict"
+          title={conflict.rebased ? t('knowledge.conflict.rebased', { n: conflict.rebased.version }) : t('knowledge.conflict.title')}
+          description={
+            conflict.rebased ? (
+              <>
+                <div>{conflict.rebased.theirs.length > 0 ? t('knowledge.conflict.theirs', { fields: fieldNames(conflict.rebased.theirs) }) : t('knowledge.conflict.theirsNone')}</div>
+                {conflict.rebased.overlapping.length > 0 && <div data-testid="kb-conflict-overlap">{t('knowledge.conflict.overlap', { fields: fieldNames(conflict.rebased.overlapping) })}</div>}
+              </>
+            ) : (
+              <>
+                <div>{t('knowledge.conflict.text')}</div>
+                <Button style={{ marginTop: 8 }} onClick={() => void reloadLatest()} loading={busy === 'reload'} data-testid="kb-conflict-reload">
+                  {t('knowledge.conflict.reload')}
+                </Button>
+              </>
+            )
+          }
+        />
+      )}
+      {serverError && <Alert type="error" showIcon role="alert" title={serverError} style={{ marginBottom: 16 }} data-testid="kb-server-error" />}
+      {started && (
+        <Descriptions size="small" column={{ xs: 1, md: 2 }} style={{ marginBottom: 16 }} data-testid="kb-meta">
+          <Descriptions.Item label={t('knowledge.col.status')}>
+            <Space size={4} wrap>
+              <StatusTag article={started} />
+              <span data-testid="kb-version">{t('knowledge.editor.version', { n: started.version })}</span>
+            </Space>
+          </Descriptions.Item>
+          <Descriptions.Item label={t('knowledge.col.used')}>
+            {started.lastUsedAt ? t('knowledge.editor.usedLast', { n: started.useCount, at: at(started.lastUsedAt) }) : t('knowledge.editor.used', { n: started.useCount })}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('knowledge.col.updated')}>{t('knowledge.editor.updated', { by: started.updatedBy ?? t('knowledge.editor.someone'), at: at(started.updatedAt) })}</Descriptions.Item>
+          <Descriptions.Item label={t('knowledge.editor.sourceLabel')}>
+            <Space size={4} wrap>
+              <span>{t(`knowledge.editor.source.${started.source}`)}</span>
+              {started.sourceUrl ? (
+                <Typography.Link href={started.sourceUrl} target="_blank" rel="noopener noreferrer" className="kb-url">
+                  {started.sourceUrl}
+                </Typography.Link>
+              ) : (
+                <span>{t('knowledge.editor.sourceUrlNone')}</span>
+              )}
+            </Space>
+          </Descriptions.Item>
+        </Descriptions>
+      )}
+      {!loadError && (
+        <Form form={form} layout="vertical" name="kb" onKeyDown={onKeyDown} initialValues={EMPTY_FORM} hidden={loading} requiredMark>
+          <Form.Item name="title" label={t('knowledge.editor.field.title')} required rules={[rule('title')]}>
+            <Input ref={(el) => void (titleRef.current = el?.input ?? null)} count={counted(LIMITS.title)} data-testid="kb-title" />
+          </Form.Item>
+          <Form.Item name="question" label={t('knowledge.editor.field.question')} extra={t('knowledge.editor.hint.question')} required rules={[rule('question')]}>
+            <Input.TextArea autoSize={{ minRows: 2, maxRows: 8 }} count={counted(LIMITS.question)} className="kb-text" data-testid="kb-question" />
+          </Form.Item>
+          <Form.Item name="answer" label={t('knowledge.editor.field.answer')} extra={t('knowledge.editor.hint.answer')} required rules={[rule('answer')]}>
+            <Input.TextArea autoSize={{ minRows: 6, maxRows: 22 }} count={counted(LIMITS.answer)} className="kb-text" data-testid="kb-answer" />
+          </Form.Item>
+          <Row gutter={16}>
+            <Col xs={24} md={12}>
+              <Form.Item name="categoryCode" label={t('knowledge.editor.field.category')} rules={[rule('categoryCode')]}>
+                <TreeSelect
+                  allowClear
+                  showSearch={{ treeNodeFilterProp: 'title' }}
+                  treeData={catTree}
+                  placeholder={t('knowledge.editor.categoryPlaceholder')}
+                  popupMatchSelectWidth={false}
+                  data-testid="kb-category"
+                />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={12}>
+              <Form.Item name="agency" label={t('knowledge.editor.field.agency')} rules={[rule('agency')]}>
+                <Input count={counted(LIMITS.agency)} data-testid="kb-agency" />
+              </Form.Item>
+            </Col>
+          </Row>
+          <Form.Item name="tags" label={t('knowledge.editor.field.tags')} extra={t('knowledge.editor.hint.tags')} rules={[rule('tags')]}>
+            <Select mode="tags" open={false} suffixIcon={null} tokenSeparators={[',', '，', '、', ';', '；']} placeholder={t('knowledge.editor.tagsPlaceholder')} data-testid="kb-tags" />
+          </Form.Item>
+          <Row gutter={16}>
+            <Col xs={24} md={8}>
+              <Form.Item name="validFrom" label={t('knowledge.editor.field.validFrom')} rules={[rule('validFrom')]}>
+                <DayField data-testid="kb-valid-from" />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={8}>
+              <Form.Item name="validTo" label={t('knowledge.editor.field.validTo')} dependencies={['validFrom']} rules={[rule('validTo')]}>
+                <DayField data-testid="kb-valid-to" />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={8}>
+              <Form.Item name="internal" label={t('knowledge.editor.field.internal')} valuePropName="checked" extra={t('knowledge.editor.hint.internal')}>
+                <Switch data-testid="kb-internal" />
+              </Form.Item>
+            </Col>
+          </Row>
+          <Typography.Paragraph type="secondary" className="kb-hint">
+            {t('knowledge.editor.hint.validity')}
+          </Typography.Paragraph>
+          {isNew && (
+            <Form.Item name="sourceUrl" label={t('knowledge.editor.field.sourceUrl')} extra={t('knowledge.editor.hint.sourceUrl')} rules={[rule('sourceUrl')]}>
+              <Input inputMode="url" placeholder="https://" data-testid="kb-source-url" />
+            </Form.Item>
+          )}
+        </Form>
+      )}
+    </Drawer>
+  );
+}
+
