@@ -144,7 +144,7 @@ describe('staff console', () => {
     expect(await map.getAttribute('data-feature-count')).toBe('20');
     expect(await page.locator('.cg-map-label').count()).toBe(20);
     const labels = await navLabels(page);
-    expect(labels).toEqual(['辖区总览', '用户管理', '部门管理', 'API 密钥', '审计日志', '工单', '统计分析', '分类管理', '清单化定责', '跨域转办', 'Open311 服务', '综合评价', '部件', '单元网格', '消息记录', '我的账户']);
+    expect(labels).toEqual(['辖区总览', '用户管理', '部门管理', 'API 密钥', '审计日志', '工单', '统计分析', '分类管理', '清单化定责', '工单设置', '知识库管理', '跨域转办', 'Open311 服务', '综合评价', '部件', '单元网格', '消息记录', '我的账户']);
     // Choosing a district shows its name and GB/T 2260 code on the map.
     await page.getByTestId('district-list').getByRole('button', { name: '武侯区' }).click();
     await expect.poll(() => page.locator('.cg-map-popup').textContent()).toContain('510107');
@@ -154,7 +154,7 @@ describe('staff console', () => {
 
   it('switches to English, and remembers it', async () => {
     await page.getByTestId('language-switch').click();
-    await expect.poll(() => navLabels(page)).toEqual(['Overview', 'Users', 'Departments', 'API keys', 'Audit log', 'Work orders', 'Statistics', 'Categories', 'Responsibility list', 'Federation', 'Open311 services', 'Performance', 'Components', 'Unit grids', 'Messages', 'My account']);
+    await expect.poll(() => navLabels(page)).toEqual(['Overview', 'Users', 'Departments', 'API keys', 'Audit log', 'Work orders', 'Statistics', 'Categories', 'Responsibility list', 'Work-order settings', 'Knowledge base', 'Federation', 'Open311 services', 'Performance', 'Components', 'Unit grids', 'Messages', 'My account']);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await page.reload();
     await expect.poll(() => navLabels(page)).toContain('Users');

@@ -104,7 +104,8 @@ export const api = {
 /** A readable message for anything thrown, in the UI language. */
 export function errorMessage(err: unknown): string {
   if (err instanceof ApiError) {
-    return err.requestId ? `${err.message} (${i18n.t('errors.requestId')}: ${err.requestId})` : err.message;
+    // The server's messages for 500 and 503 already name the request; others get it added.
+    return err.requestId && !err.message.includes(err.requestId) ? `${err.message} (${i18n.t('errors.requestId')}: ${err.requestId})` : err.message;
   }
   return i18n.t('errors.unknown');
 }

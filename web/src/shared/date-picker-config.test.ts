@@ -49,3 +49,17 @@ describe("the date pickers' now, in a New York browser", () => {
     expect(config.isAfter(now, config.locale.parse('zh_CN', '2026-11-23 23:00:00', ['YYYY-MM-DD HH:mm:ss'])!)).toBe(true);
   });
 });
+
+describe("the calendar's weeks", () => {
+  it('start on Monday in Chinese and in English (China\'s week), and a week\'s first day is its Monday', () => {
+    expect(config.locale.getWeekFirstDay('zh_CN')).toBe(1);
+    expect(config.locale.getWeekFirstDay('en_US')).toBe(1);
+    // dayjs's English week starts on Sunday: the shared config differs from it there.
+    expect(dayjsGenerateConfig.locale.getWeekFirstDay('en_US')).toBe(0);
+    const sunday = config.getNow().year(2026).month(10).date(29); // Sunday 29 November 2026
+    const thursday = sunday.date(26);
+    const monday = sunday.date(23);
+    for (const d of [monday, thursday, sunday]) expect(day(config.locale.getWeekFirstDate('en_US', d))).toBe('2026-11-23');
+    expect(day(config.locale.getWeekFirstDate('en_US', sunday.date(30)))).toBe('2026-11-30');
+  });
+});

@@ -22,4 +22,13 @@ export const jurisdictionGenerateConfig: GenerateConfig<Dayjs> = {
   // China's wall clock in the browser's zone: in the hour a browser's zone skips at a daylight-saving change that
   // clock does not exist there and lands an hour later — on the same day, which is what a picker needs.
   getNow: () => dayjs(jurisdictionWallClock()),
+  locale: {
+    ...dayjsGenerateConfig.locale,
+    // China's weeks start on Monday, in either language: dayjs's English starts them on Sunday, so an English
+    // calendar showed the same days in other columns than the Chinese one beside it.
+    getWeekFirstDay: () => MONDAY,
+    getWeekFirstDate: (_locale, date) => date.subtract((date.day() + 6) % 7, 'day'),
+  },
 };
+
+const MONDAY = 1;

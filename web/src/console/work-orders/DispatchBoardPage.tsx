@@ -1,28 +1,35 @@
 /**
  * 派遣台 (dispatchers and hotline agents): new orders with the suggested category (classifier) and department
- * (responsibility list) and a one-click "dispatch as suggested"; returned orders with the reason; overdue;
+ * (responsibility list) and a one-click "dispatch as suggested"; returned orders with the reason; reported orders to
+ * verify (核查: pass, or fail back to the department for rework) with the handler's report, and verified ones to close
+ * (结案); overdue;
  * supervised (督办); pending extension requests; orders under review after an unsatisfied rating; and for hotline
- * agents the 回访 queue — finished orders not yet rated whose reporter left a phone, finished longest ago first, with
- * the rating recorded from the call (回访评价). Counts in the tabs.
+ * agents the 回访 queue — finished orders not yet rated whose reporter left a phone, finished longest ago first, each with
+ * its follow-up deadline (回访时限, from the server) and 回访超期 once that has passed, with the rating recorded from the
+ * call (回访评价). Counts in the tabs.
  */
+import { ReloadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Space, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../shared/api';
 import { formatNearTime } from '../../shared/time';
 import { useAuth } from '../auth';
 import { ActionBar } from './actions';
 import { workOrdersApi, type ActionType, type DispatchSuggestion, type WorkOrderDetail, type WorkOrderListItem } from './api';
-import { countLabel, OrderQueue, type RowSuggestion } from './board';
-import { lastReturnReason } from './model';
-import { useCategories } from './parts';
+import { countLabel, OrderQueue, QUEUE_TEXT_WIDTH, QueueText, type RowSuggestion } from './board';
+import { departmentName, useDepartments } from '../departments';
+import { lastReport, lastReturnDepartment, lastReturnReason } from './model';
+import { FollowUpDeadline, useCategories } from './parts';
 import { suggestedName } from './suggest';
 
-type TabKey = 'new' | 'returned' | 'overdue' | 'supervised' | 'extensions' | 'review' | 'followUp';
+type TabKey = 'new' | 'returned' | 'verify' | 'overdue' | 'supervised' | 'extensions' | 'review' | 'followUp';
 
 const QUERIES: Record<TabKey, Record<string, string>> = {
   new: { status: 'received,accepted', sort: 'created' },
   returned: { status: 'returned', sort: 'due' },
+  verify: { status: 'reported,verified', sort: 'due' },
   overdue: { overdue: 'true', open: 'true', sort: 'due' },
   supervised: { supervised: 'true', open: 'true', sort: 'due' },
   extensions: { extensionPending: 'true', sort: 'due' },
@@ -34,6 +41,7 @@ const QUERIES: Record<TabKey, Record<string, string>> = {
 const ACTIONS: Record<TabKey, readonly ActionType[] | undefined> = {
   new: ['accept', 'dispatch', 'answer', 'reject', 'merge', 'cancel'],
   returned: ['dispatch', 'cancel'],
+  verify: ['verify_pass', 'verify_fail', 'close'],
   overdue: undefined,
   supervised: undefined,
   extensions: ['approve_extension', 'deny_extension'],
@@ -112,15 +120,19 @@ function SuggestionCell({ order, suggestion, onChanged }: { order: WorkOrderList
 }
 
 export function DispatchBoardPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  // Names of the departments that returned orders (the returned queue says who sent each one back).
+  const departments = useDepartments();
   const [counts, setCounts] = useState<Partial<Record<TabKey, { n: number; more: boolean }>>>({});
   const [refresh, setRefresh] = useState(0);
-  const [active, setActive] = useState<TabKey>('new');
   const bump = () => setRefresh((x) => x + 1);
   const { me } = useAuth();
   // 回访 is the hotline agents' work (they record the rating from the call); dispatchers do not rate.
   const agent = me?.user.grants.some((g) => g.role === 'agent') ?? false;
-  const tabs: TabKey[] = ['new', 'returned', 'overdue', 'supervised', 'extensions', 'review', ...(agent ? (['followUp'] as const) : [])];
+  const tabs: TabKey[] = ['new', 'returned', 'verify', 'overdue', 'supervised', 'extensions', 'review', ...(agent ? (['followUp'] as const) : [])];
+  // The tab is in the address, so that an order's page leads back to it.
+  const [params, setParams] = useSearchParams();
+  const active = tabs.find((k) => k === params.get('tab')) ?? 'new';
 
   const items = tabs.map((key) => ({
     key,
@@ -134,39 +146,99 @@ export function DispatchBoardPage() {
       <OrderQueue
         testId={`board-${key}`}
         query={QUERIES[key]}
-        hide={key === 'new' ? ['department'] : key === 'followUp' ? ['deadline'] : []}
-        withDetails={key === 'returned' || key === 'extensions'}
+        // The queue to verify leaves out the category (the title says what the problem was) for the handler's report.
+        // A returned order has no department (the queue says which one returned it, beside the reason).
+        hide={key === 'new' || key === 'returned' ? ['department'] : key === 'followUp' ? ['deadline'] : key === 'verify' ? ['category'] : []}
+        withDetails={key === 'returned' || key === 'verify' || key === 'extensions'}
         withSuggestions={key === 'new'}
         refresh={refresh}
         onChanged={bump}
         onCount={(n, more) => setCounts((c) => (c[key]?.n === n && c[key]?.more === more ? c : { ...c, [key]: { n, more } }))}
         empty={t(`workOrders.board.empty.${key}`)}
+        hint={key === 'followUp' ? t('workOrders.board.followUpHint') : undefined}
+        actionsWidth={key === 'followUp' ? 140 : undefined}
         extra={(detailOf, _changed, suggestionOf) => {
           if (key === 'new') return [{ title: t('workOrders.board.suggestion'), key: 'suggestion', width: 220, render: (_, r) => <SuggestionCell order={r} suggestion={suggestionOf(r.id)} onChanged={bump} /> }];
-          if (key === 'returned') return [{ title: t('workOrders.board.returnReason'), key: 'reason', render: (_, r) => lastReturnReason(detailOf(r.id)?.timeline ?? []) ?? '—' }];
-          if (key === 'followUp') return [{ title: t('workOrders.board.closedAt'), key: 'closedAt', width: 150, render: (_, r) => (r.closedAt ? formatNearTime(r.closedAt) : '—') }];
+          if (key === 'returned')
+            return [
+              {
+                title: t('workOrders.board.returnReason'),
+                key: 'reason',
+                width: QUEUE_TEXT_WIDTH,
+                render: (_, r) => {
+                  const timeline = detailOf(r.id)?.timeline ?? [];
+                  const reason = lastReturnReason(timeline);
+                  const from = departments.items?.find((d) => d.id === lastReturnDepartment(timeline));
+                  return (
+                    <>
+                      {reason ? <QueueText text={reason} testId={`return-reason-${r.code}`} /> : '—'}
+                      {from && (
+                        <div className="wo-queue-grid" data-testid={`returned-by-${r.code}`}>
+                          {t('workOrders.board.returnedBy', { name: departmentName(from, i18n.language) })}
+                        </div>
+                      )}
+                    </>
+                  );
+                },
+              },
+            ];
+          if (key === 'verify')
+            return [
+              {
+                title: t('workOrders.board.report'),
+                key: 'report',
+                width: 200,
+                render: (_, r) => {
+                  const report = lastReport(detailOf(r.id)?.timeline ?? []);
+                  if (!report) return '—';
+                  return (
+                    <>
+                      <QueueText text={report.note ?? '—'} testId={`report-${r.code}`} />
+                      {report.photos > 0 && <div className="wo-queue-grid">{t('workOrders.board.reportPhotos', { n: report.photos })}</div>}
+                    </>
+                  );
+                },
+              },
+            ];
+          if (key === 'followUp')
+            return [
+              { title: t('workOrders.board.closedAt'), key: 'closedAt', width: 130, render: (_, r) => (r.closedAt ? formatNearTime(r.closedAt) : '—') },
+              { title: t('workOrders.board.followUpDueAt'), key: 'followUpDueAt', width: 150, render: (_, r) => <FollowUpDeadline order={r} /> },
+            ];
           if (key === 'extensions')
             return [
               {
                 title: t('workOrders.board.extension'),
                 key: 'ext',
+                width: QUEUE_TEXT_WIDTH,
                 render: (_, r) => {
                   const e = detailOf(r.id)?.extension;
-                  return e ? t('workOrders.board.extensionText', { days: e.days, reason: e.reason }) : '—';
+                  return e ? <QueueText text={t('workOrders.board.extensionText', { days: e.days, reason: e.reason })} testId={`extension-${r.code}`} /> : '—';
                 },
               },
             ];
           return [];
         }}
-        actions={(d, changed) => <ActionBar order={d} only={ACTIONS[key]} onChanged={changed} size="small" />}
+        actions={(d, changed) => <ActionBar order={d} only={ACTIONS[key]} onChanged={changed} size="small" errors="message" />}
       />
     ),
   }));
 
   return (
     <div data-testid="dispatch-board">
-      <Typography.Title level={2}>{t('workOrders.board.title')}</Typography.Title>
-      <Tabs activeKey={active} onChange={(k) => setActive(k as TabKey)} items={items} />
+      {/* New orders arrive without a signal: the queues are read again on request (and after every action). Beside the
+          title, not in the tab bar, whose children must all be tabs. */}
+      <div className="wo-page-head">
+        <Typography.Title level={2}>{t('workOrders.board.title')}</Typography.Title>
+        <Button icon={<ReloadOutlined />} onClick={() => bump()} data-testid="queue-reload">
+          {t('workOrders.list.reload')}
+        </Button>
+      </div>
+      <Tabs
+        activeKey={active}
+        onChange={(k) => setParams({ tab: k }, { replace: true })}
+        items={items}
+      />
     </div>
   );
 }

@@ -4,8 +4,10 @@
  * dispatched to may act on it, so the inbox shows that department's orders; "only my department" off shows every
  * open order the handler's data scope reaches (e.g. a bureau's other units), to follow them.
  */
-import { Space, Switch, Tabs, Typography } from 'antd';
+import { ReloadOutlined } from '@ant-design/icons';
+import { Button, Space, Switch, Tabs, Typography } from 'antd';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../auth';
 import { departmentName } from '../departments';
@@ -29,9 +31,19 @@ export function InboxPage() {
   const department = me?.user.department;
   const mine = department && onlyMine ? { departmentId: department.id } : {};
   const tabs: TabKey[] = ['toSign', 'inProgress', 'reported', 'all'];
+  // The tab is in the address, so that an order's page leads back to it.
+  const [params, setParams] = useSearchParams();
+  const active = tabs.find((k) => k === params.get('tab')) ?? 'toSign';
   return (
     <div data-testid="inbox">
-      <Typography.Title level={2}>{t('workOrders.inbox.title')}</Typography.Title>
+      {/* New orders arrive without a signal: the queues are read again on request (and after every action). Beside the
+          title, not in the tab bar, whose children must all be tabs. */}
+      <div className="wo-page-head">
+        <Typography.Title level={2}>{t('workOrders.inbox.title')}</Typography.Title>
+        <Button icon={<ReloadOutlined />} onClick={() => setRefresh((x) => x + 1)} data-testid="queue-reload">
+          {t('workOrders.list.reload')}
+        </Button>
+      </div>
       {department && (
         <Space wrap style={{ marginBottom: 8 }}>
           <Typography.Text type="secondary" data-testid="inbox-scope">
@@ -42,6 +54,8 @@ export function InboxPage() {
         </Space>
       )}
       <Tabs
+        activeKey={active}
+        onChange={(k) => setParams({ tab: k }, { replace: true })}
         items={tabs.map((key) => ({
           key,
           forceRender: true,
@@ -59,7 +73,7 @@ export function InboxPage() {
               onChanged={() => setRefresh((x) => x + 1)}
               onCount={(n, more) => setCounts((c) => (c[key]?.n === n && c[key]?.more === more ? c : { ...c, [key]: { n, more } }))}
               empty={t('workOrders.inbox.empty')}
-              actions={(d, changed) => <ActionBar order={d} onChanged={changed} size="small" />}
+              actions={(d, changed) => <ActionBar order={d} onChanged={changed} size="small" errors="message" />}
             />
           ),
         }))}

@@ -7,7 +7,7 @@ import { ArrowLeftOutlined, EyeOutlined, ReloadOutlined } from '@ant-design/icon
 import { Alert, App, Button, type ButtonProps, Card, Col, Descriptions, Empty, Form, Modal, Row, Select, Space, Spin, Table, Timeline, Typography } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { ApiError, errorMessage } from '../../shared/api';
 import { formatDateTime } from '../../shared/time';
 import { useAuth } from '../auth';
@@ -18,6 +18,9 @@ import { attachmentUrl, REVEAL_PURPOSES, workOrdersApi, type WorkOrderDetail, ty
 import { DeadlineBar, deptName, districtName, SignDeadline, StatusTag, SupervisedTag, UrgencyTag, useCategories, useDistricts } from './parts';
 
 const OrderMap = lazy(() => import('./OrderMap'));
+
+/** The queues an order may be opened from, by path: the detail page leads back there (with the tab) instead of to the list. */
+const QUEUES: Record<string, string> = { '/inbox': 'workOrders.nav.inbox', '/dispatch': 'workOrders.nav.board' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A ticket code: the jurisdiction's prefix (1–4 letters), the day and a 6-digit number (see the server's ticket-code.ts). */
@@ -69,6 +72,7 @@ function RevealButton({ order }: { order: WorkOrderDetail }) {
         okText={result ? t('common.close') : t('workOrders.reveal.confirm')}
         okButtonProps={{ disabled: !purpose, loading: busy, 'data-testid': 'reveal-confirm' } as ButtonProps}
         cancelText={t('common.cancel')}
+        destroyOnHidden
       >
         <Alert type="info" showIcon title={t('workOrders.reveal.audited')} style={{ marginBottom: 12 }} />
         <Form layout="vertical">
@@ -77,6 +81,8 @@ function RevealButton({ order }: { order: WorkOrderDetail }) {
               value={purpose}
               onChange={setPurpose}
               aria-label={t('workOrders.reveal.purpose')}
+              // The purpose is asked for first: focused when the dialog opens (else the close button is, and Enter closes it).
+              autoFocus
               data-testid="reveal-purpose"
               options={REVEAL_PURPOSES.map((p) => ({ value: p, label: t(`workOrders.reveal.purposes.${p}`) }))}
             />
@@ -163,6 +169,9 @@ export function WorkOrderDetailPage() {
   const [error, setError] = useState<string | null>(null);
 
   const navigate = useNavigate();
+  const from = (useLocation().state as { back?: unknown } | null)?.back;
+  const queue = typeof from === 'string' ? QUEUES[from.split('?')[0]!] : undefined;
+  const back = queue ? { to: from as string, label: t('workOrders.detail.backTo', { page: t(queue) }) } : { to: '/work-orders', label: t('workOrders.detail.back') };
   const load = useCallback(async () => {
     try {
       if (!UUID.test(id)) {
@@ -187,8 +196,8 @@ export function WorkOrderDetailPage() {
     return (
       <Space direction="vertical">
         <Alert type="error" showIcon title={error} data-testid="detail-error" />
-        <Link to="/work-orders">
-          <ArrowLeftOutlined /> {t('workOrders.detail.back')}
+        <Link to={back.to} data-testid="detail-back">
+          <ArrowLeftOutlined /> {back.label}
         </Link>
       </Space>
     );
@@ -199,8 +208,8 @@ export function WorkOrderDetailPage() {
   return (
     <div data-testid="work-order-detail" data-status={order.status} data-version={order.version}>
       <Space style={{ marginBottom: 8 }}>
-        <Link to="/work-orders">
-          <ArrowLeftOutlined /> {t('workOrders.detail.back')}
+        <Link to={back.to} data-testid="detail-back">
+          <ArrowLeftOutlined /> {back.label}
         </Link>
         <Button size="small" icon={<ReloadOutlined />} onClick={() => void load()} data-testid="detail-reload">
           {t('workOrders.detail.reload')}

@@ -1,12 +1,14 @@
 /**
  * The lifecycle actions of one order: a button for each action the server allows this viewer now
  * (`allowedActions`), each with the form it needs. The order's version goes with every action; on a 409 (someone
- * else acted first) the server's message is shown and the caller reloads the order.
+ * else acted first) the server's message is shown and the caller reloads the order. An error while a form is open is
+ * shown in the form (which stays open with what was typed); otherwise above the buttons, or — in a queue, whose row
+ * may move to another tab or leave the list when it reloads — as a message that outlives the row.
  */
 import { UploadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, type ButtonProps, Form, Input, InputNumber, Modal, Radio, Select, Space, TreeSelect, Typography, Upload } from 'antd';
 import type { UploadFile } from 'antd/es/upload/interface';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, errorMessage } from '../../shared/api';
 import { departmentTree, useDepartments } from '../departments';
@@ -28,31 +30,40 @@ export interface ActionBarProps {
   /** Called with the order after a successful action, or with null when it must be reloaded (409). */
   onChanged: (order: WorkOrderDetail | null) => void;
   size?: 'small' | 'middle';
+  /** Where an error outside a form is shown: above the buttons (default), or as a message (queues). */
+  errors?: 'inline' | 'message';
 }
 
-export function ActionBar({ order, only, onChanged, size = 'middle' }: ActionBarProps) {
+export function ActionBar({ order, only, onChanged, size = 'middle', errors = 'inline' }: ActionBarProps) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [open, setOpen] = useState<ActionType | null>(null);
   const [busy, setBusy] = useState<ActionType | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
   const allowed = (order.allowedActions as ActionType[]).filter((a) => !only || only.includes(a));
 
-  const run = async (type: ActionType, values: ActionValues): Promise<boolean> => {
+  const show = (text: string) => (errors === 'message' ? void message.error({ content: text, duration: 8 }) : setError(text));
+
+  const run = async (type: ActionType, values: ActionValues, fromForm = false): Promise<boolean> => {
     setBusy(type);
     setError(null);
+    setFormError(null);
     try {
       const updated = await workOrdersApi.act(order.id, order.version, buildAction(type, values));
       message.success(t('workOrders.actions.done', { action: t(`workOrders.action.${type}`) }));
       onChanged(updated);
       return true;
     } catch (e) {
-      setError(errorMessage(e));
       if (e instanceof ApiError && e.status === 409) {
-        // The order moved on: show what the server said and load what it is now.
+        // The order moved on: show what the server said and load what it is now (the form, if any, closes).
+        show(errorMessage(e));
         onChanged(null);
         return true;
       }
+      // Anything else leaves the order as it was: a form stays open and says what went wrong.
+      if (fromForm) setFormError(errorMessage(e));
+      else show(errorMessage(e));
       return false;
     } finally {
       setBusy(null);
@@ -82,12 +93,20 @@ export function ActionBar({ order, only, onChanged, size = 'middle' }: ActionBar
           ))}
         </Space>
       )}
-      {open && <ActionModal order={order} type={open} onCancel={() => setOpen(null)} onSubmit={async (v) => (await run(open, v)) && setOpen(null)} />}
+      {open && (
+        <ActionModal
+          order={order}
+          type={open}
+          error={formError}
+          onCancel={() => (setOpen(null), setFormError(null))}
+          onSubmit={async (v) => (await run(open, v, true)) && setOpen(null)}
+        />
+      )}
     </div>
   );
 }
 
-function ActionModal({ order, type, onCancel, onSubmit }: { order: ActionTarget; type: ActionType; onCancel: () => void; onSubmit: (v: ActionValues) => Promise<unknown> }) {
+function ActionModal({ order, type, error, onCancel, onSubmit }: { order: ActionTarget; type: ActionType; error: string | null; onCancel: () => void; onSubmit: (v: ActionValues) => Promise<unknown> }) {
   const { t, i18n } = useTranslation();
   const [form] = Form.useForm();
   const spec = actionForm(type);
@@ -95,6 +114,8 @@ function ActionModal({ order, type, onCancel, onSubmit }: { order: ActionTarget;
   const [files, setFiles] = useState<UploadFile[]>([]);
   const [hint, setHint] = useState<string | null>(null);
   const [duplicates, setDuplicates] = useState<WorkOrderSummary[]>([]);
+  // Set when the form was sent while a photo was still uploading (said under the photos until they are done).
+  const [waitingForPhotos, setWaitingForPhotos] = useState(false);
   const departments = useDepartments();
   const tree = useMemo(() => departmentTree((departments.items ?? []).filter((d) => d.active), i18n.language), [departments.items, i18n.language]);
 
@@ -123,16 +144,56 @@ function ActionModal({ order, type, onCancel, onSubmit }: { order: ActionTarget;
     void workOrdersApi.duplicates(order.id).then(setDuplicates, () => setDuplicates([]));
   }, [spec.parent, order.id]);
 
+  const uploading = files.some((f) => f.status === 'uploading');
+  const failed = files.filter((f) => f.status === 'error');
+  useEffect(() => {
+    if (!uploading) setWaitingForPhotos(false);
+  }, [uploading]);
+
+  // Set while a send is under way: a second Enter (or a click) must not send the action again on the same version.
+  const sending = useRef(false);
   const submit = async () => {
+    if (sending.current) return;
     const v = (await form.validateFields()) as ActionValues;
-    if (files.some((f) => f.status === 'uploading')) return;
+    // A photo still uploading, or one that failed, would be left out without a word: say so and send nothing.
+    if (uploading) {
+      setWaitingForPhotos(true);
+      return;
+    }
+    if (failed.length > 0 || sending.current) return;
+    sending.current = true;
     setSubmitting(true);
     try {
       await onSubmit({ ...v, photos: files.filter((f) => f.status === 'done' && f.response?.id).map((f) => f.response.id as string) });
     } finally {
+      sending.current = false;
       setSubmitting(false);
     }
   };
+
+  // The first field has the focus when the dialog opens (else the close button has it, and Enter closed the dialog).
+  const first = spec.department ? 'department' : spec.parent ? 'parent' : spec.peer ? 'peer' : spec.days ? 'days' : spec.rating ? 'rating' : 'text';
+  // Enter sends the form from a one-line field, Ctrl+Enter (⌘+Enter) from the text box, where Enter starts a new line;
+  // never while an input method is composing (Enter there picks the characters), nor in a select, which uses Enter itself.
+  const onKeyDown = (e: KeyboardEvent<HTMLFormElement>) => {
+    if (e.key !== 'Enter' || e.nativeEvent.isComposing || e.shiftKey || e.altKey) return;
+    const target = e.target as HTMLElement;
+    const sends =
+      target instanceof HTMLTextAreaElement ? e.ctrlKey || e.metaKey : target instanceof HTMLInputElement && target.getAttribute('role') !== 'combobox' && ['text', 'number'].includes(target.type);
+    if (!sends) return;
+    e.preventDefault();
+    void submit().catch(() => undefined);
+  };
+  const photoHelp =
+    failed.length > 0 ? (
+      <div data-testid="photo-problem">
+        {failed.map((f) => (
+          <div key={f.uid}>{t('workOrders.form.photoFailed', { name: f.name, reason: (f.error as Error | undefined)?.message ?? t('errors.unknown') })}</div>
+        ))}
+      </div>
+    ) : waitingForPhotos ? (
+      <span data-testid="photo-problem">{t('workOrders.form.photosUploading')}</span>
+    ) : undefined;
 
   const textLabel = spec.text ? t(`workOrders.form.${spec.text.field}`) : '';
   return (
@@ -147,7 +208,8 @@ function ActionModal({ order, type, onCancel, onSubmit }: { order: ActionTarget;
       okButtonProps={{ 'data-testid': 'action-submit', danger: DANGER.includes(type) } as ButtonProps}
       destroyOnHidden
     >
-      <Form form={form} layout="vertical" data-testid={`action-form-${type}`} initialValues={{ days: 3 }}>
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="action-form-error" role="alert" />}
+      <Form form={form} layout="vertical" data-testid={`action-form-${type}`} initialValues={{ days: 3 }} onKeyDown={onKeyDown}>
         {spec.department && (
           <Form.Item name="departmentId" label={t('workOrders.form.department')} rules={[{ required: true, message: t('workOrders.form.required') }]} extra={hint}>
             <TreeSelect
@@ -155,6 +217,7 @@ function ActionModal({ order, type, onCancel, onSubmit }: { order: ActionTarget;
               showSearch={{ treeNodeFilterProp: 'title' }}
               treeDefaultExpandAll
               loading={departments.items === null}
+              autoFocus={first === 'department'}
               placeholder={t('workOrders.form.department')}
               aria-label={t('workOrders.form.department')}
               data-testid="dispatch-department"
@@ -165,6 +228,7 @@ function ActionModal({ order, type, onCancel, onSubmit }: { order: ActionTarget;
           <Form.Item name="parentId" label={t('workOrders.form.parent')} rules={[{ required: true, message: t('workOrders.form.required') }]}>
             <Select
               aria-label={t('workOrders.form.parent')}
+              autoFocus={first === 'parent'}
               options={duplicates.map((d) => ({ value: d.id, label: `${d.code} · ${d.title}` }))}
               notFoundContent={t('workOrders.duplicates.none')}
             />
@@ -174,6 +238,7 @@ function ActionModal({ order, type, onCancel, onSubmit }: { order: ActionTarget;
           <Form.Item name="peerId" label={t('workOrders.form.peer')} rules={[{ required: true, message: t('workOrders.form.required') }]} extra={t('workOrders.form.peerHint')}>
             <Select
               aria-label={t('workOrders.form.peer')}
+              autoFocus={first === 'peer'}
               loading={peers === null}
               options={(peers ?? []).map((p) => ({ value: p.id, label: p.name }))}
               notFoundContent={t('workOrders.form.noPeers')}
@@ -183,7 +248,7 @@ function ActionModal({ order, type, onCancel, onSubmit }: { order: ActionTarget;
         )}
         {spec.days && (
           <Form.Item name="days" label={t('workOrders.form.days')} rules={[{ required: true, message: t('workOrders.form.required') }]}>
-            <InputNumber min={1} max={30} precision={0} aria-label={t('workOrders.form.days')} />
+            <InputNumber min={1} max={30} precision={0} aria-label={t('workOrders.form.days')} autoFocus={first === 'days'} />
           </Form.Item>
         )}
         {spec.rating && (
@@ -196,12 +261,13 @@ function ActionModal({ order, type, onCancel, onSubmit }: { order: ActionTarget;
             name="text"
             label={textLabel}
             rules={spec.text.required ? [{ required: true, whitespace: true, message: t('workOrders.form.required') }] : []}
+            extra={t('workOrders.form.submitKeys')}
           >
-            <Input.TextArea rows={3} maxLength={2000} aria-label={textLabel} data-testid="action-text" />
+            <Input.TextArea rows={3} maxLength={2000} aria-label={textLabel} data-testid="action-text" autoFocus={first === 'text'} />
           </Form.Item>
         )}
         {spec.photos && (
-          <Form.Item label={t('workOrders.form.photos')} extra={t('workOrders.form.photosHint')}>
+          <Form.Item label={t('workOrders.form.photos')} extra={t('workOrders.form.photosHint')} validateStatus={photoHelp ? 'error' : undefined} help={photoHelp}>
             <Upload
               accept="image/jpeg,image/png,image/webp,image/heic"
               listType="picture"

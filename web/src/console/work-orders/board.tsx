@@ -4,11 +4,11 @@
  * the rows — each row's detail (the return reason, the extension asked for) or, for new orders, the page's
  * suggestions in one request.
  */
-import { Alert, Button, Table, Typography } from 'antd';
+import { Alert, Button, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import type { Query } from '../../shared/api';
 import type { ActionTarget } from './actions';
 import { workOrdersApi, type DispatchSuggestion, type WorkOrderDetail, type WorkOrderListItem } from './api';
@@ -34,7 +34,7 @@ export async function detailsOf(ids: readonly string[], width = 4): Promise<Map<
 }
 
 /** A queue column that a queue may leave out (e.g. the department of orders not yet dispatched). */
-export type QueueColumn = 'department' | 'deadline';
+export type QueueColumn = 'category' | 'department' | 'deadline';
 
 /**
  * A queue's columns: narrower than the list's — ticket code and title in one cell, district over grid, the 督办 flag
@@ -43,6 +43,9 @@ export type QueueColumn = 'department' | 'deadline';
  */
 function useQueueColumns(hide: readonly QueueColumn[]): ColumnsType<WorkOrderListItem> {
   const { t, i18n } = useTranslation();
+  // The detail page links back to this queue (its tab in the address), not to the list.
+  const location = useLocation();
+  const back = `${location.pathname}${location.search}`;
   const categories = useCategories();
   const districts = useDistricts();
   const columns: ColumnsType<WorkOrderListItem> = [
@@ -52,10 +55,15 @@ function useQueueColumns(hide: readonly QueueColumn[]): ColumnsType<WorkOrderLis
       width: 190,
       render: (_, r) => (
         <div className="wo-queue-order">
-          <Link to={`/work-orders/${r.id}`} data-testid="order-link">
+          <Link to={`/work-orders/${r.id}`} state={{ back }} data-testid="order-link">
             {r.code}
           </Link>
           <Typography.Text ellipsis={{ tooltip: r.title }}>{r.title}</Typography.Text>
+          {r.reworkCount > 0 && (
+            <Tag className="wo-rework-tag" data-testid="rework-count">
+              {t('workOrders.board.rework', { count: r.reworkCount })}
+            </Tag>
+          )}
         </div>
       ),
     },
@@ -113,10 +121,14 @@ export interface OrderQueueProps {
   refresh: number;
   onChanged: () => void;
   empty: string;
+  /** A line above the table saying what the queue holds and how to work it. */
+  hint?: string;
+  /** The width of the actions column: narrower for a queue with one action, so that its own columns fit beside it. */
+  actionsWidth?: number;
   pageSize?: number;
 }
 
-export function OrderQueue({ testId, query, withDetails = false, withSuggestions = false, hide = [], extra, actions, onCount, refresh, onChanged, empty, pageSize = 50 }: OrderQueueProps) {
+export function OrderQueue({ testId, query, withDetails = false, withSuggestions = false, hide = [], extra, actions, onCount, refresh, onChanged, empty, hint, actionsWidth = 250, pageSize = 50 }: OrderQueueProps) {
   const { t } = useTranslation();
   const pages = useOrderPages(query, pageSize);
   const base = useQueueColumns(hide);
@@ -173,7 +185,7 @@ export function OrderQueue({ testId, query, withDetails = false, withSuggestions
       title: t('common.actions'),
       key: 'actions',
       fixed: 'right',
-      width: 250,
+      width: actionsWidth,
       render: (_, r) => {
         const d = withDetails ? details.get(r.id) : r;
         return d ? actions(d, changed) : <Typography.Text type="secondary">{t('common.loading')}</Typography.Text>;
@@ -182,6 +194,11 @@ export function OrderQueue({ testId, query, withDetails = false, withSuggestions
   ];
   return (
     <div data-testid={testId}>
+      {hint && (
+        <Typography.Paragraph className="wo-queue-hint" data-testid={`${testId}-hint`}>
+          {hint}
+        </Typography.Paragraph>
+      )}
       {pages.error && <Alert type="error" showIcon title={pages.error} style={{ marginBottom: 8 }} />}
       {withSuggestions && suggestions === 'unavailable' && (
         <Alert
@@ -218,5 +235,21 @@ export function OrderQueue({ testId, query, withDetails = false, withSuggestions
     </div>
   );
 }
+
+/**
+ * Free text in a queue cell (a return reason, the reason for an extension): at most three lines in a column of fixed
+ * width, the whole text in a tooltip — a long reason must not widen its column (fixed at the right) over the order and
+ * push the row's buttons off the screen.
+ */
+export function QueueText({ text, testId }: { text: string; testId?: string }) {
+  return (
+    <Typography.Paragraph className="wo-queue-text" ellipsis={{ rows: 3, tooltip: text }} data-testid={testId}>
+      {text}
+    </Typography.Paragraph>
+  );
+}
+
+/** The width of a queue column of free text (QueueText). */
+export const QUEUE_TEXT_WIDTH = 240;
 
 export const countLabel = (c: { n: number; more: boolean } | undefined) => (c === undefined ? '…' : c.more ? `${c.n}+` : String(c.n));

@@ -85,6 +85,10 @@ export interface WorkOrderSummary {
   closedAt: string | null;
   parentId: string | null;
   rating: string | null;
+  /** 返工, 退单 and 重新办理 so far. */
+  reworkCount: number;
+  returnCount: number;
+  reopenCount: number;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -94,6 +98,11 @@ export interface WorkOrderSummary {
 export interface WorkOrderListItem extends WorkOrderSummary {
   allowedActions: string[];
   extensionPending: boolean;
+  /**
+   * The follow-up call deadline (回访时限) of a finished, unrated order — the jurisdiction's working days after
+   * closedAt, counted by the server; null otherwise.
+   */
+  followUpDueAt: string | null;
 }
 
 export interface TimelineEntry {
@@ -117,9 +126,6 @@ export interface WorkOrderDetail extends WorkOrderSummary {
   componentCode: string | null;
   reporter: { anonymous: boolean; name: string | null; phone: string | null; self: boolean };
   extension: { state: string; days: number; reason: string } | null;
-  reworkCount: number;
-  returnCount: number;
-  reopenCount: number;
   slaStartedAt: string;
   dispatchedAt: string | null;
   timeline: TimelineEntry[];

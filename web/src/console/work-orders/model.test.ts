@@ -10,6 +10,9 @@ import {
   filtersFromParams,
   filtersToParams,
   filtersToQuery,
+  followUpDeadline,
+  lastReport,
+  lastReturnDepartment,
   lastReturnReason,
   needsForm,
   signDeadline,
@@ -74,10 +77,21 @@ describe('deadline bar', () => {
     expect(signDeadline({ ...dispatched, signDueAt: null }, new Date('2026-03-03T02:00:00Z'))).toBeNull();
   });
 
+  it('shows the follow-up deadline (回访时限) the list row carries, late (回访超期) once passed; nothing without one', () => {
+    const row = { followUpDueAt: '2026-12-02T08:00:00.000Z' };
+    expect(followUpDeadline(row, new Date('2026-12-02T07:59:00Z'))).toEqual({ at: '2026-12-02T08:00:00.000Z', late: false });
+    expect(followUpDeadline(row, new Date('2026-12-02T08:00:00Z'))).toEqual({ at: '2026-12-02T08:00:00.000Z', late: true });
+    expect(followUpDeadline({ followUpDueAt: null }, new Date('2026-12-02T08:00:00Z'))).toBeNull();
+  });
+
   it('shows paused, finished and deadline-less orders as such', () => {
     expect(deadlineInfo({ ...base, status: 'suspended' }, new Date('2026-03-13T00:00:00Z')).tone).toBe('paused');
     expect(deadlineInfo({ ...base, status: 'closed' }, new Date('2026-03-13T00:00:00Z')).tone).toBe('done');
+    // Under review (finished, clock stopped), even past its old deadline and still flagged by it.
+    expect(deadlineInfo({ ...base, status: 'under_review', overdue: true }, new Date('2026-03-13T00:00:00Z'))).toEqual({ tone: 'done', percent: 100, remainingMs: null });
     expect(deadlineInfo({ ...base, dueAt: null }, new Date('2026-03-03T00:00:00Z')).tone).toBe('none');
+    // Suspended, the server gives no deadline until the order is resumed: the clock is paused, not absent.
+    expect(deadlineInfo({ ...base, status: 'suspended', dueAt: null, warnAt: null }, new Date('2026-03-03T00:00:00Z'))).toEqual({ tone: 'paused', percent: 0, remainingMs: null });
   });
 
   it('splits durations into days, hours and minutes', () => {
@@ -135,6 +149,14 @@ describe('categories', () => {
 it('finds the latest return reason in a timeline', () => {
   expect(lastReturnReason([{ action: 'return', note: '不属本部门' }, { action: 'dispatch', note: null }, { action: 'return', note: '应由区城管处理' }])).toBe('应由区城管处理');
   expect(lastReturnReason([{ action: 'dispatch', note: null }])).toBeNull();
+  expect(lastReturnDepartment([{ action: 'return', data: { departmentId: 'd1' } }, { action: 'dispatch', data: { departmentId: 'd2' } }, { action: 'return', data: { departmentId: 'd2' } }])).toBe('d2');
+  expect(lastReturnDepartment([{ action: 'dispatch', data: { departmentId: 'd1' } }])).toBeNull();
+});
+
+it("finds the handler's latest report in a timeline (a rework's, not the first)", () => {
+  const entry = (action: string, note: string | null, photos: string[] = []) => ({ action, note, photos });
+  expect(lastReport([entry('report', '已清理', ['p1']), entry('verify_fail', '仍有垃圾'), entry('report', '已彻底清理', ['p2', 'p3'])])).toEqual({ note: '已彻底清理', photos: 2 });
+  expect(lastReport([entry('dispatch', null)])).toBeNull();
 });
 
 describe('locale keys built at run time', () => {

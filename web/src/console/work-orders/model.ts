@@ -3,7 +3,7 @@
  * form each lifecycle action needs and the request body built from it, and the category tree.
  */
 import type { Query } from '../../shared/api';
-import { FINAL_STATUSES, type ActionBody, type ActionType, type Category, type WorkOrderDetail, type WorkOrderSummary } from './codes';
+import { FINAL_STATUSES, type ActionBody, type ActionType, type Category, type WorkOrderDetail, type WorkOrderListItem, type WorkOrderSummary } from './codes';
 import { addDays } from '../../shared/time';
 
 // ---- Filters in the URL ---------------------------------------------------------------------------------------
@@ -111,8 +111,12 @@ type DeadlineFields = Pick<WorkOrderSummary, 'status' | 'dueAt' | 'warnAt' | 'ov
  * after it, red when overdue. The server's flags win over the local clock (they are computed in working time).
  */
 export function deadlineInfo(o: DeadlineFields, now: Date): DeadlineInfo {
-  if (FINAL_STATUSES.includes(o.status)) return { tone: 'done', percent: 100, remainingMs: null };
-  if (!o.dueAt) return { tone: 'none', percent: 0, remainingMs: null };
+  // Under review after an unsatisfied rating (不满意复核) the order is finished (办结) and the server stops its clock — its
+  // deadline was for the work already done — so it is not shown as running late while the dispatcher decides.
+  if (FINAL_STATUSES.includes(o.status) || o.status === 'under_review') return { tone: 'done', percent: 100, remainingMs: null };
+  // A suspended order has no deadline until it is resumed (the server counts the pause then): its clock stands still,
+  // which is not the same as having no deadline at all.
+  if (!o.dueAt) return { tone: o.status === 'suspended' ? 'paused' : 'none', percent: 0, remainingMs: null };
   const due = Date.parse(o.dueAt);
   const start = Date.parse(o.slaStartedAt ?? o.createdAt);
   const remainingMs = due - now.getTime();
@@ -131,6 +135,15 @@ export function deadlineInfo(o: DeadlineFields, now: Date): DeadlineInfo {
 export function signDeadline(o: Pick<WorkOrderSummary, 'status' | 'signDueAt' | 'signOverdue'>, now: Date): { at: string; late: boolean } | null {
   if (o.status !== 'dispatched' || !o.signDueAt) return null;
   return { at: o.signDueAt, late: o.signOverdue || Date.parse(o.signDueAt) <= now.getTime() };
+}
+
+/**
+ * The follow-up call deadline (回访时限) of a finished, unrated order, as its list row carries it: null when it has none;
+ * `late` once it has passed (回访超期).
+ */
+export function followUpDeadline(o: Pick<WorkOrderListItem, 'followUpDueAt'>, now: Date): { at: string; late: boolean } | null {
+  if (!o.followUpDueAt) return null;
+  return { at: o.followUpDueAt, late: Date.parse(o.followUpDueAt) <= now.getTime() };
 }
 
 /** Whole days, hours and minutes of a duration (absolute). */
@@ -237,8 +250,24 @@ export function categoryLabel(code: string | null, byCode: ReadonlyMap<string, C
   return parent ? `${categoryName(parent, language)} / ${categoryName(c, language)}` : categoryName(c, language);
 }
 
+/** The handler's latest report (反馈) in a timeline — what was done, and how many photos show it; null without one. */
+export function lastReport(timeline: readonly { action: string; note: string | null; photos: readonly string[] }[]): { note: string | null; photos: number } | null {
+  for (let i = timeline.length - 1; i >= 0; i--) if (timeline[i]!.action === 'report') return { note: timeline[i]!.note, photos: timeline[i]!.photos.length };
+  return null;
+}
+
 /** The reason an order was last returned (退单), from its timeline. */
 export function lastReturnReason(timeline: readonly { action: string; note: string | null }[]): string | null {
   for (let i = timeline.length - 1; i >= 0; i--) if (timeline[i]!.action === 'return') return timeline[i]!.note;
+  return null;
+}
+
+/** The department that last returned the order (the return entry keeps it: the order itself has none any more). */
+export function lastReturnDepartment(timeline: readonly { action: string; data: Record<string, string | number> }[]): string | null {
+  for (let i = timeline.length - 1; i >= 0; i--) {
+    if (timeline[i]!.action !== 'return') continue;
+    const id = timeline[i]!.data.departmentId;
+    return typeof id === 'string' ? id : null;
+  }
   return null;
 }

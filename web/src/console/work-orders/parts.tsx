@@ -5,8 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../shared/api';
 import { loadDivisions } from '../../shared/map/geo';
 import { formatDateTime, formatNearTime } from '../../shared/time';
-import { workOrdersApi, type Category, type WorkOrderDetail, type WorkOrderSummary } from './api';
-import { categoryLabel, deadlineInfo, signDeadline, splitDuration, type DeadlineTone } from './model';
+import { workOrdersApi, type Category, type WorkOrderDetail, type WorkOrderListItem, type WorkOrderSummary } from './api';
+import { categoryLabel, deadlineInfo, followUpDeadline, signDeadline, splitDuration, type DeadlineTone } from './model';
 import './work-orders.css';
 
 /** Dark text on a light fill: every pair meets WCAG AA contrast for small text. */
@@ -68,7 +68,7 @@ export function DeadlineBar({ order, now = new Date(), wide = false }: { order: 
   const color = TONE_COLOR[info.tone];
   let text: string;
   if (info.tone === 'done') text = t('workOrders.deadline.done');
-  else if (info.remainingMs === null) text = t('workOrders.deadline.none');
+  else if (info.remainingMs === null) text = info.tone === 'paused' ? t('workOrders.deadline.pausedClock') : t('workOrders.deadline.none');
   else {
     const d = splitDuration(info.remainingMs);
     const span = d.d > 0 ? t('workOrders.deadline.dh', d) : t('workOrders.deadline.hm', d);
@@ -174,8 +174,31 @@ export function SignDeadline({ order, now = new Date() }: { order: WorkOrderSumm
   );
 }
 
-/** A table's deadline cell: the bar, the sign-for deadline of a dispatched order, and the 督办 flag when supervised. */
-export function DeadlineCell({ order }: { order: WorkOrderSummary }) {
+/**
+ * The 回访 queue's deadline cell: when the resident must be called back by (回访时限, in the list's short style), and
+ * 回访超期 in red once that has passed; a dash for an order that awaits no call.
+ */
+export function FollowUpDeadline({ order, now = new Date() }: { order: Pick<WorkOrderListItem, 'followUpDueAt'>; now?: Date }) {
+  const { t } = useTranslation();
+  const due = followUpDeadline(order, now);
+  if (!due) return <span data-testid="follow-up-deadline">—</span>;
+  return (
+    <Tooltip title={t('workOrders.board.followUpBy', { at: t('time.withZone', { at: formatDateTime(due.at) }) })}>
+      <span className="wo-follow-up" data-testid="follow-up-deadline" data-late={String(due.late)}>
+        <span>{formatNearTime(due.at, { now })}</span>
+        {due.late && <Tag className="wo-follow-up-late">{t('workOrders.board.followUpLate')}</Tag>}
+      </span>
+    </Tooltip>
+  );
+}
+
+/**
+ * A table's deadline cell: the bar, the sign-for deadline of a dispatched order, the 督办 flag when supervised, and
+ * 延期待批 while an extension request waits for the dispatcher (list rows say so) — the handler who asked sees why the
+ * button to ask is gone, the dispatcher what is pending.
+ */
+export function DeadlineCell({ order }: { order: WorkOrderSummary & { extensionPending?: boolean } }) {
+  const { t } = useTranslation();
   return (
     <>
       <DeadlineBar order={order} />
@@ -187,6 +210,13 @@ export function DeadlineCell({ order }: { order: WorkOrderSummary }) {
       {order.supervised && (
         <div>
           <SupervisedTag />
+        </div>
+      )}
+      {order.extensionPending && (
+        <div>
+          <Tag className="wo-extension-pending" data-testid="extension-pending">
+            {t('workOrders.deadline.extensionPending')}
+          </Tag>
         </div>
       )}
     </>

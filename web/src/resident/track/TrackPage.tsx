@@ -194,6 +194,8 @@ function TrackingView({
     approve_extension: t('residentReport.action.approve_extension'),
     deny_extension: t('residentReport.action.deny_extension'),
     parent_closed: t('residentReport.action.parent_closed'),
+    parent_merged: t('residentReport.action.parent_merged'),
+    unmerged: t('residentReport.action.unmerged'),
     transfer: t('residentReport.action.transfer'),
     transfer_sent: t('residentReport.action.transfer_sent'),
     transfer_failed: t('residentReport.action.transfer_failed'),

@@ -60,7 +60,7 @@ export const STATUS_KEYS = [
 export const ACTION_KEYS = [
   'create', 'accept', 'answer', 'reject', 'dispatch', 'sign', 'return', 'start', 'report', 'verify_pass', 'verify_fail',
   'close', 'rate', 'reopen', 'uphold', 'suspend', 'resume', 'cancel', 'merge', 'supervise', 'request_extension',
-  'approve_extension', 'deny_extension', 'parent_closed',
+  'approve_extension', 'deny_extension', 'parent_closed', 'parent_merged', 'unmerged',
 ] as const;
 
 export const TICKET_CODE = /^[A-Z]{1,4}[0-9]{14}$/;
