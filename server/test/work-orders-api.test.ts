@@ -462,8 +462,60 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     await worker.drain(10_000);
     expect((await get('dispatcher', `/work-orders/${other.id}`)).json().order.status).toBe('received');
     expect((await put({ version: before.version + 1, autoDispatch: false, sla: null })).statusCode).toBe(200);
-    const audits = await t.ctx.db.selectFrom('audit_log').select('action').where('action', '=', 'work_order.settings_update').execute();
-    expect(audits).toHaveLength(2);
+    const audits = await t.ctx.db.selectFrom('audit_log').select('details').where('action', '=', 'work_order.settings_update').orderBy('id').execute();
+    // Each entry holds what changed, from → to (effective values): the second save restored the defaults.
+    expect(audits.map((a) => a.details)).toEqual([
+      { version: before.version + 1, changes: { autoDispatch: { from: false, to: true }, 'sla.byUrgency.normal': { from: { kind: 'working_days', days: 7 }, to: { kind: 'working_days', days: 3 } } } },
+      { version: before.version + 2, changes: { autoDispatch: { from: true, to: false }, 'sla.byUrgency.normal': { from: { kind: 'working_days', days: 3 }, to: { kind: 'working_days', days: 7 } } } },
+    ]);
+  });
+
+  it('audits only the settings a save changed, though the form sends every override again; refuses two limits for one category', async () => {
+    const put = (body: object, lang = 'zh-CN') =>
+      t.app.inject({ method: 'PUT', url: '/api/v1/work-order-settings', headers: { ...s.admin!.bearer, 'accept-language': lang }, payload: body });
+    const start = (await get('admin', '/work-order-settings')).json().settings.version;
+    const sla = {
+      byUrgency: { urgent: { kind: 'working_hours', hours: 16 } },
+      byCategory: [
+        { categoryPrefix: 'utilities', duration: { kind: 'calendar_hours', hours: 12 } },
+        { categoryPrefix: 'component.01', duration: { kind: 'working_days', days: 2 } },
+      ],
+      followUpDays: 5,
+    };
+    expect((await put({ version: start, sla })).statusCode).toBe(200);
+    // The console's next save: every override again, one of them changed, one added.
+    const next = await put({ version: start + 1, sla: { ...sla, warnRatio: 0.75, followUpDays: 4 } });
+    expect(next.statusCode, next.body).toBe(200);
+    // A category rule changed and another dropped (the list is replaced); the rest is the same as before.
+    expect((await put({ version: start + 2, sla: { ...sla, byCategory: [{ categoryPrefix: 'utilities', duration: { kind: 'calendar_hours', hours: 8 } }], warnRatio: 0.75, followUpDays: 4 } })).statusCode).toBe(200);
+    const audits = await t.ctx.db.selectFrom('audit_log').select('details').where('action', '=', 'work_order.settings_update').orderBy('id', 'desc').limit(3).execute();
+    const [first, second, third] = audits.reverse().map((a) => a.details);
+    expect(first).toEqual({
+      version: start + 1,
+      changes: {
+        'sla.byUrgency.urgent': { from: { kind: 'calendar_hours', hours: 24 }, to: { kind: 'working_hours', hours: 16 } },
+        'sla.byCategory.utilities': { from: { kind: 'calendar_hours', hours: 24 }, to: { kind: 'calendar_hours', hours: 12 } },
+        'sla.byCategory.component.01': { from: null, to: { kind: 'working_days', days: 2 } },
+        'sla.followUpDays': { from: 3, to: 5 },
+      },
+    });
+    expect(second).toEqual({ version: start + 2, changes: { 'sla.warnRatio': { from: 0.8, to: 0.75 }, 'sla.followUpDays': { from: 5, to: 4 } } });
+    expect(third).toEqual({
+      version: start + 3,
+      changes: {
+        'sla.byCategory.utilities': { from: { kind: 'calendar_hours', hours: 12 }, to: { kind: 'calendar_hours', hours: 8 } },
+        'sla.byCategory.component.01': { from: { kind: 'working_days', days: 2 }, to: null },
+      },
+    });
+
+    // Two limits for one category: which would apply? Refused, naming the category and the field, in both languages.
+    const twice = { version: start + 3, sla: { byCategory: [...sla.byCategory, { categoryPrefix: 'utilities', duration: { kind: 'working_days', days: 1 } }] } };
+    const zh = await put(twice);
+    expect(zh.statusCode).toBe(400);
+    expect(zh.json()).toMatchObject({ code: 'work_order.settings.duplicate_category', message: '分类 utilities 有不止一条时限，请只保留一条', details: { field: 'sla.byCategory.2.categoryPrefix', categoryPrefix: 'utilities' } });
+    expect((await put(twice, 'en')).json()).toMatchObject({ code: 'work_order.settings.duplicate_category', message: 'Category utilities has more than one time limit; keep one' });
+    expect((await get('admin', '/work-order-settings')).json().settings.version).toBe(start + 3);
+    expect((await put({ version: start + 3, sla: null })).statusCode).toBe(200);
   });
 
   it('sets the follow-up call time (回访时限) per jurisdiction: whole working days 1–30, else a 400 that says so; list rows follow it', async () => {

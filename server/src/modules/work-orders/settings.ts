@@ -4,7 +4,8 @@
  * default of sla.ts), auto-dispatch (off by default; when on, an order whose category is known — given, or suggested
  * by the classifier with at least the configured confidence — and whose responsibility rule is unique and not a
  * fallback is accepted and dispatched by the system), and the duplicate-check window. Changes are versioned (409 on a
- * stale version) and audited.
+ * stale version) and audited: a PUT replaces what it names (`sla` is the whole set of overrides, as the console sends
+ * its whole form), and the audit entry records only the settings whose effective value changed, each from → to.
  */
 import { sql, type Selectable } from 'kysely';
 import { z } from 'zod';
@@ -108,6 +109,60 @@ export function defaultSettings(): Omit<WorkOrderSettings, 'slaOverrides' | 'ver
   return defaults;
 }
 
+/** A setting's effective value before and after a change. */
+export interface SettingChange {
+  from: unknown;
+  to: unknown;
+}
+
+/**
+ * The settings as flat keys an auditor reads — one per deadline an administrator sets ('sla.warnRatio',
+ * 'sla.byUrgency.normal', 'sla.byCategory.utilities'; a category's key is its prefix after 'sla.byCategory.') and one
+ * per other setting; null where there is no such rule.
+ */
+function auditedValues(s: WorkOrderSettings): Record<string, unknown> {
+  return {
+    ticketPrefix: s.ticketPrefix,
+    'sla.workingHours': s.sla.workingHours.periods,
+    ...Object.fromEntries(URGENCIES.map((u) => [`sla.byUrgency.${u}`, s.sla.byUrgency[u]])),
+    ...Object.fromEntries(REQUEST_TYPES.map((t) => [`sla.byRequestType.${t}`, s.sla.byRequestType?.[t] ?? null])),
+    ...Object.fromEntries(s.sla.byCategory.map((c) => [`sla.byCategory.${c.categoryPrefix}`, c.duration])),
+    'sla.signFor': s.sla.signFor,
+    'sla.followUpDays': s.sla.followUpDays,
+    'sla.warnRatio': s.sla.warnRatio,
+    autoDispatch: s.autoDispatch,
+    autoDispatchConfidence: s.autoDispatchConfidence,
+    duplicateRadiusM: s.duplicateRadiusM,
+    duplicateHours: s.duplicateHours,
+  };
+}
+
+/**
+ * What a save changed, by effective value: a deadline put back to its default is a change (0.75 → 0.8), an override
+ * written again with the value it had, or with the default's value, is not. Category rules compare by prefix (their
+ * order does not decide which applies: the longest prefix does).
+ */
+export function settingsChanges(before: WorkOrderSettings, after: WorkOrderSettings): Record<string, SettingChange> {
+  const [a, b] = [auditedValues(before), auditedValues(after)];
+  const changes: Record<string, SettingChange> = {};
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const [from, to] = [a[key] ?? null, b[key] ?? null];
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[key] = JSON.parse(JSON.stringify({ from, to })) as SettingChange;
+  }
+  return changes;
+}
+
+/** Two limits for one category: the form refuses them, and so does the API (which one would apply?). */
+function checkCategoryRules(rules: SlaOverrides['byCategory']): void {
+  const seen = new Set<string>();
+  rules?.forEach((rule, i) => {
+    if (seen.has(rule.categoryPrefix)) {
+      throw badRequest('work_order.settings.duplicate_category', { category: rule.categoryPrefix }, { field: `sla.byCategory.${i}.categoryPrefix`, categoryPrefix: rule.categoryPrefix });
+    }
+    seen.add(rule.categoryPrefix);
+  });
+}
+
 export async function updateSettings(
   ctx: Pick<AppContext, 'db' | 'outbox'>,
   jurisdictionId: string,
@@ -119,9 +174,10 @@ export async function updateSettings(
   if (followUpDays !== undefined && !(Number.isInteger(followUpDays) && followUpDays >= FOLLOW_UP_DAYS.min && followUpDays <= FOLLOW_UP_DAYS.max)) {
     throw badRequest('work_order.follow_up_days_invalid', { ...FOLLOW_UP_DAYS, value: followUpDays });
   }
+  checkCategoryRules(input.sla?.byCategory);
   return ctx.db.transaction().execute(async (tx) => {
     await tx.insertInto('work_order_settings').values({ jurisdiction_id: jurisdictionId, ticket_prefix: null }).onConflict((oc) => oc.column('jurisdiction_id').doNothing()).execute();
-    const current = await tx.selectFrom('work_order_settings').select('version').where('jurisdiction_id', '=', jurisdictionId).forUpdate().executeTakeFirstOrThrow();
+    const current = settingsOf(await tx.selectFrom('work_order_settings').selectAll().where('jurisdiction_id', '=', jurisdictionId).forUpdate().executeTakeFirstOrThrow());
     if (current.version !== input.version) throw conflict('work_order.settings_version_conflict', { version: current.version }, { version: current.version });
     await tx
       .updateTable('work_order_settings')
@@ -137,9 +193,10 @@ export async function updateSettings(
       })
       .where('jurisdiction_id', '=', jurisdictionId)
       .execute();
-    const { version: _v, ...changes } = input;
-    await recordAudit(tx, { actor: by.actor, request: by.request ?? noRequest, action: 'work_order.settings_update', jurisdictionId, objectType: 'work_order_settings', objectId: jurisdictionId, details: JSON.parse(JSON.stringify(changes)) });
+    const saved = await loadSettings(tx, jurisdictionId);
+    const changes = settingsChanges(current, saved);
+    await recordAudit(tx, { actor: by.actor, request: by.request ?? noRequest, action: 'work_order.settings_update', jurisdictionId, objectType: 'work_order_settings', objectId: jurisdictionId, details: { version: saved.version, changes } });
     await ctx.outbox.publish(tx, { name: 'work_order.settings_changed', jurisdictionId, payload: { fields: Object.keys(changes) } });
-    return loadSettings(tx, jurisdictionId);
+    return saved;
   });
 }
