@@ -10,6 +10,7 @@ import { postgis } from '@electric-sql/pglite-postgis';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
+import { fromDatabase } from './unavailable.js';
 import type { Database } from './schema.js';
 
 export type StorageKind = 'pglite' | 'postgres';
@@ -59,6 +60,15 @@ function prepareMarked(client: pg.PoolClient): void {
   };
 }
 
+/** Marks what a client's queries reject with as the database's (unavailable.ts: a socket error code counts only then). */
+function markErrors(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const result = query(...args);
+    return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(fromDatabase(err))) : result;
+  };
+}
+
 export async function openPostgres(
   url: string,
   options: { max?: number; onIdleError?: (err: Error) => void; connectTimeoutMs?: number } = {},
@@ -85,12 +95,15 @@ export async function openPostgres(
   pool.on('error', (err) => options.onIdleError?.(err));
   pool.on('connect', (client) => {
     prepareMarked(client);
+    markErrors(client);
     // A connection lost while checked out (a query or transaction in flight) rejects that query — its request is
     // answered 503 — and also emits 'error' on the client, which the pool listens to only while the client is
     // idle: without this listener that second report would be an uncaught exception and stop the process.
     client.on('error', () => undefined);
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Connecting (refused, timed out) is marked as the database's too; Kysely needs only connect and end.
+  const marked = { connect: () => pool.connect().catch((err: unknown) => Promise.reject(fromDatabase(err))), end: () => pool.end() };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: marked }) });
   const u = new URL(url);
   return {
     kind: 'postgres',

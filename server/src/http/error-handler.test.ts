@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fromDatabase } from '../db/unavailable.js';
 import { AppError } from '../shared/errors.js';
 import { statusOf, toAppError } from './error-handler.js';
 
@@ -6,9 +7,16 @@ const pgError = (message: string, code: string) => Object.assign(new Error(messa
 
 describe('toAppError: what the database driver throws', () => {
   it('a database that cannot be reached is 503 db.unavailable with a retry time', () => {
-    const e = toAppError(pgError('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'), 1024);
+    const e = toAppError(fromDatabase(pgError('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED')), 1024);
     expect(e).toMatchObject({ kind: 'unavailable', code: 'db.unavailable', params: { retryAfterSeconds: 5 } });
     expect(statusOf(e.kind)).toBe(503);
+  });
+
+  it("a request body cut off by its client (ECONNRESET on the request stream) is the client's 400, not a database outage", () => {
+    // What Fastify passes on when the client aborts mid-body: Node's 'aborted' error, given status 400.
+    const aborted = Object.assign(new Error('aborted'), { code: 'ECONNRESET', statusCode: 400 });
+    expect(toAppError(aborted, 1024)).toMatchObject({ kind: 'bad_request', code: 'request.invalid' });
+    expect(toAppError(Object.assign(new Error('write EPIPE'), { code: 'EPIPE', syscall: 'write' }), 1024)).toMatchObject({ kind: 'internal' });
   });
 
   it('a transaction rolled back for a concurrent one (deadlock, serialization) is 409 request.concurrent_change', () => {

@@ -6,7 +6,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable.js';
 import { AppError, type ErrorKind } from '../shared/errors.js';
 
 import { pickLocale, translate } from '../shared/i18n.js';
@@ -56,9 +56,6 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
 /** SQLSTATEs of a transaction rolled back for a concurrent one: deadlock_detected, serialization_failure. */
 const CONCURRENT_CHANGE = new Set(['40P01', '40001']);
 
-/** What a 503 db.unavailable asks the client to wait before retrying. */
-const DB_RETRY_AFTER_SECONDS = 5;
-
 /** Maps what Fastify, the Zod provider and the database driver throw onto AppError. */
 export function toAppError(error: FastifyError | Error, bodyLimit: number): AppError {
   if (error instanceof AppError) return error;
@@ -96,7 +93,7 @@ export function toAppError(error: FastifyError | Error, bodyLimit: number): AppE
     case 'FST_ERR_RATE_LIMIT':
       return new AppError('rate_limited', 'request.rate_limited');
   }
-  if (isDatabaseUnavailable(error)) return new AppError('unavailable', 'db.unavailable', { retryAfterSeconds: DB_RETRY_AFTER_SECONDS });
+  if (isDatabaseUnavailable(error)) return new AppError('unavailable', 'db.unavailable', { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS });
   // Two transactions that each waited for the other (deadlock) or could not both stand (serialization): PostgreSQL
   // rolled this one back, the other went through. Nothing of this request was written; trying again sees the other.
   if (CONCURRENT_CHANGE.has(String((error as { code?: unknown }).code))) return new AppError('conflict', 'request.concurrent_change');
