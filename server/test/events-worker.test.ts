@@ -2,12 +2,14 @@
  * The outbox and the job worker against a real database (PGlite, or PostgreSQL with TEST_DATABASE_URL):
  * transactional publishing, delivery, timers, retries, and several workers sharing one database.
  */
-import { sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppContext } from '../src/app-context.js';
 import { createContext } from '../src/context.js';
+import type { Database } from '../src/db/schema.js';
 import { openPostgres, type Storage } from '../src/db/storage.js';
+import { fromDatabase } from '../src/db/unavailable.js';
 import { JobWorker, type DomainEvent, type WorkerOptions } from '../src/modules/events/index.js';
 import { testConfig } from './app.js';
 import { createTestStorage, testStorageKind } from './db.js';
@@ -366,6 +368,33 @@ describe('housekeeping', () => {
     expect(await ctx.db.selectFrom('events').select('payload').execute()).toEqual([{ payload: { old: false } }]);
     expect(await jobRows()).toHaveLength(1);
     expect(sweeps).toEqual([{ name: 'failing', limit: 0 }, { name: 'counting', limit: 10_000 }]);
+  });
+});
+
+describe('a database outage', () => {
+  it('looks for due jobs every 5 s at most while the database cannot be reached (the 503 Retry-After), logging the outage once', async () => {
+    // A database whose every connect is refused, as the pool reports it.
+    const refused = () => fromDatabase(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', syscall: 'connect' }));
+    const down = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: () => Promise.reject(refused()), end: async () => undefined } }) });
+    const logged: Array<{ level: number; msg: string }> = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void logged.push(JSON.parse(line) as { level: number; msg: string }) });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const timeouts = vi.spyOn(globalThis, 'setTimeout');
+    const w = new JobWorker({ db: down, handlers: ctx.handlers, log: logger, pollIntervalMs: 1_000, housekeeping: false });
+    try {
+      w.start();
+      await vi.advanceTimersByTimeAsync(40_000);
+      // The waits the polling loop asked for: doubling from the poll interval, then 5 s (it grew to 30 s before).
+      expect(timeouts.mock.calls.map((call) => call[1]).slice(0, 9)).toEqual([2_000, 4_000, 5_000, 5_000, 5_000, 5_000, 5_000, 5_000, 5_000]);
+    } finally {
+      timeouts.mockRestore();
+      await w.stop();
+      vi.useRealTimers();
+      await down.destroy();
+    }
+    const warnings = logged.filter((l) => l.level >= 40);
+    expect(warnings.map((l) => l.msg)).toEqual(['job worker (claiming jobs): database unreachable; retrying until it is back']);
+    expect(logged.filter((l) => l.msg.endsWith('database still unreachable')).length).toBeGreaterThanOrEqual(8);
   });
 });
 

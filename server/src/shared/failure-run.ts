@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 
 export interface FailureRun {
-  failed(err: unknown): void;
+  /** Logs a failure; true when it was the database that could not be reached (the caller may retry sooner). */
+  failed(err: unknown): boolean;
   succeeded(): void;
 }
 
@@ -18,11 +19,12 @@ export function failureRun(log: Logger, what: string): FailureRun {
     failed(err) {
       if (!isDatabaseUnavailable(err)) {
         log.error({ err }, `${what} failed; retrying`);
-        return;
+        return false;
       }
       unreachable++;
       if (unreachable === 1) log.warn({ reason: (err as Error).message }, `${what}: database unreachable; retrying until it is back`);
       else log.debug({ reason: (err as Error).message, failures: unreachable }, `${what}: database still unreachable`);
+      return true;
     },
     succeeded() {
       if (unreachable === 0) return;

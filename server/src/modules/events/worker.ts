@@ -17,7 +17,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Db } from '../../app-context.js';
 import { failureRun, type FailureRun } from '../../shared/failure-run.js';
-import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.js';
+import { DEFAULT_BACKOFF, pollDelayAfterFailures, retryDelayMs, type BackoffPolicy } from './backoff.js';
 import {
   claimDue,
   deleteFinished,
@@ -169,6 +169,7 @@ export class JobWorker {
 
   async #runLoop(): Promise<void> {
     let failures = 0;
+    let unreachable = false;
     while (this.#running) {
       let claimed = 0;
       try {
@@ -179,11 +180,11 @@ export class JobWorker {
         this.#claimFailures.succeeded();
       } catch (err) {
         failures++;
-        this.#claimFailures.failed(err);
+        unreachable = this.#claimFailures.failed(err);
       }
       if (!this.#running) break;
       if (failures > 0) {
-        await this.#idle(Math.min(30_000, this.#pollIntervalMs * 2 ** Math.min(failures, 5)));
+        await this.#idle(pollDelayAfterFailures(failures, this.#pollIntervalMs, unreachable));
       } else if (this.#inflight.size >= this.#concurrency) {
         await this.#idle(this.#pollIntervalMs);
       } else if (claimed === 0) {
