@@ -43,6 +43,7 @@ const SWEEP = (process.env.BENCH_SWEEP ?? '16,64,128').split(',').map(Number).fi
 /** `BENCH_WO_PARTS=create` measures only (a): quicker while working on the create path. */
 const PARTS = new Set((process.env.BENCH_WO_PARTS ?? 'create,open,list').split(','));
 const WARMUP = 200;
+const PROFILE_CREATES_ONLY = process.env.BENCH_PROFILE_CREATES === '1';
 const J = 'bench-wo.example';
 /** The spread run's jurisdictions: one counter row each (the audit chain stays one for all). */
 const SPREAD = 4;
@@ -197,7 +198,7 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
     const createUnbatched = await withPgCpu(ctx, () => runLoad(creates(REQUESTS, CONCURRENCY)));
     batchers.forEach((b, i) => (b.maxBatch = maxBatches[i]!));
     const sampler = ctx.storage.kind === 'postgres' ? startLockSampler(ctx) : null;
-    const profiler = process.env.BENCH_PROFILE ? await startProfiler() : null;
+    const profiler = process.env.BENCH_PROFILE && !PROFILE_CREATES_ONLY ? await startProfiler() : null;
     const before = { ...writer.stats };
     // The bare INSERT and the create alternate (ROUNDS rounds each), so that a slow spell of this shared machine
     // falls on both rather than on whichever ran then: the ratio compares them under the same conditions.
@@ -208,7 +209,9 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
     const locks = sampler ? await sampler.stop() : null;
     // The same load spread over SPREAD jurisdictions: if the daily counter row is what limits, this is faster.
     const samplerSpread = ctx.storage.kind === 'postgres' ? startLockSampler(ctx) : null;
+    const createsProfiler = process.env.BENCH_PROFILE && PROFILE_CREATES_ONLY ? await startProfiler() : null;
     const createSpread = await runLoad(creates(REQUESTS, CONCURRENCY, true));
+    if (createsProfiler) await createsProfiler.stop(process.env.BENCH_PROFILE!);
     const locksSpread = samplerSpread ? await samplerSpread.stop() : null;
     if (create.errors > 0 || createUnbatched.errors > 0 || createSpread.errors > 0 || bareInsert.errors > 0) {
       throw new Error(`errors: create ${create.errors}, unbatched ${createUnbatched.errors}, spread ${createSpread.errors}, bare ${bareInsert.errors}`);
@@ -327,7 +330,10 @@ function perStatement(before: { statements: number; operations: number }, after:
   return { createsPerStatement: statements === 0 ? 0 : Math.round(((after.operations - before.operations) / statements) * 100) / 100, largestStatement: after.largest };
 }
 
-/** BENCH_PROFILE=FILE: a V8 CPU profile of the closed-loop create and bare rounds (open it in Chrome DevTools). */
+/**
+ * BENCH_PROFILE=FILE: a V8 CPU profile of the closed-loop create and bare rounds (open it in Chrome DevTools); with
+ * BENCH_PROFILE_CREATES=1, of the spread run instead, which has creates only.
+ */
 async function startProfiler(): Promise<{ stop: (file: string) => Promise<void> }> {
   const { Session } = await import('node:inspector/promises');
   const { writeFile } = await import('node:fs/promises');
