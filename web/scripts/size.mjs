@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Prints the gzipped size of each entry's JavaScript: the entry chunk plus every chunk it imports statically
- * (what a browser must download before the page runs), and separately the lazily loaded chunks (the map).
+ * Prints the gzipped size of each entry's JavaScript (resident portal, staff console, inspectors' app): the entry
+ * chunk plus every chunk it imports statically (what a browser must download before the page runs), and separately
+ * the lazily loaded chunks (the map).
  * Exits non-zero when the resident entry exceeds its budget (300 KB gzipped).
  */
 import { readFileSync } from 'node:fs';
@@ -55,7 +56,11 @@ function measure(html) {
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 let failed = false;
-for (const [name, html] of [['resident (/)', 'index.html'], ['console (/console/)', 'console/index.html']]) {
+for (const [name, html] of [
+  ['resident (/)', 'index.html'],
+  ['console (/console/)', 'console/index.html'],
+  ['inspector (/inspector/)', 'inspector/index.html'],
+]) {
   const m = measure(html);
   process.stdout.write(
     `${name}: initial JS ${kb(m.initial)} gzipped in ${m.initialFiles} file(s); lazily loaded ${kb(m.lazy)} in ${m.lazyFiles} file(s)\n`,

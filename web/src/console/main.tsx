@@ -5,10 +5,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter } from 'react-router';
-import '../shared/i18n';
+import { startI18n } from '../shared/i18n';
 import { AuthProvider } from './auth';
 import { ConsoleRoutes } from './ConsoleRoutes';
 import './console.css';
+import { catalogs } from './locale-catalog';
+
+startI18n(catalogs);
 
 function Root() {
   const { i18n } = useTranslation();

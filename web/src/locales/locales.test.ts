@@ -1,5 +1,7 @@
 /**
- * Every UI string lives in zh-CN.json and en.json (or an area's <area>.zh-CN.json and <area>.en.json). This fails when a key exists in one language only, when a
+ * Every UI string lives in an area's <area>.zh-CN.json and <area>.en.json (the console's frame in zh-CN.json and
+ * en.json), all of them merged here (shared/locale-catalog.ts; which files each app bundles is checked by
+ * app-catalogs.test.ts). This fails when a key exists in one language only, when a
  * value is empty, when the {{placeholders}} differ, and when the source uses a key that neither file has —
  * t('a.b') calls, `label: 'nav.users'` entries (nav.tsx) and the HTML entries' data-title-key.
  * Keys built at run time (t(`roles.${r}`)) are checked through the lists they come from.
@@ -9,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { catalogs } from '../shared/locale-catalog';
+import { mergeCatalogs } from '../shared/locale-merge';
 
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -62,7 +65,7 @@ describe('locale files', () => {
         used.set(m[1]!, rel);
       }
     }
-    for (const html of ['../index.html', '../console/index.html']) {
+    for (const html of ['../index.html', '../console/index.html', '../inspector/index.html']) {
       const m = /data-title-key="([^"]+)"/.exec(readFileSync(path.join(SRC, html), 'utf8'));
       if (m) used.set(m[1]!, html);
     }
@@ -80,5 +83,18 @@ describe('locale files', () => {
       ...['user', 'api_key', 'system', 'anonymous'].map((k) => `actorKinds.${k}`),
     ];
     expect(built.filter((k) => !zh.has(k) || !eng.has(k))).toEqual([]);
+  });
+});
+
+describe('merging locale files', () => {
+  it('keeps the languages apart and refuses a namespace defined twice', () => {
+    const zhA = { a: { x: '甲' } };
+    const enA = { a: { x: 'A' } };
+    const merged = mergeCatalogs({ '../locales/a.zh-CN.json': zhA, '../locales/a.en.json': enA, '../locales/zh-CN.json': { b: { y: '乙' } } });
+    expect(merged).toEqual({ 'zh-CN': { a: { x: '甲' }, b: { y: '乙' } }, en: { a: { x: 'A' } } });
+    expect(() => mergeCatalogs({ '../locales/a.zh-CN.json': zhA, '../locales/b.zh-CN.json': { a: { z: '丙' } } })).toThrow(
+      'Locale namespace a is defined twice (again in ../locales/b.zh-CN.json)',
+    );
+    expect(() => mergeCatalogs({ '../locales/a.fr.json': zhA })).toThrow('does not end in .zh-CN.json or .en.json');
   });
 });
