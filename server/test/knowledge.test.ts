@@ -159,7 +159,8 @@ describe('editing', () => {
 
     const detail = (await api(steward, 'GET', `/knowledge/articles/${a.id}`)).json().article;
     expect(detail.versions).toHaveLength(1);
-    expect(detail.versions[0]).toMatchObject({ version: 1, answer: '可拨打供水公司热线 96511 查询计划停水，或关注自来水公司公众号。', tags: ['停水', '供水'] });
+    // A kept version says who wrote it, when, and the status the article had while it was the content.
+    expect(detail.versions[0]).toMatchObject({ version: 1, answer: '可拨打供水公司热线 96511 查询计划停水，或关注自来水公司公众号。', tags: ['停水', '供水'], status: 'draft', editedBy: expect.any(String) });
     const forAgent = (await api(agent, 'GET', `/knowledge/articles/${a.id}`)).json().article;
     expect(forAgent.versions).toBeUndefined();
     expect(forAgent.answer).toBe('请拨打 96511 查询停水计划。');
@@ -169,8 +170,23 @@ describe('editing', () => {
     expect((await api(steward, 'POST', `/knowledge/articles/${a.id}/archive`, { version: 2 })).json().article.status).toBe('archived');
     expect((await api(agent, 'GET', `/knowledge/articles/${a.id}`)).statusCode).toBe(404);
 
-    const audit = await sql<{ action: string }>`SELECT action FROM audit_log WHERE object_id = ${a.id} ORDER BY id`.execute(t.ctx.db);
-    expect(audit.rows.map((r) => r.action)).toEqual(['knowledge.create', 'knowledge.update', 'knowledge.publish', 'knowledge.archive']);
+    // An archived article goes back to draft (to be reworked, then published again); a published one only by archiving.
+    const back = await api(steward, 'POST', `/knowledge/articles/${a.id}/unarchive`, { version: 2 });
+    expect(back.statusCode, back.body).toBe(200);
+    expect(back.json().article).toMatchObject({ status: 'draft', current: false, version: 2 });
+    expect((await api(agent, 'GET', `/knowledge/articles/${a.id}`)).statusCode).toBe(404);
+    expect((await api(steward, 'POST', `/knowledge/articles/${a.id}/unarchive`, {})).json().article.status).toBe('draft');
+    expect((await api(steward, 'POST', `/knowledge/articles/${a.id}/publish`, {})).json().article.status).toBe('published');
+    const notFromPublished = await api(steward, 'POST', `/knowledge/articles/${a.id}/unarchive`, {});
+    expect(notFromPublished.statusCode).toBe(409);
+    expect(notFromPublished.json()).toMatchObject({ code: 'knowledge.status_not_allowed', message: 'An article that is published cannot go back to draft; archive it first', details: { from: 'published', to: 'draft' } });
+    const zh = await t.app.inject({ method: 'POST', url: `/api/v1/knowledge/articles/${a.id}/unarchive`, headers: { ...steward.bearer, 'accept-language': 'zh-CN' }, payload: {} });
+    expect(zh.json().message).toBe('已发布的条目不能直接退回草稿，请先归档');
+    expect((await api(agent, 'POST', `/knowledge/articles/${a.id}/unarchive`, {})).statusCode).toBe(403);
+
+    const audit = await sql<{ action: string; details: { from: string; to: string } }>`SELECT action, details FROM audit_log WHERE object_id = ${a.id} ORDER BY id`.execute(t.ctx.db);
+    expect(audit.rows.map((r) => r.action)).toEqual(['knowledge.create', 'knowledge.update', 'knowledge.publish', 'knowledge.archive', 'knowledge.unarchive', 'knowledge.publish']);
+    expect(audit.rows[4]!.details).toMatchObject({ from: 'archived', to: 'draft' });
   });
 
   it('hides expired policies from agents, and refuses bad input with field errors', async () => {
@@ -224,6 +240,13 @@ describe('first-contact use and roles', () => {
     const scoped = await api(deptSteward, 'POST', '/knowledge/articles', { title: 'x', question: 'y', answer: 'z' });
     expect(scoped.statusCode).toBe(403);
     expect(scoped.json().code).toBe('auth.out_of_scope');
+    // A department-scoped steward reads the whole base (drafts too) and is told writing is not theirs; the console
+    // shows the page read-only from this.
+    const scopedList = await api(deptSteward, 'GET', '/knowledge/articles?status=draft&limit=1');
+    expect(scopedList.statusCode).toBe(200);
+    expect(scopedList.json()).toMatchObject({ canEdit: false, items: [{ status: 'draft' }] });
+    expect((await api(steward, 'GET', '/knowledge/articles?limit=1')).json().canEdit).toBe(true);
+    expect((await api(agent, 'GET', '/knowledge/articles?limit=1')).json().canEdit).toBe(false);
     const [top] = (await search(agent, '秦岭国家公园')).items;
     expect((await api(otherAdmin, 'GET', `/knowledge/articles/${top!.id}`)).statusCode).toBe(404);
     expect((await api(otherAdmin, 'GET', '/knowledge/articles?q=秦岭国家公园')).json().items).toEqual([]);

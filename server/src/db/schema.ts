@@ -593,6 +593,8 @@ export interface KnowledgeArticleVersionsTable {
   edited_by_id: string | null;
   edited_by: string | null;
   edited_at: Timestamp;
+  /** The article's status while this content was current; null for versions kept before migration 0086. */
+  status: 'draft' | 'published' | 'archived' | null;
 }
 
 export interface WorkOrderClassifierModelsTable {

@@ -150,8 +150,8 @@ export interface ContentChange {
 /** Keeps the current content as a version, then writes the new one — only if the article is still at `expected`. */
 export async function updateContent(tx: Db, id: string, expected: number, c: ContentChange, byId: string | null, byName: string | null): Promise<boolean> {
   const kept = await sql`
-    INSERT INTO knowledge_article_versions (article_id, version, jurisdiction_id, title, question, answer, category_code, agency, internal, tags, valid_from, valid_to, edited_by_id, edited_by, edited_at)
-    SELECT id, version, jurisdiction_id, title, question, answer, category_code, agency, internal, tags, valid_from, valid_to, updated_by_id, updated_by, updated_at
+    INSERT INTO knowledge_article_versions (article_id, version, jurisdiction_id, title, question, answer, category_code, agency, internal, tags, valid_from, valid_to, edited_by_id, edited_by, edited_at, status)
+    SELECT id, version, jurisdiction_id, title, question, answer, category_code, agency, internal, tags, valid_from, valid_to, updated_by_id, updated_by, updated_at, status
     FROM knowledge_articles WHERE id = ${id}::uuid AND version = ${expected}`.execute(tx);
   if (Number(kept.numAffectedRows ?? 0) === 0) return false;
   await tx
@@ -214,7 +214,8 @@ export async function listVersions(db: Db, articleId: string, limit = 100) {
     valid_to: string | null;
     edited_by: string | null;
     edited_at: Date;
-  }>`SELECT version, title, question, answer, category_code, agency, internal, tags, valid_from::text AS valid_from, valid_to::text AS valid_to, edited_by, edited_at
+    status: ArticleStatus | null;
+  }>`SELECT version, title, question, answer, category_code, agency, internal, tags, valid_from::text AS valid_from, valid_to::text AS valid_to, edited_by, edited_at, status
      FROM knowledge_article_versions WHERE article_id = ${articleId}::uuid ORDER BY version DESC LIMIT ${limit}`.execute(db);
   return r.rows;
 }

@@ -63,13 +63,15 @@ export function knowledgeRoutes(app: FastifyInstance, ctx: KnowledgeContext, pub
     async (request) => ({ article: await updateArticle(ctx, principalOf(request), request.params.id, request.body, actorOf(request), opts(request)) }),
   );
 
-  for (const [action, status] of [
-    ['publish', 'published'],
-    ['archive', 'archived'],
-  ] as const) {
+  const statusRoutes = [
+    ['publish', 'published', 'Publish an article'],
+    ['archive', 'archived', 'Archive an article'],
+    ['unarchive', 'draft', 'Take an archived article back to draft (归档 → 草稿); 409 knowledge.status_not_allowed from any other status'],
+  ] as const;
+  for (const [action, status, summary] of statusRoutes) {
     r.post(
       `/knowledge/articles/:id/${action}`,
-      { ...edit, schema: { tags, summary: `${action === 'publish' ? 'Publish' : 'Archive'} an article (optionally only at \`version\`)`, params: articleParams, body: statusBody, response: { 200: articleResponse } } },
+      { ...edit, schema: { tags, summary: `${summary} (optionally only at \`version\`)`, params: articleParams, body: statusBody, response: { 200: articleResponse } } },
       async (request) => ({ article: await setArticleStatus(ctx, principalOf(request), request.params.id, status, request.body, actorOf(request), opts(request)) }),
     );
   }

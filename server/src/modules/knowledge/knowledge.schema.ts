@@ -110,6 +110,8 @@ const versionView = z.object({
   validTo: z.string().nullable(),
   editedBy: z.string().nullable(),
   editedAt: z.string(),
+  /** The article's status while this was its content (null: kept before that was recorded). */
+  status: z.enum(ARTICLE_STATUSES).nullable(),
 });
 
 export const articleResponse = z.object({ article: articleView });
@@ -124,6 +126,11 @@ export const listResponse = z.object({
   /** How the query matched: every word (and), or — when nothing had every word — any word (or). */
   match: z.enum(['and', 'or']).nullable(),
   next: z.string().nullable(),
+  /**
+   * Whether the caller may write (a jurisdiction-wide knowledge.edit grant). A steward or administrator scoped to one
+   * department reads every article, drafts and versions included, but every write of theirs is a 403.
+   */
+  canEdit: z.boolean(),
 });
 export const usedResponse = z.object({ id: z.string(), useCount: z.number() });
 export const publicResponse = z.object({

@@ -6,7 +6,7 @@
  */
 import type { AppContext } from '../../app-context.js';
 import { recordAudit } from '../audit/index.js';
-import { authorize, authorizeAny, hasPermission, type CallOptions, type Principal } from '../identity/index.js';
+import { authorize, authorizeAny, canOn, hasPermission, type CallOptions, type Principal } from '../identity/index.js';
 import { searchText } from '../../shared/chinese-text.js';
 import { noRequest, type Actor } from '../../shared/actor.js';
 import { AppError, badRequest, conflict, notFound } from '../../shared/errors.js';
@@ -83,6 +83,8 @@ function checkValidity(from: string | null, to: string | null): void {
 /** Editors act on the whole jurisdiction's base (see knowledge.policy.ts). */
 const authorizeEdit = (principal: Principal | null, jurisdictionId: string) => authorize(principal, 'knowledge.edit', { jurisdictionId });
 const isEditor = (principal: Principal) => hasPermission(principal, 'knowledge.edit');
+/** An editor whose grant covers the whole jurisdiction: the only one whose writes are accepted. */
+const canWrite = (principal: Principal) => canOn(principal, 'knowledge.edit', { jurisdictionId: principal.jurisdictionId });
 
 // ---- reads ---------------------------------------------------------------------------------------------------
 
@@ -98,6 +100,7 @@ export interface ListResult {
   items: (ArticleView & { rank: number | null })[];
   match: SearchMode | null;
   next: string | null;
+  canEdit: boolean;
 }
 
 /** Articles by relevance to `q` (or newest first). Readers see current published articles; editors see all. */
@@ -105,7 +108,7 @@ export async function listArticles(ctx: Pick<AppContext, 'db'>, principal: Princ
   authorizeAny(principal, 'knowledge.read');
   const editor = isEditor(principal);
   if (!editor && filter.status && filter.status !== 'published') throw new AppError('forbidden', 'knowledge.status_forbidden', { status: filter.status }, { status: filter.status });
-  return searchArticles(ctx, {
+  const found = await searchArticles(ctx, {
     jurisdictionId: principal.jurisdictionId,
     q: filter.q,
     category: filter.category,
@@ -114,12 +117,13 @@ export async function listArticles(ctx: Pick<AppContext, 'db'>, principal: Princ
     limit: filter.limit,
     after: filter.after,
   });
+  return { ...found, canEdit: canWrite(principal) };
 }
 
 async function searchArticles(
   ctx: Pick<AppContext, 'db'>,
   f: { jurisdictionId: string; q?: string; category?: string; status?: repo.ArticleStatus; currentOnly: boolean; publicOnly?: boolean; byUse?: boolean; limit: number; after?: string },
-): Promise<ListResult> {
+): Promise<Omit<ListResult, 'canEdit'>> {
   const cursor = f.after !== undefined ? decodeCursor(f.after) : null;
   if (f.after !== undefined && !cursor) throw badRequest('knowledge.cursor_invalid');
   const words = f.q ? queryWords(f.q).join(' ') : '';
@@ -169,6 +173,7 @@ export async function getArticle(ctx: Pick<AppContext, 'db'>, principal: Princip
       validTo: v.valid_to,
       editedBy: v.edited_by,
       editedAt: iso(v.edited_at)!,
+      status: v.status,
     })),
   };
 }
@@ -296,12 +301,16 @@ function currentValue(row: repo.ArticleRow, key: 'title' | 'question' | 'answer'
   return key in map ? map[key as keyof typeof map] : row[key as 'title' | 'question' | 'answer' | 'agency' | 'tags' | 'internal'];
 }
 
-/** draft/archived → published, draft/published → archived; the same status again changes nothing. */
+/**
+ * draft/archived → published, draft/published → archived, archived → draft (taken back to be reworked before it is
+ * published again); the same status again changes nothing. A published article goes to draft only through archive:
+ * taking it from agents is its own, audited step.
+ */
 export async function setArticleStatus(
   ctx: KnowledgeContext,
   principal: Principal,
   id: string,
-  status: 'published' | 'archived',
+  status: repo.ArticleStatus,
   input: { version?: number } | undefined,
   actor: Actor,
   opts: CallOptions = {},
@@ -313,15 +322,23 @@ export async function setArticleStatus(
     if (!row) throw notFound('knowledge.not_found', { id });
     if (input?.version !== undefined && input.version !== row.version) throw conflict('knowledge.version_conflict', { expected: input.version, current: row.version }, { current: present(row) });
     if (row.status === status) return present(row);
+    if (status === 'draft' && row.status !== 'archived') throw conflict('knowledge.status_not_allowed', { from: row.status, to: status }, { from: row.status, to: status });
     const by = actorIds(actor);
     await repo.setStatus(tx, id, status, by.id, by.name);
-    const action = status === 'published' ? 'publish' : 'archive';
+    const { action, event } = STATUS_CHANGES[status];
     const details = { from: row.status, to: status, version: row.version };
     await recordAudit(tx, { actor, request: opts.request ?? noRequest, action: `knowledge.${action}`, jurisdictionId: j, objectType: 'knowledge_article', objectId: id, details });
-    await ctx.outbox.publish(tx, { name: `knowledge.${status}`, jurisdictionId: j, payload: { articleId: id, ...details } });
+    await ctx.outbox.publish(tx, { name: `knowledge.${event}`, jurisdictionId: j, payload: { articleId: id, ...details } });
     return present((await repo.findArticle(tx, j, id))!);
   });
 }
+
+/** The audit action and event of a change to each status. */
+const STATUS_CHANGES: Record<repo.ArticleStatus, { action: string; event: string }> = {
+  published: { action: 'publish', event: 'published' },
+  archived: { action: 'archive', event: 'archived' },
+  draft: { action: 'unarchive', event: 'unarchived' },
+};
 
 /** An agent answered a call with this article (首接负责): counts the use, audited. Only current articles. */
 export async function recordArticleUse(
