@@ -3,8 +3,9 @@
  * the form refuses what the server would refuse before sending anything — and publishes it; the agent finds it in the
  * hotline console's knowledge search; the steward archives it (with a confirmation) and the agent is no longer offered
  * it; then someone else saves the article while the steward is typing: the save is refused (409), the page says so,
- * and loading the latest version keeps what the steward typed and the other editor's change. axe on each screen;
- * screenshots in web/e2e/screenshots/knowledge-*.png.
+ * and loading the latest version keeps what the steward typed and the other editor's change. A steward scoped to one
+ * department gets the page read-only, told why, with nothing to change. The archived article goes back to draft, and
+ * the editor lists its versions (版本记录). axe on each screen; screenshots in web/e2e/screenshots/knowledge-*.png.
  */
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +27,7 @@ const QUERY = '燃气表电池';
 
 interface ArticleView {
   id: string;
+  updatedBy: string | null;
   title: string;
   question: string;
   answer: string;
@@ -246,31 +248,48 @@ describe('knowledge base administration (steward) and the hotline search (agent)
     expect(after).toMatchObject({ answer: mine, agency: '市燃气集团', version: before.version + 2 });
   });
 
-  it('shows the server’s refusal in words: a steward scoped to one department may not edit', async () => {
-    // Articles belong to the whole jurisdiction (knowledge.policy.ts): a department-scoped steward reads, but a save is
-    // refused by the server (403), which the form cannot know beforehand.
+  it('shows a steward scoped to one department the base read-only, saying why, with nothing to change', async () => {
+    // Articles belong to the whole jurisdiction (knowledge.policy.ts): a department-scoped steward reads every article,
+    // drafts and versions too, but the server refuses each of their writes — so the page offers none.
     const me = await fetch(`${base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${await token('steward')}` } });
     const departmentId = ((await me.json()) as { user: { department: { id: string } } }).user.department.id;
     const username = `kb-scoped-${STAMP}`;
     const password = 'Kb-scoped-Pass-2026!';
-    await call('POST', '/users', { username, displayName: '部门数据管理员', password, departmentId, grants: [{ role: 'steward', scope: { kind: 'department', departmentId } }], mustChangePassword: false });
+    const exists = await call<{ items: { username: string }[] }>('GET', `/users?q=${username}`).then(
+      (r) => r.items.some((u) => u.username === username),
+      () => false,
+    );
+    if (!exists) {
+      await call('POST', '/users', { username, displayName: '部门数据管理员', password, departmentId, grants: [{ role: 'steward', scope: { kind: 'department', departmentId } }], mustChangePassword: false });
+    }
     const scoped = await env.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
     try {
       const p = await scoped.newPage();
       await signIn(p, base, username, password);
-      await p.goto(`${base}/console/knowledge`);
+      await p.goto(`${base}/console`);
+      await p.getByTestId('console-nav').getByText('知识库管理').click();
+      const notice = p.getByTestId('kb-read-only');
+      await expect.poll(() => notice.textContent(), { timeout: 30_000 }).toContain('只读：您不能修改知识库');
+      expect(await notice.textContent()).toContain('只有授权范围为全辖区的数据管理员或系统管理员可以新建、修改、发布和归档条目');
+      expect(await p.getByTestId('kb-new').count()).toBe(0);
       await p.locator('#kb-search').fill(TITLE);
       await p.locator('#kb-search').press('Enter');
-      await p.getByTestId('kb-table').locator('tbody tr.ant-table-row').filter({ hasText: TITLE }).getByTestId('kb-open').click();
+      const row = p.getByTestId('kb-table').locator('tbody tr.ant-table-row').filter({ hasText: TITLE });
+      await row.getByRole('button', { name: `查看“${TITLE}”` }).click();
       const d = p.getByTestId('kb-editor');
-      await d.getByTestId('kb-agency').waitFor();
-      await expect.poll(() => d.getByTestId('kb-agency').inputValue()).toBe('市燃气集团');
-      await d.getByTestId('kb-agency').fill('某街道办');
-      await d.getByTestId('kb-save').click();
-      await expect.poll(() => d.getByTestId('kb-server-error').textContent(), { timeout: 15_000 }).toContain('超出您的管辖范围');
-      // What was typed stays; nothing changed on the server.
-      expect(await d.getByTestId('kb-agency').inputValue()).toBe('某街道办');
-      expect((await articleByTitle()).agency).toBe('市燃气集团');
+      await expect.poll(() => d.getByTestId('kb-agency').inputValue(), { timeout: 15_000 }).toBe('市燃气集团');
+      expect(await d.locator('.ant-drawer-title').textContent()).toBe('查看知识条目');
+      // Every field is disabled, and the footer offers only 关闭: no save, no publish, archive or restore.
+      expect(await d.getByTestId('kb-agency').isDisabled()).toBe(true);
+      expect(await d.getByTestId('kb-answer').isDisabled()).toBe(true);
+      for (const id of ['kb-save', 'kb-publish', 'kb-archive', 'kb-restore', 'kb-unarchive']) expect(await d.getByTestId(id).count(), id).toBe(0);
+      expect(await d.getByTestId('kb-close').count()).toBe(1);
+      await d.getByTestId('kb-versions').waitFor();
+      await expectAccessible(p, 'the knowledge base, read-only');
+      await screenshot(p, 'knowledge-read-only');
+      await d.getByTestId('kb-close').click();
+      await d.waitFor({ state: 'hidden' });
+      expect(await p.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
     } finally {
       await scoped.close();
     }
@@ -292,5 +311,56 @@ describe('knowledge base administration (steward) and the hotline search (agent)
     expect(await row.textContent()).toContain('市燃气集团');
     expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
     await expectAccessible(page, 'the knowledge base list, searched');
+  });
+
+  it('takes the archived article back to draft, and lists its versions: who saved each, when, in which status', async () => {
+    // From the list (a fresh page: whatever an earlier test left open does not matter); archived first if a retry
+    // finds it already back at draft.
+    let article = await articleByTitle();
+    if (article.status !== 'archived') await call('POST', `/knowledge/articles/${article.id}/archive`, {});
+    await page.goto(`${base}/console/knowledge`);
+    await page.locator('#kb-search').fill(TITLE);
+    await page.locator('#kb-search').press('Enter');
+    await page.getByTestId('kb-table').locator('tbody tr.ant-table-row').filter({ hasText: TITLE }).getByTestId('kb-open').click();
+    const d = drawer();
+    await expect.poll(() => d.getByTestId('kb-status').getAttribute('data-status'), { timeout: 15_000 }).toBe('archived');
+
+    // 版本记录: the current version first, then each kept one, as the API stores them.
+    article = await articleByTitle();
+    const detail = (await call<{ article: ArticleView & { versions: { version: number; editedBy: string | null; status: string | null }[] } }>('GET', `/knowledge/articles/${article.id}`)).article;
+    expect(detail.versions.length).toBeGreaterThanOrEqual(2);
+    const status = { draft: '草稿', published: '已发布', archived: '已归档' } as Record<string, string>;
+    const rows = d.getByTestId('kb-versions-table').locator('tbody tr.ant-table-row');
+    await expect.poll(() => rows.count()).toBe(detail.versions.length + 1);
+    const cells = async (i: number) => (await rows.nth(i).locator('td').allTextContents()).map((c) => c.trim());
+    const current = await cells(0);
+    expect(current[0]).toBe(`第 ${detail.version} 版（当前）`);
+    expect(current[1]).toBe(detail.updatedBy);
+    expect(current[3]).toBe('已归档');
+    for (const [i, v] of detail.versions.entries()) {
+      const row = await cells(i + 1);
+      expect(row[0]).toBe(`第 ${v.version} 版`);
+      expect(row[1]).toBe(v.editedBy ?? '系统');
+      expect(row[2]).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/);
+      expect(row[3]).toBe(v.status ? status[v.status] : '—');
+    }
+    // The version 1 was published, then archived: it was replaced while archived.
+    expect(detail.versions.at(-1)).toMatchObject({ version: 1, status: 'archived' });
+
+    // An archived article offers both: publish again, or back to draft to rework it first.
+    expect(await d.getByTestId('kb-restore').count()).toBe(1);
+    await d.getByTestId('kb-unarchive').click();
+    const confirm = page.locator('.ant-modal-confirm').filter({ hasText: '退回草稿后' });
+    await confirm.waitFor();
+    expect(await confirm.textContent()).toContain(TITLE);
+    await confirm.getByRole('button', { name: '退回草稿' }).click();
+    await expect.poll(() => d.getByTestId('kb-status').getAttribute('data-status'), { timeout: 15_000 }).toBe('draft');
+    expect((await articleByTitle()).status).toBe('draft');
+    await expect.poll(() => d.getByTestId('kb-versions-table').locator('tbody tr.ant-table-row').first().locator('td').nth(3).textContent()).toBe('草稿');
+    // A draft is published or archived from here, as any draft.
+    expect(await d.getByTestId('kb-publish').count()).toBe(1);
+    await d.getByTestId('kb-versions').scrollIntoViewIfNeeded();
+    await expectAccessible(page, 'the article back at draft, with its versions');
+    await screenshot(page, 'knowledge-versions');
   });
 });

@@ -1,10 +1,12 @@
 /**
  * One knowledge article in a drawer: every field the API accepts, checked as the server checks them (model.ts)
- * before anything is sent; a new article saved as a draft or published at once; publish / archive / restore with a
- * confirmation (unsaved changes are saved first). When someone else saved first (409) the form keeps what was typed
- * and offers to load the latest version with this editor's changes on top (model.ts `rebase`).
+ * before anything is sent; a new article saved as a draft or published at once; publish / archive / restore or back
+ * to draft with a confirmation (unsaved changes are saved first). When someone else saved first (409) the form keeps
+ * what was typed and offers to load the latest version with this editor's changes on top (model.ts `rebase`). Below
+ * the form, 版本记录: the current and the kept versions, who saved each, when, and the status it had. `readOnly` (a
+ * steward scoped to one department, whose writes the server refuses): the same drawer with nothing to change.
  */
-import { Alert, App, Button, Col, Descriptions, Drawer, Form, Input, Row, Select, Space, Spin, Switch, TreeSelect, Typography } from 'antd';
+import { Alert, App, Button, Col, Descriptions, Drawer, Form, Input, Row, Select, Space, Spin, Switch, Table, TreeSelect, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, errorMessage } from '../../shared/api';
@@ -12,8 +14,26 @@ import { DayPicker } from '../../shared/day-picker';
 import { formatDateTime } from '../../shared/time';
 import { categoryTree } from '../work-orders/model';
 import { useCategories } from '../work-orders/parts';
-import { knowledgeApi, type Article } from './api';
-import { changedFields, createBody, EMPTY_FORM, formContent, formFromArticle, LIMITS, rebase, statusActions, updateBody, validateForm, type ArticleForm, type ContentField, type FormField } from './model';
+import { knowledgeApi, type Article, type ArticleDetail } from './api';
+import {
+  changedFields,
+  createBody,
+  EMPTY_FORM,
+  formContent,
+  formFromArticle,
+  LIMITS,
+  rebase,
+  statusActions,
+  statusEndpoint,
+  updateBody,
+  validateForm,
+  versionRows,
+  type ArticleForm,
+  type ContentField,
+  type FormField,
+  type StatusAction,
+  type VersionRow,
+} from './model';
 import { StatusTag } from './StatusTag';
 
 export type EditorTarget = { id: string } | 'new' | null;
@@ -23,9 +43,9 @@ interface Props {
   onClose(): void;
   /** After any change the server accepted (the list reloads). */
   onChanged(article: Article): void;
+  /** Show the article without any way to change it (the server would refuse every write of this user). */
+  readOnly?: boolean;
 }
-
-type StatusAction = 'publish' | 'archive' | 'restore';
 
 interface Conflict {
   /** Set once the latest version was loaded into the form. */
@@ -33,11 +53,11 @@ interface Conflict {
 }
 
 /** The shared day picker inside a Form.Item (which passes value and onChange). */
-function DayField({ value, onChange, id, ...rest }: { value?: string | null; onChange?: (day: string | null) => void; id?: string; 'aria-describedby'?: string; 'data-testid'?: string }) {
+function DayField({ value, onChange, id, ...rest }: { value?: string | null; onChange?: (day: string | null) => void; id?: string; placeholder?: string; 'aria-describedby'?: string; 'data-testid'?: string }) {
   return <DayPicker id={id} value={value ?? undefined} onChange={(d) => onChange?.(d ?? null)} style={{ width: '100%' }} {...rest} />;
 }
 
-export function ArticleEditor({ target, onClose, onChanged }: Props) {
+export function ArticleEditor({ target, onClose, onChanged, readOnly = false }: Props) {
   const { t, i18n } = useTranslation();
   const { message, modal } = App.useApp();
   const lang = i18n.language;
@@ -46,6 +66,8 @@ export function ArticleEditor({ target, onClose, onChanged }: Props) {
   const catTree = useMemo(() => categoryTree(categories.items, lang), [categories.items, lang]);
   /** The version this editor started from (the base of the PATCH and of a rebase after 409). */
   const [started, setStarted] = useState<Article | null>(null);
+  /** The article with its kept versions, as last read (版本记录). */
+  const [history, setHistory] = useState<ArticleDetail | null>(null);
   const [loading, setLoading] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [serverError, setServerError] = useState<string | null>(null);
@@ -65,6 +87,7 @@ export function ArticleEditor({ target, onClose, onChanged }: Props) {
   useEffect(() => {
     reset();
     setStarted(null);
+    setHistory(null);
     if (target === 'new') {
       form.setFieldsValue({ ...EMPTY_FORM });
       return;
@@ -76,6 +99,7 @@ export function ArticleEditor({ target, onClose, onChanged }: Props) {
       (a) => {
         if (!live) return;
         setStarted(a);
+        setHistory(a);
         form.setFieldsValue(formFromArticle(a));
         setLoading(false);
       },
@@ -89,6 +113,15 @@ export function ArticleEditor({ target, onClose, onChanged }: Props) {
       live = false;
     };
   }, [target, targetId, form, reset]);
+
+  /** After an accepted change the versions are read again (a save kept the previous content as one). */
+  const accepted = (a: Article) => {
+    onChanged(a);
+    knowledgeApi.get(a.id).then(
+      (detail) => setHistory((h) => (h === null || h.id === detail.id ? detail : h)),
+      () => undefined, // the list of versions stays as it was; the form shows the saved article
+    );
+  };
 
   // Focus the title once the article is shown (the drawer itself takes focus when it opens).
   useEffect(() => {
@@ -151,7 +184,7 @@ export function ArticleEditor({ target, onClose, onChanged }: Props) {
       setStarted(saved);
       setConflict(null);
       form.setFieldsValue(formFromArticle(saved));
-      onChanged(saved);
+      accepted(saved);
       void message.success(t('knowledge.editor.saved', { n: saved.version }));
       return saved;
     } catch (e) {
@@ -199,10 +232,10 @@ export function ArticleEditor({ target, onClose, onChanged }: Props) {
           const base = unsaved ? await save(false) : started;
           if (!base) return;
           try {
-            const changed = await knowledgeApi.setStatus(base.id, action === 'archive' ? 'archive' : 'publish', base.version);
+            const changed = await knowledgeApi.setStatus(base.id, statusEndpoint(action), base.version);
             setStarted(changed);
             form.setFieldsValue(formFromArticle(changed));
-            onChanged(changed);
+            accepted(changed);
             void message.success(t(`knowledge.action.done.${action}`));
           } catch (e) {
             refused(e);
@@ -227,7 +260,7 @@ export function ArticleEditor({ target, onClose, onChanged }: Props) {
     });
 
   const close = () => {
-    if (!dirty()) {
+    if (readOnly || !dirty()) {
       onClose();
       return;
     }
@@ -244,7 +277,7 @@ export function ArticleEditor({ target, onClose, onChanged }: Props) {
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+    if (!readOnly && e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
       void onSave(false);
     }
@@ -254,7 +287,14 @@ export function ArticleEditor({ target, onClose, onChanged }: Props) {
   const at = (iso: string) => formatDateTime(iso, { language: lang });
   const counted = (max: number) => ({ show: true, max });
 
-  const footer = (
+  const footer = readOnly ? (
+    <div className="kb-editor-footer">
+      <Typography.Text type="secondary">{t('knowledge.readOnly.footer')}</Typography.Text>
+      <Button onClick={close} data-testid="kb-close">
+        {t('knowledge.editor.close')}
+      </Button>
+    </div>
+  ) : (
     <div className="kb-editor-footer">
       <Typography.Text type="secondary" className="kb-shortcut">
         {t('knowledge.editor.shortcut')}
@@ -266,7 +306,7 @@ export function ArticleEditor({ target, onClose, onChanged }: Props) {
               {t(`knowledge.action.${a}`)}
             </Button>
           ))}
-        <Button onClick={close} disabled={busy !== null}>
+        <Button onClick={close} disabled={busy !== null} data-testid="kb-close">
           {t('knowledge.editor.close')}
         </Button>
         {isNew ? (
@@ -292,12 +332,12 @@ export function ArticleEditor({ target, onClose, onChanged }: Props) {
       open={open}
       onClose={close}
       size={Math.min(920, typeof window === 'undefined' ? 920 : window.innerWidth)}
-      title={isNew ? t('knowledge.editor.newTitle') : t('knowledge.editor.editTitle')}
+      title={isNew ? t('knowledge.editor.newTitle') : readOnly ? t('knowledge.editor.viewTitle') : t('knowledge.editor.editTitle')}
       footer={loadError ? null : footer}
       destroyOnHidden
       keyboard
       afterOpenChange={(o) => o && titleRef.current?.focus()}
-      className="kb-editor"
+      className={readOnly ? 'kb-editor kb-read-only' : 'kb-editor'}
       data-testid="kb-editor"
     >
       {loadError && <Alert type="error" showIcon title={loadError} />}
@@ -360,7 +400,7 @@ export function ArticleEditor({ target, onClose, onChanged }: Props) {
         </Descriptions>
       )}
       {!loadError && (
-        <Form form={form} layout="vertical" name="kb" onKeyDown={onKeyDown} initialValues={EMPTY_FORM} hidden={loading} requiredMark>
+        <Form form={form} layout="vertical" name="kb" onKeyDown={onKeyDown} initialValues={EMPTY_FORM} hidden={loading} requiredMark={!readOnly} disabled={readOnly}>
           <Form.Item name="title" label={t('knowledge.editor.field.title')} required rules={[rule('title')]}>
             <Input ref={(el) => void (titleRef.current = el?.input ?? null)} count={counted(LIMITS.title)} data-testid="kb-title" />
           </Form.Item>
@@ -377,7 +417,7 @@ export function ArticleEditor({ target, onClose, onChanged }: Props) {
                   allowClear
                   showSearch={{ treeNodeFilterProp: 'title' }}
                   treeData={catTree}
-                  placeholder={t('knowledge.editor.categoryPlaceholder')}
+                  placeholder={readOnly ? t('knowledge.none') : t('knowledge.editor.categoryPlaceholder')}
                   popupMatchSelectWidth={false}
                   data-testid="kb-category"
                 />
@@ -389,18 +429,18 @@ export function ArticleEditor({ target, onClose, onChanged }: Props) {
               </Form.Item>
             </Col>
           </Row>
-          <Form.Item name="tags" label={t('knowledge.editor.field.tags')} extra={t('knowledge.editor.hint.tags')} rules={[rule('tags')]}>
-            <Select mode="tags" open={false} suffixIcon={null} tokenSeparators={[',', '，', '、', ';', '；']} placeholder={t('knowledge.editor.tagsPlaceholder')} data-testid="kb-tags" />
+          <Form.Item name="tags" label={t('knowledge.editor.field.tags')} extra={readOnly ? undefined : t('knowledge.editor.hint.tags')} rules={[rule('tags')]}>
+            <Select mode="tags" open={false} suffixIcon={null} tokenSeparators={[',', '，', '、', ';', '；']} placeholder={readOnly ? t('knowledge.none') : t('knowledge.editor.tagsPlaceholder')} data-testid="kb-tags" />
           </Form.Item>
           <Row gutter={16}>
             <Col xs={24} md={8}>
               <Form.Item name="validFrom" label={t('knowledge.editor.field.validFrom')} rules={[rule('validFrom')]}>
-                <DayField data-testid="kb-valid-from" />
+                <DayField data-testid="kb-valid-from" {...(readOnly ? { placeholder: t('knowledge.none') } : {})} />
               </Form.Item>
             </Col>
             <Col xs={24} md={8}>
               <Form.Item name="validTo" label={t('knowledge.editor.field.validTo')} dependencies={['validFrom']} rules={[rule('validTo')]}>
-                <DayField data-testid="kb-valid-to" />
+                <DayField data-testid="kb-valid-to" {...(readOnly ? { placeholder: t('knowledge.none') } : {})} />
               </Form.Item>
             </Col>
             <Col xs={24} md={8}>
@@ -419,7 +459,48 @@ export function ArticleEditor({ target, onClose, onChanged }: Props) {
           )}
         </Form>
       )}
+      {history && !loading && <Versions rows={versionRows(history)} />}
     </Drawer>
   );
 }
 
+
+/** 版本记录: read-only, newest first; a version kept before statuses were recorded shows a dash. */
+function Versions({ rows }: { rows: VersionRow[] }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <section aria-labelledby="kb-versions-title" className="kb-versions" data-testid="kb-versions">
+      <Typography.Title level={2} id="kb-versions-title" className="kb-versions-title">
+        {t('knowledge.versions.title')}
+      </Typography.Title>
+      <Table<VersionRow>
+        size="small"
+        rowKey="version"
+        pagination={false}
+        dataSource={rows}
+        columns={[
+          {
+            title: t('knowledge.versions.version'),
+            key: 'version',
+            width: 150,
+            render: (_, r) => (
+              <Space size={4}>
+                <span>{t('knowledge.editor.version', { n: r.version })}</span>
+                {r.current && <span className="kb-muted">{t('knowledge.versions.current')}</span>}
+              </Space>
+            ),
+          },
+          { title: t('knowledge.versions.by'), key: 'by', render: (_, r) => r.by ?? t('knowledge.editor.someone') },
+          { title: t('knowledge.versions.at'), key: 'at', width: 170, render: (_, r) => formatDateTime(r.at, { language: i18n.language }) },
+          {
+            title: t('knowledge.col.status'),
+            key: 'status',
+            width: 110,
+            render: (_, r) => (r.status ? t(`knowledge.status.${r.status}`) : <span title={t('knowledge.versions.statusUnknown')}>{t('knowledge.none')}</span>),
+          },
+        ]}
+        data-testid="kb-versions-table"
+      />
+    </section>
+  );
+}

@@ -2,7 +2,12 @@
  * 知识库管理 (knowledge.edit: stewards and administrators): the hotline knowledge base's articles — search (the
  * same Chinese full-text search agents use), a status filter, pages by the API's cursor — with category, agency,
  * status, validity, last change and how often agents used each; an article opens in ArticleEditor to be changed,
- * published, archived or restored, and new ones are written there.
+ * published, archived, restored or taken back to draft, and new ones are written there.
+ *
+ * A steward or administrator granted one department holds knowledge.edit, so the page is in their menu, but the
+ * articles belong to the whole jurisdiction and the server refuses their writes (knowledge.policy.ts) while it lets
+ * them read every article, drafts and versions included. The list tells (`canEdit`): for them the page is read-only,
+ * says why, and offers nothing to change.
  */
 import { PlusOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
@@ -32,12 +37,17 @@ export function KnowledgeAdminPage() {
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<EditorTarget>(null);
+  /** From the last list answer; null until the first one (nothing to write is offered before it is known). */
+  const [canEdit, setCanEdit] = useState<boolean | null>(null);
+  const readOnly = canEdit === false;
   const after = paging.starts[paging.index];
 
   const load = useCallback(async () => {
     setLoading(true);
     try {
-      setPage(await knowledgeApi.list({ q: q.trim() || undefined, status, limit: PAGE_SIZE, after }));
+      const answer = await knowledgeApi.list({ q: q.trim() || undefined, status, limit: PAGE_SIZE, after });
+      setPage(answer);
+      setCanEdit(answer.canEdit);
       setError(null);
     } catch (e) {
       setError(errorMessage(e));
@@ -66,7 +76,7 @@ export function KnowledgeAdminPage() {
       key: 'title',
       render: (_, a) => (
         <div className="kb-title-cell">
-          <Button type="link" className="kb-title-link" onClick={() => setEditing({ id: a.id })} aria-label={t('knowledge.open', { title: a.title })} data-testid="kb-open">
+          <Button type="link" className="kb-title-link" onClick={() => setEditing({ id: a.id })} aria-label={t(readOnly ? 'knowledge.view' : 'knowledge.open', { title: a.title })} data-testid="kb-open">
             {a.title}
           </Button>
           {a.internal && <Tag className="kb-tag kb-tag-internal">{t('knowledge.internalTag')}</Tag>}
@@ -109,6 +119,7 @@ export function KnowledgeAdminPage() {
         {t('knowledge.title')}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t('knowledge.intro')}</Typography.Paragraph>
+      {readOnly && <Alert type="info" showIcon title={t('knowledge.readOnly.title')} description={t('knowledge.readOnly.text')} style={{ marginBottom: 12 }} data-testid="kb-read-only" />}
 
       <Card size="small" style={{ marginBottom: 12 }}>
         <Form layout="inline" className="kb-filters" onSubmitCapture={(e) => e.preventDefault()}>
@@ -137,9 +148,11 @@ export function KnowledgeAdminPage() {
               data-testid="kb-status-filter"
             />
           </Form.Item>
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="kb-new">
-            {t('knowledge.new')}
-          </Button>
+          {canEdit && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="kb-new">
+              {t('knowledge.new')}
+            </Button>
+          )}
         </Form>
       </Card>
 
@@ -172,6 +185,7 @@ export function KnowledgeAdminPage() {
 
       <ArticleEditor
         target={editing}
+        readOnly={readOnly}
         onClose={() => setEditing(null)}
         onChanged={(a) => {
           // A new article stays open as itself (its status, version, and publish from there).

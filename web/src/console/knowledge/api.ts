@@ -40,6 +40,8 @@ export interface ArticleVersion {
   title: string;
   editedBy: string | null;
   editedAt: string;
+  /** The article's status while this was its content; null for versions kept before that was recorded. */
+  status: ArticleStatus | null;
 }
 
 export interface ArticleDetail extends Article {
@@ -79,6 +81,8 @@ export interface ArticlePage {
   items: Article[];
   match: 'and' | 'or' | null;
   next: string | null;
+  /** Whether this user's writes are accepted (a jurisdiction-wide grant); a department-scoped steward only reads. */
+  canEdit: boolean;
 }
 
 const one = (id: string) => `${base}/${encodeURIComponent(id)}`;
@@ -88,6 +92,6 @@ export const knowledgeApi = {
   get: (id: string) => api.get<{ article: ArticleDetail }>(one(id)).then((r) => r.article),
   create: (body: CreateArticleBody) => api.post<{ article: Article }>(base, body).then((r) => r.article),
   update: (id: string, body: UpdateArticleBody) => api.patch<{ article: Article }>(one(id), body).then((r) => r.article),
-  /** draft/archived → published; draft/published → archived — only while the article is still at `version`. */
-  setStatus: (id: string, action: 'publish' | 'archive', version: number) => api.post<{ article: Article }>(`${one(id)}/${action}`, { version }).then((r) => r.article),
+  /** draft/archived → published; draft/published → archived; archived → draft — only while the article is still at `version`. */
+  setStatus: (id: string, action: 'publish' | 'archive' | 'unarchive', version: number) => api.post<{ article: Article }>(`${one(id)}/${action}`, { version }).then((r) => r.article),
 };

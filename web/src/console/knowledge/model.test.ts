@@ -12,10 +12,13 @@ import {
   previousPage,
   rebase,
   statusActions,
+  statusEndpoint,
   updateBody,
   validateForm,
   validityOn,
+  versionRows,
   type ArticleForm,
+  type StatusAction,
 } from './model';
 
 const ARTICLE: Article = {
@@ -218,9 +221,29 @@ describe('list', () => {
     expect(validityOn({ validFrom: null, validTo: '2026-11-23' }, '2026-11-24')).toBe('expired');
   });
 
-  it('offers publish / archive / restore by status', () => {
+  it('offers publish / archive / back to draft or restore by status; restoring publishes', () => {
     expect(statusActions('draft')).toEqual(['publish', 'archive']);
     expect(statusActions('published')).toEqual(['archive']);
-    expect(statusActions('archived')).toEqual(['restore']);
+    expect(statusActions('archived')).toEqual(['unarchive', 'restore']);
+    expect(['publish', 'archive', 'unarchive', 'restore'].map((a) => statusEndpoint(a as StatusAction))).toEqual(['publish', 'archive', 'unarchive', 'publish']);
+  });
+
+  it('lists the versions with the current one first', () => {
+    const detail = {
+      ...ARTICLE,
+      version: 3,
+      status: 'archived' as const,
+      updatedBy: '王五',
+      versions: [
+        { version: 2, title: 'b', editedBy: '李四', editedAt: '2026-11-02T08:00:00.000Z', status: 'published' as const },
+        { version: 1, title: 'a', editedBy: null, editedAt: '2026-11-01T08:00:00.000Z', status: null },
+      ],
+    };
+    expect(versionRows(detail)).toEqual([
+      { version: 3, by: '王五', at: ARTICLE.updatedAt, status: 'archived', current: true },
+      { version: 2, by: '李四', at: '2026-11-02T08:00:00.000Z', status: 'published', current: false },
+      { version: 1, by: null, at: '2026-11-01T08:00:00.000Z', status: null, current: false },
+    ]);
+    expect(versionRows({ ...ARTICLE })).toHaveLength(1);
   });
 });

@@ -5,7 +5,7 @@
  * keeps what an editor typed when someone else saved first (409), list paging by cursor, and an article's validity
  * on a given day.
  */
-import type { Article, ArticleContent, CreateArticleBody, UpdateArticleBody } from './api';
+import type { Article, ArticleContent, ArticleDetail, CreateArticleBody, UpdateArticleBody } from './api';
 
 export const LIMITS = { title: 200, question: 10_000, answer: 20_000, agency: 200, url: 2000, category: 100, tags: 20, tag: 32 } as const;
 export const CATEGORY_RE = /^[a-z0-9]+(\.[a-z0-9]+)*$/;
@@ -241,9 +241,32 @@ export function validityOn(a: Pick<Article, 'validFrom' | 'validTo'>, today: str
   return 'valid';
 }
 
-/** The status actions offered for an article in this status: publish a draft, archive, restore an archived one. */
-export function statusActions(status: Article['status']): ('publish' | 'archive' | 'restore')[] {
+/**
+ * The status actions offered for an article in this status: publish a draft, archive, and for an archived one
+ * restore (publish again) or take it back to draft (to rework it first).
+ */
+export type StatusAction = 'publish' | 'archive' | 'restore' | 'unarchive';
+export function statusActions(status: Article['status']): StatusAction[] {
   if (status === 'draft') return ['publish', 'archive'];
   if (status === 'published') return ['archive'];
-  return ['restore'];
+  return ['unarchive', 'restore'];
+}
+
+/** The API call of a status action (restoring is publishing again). */
+export function statusEndpoint(action: StatusAction): 'publish' | 'archive' | 'unarchive' {
+  return action === 'restore' ? 'publish' : action;
+}
+
+export interface VersionRow {
+  version: number;
+  by: string | null;
+  at: string;
+  status: Article['status'] | null;
+  current: boolean;
+}
+
+/** 版本记录: the current version first, then the kept ones (newest first), as the drawer lists them. */
+export function versionRows(article: ArticleDetail): VersionRow[] {
+  const kept = (article.versions ?? []).map((v): VersionRow => ({ version: v.version, by: v.editedBy, at: v.editedAt, status: v.status, current: false }));
+  return [{ version: article.version, by: article.updatedBy, at: article.updatedAt, status: article.status, current: true }, ...kept];
 }
