@@ -107,3 +107,28 @@ export async function signIn(page: Page, base: string, username: string, passwor
   await page.locator('button[type="submit"]').click();
   await page.getByTestId('console-nav').waitFor();
 }
+
+/** A member of staff signed in through the API, to set up orders beside the browser. */
+export interface ApiStaff {
+  token: string;
+  departmentId: string | null;
+}
+
+export async function apiStaff(base: string, username: string, password = E2E_DEMO_PASSWORD): Promise<ApiStaff> {
+  const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  expect(r.status, `login ${username}`).toBe(200);
+  const body = (await r.json()) as { accessToken: string; user: { department: { id: string } | null } };
+  return { token: body.accessToken, departmentId: body.user.department?.id ?? null };
+}
+
+/** An API call as `who` that must succeed; its JSON body. */
+export async function apiCall<T>(base: string, who: ApiStaff, method: string, path: string, body?: unknown): Promise<T> {
+  const r = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${who.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  expect(r.ok, `${method} ${path}: ${r.status} ${text}`).toBe(true);
+  return JSON.parse(text) as T;
+}

@@ -156,7 +156,8 @@ export function DispatchBoardPage() {
         onCount={(n, more) => setCounts((c) => (c[key]?.n === n && c[key]?.more === more ? c : { ...c, [key]: { n, more } }))}
         empty={t(`workOrders.board.empty.${key}`)}
         hint={key === 'followUp' ? t('workOrders.board.followUpHint') : undefined}
-        actionsWidth={key === 'followUp' ? 140 : undefined}
+        // Two buttons (approve, deny) stack in a narrower column: the extension queue shows every other column too.
+        actionsWidth={key === 'followUp' ? 140 : key === 'extensions' ? 180 : undefined}
         extra={(detailOf, _changed, suggestionOf) => {
           if (key === 'new') return [{ title: t('workOrders.board.suggestion'), key: 'suggestion', width: 220, render: (_, r) => <SuggestionCell order={r} suggestion={suggestionOf(r.id)} onChanged={bump} /> }];
           if (key === 'returned')
@@ -202,8 +203,8 @@ export function DispatchBoardPage() {
             ];
           if (key === 'followUp')
             return [
-              { title: t('workOrders.board.closedAt'), key: 'closedAt', width: 130, render: (_, r) => (r.closedAt ? formatNearTime(r.closedAt) : '—') },
-              { title: t('workOrders.board.followUpDueAt'), key: 'followUpDueAt', width: 150, render: (_, r) => <FollowUpDeadline order={r} /> },
+              { title: t('workOrders.board.closedAt'), key: 'closedAt', width: 120, render: (_, r) => (r.closedAt ? formatNearTime(r.closedAt) : '—') },
+              { title: t('workOrders.board.followUpDueAt'), key: 'followUpDueAt', width: 140, render: (_, r) => <FollowUpDeadline order={r} /> },
             ];
           if (key === 'extensions')
             return [

@@ -37,9 +37,12 @@ export async function detailsOf(ids: readonly string[], width = 4): Promise<Map<
 export type QueueColumn = 'category' | 'department' | 'deadline';
 
 /**
- * A queue's columns: narrower than the list's — ticket code and title in one cell, district over grid, the 督办 flag
- * under the deadline — so that with the queue's own columns (suggestion, actions; fixed at the right) a row fits a
- * 1366-pixel screen beside the navigation, and the buttons a dispatcher or handler works with are never scrolled away.
+ * A queue's columns, each of a fixed width (the table's layout is fixed, see OrderQueue): the ticket code over the
+ * title (two lines at most) and the district and grid, so the order is one cell; category and department cut short
+ * at two lines; the 督办 flag under the deadline. With the queue's own columns (suggestion, reason, actions; fixed at
+ * the right) a row of every queue fits a 1366-pixel screen beside the navigation (about 1,100 pixels with a
+ * scrollbar), so status and deadline are never scrolled under the fixed columns; a longer text is cut short with
+ * the whole of it in a tooltip, never widening its column.
  */
 function useQueueColumns(hide: readonly QueueColumn[]): ColumnsType<WorkOrderListItem> {
   const { t, i18n } = useTranslation();
@@ -53,42 +56,49 @@ function useQueueColumns(hide: readonly QueueColumn[]): ColumnsType<WorkOrderLis
       title: t('workOrders.col.order'),
       key: 'order',
       width: 190,
-      render: (_, r) => (
-        <div className="wo-queue-order">
-          <Link to={`/work-orders/${r.id}`} state={{ back }} data-testid="order-link">
-            {r.code}
-          </Link>
-          <Typography.Text ellipsis={{ tooltip: r.title }}>{r.title}</Typography.Text>
-          {r.reworkCount > 0 && (
-            <Tag className="wo-rework-tag" data-testid="rework-count">
-              {t('workOrders.board.rework', { count: r.reworkCount })}
-            </Tag>
-          )}
-        </div>
-      ),
+      render: (_, r) => {
+        const place = [districtName(r.districtCode, districts, i18n.language), r.gridCode].filter(Boolean).join(' · ');
+        return (
+          <div className="wo-queue-order">
+            <Link to={`/work-orders/${r.id}`} state={{ back }} data-testid="order-link">
+              {r.code}
+            </Link>
+            <CellText text={r.title} />
+            {place && (
+              <Typography.Text className="wo-queue-grid" ellipsis={{ tooltip: place }} data-testid="order-place">
+                {place}
+              </Typography.Text>
+            )}
+            {r.reworkCount > 0 && (
+              <Tag className="wo-rework-tag" data-testid="rework-count">
+                {t('workOrders.board.rework', { count: r.reworkCount })}
+              </Tag>
+            )}
+          </div>
+        );
+      },
     },
-    { title: t('workOrders.col.category'), key: 'category', width: 120, render: (_, r) => categories.label(r.categoryCode) || '—' },
-    {
-      title: t('workOrders.col.place'),
-      key: 'place',
-      width: 130,
-      render: (_, r) => (
-        <>
-          {districtName(r.districtCode, districts, i18n.language) || '—'}
-          {r.gridCode && <div className="wo-queue-grid">{r.gridCode}</div>}
-        </>
-      ),
-    },
-    { title: t('workOrders.col.department'), key: 'department', width: 140, render: (_, r) => deptName(r.department, i18n.language) || '—' },
-    { title: t('workOrders.col.status'), key: 'status', width: 90, render: (_, r) => <StatusTag status={r.status} /> },
+    { title: t('workOrders.col.category'), key: 'category', width: 110, render: (_, r) => <CellText text={categories.label(r.categoryCode)} /> },
+    { title: t('workOrders.col.department'), key: 'department', width: 120, render: (_, r) => <CellText text={deptName(r.department, i18n.language)} /> },
+    { title: t('workOrders.col.status'), key: 'status', width: 110, render: (_, r) => <StatusTag status={r.status} /> },
     {
       title: t('workOrders.col.deadline'),
       key: 'deadline',
-      width: 150,
+      width: 140,
       render: (_, r) => <DeadlineCell order={r} />,
     },
   ];
   return columns.filter((c) => !hide.includes(c.key as QueueColumn));
+}
+
+/** A name or title in a narrow cell: two lines at most, the whole in a tooltip; a dash for none. */
+function CellText({ text }: { text: string }) {
+  if (!text) return <>—</>;
+  return (
+    <Typography.Paragraph className="wo-queue-cell-text" ellipsis={{ rows: 2, tooltip: text }}>
+      {text}
+    </Typography.Paragraph>
+  );
 }
 
 /**
@@ -221,7 +231,12 @@ export function OrderQueue({ testId, query, withDetails = false, withSuggestions
         dataSource={rows}
         loading={counting}
         pagination={false}
-        scroll={{ x: 'max-content' }}
+        // Fixed layout at the columns' own widths: a long text wraps or is cut short inside its column instead of
+        // widening the table (as max-content did, past the screen, pushing status and deadline under the fixed
+        // columns). On a screen narrower than the columns the table scrolls, the fixed columns staying in view.
+        tableLayout="fixed"
+        scroll={{ x: columns.reduce((sum, c) => sum + Number(c.width ?? 0), 0) }}
+        className="wo-queue-table"
         locale={{ emptyText: <span className="wo-empty">{empty}</span> }}
         rowClassName={(r) => `wo-row-${r.code}`}
       />
@@ -250,6 +265,6 @@ export function QueueText({ text, testId }: { text: string; testId?: string }) {
 }
 
 /** The width of a queue column of free text (QueueText). */
-export const QUEUE_TEXT_WIDTH = 240;
+export const QUEUE_TEXT_WIDTH = 220;
 
 export const countLabel = (c: { n: number; more: boolean } | undefined) => (c === undefined ? '…' : c.more ? `${c.n}+` : String(c.n));
