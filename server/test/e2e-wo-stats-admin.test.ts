@@ -1,7 +1,8 @@
 /**
  * The statistics page and the category / responsibility-list administration, end to end in Chromium against a real
  * demo server (a month of seeded orders): the leader's KPI cards show the server's figures for the last 30 days,
- * the charts are drawn, a period without orders shows zeros, and the period's orders download as CSV and XLSX; the
+ * the charts are drawn, chosen days apply as soon as both are picked (a period too long is refused in words, the
+ * figures kept), a period without orders shows zeros, and the period's orders download as CSV and XLSX; the
  * administrator adds a local category under 生态环境, sees the server's 409s (deactivating a parent with active
  * children, deleting a category in use), moves the new category up, writes a rule for it and previews which
  * department the rules suggest — then a tie with a second rule. axe on each page; screenshots in
@@ -130,27 +131,57 @@ describe('statistics (leader)', () => {
     expect(readFileSync((await xlsx.path())!).subarray(0, 2).toString('latin1')).toBe('PK');
   });
 
-  it('switches the period: this month by preset, and chosen days without orders show zeros', async () => {
+  it('switches the period: chosen days apply once picked (a period too long is refused in words), this month by preset, days without orders show zeros', async () => {
+    const first = page.getByLabel('开始日期', { exact: true });
+    const last = page.getByLabel('结束日期', { exact: true });
+    /** Types the two days into the period picker's inputs, each confirmed with Enter (no other click applies them). */
+    const pickDays = async (from: string, to: string) => {
+      await first.click();
+      await first.fill(from);
+      await first.press('Enter');
+      await expect.poll(() => page.evaluate<string>('document.activeElement?.id')).toBe('stats-to');
+      await last.fill(to);
+      await last.press('Enter');
+      await expect.poll(async () => [await first.inputValue(), await last.inputValue()]).toEqual([from, to]);
+    };
+    const asked: string[] = [];
+    page.on('request', (r) => new URL(r.url()).pathname.endsWith('/work-orders/stats') && asked.push(new URL(r.url()).searchParams.get('from') ?? ''));
+
+    // More than 366 days: said in words, nothing asked of the server, the last 30 days' figures and URL kept.
+    expect(await kpi(page, 'total').textContent()).toBe(String(summary.total));
+    const before = page.url();
+    const shown = await page.getByTestId('period-text').textContent();
+    await pickDays('2020-01-01', '2021-03-01');
+    await expect.poll(() => page.getByTestId('period-problem').textContent()).toBe('统计周期最长 366 天');
+    expect(page.url()).toBe(before);
+    expect(await page.getByTestId('period-text').textContent()).toBe(shown);
+    expect(await kpi(page, 'total').textContent()).toBe(String(summary.total));
+    expect(asked.filter((from) => from.startsWith('2020-01-01'))).toEqual([]);
+    // (The calendar closed, for the picture: the days and the warning stay.)
+    await page.getByRole('heading', { level: 1 }).click();
+    await expect.poll(() => page.locator('.ant-picker-dropdown:visible').count()).toBe(0);
+    expect(await page.getByTestId('period-problem').textContent()).toBe('统计周期最长 366 天');
+    await screenshot(page, 'wo-stats-period-too-long');
+
     await page.getByText('本月', { exact: true }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('period')).toBe('month');
     await expect.poll(() => page.getByTestId('period-text').textContent()).toMatch(/-01 至/);
+    expect(await page.getByTestId('period-problem').count()).toBe(0);
 
-    // Chosen days typed into the period picker's two inputs, each confirmed with Enter.
-    const first = page.getByLabel('开始日期', { exact: true });
-    await first.click();
-    await first.fill('2020-01-06');
-    await first.press('Enter');
-    const last = page.getByLabel('结束日期', { exact: true });
-    await expect.poll(() => page.evaluate<string>('document.activeElement?.id')).toBe('stats-to');
-    await last.fill('2020-01-12');
-    await last.press('Enter');
-    await expect.poll(async () => [await first.inputValue(), await last.inputValue()]).toEqual(['2020-01-06', '2020-01-12']);
-    await page.getByTestId('period-apply').click();
+    // Chosen days apply as soon as both are picked: the figures, the URL and the preset follow.
+    await pickDays('2020-01-06', '2020-01-12');
+    await expect.poll(() => new URL(page.url()).search, { timeout: 20_000 }).toBe('?from=2020-01-06&to=2020-01-12');
     await expect.poll(() => kpi(page, 'total').textContent(), { timeout: 20_000 }).toBe('0');
     expect(await kpi(page, 'onTimeRate').textContent()).toBe('—');
-    expect(new URL(page.url()).search).toBe('?from=2020-01-06&to=2020-01-12');
+    expect(await page.getByTestId('period-text').textContent()).toBe('统计 2020-01-06 至 2020-01-12 受理的工单（北京时间）');
+    expect(await page.getByTestId('period-presets').locator('.ant-radio-button-wrapper-checked').textContent()).toBe('自定义');
+    expect(await page.getByTestId('period-problem').count()).toBe(0);
     await page.getByText('本期没有数据').first().waitFor();
     await expectAccessible(page, 'statistics without orders');
+    await screenshot(page, 'wo-stats-custom-period');
+    await page.getByTestId('language-switch').click();
+    await expect.poll(() => page.getByTestId('period-text').textContent()).toBe('Orders received from 2020-01-06 to 2020-01-12 (China time)');
+    await screenshot(page, 'wo-stats-custom-period-en');
   });
 });
 

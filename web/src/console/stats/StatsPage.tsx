@@ -1,8 +1,8 @@
 /**
- * 统计分析 (work_order.stats): for a period (this week, this month, the last 30 days or chosen days; kept in the
- * URL) the figures of GET /work-orders/stats — KPI cards, the daily trend, orders by category, district and status,
- * satisfaction, a table by department with its rates — and the export of the period's orders as CSV or XLSX
- * (work_order.export). Charts are loaded lazily (echarts stays out of the console's initial bundle).
+ * 统计分析 (work_order.stats): for a period (this week, this month, the last 30 days or chosen days — applied as soon
+ * as both are picked and make a valid period; kept in the URL) the figures of GET /work-orders/stats — KPI cards,
+ * the daily trend, orders by category, district and status, satisfaction, a table by department with its rates — and
+ * the export of the period's orders as CSV or XLSX (work_order.export). Charts are loaded lazily (echarts stays out of the console's initial bundle).
  */
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Col, Empty, Radio, Row, Space, Spin, Statistic, Table, Typography } from 'antd';
@@ -15,7 +15,7 @@ import { useAuth } from '../auth';
 import { useDepartments } from '../departments';
 import { useCategories, useDistricts, districtName } from '../work-orders/parts';
 import { downloadExport, statsApi, type Stats } from './api';
-import { dailySeries, formatRate, periodFromParams, periodProblem, periodToParams, presetPeriod, PRESETS, type GroupRow, type Preset } from './model';
+import { dailySeries, formatRate, periodFromParams, periodProblem, periodToParams, pickedPeriod, presetPeriod, PRESETS, type GroupRow, type Preset } from './model';
 import type { ChartSpec } from './StatsChart';
 import './stats.css';
 
@@ -87,10 +87,16 @@ export function StatsPage() {
     if (preset === 'custom') setParams(periodToParams({ preset, from: custom.from, to: custom.to }));
     else setParams(periodToParams(presetPeriod(preset, new Date())));
   };
-  const customProblem = periodProblem(custom);
-  const applyCustom = () => {
-    if (customProblem === null) setParams(periodToParams({ preset: 'custom', ...custom }));
+  // Picking the two days applies them (into the URL, which the figures follow) once they make a period the server
+  // takes; until then the figures stay those of the period shown, and the warning below says what is wrong.
+  const pickDays = ([from, to]: [string, string]) => {
+    setCustom({ from, to });
+    const picked = pickedPeriod({ from, to });
+    if (picked && (picked.from !== period.from || picked.to !== period.to || period.preset !== 'custom')) setParams(periodToParams(picked));
   };
+  const customProblem = periodProblem(custom);
+  // The days being picked differ from the period shown (or a custom period is shown): their problem is worth saying.
+  const editing = custom.from !== period.from || custom.to !== period.to || period.preset === 'custom';
 
   const exportOrders = async (format: 'csv' | 'xlsx') => {
     setExporting(format);
@@ -194,18 +200,7 @@ export function StatsPage() {
             options={PRESETS.map((p) => ({ value: p, label: t(`woStats.period.${p}`), id: `period-${p}` }))}
             data-testid="period-presets"
           />
-          <Space size={4} align="center">
-            <DayRangePicker
-              ids={['stats-from', 'stats-to']}
-              labels={[t('woStats.period.from'), t('woStats.period.to')]}
-              value={[custom.from, custom.to]}
-              onChange={([from, to]) => setCustom({ from, to })}
-              style={{ width: 260 }}
-            />
-            <Button onClick={applyCustom} disabled={customProblem !== null} data-testid="period-apply">
-              {t('woStats.period.apply')}
-            </Button>
-          </Space>
+          <DayRangePicker ids={['stats-from', 'stats-to']} labels={[t('woStats.period.from'), t('woStats.period.to')]} value={[custom.from, custom.to]} onChange={pickDays} style={{ width: 260 }} />
           <Button icon={<ReloadOutlined />} onClick={() => setN((x) => x + 1)} loading={loading} aria-label={t('woStats.reload')} />
           {canExport && (
             <Space size={4}>
@@ -218,7 +213,7 @@ export function StatsPage() {
             </Space>
           )}
         </Space>
-        {customProblem !== null && period.preset === 'custom' && <Alert type="warning" showIcon title={t(`woStats.period.problem.${customProblem}`)} style={{ marginTop: 8 }} />}
+        {customProblem !== null && editing && <Alert type="warning" showIcon title={t(`woStats.period.problem.${customProblem}`)} style={{ marginTop: 8 }} data-testid="period-problem" />}
         <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }} data-testid="period-text">
           {t('woStats.period.showing', { from: period.from, to: period.to })}
         </Typography.Paragraph>

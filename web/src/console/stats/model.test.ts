@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chinaToday, dailySeries, exportFileName, exportQuery, formatRate, periodFromParams, periodInstants, periodProblem, periodToParams, presetPeriod, statsQuery } from './model';
+import { chinaToday, dailySeries, exportFileName, exportQuery, formatRate, periodFromParams, periodInstants, periodProblem, periodToParams, pickedPeriod, presetPeriod, statsQuery } from './model';
 
 // 2026-03-04 23:30 UTC is Thursday 2026-03-05 07:30 in China.
 const NOW = new Date('2026-03-04T23:30:00Z');
@@ -33,6 +33,17 @@ describe('periods in China time', () => {
     expect(periodProblem({ from: '2026-03-02', to: '2026-03-01' })).toBe('reversed');
     expect(periodProblem({ from: '2026-3-1', to: '2026-03-02' })).toBe('invalid');
     expect(periodProblem({ from: '2026-02-30', to: '2026-03-02' })).toBe('invalid');
+  });
+
+  it('makes a custom period of two picked days only when the server would take it', () => {
+    expect(pickedPeriod({ from: '2026-01-05', to: '2026-01-09' })).toEqual({ preset: 'custom', from: '2026-01-05', to: '2026-01-09' });
+    expect(pickedPeriod({ from: '2026-01-05', to: '2026-01-05' })).toEqual({ preset: 'custom', from: '2026-01-05', to: '2026-01-05' });
+    // Half picked, the end before the start, or longer than 366 days: no period (the page keeps the one it shows).
+    expect(pickedPeriod({ from: '2026-01-05', to: '' })).toBeNull();
+    expect(pickedPeriod({ from: '2026-01-09', to: '2026-01-05' })).toBeNull();
+    expect(pickedPeriod({ from: '2020-01-01', to: '2021-03-01' })).toBeNull();
+    // What it makes goes into the URL as its days.
+    expect(periodToParams(pickedPeriod({ from: '2026-01-05', to: '2026-01-09' })!).toString()).toBe('from=2026-01-05&to=2026-01-09');
   });
 
   it('keeps the period in the URL: a preset by name (moves with today), a custom range by its days', () => {

@@ -57,6 +57,14 @@ export function periodProblem(p: Pick<Period, 'from' | 'to'>): PeriodProblem | n
   return null;
 }
 
+/**
+ * The custom period two picked days make, or null while they do not make one the server takes (a day missing or
+ * malformed, the end before the start, too long): the page keeps showing the period it had.
+ */
+export function pickedPeriod(days: Pick<Period, 'from' | 'to'>): Period | null {
+  return periodProblem(days) === null ? { preset: 'custom', from: days.from, to: days.to } : null;
+}
+
 /** A period from the URL (?period=week|month|last30 or ?from=&to=); the default is the last 30 days. */
 export function periodFromParams(params: URLSearchParams, now: Date): Period {
   const preset = params.get('period');
