@@ -75,6 +75,13 @@ beforeAll(async () => {
     const { rows } = await sql<{ now: Date }>`SELECT now() AS now`.execute(job.tx);
     timerRuns.push({ payload, at: rows[0]!.now });
   });
+  // A timer that, the first time it runs, finds it is too early and arms itself again for later (same key).
+  ctx.handlers.onTimer('test.rearm', async (payload, job) => {
+    timerRuns.push({ payload, at: new Date() });
+    if ((payload as { again?: boolean }).again) {
+      await ctx.outbox.schedule(job.tx, { handler: 'test.rearm', key: 'k', runAt: new Date(Date.now() + 3_600_000), jurisdictionId: null, payload: { again: false } });
+    }
+  });
 });
 
 afterAll(async () => {
@@ -295,6 +302,16 @@ describe('timers', () => {
       ctx.outbox.schedule(tx, { handler: 'test.timer', key: 'order-7', runAt: new Date(), jurisdictionId: null, payload: { v: 3 } }),
     );
     expect(third).not.toBe(first);
+  });
+
+  it('a timer its handler schedules again (same key) stays pending for the new time, not done', async () => {
+    await ctx.db.transaction().execute((tx) => ctx.outbox.schedule(tx, { handler: 'test.rearm', key: 'k', runAt: new Date(Date.now() - 1_000), jurisdictionId: null, payload: { again: true } }));
+    await worker().drain(2_000);
+    expect(timerRuns.map((r) => r.payload)).toEqual([{ again: true }]);
+    const rows = await ctx.db.selectFrom('jobs').select(['status', 'payload', 'run_at']).where('handler', '=', 'test.rearm').execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'pending', payload: { again: false } });
+    expect(new Date(rows[0]!.run_at).getTime()).toBeGreaterThan(Date.now() + 3_000_000);
   });
 
   it('concurrent reschedules of one key leave exactly one live timer', async () => {

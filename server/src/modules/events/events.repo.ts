@@ -208,11 +208,16 @@ export async function findEvent(tx: Db, eventId: number): Promise<StoredEvent | 
   };
 }
 
+/**
+ * A job's completion, in its handler's transaction. A timer whose handler scheduled it again (the same handler and key:
+ * the live row is replaced in place, back to pending at the new time) stays pending: it re-armed itself.
+ */
 export async function markDone(tx: Db, jobId: number): Promise<void> {
   await tx
     .updateTable('jobs')
     .set({ status: 'done', finished_at: sql`now()`, locked_by: null, locked_until: null, last_error: null })
     .where('id', '=', jobId)
+    .where('status', '=', 'running')
     .execute();
 }
 
