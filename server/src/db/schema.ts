@@ -420,6 +420,8 @@ export interface WorkOrdersTable {
   supervised: Generated<boolean>;
   extension: Json<{ state: 'requested' | 'approved' | 'denied'; days: number; reason: string }> | null;
   rating: 'satisfied' | 'basically' | 'unsatisfied' | null;
+  /** 默认满意: the rating is the system's, given when nobody rated within the rating period (0087). */
+  rating_default: Generated<boolean>;
   rework_count: Generated<number>;
   return_count: Generated<number>;
   reopen_count: Generated<number>;

@@ -53,3 +53,12 @@ export function followUpDeadline(o: FollowUpInputs, config: SlaConfig = DEFAULT_
   if (!awaitsFollowUp(o)) return null;
   return deadlines(o.closedAt!, { kind: 'working_days', days: config.followUpDays }, [], config)!.dueAt;
 }
+
+/**
+ * When an order finished (办结) at `finishedAt` and still unrated counts as rated 满意 (默认满意): `defaultRatingDays`
+ * working days later; null while the policy is off.
+ */
+export function defaultRatingDeadline(finishedAt: Date, config: SlaConfig = DEFAULT_SLA): Date | null {
+  if (config.defaultRatingDays === null) return null;
+  return deadlines(finishedAt, { kind: 'working_days', days: config.defaultRatingDays }, [], config)!.dueAt;
+}

@@ -108,7 +108,7 @@ export async function exportWorkOrders(
       shanghai(r.closed_at),
       r.overdue ? t('work_order.export.yes') : '',
       r.supervised ? t('work_order.export.yes') : '',
-      r.rating ? t(`work_order.rating.${r.rating}`) : '',
+      r.rating ? t(`work_order.rating.${r.rating}`) + (r.rating_default ? t('work_order.export.rating_default') : '') : '',
     ];
   });
 

@@ -14,6 +14,7 @@ import { registerComponentLinks } from './component-links.js';
 import { IDEMPOTENCY_SWEEP, pruneIdempotencyKeys } from './idempotency.repo.js';
 import { registerNotifications } from './notifications.js';
 import { settingsRoutes } from './settings.routes.js';
+import { registerDefaultRating } from './default-rating.js';
 import { registerSlaTimers } from './sla-timers.js';
 import { workOrderRoutes, type WorkOrderRouteOptions } from './work-orders.routes.js';
 
@@ -24,6 +25,7 @@ export interface WorkOrdersOptions extends WorkOrderRouteOptions {
 
 export function createWorkOrdersModule(ctx: AppContext, options: WorkOrdersOptions = {}): ApiModule {
   registerSlaTimers(ctx);
+  registerDefaultRating(ctx);
   registerNotifications(ctx, options.notifier ?? contextNotifier(ctx));
   registerAutoDispatch(ctx);
   registerComponentLinks(ctx);
@@ -104,6 +106,7 @@ export type { WorkOrderDetail, WorkOrderSummary } from './work-orders.presenter.
 // Which timeline notes are written for the public (Open311 status_notes reuse the tracking page's rule).
 export { PUBLIC_NOTE_ACTIONS } from './work-orders.presenter.js';
 export { SLA_TIMER } from './sla-timers.js';
+export { DEFAULT_RATING_TIMER } from './default-rating.js';
 export { effectiveSla, loadSettings, type WorkOrderSettings } from './settings.js';
 export { workOrderPolicy } from './work-orders.policy.js';
 export {

@@ -86,14 +86,15 @@ const SPEC: Record<Status, Partial<Record<ActionType, Status>>> = {
 const SYSTEM_SPEC: Record<Status, Partial<Record<SystemActionType, Status>>> = {
   received: {},
   accepted: {},
-  answered: {},
+  answered: { default_rate: 'rated' },
   rejected: {},
   dispatched: {},
   signed: {},
   in_progress: {},
   reported: {},
   verified: {},
-  closed: {},
+  // Finished and not rated within the rating period: 默认满意.
+  closed: { default_rate: 'rated' },
   rated: {},
   under_review: {},
   returned: {},
@@ -105,6 +106,12 @@ const SYSTEM_SPEC: Record<Status, Partial<Record<SystemActionType, Status>>> = {
 };
 const SYSTEM_ACTIONS: Record<SystemActionType, SystemAction> = {
   transfer_failed: { type: 'transfer_failed', reason: 'HTTP 400: service_code not found', peer: '乙市 12345' },
+  default_rate: { type: 'default_rate', days: 10 },
+};
+/** What each system transition changes besides the status, and the timeline entry's note and data. */
+const SYSTEM_EFFECT: Record<SystemActionType, { next: Partial<LifecycleOrder>; note: string | null; data: Record<string, string | number> }> = {
+  transfer_failed: { next: { departmentId: null }, note: 'HTTP 400: service_code not found', data: { peer: '乙市 12345' } },
+  default_rate: { next: { rating: 'satisfied', departmentId: DEPT }, note: null, data: { rating: 'satisfied', default: 1, days: 10 } },
 };
 
 /** A complete, valid action of each type. */
@@ -193,8 +200,9 @@ describe('lifecycle: the system transitions, every (status, action) pair', () =>
         }
         expect(result.ok).toBe(true);
         if (!result.ok) return;
-        expect(result.next).toMatchObject({ status: expected, departmentId: null });
-        expect(result.entry).toEqual({ action: type, from: status, to: expected, actorId: null, actorRole: 'system', at: NOW, note: SYSTEM_ACTIONS[type].reason, photos: [], data: { peer: '乙市 12345' } });
+        const effect = SYSTEM_EFFECT[type];
+        expect(result.next).toMatchObject({ status: expected, ...effect.next });
+        expect(result.entry).toEqual({ action: type, from: status, to: expected, actorId: null, actorRole: 'system', at: NOW, note: effect.note, photos: [], data: effect.data });
         expect(order.status).toBe(status);
       });
     }
@@ -202,6 +210,18 @@ describe('lifecycle: the system transitions, every (status, action) pair', () =>
 
   it('no user can take a system transition (it is not one of the actions)', () => {
     for (const type of SYSTEM_ACTION_TYPES) expect(ACTION_TYPES as string[]).not.toContain(type);
+  });
+
+  it('默认满意 only for an order nobody rated: a rating already given stands', () => {
+    for (const rating of ['satisfied', 'basically', 'unsatisfied'] as const) {
+      const rated = applySystem({ ...newOrder('complaint'), status: 'closed', rating }, SYSTEM_ACTIONS.default_rate, NOW);
+      expect(rated).toEqual({ ok: false, refusal: { code: 'work_order.transition_not_allowed', status: 'closed', action: 'default_rate' } });
+    }
+    const unrated = applySystem({ ...newOrder('enquiry'), status: 'answered' }, SYSTEM_ACTIONS.default_rate, NOW);
+    if (!unrated.ok) throw new Error('refused');
+    // Once rated by default, nobody rates it again, and there is nothing to review.
+    for (const role of ['resident', 'agent', 'dispatcher'] as const) expect(allowedActions(unrated.next, actorFor(role))).not.toContain('rate');
+    expect(allowedActions(unrated.next, actorFor('dispatcher'))).not.toContain('reopen');
   });
 
   it('an order back from a failed transfer can be dispatched or transferred again', () => {

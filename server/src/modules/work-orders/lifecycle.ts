@@ -436,15 +436,19 @@ export function apply(order: LifecycleOrder, action: Action, actor: Actor, now: 
 
 /**
  * Transitions the system makes on its own, never a user (so not in ACTION_TYPES, ROLES_FOR or the API's actions):
- * 转办失败 — the peer refused a transfer (a 4xx answer, or a token it later rejected), and the order comes back to
- * local work as accepted, without a department, for the dispatcher to route again (it is on the 派遣台 once more).
+ * - 转办失败 — the peer refused a transfer (a 4xx answer, or a token it later rejected), and the order comes back to
+ *   local work as accepted, without a department, for the dispatcher to route again (it is on the 派遣台 once more).
+ * - 默认满意 — a finished order nobody rated within the jurisdiction's rating period (its `defaultRatingDays` working
+ *   days after 办结, a policy that is off unless an administrator sets it) counts as rated 满意, as the 好差评 rules
+ *   of many cities have it; only an unrated one (a rating already given stands).
  */
 export const SYSTEM_FROM = {
   transfer_failed: ['transferred'],
+  default_rate: ['closed', 'answered'],
 } as const satisfies Record<string, readonly Status[]>;
 export type SystemActionType = keyof typeof SYSTEM_FROM;
 export const SYSTEM_ACTION_TYPES = Object.keys(SYSTEM_FROM) as SystemActionType[];
-export type SystemAction = { type: 'transfer_failed'; reason: string; peer: string };
+export type SystemAction = { type: 'transfer_failed'; reason: string; peer: string } | { type: 'default_rate'; days: number };
 
 export interface SystemEntry extends Omit<TimelineEntry, 'action' | 'actorId' | 'actorRole'> {
   action: SystemActionType;
@@ -457,18 +461,20 @@ export type SystemApplyResult =
   | { ok: false; refusal: { code: 'work_order.transition_not_allowed'; status: Status; action: SystemActionType } };
 
 export function applySystem(order: LifecycleOrder, action: SystemAction, now: Date): SystemApplyResult {
-  if (!(SYSTEM_FROM[action.type] as readonly Status[]).includes(order.status)) {
-    return { ok: false, refusal: { code: 'work_order.transition_not_allowed', status: order.status, action: action.type } };
-  }
+  const possible = (SYSTEM_FROM[action.type] as readonly Status[]).includes(order.status) && (action.type !== 'default_rate' || order.rating === null);
+  if (!possible) return { ok: false, refusal: { code: 'work_order.transition_not_allowed', status: order.status, action: action.type } };
   const next: LifecycleOrder = { ...order };
+  const entry = (note: string | null, data: TimelineEntry['data']): SystemEntry => ({ action: action.type, from: order.status, to: next.status, actorId: null, actorRole: 'system', at: now, note, photos: [], data });
   switch (action.type) {
     case 'transfer_failed':
       next.status = 'accepted';
       next.departmentId = null;
-      break;
+      return { ok: true, next, entry: entry(action.reason, { peer: action.peer }) };
+    case 'default_rate':
+      next.status = 'rated';
+      next.rating = 'satisfied';
+      return { ok: true, next, entry: entry(null, { rating: 'satisfied', default: 1, days: action.days }) };
   }
-  const entry: SystemEntry = { action: action.type, from: order.status, to: next.status, actorId: null, actorRole: 'system', at: now, note: action.reason, photos: [], data: { peer: action.peer } };
-  return { ok: true, next, entry };
 }
 
 /** A new order as intake creates it. */

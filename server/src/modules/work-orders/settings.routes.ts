@@ -17,6 +17,7 @@ const settingsView = z.object({
     byRequestType: z.record(z.string(), duration).optional(),
     signFor: duration,
     followUpDays: z.number().describe('Working days after 办结 within which the resident is called back (回访)'),
+    defaultRatingDays: z.number().nullable().describe('默认满意: working days after 办结 after which an unrated order counts as 满意; null: off'),
     warnRatio: z.number(),
   }).describe('The effective deadlines (defaults with the overrides applied)'),
   slaOverrides: slaOverrides.nullable(),

@@ -26,6 +26,8 @@ const duration = z.discriminatedUnion('kind', [
 
 /** The follow-up time an administrator may set, in whole working days. */
 export const FOLLOW_UP_DAYS = { min: 1, max: 30 } as const;
+/** The rating period (默认满意) an administrator may set, in whole working days (and not below the follow-up time). */
+export const DEFAULT_RATING_DAYS = { min: 1, max: 60 } as const;
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:MM');
 
@@ -37,6 +39,11 @@ export const slaOverrides = z.strictObject({
   signFor: duration.optional(),
   // Checked by updateSettings, not here, so that a bad value is answered with its own code and message.
   followUpDays: z.number().optional().describe(`Working days after 办结 within which the centre calls the resident back (回访): a whole number ${FOLLOW_UP_DAYS.min}–${FOLLOW_UP_DAYS.max}, default ${DEFAULT_SLA.followUpDays}`),
+  defaultRatingDays: z
+    .number()
+    .nullable()
+    .optional()
+    .describe(`默认满意: working days after 办结 after which an unrated order counts as rated 满意 (whole number ${DEFAULT_RATING_DAYS.min}–${DEFAULT_RATING_DAYS.max}, not below followUpDays); null or absent: off (the default)`),
   warnRatio: z.number().min(0.1).max(0.99).optional(),
 });
 export type SlaOverrides = z.infer<typeof slaOverrides>;
@@ -77,6 +84,7 @@ export function effectiveSla(overrides: SlaOverrides | null): SlaConfig {
     byRequestType: Object.fromEntries(Object.entries(overrides.byRequestType ?? {}).filter(([, d]) => d !== undefined)),
     signFor: overrides.signFor ?? DEFAULT_SLA.signFor,
     followUpDays: overrides.followUpDays ?? DEFAULT_SLA.followUpDays,
+    defaultRatingDays: overrides.defaultRatingDays ?? DEFAULT_SLA.defaultRatingDays,
     warnRatio: overrides.warnRatio ?? DEFAULT_SLA.warnRatio,
   };
 }
@@ -129,6 +137,7 @@ function auditedValues(s: WorkOrderSettings): Record<string, unknown> {
     ...Object.fromEntries(s.sla.byCategory.map((c) => [`sla.byCategory.${c.categoryPrefix}`, c.duration])),
     'sla.signFor': s.sla.signFor,
     'sla.followUpDays': s.sla.followUpDays,
+    'sla.defaultRatingDays': s.sla.defaultRatingDays,
     'sla.warnRatio': s.sla.warnRatio,
     autoDispatch: s.autoDispatch,
     autoDispatchConfidence: s.autoDispatchConfidence,
@@ -173,6 +182,11 @@ export async function updateSettings(
   const followUpDays = input.sla?.followUpDays;
   if (followUpDays !== undefined && !(Number.isInteger(followUpDays) && followUpDays >= FOLLOW_UP_DAYS.min && followUpDays <= FOLLOW_UP_DAYS.max)) {
     throw badRequest('work_order.follow_up_days_invalid', { ...FOLLOW_UP_DAYS, value: followUpDays });
+  }
+  const defaultRatingDays = input.sla?.defaultRatingDays ?? null;
+  const followUp = followUpDays ?? DEFAULT_SLA.followUpDays;
+  if (defaultRatingDays !== null && !(Number.isInteger(defaultRatingDays) && defaultRatingDays >= Math.max(DEFAULT_RATING_DAYS.min, followUp) && defaultRatingDays <= DEFAULT_RATING_DAYS.max)) {
+    throw badRequest('work_order.default_rating_days_invalid', { ...DEFAULT_RATING_DAYS, followUpDays: followUp, value: defaultRatingDays }, { field: 'sla.defaultRatingDays' });
   }
   checkCategoryRules(input.sla?.byCategory);
   return ctx.db.transaction().execute(async (tx) => {

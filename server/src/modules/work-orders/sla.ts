@@ -44,6 +44,12 @@ export interface SlaConfig {
    * counted like every working-day deadline here (holidays, make-up workdays, office hours).
    */
   followUpDays: number;
+  /**
+   * 默认满意: working days after 办结 after which an order nobody rated counts as rated 满意 (a system transition,
+   * default_rate), as many cities' 好差评 rules have it; null (the default) leaves unrated orders unrated. Not shorter
+   * than followUpDays: the resident is asked first.
+   */
+  defaultRatingDays: number | null;
   /** Share of the time after which a warning is raised. */
   warnRatio: number;
 }
@@ -78,6 +84,7 @@ export const DEFAULT_SLA: SlaConfig = {
   byCategory: [{ categoryPrefix: 'utilities', duration: { kind: 'calendar_hours', hours: 24 } }],
   signFor: { kind: 'working_hours', hours: 2 },
   followUpDays: 3,
+  defaultRatingDays: null,
   warnRatio: 0.8,
 };
 

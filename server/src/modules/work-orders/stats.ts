@@ -16,7 +16,9 @@
  * - responded (响应): orders someone acted on (no longer `received`); responseRate (响应率) = responded / total.
  * - signedOnTime / dispatched (按时签收率): dispatched orders whose department signed before the sign-for deadline.
  * - rated (评价数), satisfied, basically, unsatisfied; satisfactionRate (满意率) = (satisfied + basically) / rated;
- *   ratedRate (参评率) = rated / closed.
+ *   ratedRate (参评率) = rated / closed. defaultRated (默认满意): of the satisfied, those the system rated because
+ *   nobody did within the jurisdiction's rating period (a policy, off unless set: sla.defaultRatingDays) — counted
+ *   as satisfied in every rate, as the policy means, and shown on their own so that a reader can discount them.
  * - avgCloseHours: mean calendar hours from creation to closing, over closed orders.
  * Rates are null when their denominator is 0. Groupings count orders created in the period.
  */
@@ -45,6 +47,7 @@ export interface StatsSummary {
   satisfied: number;
   basically: number;
   unsatisfied: number;
+  defaultRated: number;
   satisfactionRate: number | null;
   ratedRate: number | null;
   avgCloseHours: number | null;
@@ -115,6 +118,7 @@ export async function workOrderStats(
            count(*) FILTER (WHERE w.rating = 'satisfied')::int AS satisfied,
            count(*) FILTER (WHERE w.rating = 'basically')::int AS basically,
            count(*) FILTER (WHERE w.rating = 'unsatisfied')::int AS unsatisfied,
+           count(*) FILTER (WHERE w.rating IS NOT NULL AND w.rating_default)::int AS default_rated,
            avg(EXTRACT(EPOCH FROM (w.closed_at - w.created_at)) / 3600) FILTER (WHERE ${CLOSED}) AS avg_close_hours
       FROM work_orders w LEFT JOIN departments d ON d.id = w.department_id
      WHERE ${cond}`.execute(db);
@@ -136,6 +140,7 @@ export async function workOrderStats(
     satisfied: n('satisfied'),
     basically: n('basically'),
     unsatisfied: n('unsatisfied'),
+    defaultRated: n('default_rated'),
     satisfactionRate: ratio(n('satisfied') + n('basically'), n('rated')),
     ratedRate: ratio(n('rated'), n('closed')),
     avgCloseHours: r.avg_close_hours === null ? null : Math.round(Number(r.avg_close_hours) * 10) / 10,

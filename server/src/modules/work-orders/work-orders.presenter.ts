@@ -85,6 +85,8 @@ export interface WorkOrderSummary {
   closedAt: string | null;
   parentId: string | null;
   rating: string | null;
+  /** 默认满意: the rating is the system's, as nobody rated within the jurisdiction's rating period. */
+  ratingDefault: boolean;
   /** 返工, 退单 and 重新办理 so far: queues show an order that came back. */
   reworkCount: number;
   returnCount: number;
@@ -151,6 +153,7 @@ export function presentSummary(row: WorkOrderListRow): WorkOrderSummary {
     closedAt: iso(row.closed_at),
     parentId: row.parent_id,
     rating: row.rating,
+    ratingDefault: row.rating_default,
     reworkCount: row.rework_count,
     returnCount: row.return_count,
     reopenCount: row.reopen_count,
@@ -227,6 +230,8 @@ export interface PublicTracking {
   closedAt: string | null;
   department: { nameZh: string | null; nameEn: string | null } | null;
   rating: string | null;
+  /** 默认满意: nobody rated it within the rating period, so it counts as satisfied. */
+  ratingDefault: boolean;
   canRate: boolean;
   timeline: Array<{ at: string; action: string; to: string; note: string | null }>;
 }
@@ -244,6 +249,7 @@ export function presentTracking(row: WorkOrderListRow, timeline: TimelineRow[], 
     closedAt: iso(row.closed_at),
     department: row.department_id === null ? null : { nameZh: row.department_name_zh, nameEn: row.department_name_en },
     rating: row.rating,
+    ratingDefault: row.rating_default,
     canRate,
     timeline: timeline.map((t) => ({ at: iso(t.at)!, action: t.action, to: mirrored(t) ?? t.to_status, note: PUBLIC_NOTE_ACTIONS.has(t.action) ? t.note : null })),
   };

@@ -169,6 +169,8 @@ export interface WorkOrderRow {
   supervised: boolean;
   extension: { state: 'requested' | 'approved' | 'denied'; days: number; reason: string } | null;
   rating: 'satisfied' | 'basically' | 'unsatisfied' | null;
+  /** 默认满意: rated by the system when nobody rated within the rating period. */
+  rating_default: boolean;
   rework_count: number;
   return_count: number;
   reopen_count: number;
@@ -202,7 +204,7 @@ export interface WorkOrderListRow extends WorkOrderRow {
 const COLUMN_NAMES = [
   'id', 'jurisdiction_id', 'code', 'channel', 'request_type', 'category_code', 'title', 'description', 'address', 'grid_code',
   'district_code', 'reporter_name_enc', 'reporter_phone_enc', 'reporter_phone_last4', 'anonymous', 'urgency', 'status',
-  'department_id', 'suspended_from', 'supervised', 'extension', 'rating', 'rework_count', 'return_count', 'reopen_count',
+  'department_id', 'suspended_from', 'supervised', 'extension', 'rating', 'rating_default', 'rework_count', 'return_count', 'reopen_count',
   'parent_id', 'sla_started_at', 'warn_at', 'due_at', 'version', 'created_at', 'updated_at', 'reporter_user_id',
   'component_code', 'sla_pauses', 'warned', 'overdue', 'sign_due_at', 'sign_overdue', 'dispatched_at', 'closed_at',
   'suggested_category', 'suggested_confidence',
@@ -295,6 +297,7 @@ export function newOrderRow(o: CreatedOrder): WorkOrderRow {
     supervised: false,
     extension: null,
     rating: null,
+    rating_default: false,
     rework_count: 0,
     return_count: 0,
     reopen_count: 0,
@@ -803,6 +806,11 @@ export async function findActiveDepartment(db: Db, jurisdictionId: string, id: s
     .where('id', '=', id)
     .where('active', '=', true)
     .executeTakeFirst();
+}
+
+/** 默认满意: the order's rating (just set to satisfied by the system transition default_rate) is the default one. */
+export async function markRatingDefault(tx: Db, id: string): Promise<void> {
+  await tx.updateTable('work_orders').set({ rating_default: true }).where('id', '=', id).execute();
 }
 
 /** Flags set by deadline timers; bumps the version so a transition prepared before it is re-checked. */

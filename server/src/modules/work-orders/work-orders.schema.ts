@@ -80,6 +80,7 @@ const summary = z.object({
   closedAt: z.string().nullable(),
   parentId: z.string().nullable(),
   rating: z.string().nullable(),
+  ratingDefault: z.boolean().describe('默认满意: rated satisfied by the system, as nobody rated it within the rating period'),
   reworkCount: z.number().describe('Times a department had to do it again after a failed 核查 (返工)'),
   returnCount: z.number().describe('Times a department returned it as not theirs (退单)'),
   reopenCount: z.number().describe('Times it was handled again after an unsatisfied rating (重新办理)'),
@@ -258,6 +259,7 @@ export const trackResponse = z.object({
   closedAt: z.string().nullable(),
   department: z.object({ nameZh: z.string().nullable(), nameEn: z.string().nullable() }).nullable(),
   rating: z.string().nullable(),
+  ratingDefault: z.boolean().describe('默认满意: nobody rated it within the rating period, so it counts as satisfied'),
   canRate: z.boolean(),
   timeline: z.array(z.object({ at: z.string(), action: z.string(), to: z.string(), note: z.string().nullable() })),
 });
@@ -301,6 +303,7 @@ export const statsResponse = z.object({
     satisfied: z.number(),
     basically: z.number(),
     unsatisfied: z.number(),
+    defaultRated: z.number().describe('默认满意: of the satisfied, rated by the system as nobody rated within the rating period'),
     satisfactionRate: rate,
     ratedRate: rate,
     avgCloseHours: z.number().nullable(),

@@ -19,6 +19,7 @@ import { createWriter, writeCreates, type NewCreate } from './create-writer.js';
 import { gridAt, placementOf } from './placement.js';
 import { presentDetail, scopedResource, type WorkOrderDetail } from './work-orders.presenter.js';
 import { cancelSlaTimers, newOrderTimers, scheduleSlaTimers } from './sla-timers.js';
+import { scheduleDefaultRating } from './default-rating.js';
 import { shanghaiDay, takenTicketCode } from './ticket-code.js';
 import { type SlaConfig, type Urgency } from './sla.js';
 import { loadSettings, settingsOf } from './settings.js';
@@ -354,7 +355,8 @@ export async function transitionWorkOrder(
       throw badRequest('work_order.extension_days_invalid', { days: r.days });
     }
     const { next, entry } = result;
-    const sla = nextSla(row, next, entry.action, now, (await loadSettings(tx, row.jurisdiction_id)).sla);
+    const slaConfig = (await loadSettings(tx, row.jurisdiction_id)).sla;
+    const sla = nextSla(row, next, entry.action, now, slaConfig);
     const updated = await repo.updateWorkOrderIfVersion(tx, row.id, row.version, next, sla, now);
     if (!updated) {
       // Someone else's transition committed between our read and our write: report what it left.
@@ -365,6 +367,8 @@ export async function transitionWorkOrder(
     await linkAttachments(tx, { jurisdictionId: row.jurisdiction_id, workOrderId: row.id, ids: entry.photos, uploadedBy: uploaderOf(caller), timelineEntryId: entryId }, now);
     if (FINAL_STATUSES.includes(updated.status as Status) || updated.status === 'suspended') await cancelSlaTimers(tx, ctx, updated.id);
     else await scheduleSlaTimers(tx, ctx, updated);
+    // 默认满意: finished now, the rating period starts.
+    if (FINISHING_ACTIONS.has(entry.action)) await scheduleDefaultRating(tx, ctx, updated, slaConfig);
     const details = { code: row.code, action: entry.action, from: entry.from, to: entry.to, ...entry.data };
     await recordAudit(tx, { actor: caller.audit, request: caller.request ?? noRequest, action: `work_order.${entry.action}`, jurisdictionId: row.jurisdiction_id, objectType: 'work_order', objectId: row.id, details });
     await ctx.outbox.publish(tx, { name: 'work_order.transitioned', jurisdictionId: row.jurisdiction_id, payload: { workOrderId: row.id, ...details } });
