@@ -25,8 +25,8 @@ afterAll(async () => {
 
 interface Settings {
   version: number;
-  slaOverrides: { byUrgency?: Record<string, unknown>; followUpDays?: number; warnRatio?: number } | null;
-  sla: { followUpDays: number; warnRatio: number };
+  slaOverrides: { byUrgency?: Record<string, unknown>; followUpDays?: number; defaultRatingDays?: number | null; warnRatio?: number } | null;
+  sla: { followUpDays: number; defaultRatingDays: number | null; warnRatio: number };
   duplicateHours: number;
 }
 
@@ -125,6 +125,7 @@ describe('work-order settings (admin)', () => {
     expect(await page.getByTestId('typed-warnRatio').textContent()).toContain('你输入的：70%；现在保存的：80%');
     expect(await input(page, 'duplicateHours').inputValue()).toBe('48');
     expect(await input(page, 'warnRatio').inputValue()).toBe('80');
+    expect(await page.getByTestId('row-defaultRating').locator('input[type="checkbox"]').isChecked()).toBe(false);
     await expectAccessible(page, 'work-order settings with the typed changes to re-apply');
     await page.getByTestId('typed-apply-all').click();
     expect(await input(page, 'warnRatio').inputValue()).toBe('70');
@@ -132,6 +133,29 @@ describe('work-order settings (admin)', () => {
     await page.locator('.ant-message').getByText(`工单设置已保存（第 ${current.version + 2} 版）`).waitFor({ timeout: 10_000 });
     const saved = await adminApi('GET');
     expect(saved).toMatchObject({ duplicateHours: 48, sla: { warnRatio: 0.7, followUpDays: 5 } });
+  });
+
+  it('turns on 默认满意 (the default rating): shorter than the follow-up time is refused in words; saved, the API has it', async () => {
+    const row = page.getByTestId('row-defaultRating');
+    expect(await page.getByTestId('default-defaultRating').textContent()).toContain('关闭');
+    expect(await input(page, 'defaultRating').count()).toBe(0);
+    await row.locator('input[type="checkbox"]').check();
+    const followUp = Number(await input(page, 'followUpDays').inputValue());
+    // Switched on: a working week, or the follow-up time if that is longer.
+    expect(await input(page, 'defaultRating').inputValue()).toBe(String(Math.max(5, followUp)));
+    await input(page, 'defaultRating').fill(String(followUp - 1));
+    await page.getByTestId('problem-defaultRating').getByText(`须为 ${followUp}–60 之间的整数，且不短于回访时限`).waitFor();
+    expect(await page.getByTestId('settings-save').isDisabled()).toBe(true);
+    await input(page, 'defaultRating').fill('10');
+    await page.getByTestId('changed-defaultRating').waitFor();
+    await expectAccessible(page, 'work-order settings, default rating on');
+    await screenshot(page, 'wo-settings-default-rating');
+    const { version } = await adminApi('GET');
+    await page.getByTestId('settings-save').click();
+    await page.locator('.ant-message').getByText(`工单设置已保存（第 ${version + 1} 版）`).waitFor({ timeout: 10_000 });
+    const saved = await adminApi('GET');
+    expect(saved.sla.defaultRatingDays).toBe(10);
+    expect(saved.slaOverrides?.defaultRatingDays).toBe(10);
   });
 
   it('resets one item, then restores all deadline defaults', async () => {

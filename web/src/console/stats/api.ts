@@ -23,6 +23,8 @@ export interface StatsSummary {
   satisfied: number;
   basically: number;
   unsatisfied: number;
+  /** 默认满意: of the satisfied, rated by the system as nobody rated within the rating period. */
+  defaultRated: number;
   satisfactionRate: number | null;
   ratedRate: number | null;
   avgCloseHours: number | null;

@@ -111,6 +111,7 @@ export function SettingsPage() {
       byCategory: t('woSettings.item.byCategory'),
       signFor: t('woSettings.item.signFor'),
       followUpDays: t('woSettings.item.followUpDays'),
+      defaultRating: t('woSettings.item.defaultRating'),
       warnRatio: t('woSettings.item.warnRatio'),
       autoDispatch: t('woSettings.item.autoDispatch'),
       autoDispatchConfidence: t('woSettings.item.autoDispatchConfidence'),
@@ -138,6 +139,8 @@ export function SettingsPage() {
           : f.byCategory.map((r) => t('woSettings.categoryRuleText', { category: r.categoryPrefix ? categories.text(r.categoryPrefix) : '—', duration: describeDuration(r.duration, t) })).join(t('woSettings.listSep'));
       case 'followUpDays':
         return f.followUpDays === null ? '—' : t('woSettings.duration.working_days', { n: f.followUpDays });
+      case 'defaultRating':
+        return !f.defaultRating.on ? t('woSettings.off') : f.defaultRating.days === null ? '—' : t('woSettings.duration.working_days', { n: f.defaultRating.days });
       case 'warnRatio':
       case 'autoDispatchConfidence':
         return v === null ? '—' : t('woSettings.percent', { n: v as number });
@@ -450,6 +453,23 @@ export function SettingsPage() {
           </Typography.Title>
           {row('signFor', durationInput('signFor', label('signFor'), form.signFor, (d) => update({ signFor: d })), t('woSettings.sla.signForHint'))}
           {row('followUpDays', numberInput('followUpDays', form.followUpDays, (n) => update({ followUpDays: n }), t('woSettings.unit.workingDays')), t('woSettings.sla.followUpHint'))}
+          {row(
+            'defaultRating',
+            <Space size={8} wrap>
+              <Checkbox
+                checked={form.defaultRating.on}
+                // Switched on: the first allowed value that is at least a working week (5 days), as 好差评 rules often have it.
+                onChange={(e) => update({ defaultRating: e.target.checked ? { on: true, days: Math.max(5, form.followUpDays ?? 1) } : { on: false, days: null } })}
+                aria-label={t('woSettings.sla.defaultRatingOnOf')}
+                data-testid="default-rating-on"
+              >
+                {t('woSettings.sla.defaultRatingOn')}
+              </Checkbox>
+              {form.defaultRating.on && numberInput('defaultRating', form.defaultRating.days, (n) => update({ defaultRating: { on: true, days: n } }), t('woSettings.unit.workingDays'))}
+            </Space>,
+            t('woSettings.sla.defaultRatingHint'),
+            form.defaultRating.on ? fieldId('defaultRating') : null,
+          )}
           {row('warnRatio', numberInput('warnRatio', form.warnPercent, (n) => update({ warnPercent: n }), t('woSettings.unit.percent'), 5), t('woSettings.sla.warnHint'))}
           <Typography.Title level={3} className="wo-admin-section">
             {t('woSettings.sla.typeTitle')}

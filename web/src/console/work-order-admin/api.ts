@@ -130,6 +130,8 @@ export interface SlaConfig {
   byRequestType?: Record<string, Duration>;
   signFor: Duration;
   followUpDays: number;
+  /** 默认满意: working days after 办结 after which an unrated order counts as 满意; null: off. */
+  defaultRatingDays: number | null;
   warnRatio: number;
 }
 
@@ -141,6 +143,7 @@ export interface SlaOverrides {
   byRequestType?: Record<string, Duration>;
   signFor?: Duration;
   followUpDays?: number;
+  defaultRatingDays?: number | null;
   warnRatio?: number;
 }
 

@@ -18,6 +18,7 @@ const DEFAULTS: SettingsValues = {
     byCategory: [{ categoryPrefix: 'utilities', duration: { kind: 'calendar_hours', hours: 24 } }],
     signFor: { kind: 'working_hours', hours: 2 },
     followUpDays: 3,
+    defaultRatingDays: null,
     warnRatio: 0.8,
   },
   autoDispatch: false,
@@ -205,6 +206,23 @@ describe('work-order settings checks (as the server makes them)', () => {
       'byCategory.3.prefix woSettings.problem.categoryDuplicate',
       'byCategory.3.duration woSettings.problem.days',
     ]);
+  });
+
+  it('默认满意: off by default and sent only while on; refused below the follow-up time or when empty', () => {
+    const defaults = formOf(DEFAULTS);
+    expect(defaults.defaultRating).toEqual({ on: false, days: null });
+    const on: SettingsForm = { ...formOf(untouched), defaultRating: { on: true, days: 5 } };
+    expect(settingsBody(on, untouched, defaults)).toEqual({ version: 1, sla: { defaultRatingDays: 5 } });
+    expect(changedItems(formOf(untouched), on)).toEqual(['defaultRating']);
+    // Saved on, switched off again: the whole sla goes without it (the server's default: off).
+    const saved: WorkOrderSettings = { ...untouched, sla: { ...untouched.sla, defaultRatingDays: 5 }, slaOverrides: { defaultRatingDays: 5 }, version: 2 };
+    expect(formOf(saved).defaultRating).toEqual({ on: true, days: 5 });
+    expect(settingsBody({ ...formOf(saved), defaultRating: { on: false, days: null } }, saved, defaults)).toEqual({ version: 2, sla: null });
+    expect(problems({ followUpDays: 5, defaultRating: { on: true, days: 4 } })).toEqual(['defaultRating woSettings.problem.defaultRatingDays']);
+    expect(problemsOf({ ...formOf(untouched), followUpDays: 5, defaultRating: { on: true, days: 4 } })[0]?.values).toEqual({ min: 5, max: 60 });
+    expect(problems({ defaultRating: { on: true, days: null } })).toEqual(['defaultRating woSettings.problem.required']);
+    expect(problems({ defaultRating: { on: true, days: 61 } })).toEqual(['defaultRating woSettings.problem.defaultRatingDays']);
+    expect(problems({ defaultRating: { on: false, days: null } })).toEqual([]);
   });
 
   it('refuses follow-up days, warning share, confidence, duplicate window and ticket prefix out of range', () => {

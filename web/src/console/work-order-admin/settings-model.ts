@@ -23,6 +23,8 @@ export const LIMITS = {
   categoryRules: 200,
   categoryPrefix: 100,
   followUpDays: { min: 1, max: 30 },
+  /** 默认满意: whole working days, and not below the follow-up time. */
+  defaultRatingDays: { min: 1, max: 60 },
   warnPercent: { min: 10, max: 99 },
   duplicateRadiusM: { min: 1, max: 1000 },
   duplicateHours: { min: 1, max: 720 },
@@ -54,6 +56,8 @@ export interface SettingsForm {
   byCategory: CategoryRuleField[];
   signFor: DurationField;
   followUpDays: number | null;
+  /** 默认满意: off, or on after `days` working days (null while the field is empty). */
+  defaultRating: { on: boolean; days: number | null };
   warnPercent: number | null;
   autoDispatch: boolean;
   confidencePercent: number | null;
@@ -69,6 +73,7 @@ export type ItemId =
   | 'byCategory'
   | 'signFor'
   | 'followUpDays'
+  | 'defaultRating'
   | 'warnRatio'
   | 'autoDispatch'
   | 'autoDispatchConfidence'
@@ -83,6 +88,7 @@ export const SLA_ITEMS: readonly ItemId[] = [
   'byCategory',
   'signFor',
   'followUpDays',
+  'defaultRating',
   'warnRatio',
 ];
 export const ITEMS: readonly ItemId[] = [...SLA_ITEMS, 'autoDispatch', 'autoDispatchConfidence', 'duplicateRadiusM', 'duplicateHours', 'ticketPrefix'];
@@ -113,6 +119,7 @@ export function formOf(v: SettingsValues): SettingsForm {
     byCategory: sla.byCategory.map((c) => newCategoryRule(c.categoryPrefix, durationField(c.duration))),
     signFor: durationField(sla.signFor),
     followUpDays: sla.followUpDays,
+    defaultRating: { on: sla.defaultRatingDays !== null, days: sla.defaultRatingDays },
     warnPercent: round(sla.warnRatio * 100, 2),
     autoDispatch: v.autoDispatch,
     confidencePercent: round(v.autoDispatchConfidence * 100, 2),
@@ -143,7 +150,7 @@ export function itemValue(form: SettingsForm, item: ItemId): unknown {
     case 'autoDispatchConfidence':
       return form.confidencePercent;
     default:
-      return form[head as 'workingHours' | 'signFor' | 'followUpDays' | 'autoDispatch' | 'duplicateRadiusM' | 'duplicateHours' | 'ticketPrefix'];
+      return form[head as 'workingHours' | 'signFor' | 'followUpDays' | 'defaultRating' | 'autoDispatch' | 'duplicateRadiusM' | 'duplicateHours' | 'ticketPrefix'];
   }
 }
 
@@ -170,7 +177,7 @@ export function withItem(form: SettingsForm, from: SettingsForm, item: ItemId): 
     case 'autoDispatchConfidence':
       return { ...form, confidencePercent: from.confidencePercent };
     default: {
-      const key = head as 'workingHours' | 'signFor' | 'followUpDays' | 'autoDispatch' | 'duplicateRadiusM' | 'duplicateHours' | 'ticketPrefix';
+      const key = head as 'workingHours' | 'signFor' | 'followUpDays' | 'defaultRating' | 'autoDispatch' | 'duplicateRadiusM' | 'duplicateHours' | 'ticketPrefix';
       return { ...form, [key]: copy(from[key]) };
     }
   }
@@ -211,6 +218,8 @@ export function slaOverridesOf(form: SettingsForm, defaults: SettingsForm): SlaO
   if (differs('byCategory')) o.byCategory = form.byCategory.map((r): CategoryDuration => ({ categoryPrefix: r.categoryPrefix ?? '', duration: durationOf(r.duration) }));
   if (differs('signFor')) o.signFor = durationOf(form.signFor);
   if (differs('followUpDays') && form.followUpDays !== null) o.followUpDays = form.followUpDays;
+  // Off by default: an override only while it is on.
+  if (form.defaultRating.on && form.defaultRating.days !== null) o.defaultRatingDays = form.defaultRating.days;
   if (differs('warnRatio') && form.warnPercent !== null) o.warnRatio = round(form.warnPercent / 100, 4);
   return Object.keys(o).length === 0 ? null : o;
 }
@@ -297,6 +306,13 @@ export function problemsOf(form: SettingsForm): Problem[] {
 
   add(durationProblem('signFor', form.signFor));
   number('followUpDays', form.followUpDays, LIMITS.followUpDays);
+  if (form.defaultRating.on) {
+    // Not below the follow-up time: the resident is asked before the default applies.
+    const min = Math.max(LIMITS.defaultRatingDays.min, form.followUpDays ?? LIMITS.followUpDays.min);
+    const days = form.defaultRating.days;
+    if (days === null) add({ field: 'defaultRating', key: 'woSettings.problem.required' });
+    else if (!inRange(days, min, LIMITS.defaultRatingDays.max, true)) add({ field: 'defaultRating', key: 'woSettings.problem.defaultRatingDays', values: { min, max: LIMITS.defaultRatingDays.max } });
+  }
   number('warnRatio', form.warnPercent, LIMITS.warnPercent, false);
   if (form.confidencePercent === null) add({ field: 'autoDispatchConfidence', key: 'woSettings.problem.required' });
   else if (!(form.confidencePercent > 0 && form.confidencePercent <= 100)) add({ field: 'autoDispatchConfidence', key: 'woSettings.problem.confidence' });

@@ -25,6 +25,8 @@ export interface Tracking {
   closedAt: string | null;
   department: { nameZh: string | null; nameEn: string | null } | null;
   rating: string | null;
+  /** 默认满意: nobody rated it within the rating period, so it counts as satisfied. */
+  ratingDefault: boolean;
   canRate: boolean;
   timeline: Array<{ at: string; action: string; to: string; note: string | null }>;
 }
@@ -264,8 +266,8 @@ function TrackingView({
         )}
         {tracking.rating && (
           <div>
-            <dt>{t('residentReport.track.yourRating')}</dt>
-            <dd data-testid="track-rating">{ratingText[tracking.rating] ?? tracking.rating}</dd>
+            <dt>{tracking.ratingDefault ? t('residentReport.track.rating') : t('residentReport.track.yourRating')}</dt>
+            <dd data-testid="track-rating">{tracking.ratingDefault ? t('residentReport.track.ratingDefault') : (ratingText[tracking.rating] ?? tracking.rating)}</dd>
           </div>
         )}
       </dl>
