@@ -14,7 +14,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
-import { E2E_DEMO_PASSWORD, expectAccessible, signIn, startE2e, type E2eEnv } from './e2e-support.js';
+import { expectAccessible, signIn, startE2e, type E2eEnv, apiCall, apiStaff, type ApiStaff } from './e2e-support.js';
 
 let env: E2eEnv;
 let base = '';
@@ -52,28 +52,9 @@ function png(w: number, h: number): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
 }
 
-interface Staff {
-  token: string;
-  departmentId: string | null;
-}
-
-async function staff(username: string): Promise<Staff> {
-  const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: E2E_DEMO_PASSWORD }) });
-  expect(r.status, `login ${username}`).toBe(200);
-  const body = (await r.json()) as { accessToken: string; user: { department: { id: string } | null } };
-  return { token: body.accessToken, departmentId: body.user.department?.id ?? null };
-}
-
-async function call<T>(who: Staff, method: string, path: string, body?: unknown): Promise<T> {
-  const r = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${who.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  expect(r.ok, `${method} ${path}: ${r.status} ${text}`).toBe(true);
-  return JSON.parse(text) as T;
-}
+type Staff = ApiStaff;
+const staff = (username: string) => apiStaff(base, username);
+const call = <T>(who: Staff, method: string, path: string, body?: unknown) => apiCall<T>(base, who, method, path, body);
 
 interface Order {
   id: string;
