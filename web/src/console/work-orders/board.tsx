@@ -38,11 +38,11 @@ export type QueueColumn = 'category' | 'department' | 'deadline';
 
 /**
  * A queue's columns, each of a fixed width (the table's layout is fixed, see OrderQueue): the ticket code over the
- * title (two lines at most) and the district and grid, so the order is one cell; category and department cut short
- * at two lines; the 督办 flag under the deadline. With the queue's own columns (suggestion, reason, actions; fixed at
- * the right) a row of every queue fits a 1366-pixel screen beside the navigation (about 1,100 pixels with a
- * scrollbar), so status and deadline are never scrolled under the fixed columns; a longer text is cut short with
- * the whole of it in a tooltip, never widening its column.
+ * title (two lines at most) and the district and grid (wrapping, never cut), so the order is one cell; category and
+ * department cut short at two lines; the 督办 flag under the deadline. With the queue's own columns (suggestion,
+ * reason, actions; fixed at the right) a row of every queue fits a 1366-pixel screen beside the navigation (about
+ * 1,100 pixels with a scrollbar), so status and deadline are never scrolled under the fixed columns; a longer text is
+ * cut short with the whole of it in a tooltip, never widening its column.
  */
 function useQueueColumns(hide: readonly QueueColumn[]): ColumnsType<WorkOrderListItem> {
   const { t, i18n } = useTranslation();
@@ -65,9 +65,9 @@ function useQueueColumns(hide: readonly QueueColumn[]): ColumnsType<WorkOrderLis
             </Link>
             <CellText text={r.title} />
             {place && (
-              <Typography.Text className="wo-queue-grid" ellipsis={{ tooltip: place }} data-testid="order-place">
+              <div className="wo-queue-grid" data-testid="order-place">
                 {place}
-              </Typography.Text>
+              </div>
             )}
             {r.reworkCount > 0 && (
               <Tag className="wo-rework-tag" data-testid="rework-count">
