@@ -518,6 +518,32 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     expect((await put({ version: start + 3, sla: null })).statusCode).toBe(200);
   });
 
+  it('answers a save that changes nothing with the settings as they are: no new version, audit entry or event; still checks the version and the input', async () => {
+    const put = (body: object) => t.app.inject({ method: 'PUT', url: '/api/v1/work-order-settings', headers: s.admin!.bearer, payload: body });
+    const before = (await get('admin', '/work-order-settings')).json().settings;
+    const audits = async () => (await t.ctx.db.selectFrom('audit_log').select('id').where('action', '=', 'work_order.settings_update').execute()).length;
+    const events = async () => (await t.ctx.db.selectFrom('events').select('id').where('name', '=', 'work_order.settings_changed').execute()).length;
+    const [auditsBefore, eventsBefore] = [await audits(), await events()];
+    // Every value sent again as it is, and an override written with the default's value: no effective value changes.
+    const same = { version: before.version, ticketPrefix: before.ticketPrefix, autoDispatch: before.autoDispatch, duplicateRadiusM: before.duplicateRadiusM, sla: { ...before.slaOverrides, followUpDays: before.sla.followUpDays } };
+    const unchanged = await put(same);
+    expect(unchanged.statusCode, unchanged.body).toBe(200);
+    expect(unchanged.json().settings).toEqual(before);
+    expect([await audits(), await events()]).toEqual([auditsBefore, eventsBefore]);
+    expect((await get('admin', '/work-order-settings')).json().settings).toEqual(before);
+    // Nothing changed, yet a stale version is still a 409 and a bad value still a 400.
+    const stale = await put({ ...same, version: before.version - 1 });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json()).toMatchObject({ code: 'work_order.settings_version_conflict', details: { version: before.version } });
+    expect((await put({ ...same, sla: { ...same.sla, followUpDays: 0 } })).json()).toMatchObject({ code: 'work_order.follow_up_days_invalid' });
+    expect((await put({ ...same, duplicateHours: 0 })).statusCode).toBe(400);
+    // A save that does change something still makes a version, an audit entry and an event.
+    const changed = await put({ ...same, duplicateHours: before.duplicateHours + 1 });
+    expect(changed.json().settings).toMatchObject({ version: before.version + 1, duplicateHours: before.duplicateHours + 1 });
+    expect([await audits(), await events()]).toEqual([auditsBefore + 1, eventsBefore + 1]);
+    expect((await put({ version: before.version + 1, duplicateHours: before.duplicateHours })).statusCode).toBe(200);
+  });
+
   it('sets the follow-up call time (回访时限) per jurisdiction: whole working days 1–30, else a 400 that says so; list rows follow it', async () => {
     const before = (await get('admin', '/work-order-settings')).json().settings;
     expect(before.sla.followUpDays).toBe(3);

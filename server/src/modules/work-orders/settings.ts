@@ -189,19 +189,28 @@ export async function updateSettings(
     throw badRequest('work_order.default_rating_days_invalid', { ...DEFAULT_RATING_DAYS, followUpDays: followUp, value: defaultRatingDays }, { field: 'sla.defaultRatingDays' });
   }
   checkCategoryRules(input.sla?.byCategory);
+  // The columns this save writes; absent fields keep what is stored.
+  const patch = {
+    ...(input.ticketPrefix !== undefined ? { ticket_prefix: input.ticketPrefix } : {}),
+    ...(input.autoDispatch !== undefined ? { auto_dispatch: input.autoDispatch } : {}),
+    ...(input.autoDispatchConfidence !== undefined ? { auto_dispatch_confidence: input.autoDispatchConfidence } : {}),
+    ...(input.duplicateRadiusM !== undefined ? { duplicate_radius_m: input.duplicateRadiusM } : {}),
+    ...(input.duplicateHours !== undefined ? { duplicate_hours: input.duplicateHours } : {}),
+  };
   return ctx.db.transaction().execute(async (tx) => {
     await tx.insertInto('work_order_settings').values({ jurisdiction_id: jurisdictionId, ticket_prefix: null }).onConflict((oc) => oc.column('jurisdiction_id').doNothing()).execute();
-    const current = settingsOf(await tx.selectFrom('work_order_settings').selectAll().where('jurisdiction_id', '=', jurisdictionId).forUpdate().executeTakeFirstOrThrow());
+    const row = await tx.selectFrom('work_order_settings').selectAll().where('jurisdiction_id', '=', jurisdictionId).forUpdate().executeTakeFirstOrThrow();
+    const current = settingsOf(row);
     if (current.version !== input.version) throw conflict('work_order.settings_version_conflict', { version: current.version }, { version: current.version });
+    // A save that changes no effective value (the form saved again as it was, or an override written with the value
+    // it had) is answered with the settings as they are: no new version, no audit entry, no event.
+    const next = settingsOf({ ...row, ...patch, ...(input.sla !== undefined ? { sla: input.sla } : {}) });
+    if (Object.keys(settingsChanges(current, next)).length === 0) return current;
     await tx
       .updateTable('work_order_settings')
       .set({
-        ...(input.ticketPrefix !== undefined ? { ticket_prefix: input.ticketPrefix } : {}),
+        ...patch,
         ...(input.sla !== undefined ? { sla: input.sla === null ? null : JSON.stringify(input.sla) } : {}),
-        ...(input.autoDispatch !== undefined ? { auto_dispatch: input.autoDispatch } : {}),
-        ...(input.autoDispatchConfidence !== undefined ? { auto_dispatch_confidence: input.autoDispatchConfidence } : {}),
-        ...(input.duplicateRadiusM !== undefined ? { duplicate_radius_m: input.duplicateRadiusM } : {}),
-        ...(input.duplicateHours !== undefined ? { duplicate_hours: input.duplicateHours } : {}),
         version: sql<number>`version + 1`,
         updated_at: sql<Date>`now()`,
       })
