@@ -2,13 +2,14 @@
  * 综合评价 end to end, in headless Chromium against a real demo server with the demo city's month of seeded orders:
  * the leader sees a ranking of departments with scores and grades that differ (the demo data gives a meaningful
  * ranking), opens the orders behind a number (as many as the number says), ranks by district, reads the trend and
- * the hotspots map with the top grids against the previous period, follows a hotspot to the work-order list, and
- * exports the ranking. axe on every view. Screenshots: web/e2e/screenshots/performance-*.png.
+ * the hotspots map with the top grids against the previous period, follows a hotspot to the work-order list,
+ * exports the ranking, and picks a period (applied as soon as both days are picked; too long is refused in words, the
+ * figures kept). axe on every view. Screenshots: web/e2e/screenshots/performance-*.png.
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
-import { expectAccessible, signIn, startE2e, type E2eEnv } from './e2e-support.js';
+import { expectAccessible, pickDays, signIn, startE2e, type E2eEnv } from './e2e-support.js';
 
 let env: E2eEnv;
 let base = '';
@@ -152,7 +153,7 @@ describe('performance evaluation (leader)', () => {
     expect((await res.body()).subarray(0, 2).toString()).toBe('PK');
   });
 
-  it('the period picker shows the last 30 days; a period typed into it asks for those China days', async () => {
+  it('picking two days applies them at once: a period too long is refused in words, one that fits changes the figures and the URL', async () => {
     await page.goto(`${base}/console/performance`);
     await page.getByTestId('perf-ranking').locator('tbody tr.ant-table-row').first().waitFor();
     const first = page.getByLabel('开始日期', { exact: true });
@@ -160,19 +161,50 @@ describe('performance evaluation (leader)', () => {
     const today = china(new Date());
     const dayBefore = (n: number) => new Date(Date.parse(`${today}T00:00:00Z`) - n * DAY).toISOString().slice(0, 10);
     expect([await first.inputValue(), await last.inputValue()]).toEqual([dayBefore(29), today]);
+    const reportedIn = async (period: { from: string; to: string }) => {
+      const res = await context.request.get(`${base}/api/v1/performance/ranking`, { params: { ...period, dimension: 'department' } });
+      expect(res.status(), await res.text()).toBe(200);
+      return ((await res.json()) as { overall: { counts: { reported: number } } }).overall.counts.reported;
+    };
+    // The overall count of orders reported (under 全部指标), the page's figure for its period.
+    const reported = page.getByTestId('perf-overall').getByTestId('count-reported');
+    const thirty = await reportedIn(lastThirtyDays());
+    await expect.poll(() => reported.textContent()).toBe(String(thirty));
+    const asked: URL[] = [];
+    page.on('request', (r) => new URL(r.url()).pathname.endsWith('/api/v1/performance/ranking') && asked.push(new URL(r.url())));
 
-    await first.click();
-    await first.fill(dayBefore(13));
-    await first.press('Enter');
-    await expect.poll(() => page.evaluate<string>('document.activeElement?.id')).toBe('perf-to');
-    await last.fill(dayBefore(7));
-    await last.press('Enter');
-    await expect.poll(async () => [await first.inputValue(), await last.inputValue()]).toEqual([dayBefore(13), dayBefore(7)]);
-    const ranking = page.waitForRequest((r) => r.url().includes('/api/v1/performance/ranking?'));
-    await page.getByTestId('perf-apply').click();
-    const query = new URL((await ranking).url()).searchParams;
-    expect([query.get('from'), query.get('to')]).toEqual([`${dayBefore(13)}T00:00:00+08:00`, `${dayBefore(6)}T00:00:00+08:00`]);
+    // More than 366 days: said in words, nothing asked of the server, the last 30 days' figures and URL kept.
+    const before = page.url();
+    await pickDays(page, 'perf-to', dayBefore(400), today);
+    await expect.poll(() => page.getByTestId('perf-period-problem').textContent()).toBe('统计区间最长 366 天');
+    expect(page.url()).toBe(before);
+    expect(asked).toEqual([]);
+    expect(await reported.textContent()).toBe(String(thirty));
+    // (The calendar closed, for the picture: the days and the warning stay.)
+    await page.getByRole('heading', { name: '综合评价与热点' }).click();
+    await expect.poll(() => page.locator('.ant-picker-dropdown:visible').count()).toBe(0);
+    expect(await page.getByTestId('perf-period-problem').textContent()).toBe('统计区间最长 366 天');
+    await screenshot(page, 'performance-period-too-long');
+
+    // A week that fits: applied with no other click — the URL keeps its days, the figures are the week's.
+    const week = { from: `${dayBefore(13)}T00:00:00+08:00`, to: `${dayBefore(6)}T00:00:00+08:00` };
+    const weekReported = await reportedIn(week);
+    expect(weekReported).not.toBe(thirty); // the demo month's orders are spread over it: a week is fewer
+    await pickDays(page, 'perf-to', dayBefore(13), dayBefore(7));
+    await expect.poll(() => new URL(page.url()).search, { timeout: 20_000 }).toBe(`?from=${dayBefore(13)}&to=${dayBefore(7)}`);
+    await expect.poll(() => reported.textContent(), { timeout: 30_000 }).toBe(String(weekReported));
+    const query = asked.at(-1)!.searchParams;
+    expect([query.get('from'), query.get('to')]).toEqual([week.from, week.to]);
+    expect(await page.getByTestId('perf-period-problem').count()).toBe(0);
     await page.getByTestId('perf-ranking').locator('tbody tr.ant-table-row').first().waitFor();
-    await expectAccessible(page, 'the performance ranking of a typed period');
+    await expectAccessible(page, 'the performance ranking of a picked period');
+    await screenshot(page, 'performance-picked-period');
+    // The picked period stays in the URL: opened again, the page shows it.
+    await page.reload();
+    await expect.poll(async () => [await first.inputValue(), await last.inputValue()]).toEqual([dayBefore(13), dayBefore(7)]);
+    await expect.poll(() => reported.textContent(), { timeout: 30_000 }).toBe(String(weekReported));
+    await page.getByTestId('language-switch').click();
+    await expect.poll(() => page.getByTestId('perf-overall').textContent()).toContain('Overall score');
+    await screenshot(page, 'performance-picked-period-en');
   });
 });

@@ -95,6 +95,22 @@ export async function closeDropdowns(dialog: Locator): Promise<void> {
   await expect.poll(() => dialog.page().locator('.ant-select-dropdown:visible').count(), { timeout: 10_000 }).toBe(0);
 }
 
+/**
+ * Types two days into a period picker (DayRangePicker, inputs labelled 开始日期 / 结束日期), each confirmed with Enter
+ * and no other click — as a person picks a period; `endId` is the end input's id (focus moves there after the first).
+ */
+export async function pickDays(page: Page, endId: string, from: string, to: string): Promise<void> {
+  const first = page.getByLabel('开始日期', { exact: true });
+  const last = page.getByLabel('结束日期', { exact: true });
+  await first.click();
+  await first.fill(from);
+  await first.press('Enter');
+  await expect.poll(() => page.evaluate<string>('document.activeElement?.id')).toBe(endId);
+  await last.fill(to);
+  await last.press('Enter');
+  await expect.poll(async () => [await first.inputValue(), await last.inputValue()]).toEqual([from, to]);
+}
+
 export async function expectAccessible(page: Page, what: string): Promise<void> {
   const found = await seriousA11yViolations(page);
   expect(found, `axe: serious/critical findings on ${what}: ${JSON.stringify(found)}`).toEqual([]);

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
-import { closeDropdowns, E2E_DEMO_PASSWORD, expectAccessible, signIn, startE2e, type E2eEnv } from './e2e-support.js';
+import { closeDropdowns, E2E_DEMO_PASSWORD, expectAccessible, pickDays, signIn, startE2e, type E2eEnv } from './e2e-support.js';
 
 let env: E2eEnv;
 let base = '';
@@ -132,18 +132,6 @@ describe('statistics (leader)', () => {
   });
 
   it('switches the period: chosen days apply once picked (a period too long is refused in words), this month by preset, days without orders show zeros', async () => {
-    const first = page.getByLabel('开始日期', { exact: true });
-    const last = page.getByLabel('结束日期', { exact: true });
-    /** Types the two days into the period picker's inputs, each confirmed with Enter (no other click applies them). */
-    const pickDays = async (from: string, to: string) => {
-      await first.click();
-      await first.fill(from);
-      await first.press('Enter');
-      await expect.poll(() => page.evaluate<string>('document.activeElement?.id')).toBe('stats-to');
-      await last.fill(to);
-      await last.press('Enter');
-      await expect.poll(async () => [await first.inputValue(), await last.inputValue()]).toEqual([from, to]);
-    };
     const asked: string[] = [];
     page.on('request', (r) => new URL(r.url()).pathname.endsWith('/work-orders/stats') && asked.push(new URL(r.url()).searchParams.get('from') ?? ''));
 
@@ -151,7 +139,7 @@ describe('statistics (leader)', () => {
     expect(await kpi(page, 'total').textContent()).toBe(String(summary.total));
     const before = page.url();
     const shown = await page.getByTestId('period-text').textContent();
-    await pickDays('2020-01-01', '2021-03-01');
+    await pickDays(page, 'stats-to', '2020-01-01', '2021-03-01');
     await expect.poll(() => page.getByTestId('period-problem').textContent()).toBe('统计周期最长 366 天');
     expect(page.url()).toBe(before);
     expect(await page.getByTestId('period-text').textContent()).toBe(shown);
@@ -169,7 +157,7 @@ describe('statistics (leader)', () => {
     expect(await page.getByTestId('period-problem').count()).toBe(0);
 
     // Chosen days apply as soon as both are picked: the figures, the URL and the preset follow.
-    await pickDays('2020-01-06', '2020-01-12');
+    await pickDays(page, 'stats-to', '2020-01-06', '2020-01-12');
     await expect.poll(() => new URL(page.url()).search, { timeout: 20_000 }).toBe('?from=2020-01-06&to=2020-01-12');
     await expect.poll(() => kpi(page, 'total').textContent(), { timeout: 20_000 }).toBe('0');
     expect(await kpi(page, 'onTimeRate').textContent()).toBe('—');

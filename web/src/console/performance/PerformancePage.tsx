@@ -1,5 +1,6 @@
 /**
- * 综合评价 (`performance.read`): for a period, the ranking of departments, districts, streets, grids, inspectors,
+ * 综合评价 (`performance.read`): for a period (the last 30 days, or two picked days — applied as soon as they make a
+ * period the server takes; kept in the URL), the ranking of departments, districts, streets, grids, inspectors,
  * dispatchers or agents with the scheme's score and grade; every count and rate opens the orders behind it (the
  * server lists them by the same definitions); the score explains itself term by term; trend per day/week/month;
  * hotspots on the map with the top problem areas against the previous period (linked to the work-order list);
@@ -9,7 +10,7 @@ import { Alert, Button, Card, Drawer, Empty, Popover, Select, Space, Spin, Stati
 import type { ColumnsType } from 'antd/es/table';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, errorMessage } from '../../shared/api';
 import { DayRangePicker } from '../../shared/day-picker';
 import { formatDateTime } from '../../shared/time';
@@ -18,14 +19,16 @@ import {
   COUNT_KEYS,
   DIMENSIONS,
   RATE_DEFS,
-  defaultPeriod,
   exportHref,
   gradeColor,
   labelOf,
   ordersQuery,
   percent,
+  periodFromParams,
   periodProblem,
   periodQuery,
+  periodToParams,
+  pickedPeriod,
   rankingQuery,
   signed,
   termText,
@@ -80,14 +83,19 @@ export function PerformancePage() {
   const { t, i18n } = useTranslation();
   const { me } = useAuth();
   const canExport = me?.permissions.includes('performance.export') ?? false;
-  const [draft, setDraft] = useState(() => defaultPeriod(new Date()));
-  const [state, setState] = useState<PageState>(() => ({ period: defaultPeriod(new Date()), dimension: 'department', scheme: null }));
+  const [params, setParams] = useSearchParams();
+  const period = useMemo(() => periodFromParams(params, new Date()), [params]);
+  const [draft, setDraft] = useState(period);
+  const [choice, setChoice] = useState<Omit<PageState, 'period'>>({ dimension: 'department', scheme: null });
+  const state = useMemo<PageState>(() => ({ period, ...choice }), [period, choice]);
   const [schemes, setSchemes] = useState<Scheme[]>([]);
   const [ranking, setRanking] = useState<Ranking | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [behind, setBehind] = useState<Behind | null>(null);
   const lang = i18n.language;
+
+  useEffect(() => setDraft({ from: period.from, to: period.to }), [period.from, period.to]);
 
   useEffect(() => {
     api
@@ -110,8 +118,14 @@ export function PerformancePage() {
     };
   }, [state]);
 
+  // Picking the two days applies them (into the URL, which the figures follow) once they make a period the server
+  // takes; until then the figures and the URL stay those of the period shown, and the text below says what is wrong.
+  const pickDays = ([from, to]: [string, string]) => {
+    setDraft({ from, to });
+    const picked = pickedPeriod({ from, to });
+    if (picked && (picked.from !== period.from || picked.to !== period.to)) setParams(periodToParams(picked));
+  };
   const problem = periodProblem(draft);
-  const apply = () => !problem && setState((s) => ({ ...s, period: draft }));
 
   const countButton = useCallback(
     (n: number, count: CountKey, row: RankingRow | null, within?: CountKey) => (
@@ -191,13 +205,10 @@ export function PerformancePage() {
               ids={['perf-from', 'perf-to']}
               labels={[t('performance.period.from'), t('performance.period.to')]}
               value={[draft.from, draft.to]}
-              onChange={([from, to]) => setDraft({ from, to })}
+              onChange={pickDays}
               style={{ width: 260 }}
             />
           </div>
-          <Button type="primary" onClick={apply} disabled={problem !== null} data-testid="perf-apply">
-            {t('performance.period.apply')}
-          </Button>
           <div>
             <label htmlFor="perf-scheme" style={{ display: 'block' }}>
               {t('performance.scheme')}
@@ -206,7 +217,7 @@ export function PerformancePage() {
               id="perf-scheme"
               style={{ width: 260 }}
               value={state.scheme ?? ''}
-              onChange={(v: string) => setState((s) => ({ ...s, scheme: v || null }))}
+              onChange={(v: string) => setChoice((c) => ({ ...c, scheme: v || null }))}
               options={[{ value: '', label: t('performance.schemeDefault') }, ...schemes.map((s) => ({ value: `${s.key}@${s.version}`, label: `${lang.startsWith('en') ? s.nameEn : s.nameZh} (v${s.version})${s.isDefault ? ` · ${t('performance.isDefault')}` : ''}` }))]}
               aria-label={t('performance.scheme')}
               data-testid="perf-scheme"
@@ -214,7 +225,7 @@ export function PerformancePage() {
           </div>
         </Space>
         {problem && (
-          <Typography.Text type="danger" role="alert" style={{ display: 'block', marginTop: 8 }}>
+          <Typography.Text type="danger" role="alert" style={{ display: 'block', marginTop: 8 }} data-testid="perf-period-problem">
             {t(problem)}
           </Typography.Text>
         )}
@@ -254,7 +265,7 @@ export function PerformancePage() {
                     id="perf-dimension"
                     style={{ width: 160 }}
                     value={state.dimension}
-                    onChange={(d: Dimension) => setState((s) => ({ ...s, dimension: d }))}
+                    onChange={(d: Dimension) => setChoice((c) => ({ ...c, dimension: d }))}
                     options={DIMENSIONS.map((d) => ({ value: d, label: t(`performance.dimension.${d}`) }))}
                     aria-label={t('performance.rankBy')}
                     data-testid="perf-dimension"

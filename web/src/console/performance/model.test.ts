@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPeriod, exportHref, ordersQuery, percent, periodProblem, periodQuery, rankingQuery, signed, termText, workOrdersHref } from './model';
+import { defaultPeriod, exportHref, ordersQuery, percent, periodFromParams, periodProblem, periodQuery, periodToParams, pickedPeriod, rankingQuery, signed, termText, workOrdersHref } from './model';
 
 describe('performance page model', () => {
   it('defaults to the last 30 days in China time', () => {
@@ -14,6 +14,23 @@ describe('performance page model', () => {
     expect(periodProblem({ from: '2024-01-01', to: '2025-01-01' })).toBe('performance.period.tooLong');
     expect(periodProblem({ from: '2025-01-02', to: '2026-01-02' })).toBeNull(); // 366 days
     expect(periodProblem({ from: '', to: '2026-01-02' })).toBe('performance.period.incomplete');
+    expect(periodProblem({ from: '2026-02-30', to: '2026-03-02' })).toBe('performance.period.incomplete');
+  });
+  it('makes a period of two picked days only when the server would take it', () => {
+    expect(pickedPeriod({ from: '2026-01-05', to: '2026-01-11' })).toEqual({ from: '2026-01-05', to: '2026-01-11' });
+    expect(pickedPeriod({ from: '2025-01-02', to: '2026-01-02' })).toEqual({ from: '2025-01-02', to: '2026-01-02' }); // 366 days
+    // Half picked, the end before the start, or longer than 366 days: no period (the page keeps the one it shows).
+    expect(pickedPeriod({ from: '2026-01-05', to: '' })).toBeNull();
+    expect(pickedPeriod({ from: '2026-01-11', to: '2026-01-05' })).toBeNull();
+    expect(pickedPeriod({ from: '2024-01-01', to: '2025-01-01' })).toBeNull();
+  });
+  it('keeps a picked period in the URL by its days; without one (or a refused one) the last 30 days', () => {
+    const now = new Date('2026-03-01T20:00:00Z');
+    expect(periodToParams({ from: '2026-01-05', to: '2026-01-11' }).toString()).toBe('from=2026-01-05&to=2026-01-11');
+    expect(periodFromParams(new URLSearchParams('from=2026-01-05&to=2026-01-11'), now)).toEqual({ from: '2026-01-05', to: '2026-01-11' });
+    expect(periodFromParams(new URLSearchParams(''), now)).toEqual(defaultPeriod(now));
+    expect(periodFromParams(new URLSearchParams('from=2024-01-01&to=2025-01-01'), now)).toEqual(defaultPeriod(now));
+    expect(periodFromParams(new URLSearchParams('from=2026-01-11&to=2026-01-05'), now)).toEqual(defaultPeriod(now));
   });
   it('builds the queries and links', () => {
     const s = { period: { from: '2026-01-05', to: '2026-01-11' }, dimension: 'department' as const, scheme: null };

@@ -4,6 +4,7 @@
  * behind a hotspot.
  */
 import type { Query } from '../../shared/api';
+import { dayRangeFromParams, dayRangeProblem, pickedDayRange, type DayRangeProblem } from '../../shared/day-range';
 import { addDays, jurisdictionDay } from '../../shared/time';
 
 export const DIMENSIONS = ['department', 'district', 'street', 'grid', 'inspector', 'dispatcher', 'agent'] as const;
@@ -127,7 +128,7 @@ export interface Period {
   from: string;
   to: string;
 }
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** The server refuses longer periods (performance.service.ts MAX_PERIOD_DAYS). */
 export const MAX_DAYS = 366;
 
 /** Today in China (shared/time.ts). */
@@ -138,13 +139,26 @@ export function defaultPeriod(now: Date): Period {
   const to = chinaToday(now);
   return { from: addDays(to, -29), to };
 }
+const PROBLEM_TEXT: Record<DayRangeProblem, string> = {
+  invalid: 'performance.period.incomplete',
+  reversed: 'performance.period.backwards',
+  tooLong: 'performance.period.tooLong',
+};
 /** Why a period cannot be asked for (an i18n key), or null. */
 export function periodProblem(p: Period): string | null {
-  if (!DAY.test(p.from) || !DAY.test(p.to)) return 'performance.period.incomplete';
-  if (p.from > p.to) return 'performance.period.backwards';
-  const days = (Date.parse(`${p.to}T00:00:00Z`) - Date.parse(`${p.from}T00:00:00Z`)) / 86_400_000 + 1;
-  if (days > MAX_DAYS) return 'performance.period.tooLong';
-  return null;
+  const problem = dayRangeProblem(p, MAX_DAYS);
+  return problem && PROBLEM_TEXT[problem];
+}
+/** The period two picked days make, or null while they make none the server takes (the page keeps the one shown). */
+export function pickedPeriod(days: Period): Period | null {
+  return pickedDayRange(days, MAX_DAYS);
+}
+/** The period in the URL (?from=&to=, China days); without one (or with one the server would refuse) the last 30 days. */
+export function periodFromParams(params: URLSearchParams, now: Date): Period {
+  return dayRangeFromParams(params, MAX_DAYS) ?? defaultPeriod(now);
+}
+export function periodToParams(p: Period): URLSearchParams {
+  return new URLSearchParams({ from: p.from, to: p.to });
 }
 /** from = the first day's midnight, to = the midnight after the last day (the API's `to` is exclusive). */
 export function periodQuery(p: Period): { from: string; to: string } {

@@ -4,6 +4,7 @@
  * with the days that had no orders filled in, rate formatting, and the export's file name.
  */
 import type { Query } from '../../shared/api';
+import { dayCount, dayRangeFromParams, dayRangeProblem, pickedDayRange, type DayRangeProblem } from '../../shared/day-range';
 import { addDays, jurisdictionDay } from '../../shared/time';
 
 export type Preset = 'week' | 'month' | 'last30' | 'custom';
@@ -18,17 +19,11 @@ export interface Period {
 
 /** The server refuses longer periods (stats.ts MAX_DAYS). */
 export const MAX_DAYS = 366;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Today in China (shared/time.ts). */
 export const chinaToday = (now: Date): string => jurisdictionDay(now);
 
-export { addDays };
-
-/** Days from `from` to `to`, both counted (1 for a single day). */
-export function dayCount(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
-}
+export { addDays, dayCount };
 
 /** This week starts on Monday; every preset ends today. */
 export function presetPeriod(preset: Exclude<Preset, 'custom'>, now: Date): Period {
@@ -41,38 +36,27 @@ export function presetPeriod(preset: Exclude<Preset, 'custom'>, now: Date): Peri
   return { preset, from: addDays(today, -29), to: today };
 }
 
-/** YYYY-MM-DD naming a day that exists (not 2026-02-30). */
-function realDay(day: string): boolean {
-  if (!DAY.test(day)) return false;
-  const t = Date.parse(`${day}T00:00:00Z`);
-  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === day;
-}
-
-export type PeriodProblem = 'invalid' | 'reversed' | 'tooLong';
+export type PeriodProblem = DayRangeProblem;
 
 export function periodProblem(p: Pick<Period, 'from' | 'to'>): PeriodProblem | null {
-  if (!realDay(p.from) || !realDay(p.to)) return 'invalid';
-  if (p.to < p.from) return 'reversed';
-  if (dayCount(p.from, p.to) > MAX_DAYS) return 'tooLong';
-  return null;
+  return dayRangeProblem(p, MAX_DAYS);
 }
 
 /**
- * The custom period two picked days make, or null while they do not make one the server takes (a day missing or
- * malformed, the end before the start, too long): the page keeps showing the period it had.
+ * The custom period two picked days make, or null while they do not make one the server takes (shared/day-range.ts):
+ * the page keeps showing the period it had.
  */
 export function pickedPeriod(days: Pick<Period, 'from' | 'to'>): Period | null {
-  return periodProblem(days) === null ? { preset: 'custom', from: days.from, to: days.to } : null;
+  const picked = pickedDayRange(days, MAX_DAYS);
+  return picked && { preset: 'custom', ...picked };
 }
 
 /** A period from the URL (?period=week|month|last30 or ?from=&to=); the default is the last 30 days. */
 export function periodFromParams(params: URLSearchParams, now: Date): Period {
   const preset = params.get('period');
   if (preset === 'week' || preset === 'month' || preset === 'last30') return presetPeriod(preset, now);
-  const from = params.get('from') ?? '';
-  const to = params.get('to') ?? '';
-  if (from && to && periodProblem({ from, to }) === null) return { preset: 'custom', from, to };
-  return presetPeriod('last30', now);
+  const days = dayRangeFromParams(params, MAX_DAYS);
+  return days ? { preset: 'custom', ...days } : presetPeriod('last30', now);
 }
 
 export function periodToParams(p: Period): URLSearchParams {
