@@ -350,7 +350,10 @@ export function SettingsPage() {
       setForm(formOf(a.settings));
       setConflictVersion(undefined);
       setTyped(null);
-      void message.success(t('woSettings.saved', { version: a.settings.version }));
+      // The server answers a save that changes no effective value (a category rule removed and added back) with the
+      // same version: say so rather than that a version was saved.
+      if (a.settings.version === answer.settings.version) void message.info(t('woSettings.savedUnchanged', { version: a.settings.version }));
+      else void message.success(t('woSettings.saved', { version: a.settings.version }));
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) {
         const v = (e.details as { version?: unknown } | undefined)?.version;
