@@ -400,9 +400,9 @@ describe('a database outage', () => {
     // the files this worker process runs next — isolate: false — and their timers never fired).
     const fake = globalThis.setTimeout;
     const waits: unknown[] = [];
-    globalThis.setTimeout = ((fn: () => void, ms?: number, ...rest: unknown[]) => {
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => {
       waits.push(ms);
-      return fake(fn, ms, ...rest);
+      return fake(fn, ms);
     }) as typeof setTimeout;
     const w = new JobWorker({ db: down, handlers: ctx.handlers, log: logger, pollIntervalMs: 1_000, housekeeping: false });
     try {
