@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../src/app-context.js';
-import { hashPassword, type Role } from '../src/modules/identity/index.js';
+import { hashPassword, type Role, type UserPrincipal } from '../src/modules/identity/index.js';
 
 let counter = 0;
 const next = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
@@ -142,5 +142,24 @@ export async function loginAs(app: FastifyInstance, user: { username: string; pa
     cookie: { cookie, 'x-csrf-token': body.csrfToken },
     cookieOnly: { cookie },
     user: body.user,
+  };
+}
+
+/**
+ * A staff member's principal without a user row, for service-level tests that call the services directly: `role` over
+ * the whole jurisdiction, or over one department.
+ */
+export function staffPrincipal(jurisdictionId: string, role: Role, department?: { id: string; path: string }): UserPrincipal {
+  return {
+    kind: 'user',
+    userId: randomUUID(),
+    username: role,
+    displayName: role,
+    jurisdictionId,
+    departmentId: department?.id ?? null,
+    mustChangePassword: false,
+    grants: [{ role, scope: department ? { kind: 'department', departmentId: department.id, departmentPath: department.path } : { kind: 'jurisdiction' } }],
+    via: 'bearer',
+    sessionHash: '',
   };
 }

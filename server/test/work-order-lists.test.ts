@@ -4,7 +4,6 @@
  * paging that neither repeats nor skips a row, a cursor of one sort refused by another, and the 回访 queue with each
  * row's follow-up deadline (回访时限).
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role, UserPrincipal } from '../src/modules/identity/index.js';
 import { createWorkOrder, getWorkOrder, listWorkOrders, STATUSES, transitionWorkOrder, type Action } from '../src/modules/work-orders/index.js';
@@ -12,24 +11,13 @@ import type { Actor as AuditActor } from '../src/shared/actor.js';
 import { AppError } from '../src/shared/errors.js';
 import { createTestApp, type TestApp } from './app.js';
 import { testStorageKind } from './db.js';
-import { makeDepartment, makeJurisdiction, makeUser } from './factories.js';
+import { makeDepartment, makeJurisdiction, makeUser, staffPrincipal } from './factories.js';
 
 let t: TestApp;
 let j: string;
 let dept: string;
 let deptPath: string;
-const principal = (role: Role, departmentId: string | null = null): UserPrincipal => ({
-  kind: 'user',
-  userId: randomUUID(),
-  username: role,
-  displayName: role,
-  jurisdictionId: j,
-  departmentId,
-  mustChangePassword: false,
-  grants: [{ role, scope: departmentId ? { kind: 'department', departmentId, departmentPath: deptPath } : { kind: 'jurisdiction' } }],
-  via: 'bearer',
-  sessionHash: '',
-});
+const principal = (role: Role, departmentId: string | null = null): UserPrincipal => staffPrincipal(j, role, departmentId ? { id: departmentId, path: deptPath } : undefined);
 const audit = (who?: UserPrincipal): AuditActor => ({ kind: 'user', id: who?.userId ?? null, name: who?.username ?? 'tester', jurisdictionId: j });
 let agent: UserPrincipal;
 let dispatcher: UserPrincipal;

@@ -4,7 +4,6 @@
  * the default (statistics count it on its own, the tracking page says so). A rating given in time stands; a policy
  * switched off or a period made longer since the order was finished is respected when the timer fires.
  */
-import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobWorker } from '../src/modules/events/index.js';
@@ -13,24 +12,13 @@ import { DEFAULT_RATING_TIMER, createWorkOrder, transitionWorkOrder, workOrderSt
 import type { Actor as AuditActor } from '../src/shared/actor.js';
 import { createTestApp, type TestApp } from './app.js';
 import { testStorageKind } from './db.js';
-import { loginAs, makeDepartment, makeJurisdiction, makeUser, type Session } from './factories.js';
+import { loginAs, makeDepartment, makeJurisdiction, makeUser, staffPrincipal, type Session } from './factories.js';
 
 let t: TestApp;
 let j: string;
 let admin: Session;
 let worker: JobWorker;
-const principal = (role: Role): UserPrincipal => ({
-  kind: 'user',
-  userId: randomUUID(),
-  username: role,
-  displayName: role,
-  jurisdictionId: j,
-  departmentId: null,
-  mustChangePassword: false,
-  grants: [{ role, scope: { kind: 'jurisdiction' } }],
-  via: 'bearer',
-  sessionHash: '',
-});
+const principal = (role: Role): UserPrincipal => staffPrincipal(j, role);
 const caller = (role: Role) => ({ principal: principal(role), audit: { kind: 'user', id: null, name: role, jurisdictionId: j } as AuditActor });
 /** Long ago enough for any rating period of a few working days to have passed (holidays included). */
 const LONG_AGO = () => new Date(Date.now() - 40 * 86_400_000);

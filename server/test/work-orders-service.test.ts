@@ -3,7 +3,6 @@
  * transitions, including concurrent transitions on one order — exactly one wins, the other gets 409 with the
  * current state (real parallel connections on PostgreSQL; queued on PGlite's single connection).
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPersonal } from '../src/modules/identity/index.js';
 import type { Role, UserPrincipal } from '../src/modules/identity/index.js';
@@ -12,24 +11,13 @@ import type { Actor as AuditActor } from '../src/shared/actor.js';
 import { AppError } from '../src/shared/errors.js';
 import { createTestApp, type TestApp } from './app.js';
 import { testStorageKind } from './db.js';
-import { makeDepartment, makeJurisdiction } from './factories.js';
+import { makeDepartment, makeJurisdiction, staffPrincipal } from './factories.js';
 
 let t: TestApp;
 let j: string;
 let dept: string;
 const audit = (): AuditActor => ({ kind: 'user', id: null, name: 'tester', jurisdictionId: j });
-const principal = (role: Role): UserPrincipal => ({
-  kind: 'user',
-  userId: randomUUID(),
-  username: role,
-  displayName: role,
-  jurisdictionId: j,
-  departmentId: null,
-  mustChangePassword: false,
-  grants: [{ role, scope: { kind: 'jurisdiction' } }],
-  via: 'bearer',
-  sessionHash: '',
-});
+const principal = (role: Role): UserPrincipal => staffPrincipal(j, role);
 let agent: { principal: UserPrincipal; audit: AuditActor };
 let dispatcher: { principal: UserPrincipal; audit: AuditActor };
 const timelineOf = (id: string) => t.ctx.db.selectFrom('work_order_timeline').selectAll().where('work_order_id', '=', id).orderBy('id').execute();
