@@ -85,18 +85,21 @@ async function closePopups(drawer: Locator): Promise<void> {
  */
 async function pickCategory(d: Locator, name: string): Promise<void> {
   const select = d.getByTestId('kb-category');
+  const popup = page.locator('.ant-select-dropdown:visible:not(.ant-slide-up-leave)');
   for (let attempt = 0; ; attempt++) {
-    await select.click();
-    const popup = page.locator('.ant-select-dropdown:visible:not(.ant-slide-up-leave)');
-    await popup.waitFor();
-    await select.getByRole('combobox').first().fill(name);
-    await popup.locator('.ant-select-tree-title', { hasText: new RegExp(`^${name}$`) }).first().click();
-    await closePopups(d);
+    // Each step with a short wait of its own: a click that did not open the popup, or an option that moved while the
+    // drawer scrolled, is tried again from a closed popup rather than waited on for the test's whole time.
     try {
+      await select.click({ timeout: 5_000 });
+      await popup.waitFor({ timeout: 5_000 });
+      await select.getByRole('combobox').first().fill(name, { timeout: 5_000 });
+      await popup.locator('.ant-select-tree-title', { hasText: new RegExp(`^${name}$`) }).first().click({ timeout: 5_000 });
+      await closePopups(d);
       await expect.poll(async () => (await select.textContent()) ?? '', { timeout: 3_000 }).toContain(name);
       return;
     } catch (e) {
-      if (attempt >= 2) throw e;
+      if (attempt >= 4) throw e;
+      await closePopups(d).catch(() => undefined);
     }
   }
 }
@@ -156,6 +159,8 @@ describe('knowledge base administration (steward) and the hotline search (agent)
     await d.locator('#kb_tags').press('Enter');
     await expect.poll(() => d.getByTestId('kb-tags').locator('.ant-select-selection-item').allTextContents()).toEqual(['燃气表']);
     expect(await d.getByTestId('kb-title').inputValue()).toBe(TITLE);
+    // Out of the tag box (a click on the drawer's title), as a person moving on to the next field.
+    await closePopups(d);
     // The category from the category tree.
     await pickCategory(d, '燃气');
     // What the server would refuse is refused here, in words, and nothing is sent.
