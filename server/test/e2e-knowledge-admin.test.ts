@@ -10,7 +10,7 @@
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
-import { E2E_DEMO_PASSWORD, expectAccessible, signIn, startE2e, type E2eEnv } from './e2e-support.js';
+import { apiCall, apiStaff, expectAccessible, signIn, startE2e, type ApiStaff, type E2eEnv } from './e2e-support.js';
 
 let env: E2eEnv;
 let base = '';
@@ -18,7 +18,7 @@ let steward: BrowserContext;
 let agent: BrowserContext;
 let page: Page;
 let agentPage: Page;
-let adminToken = '';
+let admin: ApiStaff;
 
 /** Unique per run (E2E_BASE_URL may point at a server that keeps its data). */
 const STAMP = String(Date.now()).slice(-6);
@@ -40,22 +40,8 @@ interface ArticleView {
   version: number;
 }
 
-async function token(username: string): Promise<string> {
-  const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: E2E_DEMO_PASSWORD }) });
-  expect(r.status, `login ${username}`).toBe(200);
-  return ((await r.json()) as { accessToken: string }).accessToken;
-}
-
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const r = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  expect(r.ok, `${method} ${path}: ${r.status} ${text}`).toBe(true);
-  return JSON.parse(text) as T;
-}
+/** An API call as the administrator (setting up and checking what the pages did). */
+const call = <T>(method: string, path: string, body?: unknown): Promise<T> => apiCall<T>(base, admin, method, path, body);
 
 async function articleByTitle(): Promise<ArticleView> {
   const list = await call<{ items: ArticleView[] }>('GET', `/knowledge/articles?q=${encodeURIComponent(TITLE)}&limit=5`);
@@ -118,7 +104,7 @@ const fieldError = (id: string) => drawer().locator(`#${id}_help`);
 beforeAll(async () => {
   env = await startE2e();
   base = env.base;
-  adminToken = await token('admin');
+  admin = await apiStaff(base, 'admin');
   steward = await env.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
   agent = await env.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
   page = await steward.newPage();
@@ -256,8 +242,7 @@ describe('knowledge base administration (steward) and the hotline search (agent)
   it('shows a steward scoped to one department the base read-only, saying why, with nothing to change', async () => {
     // Articles belong to the whole jurisdiction (knowledge.policy.ts): a department-scoped steward reads every article,
     // drafts and versions too, but the server refuses each of their writes — so the page offers none.
-    const me = await fetch(`${base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${await token('steward')}` } });
-    const departmentId = ((await me.json()) as { user: { department: { id: string } } }).user.department.id;
+    const departmentId = (await apiStaff(base, 'steward')).departmentId!;
     const username = `kb-scoped-${STAMP}`;
     const password = 'Kb-scoped-Pass-2026!';
     const exists = await call<{ items: { username: string }[] }>('GET', `/users?q=${username}`).then(

@@ -10,7 +10,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
-import { E2E_DEMO_PASSWORD, expectAccessible, signIn, startE2e, type E2eEnv } from './e2e-support.js';
+import { apiCall, apiStaff, expectAccessible, signIn, startE2e, type E2eEnv } from './e2e-support.js';
 
 let env: E2eEnv;
 let base = '';
@@ -31,17 +31,9 @@ interface Settings {
   duplicateHours: number;
 }
 
+/** The settings through the API, as the administrator (the page's changes seen from the server). */
 async function adminApi(method: 'GET' | 'PUT', body?: unknown): Promise<Settings> {
-  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: E2E_DEMO_PASSWORD }) });
-  const { accessToken } = (await login.json()) as { accessToken: string };
-  const r = await fetch(`${base}/api/v1/work-order-settings`, {
-    method,
-    headers: { authorization: `Bearer ${accessToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  expect(r.ok, `${method} /work-order-settings: ${r.status} ${text}`).toBe(true);
-  return (JSON.parse(text) as { settings: Settings }).settings;
+  return (await apiCall<{ settings: Settings }>(base, await apiStaff(base, 'admin'), method, '/work-order-settings', body)).settings;
 }
 
 const amount = (page: Page, item: string) => page.getByTestId(`amount-${item}`);
