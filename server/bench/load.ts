@@ -20,6 +20,16 @@ export interface LoadOptions {
   headersFor?: (i: number) => Record<string, string>;
   /** The status that counts as success (default 200); any other is an error. */
   expectStatus?: number;
+  /**
+   * Connections to reuse (see keptAgent): the run neither opens its own nor closes these, so that rounds measured one
+   * after another run over connections already open, as a long-lived client's would. Default: a fresh agent per run.
+   */
+  agent?: http.Agent;
+}
+
+/** A keep-alive agent to share between runs (LoadOptions.agent) with up to `concurrency` connections; destroy it after. */
+export function keptAgent(concurrency: number): http.Agent {
+  return new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
 }
 
 export interface LoadResult {
@@ -103,25 +113,30 @@ function summariseRaw(options: LoadOptions, raws: RawLoad[]): LoadResult {
  * Two loads measured in alternation, `rounds` times `requests / rounds` each (a, b, a, b, …), each summarised over all
  * its rounds: requests per second over the time spent on its own rounds, percentiles over all its requests. A slow
  * spell of the machine (another process, a checkpoint) then falls on both rather than on whichever ran at that time.
- * `around` wraps each round (e.g. to read PostgreSQL's CPU); its per-round figures are summed by `merge`.
+ * `around` wraps each round (e.g. to read PostgreSQL's CPU); its per-round figures are returned as `extras`, and each
+ * round's own requests per second as `roundsPerSecond` (a's round i ran just before b's: a pair, for paired ratios).
  */
 export async function runLoadRounds<X>(
   rounds: number,
   loads: { a: (requests: number) => LoadOptions; b: (requests: number) => LoadOptions },
   requests: number,
   around: (run: () => Promise<RawLoad>) => Promise<{ raw: RawLoad; extra: X }>,
-): Promise<{ a: LoadResult & { extras: X[] }; b: LoadResult & { extras: X[] } }> {
+): Promise<{ a: LoadResult & { extras: X[]; roundsPerSecond: number[] }; b: LoadResult & { extras: X[]; roundsPerSecond: number[] } }> {
   const parts = { a: [] as Array<{ raw: RawLoad; extra: X }>, b: [] as Array<{ raw: RawLoad; extra: X }> };
   const each = Math.ceil(requests / rounds);
   for (let r = 0; r < rounds; r++) {
     for (const side of ['a', 'b'] as const) parts[side].push(await around(() => measureLoad(loads[side](each))));
   }
-  const result = (side: 'a' | 'b') => ({ ...summariseRaw(loads[side](each), parts[side].map((p) => p.raw)), extras: parts[side].map((p) => p.extra) });
+  const result = (side: 'a' | 'b') => ({
+    ...summariseRaw(loads[side](each), parts[side].map((p) => p.raw)),
+    extras: parts[side].map((p) => p.extra),
+    roundsPerSecond: parts[side].map((p) => Math.round(p.raw.latencies.length / p.raw.seconds)),
+  });
   return { a: result('a'), b: result('b') };
 }
 
 async function measureLoad(options: LoadOptions): Promise<RawLoad> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
+  const agent = options.agent ?? new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   const expected = options.expectStatus ?? 200;
   const latencies: number[] = [];
   let errors = 0;
@@ -142,7 +157,7 @@ async function measureLoad(options: LoadOptions): Promise<RawLoad> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const used = process.cpuUsage(cpu);
   const gcMs = await gc.stop();
-  agent.destroy();
+  if (!options.agent) agent.destroy();
   return { latencies, errors, seconds, cpuMicros: used.user + used.system, gcMs };
 }
 
