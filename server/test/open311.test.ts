@@ -50,6 +50,7 @@ let keyOther: string;
 let agent: Session;
 let dispatcher: Session;
 let admin: Session;
+let handler: Session;
 let dept: string;
 const CENTRE = { lng: 104.05, lat: 30.65 };
 const square = { type: 'MultiPolygon', coordinates: [[[[104.0, 30.6], [104.1, 30.6], [104.1, 30.7], [104.0, 30.7], [104.0, 30.6]]]] };
@@ -110,6 +111,7 @@ beforeAll(async () => {
   dispatcher = await loginAs(t.app, di);
   agent = await loginAs(t.app, a);
   admin = await loginAs(t.app, ad);
+  handler = await loginAs(t.app, await makeUser(t.ctx.db, { jurisdictionId: j, departmentId: dept, grants: [{ role: 'handler', scope: { kind: 'department', departmentId: dept } }] }));
 }, 120_000);
 
 afterAll(async () => {
@@ -346,6 +348,36 @@ describe('POST requests', () => {
     const x = parseXml((await get(`/open311/v2/requests/${id2}.xml?jurisdiction_id=${j}&extensions=true`)).body);
     expect(x.service_requests.request[0].extended_attributes.status).toBe('not_councils_responsibility');
     expect(x.service_requests.request[0].notes.note[0].description).toBe('该井盖属燃气公司，已转告');
+  });
+});
+
+describe('an order under review (复核中)', () => {
+  it('is closed and fixed while the unsatisfied rating is reviewed — as the city counts it — and open again once reopened', async () => {
+    const [{ service_request_id: id }] = (await post('/open311/v2/requests.json', fmsReport({ description: '路灯不亮' }))).json();
+    await act(id, { type: 'accept' });
+    await act(id, { type: 'dispatch', departmentId: dept }, () => dispatcher);
+    await act(id, { type: 'sign' }, () => handler);
+    await act(id, { type: 'start' }, () => handler);
+    await act(id, { type: 'report', note: '已更换灯泡' }, () => handler);
+    await act(id, { type: 'verify_pass' }, () => dispatcher);
+    await act(id, { type: 'close' }, () => dispatcher);
+    await act(id, { type: 'rate', rating: 'unsatisfied', comment: '晚上还是不亮' });
+    const one = async () => (await get(`/open311/v2/requests/${id}.json?jurisdiction_id=${j}&extensions=true`)).json()[0] as Loose;
+    // (service_request_id would override the other filters, as GeoReport v2 says: the lists are read whole.)
+    const listed = async (status: 'open' | 'closed') =>
+      ((await get(`/open311/v2/requests.json?jurisdiction_id=${j}&status=${status}`)).json() as Loose[]).map((r) => r.service_request_id).filter((code) => code === id);
+    const review = await one();
+    expectValid(valid.requests, [review]);
+    expect(review).toMatchObject({ status: 'closed', status_notes: '晚上还是不亮', extended_attributes: { status: 'fixed' } });
+    expect(await listed('closed')).toEqual([id]);
+    expect(await listed('open')).toEqual([]);
+
+    await act(id, { type: 'reopen', reason: '居民反映夜间仍不亮，重新办理' }, () => dispatcher);
+    const reopened = await one();
+    expect(reopened.status).toBe('open');
+    expect(reopened.extended_attributes.status).not.toBe('fixed');
+    expect(await listed('open')).toEqual([id]);
+    expect(await listed('closed')).toEqual([]);
   });
 });
 

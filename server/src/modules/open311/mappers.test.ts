@@ -28,7 +28,11 @@ const DAY = 86_400_000;
 describe('status tables', () => {
   it('maps every lifecycle status: closed exactly for the final ones, an extended status for each', () => {
     for (const s of STATUSES) expect(EXTENDED_STATUSES).toContain(extendedStatus(s));
-    expect(STATUSES.filter((s) => openOrClosed(s) === 'closed').sort()).toEqual(['answered', 'cancelled', 'closed', 'merged', 'rated', 'rejected', 'transferred']);
+    expect(STATUSES.filter((s) => openOrClosed(s) === 'closed').sort()).toEqual(['answered', 'cancelled', 'closed', 'merged', 'rated', 'rejected', 'transferred', 'under_review']);
+    // 复核中: closed once, its result stands until the dispatcher reopens it (as the city's own figures count it).
+    expect(openOrClosed('under_review')).toBe('closed');
+    expect(extendedStatus('under_review')).toBe('fixed');
+    expect(openOrClosed('verified')).toBe('open');
     expect(extendedStatus('transferred')).toBe('internal_referral');
     expect(extendedStatus('merged')).toBe('duplicate');
     expect(extendedStatus('in_progress')).toBe('in_progress');

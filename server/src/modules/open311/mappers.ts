@@ -8,21 +8,24 @@
  * | ours                                   | status | mySociety extended status   |
  * |----------------------------------------|--------|-----------------------------|
  * | received                               | open   | open                        |
- * | accepted, returned, under_review       | open   | investigating               |
+ * | accepted, returned                     | open   | investigating               |
  * | dispatched, signed, suspended          | open   | action_scheduled            |
  * | in_progress, reported                  | open   | in_progress                 |
- * | verified, closed, rated                | closed | fixed                       |
+ * | verified                               | open   | fixed                       |
+ * | closed, rated, under_review            | closed | fixed                       |
  * | answered                               | closed | closed                      |
  * | rejected                               | closed | not_councils_responsibility |
  * | cancelled                              | closed | no_further_action           |
  * | merged                                 | closed | duplicate                   |
  * | transferred (to another jurisdiction)  | closed | internal_referral           |
  *
- * Closed is exactly the lifecycle's FINAL_STATUSES. Incoming extended statuses (POST servicerequestupdates) map onto
+ * Closed is the lifecycle's FINAL_STATUSES and FINISHED_STATUSES (办结): an order under review after an unsatisfied
+ * rating (复核中) was closed once and its result stands until the dispatcher reopens it — as the city's own lists,
+ * overview and statistics count it —, so it is `closed`/`fixed` here too, and `open` again once reopened. Incoming extended statuses (POST servicerequestupdates) map onto
  * the status of ours they correspond to (INCOMING_STATUS) — recorded with the update for staff, never applied:
  * a client's word does not move an order through the lifecycle.
  */
-import { FINAL_STATUSES, type Status } from '../work-orders/index.js';
+import { FINAL_STATUSES, FINISHED_STATUSES, type Status } from '../work-orders/index.js';
 
 export type Format = 'xml' | 'json';
 
@@ -62,7 +65,7 @@ const OUTGOING: Record<Status, ExtendedStatus> = {
   received: 'open',
   accepted: 'investigating',
   returned: 'investigating',
-  under_review: 'investigating',
+  under_review: 'fixed',
   dispatched: 'action_scheduled',
   signed: 'action_scheduled',
   suspended: 'action_scheduled',
@@ -97,8 +100,10 @@ export const INCOMING_STATUS: Record<ExtendedStatus, Status> = {
   reopen: 'under_review',
 };
 
+const CLOSED: readonly Status[] = [...new Set([...FINAL_STATUSES, ...FINISHED_STATUSES])];
+
 export function openOrClosed(status: string): 'open' | 'closed' {
-  return (FINAL_STATUSES as readonly string[]).includes(status) ? 'closed' : 'open';
+  return (CLOSED as readonly string[]).includes(status) ? 'closed' : 'open';
 }
 
 export function extendedStatus(status: string): ExtendedStatus {
