@@ -2,7 +2,8 @@
  * 默认满意 (default rating): with a rating period set (sla.defaultRatingDays, off by default), an order finished and
  * not rated that many working days later counts as rated 满意 — by a durable timer, as a system transition, marked as
  * the default (statistics count it on its own, the tracking page says so). A rating given in time stands; a policy
- * switched off or a period made longer since the order was finished is respected when the timer fires.
+ * switched off or a period made longer since the order was finished is respected when the timer fires, and a period
+ * made shorter applies at once to the orders already waiting.
  */
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,5 +130,37 @@ describe(`默认满意, the default rating (${testStorageKind})`, () => {
     expect(moved.status).toBe('pending');
     expect(new Date(moved.run_at).getTime()).toBeGreaterThan(Date.now());
     expect(new Date(moved.run_at).getTime()).toBeGreaterThan(new Date(armedAt).getTime());
+  });
+
+  it('a period made shorter applies to the orders already waiting: one past the new period is rated, one not yet waits for its earlier day', async () => {
+    expect((await putSla({ defaultRatingDays: 30 })).statusCode).toBe(200);
+    // 25 calendar days ago is more than 5 and fewer than 30 working days ago, whatever the holidays.
+    const past = await answeredAt(new Date(Date.now() - 25 * 86_400_000), '医保异地备案怎么办');
+    const recent = await answeredAt(new Date(), '新生儿怎么办医保');
+    const armed = { past: new Date((await timerOf(past.id))!.run_at), recent: new Date((await timerOf(recent.id))!.run_at) };
+    expect(armed.past.getTime()).toBeGreaterThan(Date.now());
+    await worker.drain(5_000);
+    expect(await row(past.id)).toMatchObject({ status: 'answered', rating: null });
+
+    const shorter = await putSla({ defaultRatingDays: 5 });
+    expect(shorter.statusCode, shorter.body).toBe(200);
+    const audit = await t.ctx.db.selectFrom('audit_log').select('details').where('action', '=', 'work_order.settings_update').where('jurisdiction_id', '=', j).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(audit.details).toMatchObject({ changes: { 'sla.defaultRatingDays': { from: 30, to: 5 } }, defaultRatingsRechecked: expect.any(Number) });
+    expect((audit.details as { defaultRatingsRechecked: number }).defaultRatingsRechecked).toBeGreaterThanOrEqual(2);
+    await worker.drain(10_000);
+    expect(await row(past.id)).toMatchObject({ status: 'rated', rating: 'satisfied', rating_default: true });
+    expect((await actionsOf(past.id)).at(-1)).toMatchObject({ action: 'default_rate', data: { days: 5 } });
+    // The recent one waits for its new day: 5 working days after it was answered, sooner than the 30 it was armed for.
+    expect(await row(recent.id)).toMatchObject({ status: 'answered', rating: null });
+    const rearmed = (await timerOf(recent.id))!;
+    expect(rearmed.status).toBe('pending');
+    expect(new Date(rearmed.run_at).getTime()).toBeGreaterThan(Date.now() + 4 * 86_400_000);
+    expect(new Date(rearmed.run_at).getTime()).toBeLessThan(armed.recent.getTime());
+
+    // Made longer again: nothing is brought forward (the timers find out when they fire).
+    expect((await putSla({ defaultRatingDays: 10 })).statusCode).toBe(200);
+    const longer = await t.ctx.db.selectFrom('audit_log').select('details').where('action', '=', 'work_order.settings_update').where('jurisdiction_id', '=', j).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(longer.details).not.toHaveProperty('defaultRatingsRechecked');
+    expect(new Date((await timerOf(recent.id))!.run_at).getTime()).toBe(new Date(rearmed.run_at).getTime());
   });
 });

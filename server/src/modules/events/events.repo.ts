@@ -112,6 +112,22 @@ export async function cancelTimer(tx: Db, handler: string, key: string): Promise
 }
 
 /**
+ * Moves the pending timers of `handler` in a jurisdiction that are due after `runAt` to `runAt` (a running one is left:
+ * it is deciding now). Returns how many moved.
+ */
+export async function bringTimersForward(tx: Db, handler: string, jurisdictionId: string, runAt: Date): Promise<number> {
+  const result = await tx
+    .updateTable('jobs')
+    .set({ run_at: runAt })
+    .where('handler', '=', handler)
+    .where('jurisdiction_id', '=', jurisdictionId)
+    .where('status', '=', 'pending')
+    .where('run_at', '>', runAt)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
  * Jobs whose worker died after their last allowed attempt are failed rather than run again: a job that kills
  * its process every time must not take every process down in turn.
  */

@@ -5,7 +5,7 @@
 import type { Db } from '../../app-context.js';
 import type { RawBuilder, SqlBool } from 'kysely';
 import type { Numbered } from '../../shared/row-set.js';
-import { cancelTimer, eventsWithJobsSql, insertEventWithJobs, upsertTimer, upsertTimersSql } from './events.repo.js';
+import { bringTimersForward, cancelTimer, eventsWithJobsSql, insertEventWithJobs, upsertTimer, upsertTimersSql } from './events.repo.js';
 import type { HandlerRegistry } from './registry.js';
 
 export interface PublishInput {
@@ -91,6 +91,19 @@ export class Outbox {
     });
     this.#notify();
     return id;
+  }
+
+  /**
+   * Makes every pending timer of `handler` in the jurisdiction due at `runAt` at the latest (now, say), so that each
+   * decides again soon with what it then finds — for a rule that changed so that some may be due earlier than they
+   * were armed for (their handler re-arms the ones not due yet). Returns how many moved.
+   */
+  async bringForward(tx: Db, timer: { handler: string; jurisdictionId: string; runAt: Date }): Promise<number> {
+    if (!tx.isTransaction) throw new Error('bringForward must run inside the transaction of the change');
+    if (!this.registry.hasTimer(timer.handler)) throw new Error(`No timer handler named ${timer.handler}`);
+    const moved = await bringTimersForward(tx, timer.handler, timer.jurisdictionId, timer.runAt);
+    if (moved > 0) this.#notify();
+    return moved;
   }
 
   /** Cancels a timer that has not started yet; returns whether there was one. */

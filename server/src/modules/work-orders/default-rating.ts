@@ -9,6 +9,8 @@
  * it decides with the settings of that moment: the policy switched off since → nothing; the period made longer → armed
  * again for the later day; the order rated, reopened or finished again meanwhile → nothing (whatever finished it again
  * armed its own). The policy applies to orders finished while it is on: switching it on does not rate older orders.
+ * A save that may end some periods sooner (made shorter, working hours changed) makes the waiting timers decide again
+ * at once (recheckDefaultRatings).
  */
 import type { AppContext, Db } from '../../app-context.js';
 import { recordAudit } from '../audit/index.js';
@@ -42,6 +44,20 @@ export async function scheduleDefaultRating(tx: Db, ctx: Pick<AppContext, 'outbo
     jurisdictionId: row.jurisdiction_id,
     payload: { workOrderId: row.id, finishedAt: new Date(row.closed_at!).toISOString() },
   });
+}
+
+/**
+ * After a settings save: when the rating period can now end sooner for an order already waiting — the policy switched
+ * on again or made shorter, or the working hours changed — the jurisdiction's pending default-rating timers are made
+ * due now, in the saving transaction; each then decides with the new settings (rates the order if its new day has
+ * passed, else waits for that day). Unchanged, made longer or switched off: nothing moves (a timer finds that out when
+ * it fires). Returns how many timers moved.
+ */
+export async function recheckDefaultRatings(tx: Db, ctx: Pick<AppContext, 'outbox'>, jurisdictionId: string, before: SlaConfig, after: SlaConfig, now = new Date()): Promise<number> {
+  const days = after.defaultRatingDays;
+  if (days === null) return 0;
+  const sooner = before.defaultRatingDays === null || days < before.defaultRatingDays || JSON.stringify(before.workingHours) !== JSON.stringify(after.workingHours);
+  return sooner ? ctx.outbox.bringForward(tx, { handler: DEFAULT_RATING_TIMER, jurisdictionId, runAt: now }) : 0;
 }
 
 export function registerDefaultRating(ctx: Pick<AppContext, 'handlers' | 'outbox'>): void {

@@ -14,6 +14,7 @@ import type { Database } from '../../db/schema.js';
 import { recordAudit } from '../audit/index.js';
 import { noRequest, type Actor, type RequestMeta } from '../../shared/actor.js';
 import { badRequest, conflict } from '../../shared/errors.js';
+import { recheckDefaultRatings } from './default-rating.js';
 import { REQUEST_TYPES } from './lifecycle.js';
 import { DEFAULT_SLA, URGENCIES, parseWorkingHours, type SlaConfig } from './sla.js';
 import { DEFAULT_TICKET_PREFIX } from './ticket-code.js';
@@ -218,7 +219,17 @@ export async function updateSettings(
       .execute();
     const saved = await loadSettings(tx, jurisdictionId);
     const changes = settingsChanges(current, saved);
-    await recordAudit(tx, { actor: by.actor, request: by.request ?? noRequest, action: 'work_order.settings_update', jurisdictionId, objectType: 'work_order_settings', objectId: jurisdictionId, details: { version: saved.version, changes } });
+    // Orders already waiting for a default rating whose period may now end sooner decide again (default-rating.ts).
+    const rechecked = await recheckDefaultRatings(tx, ctx, jurisdictionId, current.sla, saved.sla);
+    await recordAudit(tx, {
+      actor: by.actor,
+      request: by.request ?? noRequest,
+      action: 'work_order.settings_update',
+      jurisdictionId,
+      objectType: 'work_order_settings',
+      objectId: jurisdictionId,
+      details: { version: saved.version, changes, ...(rechecked > 0 ? { defaultRatingsRechecked: rechecked } : {}) },
+    });
     await ctx.outbox.publish(tx, { name: 'work_order.settings_changed', jurisdictionId, payload: { fields: Object.keys(changes) } });
     return saved;
   });
