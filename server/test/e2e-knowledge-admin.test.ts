@@ -5,7 +5,8 @@
  * it; then someone else saves the article while the steward is typing: the save is refused (409), the page says so,
  * and loading the latest version keeps what the steward typed and the other editor's change. A steward scoped to one
  * department gets the page read-only, told why, with nothing to change. The archived article goes back to draft, and
- * the editor lists its versions (版本记录). axe on each screen; screenshots in web/e2e/screenshots/knowledge-*.png.
+ * the editor lists its versions (版本记录) and shows what each changed, in both languages. axe on each screen;
+ * screenshots in web/e2e/screenshots/knowledge-*.png.
  */
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -218,7 +219,11 @@ describe('knowledge base administration (steward) and the hotline search (agent)
     // Meanwhile the administrator changes the agency.
     await call('PATCH', `/knowledge/articles/${before.id}`, { version: before.version, agency: '市燃气集团' });
     // Scrolled down to the end of the form, as after typing a long answer.
-    await d.locator('.ant-drawer-body').evaluate('(el) => { el.scrollTop = el.scrollHeight; }');
+    // (A function, not a string: playwright-core evaluates a string as an expression and never calls the arrow in it.)
+    await d.locator('.ant-drawer-body').evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    expect(await d.locator('.ant-drawer-body').evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
     await d.getByTestId('kb-save').click();
     const notice = d.getByTestId('kb-conflict');
     await expect.poll(() => notice.textContent(), { timeout: 15_000 }).toContain('其他人已先保存了这个条目');
@@ -303,7 +308,7 @@ describe('knowledge base administration (steward) and the hotline search (agent)
     await expectAccessible(page, 'the knowledge base list, searched');
   });
 
-  it('takes the archived article back to draft, and lists its versions: who saved each, when, in which status', async () => {
+  it('takes the archived article back to draft, and lists its versions: who saved each, when, in which status, what it changed', async () => {
     // From the list (a fresh page: whatever an earlier test left open does not matter); archived first if a retry
     // finds it already back at draft.
     let article = await articleByTitle();
@@ -317,7 +322,7 @@ describe('knowledge base administration (steward) and the hotline search (agent)
 
     // 版本记录: the current version first, then each kept one, as the API stores them.
     article = await articleByTitle();
-    const detail = (await call<{ article: ArticleView & { versions: { version: number; editedBy: string | null; status: string | null }[] } }>('GET', `/knowledge/articles/${article.id}`)).article;
+    const detail = (await call<{ article: ArticleView & { versions: { version: number; editedBy: string | null; status: string | null; answer: string; agency: string | null }[] } }>('GET', `/knowledge/articles/${article.id}`)).article;
     expect(detail.versions.length).toBeGreaterThanOrEqual(2);
     const status = { draft: '草稿', published: '已发布', archived: '已归档' } as Record<string, string>;
     const rows = d.getByTestId('kb-versions-table').locator('tbody tr.ant-table-row');
@@ -352,5 +357,58 @@ describe('knowledge base administration (steward) and the hotline search (agent)
     await d.getByTestId('kb-versions').scrollIntoViewIfNeeded();
     await expectAccessible(page, 'the article back at draft, with its versions');
     await screenshot(page, 'knowledge-versions');
+
+    // What each version changed. The current one: the steward's answer (saved after the conflict above) — the old
+    // text struck through, the new underlined; each reads back whole without the other's marks.
+    const [previous, older] = detail.versions;
+    const toggle = (i: number) => rows.nth(i).getByTestId('kb-version-changes-toggle');
+    await toggle(0).click();
+    const panel = d.locator(`#kb-version-changes-${detail.version}`);
+    await panel.waitFor();
+    expect(await toggle(0).getAttribute('aria-expanded')).toBe('true');
+    expect(await panel.getByRole('heading').textContent()).toBe(`第 ${detail.version} 版改了什么（与第 ${previous!.version} 版相比）`);
+    expect(await panel.locator('dt').allTextContents()).toEqual(['答复口径']);
+    const readWithout = (marks: 'ins' | 'del') =>
+      panel.getByTestId('kb-diff-text').evaluate((el, drop) => {
+        const copy = el.cloneNode(true);
+        copy.querySelectorAll(`${drop}, .kb-visually-hidden, .kb-diff-newline`).forEach((n: { remove(): void }) => n.remove());
+        return copy.textContent;
+      }, marks);
+    expect(await readWithout('ins')).toBe(previous!.answer);
+    expect(await readWithout('del')).toBe(detail.answer);
+    // Marked for screen readers too, not by colour alone.
+    expect(await panel.locator('del .kb-visually-hidden').first().textContent()).toBe('［删除：');
+    expect(await panel.locator('ins .kb-visually-hidden').first().textContent()).toBe('［新增：');
+    // The one before: the administrator's change of the agency; the first: nothing to compare with.
+    await toggle(1).click();
+    const agency = d.locator(`#kb-version-changes-${previous!.version}`).getByTestId('kb-change-agency');
+    expect(await agency.textContent()).toBe(`承办单位修改前：${older!.agency}修改后：${previous!.agency}`);
+    await toggle(detail.versions.length).click();
+    expect(await d.locator('#kb-version-changes-1').getByRole('heading').textContent()).toBe('第 1 版：初始版本');
+    await panel.scrollIntoViewIfNeeded();
+    await expectAccessible(page, 'what each version changed');
+    await screenshot(page, 'knowledge-version-changes');
+
+    // In English (the language is switched in the header, behind the drawer), then back.
+    await d.getByTestId('kb-close').click();
+    await d.waitFor({ state: 'hidden' });
+    await page.getByTestId('language-switch').click();
+    try {
+      await page.getByTestId('kb-table').locator('tbody tr.ant-table-row').filter({ hasText: TITLE }).getByTestId('kb-open').click();
+      await rows.first().waitFor({ timeout: 15_000 });
+      // Once the drawer has put the focus on the title (which scrolls it to the top), not before.
+      await expect.poll(() => page.evaluate<string | null>("document.activeElement ? document.activeElement.getAttribute('data-testid') : null")).toBe('kb-title');
+      await toggle(0).click();
+      await expect.poll(() => panel.getByRole('heading').textContent()).toBe(`What version ${detail.version} changed (compared with version ${previous!.version})`);
+      expect(await panel.locator('dt').allTextContents()).toEqual(['Answer']);
+      expect(await panel.locator('del .kb-visually-hidden').first().textContent()).toBe('[removed: ');
+      await panel.scrollIntoViewIfNeeded();
+      await screenshot(page, 'knowledge-version-changes-en');
+    } finally {
+      // Back to Chinese whatever happened (the choice is stored: a retry reads this page again).
+      if (await d.isVisible()) await d.getByTestId('kb-close').click();
+      await d.waitFor({ state: 'hidden' });
+      await page.getByTestId('language-switch').click();
+    }
   });
 });

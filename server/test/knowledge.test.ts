@@ -160,10 +160,34 @@ describe('editing', () => {
     const detail = (await api(steward, 'GET', `/knowledge/articles/${a.id}`)).json().article;
     expect(detail.versions).toHaveLength(1);
     // A kept version says who wrote it, when, and the status the article had while it was the content.
-    expect(detail.versions[0]).toMatchObject({ version: 1, answer: '可拨打供水公司热线 96511 查询计划停水，或关注自来水公司公众号。', tags: ['停水', '供水'], status: 'draft', editedBy: expect.any(String) });
-    const forAgent = (await api(agent, 'GET', `/knowledge/articles/${a.id}`)).json().article;
-    expect(forAgent.versions).toBeUndefined();
-    expect(forAgent.answer).toBe('请拨打 96511 查询停水计划。');
+    // Its whole content too, so the console can show what each version changed (版本记录).
+    expect(detail.versions[0]).toEqual({
+      version: 1,
+      title: '停水通知查询',
+      question: '家里突然停水了，怎么知道什么时候来水？',
+      answer: '可拨打供水公司热线 96511 查询计划停水，或关注自来水公司公众号。',
+      categoryCode: 'utilities.water',
+      agency: '市自来水公司',
+      internal: false,
+      tags: ['停水', '供水'],
+      validFrom: null,
+      validTo: null,
+      editedBy: expect.any(String),
+      editedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      status: 'draft',
+    });
+    // Whoever holds knowledge.edit in some scope reads the versions (a department-scoped steward, read-only, too);
+    // readers get the article without them.
+    const forScoped = await api(deptSteward, 'GET', `/knowledge/articles/${a.id}`);
+    expect(forScoped.statusCode, forScoped.body).toBe(200);
+    expect(forScoped.json().article.versions).toEqual(detail.versions);
+    for (const reader of [agent, leader]) {
+      const res = await api(reader, 'GET', `/knowledge/articles/${a.id}`);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().article.versions).toBeUndefined();
+      expect(res.json().article.answer).toBe('请拨打 96511 查询停水计划。');
+      expect(res.body).not.toContain('可拨打供水公司热线');
+    }
 
     const archived = await api(steward, 'POST', `/knowledge/articles/${a.id}/archive`, { version: 1 });
     expect(archived.statusCode).toBe(409);
@@ -187,6 +211,33 @@ describe('editing', () => {
     const audit = await sql<{ action: string; details: { from: string; to: string } }>`SELECT action, details FROM audit_log WHERE object_id = ${a.id} ORDER BY id`.execute(t.ctx.db);
     expect(audit.rows.map((r) => r.action)).toEqual(['knowledge.create', 'knowledge.update', 'knowledge.publish', 'knowledge.archive', 'knowledge.unarchive', 'knowledge.publish']);
     expect(audit.rows[4]!.details).toMatchObject({ from: 'archived', to: 'draft' });
+  });
+
+  it('names who wrote each text, not who published or archived it: the current content and every kept version', async () => {
+    const writerUser = await makeUser(t.ctx.db, { jurisdictionId: j, grants: [{ role: 'steward', scope: { kind: 'jurisdiction' } }] });
+    const publisherUser = await makeUser(t.ctx.db, { jurisdictionId: j, grants: [{ role: 'admin', scope: { kind: 'jurisdiction' } }] });
+    const [writer, publisher] = [await loginAs(t.app, writerUser), await loginAs(t.app, publisherUser)];
+    // (Articles name their editors by username.)
+    const [W, P] = [writerUser.username, publisherUser.username];
+    const created = await api(writer, 'POST', '/knowledge/articles', { title: '燃气表换电池', question: '燃气表显示电量低怎么办？', answer: '可自行更换 5 号碱性电池。' });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().article.id as string;
+    expect((await api(publisher, 'POST', `/knowledge/articles/${id}/publish`, {})).statusCode).toBe(200);
+    const detail = async () => (await api(publisher, 'GET', `/knowledge/articles/${id}`)).json().article;
+    // The publish changed the article (updatedBy) but not its text (contentBy).
+    const published = await detail();
+    expect(published).toMatchObject({ version: 1, status: 'published', updatedBy: P, contentBy: W });
+    expect(new Date(published.contentAt).getTime()).toBeLessThanOrEqual(new Date(published.updatedAt).getTime());
+    // The publisher rewrites the answer: the kept version 1 names its writer, the current one the publisher.
+    const edited = await api(publisher, 'PATCH', `/knowledge/articles/${id}`, { version: 1, answer: '请使用 5 号碱性电池，不要使用充电电池。' });
+    expect(edited.statusCode, edited.body).toBe(200);
+    const after = await detail();
+    expect(after).toMatchObject({ version: 2, contentBy: P });
+    expect(after.versions).toEqual([expect.objectContaining({ version: 1, answer: '可自行更换 5 号碱性电池。', editedBy: W, status: 'published' })]);
+    // Readers get neither the versions nor who wrote the text.
+    const read = (await api(agent, 'GET', `/knowledge/articles/${id}`)).json().article;
+    expect(read).not.toHaveProperty('versions');
+    expect(read).not.toHaveProperty('contentBy');
   });
 
   it('hides expired policies from agents, and refuses bad input with field errors', async () => {

@@ -577,6 +577,10 @@ export interface KnowledgeArticlesTable {
   updated_by: string | null;
   updated_at: GeneratedTimestamp;
   published_at: Timestamp | null;
+  /** Who wrote the current content and when (a status change sets only updated_*). */
+  content_by_id: string | null;
+  content_by: string | null;
+  content_at: GeneratedTimestamp;
 }
 
 export interface KnowledgeArticleVersionsTable {

@@ -30,6 +30,8 @@ export interface ArticleRow {
   updated_by: string | null;
   updated_at: Date;
   published_at: Date | null;
+  content_by: string | null;
+  content_at: Date;
   current: boolean;
 }
 
@@ -42,7 +44,7 @@ const CURRENT = sql`(a.status = 'published' AND (a.valid_from IS NULL OR a.valid
 
 const COLUMNS = sql`a.id, a.jurisdiction_id, a.title, a.question, a.answer, a.category_code, a.agency, a.source, a.source_url, a.source_ref,
   a.status, a.internal, a.tags, a.valid_from::text AS valid_from, a.valid_to::text AS valid_to, a.version, a.use_count, a.last_used_at,
-  a.created_by, a.created_at, a.updated_by, a.updated_at, a.published_at, ${CURRENT} AS current`;
+  a.created_by, a.created_at, a.updated_by, a.updated_at, a.published_at, a.content_by, a.content_at, ${CURRENT} AS current`;
 
 export interface NewArticle {
   jurisdictionId: string;
@@ -86,6 +88,8 @@ const values = (a: NewArticle) => ({
   created_by: a.byName,
   updated_by_id: a.byId,
   updated_by: a.byName,
+  content_by_id: a.byId,
+  content_by: a.byName,
   published_at: a.status === 'published' ? sql<Date>`now()` : null,
 });
 
@@ -147,11 +151,14 @@ export interface ContentChange {
   search: { title: string; question: string; answer: string };
 }
 
-/** Keeps the current content as a version, then writes the new one — only if the article is still at `expected`. */
+/**
+ * Keeps the current content as a version, with who wrote it and when (content_*, not whoever published it since),
+ * then writes the new one — only if the article is still at `expected`.
+ */
 export async function updateContent(tx: Db, id: string, expected: number, c: ContentChange, byId: string | null, byName: string | null): Promise<boolean> {
   const kept = await sql`
     INSERT INTO knowledge_article_versions (article_id, version, jurisdiction_id, title, question, answer, category_code, agency, internal, tags, valid_from, valid_to, edited_by_id, edited_by, edited_at, status)
-    SELECT id, version, jurisdiction_id, title, question, answer, category_code, agency, internal, tags, valid_from, valid_to, updated_by_id, updated_by, updated_at, status
+    SELECT id, version, jurisdiction_id, title, question, answer, category_code, agency, internal, tags, valid_from, valid_to, content_by_id, content_by, content_at, status
     FROM knowledge_articles WHERE id = ${id}::uuid AND version = ${expected}`.execute(tx);
   if (Number(kept.numAffectedRows ?? 0) === 0) return false;
   await tx
@@ -173,6 +180,9 @@ export async function updateContent(tx: Db, id: string, expected: number, c: Con
       updated_by_id: byId,
       updated_by: byName,
       updated_at: sql<Date>`now()`,
+      content_by_id: byId,
+      content_by: byName,
+      content_at: sql<Date>`now()`,
     })
     .where('id', '=', id)
     .where('version', '=', expected)

@@ -119,6 +119,9 @@ export const articleDetailResponse = z.object({
   article: articleView.extend({
     /** Earlier versions, newest first — for editors only (absent for readers). */
     versions: z.array(versionView).optional(),
+    /** Who wrote the current content and when (updatedBy/At also change on a publish or archive) — editors only. */
+    contentBy: z.string().nullable().optional(),
+    contentAt: z.string().optional(),
   }),
 });
 export const listResponse = z.object({

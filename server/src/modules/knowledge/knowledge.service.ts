@@ -160,6 +160,8 @@ export async function getArticle(ctx: Pick<AppContext, 'db'>, principal: Princip
   const versions = await repo.listVersions(ctx.db, id);
   return {
     ...present(row),
+    contentBy: row.content_by,
+    contentAt: iso(row.content_at)!,
     versions: versions.map((v) => ({
       version: v.version,
       title: v.title,

@@ -3,8 +3,9 @@
  * before anything is sent; a new article saved as a draft or published at once; publish / archive / restore or back
  * to draft with a confirmation (unsaved changes are saved first). When someone else saved first (409) the form keeps
  * what was typed and offers to load the latest version with this editor's changes on top (model.ts `rebase`). Below
- * the form, 版本记录: the current and the kept versions, who saved each, when, and the status it had. `readOnly` (a
- * steward scoped to one department, whose writes the server refuses): the same drawer with nothing to change.
+ * the form, 版本记录: the current and the kept versions, who saved each, when, the status it had, and — opened per
+ * version — what it changed from the one before (model.ts `versionChange`). `readOnly` (a steward scoped to one
+ * department, whose writes the server refuses): the same drawer with nothing to change.
  */
 import { Alert, App, Button, Col, Descriptions, Drawer, Form, Input, Row, Select, Space, Spin, Switch, Table, TreeSelect, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
@@ -17,6 +18,7 @@ import { useCategories } from '../work-orders/parts';
 import { knowledgeApi, type Article, type ArticleDetail } from './api';
 import {
   changedFields,
+  compactParts,
   createBody,
   EMPTY_FORM,
   formContent,
@@ -27,16 +29,23 @@ import {
   statusEndpoint,
   updateBody,
   validateForm,
+  versionChange,
   versionRows,
   type ArticleForm,
   type ContentField,
+  type DiffOp,
+  type FieldChange,
   type FormField,
   type StatusAction,
+  type TextDiff,
   type VersionRow,
 } from './model';
 import { StatusTag } from './StatusTag';
 
 export type EditorTarget = { id: string } | 'new' | null;
+
+/** The locale key of a content field's name (the form names the category field `category`). */
+const fieldKey = (f: ContentField) => `knowledge.editor.field.${f === 'categoryCode' ? 'category' : f}`;
 
 interface Props {
   target: EditorTarget;
@@ -283,7 +292,7 @@ export function ArticleEditor({ target, onClose, onChanged, readOnly = false }: 
     }
   };
 
-  const fieldNames = (fields: readonly ContentField[]) => fields.map((f) => t(`knowledge.editor.field.${f}`)).join(t('knowledge.fieldSep'));
+  const fieldNames = (fields: readonly ContentField[]) => fields.map((f) => t(fieldKey(f))).join(t('knowledge.fieldSep'));
   const at = (iso: string) => formatDateTime(iso, { language: lang });
   const counted = (max: number) => ({ show: true, max });
 
@@ -459,15 +468,20 @@ export function ArticleEditor({ target, onClose, onChanged, readOnly = false }: 
           )}
         </Form>
       )}
-      {history && !loading && <Versions rows={versionRows(history)} />}
+      {history && !loading && <Versions article={history} categoryLabel={categories.label} />}
     </Drawer>
   );
 }
 
-
-/** 版本记录: read-only, newest first; a version kept before statuses were recorded shows a dash. */
-function Versions({ rows }: { rows: VersionRow[] }) {
+/**
+ * 版本记录: read-only, newest first; a version kept before statuses were recorded shows a dash. Each row opens, below
+ * it, what that version changed from the one before.
+ */
+function Versions({ article, categoryLabel }: { article: ArticleDetail; categoryLabel: (code: string | null) => string }) {
   const { t, i18n } = useTranslation();
+  const [expanded, setExpanded] = useState<number[]>([]);
+  const toggle = (v: number) => setExpanded((open) => (open.includes(v) ? open.filter((x) => x !== v) : [...open, v]));
+  const panelId = (v: number) => `kb-version-changes-${v}`;
   return (
     <section aria-labelledby="kb-versions-title" className="kb-versions" data-testid="kb-versions">
       <Typography.Title level={2} id="kb-versions-title" className="kb-versions-title">
@@ -477,7 +491,12 @@ function Versions({ rows }: { rows: VersionRow[] }) {
         size="small"
         rowKey="version"
         pagination={false}
-        dataSource={rows}
+        dataSource={versionRows(article)}
+        expandable={{
+          expandedRowKeys: expanded,
+          showExpandColumn: false,
+          expandedRowRender: (r) => <VersionChanges id={panelId(r.version)} article={article} version={r.version} categoryLabel={categoryLabel} />,
+        }}
         columns={[
           {
             title: t('knowledge.versions.version'),
@@ -498,9 +517,152 @@ function Versions({ rows }: { rows: VersionRow[] }) {
             width: 110,
             render: (_, r) => (r.status ? t(`knowledge.status.${r.status}`) : <span title={t('knowledge.versions.statusUnknown')}>{t('knowledge.none')}</span>),
           },
+          {
+            title: t('knowledge.versions.changes.column'),
+            key: 'changes',
+            width: 130,
+            render: (_, r) => {
+              const open = expanded.includes(r.version);
+              return (
+                // aria-controls only while the panel exists (a reference to a missing id is an error).
+                <Button type="link" size="small" className="kb-changes-toggle" aria-expanded={open} aria-controls={open ? panelId(r.version) : undefined} onClick={() => toggle(r.version)} data-testid="kb-version-changes-toggle">
+                  {t(open ? 'knowledge.versions.changes.hide' : 'knowledge.versions.changes.show')}
+                  <span className="kb-visually-hidden">{t('knowledge.versions.changes.ofVersion', { n: r.version })}</span>
+                </Button>
+              );
+            },
+          },
         ]}
         data-testid="kb-versions-table"
       />
     </section>
+  );
+}
+
+/** What one version changed, field by field; the first version and one whose predecessor is not listed say so. */
+function VersionChanges({ id, article, version, categoryLabel }: { id: string; article: ArticleDetail; version: number; categoryLabel: (code: string | null) => string }) {
+  const { t } = useTranslation();
+  // Computed only when opened, and once: an article may list 100 versions of a 20,000-character answer.
+  const change = useMemo(() => versionChange(article, version), [article, version]);
+  const k = 'knowledge.versions.changes';
+  return (
+    <section id={id} aria-labelledby={`${id}-title`} className="kb-changes" data-testid="kb-version-changes" data-version={version}>
+      <Typography.Title level={3} id={`${id}-title`} className="kb-changes-title">
+        {change.kind === 'first' ? t(`${k}.firstTitle`, { n: version }) : t(`${k}.title`, { n: version, prev: change.previous })}
+      </Typography.Title>
+      {change.kind === 'first' && <p className="kb-changes-note">{t(`${k}.first`)}</p>}
+      {change.kind === 'missing' && <p className="kb-changes-note">{t(`${k}.missing`, { prev: change.previous })}</p>}
+      {change.kind === 'changed' && change.fields.length === 0 && <p className="kb-changes-note">{t(`${k}.same`, { prev: change.previous })}</p>}
+      {change.kind === 'changed' && change.fields.length > 0 && (
+        <>
+          <p className="kb-changes-note kb-muted">{t(`${k}.legend`)}</p>
+          <dl className="kb-changes-list">
+            {change.fields.map((f) => (
+              <div key={f.field} data-testid={`kb-change-${f.field}`}>
+                <dt>{t(fieldKey(f.field))}</dt>
+                <dd>
+                  <FieldChangeView change={f} categoryLabel={categoryLabel} />
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </>
+      )}
+    </section>
+  );
+}
+
+/**
+ * Removed or added text: struck through or underlined (not by colour alone), and for screen readers announced as
+ * such by hidden words around it (`labelled`; left out where a visible 修改前/修改后 label already says it). A
+ * removed or added line break shows as ↵.
+ */
+function Mark({ op, text, labelled = true }: { op: Exclude<DiffOp, 'same'>; text: string; labelled?: boolean }) {
+  const { t } = useTranslation();
+  const k = 'knowledge.versions.changes';
+  const Tag = op;
+  const pieces = text.split('\n');
+  return (
+    <Tag className={`kb-diff-${op}`}>
+      {labelled && <span className="kb-visually-hidden">{t(`${k}.${op}Start`)}</span>}
+      {pieces.map((piece, i) => (
+        <span key={i}>
+          {i > 0 && (
+            <>
+              <span aria-hidden="true" className="kb-diff-newline">
+                ↵
+              </span>
+              <span className="kb-visually-hidden">{t(`${k}.newline`)}</span>
+              {'\n'}
+            </>
+          )}
+          {piece}
+        </span>
+      ))}
+      {labelled && <span className="kb-visually-hidden">{t(`${k}.${op}End`)}</span>}
+    </Tag>
+  );
+}
+
+function TextDiffView({ diff }: { diff: TextDiff }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {diff.coarse && <p className="kb-changes-note kb-muted">{t('knowledge.versions.changes.coarse')}</p>}
+      <p className="kb-diff-text" data-testid="kb-diff-text">
+        {compactParts(diff.parts).map((p, i) =>
+          p.op === 'skip' ? (
+            <span key={i} className="kb-diff-skip">
+              {t('knowledge.versions.changes.skip', { n: p.count })}
+            </span>
+          ) : p.op === 'same' ? (
+            <span key={i}>{p.text}</span>
+          ) : (
+            <Mark key={i} op={p.op} text={p.text} />
+          ),
+        )}
+      </p>
+    </>
+  );
+}
+
+function FieldChangeView({ change, categoryLabel }: { change: FieldChange; categoryLabel: (code: string | null) => string }) {
+  const { t } = useTranslation();
+  const k = 'knowledge.versions.changes';
+  if (change.kind === 'text') return <TextDiffView diff={change.diff} />;
+  const line = (label: string, op: 'del' | 'ins', values: string[]) => (
+    <div className="kb-diff-line">
+      <span className="kb-diff-label">{t(`${k}.${label}`)}</span>
+      {values.length === 0 ? (
+        <span className="kb-muted">{t(`${k}.empty`)}</span>
+      ) : (
+        values.map((v, i) => (
+          <span key={i} className="kb-diff-value">
+            <Mark op={op} text={v} labelled={false} />
+          </span>
+        ))
+      )}
+    </div>
+  );
+  if (change.kind === 'tags') {
+    return (
+      <>
+        {change.removed.length > 0 && line('removed', 'del', change.removed)}
+        {change.added.length > 0 && line('added', 'ins', change.added)}
+      </>
+    );
+  }
+  const shown = (v: string | boolean | null): string[] => {
+    if (v === null) return [];
+    if (typeof v === 'boolean') return [t(v ? `${k}.yes` : `${k}.no`)];
+    if (change.field !== 'categoryCode') return [v];
+    const name = categoryLabel(v);
+    return [name === v ? v : t(`${k}.category`, { name, code: v })];
+  };
+  return (
+    <>
+      {line('before', 'del', shown(change.before))}
+      {line('after', 'ins', shown(change.after))}
+    </>
   );
 }

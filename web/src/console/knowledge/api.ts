@@ -35,9 +35,9 @@ export interface Article {
   publishedAt: string | null;
 }
 
-export interface ArticleVersion {
+/** A kept version: its content as it was (what 版本记录 compares), who saved it and when. */
+export interface ArticleVersion extends ArticleContent {
   version: number;
-  title: string;
   editedBy: string | null;
   editedAt: string;
   /** The article's status while this was its content; null for versions kept before that was recorded. */
@@ -47,6 +47,9 @@ export interface ArticleVersion {
 export interface ArticleDetail extends Article {
   /** Earlier versions, newest first (editors only). */
   versions?: ArticleVersion[];
+  /** Who wrote the current content and when (editors only; updatedBy/At also change on a publish or archive). */
+  contentBy?: string | null;
+  contentAt?: string;
 }
 
 export interface ArticleContent {

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Article } from './api';
+import type { Article, ArticleVersion } from './api';
 import {
   changedFields,
   cleanTags,
+  compactParts,
+  compareContent,
   createBody,
+  DIFF_MAX_CELLS,
+  diffText,
   EMPTY_FORM,
   FIRST_PAGE,
   formFromArticle,
@@ -16,8 +20,10 @@ import {
   updateBody,
   validateForm,
   validityOn,
+  versionChange,
   versionRows,
   type ArticleForm,
+  type DiffPart,
   type StatusAction,
 } from './model';
 
@@ -47,6 +53,24 @@ const ARTICLE: Article = {
 };
 
 const form = (patch: Partial<ArticleForm> = {}): ArticleForm => ({ ...formFromArticle(ARTICLE), ...patch });
+
+/** A kept version with ARTICLE's content, changed by `patch`. */
+const kept = (version: number, patch: Partial<ArticleVersion> = {}): ArticleVersion => ({
+  version,
+  title: ARTICLE.title,
+  question: ARTICLE.question,
+  answer: ARTICLE.answer,
+  categoryCode: ARTICLE.categoryCode,
+  agency: ARTICLE.agency,
+  tags: ARTICLE.tags,
+  validFrom: ARTICLE.validFrom,
+  validTo: ARTICLE.validTo,
+  internal: ARTICLE.internal,
+  editedBy: '李四',
+  editedAt: '2026-11-01T08:00:00.000Z',
+  status: 'published',
+  ...patch,
+});
 
 describe('article ⇄ form ⇄ request body', () => {
   it('fills the form from the API answer, empty text for none', () => {
@@ -235,8 +259,8 @@ describe('list', () => {
       status: 'archived' as const,
       updatedBy: '王五',
       versions: [
-        { version: 2, title: 'b', editedBy: '李四', editedAt: '2026-11-02T08:00:00.000Z', status: 'published' as const },
-        { version: 1, title: 'a', editedBy: null, editedAt: '2026-11-01T08:00:00.000Z', status: null },
+        { ...kept(2), title: 'b', editedBy: '李四', editedAt: '2026-11-02T08:00:00.000Z', status: 'published' as const },
+        { ...kept(1), title: 'a', editedBy: null, editedAt: '2026-11-01T08:00:00.000Z', status: null },
       ],
     };
     expect(versionRows(detail)).toEqual([
@@ -245,5 +269,139 @@ describe('list', () => {
       { version: 1, by: null, at: '2026-11-01T08:00:00.000Z', status: null, current: false },
     ]);
     expect(versionRows({ ...ARTICLE })).toHaveLength(1);
+    // Written by one person, published by another: the current version is the writer's.
+    expect(versionRows({ ...detail, contentBy: '李四', contentAt: '2026-11-03T08:00:00.000Z' })[0]).toEqual({ version: 3, by: '李四', at: '2026-11-03T08:00:00.000Z', status: 'archived', current: true });
+  });
+});
+
+/** The old and the new text a difference describes. */
+const sides = (parts: readonly DiffPart[]) => ({
+  before: parts.filter((p) => p.op !== 'ins').map((p) => p.text).join(''),
+  after: parts.filter((p) => p.op !== 'del').map((p) => p.text).join(''),
+});
+const marked = (parts: readonly DiffPart[]) => parts.map((p) => (p.op === 'same' ? p.text : p.op === 'del' ? `[-${p.text}-]` : `{+${p.text}+}`)).join('');
+
+describe('what a version changed (版本记录)', () => {
+  it('marks a changed number within a sentence, character by character', () => {
+    const d = diffText('请拨打 96511 查询停水计划。', '请拨打 12345 查询停水计划。');
+    expect(marked(d.parts)).toBe('请拨打 [-96511-]{+12345+} 查询停水计划。');
+    expect(d.coarse).toBe(false);
+  });
+
+  it('keeps unchanged lines and marks only the changed one, a line break included', () => {
+    const before = '第一步：关闭阀门。\n第二步：更换电池。\n第三步：打开阀门。';
+    const after = '第一步：关闭阀门。\n第二步：更换两节 5 号电池。\n第三步：打开阀门。\n如仍有问题请来电。';
+    const d = diffText(before, after);
+    expect(sides(d.parts)).toEqual({ before, after });
+    expect(marked(d.parts)).toBe('第一步：关闭阀门。\n第二步：更换{+两节 5 号+}电池。\n第三步：打开阀门。{+\n如仍有问题请来电。+}');
+  });
+
+  it('folds characters two unrelated sentences happen to share into the change (no scattered ，的)', () => {
+    const d = diffText('可拨打供水公司热线查询计划停水，或关注公众号。', '请到社区服务中心的窗口办理，带上身份证。');
+    expect(d.parts).toEqual([
+      { op: 'del', text: '可拨打供水公司热线查询计划停水，或关注公众号' },
+      { op: 'ins', text: '请到社区服务中心的窗口办理，带上身份证' },
+      { op: 'same', text: '。' },
+    ]);
+  });
+
+  it('gives both texts back from its parts, for added, removed, emptied and unchanged text', () => {
+    const cases: [string, string][] = [
+      ['', '新增的答复'],
+      ['删掉的答复', ''],
+      ['一样', '一样'],
+      ['', ''],
+      ['甲乙丙丁\n戊己', '乙丙丁戊\n己庚'],
+      ['𠀀生僻字𠀁', '𠀀生僻字𠀂'],
+    ];
+    for (const [before, after] of cases) {
+      const d = diffText(before, after);
+      expect(sides(d.parts), `${before} → ${after}`).toEqual({ before, after });
+      // No character outside the BMP is split into halves.
+      for (const p of d.parts) expect(p.text, p.text).not.toMatch(/^[\udc00-\udfff]|[\ud800-\udbff]$/);
+    }
+    expect(diffText('一样', '一样').parts).toEqual([{ op: 'same', text: '一样' }]);
+    expect(diffText('', '').parts).toEqual([]);
+  });
+
+  it('compares long texts by line, and shows a stretch too long to compare removed and added whole', () => {
+    // 20,000 characters (the answer's limit) with two lines changed far apart: too big for one character table.
+    const para = (i: number) => `第${i}段：${'按规定办理相关手续。'.repeat(9)}\n`;
+    const lines = Array.from({ length: 200 }, (_, i) => para(i));
+    const before = lines.join('');
+    const after = lines.map((l, i) => (i === 10 ? l.replace('办理', '尽快办理') : i === 190 ? '第190段：已取消。\n' : l)).join('');
+    expect(before.length * after.length).toBeGreaterThan(DIFF_MAX_CELLS);
+    const started = performance.now();
+    const d = diffText(before, after);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(sides(d.parts)).toEqual({ before, after });
+    expect(d.coarse).toBe(false);
+    expect(d.parts.filter((p) => p.op === 'ins').map((p) => p.text)).toEqual(['尽快', '已取消']);
+
+    // One line of 5,000 characters rewritten: its table would be too big, so it is replaced whole.
+    const long = (c: string) => `${c.repeat(2_500)}${'甲乙'.repeat(1_250)}`;
+    const whole = diffText(`前言\n${long('丙')}\n结语`, `前言\n${long('丁')}x\n结语`);
+    expect(whole.coarse).toBe(true);
+    expect(whole.parts.map((p) => p.op)).toEqual(['same', 'del', 'ins', 'same']);
+    expect(sides(whole.parts)).toEqual({ before: `前言\n${long('丙')}\n结语`, after: `前言\n${long('丁')}x\n结语` });
+  });
+
+  it('shortens long unchanged stretches around the changes for display', () => {
+    const a = '甲'.repeat(300);
+    const parts: DiffPart[] = [
+      { op: 'same', text: a },
+      { op: 'del', text: '旧' },
+      { op: 'ins', text: '新' },
+      { op: 'same', text: a },
+      { op: 'ins', text: '再加' },
+      { op: 'same', text: a },
+    ];
+    expect(compactParts(parts, 10)).toEqual([
+      { op: 'skip', count: 290 },
+      { op: 'same', text: '甲'.repeat(10) },
+      { op: 'del', text: '旧' },
+      { op: 'ins', text: '新' },
+      { op: 'same', text: '甲'.repeat(10) },
+      { op: 'skip', count: 280 },
+      { op: 'same', text: '甲'.repeat(10) },
+      { op: 'ins', text: '再加' },
+      { op: 'same', text: '甲'.repeat(10) },
+      { op: 'skip', count: 290 },
+    ]);
+    // Short stretches, and a text without changes, are shown as they are.
+    expect(compactParts([{ op: 'same', text: '短' }, { op: 'ins', text: '加' }], 10)).toEqual([{ op: 'same', text: '短' }, { op: 'ins', text: '加' }]);
+    expect(compactParts([{ op: 'same', text: a }], 10)).toEqual([{ op: 'same', text: a }]);
+  });
+
+  it('lists each changed field: texts as a difference, tags removed and added, the rest before → after', () => {
+    const before = { ...ARTICLE, tags: ['社保卡', '补办'], internal: false };
+    const after = { ...ARTICLE, title: '社保卡挂失补办', answer: `${ARTICLE.answer}也可在线办理。`, tags: ['补办', '挂失'], categoryCode: null, validTo: '2026-12-31', internal: true };
+    const changes = compareContent(before, after);
+    expect(changes.map((c) => c.field)).toEqual(['title', 'answer', 'categoryCode', 'tags', 'validTo', 'internal']);
+    expect(changes).toContainEqual({ field: 'title', kind: 'value', before: '社保卡补办', after: '社保卡挂失补办' });
+    expect(changes).toContainEqual({ field: 'categoryCode', kind: 'value', before: 'social.insurance', after: null });
+    expect(changes).toContainEqual({ field: 'tags', kind: 'tags', removed: ['社保卡'], added: ['挂失'] });
+    expect(changes).toContainEqual({ field: 'validTo', kind: 'value', before: null, after: '2026-12-31' });
+    expect(changes).toContainEqual({ field: 'internal', kind: 'flag', before: false, after: true });
+    const answer = changes.find((c) => c.field === 'answer');
+    expect(answer?.kind === 'text' && marked(answer.diff.parts)).toBe(`${ARTICLE.answer}{+也可在线办理。+}`);
+    expect(compareContent(before, before)).toEqual([]);
+  });
+
+  it('compares each version with the one before it: the current with the newest kept, the first with nothing', () => {
+    const detail = {
+      ...ARTICLE,
+      version: 3,
+      answer: '请到任一社保经办网点办理。',
+      versions: [kept(2, { answer: '携带身份证到任一社保经办网点办理。' }), kept(1, { answer: '携带身份证到任一社保经办网点办理。', agency: null })],
+    };
+    const current = versionChange(detail, 3);
+    expect(current.kind === 'changed' && current.previous).toBe(2);
+    expect(current.kind === 'changed' && current.fields.map((f) => (f.kind === 'text' ? marked(f.diff.parts) : f.field))).toEqual(['[-携带身份证-]{+请+}到任一社保经办网点办理。']);
+    expect(versionChange(detail, 2)).toEqual({ kind: 'changed', previous: 1, fields: [{ field: 'agency', kind: 'value', before: null, after: '市人社局' }] });
+    expect(versionChange(detail, 1)).toEqual({ kind: 'first' });
+    // The server lists the newest 100 kept versions: the oldest listed may have no predecessor to compare with.
+    expect(versionChange({ ...detail, versions: [kept(2)] }, 2)).toEqual({ kind: 'missing', previous: 1 });
+    expect(versionChange({ ...ARTICLE }, 3)).toEqual({ kind: 'missing', previous: 2 });
   });
 });

@@ -2,8 +2,8 @@
  * Pure helpers of 知识库管理 (unit-tested in model.test.ts): an article ⇄ the form's values ⇄ the request body,
  * the form's validation — the same lengths and formats as server/src/modules/knowledge/knowledge.schema.ts (and
  * LIMITS / CATEGORY_RE in import-csv.ts), so nothing the server would refuse is sent — the three-way merge that
- * keeps what an editor typed when someone else saved first (409), list paging by cursor, and an article's validity
- * on a given day.
+ * keeps what an editor typed when someone else saved first (409), list paging by cursor, an article's validity
+ * on a given day, and what each kept version changed (版本记录: a bounded line-then-character difference).
  */
 import type { Article, ArticleContent, ArticleDetail, CreateArticleBody, UpdateArticleBody } from './api';
 
@@ -88,7 +88,7 @@ export function formContent(f: FormInput): ArticleContent {
   };
 }
 
-export function articleContent(a: Article): ArticleContent {
+export function articleContent(a: ArticleContent): ArticleContent {
   return {
     title: a.title,
     question: a.question,
@@ -268,5 +268,280 @@ export interface VersionRow {
 /** 版本记录: the current version first, then the kept ones (newest first), as the drawer lists them. */
 export function versionRows(article: ArticleDetail): VersionRow[] {
   const kept = (article.versions ?? []).map((v): VersionRow => ({ version: v.version, by: v.editedBy, at: v.editedAt, status: v.status, current: false }));
-  return [{ version: article.version, by: article.updatedBy, at: article.updatedAt, status: article.status, current: true }, ...kept];
+  // The current version was written by contentBy (a later publish or archive changed only updatedBy).
+  const by = article.contentAt === undefined ? article.updatedBy : (article.contentBy ?? null);
+  return [{ version: article.version, by, at: article.contentAt ?? article.updatedAt, status: article.status, current: true }, ...kept];
+}
+
+// ---- What a version changed (版本记录) -----------------------------------------------------------------------------
+
+export type DiffOp = 'same' | 'del' | 'ins';
+export interface DiffPart {
+  op: DiffOp;
+  text: string;
+}
+
+export interface TextDiff {
+  /** The old text is the `same` and `del` parts in order, the new one the `same` and `ins` parts. */
+  parts: DiffPart[];
+  /** Some changed stretch was too long to compare in detail: it is shown removed, then added, whole. */
+  coarse: boolean;
+}
+
+/**
+ * The largest LCS table compared (cells: the two lengths multiplied, plus one each). At 4 million 16-bit cells it is
+ * 8 MB and some tens of milliseconds in the browser; the answer may hold 20,000 characters, whose full table would
+ * not fit, so longer stretches are compared by line first and, failing that, shown replaced whole.
+ */
+export const DIFF_MAX_CELLS = 4_000_000;
+
+function push(out: DiffPart[], op: DiffOp, text: string): void {
+  if (!text) return;
+  const last = out[out.length - 1];
+  if (last && last.op === op) last.text += text;
+  else out.push({ op, text });
+}
+
+/**
+ * The edit script of a longest common subsequence of two token lists (classic table, filled from the end so the
+ * script is read forwards). Callers keep the table within DIFF_MAX_CELLS; the common length is then at most 2,000,
+ * so 16 bits hold it.
+ */
+function lcsScript(a: readonly string[], b: readonly string[]): DiffPart[] {
+  const n = a.length;
+  const m = b.length;
+  const w = m + 1;
+  const table = new Uint16Array((n + 1) * w);
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      table[i * w + j] = a[i] === b[j] ? table[(i + 1) * w + j + 1]! + 1 : Math.max(table[(i + 1) * w + j]!, table[i * w + j + 1]!);
+    }
+  }
+  const out: DiffPart[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n && j < m) {
+    if (a[i] === b[j]) {
+      push(out, 'same', a[i++]!);
+      j++;
+    } else if (table[(i + 1) * w + j]! >= table[i * w + j + 1]!) push(out, 'del', a[i++]!);
+    else push(out, 'ins', b[j++]!);
+  }
+  while (i < n) push(out, 'del', a[i++]!);
+  while (j < m) push(out, 'ins', b[j++]!);
+  return out;
+}
+
+const fits = (n: number, m: number) => (n + 1) * (m + 1) <= DIFF_MAX_CELLS;
+
+/** Adjacent parts of one kind joined; between two unchanged stretches, all the removed text first, then the added. */
+function normalise(parts: readonly DiffPart[]): DiffPart[] {
+  const out: DiffPart[] = [];
+  let del = '';
+  let ins = '';
+  const flush = () => {
+    push(out, 'del', del);
+    push(out, 'ins', ins);
+    del = '';
+    ins = '';
+  };
+  for (const p of parts) {
+    if (p.op === 'del') del += p.text;
+    else if (p.op === 'ins') ins += p.text;
+    else {
+      flush();
+      push(out, 'same', p.text);
+    }
+  }
+  flush();
+  return out;
+}
+
+/** Removed plus added length of the changed stretch next to parts[k] (dir -1: before it, +1: after it). */
+function changeAround(parts: readonly DiffPart[], k: number, dir: -1 | 1): number {
+  let del = 0;
+  let ins = 0;
+  for (let i = k + dir; i >= 0 && i < parts.length && parts[i]!.op !== 'same'; i += dir) {
+    if (parts[i]!.op === 'del') del += parts[i]!.text.length;
+    else ins += parts[i]!.text.length;
+  }
+  return Math.max(del, ins);
+}
+
+/**
+ * A character-level LCS of two different sentences matches scattered common characters (，的 电池), which reads as
+ * noise: an unchanged stretch no longer than the changes on both sides of it is folded into them (the rule of
+ * diff-match-patch's semantic clean-up), until none is left.
+ */
+function foldSmallEqualities(parts: readonly DiffPart[]): DiffPart[] {
+  let cur = normalise(parts);
+  for (let pass = 0; pass < 100; pass++) {
+    let folded = false;
+    const next: DiffPart[] = [];
+    for (const [k, p] of cur.entries()) {
+      const before = k > 0 ? changeAround(cur, k, -1) : 0;
+      const after = k < cur.length - 1 ? changeAround(cur, k, 1) : 0;
+      if (p.op === 'same' && before > 0 && after > 0 && p.text.length <= before && p.text.length <= after) {
+        next.push({ op: 'del', text: p.text }, { op: 'ins', text: p.text });
+        folded = true;
+      } else next.push(p);
+    }
+    if (!folded) return cur;
+    cur = normalise(next);
+  }
+  return cur;
+}
+
+const PUNCTUATION = /[。，、；：！？…,.;:!?\s]/;
+
+/** How well an edit between `before` and `after` falls on sentence and line boundaries (higher: reads better). */
+function boundaryScore(before: string | undefined, first: string, last: string, after: string | undefined): number {
+  const start = before === undefined || before === '\n' ? 2 : PUNCTUATION.test(before) || first === '\n' ? 1 : 0;
+  const end = after === undefined || after === '\n' ? 2 : PUNCTUATION.test(last) ? 1 : 0;
+  return start + end;
+}
+
+/**
+ * A lone insertion or removal between unchanged text can often sit in several places (a sentence added after one
+ * ending in 。 matches from either 。): it is moved to where it starts and ends on a sentence or line boundary, as a
+ * person would have typed it (diff-match-patch's "lossless" clean-up, simplified).
+ */
+function slideToBoundaries(parts: readonly DiffPart[]): DiffPart[] {
+  const out = parts.map((p) => ({ ...p }));
+  for (let k = 1; k < out.length - 1; k++) {
+    const [x, e, y] = [out[k - 1]!, out[k]!, out[k + 1]!];
+    if (x.op !== 'same' || e.op === 'same' || y.op !== 'same') continue;
+    const all = Array.from(x.text + e.text + y.text);
+    const len = Array.from(e.text).length;
+    let start = Array.from(x.text).length;
+    while (start > 0 && all[start - 1] === all[start + len - 1]) start--;
+    let best = start;
+    let bestScore = -1;
+    for (let s = start; s + len <= all.length; s++) {
+      if (s > start && all[s - 1] !== all[s + len - 1]) break;
+      const score = boundaryScore(all[s - 1], all[s]!, all[s + len - 1]!, all[s + len]);
+      if (score > bestScore) [best, bestScore] = [s, score];
+    }
+    out[k - 1] = { op: 'same', text: all.slice(0, best).join('') };
+    out[k] = { op: e.op, text: all.slice(best, best + len).join('') };
+    out[k + 1] = { op: 'same', text: all.slice(best + len).join('') };
+  }
+  return normalise(out);
+}
+
+/** Lines with their line break, so that joining them gives the text back. */
+const lines = (s: string) => s.match(/[^\n]*\n|[^\n]+/g) ?? [];
+
+/**
+ * What changed between two texts, for a person to read: the common beginning and end are cut off first (most edits
+ * touch one place), the rest is compared line by line, and each changed run of lines character by character
+ * (Chinese has no spaces to compare words by). Anything whose table would exceed DIFF_MAX_CELLS is shown removed
+ * and added whole, with `coarse` set.
+ */
+export function diffText(before: string, after: string): TextDiff {
+  if (before === after) return { parts: before ? [{ op: 'same', text: before }] : [], coarse: false };
+  // By code point, so no change splits a character outside the BMP (rare CJK ideographs) in two.
+  const a = Array.from(before);
+  const b = Array.from(after);
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const midA = a.slice(head, a.length - tail);
+  const midB = b.slice(head, b.length - tail);
+  let coarse = false;
+  const middle: DiffPart[] = [];
+  const byChar = (x: string[], y: string[]) => {
+    if (x.length > 0 && y.length > 0 && fits(x.length, y.length)) middle.push(...lcsScript(x, y));
+    else {
+      if (x.length > 0 && y.length > 0) coarse = true;
+      middle.push({ op: 'del', text: x.join('') }, { op: 'ins', text: y.join('') });
+    }
+  };
+  const la = lines(midA.join(''));
+  const lb = lines(midB.join(''));
+  if (fits(midA.length, midB.length) || !fits(la.length, lb.length)) byChar(midA, midB);
+  else {
+    const byLine = normalise(lcsScript(la, lb));
+    for (let k = 0; k < byLine.length; k++) {
+      const p = byLine[k]!;
+      if (p.op === 'same') middle.push(p);
+      // Normalised: a removed run of lines is directly followed by the added one, if there is one.
+      else if (p.op === 'ins') byChar([], Array.from(p.text));
+      else byChar(Array.from(p.text), byLine[k + 1]?.op === 'ins' ? Array.from(byLine[++k]!.text) : []);
+    }
+  }
+  const parts = slideToBoundaries(foldSmallEqualities([{ op: 'same', text: a.slice(0, head).join('') }, ...middle, { op: 'same', text: a.slice(a.length - tail).join('') }]));
+  return { parts, coarse };
+}
+
+/** An unchanged stretch shortened for display: its ends kept, how many characters were left out between them. */
+export type ShownPart = DiffPart | { op: 'skip'; count: number };
+
+/**
+ * Long unchanged stretches shortened to `keep` characters next to each change (a 2,000-character answer with one
+ * changed number should not fill the panel); the first keeps only its end, the last only its beginning.
+ */
+export function compactParts(parts: readonly DiffPart[], keep = 80): ShownPart[] {
+  const out: ShownPart[] = [];
+  for (const [k, p] of parts.entries()) {
+    const chars = Array.from(p.text);
+    const first = k === 0;
+    const last = k === parts.length - 1;
+    const room = (first ? 0 : keep) + (last ? 0 : keep);
+    if (p.op !== 'same' || chars.length <= room + 20 || parts.length === 1) {
+      out.push(p);
+      continue;
+    }
+    if (!first) out.push({ op: 'same', text: chars.slice(0, keep).join('') });
+    out.push({ op: 'skip', count: chars.length - room });
+    if (!last) out.push({ op: 'same', text: chars.slice(chars.length - keep).join('') });
+  }
+  return out;
+}
+
+/** One changed field of a version: long texts as a difference, tags as removed and added, the rest as before → after. */
+export type FieldChange =
+  | { field: 'question' | 'answer'; kind: 'text'; diff: TextDiff }
+  | { field: 'tags'; kind: 'tags'; removed: string[]; added: string[] }
+  | { field: 'title' | 'agency' | 'categoryCode' | 'validFrom' | 'validTo'; kind: 'value'; before: string | null; after: string | null }
+  | { field: 'internal'; kind: 'flag'; before: boolean; after: boolean };
+
+/** The fields that differ between two contents, in the form's order. */
+export function compareContent(before: ArticleContent, after: ArticleContent): FieldChange[] {
+  return differing(before, after).map((field): FieldChange => {
+    switch (field) {
+      case 'question':
+      case 'answer':
+        return { field, kind: 'text', diff: diffText(before[field], after[field]) };
+      case 'tags':
+        return { field, kind: 'tags', removed: before.tags.filter((t) => !after.tags.includes(t)), added: after.tags.filter((t) => !before.tags.includes(t)) };
+      case 'internal':
+        return { field, kind: 'flag', before: before.internal, after: after.internal };
+      default:
+        return { field, kind: 'value', before: before[field], after: after[field] };
+    }
+  });
+}
+
+/**
+ * What version `version` changed from the one before it: `first` for version 1, `missing` when the one before is not
+ * among the versions the server listed (it lists the newest 100), else the changed fields (empty: same content).
+ */
+export type VersionChange = { kind: 'first' } | { kind: 'missing'; previous: number } | { kind: 'changed'; previous: number; fields: FieldChange[] };
+
+/** The content of a version of the article: the current one, or a kept one (undefined when not listed). */
+export function versionContent(article: ArticleDetail, version: number): ArticleContent | undefined {
+  if (version === article.version) return articleContent(article);
+  const kept = article.versions?.find((v) => v.version === version);
+  return kept ? articleContent(kept) : undefined;
+}
+
+export function versionChange(article: ArticleDetail, version: number): VersionChange {
+  if (version <= 1) return { kind: 'first' };
+  const previous = version - 1;
+  const before = versionContent(article, previous);
+  const after = versionContent(article, version);
+  if (!before || !after) return { kind: 'missing', previous };
+  return { kind: 'changed', previous, fields: compareContent(before, after) };
 }
