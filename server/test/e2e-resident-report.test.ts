@@ -8,8 +8,11 @@
  */
 import { deflateSync, crc32 } from 'node:zlib';
 import type { BrowserContext, Page } from 'playwright-core';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
+import { JobWorker } from '../src/modules/events/index.js';
+import { DEFAULT_RATING_TIMER } from '../src/modules/work-orders/index.js';
 import { expectAccessible, startE2e, type E2eEnv, apiCall, apiStaff, type ApiStaff } from './e2e-support.js';
 
 let env: E2eEnv;
@@ -710,6 +713,64 @@ describe('reports that end without a department of their own', () => {
       await expectAccessible(page, 'tracking (merged)');
     } finally {
       await context.close();
+    }
+  });
+});
+
+describe('默认满意 on the tracking page', () => {
+  // The default rating is given by the job worker's timer: run here on the server's own database (last in this file,
+  // since the worker also runs every other job the suites left waiting).
+  it.skipIf(!!process.env.E2E_BASE_URL)('says the rating was the system default when nobody rated in time, in both languages', async () => {
+    const [admin, agent] = await Promise.all([staff('admin'), staff('agent')]);
+    type Settings = { version: number; slaOverrides: Record<string, unknown> | null };
+    const settingsNow = async () => (await call<{ settings: Settings }>(admin, 'GET', '/work-order-settings')).settings;
+    const before = await settingsNow();
+    await call(admin, 'PUT', '/work-order-settings', { version: before.version, sla: { ...before.slaOverrides, followUpDays: 1, defaultRatingDays: 1 } });
+    const context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    try {
+      const created = await call<{ order: { id: string; code: string; version: number } }>(agent, 'POST', '/work-orders', {
+        requestType: 'enquiry',
+        title: '居住证续签需要哪些材料',
+        description: '来电咨询居住证到期续签需要带什么材料。',
+        reporter: { name: '周七', phone: '13800135678' },
+      });
+      await call(agent, 'POST', `/work-orders/${created.order.id}/actions`, { version: created.order.version, action: { type: 'answer', note: '携带身份证和居住证明到社区服务中心办理。' } });
+      // No working day passes here: the order is made to have been answered ten days ago (its timer says when it was
+      // finished, and is made due now), then the worker runs the timer, which finds the period over.
+      const ctx = env.server!.ctx;
+      const finished = new Date(Date.now() - 10 * 86_400_000);
+      await ctx.db.updateTable('work_orders').set({ closed_at: finished }).where('id', '=', created.order.id).execute();
+      const moved = await ctx.db
+        .updateTable('jobs')
+        .set({ run_at: new Date(Date.now() - 1000), payload: JSON.stringify({ workOrderId: created.order.id, finishedAt: finished.toISOString() }) })
+        .where('handler', '=', DEFAULT_RATING_TIMER)
+        .where('dedupe_key', '=', `${created.order.id}:default-rating`)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      expect(Number(moved.numUpdatedRows)).toBe(1);
+      await new JobWorker({ db: ctx.db, handlers: ctx.handlers, log: pino({ level: 'silent' }), outbox: ctx.outbox, pollIntervalMs: 50, housekeeping: false }).drain(60_000);
+      expect(await ctx.db.selectFrom('work_orders').select(['status', 'rating', 'rating_default']).where('id', '=', created.order.id).executeTakeFirstOrThrow()).toEqual({ status: 'rated', rating: 'satisfied', rating_default: true });
+
+      const page = await context.newPage();
+      await page.goto(`${base}/#/track?code=${created.order.code}&last4=5678`);
+      await expect.poll(() => page.getByTestId('tracking').getAttribute('data-status'), { timeout: 15_000 }).toBe('rated');
+      expect(await page.getByTestId('track-rating').textContent()).toBe('满意（未在期限内评价，系统默认）');
+      // Not "your rating": the resident gave none.
+      expect(await page.getByTestId('tracking').locator('dt', { hasText: '您的评价' }).count()).toBe(0);
+      expect(await page.getByTestId('rating-form').count()).toBe(0);
+      // The timeline says what happened, not "rated" (it said the status, 已评价, before it had words for this step).
+      expect(await page.getByTestId('track-timeline').locator('li').first().textContent()).toContain('未在期限内评价，默认满意');
+      expect(await fitsTheScreen(page)).toBe(true);
+      await screenshot(page, 'resident-report-phone-default-rating');
+      await expectAccessible(page, 'tracking (default rating)');
+      await page.locator('.r-tools button[lang]').click();
+      await expect.poll(() => page.getByTestId('track-rating').textContent()).toBe('Satisfied (not rated in time, so counted by default)');
+      expect(await page.getByTestId('track-timeline').locator('li').first().textContent()).toContain('Not rated in time: counted as satisfied');
+      await screenshot(page, 'resident-report-phone-default-rating-en');
+    } finally {
+      await context.close();
+      const now = await settingsNow();
+      await call(admin, 'PUT', '/work-order-settings', { version: now.version, sla: before.slaOverrides });
     }
   });
 });

@@ -46,6 +46,18 @@ describe.each(['zh-CN', 'en'] as const)('names shared with the server (%s)', (la
     expect(Object.keys(webNames(lang, 'residentReport', 'status')).sort()).toEqual(Object.keys(statuses).sort());
   });
 
+  it('has words for every timeline action the server names, in the console and on the resident tracking page', () => {
+    // (The tracking page once said the status, 已评价, for the system's default rating: it had no words for it.)
+    const actions = Object.keys(serverNames(server, 'work_order.action'));
+    expect(actions).toContain('default_rate');
+    const consoleWords = Object.keys(webNames(lang, 'workOrders', 'action'));
+    const residentWords = Object.keys(webNames(lang, 'residentReport', 'action'));
+    for (const a of actions) {
+      expect(consoleWords, `console: ${a}`).toContain(a);
+      expect(residentWords, `resident: ${a}`).toContain(a);
+    }
+  });
+
   it('names roles, data scopes, category kinds and indicator directions as the server does', () => {
     expect(webNames(lang, 'roles')).toEqual(serverNames(server, 'user.role'));
     expect(webNames(lang, 'scopes')).toEqual(serverNames(server, 'user.scope'));

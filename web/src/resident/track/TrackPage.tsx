@@ -171,39 +171,9 @@ function TrackingView({
   const [thanked, setThanked] = useState(false);
   // The status the order had when a rating was refused (it moved on while the form was open).
   const [notOpen, setNotOpen] = useState<string | null>(null);
-  const actionText: Record<string, string> = {
-    create: t('residentReport.action.create'),
-    accept: t('residentReport.action.accept'),
-    answer: t('residentReport.action.answer'),
-    reject: t('residentReport.action.reject'),
-    dispatch: t('residentReport.action.dispatch'),
-    sign: t('residentReport.action.sign'),
-    return: t('residentReport.action.return'),
-    start: t('residentReport.action.start'),
-    report: t('residentReport.action.report'),
-    verify_pass: t('residentReport.action.verify_pass'),
-    verify_fail: t('residentReport.action.verify_fail'),
-    close: t('residentReport.action.close'),
-    rate: t('residentReport.action.rate'),
-    reopen: t('residentReport.action.reopen'),
-    uphold: t('residentReport.action.uphold'),
-    suspend: t('residentReport.action.suspend'),
-    resume: t('residentReport.action.resume'),
-    cancel: t('residentReport.action.cancel'),
-    merge: t('residentReport.action.merge'),
-    supervise: t('residentReport.action.supervise'),
-    request_extension: t('residentReport.action.request_extension'),
-    approve_extension: t('residentReport.action.approve_extension'),
-    deny_extension: t('residentReport.action.deny_extension'),
-    parent_closed: t('residentReport.action.parent_closed'),
-    parent_merged: t('residentReport.action.parent_merged'),
-    unmerged: t('residentReport.action.unmerged'),
-    transfer: t('residentReport.action.transfer'),
-    transfer_sent: t('residentReport.action.transfer_sent'),
-    transfer_failed: t('residentReport.action.transfer_failed'),
-    remote_update: t('residentReport.action.remote_update'),
-    media_links: t('residentReport.action.media_links'),
-  };
+  // Each timeline action in the resident's words (residentReport.action.*); one without words of its own says the
+  // status it led to. Read from the catalogue, so an action added to it needs no second list here.
+  const actionText = (action: string, to: string) => (i18n.exists(`residentReport.action.${action}`) ? t(`residentReport.action.${action}`) : statusText(to));
   const ratingText: Record<string, string> = {
     satisfied: t('residentReport.rating.satisfied'),
     basically: t('residentReport.rating.basically'),
@@ -301,7 +271,7 @@ function TrackingView({
         {[...tracking.timeline].reverse().map((e, i) => (
           <li key={`${e.at}-${i}`}>
             <span className="rr-timeline-when">{when(e.at)}</span>
-            <span className="rr-timeline-what">{actionText[e.action] ?? statusText(e.to)}</span>
+            <span className="rr-timeline-what">{actionText(e.action, e.to)}</span>
             {e.note && <span className="rr-timeline-note">{e.note}</span>}
           </li>
         ))}

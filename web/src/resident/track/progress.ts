@@ -60,7 +60,8 @@ export const STATUS_KEYS = [
 export const ACTION_KEYS = [
   'create', 'accept', 'answer', 'reject', 'dispatch', 'sign', 'return', 'start', 'report', 'verify_pass', 'verify_fail',
   'close', 'rate', 'reopen', 'uphold', 'suspend', 'resume', 'cancel', 'merge', 'supervise', 'request_extension',
-  'approve_extension', 'deny_extension', 'parent_closed', 'parent_merged', 'unmerged',
+  'approve_extension', 'deny_extension', 'parent_closed', 'parent_merged', 'unmerged', 'default_rate', 'transfer',
+  'transfer_sent', 'transfer_failed', 'remote_update', 'media_links',
 ] as const;
 
 export const TICKET_CODE = /^[A-Z]{1,4}[0-9]{14}$/;
