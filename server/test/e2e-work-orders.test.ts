@@ -385,7 +385,7 @@ describe('an order through the console: board → inbox → detail → list', ()
     await a.getByTestId('action-accept').click();
     await expect.poll(() => a.getByTestId('work-order-detail').getAttribute('data-status'), { timeout: 20_000 }).toBe('accepted');
     await b.getByTestId('action-accept').click();
-    await expect.poll(() => b.getByTestId('action-error').textContent(), { timeout: 20_000 }).toContain('工单已被他人修改');
+    await expect.poll(() => b.getByTestId('action-error').textContent(), { timeout: 20_000 }).toContain('工单已被他人修改，已为你载入最新状态');
     // The stale tab now shows the order as it is, with the actions allowed now.
     await expect.poll(() => b.getByTestId('work-order-detail').getAttribute('data-status'), { timeout: 20_000 }).toBe('accepted');
     await b.getByTestId('action-dispatch').waitFor();
@@ -657,7 +657,7 @@ describe('an order through the console: board → inbox → detail → list', ()
     await sign.waitFor({ timeout: 30_000 });
     await call(dispatcherApi, 'POST', `/work-orders/${toSign.id}/actions`, { version: toSign.version, action: { type: 'suspend', reason: '等待天气好转' } });
     await sign.click();
-    await expect.poll(() => handler.locator('.ant-message-error').textContent(), { timeout: 20_000 }).toContain('工单已被他人修改');
+    await expect.poll(() => handler.locator('.ant-message-error').textContent(), { timeout: 20_000 }).toContain('工单已被他人修改，已为你载入最新状态');
     await expect.poll(() => handler.getByTestId('inbox-toSign').locator(`.wo-row-${toSign.code}`).count(), { timeout: 20_000 }).toBe(0);
     await handler.getByTestId('inbox-tab-inProgress').click();
     await expect.poll(() => inProgress.locator(`.wo-row-${toSign.code}`).getByTestId('deadline-bar').getAttribute('data-tone'), { timeout: 20_000 }).toBe('paused');

@@ -1,7 +1,7 @@
 /**
  * The lifecycle actions of one order: a button for each action the server allows this viewer now
  * (`allowedActions`), each with the form it needs. The order's version goes with every action; on a 409 (someone
- * else acted first) the server's message is shown and the caller reloads the order. An error while a form is open is
+ * else acted first) that is said and the caller reloads the order. An error while a form is open is
  * shown in the form (which stays open with what was typed); otherwise above the buttons, or — in a queue, whose row
  * may move to another tab or leave the list when it reloads — as a message that outlives the row.
  */
@@ -56,8 +56,10 @@ export function ActionBar({ order, only, onChanged, size = 'middle', errors = 'i
       return true;
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) {
-        // The order moved on: show what the server said and load what it is now (the form, if any, closes).
-        show(errorMessage(e));
+        // The order moved on: say so and load what it is now (the form, if any, closes). A stale version is said in
+        // the console's words (the server's ask API clients to reload, which this screen has just done); an action
+        // the lifecycle refuses keeps the server's message, which lists what is allowed.
+        show(e.code === 'work_order.version_conflict' ? t('workOrders.actions.reloaded') : errorMessage(e));
         onChanged(null);
         return true;
       }
