@@ -4,8 +4,9 @@
  * out of range is named and stops the save first), saves, reloads and sees them; the API has them as overrides. Then
  * someone else saves while the page is open: the stale save says so, the typed value stays in sight, loading the
  * current settings lists it to re-apply, and the re-applied change saves. Finally the deadlines go back to their
- * defaults, and a save that changes no value (a category rule removed and added back) says nothing changed, same
- * version. One view in English, and a refusal shown in the server's words. axe on each screen; screenshots in web/e2e/screenshots/wo-settings-*.png.
+ * defaults; a category rule removed and added back is no change (the rules compare by category, as the server's),
+ * and a save that changes no value (a share typed finer than the server keeps) says nothing changed, same version.
+ * One view in English, and a refusal shown in the server's words. axe on each screen; screenshots in web/e2e/screenshots/wo-settings-*.png.
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -166,8 +167,8 @@ describe('work-order settings (admin)', () => {
     expect((await adminApi('GET')).slaOverrides).toBeNull();
   });
 
-  it('a save that changes no value (a category rule removed and added back) says nothing changed, same version', async () => {
-    // Two category rules; the first removed and added back last: the list differs, no deadline does.
+  it('a category rule removed and added back is no change; a save that changes no value says so, same version', async () => {
+    // Two category rules; the first removed and added back last: the rows are in another order, no deadline differs.
     const { version } = await adminApi('GET');
     const rules = [
       { categoryPrefix: 'housing', duration: { kind: 'working_days', days: 2 } },
@@ -184,11 +185,16 @@ describe('work-order settings (admin)', () => {
     await prefix.getByRole('combobox').fill('housing');
     await page.locator('.ant-select-dropdown:visible').getByText(/\(housing\)$/).first().click();
     await amount(page, 'byCategory.1.duration').fill('2');
+    await expect.poll(() => page.getByTestId('settings-status').textContent()).toBe('没有未保存的修改');
+    expect(await page.getByTestId('settings-save').isDisabled()).toBe(true);
+    // A share finer than the server keeps (four decimals of the ratio): the form sees a change, the server none.
+    await input(page, 'warnRatio').fill('80.001');
     await expect.poll(() => page.getByTestId('settings-status').textContent()).toBe('1 项修改尚未保存');
     await page.getByTestId('settings-save').click();
     await page.locator('.ant-message').getByText(`设置与已保存的相同，未作更改（仍为第 ${version + 1} 版）`).waitFor({ timeout: 10_000 });
     expect((await adminApi('GET')).version).toBe(version + 1);
     expect(await page.getByTestId('settings-status').textContent()).toBe('没有未保存的修改');
+    expect(await input(page, 'warnRatio').inputValue()).toBe('80');
     await screenshot(page, 'wo-settings-saved-unchanged');
     await adminApi('PUT', { version: version + 1, sla: null });
   });

@@ -350,8 +350,8 @@ export function SettingsPage() {
       setForm(formOf(a.settings));
       setConflictVersion(undefined);
       setTyped(null);
-      // The server answers a save that changes no effective value (a category rule removed and added back) with the
-      // same version: say so rather than that a version was saved.
+      // The server answers a save that changes no effective value (a share typed finer than it keeps, 80.001 %) with
+      // the same version: say so rather than that a version was saved.
       if (a.settings.version === answer.settings.version) void message.info(t('woSettings.savedUnchanged', { version: a.settings.version }));
       else void message.success(t('woSettings.saved', { version: a.settings.version }));
     } catch (e) {

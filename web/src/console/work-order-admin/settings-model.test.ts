@@ -137,6 +137,29 @@ describe('work-order settings form', () => {
     expect(slaOverridesOf({ ...defaults, byCategory: [] }, defaults)).toEqual({ byCategory: [] });
   });
 
+  it('compares category rules by category, as the server does: rows in another order are no change, a changed value is', () => {
+    const rules = [
+      { categoryPrefix: 'housing', duration: { kind: 'working_days' as const, days: 2 } },
+      { categoryPrefix: 'utilities', duration: { kind: 'calendar_hours' as const, hours: 24 } },
+    ];
+    const saved: WorkOrderSettings = { ...untouched, sla: { ...untouched.sla, byCategory: rules }, slaOverrides: { byCategory: rules }, version: 2 };
+    const loaded = formOf(saved);
+    const [housing, utilities] = loaded.byCategory as [SettingsForm['byCategory'][number], SettingsForm['byCategory'][number]];
+    const reordered: SettingsForm = { ...loaded, byCategory: [utilities, housing] };
+    expect(changedItems(loaded, reordered)).toEqual([]);
+    expect(settingsBody(reordered, saved, defaults)).toEqual({ version: 2 });
+    // The first removed and added back last: a new row, the same values.
+    const readded: SettingsForm = { ...loaded, byCategory: [utilities, newCategoryRule('housing', { kind: 'working_days', amount: 2 })] };
+    expect(changedItems(loaded, readded)).toEqual([]);
+    // One category's value changed (the rows also reordered): that item changed, and the rules are sent.
+    const longer: SettingsForm = { ...loaded, byCategory: [utilities, { ...housing, duration: { kind: 'working_days', amount: 3 } }], followUpDays: 4 };
+    expect(changedItems(loaded, longer)).toEqual(['byCategory', 'followUpDays']);
+    expect(settingsBody(longer, saved, defaults).sla?.byCategory).toEqual([rules[1], { categoryPrefix: 'housing', duration: { kind: 'working_days', days: 3 } }]);
+    // A row added without a category yet, or a second one for a category, is a change (the checks then name it).
+    expect(changedItems(loaded, { ...loaded, byCategory: [...loaded.byCategory, newCategoryRule()] })).toEqual(['byCategory']);
+    expect(changedItems(loaded, { ...loaded, byCategory: [...loaded.byCategory, newCategoryRule('housing', { kind: 'working_days', amount: 2 })] })).toEqual(['byCategory']);
+  });
+
   it('re-applies what someone typed onto the values someone else saved meanwhile', () => {
     const base = formOf(untouched);
     const typed: SettingsForm = { ...base, followUpDays: 5, byUrgency: { ...base.byUrgency, normal: { kind: 'working_days', amount: 10 } } };

@@ -135,7 +135,10 @@ const split = (item: ItemId): [string, string | undefined] => {
   return [head, tail];
 };
 
-/** An item's value in a form, as a plain value that compares with JSON (row keys left out). */
+/** Code-point order (not the locale's): only a stable order is needed. */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** An item's value in a form, as a plain value that compares with JSON (row keys left out, category rules sorted). */
 export function itemValue(form: SettingsForm, item: ItemId): unknown {
   const [head, tail] = split(item);
   switch (head) {
@@ -144,7 +147,12 @@ export function itemValue(form: SettingsForm, item: ItemId): unknown {
     case 'byRequestType':
       return form.byRequestType[tail as RequestType];
     case 'byCategory':
-      return form.byCategory.map((r) => ({ categoryPrefix: r.categoryPrefix, duration: r.duration }));
+      // Keyed by category, as the server compares them (settings.ts settingsChanges): the longest matching prefix
+      // applies, not the first row, so rows merely in another order (or one removed and added back) are no change.
+      // Sorted rather than made a map so that a row without a category, or a second one for a category, still differs.
+      return form.byCategory
+        .map((r) => ({ categoryPrefix: r.categoryPrefix, duration: r.duration }))
+        .sort((a, b) => byText(a.categoryPrefix ?? '', b.categoryPrefix ?? '') || byText(JSON.stringify(a.duration), JSON.stringify(b.duration)));
     case 'warnRatio':
       return form.warnPercent;
     case 'autoDispatchConfidence':
