@@ -3,10 +3,11 @@
  * the leader sees a ranking of departments with scores and grades that differ (the demo data gives a meaningful
  * ranking), opens the orders behind a number (as many as the number says), ranks by district, reads the trend and
  * the hotspots map with the top grids against the previous period, follows a hotspot to the work-order list,
- * exports the ranking, and picks a period (applied as soon as both days are picked; too long is refused in words, the
- * figures kept). axe on every view. Screenshots: web/e2e/screenshots/performance-*.png.
+ * exports the ranking, opens a link with the ranked dimension and the scheme in it (selected; a change written back to
+ * the URL), and picks a period (applied as soon as both days are picked; too long is refused in words, the figures
+ * kept). axe on every view. Screenshots: web/e2e/screenshots/performance-*.png.
  */
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
 import { expectAccessible, pickDays, signIn, startE2e, type E2eEnv } from './e2e-support.js';
@@ -151,6 +152,30 @@ describe('performance evaluation (leader)', () => {
     expect(res.status()).toBe(200);
     expect(res.headers()['content-type']).toContain('spreadsheetml');
     expect((await res.body()).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('a link keeps what the ranking is by and its scheme: opened with them selected, a change written back to the URL', async () => {
+    const asked: URL[] = [];
+    const listen = (r: Request) => new URL(r.url()).pathname.endsWith('/api/v1/performance/ranking') && asked.push(new URL(r.url()));
+    page.on('request', listen);
+    await page.goto(`${base}/console/performance?dimension=district&scheme=jinniu@1`);
+    await expect.poll(() => page.getByTestId('perf-ranking').locator('tbody tr.ant-table-row').count(), { timeout: 30_000 }).toBeGreaterThan(1);
+    expect(await page.getByTestId('perf-ranking').locator('thead').textContent()).toContain('区县');
+    expect(await page.getByTestId('perf-dimension').textContent()).toBe('区县');
+    // The scheme named by its version (not 本地默认方案, the choice without one).
+    await expect.poll(() => page.getByTestId('perf-scheme').textContent()).toContain('成都市金牛区百分制考评 (v1)');
+    // Asked once, with them (the list of schemes, loaded meanwhile, confirms the scheme: no second ranking).
+    expect(asked.map((u) => [u.searchParams.get('dimension'), u.searchParams.get('scheme')])).toEqual([['district', 'jinniu@1']]);
+    page.off('request', listen);
+    await expectAccessible(page, 'a linked ranking by district'); // (also lets the table's loading shade fade for the picture)
+    await screenshot(page, 'performance-linked-choice');
+    await page.getByTestId('perf-dimension').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '街道' }).click();
+    const search = () => new URL(page.url()).searchParams.toString();
+    await expect.poll(search).toBe('dimension=street&scheme=jinniu%401');
+    await page.getByTestId('perf-scheme').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '本地默认方案' }).click();
+    await expect.poll(search).toBe('dimension=street');
   });
 
   it('picking two days applies them at once: a period too long is refused in words, one that fits changes the figures and the URL', async () => {

@@ -1,10 +1,10 @@
 /**
  * 综合评价 (`performance.read`): for a period (the last 30 days, or two picked days — applied as soon as they make a
- * period the server takes; kept in the URL), the ranking of departments, districts, streets, grids, inspectors,
- * dispatchers or agents with the scheme's score and grade; every count and rate opens the orders behind it (the
- * server lists them by the same definitions); the score explains itself term by term; trend per day/week/month;
- * hotspots on the map with the top problem areas against the previous period (linked to the work-order list);
- * XLSX export of the ranking (`performance.export`).
+ * period the server takes), the ranking of departments, districts, streets, grids, inspectors, dispatchers or agents
+ * with the scheme's score and grade (period, dimension and scheme kept in the URL, so a shared link opens the same
+ * view); every count and rate opens the orders behind it (the server lists them by the same definitions); the score
+ * explains itself term by term; trend per day/week/month; hotspots on the map with the top problem areas against the
+ * previous period (linked to the work-order list); XLSX export of the ranking (`performance.export`).
  */
 import { Alert, Button, Card, Drawer, Empty, Popover, Select, Space, Spin, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -19,6 +19,8 @@ import {
   COUNT_KEYS,
   DIMENSIONS,
   RATE_DEFS,
+  choiceFromParams,
+  choiceToParams,
   exportHref,
   gradeColor,
   labelOf,
@@ -30,9 +32,11 @@ import {
   periodToParams,
   pickedPeriod,
   rankingQuery,
+  schemeRef,
   signed,
   termText,
   workOrdersHref,
+  type Choice,
   type CountKey,
   type Dimension,
   type Evaluated,
@@ -84,11 +88,15 @@ export function PerformancePage() {
   const { me } = useAuth();
   const canExport = me?.permissions.includes('performance.export') ?? false;
   const [params, setParams] = useSearchParams();
-  const period = useMemo(() => periodFromParams(params, new Date()), [params]);
+  const fromUrl = useMemo(() => periodFromParams(params, new Date()), [params]);
+  // Kept by its days: a change of dimension or scheme in the URL is no new period (the hotspots are not asked again).
+  const period = useMemo(() => ({ from: fromUrl.from, to: fromUrl.to }), [fromUrl.from, fromUrl.to]);
   const [draft, setDraft] = useState(period);
-  const [choice, setChoice] = useState<Omit<PageState, 'period'>>({ dimension: 'department', scheme: null });
-  const state = useMemo<PageState>(() => ({ period, ...choice }), [period, choice]);
-  const [schemes, setSchemes] = useState<Scheme[]>([]);
+  // null until the list is loaded (the URL's scheme is then checked against it).
+  const [schemes, setSchemes] = useState<Scheme[] | null>(null);
+  const { dimension, scheme } = choiceFromParams(params, schemes);
+  const state = useMemo<PageState>(() => ({ period, dimension, scheme }), [period, dimension, scheme]);
+  const choose = (patch: Partial<Choice>) => setParams((p) => choiceToParams({ dimension, scheme, ...patch }, p));
   const [ranking, setRanking] = useState<Ranking | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -123,7 +131,7 @@ export function PerformancePage() {
   const pickDays = ([from, to]: [string, string]) => {
     setDraft({ from, to });
     const picked = pickedPeriod({ from, to });
-    if (picked && (picked.from !== period.from || picked.to !== period.to)) setParams(periodToParams(picked));
+    if (picked && (picked.from !== period.from || picked.to !== period.to)) setParams((p) => periodToParams(picked, p));
   };
   const problem = periodProblem(draft);
 
@@ -215,10 +223,12 @@ export function PerformancePage() {
             </label>
             <Select
               id="perf-scheme"
-              style={{ width: 260 }}
+              // Wide enough for a scheme's name with its version and 默认 (it was cut at 260 px); never wider than the row.
+              style={{ width: 400, maxWidth: '100%' }}
+              popupMatchSelectWidth={false}
               value={state.scheme ?? ''}
-              onChange={(v: string) => setChoice((c) => ({ ...c, scheme: v || null }))}
-              options={[{ value: '', label: t('performance.schemeDefault') }, ...schemes.map((s) => ({ value: `${s.key}@${s.version}`, label: `${lang.startsWith('en') ? s.nameEn : s.nameZh} (v${s.version})${s.isDefault ? ` · ${t('performance.isDefault')}` : ''}` }))]}
+              onChange={(v: string) => choose({ scheme: v || null })}
+              options={[{ value: '', label: t('performance.schemeDefault') }, ...(schemes ?? []).map((s) => ({ value: schemeRef(s), label: `${lang.startsWith('en') ? s.nameEn : s.nameZh} (v${s.version})${s.isDefault ? ` · ${t('performance.isDefault')}` : ''}` }))]}
               aria-label={t('performance.scheme')}
               data-testid="perf-scheme"
             />
@@ -265,7 +275,7 @@ export function PerformancePage() {
                     id="perf-dimension"
                     style={{ width: 160 }}
                     value={state.dimension}
-                    onChange={(d: Dimension) => setChoice((c) => ({ ...c, dimension: d }))}
+                    onChange={(d: Dimension) => choose({ dimension: d })}
                     options={DIMENSIONS.map((d) => ({ value: d, label: t(`performance.dimension.${d}`) }))}
                     aria-label={t('performance.rankBy')}
                     data-testid="perf-dimension"

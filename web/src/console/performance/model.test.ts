@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPeriod, exportHref, ordersQuery, percent, periodFromParams, periodProblem, periodQuery, periodToParams, pickedPeriod, rankingQuery, signed, termText, workOrdersHref } from './model';
+import { choiceFromParams, choiceToParams, defaultPeriod, exportHref, ordersQuery, percent, periodFromParams, periodProblem, periodQuery, periodToParams, pickedPeriod, rankingQuery, signed, termText, workOrdersHref, type Scheme } from './model';
 
 describe('performance page model', () => {
   it('defaults to the last 30 days in China time', () => {
@@ -31,6 +31,30 @@ describe('performance page model', () => {
     expect(periodFromParams(new URLSearchParams(''), now)).toEqual(defaultPeriod(now));
     expect(periodFromParams(new URLSearchParams('from=2024-01-01&to=2025-01-01'), now)).toEqual(defaultPeriod(now));
     expect(periodFromParams(new URLSearchParams('from=2026-01-11&to=2026-01-05'), now)).toEqual(defaultPeriod(now));
+  });
+  it('keeps the ranked dimension and the scheme in the URL beside the period; one the page does not offer is ignored', () => {
+    const schemes: Scheme[] = [
+      { key: 'jinniu', version: 1, nameZh: '金牛', nameEn: 'Jinniu', isDefault: false, builtIn: true },
+      { key: 'closure', version: 2, nameZh: '办结', nameEn: 'Closure', isDefault: true, builtIn: false },
+    ];
+    const url = (q: string, known: Scheme[] | null = schemes) => choiceFromParams(new URLSearchParams(q), known);
+    expect(url('from=2026-01-05&to=2026-01-11&dimension=street&scheme=closure@2')).toEqual({ dimension: 'street', scheme: 'closure@2' });
+    expect(url('')).toEqual({ dimension: 'department', scheme: null });
+    // Not a dimension, a version not in the list, a bare key (its latest, not a version the list names), not a reference.
+    expect(url('dimension=city&scheme=closure@3')).toEqual({ dimension: 'department', scheme: null });
+    expect(url('dimension=Street&scheme=closure')).toEqual({ dimension: 'department', scheme: null });
+    expect(url('scheme=../closure@2')).toEqual({ dimension: 'department', scheme: null });
+    // The list not loaded yet: a well-formed reference is asked for as it is (the list decides once it is there).
+    expect(url('scheme=closure@3', null)).toEqual({ dimension: 'department', scheme: 'closure@3' });
+    expect(url('scheme=closure%203', null)).toEqual({ dimension: 'department', scheme: null });
+
+    // Written beside the period (kept), the defaults left out; picking a period keeps the choice.
+    const period = new URLSearchParams('from=2026-01-05&to=2026-01-11');
+    expect(choiceToParams({ dimension: 'grid', scheme: 'jinniu@1' }, period).toString()).toBe('from=2026-01-05&to=2026-01-11&dimension=grid&scheme=jinniu%401');
+    expect(choiceToParams({ dimension: 'department', scheme: null }, new URLSearchParams('dimension=grid&scheme=jinniu@1&from=2026-01-05')).toString()).toBe('from=2026-01-05');
+    expect(periodToParams({ from: '2026-02-01', to: '2026-02-07' }, new URLSearchParams('dimension=grid&from=2026-01-05&to=2026-01-11')).toString()).toBe('dimension=grid&from=2026-02-01&to=2026-02-07');
+    // What is written reads back the same.
+    expect(url(choiceToParams({ dimension: 'agent', scheme: 'closure@2' }).toString())).toEqual({ dimension: 'agent', scheme: 'closure@2' });
   });
   it('builds the queries and links', () => {
     const s = { period: { from: '2026-01-05', to: '2026-01-11' }, dimension: 'department' as const, scheme: null };

@@ -1,7 +1,7 @@
 /**
- * Pure helpers of the performance page (unit-tested in model.test.ts): the period in China time, the query the
- * /performance endpoints take, rate and change formatting, grade colours, and the link to the work-order list
- * behind a hotspot.
+ * Pure helpers of the performance page (unit-tested in model.test.ts): the period in China time and the ranking's
+ * dimension and scheme in the URL, the query the /performance endpoints take, rate and change formatting, grade
+ * colours, and the link to the work-order list behind a hotspot.
  */
 import type { Query } from '../../shared/api';
 import { dayRangeFromParams, dayRangeProblem, pickedDayRange, type DayRangeProblem } from '../../shared/day-range';
@@ -157,8 +157,12 @@ export function pickedPeriod(days: Period): Period | null {
 export function periodFromParams(params: URLSearchParams, now: Date): Period {
   return dayRangeFromParams(params, MAX_DAYS) ?? defaultPeriod(now);
 }
-export function periodToParams(p: Period): URLSearchParams {
-  return new URLSearchParams({ from: p.from, to: p.to });
+/** The URL's parameters with the period set (the others, the ranking's choice, kept). */
+export function periodToParams(p: Period, params: URLSearchParams = new URLSearchParams()): URLSearchParams {
+  const next = new URLSearchParams(params);
+  next.set('from', p.from);
+  next.set('to', p.to);
+  return next;
 }
 /** from = the first day's midnight, to = the midnight after the last day (the API's `to` is exclusive). */
 export function periodQuery(p: Period): { from: string; to: string } {
@@ -170,6 +174,37 @@ export interface PageState {
   dimension: Dimension;
   scheme: string | null;
 }
+/** What the page ranks by and scores with, besides the period. */
+export type Choice = Omit<PageState, 'period'>;
+export const DEFAULT_CHOICE: Choice = { dimension: 'department', scheme: null };
+
+/** A scheme as the page asks for it and keeps it in the URL: its version pinned (a bare key means its latest). */
+export const schemeRef = (s: Pick<Scheme, 'key' | 'version'>): string => `${s.key}@${s.version}`;
+/** The server's form of key@version (performance.service.ts resolveScheme). */
+const SCHEME_REF = /^[a-z0-9][a-z0-9_-]{0,39}@[1-9][0-9]{0,5}$/;
+
+/**
+ * The ranking's choice in the URL (?dimension=&scheme=key@version), so that a shared link opens the same view; a
+ * dimension the page does not offer, or a scheme not among `schemes`, is ignored (departments, the jurisdiction's
+ * default scheme). While the schemes are not known yet (null) a well-formed one is taken, so that the first ranking
+ * asks for the linked scheme rather than waiting for the list.
+ */
+export function choiceFromParams(params: URLSearchParams, schemes: readonly Scheme[] | null): Choice {
+  const dimension = DIMENSIONS.find((d) => d === params.get('dimension')) ?? DEFAULT_CHOICE.dimension;
+  const scheme = params.get('scheme');
+  const known = scheme !== null && SCHEME_REF.test(scheme) && (schemes === null || schemes.some((s) => schemeRef(s) === scheme));
+  return { dimension, scheme: known ? scheme : DEFAULT_CHOICE.scheme };
+}
+/** The URL's parameters with the choice set; a default is left out (a link without it keeps meaning the default). */
+export function choiceToParams(c: Choice, params: URLSearchParams = new URLSearchParams()): URLSearchParams {
+  const next = new URLSearchParams(params);
+  if (c.dimension === DEFAULT_CHOICE.dimension) next.delete('dimension');
+  else next.set('dimension', c.dimension);
+  if (c.scheme === null) next.delete('scheme');
+  else next.set('scheme', c.scheme);
+  return next;
+}
+
 export function rankingQuery(s: PageState): Query {
   return { ...periodQuery(s.period), dimension: s.dimension, scheme: s.scheme ?? undefined };
 }
