@@ -193,8 +193,11 @@ describe('evaluation console (analyst, zh-CN)', () => {
     await page.getByTestId('remove-node').click();
     await page.locator('.ant-popconfirm:visible .ant-btn-primary').click();
     await expect.poll(() => tree.getByText(/^C22 /).count()).toBe(0);
+    // This save's own answer (an earlier save's "已保存" may still be on screen: its text alone could be either).
+    const saved = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith('/draft'), { timeout: 20_000 });
     await page.getByTestId('save-draft').click();
-    await page.getByText('草稿 v1 已保存').waitFor({ timeout: 20_000 });
+    expect((await saved).status()).toBe(200);
+    await page.getByText('草稿 v1 已保存').last().waitFor({ timeout: 20_000 });
     await screenshot(page, 'console-evaluation-editor');
     await expectAccessible(page, 'evaluation draft editor');
 
