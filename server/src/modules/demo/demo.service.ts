@@ -106,10 +106,24 @@ export async function seedDemo(ctx: Pick<AppContext, 'db' | 'outbox' | 'config' 
 /**
  * Unit grids generated over the central districts, the standard component classes and the demo category model
  * (work-order classifier, trained from the shipped data when none is active), each in its own
- * transaction after the city exists; both are no-ops when already there, so a start interrupted between the
- * steps finishes the job next time.
+ * transaction after the city exists; each is a no-op when already there, so a start interrupted between the
+ * steps finishes the job next time. Two starts racing are serialised by a session lock on one pinned connection
+ * that every step runs on (also right for the embedded database's single connection): the second finds everything
+ * there. Without it, steps that check and then insert (the standard categories, seeded by two starts at once) could
+ * both insert.
  */
 async function seedDemoGrids(ctx: Pick<AppContext, 'db' | 'outbox' | 'config' | 'handlers'>): Promise<void> {
+  await ctx.db.connection().execute(async (conn) => {
+    await sql`SELECT pg_advisory_lock(hashtext('civicgrid.demo-seed-steps'))`.execute(conn);
+    try {
+      await seedDemoSteps({ ...ctx, db: conn });
+    } finally {
+      await sql`SELECT pg_advisory_unlock(hashtext('civicgrid.demo-seed-steps'))`.execute(conn);
+    }
+  });
+}
+
+async function seedDemoSteps(ctx: Pick<AppContext, 'db' | 'outbox' | 'config' | 'handlers'>): Promise<void> {
   const districts = () => readDistricts().map((d) => ({ code: d.code, name: d.nameZh, boundary: d.boundary }));
   const actor = systemActor('demo-seed', JURISDICTION.id);
   // Each district government answers for its grids; the demo inspector patrols the grids of their grant.
@@ -124,15 +138,6 @@ async function seedDemoGrids(ctx: Pick<AppContext, 'db' | 'outbox' | 'config' | 
   // After the month of orders (which is only generated into an empty city): open tasks for the demo inspector.
   await ensureDemoInspectorTasks(ctx, JURISDICTION.id, INSPECTOR_GRIDS);
   await seedDemoOpen311(ctx.db, JURISDICTION.id, actor);
-  // The 680-city synthetic evaluation with a completed run, so the 评估 page has something to show. Its steps are
-  // several transactions, so two starts racing are serialised by a session lock on one pinned connection (every
-  // step runs on it — also right for the embedded database's single connection).
-  await ctx.db.connection().execute(async (conn) => {
-    await sql`SELECT pg_advisory_lock(hashtext('civicgrid.demo-evaluation'))`.execute(conn);
-    try {
-      await ensureDemoEvaluation({ ...ctx, db: conn }, JURISDICTION.id, actor);
-    } finally {
-      await sql`SELECT pg_advisory_unlock(hashtext('civicgrid.demo-evaluation'))`.execute(conn);
-    }
-  });
+  // The 680-city synthetic evaluation with a completed run, so the 评估 page has something to show.
+  await ensureDemoEvaluation(ctx, JURISDICTION.id, actor);
 }

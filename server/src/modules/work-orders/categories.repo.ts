@@ -46,6 +46,13 @@ export interface CategoryInsert {
   source: 'standard' | 'local';
 }
 
+const SEED_LOCK = 7243045;
+
+/** Serialises seeding the standard tree of one jurisdiction (two starts of the demo, two admins). */
+export async function lockStandardSeed(tx: Db, jurisdictionId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${SEED_LOCK}, hashtext(${jurisdictionId}))`.execute(tx);
+}
+
 /** Inserts categories that are not there yet (parents must come first); returns the codes that were new. */
 export async function insertCategories(tx: Db, jurisdictionId: string, rows: CategoryInsert[]): Promise<string[]> {
   if (rows.length === 0) return [];
@@ -64,7 +71,9 @@ export async function insertCategories(tx: Db, jurisdictionId: string, rows: Cat
         source: c.source,
       })),
     )
-    .onConflict((oc) => oc.columns(['jurisdiction_id', 'code']).doNothing())
+    // Any unique key as arbiter: with only (jurisdiction_id, code) named, a concurrent insert of the same code could
+    // still fail on the (jurisdiction_id, code, kind) key the parent link refers to.
+    .onConflict((oc) => oc.doNothing())
     .returning('code')
     .execute();
   return inserted.map((r) => r.code);

@@ -125,6 +125,8 @@ export async function listPublicCategories(ctx: Pick<AppContext, 'db'>, principa
  */
 export async function seedStandardCategories(tx: Db, ctx: Pick<AppContext, 'outbox'>, jurisdictionId: string, actor: Actor, opts: CallOptions = {}): Promise<number> {
   authorize(opts.principal ?? null, 'work_order_category.manage', { jurisdictionId });
+  // The second of two concurrent seeds waits here, then finds the first one's categories.
+  await repo.lockStandardSeed(tx, jurisdictionId);
   const existing = new Map((await repo.listCategories(tx, jurisdictionId)).map((r) => [r.code, r.kind]));
   const wanted: repo.CategoryInsert[] = [];
   const kinds = new Map(existing);
