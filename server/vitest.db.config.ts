@@ -5,11 +5,11 @@ import base from './vitest.config.js';
 
 /**
  * The suites again against a PostgreSQL server (`npm run test:db -w server` with TEST_DATABASE_URL): only the files
- * that can reach it — those that open the test storage (createTestApp, createTestStorage, …) or read
+ * that can reach it — those that open the test storage (createTestApp, createTestStorage, useTestDemo, …) or read
  * TEST_DATABASE_URL. The others (pure functions; CLI and server processes run on the embedded database) would only
  * repeat the embedded pass.
  */
-const REACHES_SERVER = /\b(TEST_DATABASE_URL|createTestApp|createTestStorage|createPostgresDatabase|testStorageKind)\b/;
+const REACHES_SERVER = /\b(TEST_DATABASE_URL|createTestApp|createTestStorage|useTestDemo|createPostgresDatabase|testStorageKind)\b/;
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const files = ['src', 'test']
