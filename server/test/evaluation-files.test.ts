@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATE, demoCities } from '../src/modules/evaluation/index.js';
 import { createTestApp, type TestApp } from './app.js';
-import { loginAs, makeJurisdiction, makeUser, type Session } from './factories.js';
+import { makeEvaluationPeople, type Session } from './factories.js';
 import { pdfText } from './pdf-text.js';
 
 let t: TestApp;
@@ -39,14 +39,7 @@ async function workbook(count: number): Promise<string> {
 
 beforeAll(async () => {
   t = await createTestApp();
-  const j = (await makeJurisdiction(t.ctx.db)).id;
-  const other = (await makeJurisdiction(t.ctx.db)).id;
-  const user = (jurisdictionId: string, role: 'analyst' | 'leader' | 'handler') =>
-    makeUser(t.ctx.db, { jurisdictionId, grants: [{ role, scope: { kind: 'jurisdiction' } }] }).then((u) => loginAs(t.app, u));
-  analyst = await user(j, 'analyst');
-  leader = await user(j, 'leader');
-  handler = await user(j, 'handler');
-  otherAnalyst = await user(other, 'analyst');
+  ({ analyst, leader, handler, otherAnalyst } = await makeEvaluationPeople(t.ctx.db, t.app));
   const system = await api(analyst, 'POST', '/evaluation/systems', { code: 'idx', nameZh: '治理指数', nameEn: 'Governance index', template: 'default' });
   versionId = (await api(analyst, 'POST', `/evaluation/systems/${system.json().system.id}/publish`)).json().version.id;
 });

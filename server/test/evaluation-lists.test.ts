@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetToCsv, DEFAULT_TEMPLATE, demoCities } from '../src/modules/evaluation/index.js';
 import { createTestApp, type TestApp } from './app.js';
-import { loginAs, makeJurisdiction, makeUser, type Session } from './factories.js';
+import { makeEvaluationPeople, type Session } from './factories.js';
 
 let t: TestApp;
 let analyst: Session;
@@ -46,14 +46,7 @@ const runIds: string[] = [];
 
 beforeAll(async () => {
   t = await createTestApp();
-  const j = (await makeJurisdiction(t.ctx.db)).id;
-  const other = (await makeJurisdiction(t.ctx.db)).id;
-  const user = (jurisdictionId: string, role: 'analyst' | 'leader' | 'handler') =>
-    makeUser(t.ctx.db, { jurisdictionId, grants: [{ role, scope: { kind: 'jurisdiction' } }] }).then((u) => loginAs(t.app, u));
-  analyst = await user(j, 'analyst');
-  leader = await user(j, 'leader');
-  handler = await user(j, 'handler');
-  otherAnalyst = await user(other, 'analyst');
+  ({ analyst, leader, handler, otherAnalyst } = await makeEvaluationPeople(t.ctx.db, t.app));
 
   sysA = await publishedSystem(analyst, 'sys-a');
   sysB = await publishedSystem(analyst, 'sys-b');

@@ -1,12 +1,17 @@
 /**
- * Small row factories for integration tests: a jurisdiction, departments (with correct materialised paths),
- * users with role grants, and signing in through the real endpoint. They write rows directly (no audit
- * entries), so use the services when a test is about auditing.
+ * Small row factories for integration tests: a jurisdiction, its divisions, departments (with correct materialised
+ * paths), users with role grants, and signing in through the real endpoint (and walking an order through it). They
+ * write rows directly (no audit entries), so use the services when a test is about auditing.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { Db } from '../src/app-context.js';
+import { sql } from 'kysely';
+import { expect } from 'vitest';
+import type { AppContext, Db } from '../src/app-context.js';
+import type { DivisionsTable } from '../src/db/schema.js';
 import { hashPassword, type Role, type UserPrincipal } from '../src/modules/identity/index.js';
+import { seedStandardCategories } from '../src/modules/work-orders/index.js';
+import { systemActor } from '../src/shared/actor.js';
 
 let counter = 0;
 const next = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
@@ -18,6 +23,33 @@ export async function makeJurisdiction(db: Db, values: { id?: string; nameZh?: s
     .values({ id, name_zh: values.nameZh ?? '测试市', name_en: values.nameEn ?? 'Test City', division_code: values.divisionCode ?? '510100' })
     .execute();
   return { id };
+}
+
+/** A GeoJSON MultiPolygon: the rectangle from (x0, y0) to (x1, y1), in degrees. */
+const rectangle = (x0: number, y0: number, x1: number, y1: number) => ({
+  type: 'MultiPolygon',
+  coordinates: [[[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]],
+});
+
+/** A division of a jurisdiction, named by its code, with a GeoJSON boundary in WGS 84 (what placing an order reads). */
+async function makeDivision(db: Db, values: { jurisdictionId: string; code: string; parentCode: string | null; level: DivisionsTable['level']; boundary: object }) {
+  await sql`INSERT INTO divisions (jurisdiction_id, code, parent_code, level, name_zh, name_en, boundary)
+            VALUES (${values.jurisdictionId}, ${values.code}, ${values.parentCode}, ${values.level}, ${values.code}, ${values.code},
+                    ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(values.boundary)}), 4326))`.execute(db);
+}
+
+/**
+ * The city the work-order suites place orders in: a jurisdiction (division code 510100) with the standard categories,
+ * its boundary the square 104.0–104.2 × 30.6–30.8 with district 510104 the western half and, with `east`, district
+ * 510105 the eastern half. Returns the jurisdiction's id.
+ */
+export async function makeTestCity(ctx: AppContext, options: { east?: boolean } = {}): Promise<string> {
+  const j = (await makeJurisdiction(ctx.db, { divisionCode: '510100' })).id;
+  await ctx.db.transaction().execute((tx) => seedStandardCategories(tx, ctx, j, systemActor('test', j)));
+  await makeDivision(ctx.db, { jurisdictionId: j, code: '510100', parentCode: null, level: 'city', boundary: rectangle(104.0, 30.6, 104.2, 30.8) });
+  await makeDivision(ctx.db, { jurisdictionId: j, code: '510104', parentCode: '510100', level: 'district', boundary: rectangle(104.0, 30.6, 104.1, 30.8) });
+  if (options.east) await makeDivision(ctx.db, { jurisdictionId: j, code: '510105', parentCode: '510100', level: 'district', boundary: rectangle(104.1, 30.6, 104.2, 30.8) });
+  return j;
 }
 
 export interface MadeDepartment {
@@ -143,6 +175,28 @@ export async function loginAs(app: FastifyInstance, user: { username: string; pa
     cookieOnly: { cookie },
     user: body.user,
   };
+}
+
+/** Walks an order through actions over HTTP, each by the session `sessions` names first; each must succeed (200). */
+export async function walkOrder(app: FastifyInstance, sessions: Record<string, Session>, order: { id: string; version: number }, steps: [string, object][]): Promise<void> {
+  for (const [who, action] of steps) {
+    const res = await app.inject({ method: 'POST', url: `/api/v1/work-orders/${order.id}/actions`, payload: { version: order.version, action }, headers: sessions[who]!.bearer });
+    expect(res.statusCode, res.body).toBe(200);
+    order.version = res.json().order.version;
+  }
+}
+
+/** The evaluation suites' people: an analyst, a leader and a handler of a new jurisdiction, and an analyst of another. */
+export async function makeEvaluationPeople(db: Db, app: FastifyInstance) {
+  const j = (await makeJurisdiction(db)).id;
+  const other = (await makeJurisdiction(db)).id;
+  const user = (jurisdictionId: string, role: 'analyst' | 'leader' | 'handler') =>
+    makeUser(db, { jurisdictionId, grants: [{ role, scope: { kind: 'jurisdiction' } }] }).then((u) => loginAs(app, u));
+  const analyst = await user(j, 'analyst');
+  const leader = await user(j, 'leader');
+  const handler = await user(j, 'handler');
+  const otherAnalyst = await user(other, 'analyst');
+  return { analyst, leader, handler, otherAnalyst };
 }
 
 /**

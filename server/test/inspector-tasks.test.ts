@@ -10,11 +10,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importGrids } from '../src/modules/grid/index.js';
 import { JINNIU_SCHEME } from '../src/modules/performance/index.js';
-import { createWorkOrder, seedStandardCategories } from '../src/modules/work-orders/index.js';
+import { createWorkOrder } from '../src/modules/work-orders/index.js';
 import { systemActor } from '../src/shared/actor.js';
 import { createTestApp, type TestApp } from './app.js';
 import { makePng } from './fixtures/images.js';
-import { loginAs, makeDepartment, makeJurisdiction, makeUser, type MadeDepartment, type Session } from './factories.js';
+import { loginAs, makeDepartment, makeTestCity, makeUser, type MadeDepartment, type Session } from './factories.js';
 
 let t: TestApp;
 let dataDir: string;
@@ -33,19 +33,10 @@ const IN_A = { lng: 104.005, lat: 30.605 };
 const IN_B = { lng: 104.015, lat: 30.605 };
 const IN_C = { lng: 104.025, lat: 30.605 };
 
-async function addDivision(code: string, parent: string | null, level: string, coords: number[][][]) {
-  const geom = JSON.stringify({ type: 'MultiPolygon', coordinates: [coords] });
-  await t.ctx.db.insertInto('divisions').values({ jurisdiction_id: j, code, parent_code: parent, level: level as 'city', name_zh: code, name_en: code, boundary: geom as never }).execute();
-  await t.ctx.db.updateTable('divisions').set({ boundary: (eb) => eb.fn('ST_SetSRID', [eb.fn('ST_GeomFromGeoJSON', [eb.val(geom)]), eb.lit(4326)]) as never }).where('jurisdiction_id', '=', j).where('code', '=', code).execute();
-}
-
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'cg-inspector-'));
   t = await createTestApp({ dataDir });
-  j = (await makeJurisdiction(t.ctx.db, { divisionCode: '510100' })).id;
-  await t.ctx.db.transaction().execute((tx) => seedStandardCategories(tx, t.ctx, j, systemActor('test', j)));
-  await addDivision('510100', null, 'city', square(104.0, 30.6, 104.2, 30.8));
-  await addDivision('510104', '510100', 'district', square(104.0, 30.6, 104.1, 30.8));
+  j = await makeTestCity(t.ctx);
   const features = [
     { type: 'Feature', properties: { code: A, community_code: A.slice(0, 12) }, geometry: { type: 'Polygon', coordinates: square(104.0, 30.6, 104.01, 30.61) } },
     { type: 'Feature', properties: { code: B, community_code: B.slice(0, 12) }, geometry: { type: 'Polygon', coordinates: square(104.01, 30.6, 104.02, 30.61) } },

@@ -11,12 +11,11 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobWorker } from '../src/modules/events/index.js';
 import { phoneLookup, sealPersonal } from '../src/modules/identity/index.js';
-import { createWorkOrder, seedStandardCategories, SLA_TIMER } from '../src/modules/work-orders/index.js';
-import { systemActor } from '../src/shared/actor.js';
+import { createWorkOrder, SLA_TIMER } from '../src/modules/work-orders/index.js';
 import { createTestApp, type TestApp } from './app.js';
 import { testStorageKind } from './db.js';
 import { makePng } from './fixtures/images.js';
-import { loginAs, makeDepartment, makeJurisdiction, makeUser, type MadeDepartment, type Session } from './factories.js';
+import { loginAs, makeDepartment, makeTestCity, makeUser, type MadeDepartment, type Session } from './factories.js';
 
 let t: TestApp;
 let dataDir: string;
@@ -26,27 +25,14 @@ let other: MadeDepartment;
 const s: Record<string, Session> = {};
 
 // The city is the square 104.0–104.2 × 30.6–30.8; district 510104 its western half, 510105 the eastern half.
-const square = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'MultiPolygon', coordinates: [[[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]] });
 const INSIDE_WEST = { lng: 104.05, lat: 30.7 };
 const INSIDE_EAST = { lng: 104.15, lat: 30.7 };
 const OUTSIDE = { lng: 105.5, lat: 31.5 };
 
-async function addDivision(code: string, parent: string | null, level: string, geom: object) {
-  await t.ctx.db
-    .insertInto('divisions')
-    .values({ jurisdiction_id: j, code, parent_code: parent, level: level as 'city', name_zh: code, name_en: code, boundary: JSON.stringify(geom) as never })
-    .execute();
-  await t.ctx.db.updateTable('divisions').set({ boundary: (eb) => eb.fn('ST_SetSRID', [eb.fn('ST_GeomFromGeoJSON', [eb.val(JSON.stringify(geom))]), eb.lit(4326)]) as never }).where('jurisdiction_id', '=', j).where('code', '=', code).execute();
-}
-
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'cg-wo-api-'));
   t = await createTestApp({ dataDir });
-  j = (await makeJurisdiction(t.ctx.db, { divisionCode: '510100' })).id;
-  await t.ctx.db.transaction().execute((tx) => seedStandardCategories(tx, t.ctx, j, systemActor('test', j)));
-  await addDivision('510100', null, 'city', square(104.0, 30.6, 104.2, 30.8));
-  await addDivision('510104', '510100', 'district', square(104.0, 30.6, 104.1, 30.8));
-  await addDivision('510105', '510100', 'district', square(104.1, 30.6, 104.2, 30.8));
+  j = await makeTestCity(t.ctx, { east: true });
   cgj = await makeDepartment(t.ctx.db, { jurisdictionId: j, kind: 'functional', nameZh: '城市管理局' });
   other = await makeDepartment(t.ctx.db, { jurisdictionId: j, kind: 'functional', nameZh: '水务局' });
   const city = { kind: 'jurisdiction' } as const;

@@ -14,34 +14,25 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntry, chainAuditLog, verifyAuditLog } from '../src/modules/audit/index.js';
 import { JobWorker } from '../src/modules/events/index.js';
-import { createWorkOrder, findWorkOrderById, orderResponse, seedStandardCategories, SLA_TIMER, writeCreates, type NewCreate, type WorkOrderDetail } from '../src/modules/work-orders/index.js';
+import { createWorkOrder, findWorkOrderById, orderResponse, SLA_TIMER, writeCreates, type NewCreate, type WorkOrderDetail } from '../src/modules/work-orders/index.js';
 import { systemActor } from '../src/shared/actor.js';
 import { AppError } from '../src/shared/errors.js';
 import { createTestApp, type TestApp } from './app.js';
 import { testStorageKind } from './db.js';
 import { makePng } from './fixtures/images.js';
-import { loginAs, makeJurisdiction, makeUser, type Session } from './factories.js';
+import { loginAs, makeTestCity, makeUser, type Session } from './factories.js';
 
 let t: TestApp;
 let dataDir: string;
 let j: string;
 const s: Record<string, Session> = {};
-const square = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'MultiPolygon', coordinates: [[[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]] });
 const INSIDE = { lng: 104.05, lat: 30.7 };
 const OUTSIDE = { lng: 105.5, lat: 31.5 };
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'cg-wo-create-'));
   t = await createTestApp({ dataDir });
-  j = (await makeJurisdiction(t.ctx.db, { divisionCode: '510100' })).id;
-  await t.ctx.db.transaction().execute((tx) => seedStandardCategories(tx, t.ctx, j, systemActor('test', j)));
-  for (const [code, parent, level, geom] of [
-    ['510100', null, 'city', square(104.0, 30.6, 104.2, 30.8)],
-    ['510104', '510100', 'district', square(104.0, 30.6, 104.1, 30.8)],
-  ] as const) {
-    await sql`INSERT INTO divisions (jurisdiction_id, code, parent_code, level, name_zh, name_en, boundary)
-              VALUES (${j}, ${code}, ${parent}, ${level}, ${code}, ${code}, ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(geom)}), 4326))`.execute(t.ctx.db);
-  }
+  j = await makeTestCity(t.ctx);
   const city = { kind: 'jurisdiction' } as const;
   for (const role of ['agent', 'dispatcher'] as const) {
     const u = await makeUser(t.ctx.db, { jurisdictionId: j, displayName: `测试${role}`, grants: [{ role, scope: city }] });

@@ -20,7 +20,7 @@ import { importRequests, seedStandardCategories } from '../src/modules/work-orde
 import { systemActor } from '../src/shared/actor.js';
 import { createTestApp, type TestApp } from './app.js';
 import { testStorageKind } from './db.js';
-import { loginAs, makeDepartment, makeJurisdiction, makeUser, type MadeDepartment, type Session } from './factories.js';
+import { loginAs, makeDepartment, makeJurisdiction, makeUser, walkOrder, type MadeDepartment, type Session } from './factories.js';
 
 let t: TestApp;
 let j: string;
@@ -49,14 +49,7 @@ async function make(name: string, requestType = 'complaint') {
   ids[name] = { id: o.id, version: o.version, code: o.code };
 }
 
-async function walk(name: string, steps: [string, object][]) {
-  for (const [who, action] of steps) {
-    const o = ids[name]!;
-    const res = await post(who, `/work-orders/${o.id}/actions`, { version: o.version, action });
-    expect(res.statusCode, res.body).toBe(200);
-    o.version = res.json().order.version;
-  }
-}
+const walk = (name: string, steps: [string, object][]) => walkOrder(t.app, s, ids[name]!, steps);
 
 async function rateUnsatisfied(name: string) {
   const o = ids[name]!;

@@ -4,11 +4,9 @@
  * orders only and a handler of another department none of them; a role without work_order.read is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedStandardCategories } from '../src/modules/work-orders/index.js';
-import { systemActor } from '../src/shared/actor.js';
 import { createTestApp, type TestApp } from './app.js';
 import { testStorageKind } from './db.js';
-import { loginAs, makeDepartment, makeJurisdiction, makeUser, type MadeDepartment, type Session } from './factories.js';
+import { loginAs, makeDepartment, makeTestCity, makeUser, walkOrder, type MadeDepartment, type Session } from './factories.js';
 
 let t: TestApp;
 let j: string;
@@ -17,17 +15,8 @@ let water: MadeDepartment; // 水务局
 const s: Record<string, Session> = {};
 const ids: Record<string, { id: string; version: number; code: string }> = {};
 
-const square = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'MultiPolygon', coordinates: [[[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]] });
 const WEST = { lng: 104.05, lat: 30.7 }; // 510104
 const EAST = { lng: 104.15, lat: 30.7 }; // 510105
-
-async function addDivision(code: string, parent: string | null, level: string, geom: object) {
-  await t.ctx.db
-    .insertInto('divisions')
-    .values({ jurisdiction_id: j, code, parent_code: parent, level: level as 'city', name_zh: code, name_en: code, boundary: JSON.stringify(geom) as never })
-    .execute();
-  await t.ctx.db.updateTable('divisions').set({ boundary: (eb) => eb.fn('ST_SetSRID', [eb.fn('ST_GeomFromGeoJSON', [eb.val(JSON.stringify(geom))]), eb.lit(4326)]) as never }).where('jurisdiction_id', '=', j).where('code', '=', code).execute();
-}
 
 const post = (who: string, url: string, payload: object) => t.app.inject({ method: 'POST', url: `/api/v1${url}`, payload, headers: s[who]!.bearer });
 const get = (who: string, url: string) => t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: s[who]!.bearer });
@@ -47,25 +36,14 @@ async function make(name: string, over: object = {}) {
   ids[name] = { id: o.id, version: o.version, code: o.code };
 }
 
-async function walk(name: string, steps: [string, object][]) {
-  for (const [who, action] of steps) {
-    const o = ids[name]!;
-    const res = await post(who, `/work-orders/${o.id}/actions`, { version: o.version, action });
-    expect(res.statusCode, res.body).toBe(200);
-    o.version = res.json().order.version;
-  }
-}
+const walk = (name: string, steps: [string, object][]) => walkOrder(t.app, s, ids[name]!, steps);
 
 const setRow = (name: string, values: Record<string, unknown>) => t.ctx.db.updateTable('work_orders').set(values as never).where('id', '=', ids[name]!.id).execute();
 const DAY = 86_400_000;
 
 beforeAll(async () => {
   t = await createTestApp();
-  j = (await makeJurisdiction(t.ctx.db, { divisionCode: '510100' })).id;
-  await t.ctx.db.transaction().execute((tx) => seedStandardCategories(tx, t.ctx, j, systemActor('test', j)));
-  await addDivision('510100', null, 'city', square(104.0, 30.6, 104.2, 30.8));
-  await addDivision('510104', '510100', 'district', square(104.0, 30.6, 104.1, 30.8));
-  await addDivision('510105', '510100', 'district', square(104.1, 30.6, 104.2, 30.8));
+  j = await makeTestCity(t.ctx, { east: true });
   cgj = await makeDepartment(t.ctx.db, { jurisdictionId: j, kind: 'functional', nameZh: '城市管理局' });
   water = await makeDepartment(t.ctx.db, { jurisdictionId: j, kind: 'functional', nameZh: '水务局' });
   const city = { kind: 'jurisdiction' } as const;
