@@ -83,7 +83,7 @@ async function pick(page: Page, select: Locator, search: string, text: string, c
 describe('statistics (leader)', () => {
   let ctx: BrowserContext;
   let page: Page;
-  let summary: { total: number; closed: number; rated: number; onTimeRate: number | null; satisfactionRate: number | null };
+  let summary: { total: number; closed: number; rated: number; onTimeRate: number | null; satisfactionRate: number | null; ratedRate: number | null };
 
   beforeAll(async () => {
     const leader = await token('leader');
@@ -108,6 +108,9 @@ describe('statistics (leader)', () => {
     expect(await kpi(page, 'onTimeRate').textContent()).toBe(pct(summary.onTimeRate));
     expect(await kpi(page, 'satisfactionRate').textContent()).toBe(pct(summary.satisfactionRate));
     for (const id of ['open', 'responseRate', 'signOnTimeRate', 'overdue', 'avgCloseHours']) expect((await kpi(page, id).textContent())?.trim()).not.toBe('');
+    // 参评率 (rated ÷ closed) stands with the satisfaction it qualifies; the mean time to close says what it averages.
+    expect(await page.getByTestId('kpi-satisfactionRate').textContent()).toContain(`参评 ${summary.rated}，参评率 ${pct(summary.ratedRate)}`);
+    expect(await page.getByTestId('kpi-avgCloseHours').textContent()).toContain(`${summary.closed} 件办结工单的平均`);
 
     // echarts is loaded on demand and draws SVG.
     const drawn = (chart: string) => expect.poll(() => page.getByTestId(chart).locator('svg path').count(), { timeout: 30_000 }).toBeGreaterThan(5);

@@ -233,11 +233,11 @@ export function StatsPage() {
               { id: 'open', title: t('woStats.kpi.open'), value: String(s.open), hint: t('woStats.kpi.openHint') },
               { id: 'closed', title: t('woStats.kpi.closed'), value: String(s.closed), hint: t('woStats.kpi.closedHint') },
               { id: 'onTimeRate', title: t('woStats.kpi.onTimeRate'), value: formatRate(s.onTimeRate), hint: t('woStats.kpi.ofClosed', { n: s.closedOnTime, d: s.closed }) },
-              { id: 'satisfactionRate', title: t('woStats.kpi.satisfactionRate'), value: formatRate(s.satisfactionRate), hint: t('woStats.kpi.ofRated', { n: s.satisfied + s.basically, d: s.rated }) + (s.defaultRated > 0 ? t('woStats.kpi.defaultRated', { n: s.defaultRated }) : '') },
+              { id: 'satisfactionRate', title: t('woStats.kpi.satisfactionRate'), value: formatRate(s.satisfactionRate), hint: t('woStats.kpi.ofRated', { n: s.satisfied + s.basically, d: s.rated }) + (s.ratedRate !== null ? t('woStats.kpi.ratedRate', { rate: formatRate(s.ratedRate) }) : '') + (s.defaultRated > 0 ? t('woStats.kpi.defaultRated', { n: s.defaultRated }) : '') },
               { id: 'responseRate', title: t('woStats.kpi.responseRate'), value: formatRate(s.responseRate), hint: t('woStats.kpi.ofTotal', { n: s.responded, d: s.total }) },
               { id: 'signOnTimeRate', title: t('woStats.kpi.signOnTimeRate'), value: formatRate(s.signOnTimeRate), hint: t('woStats.kpi.ofDispatched', { n: s.signedOnTime, d: s.dispatched }) },
               { id: 'overdue', title: t('woStats.kpi.overdue'), value: String(s.overdue), hint: t('woStats.kpi.overdueHint') },
-              { id: 'avgCloseHours', title: t('woStats.kpi.avgCloseHours'), value: hours(s.avgCloseHours), hint: t('woStats.kpi.ratedRate', { rate: formatRate(s.ratedRate) }) },
+              { id: 'avgCloseHours', title: t('woStats.kpi.avgCloseHours'), value: hours(s.avgCloseHours), hint: t('woStats.kpi.avgCloseHint', { n: s.closed }) },
             ].map((k) => (
               <Col key={k.id} xs={12} sm={8}>
                 <Kpi {...k} />
