@@ -9,7 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
 import { expectAccessible, signIn, startE2e, type E2eEnv } from './e2e-support.js';
-import { dbf, shpPolygons, storedZip } from './shapefile-fixtures.js';
+import { dbf, shpPolygons, squareRing, storedZip } from './shapefile-fixtures.js';
 
 let env: E2eEnv;
 let base = '';
@@ -28,13 +28,7 @@ const getJson = async <T,>(url: string): Promise<T> => {
 };
 
 const D = 0.005;
-const square = (x0: number, y0: number) => [
-  [x0, y0],
-  [x0 + D, y0],
-  [x0 + D, y0 + D],
-  [x0, y0 + D],
-  [x0, y0],
-];
+const square = (x0: number, y0: number) => squareRing(x0, y0, D);
 const props = { community_code: '510104001001', district_name: '锦江区', street_name: '测试街道', community_name: '测试社区' };
 /** Three adjacent cells in central Chengdu and, fourth, a bow-tie (self-intersecting) polygon. */
 const smallLayer = {

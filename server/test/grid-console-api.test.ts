@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gridShapes } from '../src/modules/grid/index.js';
 import { createTestApp, type TestApp } from './app.js';
 import { loginAs, makeJurisdiction, makeUser, type Session } from './factories.js';
-import { dbf, shpPolygons, storedZip } from './shapefile-fixtures.js';
+import { dbf, shpPolygons, squareRing, storedZip } from './shapefile-fixtures.js';
 import type { Principal } from '../src/modules/identity/index.js';
 
 let t: TestApp;
@@ -16,13 +16,7 @@ let admin: Session;
 let inspector: Session;
 
 const D = 0.01;
-const square = (x0: number, y0: number) => [
-  [x0, y0],
-  [x0 + D, y0],
-  [x0 + D, y0 + D],
-  [x0, y0 + D],
-  [x0, y0],
-];
+const square = (x0: number, y0: number) => squareRing(x0, y0, D);
 const STREET_A = { community_code: '510104001001', district_name: '锦江区', street_name: '春熙路街道', community_name: '红星路社区' };
 const STREET_B = { community_code: '510104002001', district_name: '锦江区', street_name: '书院街街道', community_name: '玉泉社区' };
 const cell = (col: number, row: number, props: object) => ({

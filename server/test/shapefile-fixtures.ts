@@ -1,6 +1,15 @@
 /** Minimal Shapefile parts and a stored (uncompressed) .zip for tests of the grid import. */
 import { crc32 } from 'node:zlib';
 
+/** The closed ring of the square with its south-west corner at (x0, y0) and sides of `size` degrees. */
+export const squareRing = (x0: number, y0: number, size: number) => [
+  [x0, y0],
+  [x0 + size, y0],
+  [x0 + size, y0 + size],
+  [x0, y0 + size],
+  [x0, y0],
+];
+
 /** A minimal ESRI Shapefile of Polygon records (one record per list of rings). */
 export function shpPolygons(records: number[][][][]): Buffer {
   const bodies = records.map((rings, k) => {
