@@ -39,6 +39,17 @@ export default tseslint.config(
   },
   { files: ['server/src/modules/*/**/*.ts'], rules: moduleBoundary },
   {
+    // contracts/ is read by the server and by browsers alike: no dependencies, nothing but its own files (its tsconfig
+    // has no Node and no DOM types either).
+    files: ['contracts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./)', message: 'Contracts have no dependencies: import only their own files (./x.js).' }] },
+      ],
+    },
+  },
+  {
     // antd's own pickers take the browser's today; the shared ones take China's (web/src/shared/date-picker-config.ts).
     files: ['web/src/**/*.{ts,tsx}'],
     ignores: ['web/src/shared/date-picker.ts'],

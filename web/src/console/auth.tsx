@@ -4,10 +4,10 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ApiError, setUnauthenticatedHandler } from '../shared/api';
-import type { Me } from './types';
+import type { MeView } from '@civicgrid/contracts/identity';
 
 interface AuthState {
-  me: Me | null;
+  me: MeView | null;
   loading: boolean;
   login(username: string, password: string): Promise<void>;
   logout(): Promise<void>;
@@ -18,12 +18,12 @@ interface AuthState {
 const AuthContext = createContext<AuthState | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
-  const [me, setMe] = useState<Me | null>(null);
+  const [me, setMe] = useState<MeView | null>(null);
   const [loading, setLoading] = useState(true);
 
   const refresh = useCallback(async () => {
     try {
-      setMe(await api.get<Me>('/api/v1/auth/me'));
+      setMe(await api.get<MeView>('/api/v1/auth/me'));
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) setMe(null);
       else throw e;

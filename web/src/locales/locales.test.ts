@@ -75,7 +75,8 @@ describe('locale files', () => {
   });
 
   it('name every role, scope and department kind the console builds keys for', async () => {
-    const { ROLES, DEPARTMENT_KINDS } = await import('../console/types');
+    const { ROLES } = await import('@civicgrid/contracts/identity');
+    const { DEPARTMENT_KINDS } = await import('../console/types');
     const built = [
       ...ROLES.map((r) => `roles.${r}`),
       ...['jurisdiction', 'department', 'grids', 'self'].map((s) => `scopes.${s}`),

@@ -3,12 +3,13 @@
  * CSRF token derivation. No database here; hashing (argon2id) is in passwords.ts.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { PASSWORD_MAX, PASSWORD_MIN } from '@civicgrid/contracts/identity';
 
 // ---- password policy ------------------------------------------------------------------------------------
 
-export const PASSWORD_MIN = 8;
-/** argon2 cost grows with input; a cap stops megabyte "passwords" from being a cheap denial of service. */
-export const PASSWORD_MAX = 256;
+// The bounds are the API's (contracts/src/identity.ts), so the console checks the same. PASSWORD_MAX: argon2 cost grows
+// with input; a cap stops megabyte "passwords" from being a cheap denial of service.
+export { PASSWORD_MAX, PASSWORD_MIN };
 
 export type PasswordProblem = 'auth.password_too_short' | 'auth.password_too_long' | 'auth.password_equals_username';
 

@@ -1,29 +1,9 @@
 /** What the API shows of users, grants and API keys. Never password hashes, key hashes or lockout counters. */
+import type { ApiKeyView, GrantView, UserView } from '@civicgrid/contracts/identity';
 import type { ApiKeyRow, GrantRow, UserRow } from './identity.repo.js';
 
-export interface GrantView {
-  id: string;
-  role: string;
-  scope:
-    | { kind: 'jurisdiction' }
-    | { kind: 'department'; departmentId: string }
-    | { kind: 'grids'; gridCodes: string[] }
-    | { kind: 'self' };
-}
-
-export interface UserView {
-  id: string;
-  jurisdictionId: string;
-  username: string;
-  displayName: string;
-  department: { id: string; code: string; nameZh: string; nameEn: string } | null;
-  status: 'active' | 'disabled';
-  mustChangePassword: boolean;
-  locked: boolean;
-  grants: GrantView[];
-  createdAt: string;
-  updatedAt: string;
-}
+// The shapes are what the API promises (contracts/src/identity.ts); this file fills them in from rows.
+export type { ApiKeyView, GrantView, UserView };
 
 /** The grant fields the API shows (a full row or the slimmer one read together with its user). */
 export type PresentableGrant = Pick<GrantRow, 'id' | 'user_id' | 'role' | 'scope_kind' | 'department_id' | 'grid_codes'>;
@@ -55,18 +35,6 @@ export function presentUser(u: UserRow, grants: readonly PresentableGrant[], now
     createdAt: new Date(u.created_at).toISOString(),
     updatedAt: new Date(u.updated_at).toISOString(),
   };
-}
-
-export interface ApiKeyView {
-  id: string;
-  jurisdictionId: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
 }
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());

@@ -1,12 +1,13 @@
 /** Request and response shapes for the identity endpoints (Zod; also the OpenAPI description). */
 import { z } from 'zod';
+import { USERNAME } from '@civicgrid/contracts/identity';
 import { ROLES } from './roles.js';
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
 export const idParams = z.strictObject({ id: uuid });
 export const grantParams = z.strictObject({ id: uuid, grantId: uuid });
 
-const username = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}$/, '2–64 letters, digits or _ . @ -');
+const username = z.string().regex(USERNAME, '2–64 letters, digits or _ . @ -');
 const displayName = z.string().trim().min(1).max(100);
 // Length rules are checked by the password policy, with their own messages; this only bounds the input.
 const password = z.string().min(1).max(1024);

@@ -1,20 +1,7 @@
-/** The roles a user can hold (see PRODUCT.md "Who uses it"). The database CHECK in 0003_identity.sql lists the same. */
-export const ROLES = [
-  'resident',
-  'enterprise',
-  'agent',
-  'dispatcher',
-  'handler',
-  'inspector',
-  'operator',
-  'steward',
-  'analyst',
-  'leader',
-  'admin',
-  'auditor',
-] as const;
+/** The roles a user can hold: the list is the API's (contracts/src/identity.ts); who counts as staff is decided here. */
+import { ROLES, type Role } from '@civicgrid/contracts/identity';
 
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 
 /** Everyone who works for the government (not residents or enterprises). */
 export const STAFF_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'resident' && r !== 'enterprise');

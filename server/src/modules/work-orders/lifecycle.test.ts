@@ -209,7 +209,7 @@ describe('lifecycle: the system transitions, every (status, action) pair', () =>
   }
 
   it('no user can take a system transition (it is not one of the actions)', () => {
-    for (const type of SYSTEM_ACTION_TYPES) expect(ACTION_TYPES as string[]).not.toContain(type);
+    for (const type of SYSTEM_ACTION_TYPES) expect(ACTION_TYPES as readonly string[]).not.toContain(type);
   });
 
   it('默认满意 only for an order nobody rated: a rating already given stands', () => {

@@ -18,41 +18,28 @@
  * Scope (is this order in the actor's jurisdiction/grid?) is the policy's job; the one scope rule kept here is that
  * a handler acts only on orders dispatched to their own department, because it depends on the order's state.
  */
+import {
+  ACTION_TYPES,
+  FINAL_STATUSES,
+  RATINGS,
+  REQUEST_TYPES,
+  STATUSES,
+  type ActionType,
+  type Extension,
+  type ExtensionState,
+  type Rating,
+  type RequestType,
+  type Status,
+} from '@civicgrid/contracts/work-orders';
 import type { Role } from '../identity/index.js';
 
-export const STATUSES = [
-  'received',
-  'accepted',
-  'answered',
-  'rejected',
-  'dispatched',
-  'signed',
-  'in_progress',
-  'reported',
-  'verified',
-  'closed',
-  'rated',
-  'under_review',
-  'returned',
-  'suspended',
-  'cancelled',
-  'merged',
-  'transferred',
-] as const;
-export type Status = (typeof STATUSES)[number];
-
-export const REQUEST_TYPES = ['enquiry', 'help', 'complaint', 'report', 'suggestion', 'component', 'event'] as const;
-export type RequestType = (typeof REQUEST_TYPES)[number];
-
-export const RATINGS = ['satisfied', 'basically', 'unsatisfied'] as const;
-export type Rating = (typeof RATINGS)[number];
+// The names are the API's (contracts/src/work-orders.ts); what they mean is decided here.
+export { ACTION_TYPES, FINAL_STATUSES, RATINGS, REQUEST_TYPES, STATUSES };
+export type { ActionType, Extension, ExtensionState, Rating, RequestType, Status };
 
 /** Statuses from which a suspension may start; `resume` returns to the one recorded in `suspendedFrom`. */
 export const SUSPENDABLE = ['dispatched', 'signed', 'in_progress'] as const;
 type Suspendable = (typeof SUSPENDABLE)[number];
-
-/** No further work happens in these; the SLA clock is stopped. */
-export const FINAL_STATUSES: readonly Status[] = ['answered', 'rejected', 'closed', 'rated', 'cancelled', 'merged', 'transferred'];
 
 /**
  * 办结 (finished with a result for the resident): answered at intake (首接办结) or closed after handling (结案), and
@@ -90,14 +77,6 @@ export const OPEN_STATUSES: readonly Status[] = STATUSES.filter((s) => !FINAL_ST
  * under review after a rating (its deadline was for the work already done). Only these show a deadline to the public.
  */
 export const CLOCK_RUNNING_STATUSES: readonly Status[] = ['received', 'accepted', 'dispatched', 'signed', 'in_progress', 'reported', 'verified', 'returned'];
-
-export type ExtensionState = 'requested' | 'approved' | 'denied';
-export interface Extension {
-  state: ExtensionState;
-  /** Working days asked for; the service moves the deadline by this much when approved. */
-  days: number;
-  reason: string;
-}
 
 /** The part of an order the lifecycle decides on. The service maps its row to this and back. */
 export interface LifecycleOrder {
@@ -145,7 +124,10 @@ export type Action =
   | { type: 'request_extension'; days: number; reason: string }
   | { type: 'approve_extension'; note?: string }
   | { type: 'deny_extension'; reason: string };
-export type ActionType = Action['type'];
+
+// Every action the API names has its body here, and no other (fails to compile when they drift apart).
+type ActionDrift = Exclude<ActionType, Action['type']> | Exclude<Action['type'], ActionType>;
+export const ACTIONS_MATCH_API: [ActionDrift] extends [never] ? true : never = true;
 
 /** Which statuses each action may start from. Flags (supervise, extension) leave the status unchanged. */
 const FROM: Record<ActionType, readonly Status[]> = {
@@ -205,8 +187,6 @@ export const ROLES_FOR: Record<ActionType, readonly Role[]> = {
   approve_extension: ['dispatcher'],
   deny_extension: ['dispatcher'],
 };
-
-export const ACTION_TYPES = Object.keys(FROM) as ActionType[];
 
 /** Actions that belong to the department holding the order. */
 const DEPARTMENT_ACTIONS: ReadonlySet<ActionType> = new Set(['sign', 'return', 'start', 'report', 'request_extension']);

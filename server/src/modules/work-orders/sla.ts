@@ -7,6 +7,7 @@
  * Times of day are in Asia/Shanghai. China has kept UTC+8 without daylight saving since 1991, so a fixed offset is
  * exact and keeps this module free of time-zone databases.
  */
+import { URGENCIES, type Urgency } from '@civicgrid/contracts/work-orders';
 import chineseDays from 'chinese-days';
 import { AppError } from '../../shared/errors.js';
 
@@ -17,8 +18,7 @@ const SHANGHAI_OFFSET = 8 * HOUR;
 /** Far enough for 15 working days across any holiday season many times over; a bound so bad config cannot spin. */
 const MAX_DAYS_SCANNED = 800;
 
-export const URGENCIES = ['emergency', 'urgent', 'normal', 'complex'] as const;
-export type Urgency = (typeof URGENCIES)[number];
+export { URGENCIES, type Urgency };
 
 export type Duration =
   | { kind: 'calendar_hours'; hours: number }

@@ -21,6 +21,5 @@ export const workOrderPolicy = definePolicy({
   'work_order.settings': ['admin'],
 });
 
-/** Why someone may reveal a reporter's personal data; recorded in the audit entry of every reveal. */
-export const REVEAL_PURPOSES = ['callback', 'verification', 'rating_visit', 'legal_request'] as const;
-export type RevealPurpose = (typeof REVEAL_PURPOSES)[number];
+/** Why someone may reveal a reporter's personal data (contracts); recorded in the audit entry of every reveal. */
+export { REVEAL_PURPOSES, type RevealPurpose } from '@civicgrid/contracts/work-orders';

@@ -5,19 +5,15 @@
  */
 import { openPersonal, type Principal, type ScopedResource } from '../identity/index.js';
 import { maskChineseName, maskPhoneNumber } from '../../shared/masking.js';
+// The shapes are what the API promises (contracts/src/work-orders.ts); this file fills them in for a viewer.
+import type { MaskedReporter, PublicTracking, TimelineView, WorkOrderDetail, WorkOrderSummary } from '@civicgrid/contracts/work-orders';
 import { CLOCK_RUNNING_STATUSES, type ActionType, type Status } from './lifecycle.js';
 import type { TimelineRow, WorkOrderListRow, WorkOrderRow } from './work-orders.repo.js';
 
+export type { MaskedReporter, PublicTracking, TimelineView, WorkOrderDetail, WorkOrderSummary };
+
 export function scopedResource(row: WorkOrderListRow): ScopedResource {
   return { jurisdictionId: row.jurisdiction_id, departmentPath: row.department_path, gridCode: row.grid_code, ownerUserId: row.reporter_user_id };
-}
-
-export interface MaskedReporter {
-  anonymous: boolean;
-  name: string | null;
-  phone: string | null;
-  /** True when this viewer is the reporter (a resident seeing their own order). */
-  self: boolean;
 }
 
 /** The values a create has just sealed into the row, in plain text (so that its answer opens nothing). */
@@ -58,72 +54,6 @@ export interface DetailOptions {
   plain?: PlainReporter;
   /** The viewer filed it signed out with the phone they have since verified (own-reports.ts): they are its reporter. */
   reportedByViewer?: boolean;
-}
-
-export interface WorkOrderSummary {
-  id: string;
-  code: string;
-  channel: string;
-  requestType: string;
-  categoryCode: string | null;
-  title: string;
-  address: string | null;
-  location: { lng: number; lat: number } | null;
-  gridCode: string | null;
-  districtCode: string | null;
-  urgency: string;
-  status: string;
-  department: { id: string; nameZh: string | null; nameEn: string | null } | null;
-  supervised: boolean;
-  overdue: boolean;
-  warned: boolean;
-  dueAt: string | null;
-  warnAt: string | null;
-  signDueAt: string | null;
-  signOverdue: boolean;
-  /** When it was finished (办结: closed, or answered at intake); null while it is not. */
-  closedAt: string | null;
-  parentId: string | null;
-  rating: string | null;
-  /** 默认满意: the rating is the system's, as nobody rated within the jurisdiction's rating period. */
-  ratingDefault: boolean;
-  /** 返工, 退单 and 重新办理 so far: queues show an order that came back. */
-  reworkCount: number;
-  returnCount: number;
-  reopenCount: number;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface TimelineView {
-  id: number;
-  at: string;
-  action: string;
-  from: string | null;
-  to: string;
-  actorId: string | null;
-  actorRole: string | null;
-  /** The acting user's display name, for staff viewers (null for residents and for system or API-key entries). */
-  actorName: string | null;
-  note: string | null;
-  photos: string[];
-  data: Record<string, string | number>;
-}
-
-export interface WorkOrderDetail extends WorkOrderSummary {
-  jurisdictionId: string;
-  description: string;
-  componentCode: string | null;
-  reporter: MaskedReporter;
-  extension: WorkOrderRow['extension'];
-  slaStartedAt: string;
-  dispatchedAt: string | null;
-  timeline: TimelineView[];
-  /** The classifier's category suggestion at intake, for orders that came without a category. */
-  suggestion: { categoryCode: string; confidence: number } | null;
-  /** What this viewer may do now (the console shows these buttons). */
-  allowedActions: ActionType[];
 }
 
 const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
@@ -210,30 +140,6 @@ export const PUBLIC_NOTE_ACTIONS: ReadonlySet<string> = new Set(['answer', 'reje
 /** A transferred order's progress is the peer's: the status its last mirrored update maps to (else 'transferred'). */
 function mirrored(t: TimelineRow): string | null {
   return t.action === 'remote_update' && typeof t.data.mirroredStatus === 'string' ? t.data.mirroredStatus : null;
-}
-
-export interface PublicTracking {
-  code: string;
-  title: string;
-  requestType: string;
-  categoryCode: string | null;
-  status: string;
-  /** For an order merged into another, the parent's progress is what the resident is waiting for. */
-  parent: { code: string; status: string } | null;
-  createdAt: string;
-  /**
-   * The deadline (办理期限), only while the order is being worked on and its clock runs (CLOCK_RUNNING_STATUSES):
-   * null once it is finished or ended, while it is paused (挂起) or under review after a rating, and for an order
-   * merged into another or transferred to another city (the deadline is not what the resident waits for then).
-   */
-  dueAt: string | null;
-  closedAt: string | null;
-  department: { nameZh: string | null; nameEn: string | null } | null;
-  rating: string | null;
-  /** 默认满意: nobody rated it within the rating period, so it counts as satisfied. */
-  ratingDefault: boolean;
-  canRate: boolean;
-  timeline: Array<{ at: string; action: string; to: string; note: string | null }>;
 }
 
 export function presentTracking(row: WorkOrderListRow, timeline: TimelineRow[], parent: WorkOrderRow | null, canRate: boolean): PublicTracking {

@@ -3,6 +3,7 @@
  * keyset paging), caller history by phone, duplicate candidates, the audited reveal of a reporter, and the public
  * tracking and rating by ticket code + last four digits of the phone.
  */
+import type { WorkOrderListItem } from '@civicgrid/contracts/work-orders';
 import { recordAudit } from '../audit/index.js';
 import { canOn, effectiveScope, normalisePhone, openPersonal, phoneLookup, scopeCondition, type Principal } from '../identity/index.js';
 import { noRequest } from '../../shared/actor.js';
@@ -67,7 +68,7 @@ function encodeCursor(row: repo.WorkOrderListRow, sort: repo.ListSort): string {
   return Buffer.from(`${key}|${row.id}`).toString('base64url');
 }
 
-export type WorkOrderListItem = WorkOrderSummary & { allowedActions: string[]; extensionPending: boolean; followUpDueAt: string | null };
+export type { WorkOrderListItem };
 
 const followUpInputs = (row: repo.WorkOrderListRow): FollowUpInputs => ({ status: row.status, closedAt: row.closed_at === null ? null : new Date(row.closed_at), rating: row.rating });
 

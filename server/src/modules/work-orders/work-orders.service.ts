@@ -5,6 +5,7 @@
  * the audit entry and the event in one transaction.
  */
 import { randomUUID } from 'node:crypto';
+import { CHANNELS, type Channel } from '@civicgrid/contracts/work-orders';
 import type { AppContext } from '../../app-context.js';
 import { auditEntry, recordAudit } from '../audit/index.js';
 import { canOn, hasPermission, openPersonal, phoneLookup, sealPersonal, type Principal, type Role } from '../identity/index.js';
@@ -28,8 +29,7 @@ import * as repo from './work-orders.repo.js';
 
 export type WorkOrderContext = Pick<AppContext, 'db' | 'outbox'> & { config: Pick<AppContext['config'], 'secretKey'> };
 
-export const CHANNELS = ['web', 'mobile', 'hotline', 'inspector', 'sensor', 'open311', 'sms', 'wechat', 'api', 'import'] as const;
-export type Channel = (typeof CHANNELS)[number];
+export { CHANNELS, type Channel };
 
 export const MAX_DESCRIPTION = 4000;
 

@@ -4,7 +4,7 @@
  */
 import { api } from '../../shared/api';
 import { postNdjson } from '../../shared/ndjson';
-import type { Page, User } from '../types';
+import type { UserPage } from '@civicgrid/contracts/identity';
 
 const base = '/api/v1';
 
@@ -83,7 +83,7 @@ export const gridsApi = {
   detail: async (code: string) => (await api.get<{ grid: GridDetail }>(`${base}/grids/${encodeURIComponent(code)}`)).grid,
   setResponsible: async (code: string, body: { inspectorIds: string[]; departmentIds: string[] }) =>
     (await api.put<{ grid: GridDetail }>(`${base}/grids/${encodeURIComponent(code)}/responsible`, body)).grid,
-  inspectors: async (q?: string) => (await api.get<Page<User>>(`${base}/users`, { role: 'inspector', status: 'active', pageSize: 50, q: q || undefined })).items,
+  inspectors: async (q?: string) => (await api.get<UserPage>(`${base}/users`, { role: 'inspector', status: 'active', pageSize: 50, q: q || undefined })).items,
 };
 
 /** Posts an import (the GeoJSON inside the JSON body) and calls `onStep` per progress line; resolves with the report. */

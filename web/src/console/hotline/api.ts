@@ -2,26 +2,17 @@
  * The server calls the hotline console makes (shapes from server/src/modules/work-orders/*.schema.ts and
  * knowledge/knowledge.schema.ts), all through the one fetch wrapper in shared/api.ts.
  */
+import type { WorkOrderDetail, WorkOrderSummary } from '@civicgrid/contracts/work-orders';
 import { api, ApiError, readCookie } from '../../shared/api';
 import i18n, { currentLanguage } from '../../shared/i18n';
 import type { CategoryItem, CreateBody } from './hotline';
 import type { Article as KnowledgeArticle } from '../knowledge/api';
 
-export interface OrderSummary {
-  id: string;
-  code: string;
-  requestType: string;
-  categoryCode: string | null;
-  title: string;
-  status: string;
-  createdAt: string;
-  dueAt: string | null;
-}
+/** What the 话务台 reads of an order (caller history). */
+export type OrderSummary = Pick<WorkOrderSummary, 'id' | 'code' | 'requestType' | 'categoryCode' | 'title' | 'status' | 'createdAt' | 'dueAt'>;
 
-export interface OrderDetail extends OrderSummary {
-  version: number;
-  allowedActions: string[];
-}
+/** What it reads of the order it has just created (and answers at first contact). */
+export type OrderDetail = OrderSummary & Pick<WorkOrderDetail, 'version' | 'allowedActions'>;
 
 export interface Suggestion {
   categoryCode: string;

@@ -12,8 +12,8 @@ export type CallType = (typeof CALL_TYPES)[number];
 export const URGENCIES = ['normal', 'urgent', 'emergency', 'complex'] as const;
 export type Urgency = (typeof URGENCIES)[number];
 
-/** Every status an order can be in, for the caller-history labels (one list for the console: work-orders/codes.ts). */
-export { STATUSES } from '../work-orders/codes';
+/** Every status an order can be in, for the caller-history labels (the API's list: @civicgrid/contracts). */
+export { STATUSES } from '@civicgrid/contracts/work-orders';
 
 /** The server's limit on an action note (work-orders.schema.ts `note`). */
 export const NOTE_MAX = 2000;

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../shared/api';
 import { useAuth } from '../auth';
 import { departmentName } from '../departments';
-import { PASSWORD_MAX, PASSWORD_MIN } from '../types';
+import { PASSWORD_MAX, PASSWORD_MIN } from '@civicgrid/contracts/identity';
 
 export function AccountPage() {
   const { t, i18n } = useTranslation();

@@ -8,7 +8,7 @@ import { DatePicker } from '../../shared/date-picker';
 import { formatDateTime, jurisdictionInstant, PICKED } from '../../shared/time';
 import { ZoneNote } from '../ZoneNote';
 import { useAuth } from '../auth';
-import type { ApiKey } from '../types';
+import type { ApiKeyView } from '@civicgrid/contracts/identity';
 
 const SCOPE = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*(\.\*)?$/;
 
@@ -20,7 +20,7 @@ export function ApiKeysPage() {
   const { can } = useAuth();
   const manage = can('apikey.manage');
   const [includeRevoked, setIncludeRevoked] = useState(false);
-  const [items, setItems] = useState<ApiKey[] | null>(null);
+  const [items, setItems] = useState<ApiKeyView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
@@ -28,7 +28,7 @@ export function ApiKeysPage() {
 
   const load = useCallback(async () => {
     try {
-      setItems((await api.get<{ items: ApiKey[] }>('/api/v1/api-keys', { includeRevoked: String(includeRevoked) })).items);
+      setItems((await api.get<{ items: ApiKeyView[] }>('/api/v1/api-keys', { includeRevoked: String(includeRevoked) })).items);
       setError(null);
     } catch (e) {
       setError(errorMessage(e));
@@ -38,7 +38,7 @@ export function ApiKeysPage() {
 
   const create = async (v: { name: string; scopes: string[]; expiresAt?: { format(f: string): string } }) => {
     try {
-      const r = await api.post<{ key: string; apiKey: ApiKey }>('/api/v1/api-keys', {
+      const r = await api.post<{ key: string; apiKey: ApiKeyView }>('/api/v1/api-keys', {
         name: v.name.trim(),
         scopes: v.scopes,
         ...(v.expiresAt ? { expiresAt: jurisdictionInstant(v.expiresAt.format(PICKED)) } : {}),
@@ -72,7 +72,7 @@ export function ApiKeysPage() {
         {t('apiKeys.intro')} <ZoneNote />
       </Typography.Paragraph>
       {error && <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 16 }} />}
-      <Table<ApiKey>
+      <Table<ApiKeyView>
         rowKey="id"
         loading={items === null && !error}
         dataSource={items ?? []}
@@ -92,7 +92,7 @@ export function ApiKeysPage() {
             ? [
                 {
                   title: t('common.actions'),
-                  render: (_: unknown, k: ApiKey) =>
+                  render: (_: unknown, k: ApiKeyView) =>
                     !k.revokedAt && (
                       <Button
                         type="link"

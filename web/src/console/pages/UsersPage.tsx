@@ -6,9 +6,10 @@ import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../shared/api';
 import { useAuth } from '../auth';
 import { departmentName, departmentTree, useDepartments } from '../departments';
-import { PASSWORD_MAX, PASSWORD_MIN, ROLES, USERNAME, type Department, type Grant, type GrantScope, type Page, type Role, type User } from '../types';
+import { PASSWORD_MAX, PASSWORD_MIN, ROLES, USERNAME, type GrantScopeView, type GrantView, type Role, type UserPage, type UserView } from '@civicgrid/contracts/identity';
+import type { Department } from '../types';
 
-type ScopeKind = GrantScope['kind'];
+type ScopeKind = GrantScopeView['kind'];
 
 interface GrantFormValues {
   role: Role;
@@ -17,7 +18,7 @@ interface GrantFormValues {
   gridCodes?: string;
 }
 
-function toScope(v: GrantFormValues): GrantScope {
+function toScope(v: GrantFormValues): GrantScopeView {
   switch (v.scopeKind) {
     case 'department':
       return { kind: 'department', departmentId: v.scopeDepartmentId! };
@@ -73,7 +74,7 @@ function GrantFields({ departments }: { departments: Department[] }) {
   );
 }
 
-function GrantTag({ grant, departments, onRemove }: { grant: Grant; departments: Department[]; onRemove?: () => void }) {
+function GrantTag({ grant, departments, onRemove }: { grant: GrantView; departments: Department[]; onRemove?: () => void }) {
   const { t, i18n } = useTranslation();
   const s = grant.scope;
   const dept = s.kind === 'department' ? departments.find((d) => d.id === s.departmentId) : undefined;
@@ -109,17 +110,17 @@ export function UsersPage() {
   const depts = departments ?? [];
   const tree = useMemo(() => departmentTree(depts, i18n.language), [depts, i18n.language]);
   const [filters, setFilters] = useState<Filters>({ page: 1, pageSize: 20 });
-  const [data, setData] = useState<Page<User> | null>(null);
+  const [data, setData] = useState<UserPage | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [creating, setCreating] = useState(false);
-  const [resetting, setResetting] = useState<User | null>(null);
-  const [granting, setGranting] = useState<User | null>(null);
+  const [resetting, setResetting] = useState<UserView | null>(null);
+  const [granting, setGranting] = useState<UserView | null>(null);
 
   const load = useCallback(async () => {
     setLoading(true);
     try {
-      setData(await api.get<Page<User>>('/api/v1/users', { ...filters }));
+      setData(await api.get<UserPage>('/api/v1/users', { ...filters }));
       setError(null);
     } catch (e) {
       setError(errorMessage(e));
@@ -177,7 +178,7 @@ export function UsersPage() {
         <Button htmlType="submit">{t('common.filter')}</Button>
       </Form>
       {error && <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 16 }} />}
-      <Table<User>
+      <Table<UserView>
         rowKey="id"
         loading={loading}
         dataSource={data?.items ?? []}
@@ -209,7 +210,7 @@ export function UsersPage() {
             ? [
                 {
                   title: t('common.actions'),
-                  render: (_: unknown, u: User) => (
+                  render: (_: unknown, u: UserView) => (
                     <Space size={0} wrap>
                       <Button type="link" size="small" onClick={() => setGranting(u)}>
                         {t('users.manageRoles')}
@@ -345,7 +346,7 @@ export function UsersPage() {
                 departments={depts}
                 onRemove={() =>
                   void run(async () => {
-                    const r = await api.del<{ user: User }>(`/api/v1/users/${granting.id}/grants/${g.id}`);
+                    const r = await api.del<{ user: UserView }>(`/api/v1/users/${granting.id}/grants/${g.id}`);
                     setGranting(r.user);
                   }, t('users.roleRemoved'))
                 }
@@ -360,7 +361,7 @@ export function UsersPage() {
           initialValues={{ scopeKind: 'department' }}
           onFinish={(v) =>
             void run(async () => {
-              const r = await api.post<{ user: User }>(`/api/v1/users/${granting!.id}/grants`, { role: v.role, scope: toScope(v) });
+              const r = await api.post<{ user: UserView }>(`/api/v1/users/${granting!.id}/grants`, { role: v.role, scope: toScope(v) });
               setGranting(r.user);
               grantForm.resetFields();
             }, t('users.roleAdded'))

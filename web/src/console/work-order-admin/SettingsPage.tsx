@@ -11,7 +11,7 @@ import { Alert, App, Button, Card, Checkbox, Input, InputNumber, Popconfirm, Sel
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, errorMessage } from '../../shared/api';
-import { REQUEST_TYPES, URGENCIES } from '../work-orders/codes';
+import { REQUEST_TYPES, URGENCIES } from '@civicgrid/contracts/work-orders';
 import { settingsApi, type SettingsAnswer } from './api';
 import { useAdminCategories, useCategoryOptions } from './category-options';
 import {

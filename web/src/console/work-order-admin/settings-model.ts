@@ -7,11 +7,8 @@
  * A deadline item is an override exactly when its value differs from the default: resetting an item puts the default
  * back, and a value typed equal to the default follows the default again (it no longer pins it).
  */
-import { REQUEST_TYPES, URGENCIES } from '../work-orders/codes';
+import { REQUEST_TYPES, URGENCIES, type RequestType, type Urgency } from '@civicgrid/contracts/work-orders';
 import type { CategoryDuration, Duration, DurationKind, SettingsBody, SettingsValues, SlaConfig, SlaOverrides, WorkOrderSettings } from './api';
-
-export type Urgency = (typeof URGENCIES)[number];
-export type RequestType = (typeof REQUEST_TYPES)[number];
 export const DURATION_KINDS: readonly DurationKind[] = ['calendar_hours', 'working_hours', 'working_days'];
 
 /** The server's limits (settings.ts): the largest duration of each kind, whole days 1–90, and so on. */

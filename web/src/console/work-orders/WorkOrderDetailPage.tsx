@@ -14,7 +14,8 @@ import { useAuth } from '../auth';
 import { TransferPanel } from '../federation/TransferPanel';
 import { ZoneNote } from '../ZoneNote';
 import { ActionBar } from './actions';
-import { attachmentUrl, REVEAL_PURPOSES, workOrdersApi, type WorkOrderDetail, type WorkOrderSummary } from './api';
+import { REVEAL_PURPOSES, type WorkOrderDetail, type WorkOrderSummary } from '@civicgrid/contracts/work-orders';
+import { attachmentUrl, workOrdersApi } from './api';
 import { DeadlineBar, deptName, districtName, SignDeadline, StatusTag, SupervisedTag, UrgencyTag, useCategories, useDistricts } from './parts';
 
 const OrderMap = lazy(() => import('./OrderMap'));

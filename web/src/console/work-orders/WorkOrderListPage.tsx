@@ -15,7 +15,8 @@ import { daysFrom, daysUntil } from '../../shared/picked-day';
 import { useAuth } from '../auth';
 import { departmentTree, useDepartments } from '../departments';
 import { downloadOrders } from '../stats/api';
-import { CHANNELS, REQUEST_TYPES, STATUSES, URGENCIES, workOrdersApi, type WorkOrderListItem, type WorkOrderSummary } from './api';
+import { CHANNELS, REQUEST_TYPES, STATUSES, URGENCIES, type WorkOrderListItem, type WorkOrderSummary } from '@civicgrid/contracts/work-orders';
+import { workOrdersApi } from './api';
 import { categoryTree, filtersFromParams, filtersToParams, filtersToQuery, type ListFilters, type ListSort } from './model';
 import { DeadlineCell, deptName, districtName, StatusTag, useCategories, useDistricts } from './parts';
 

@@ -12,7 +12,8 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next';
 import { ApiError, errorMessage } from '../../shared/api';
 import { departmentTree, useDepartments } from '../departments';
-import { RATINGS, uploadPhoto, workOrdersApi, type ActionType, type WorkOrderDetail, type WorkOrderSummary } from './api';
+import { RATINGS, type ActionType, type WorkOrderDetail, type WorkOrderSummary } from '@civicgrid/contracts/work-orders';
+import { uploadPhoto, workOrdersApi } from './api';
 import { actionForm, buildAction, needsForm, type ActionValues } from './model';
 import { suggestedName, suggestFor } from './suggest';
 import { federationApi } from '../federation/api';

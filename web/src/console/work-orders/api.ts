@@ -4,7 +4,8 @@
  */
 import i18n, { currentLanguage } from '../../shared/i18n';
 import { api, ApiError, readCookie, type Query } from '../../shared/api';
-import type { ActionBody, Category, ClassifySuggestion, DepartmentSuggestion, DispatchSuggestion, WorkOrderDetail, WorkOrderListItem, WorkOrderSummary } from './codes';
+import type { WorkOrderDetail, WorkOrderListItem, WorkOrderSummary } from '@civicgrid/contracts/work-orders';
+import type { ActionBody, Category, ClassifySuggestion, DepartmentSuggestion, DispatchSuggestion } from './codes';
 
 export * from './codes';
 

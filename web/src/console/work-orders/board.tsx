@@ -11,7 +11,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 import type { Query } from '../../shared/api';
 import type { ActionTarget } from './actions';
-import { workOrdersApi, type DispatchSuggestion, type WorkOrderDetail, type WorkOrderListItem } from './api';
+import type { WorkOrderDetail, WorkOrderListItem } from '@civicgrid/contracts/work-orders';
+import { workOrdersApi, type DispatchSuggestion } from './api';
 import { DeadlineCell, deptName, districtName, StatusTag, useCategories, useDistricts } from './parts';
 import { useOrderPages } from './WorkOrderListPage';
 

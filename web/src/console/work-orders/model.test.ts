@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_TYPES, type Category } from './codes';
+import { ACTION_TYPES } from '@civicgrid/contracts/work-orders';
+import type { Category } from './codes';
 import {
   actionForm,
   buildAction,
@@ -162,7 +163,7 @@ it("finds the handler's latest report in a timeline (a rework's, not the first)"
 describe('locale keys built at run time', () => {
   it('name every status, action, channel, type, urgency, rating and reveal purpose in both languages', async () => {
     const { catalogs } = await import('../../shared/locale-catalog');
-    const codes = await import('./codes');
+    const codes = await import('@civicgrid/contracts/work-orders');
     type Tree = { [k: string]: string | Tree };
     const get = (tree: Tree, key: string) => key.split('.').reduce<Tree | string | undefined>((t, k) => (typeof t === 'object' ? t[k] : undefined), tree);
     const keys = [

@@ -3,7 +3,8 @@
  * form each lifecycle action needs and the request body built from it, and the category tree.
  */
 import type { Query } from '../../shared/api';
-import { FINAL_STATUSES, type ActionBody, type ActionType, type Category, type WorkOrderDetail, type WorkOrderListItem, type WorkOrderSummary } from './codes';
+import { FINAL_STATUSES, type ActionType, type WorkOrderDetail, type WorkOrderListItem, type WorkOrderSummary } from '@civicgrid/contracts/work-orders';
+import type { ActionBody, Category } from './codes';
 import { addDays } from '../../shared/time';
 
 // ---- Filters in the URL ---------------------------------------------------------------------------------------
@@ -113,7 +114,7 @@ type DeadlineFields = Pick<WorkOrderSummary, 'status' | 'dueAt' | 'warnAt' | 'ov
 export function deadlineInfo(o: DeadlineFields, now: Date): DeadlineInfo {
   // Under review after an unsatisfied rating (不满意复核) the order is finished (办结) and the server stops its clock — its
   // deadline was for the work already done — so it is not shown as running late while the dispatcher decides.
-  if (FINAL_STATUSES.includes(o.status) || o.status === 'under_review') return { tone: 'done', percent: 100, remainingMs: null };
+  if ((FINAL_STATUSES as readonly string[]).includes(o.status) || o.status === 'under_review') return { tone: 'done', percent: 100, remainingMs: null };
   // A suspended order has no deadline until it is resumed (the server counts the pause then): its clock stands still,
   // which is not the same as having no deadline at all.
   if (!o.dueAt) return { tone: o.status === 'suspended' ? 'paused' : 'none', percent: 0, remainingMs: null };

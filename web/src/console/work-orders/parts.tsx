@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../shared/api';
 import { loadDivisions } from '../../shared/map/geo';
 import { formatDateTime, formatNearTime } from '../../shared/time';
-import { workOrdersApi, type Category, type WorkOrderDetail, type WorkOrderListItem, type WorkOrderSummary } from './api';
+import type { WorkOrderDetail, WorkOrderListItem, WorkOrderSummary } from '@civicgrid/contracts/work-orders';
+import { workOrdersApi, type Category } from './api';
 import { categoryLabel, deadlineInfo, followUpDeadline, signDeadline, splitDuration, type DeadlineTone } from './model';
 import './work-orders.css';
 

@@ -1,6 +1,7 @@
 /** The dispatcher's suggestions for one order: category from the classifier (when the order has none), department from the responsibility list. */
 import { departmentName } from '../departments';
-import { workOrdersApi, type ClassifySuggestion, type DepartmentSuggestion, type WorkOrderSummary } from './api';
+import type { WorkOrderSummary } from '@civicgrid/contracts/work-orders';
+import { workOrdersApi, type ClassifySuggestion, type DepartmentSuggestion } from './api';
 
 /** The suggested department's name in the console's language. */
 export const suggestedName = (d: DepartmentSuggestion, language: string): string => departmentName({ nameZh: d.departmentName, nameEn: d.departmentNameEn }, language);

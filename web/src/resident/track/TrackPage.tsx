@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
+import { RATINGS, type PublicTracking, type Rating } from '@civicgrid/contracts/work-orders';
 import { api, ApiError } from '../../shared/api';
 import { residentMessage } from '../report/http';
 import { formatDateTime } from '../../shared/time';
@@ -12,27 +13,6 @@ import { go } from '../report/hash-route';
 import { answeredAtIntake, normaliseCode, progressOf, STEPS, stepStates, TICKET_CODE, type Step } from './progress';
 import { StatusLabel, useStatusText } from './StatusLabel';
 
-export interface Tracking {
-  code: string;
-  title: string;
-  requestType: string;
-  categoryCode: string | null;
-  status: string;
-  parent: { code: string; status: string } | null;
-  createdAt: string;
-  /** Only while the order is worked on and its clock runs; null otherwise. */
-  dueAt: string | null;
-  closedAt: string | null;
-  department: { nameZh: string | null; nameEn: string | null } | null;
-  rating: string | null;
-  /** 默认满意: nobody rated it within the rating period, so it counts as satisfied. */
-  ratingDefault: boolean;
-  canRate: boolean;
-  timeline: Array<{ at: string; action: string; to: string; note: string | null }>;
-}
-
-const RATINGS = ['satisfied', 'basically', 'unsatisfied'] as const;
-type Rating = (typeof RATINGS)[number];
 const MAX_COMMENT = 500;
 
 /** China time in the page's language (shared/time.ts): the city's clock, whatever the phone's zone. */
@@ -74,10 +54,10 @@ function RatingForm({
   onRated,
   onNotOpen,
 }: {
-  tracking: Tracking;
+  tracking: PublicTracking;
   last4: string;
   jurisdictionId: string;
-  onRated: (t: Tracking) => void;
+  onRated: (t: PublicTracking) => void;
   /** The order moved on while the form was open (rated elsewhere, reopened): its status then. */
   onNotOpen: (status: string) => void;
 }) {
@@ -100,7 +80,7 @@ function RatingForm({
     }
     setBusy(true);
     try {
-      const r = await api.post<Tracking>('/api/v1/public/work-orders/rating', {
+      const r = await api.post<PublicTracking>('/api/v1/public/work-orders/rating', {
         jurisdictionId,
         code: tracking.code,
         phoneLast4: last4,
@@ -158,10 +138,10 @@ function TrackingView({
   onStale,
   headingRef,
 }: {
-  tracking: Tracking;
+  tracking: PublicTracking;
   last4: string;
   jurisdictionId: string;
-  onChange: (t: Tracking) => void;
+  onChange: (t: PublicTracking) => void;
   /** Read the order again (it changed since it was shown). */
   onStale: () => void;
   headingRef: RefObject<HTMLHeadingElement | null>;
@@ -287,7 +267,7 @@ export function TrackPage({ jurisdictionId, initialCode, initialLast4 }: { juris
   const [digits, setDigits] = useState(initialLast4);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [tracking, setTracking] = useState<{ data: Tracking; last4: string } | null>(null);
+  const [tracking, setTracking] = useState<{ data: PublicTracking; last4: string } | null>(null);
   // The code last looked up (or taken from the address): a new code in the address is looked up, the same one is not.
   const looked = useRef<string | null>(null);
   // A result just looked up takes the focus: it opens below the form, under the fold on a phone in elder mode, where
@@ -316,7 +296,7 @@ export function TrackPage({ jurisdictionId, initialCode, initialLast4 }: { juris
     }
     setBusy(true);
     try {
-      const data = await api.get<Tracking>('/api/v1/public/work-orders/track', { jurisdictionId, code: clean, phoneLast4: l4 });
+      const data = await api.get<PublicTracking>('/api/v1/public/work-orders/track', { jurisdictionId, code: clean, phoneLast4: l4 });
       setTracking({ data, last4: l4 });
       setShown((n) => n + 1);
       // The code stays in the address (reload, share); the four digits do not, so they stay out of the history.
@@ -348,7 +328,7 @@ export function TrackPage({ jurisdictionId, initialCode, initialLast4 }: { juris
   /** The same order read again, where it is (no focus move): after the rating found it had moved on. */
   const refresh = (l4: string, c: string) => {
     if (!jurisdictionId) return;
-    api.get<Tracking>('/api/v1/public/work-orders/track', { jurisdictionId, code: c, phoneLast4: l4 }).then(
+    api.get<PublicTracking>('/api/v1/public/work-orders/track', { jurisdictionId, code: c, phoneLast4: l4 }).then(
       (data) => setTracking({ data, last4: l4 }),
       () => undefined,
     );
