@@ -207,3 +207,51 @@ export interface PublicTracking {
   /** Only the notes written for the resident (answers, results, rejections); others are null. */
   timeline: Array<{ at: string; action: string; to: string; note: string | null }>;
 }
+
+/**
+ * GET /work-orders/stats: the figures of a period in the viewer's scope, each defined once in
+ * server/src/modules/work-orders/stats.ts. Rates are null when their denominator is 0.
+ */
+export const STAT_GROUPS = ['status', 'category', 'subcategory', 'department', 'district', 'day', 'channel', 'requestType'] as const;
+export type StatGroup = (typeof STAT_GROUPS)[number];
+
+export interface StatsSummary {
+  total: number;
+  open: number;
+  closed: number;
+  closedOnTime: number;
+  onTimeRate: number | null;
+  overdue: number;
+  responded: number;
+  responseRate: number | null;
+  dispatched: number;
+  signedOnTime: number;
+  signOnTimeRate: number | null;
+  rated: number;
+  satisfied: number;
+  basically: number;
+  unsatisfied: number;
+  /** 默认满意: of the satisfied, rated by the system as nobody rated within the rating period. */
+  defaultRated: number;
+  satisfactionRate: number | null;
+  ratedRate: number | null;
+  avgCloseHours: number | null;
+}
+
+/** One row of a grouping: `key` is the code (null: orders without one), `label` its name where the server has one. */
+export interface StatsGroupRow {
+  key: string | null;
+  label: string | null;
+  total: number;
+  closed: number;
+  closedOnTime: number;
+  onTimeRate: number | null;
+  overdue: number;
+  satisfactionRate: number | null;
+}
+
+export interface WorkOrderStats {
+  summary: StatsSummary;
+  /** One list a grouping asked for with groupBy. */
+  groups: Partial<Record<StatGroup, StatsGroupRow[]>>;
+}

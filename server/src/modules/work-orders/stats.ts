@@ -22,47 +22,15 @@
  * - avgCloseHours: mean calendar hours from creation to closing, over closed orders.
  * Rates are null when their denominator is 0. Groupings count orders created in the period.
  */
+import { STAT_GROUPS, type StatGroup, type StatsGroupRow, type StatsSummary, type WorkOrderStats } from '@civicgrid/contracts/work-orders';
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../app-context.js';
 import { effectiveScope, scopeCondition, type Principal } from '../identity/index.js';
 import { badRequest } from '../../shared/errors.js';
 import { FINISHED, OPEN, ORDER_SCOPE_COLUMNS } from './work-orders.repo.js';
 
-export const STAT_GROUPS = ['status', 'category', 'subcategory', 'department', 'district', 'day', 'channel', 'requestType'] as const;
-export type StatGroup = (typeof STAT_GROUPS)[number];
-
-export interface StatsSummary {
-  total: number;
-  open: number;
-  closed: number;
-  closedOnTime: number;
-  onTimeRate: number | null;
-  overdue: number;
-  responded: number;
-  responseRate: number | null;
-  dispatched: number;
-  signedOnTime: number;
-  signOnTimeRate: number | null;
-  rated: number;
-  satisfied: number;
-  basically: number;
-  unsatisfied: number;
-  defaultRated: number;
-  satisfactionRate: number | null;
-  ratedRate: number | null;
-  avgCloseHours: number | null;
-}
-
-export interface StatsGroupRow {
-  key: string | null;
-  label: string | null;
-  total: number;
-  closed: number;
-  closedOnTime: number;
-  onTimeRate: number | null;
-  overdue: number;
-  satisfactionRate: number | null;
-}
+// The figures' names and shapes are what the API promises (contracts/src/work-orders.ts); their definitions are here.
+export { STAT_GROUPS, type StatGroup, type StatsGroupRow, type StatsSummary, type WorkOrderStats };
 
 /** 办结, the same condition as the list's closed filters and the overview (repo FINISHED); finished at w.closed_at. */
 const CLOSED = FINISHED;
@@ -103,7 +71,7 @@ export async function workOrderStats(
   principal: Principal,
   input: StatsInput,
   permission: StatsPermission = 'work_order.stats',
-): Promise<{ summary: StatsSummary; groups: Partial<Record<StatGroup, StatsGroupRow[]>> }> {
+): Promise<WorkOrderStats> {
   const cond = where(principal, input, permission);
   const { rows } = await sql<Record<string, string | number | null>>`
     SELECT count(*)::int AS total,

@@ -9,13 +9,14 @@ import { Alert, App, Button, Card, Col, Empty, Radio, Row, Space, Spin, Statisti
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import type { StatsGroupRow, WorkOrderStats } from '@civicgrid/contracts/work-orders';
 import { errorMessage } from '../../shared/api';
 import { DayRangePicker } from '../../shared/day-picker';
 import { useAuth } from '../auth';
 import { useDepartments } from '../departments';
 import { useCategories, useDistricts, districtName } from '../work-orders/parts';
-import { downloadExport, statsApi, type Stats } from './api';
-import { dailySeries, formatRate, periodFromParams, periodProblem, periodToParams, pickedPeriod, presetPeriod, PRESETS, type GroupRow, type Preset } from './model';
+import { downloadExport, statsApi } from './api';
+import { dailySeries, formatRate, periodFromParams, periodProblem, periodToParams, pickedPeriod, presetPeriod, PRESETS, type Preset } from './model';
 import type { ChartSpec } from './StatsChart';
 import './stats.css';
 
@@ -58,7 +59,7 @@ export function StatsPage() {
   const [params, setParams] = useSearchParams();
   const period = useMemo(() => periodFromParams(params, new Date()), [params]);
   const [custom, setCustom] = useState({ from: period.from, to: period.to });
-  const [stats, setStats] = useState<Stats | null>(null);
+  const [stats, setStats] = useState<WorkOrderStats | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [exporting, setExporting] = useState<'csv' | 'xlsx' | null>(null);
@@ -113,7 +114,7 @@ export function StatsPage() {
   // ---- labels of group keys in the UI language ----
   const deptNames = useMemo(() => new Map((departments.items ?? []).map((d) => [d.id, lang === 'en' && d.nameEn ? d.nameEn : d.nameZh])), [departments.items, lang]);
   const label = useCallback(
-    (group: string, r: GroupRow): string => {
+    (group: string, r: StatsGroupRow): string => {
       if (r.key === null) return t(`woStats.none.${group}`, { defaultValue: t('woStats.none.other') });
       if (group === 'status') return t(`workOrders.status.${r.key}`, { defaultValue: r.key });
       if (group === 'channel') return t(`workOrders.channel.${r.key}`, { defaultValue: r.key });

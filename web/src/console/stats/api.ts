@@ -3,40 +3,13 @@
  * download (GET /api/v1/work-orders/export): fetched with the session so that a refusal shows as a message, then
  * saved through an object URL under the server's file name.
  */
+import type { WorkOrderStats } from '@civicgrid/contracts/work-orders';
 import i18n, { currentLanguage } from '../../shared/i18n';
 import { api, ApiError, withQuery, type Query } from '../../shared/api';
-import { exportFileName, exportQuery, statsQuery, type GroupRow, type Period } from './model';
-
-export interface StatsSummary {
-  total: number;
-  open: number;
-  closed: number;
-  closedOnTime: number;
-  onTimeRate: number | null;
-  overdue: number;
-  responded: number;
-  responseRate: number | null;
-  dispatched: number;
-  signedOnTime: number;
-  signOnTimeRate: number | null;
-  rated: number;
-  satisfied: number;
-  basically: number;
-  unsatisfied: number;
-  /** 默认满意: of the satisfied, rated by the system as nobody rated within the rating period. */
-  defaultRated: number;
-  satisfactionRate: number | null;
-  ratedRate: number | null;
-  avgCloseHours: number | null;
-}
-
-export interface Stats {
-  summary: StatsSummary;
-  groups: Partial<Record<'status' | 'category' | 'subcategory' | 'department' | 'district' | 'day' | 'channel' | 'requestType', GroupRow[]>>;
-}
+import { exportFileName, exportQuery, statsQuery, type Period } from './model';
 
 export const statsApi = {
-  get: (p: Period) => api.get<Stats>('/api/v1/work-orders/stats', statsQuery(p)),
+  get: (p: Period) => api.get<WorkOrderStats>('/api/v1/work-orders/stats', statsQuery(p)),
 };
 
 /** Downloads the orders created in the period; answers the file name and the row count the server reported. */

@@ -3,6 +3,7 @@
  * daylight saving), the query GET /work-orders/stats and /work-orders/export take for a period, the daily series
  * with the days that had no orders filled in, rate formatting, and the export's file name.
  */
+import type { StatsGroupRow } from '@civicgrid/contracts/work-orders';
 import type { Query } from '../../shared/api';
 import { dayCount, dayRangeFromParams, dayRangeProblem, pickedDayRange, type DayRangeProblem } from '../../shared/day-range';
 import { addDays, jurisdictionDay } from '../../shared/time';
@@ -78,19 +79,8 @@ export function exportQuery(p: Period, format: 'csv' | 'xlsx'): Query {
   return { ...periodInstants(p), format };
 }
 
-export interface GroupRow {
-  key: string | null;
-  label: string | null;
-  total: number;
-  closed: number;
-  closedOnTime: number;
-  onTimeRate: number | null;
-  overdue: number;
-  satisfactionRate: number | null;
-}
-
 /** One point per day of the period (days without orders count 0), in order. */
-export function dailySeries(rows: readonly GroupRow[], p: Pick<Period, 'from' | 'to'>): { day: string; total: number; closed: number }[] {
+export function dailySeries(rows: readonly StatsGroupRow[], p: Pick<Period, 'from' | 'to'>): { day: string; total: number; closed: number }[] {
   const byDay = new Map(rows.filter((r) => r.key !== null).map((r) => [r.key!, r]));
   const out: { day: string; total: number; closed: number }[] = [];
   const n = Math.min(dayCount(p.from, p.to), MAX_DAYS);
