@@ -36,6 +36,8 @@ let proxy: Server | null = null;
 let proxyPort: number;
 /** While set, the proxy holds every request until it resolves (a slow peer). */
 let hold: Promise<void> | null = null;
+/** Called when the proxy starts holding a request (the slow peer has it). */
+let onHeld: (() => void) | null = null;
 let worker: JobWorker;
 
 async function city(t: TestApp, j: string) {
@@ -64,7 +66,10 @@ async function startProxy(target: string): Promise<void> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
-      if (hold) await hold;
+      if (hold) {
+        onHeld?.();
+        await hold;
+      }
       const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>;
       fetch(`${target}${req.url}`, { method: req.method, headers, ...(req.method === 'POST' ? { body: Buffer.concat(chunks) } : {}) })
         .then(async (r) => {
@@ -323,12 +328,14 @@ describe('network calls outside transactions', () => {
     const order = await newOrder('慢速对端');
     let release!: () => void;
     hold = new Promise<void>((r) => (release = r));
+    const atPeer = new Promise<void>((r) => (onHeld = r));
     let arrived = 0;
     try {
       await actA(order.id, { type: 'transfer', peerId });
       const sending = runJobsUntil(async () => (await transferOf(order.id))?.state === 'sent');
-      // The POST is held at the proxy; meanwhile A's API (one PGlite connection) still answers.
-      await new Promise((r) => setTimeout(r, 300));
+      // The POST is held at the proxy — waited for, not slept for: on a busy machine the jobs that record the transfer
+      // and send it took longer than a fixed 300 ms. Meanwhile A's API (one PGlite connection) still answers.
+      await Promise.race([atPeer, sending.then(() => Promise.reject(new Error('sent without reaching the held proxy')))]);
       for (let i = 0; i < 3; i++) {
         const res = await A.app.inject({ method: 'GET', url: `/api/v1/work-orders/${order.id}`, headers: dispatcherA.bearer });
         expect(res.statusCode).toBe(200);
@@ -339,6 +346,7 @@ describe('network calls outside transactions', () => {
       await sending;
     } finally {
       hold = null;
+      onHeld = null;
       release?.();
     }
     expect(arrived).toBe(3);
