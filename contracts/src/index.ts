@@ -4,5 +4,6 @@
  * dependencies, no Node or DOM APIs (tsconfig.json has neither) — so tsx, Vite and vitest read it as it is.
  * Import an area by its subpath (`@civicgrid/contracts/work-orders`); this file gathers them all.
  */
+export * from './categories.js';
 export * from './identity.js';
 export * from './work-orders.js';

@@ -5,6 +5,7 @@
  * (unless they go with it), nor activated under an inactive parent. Every change is audited and published in its
  * transaction. Residents read the active tree without internal fields.
  */
+import type { CategoryView } from '@civicgrid/contracts/categories';
 import type { AppContext, Db } from '../../app-context.js';
 import { recordAudit } from '../audit/index.js';
 import { authorize, authorizeAny, type CallOptions, type Principal } from '../identity/index.js';
@@ -16,18 +17,7 @@ import { standardCategories, type CategoryKind } from './standard-categories.js'
 
 export type CategoryContext = Pick<AppContext, 'db' | 'outbox'>;
 
-export interface CategoryView {
-  code: string;
-  parentCode: string | null;
-  kind: CategoryKind;
-  nameZh: string;
-  nameEn: string | null;
-  componentSubclass: string | null;
-  sortOrder: number;
-  active: boolean;
-  source: 'standard' | 'local';
-  updatedAt: string;
-}
+export type { CategoryView };
 
 export type CategoryNode = CategoryView & { children: CategoryNode[] };
 

@@ -4,6 +4,7 @@
  * `suggestCategory` for intake — from the active model, cached per process and reloaded when a newer version is
  * activated (the active version row is re-read at most every few seconds, on use, like grid-locator.ts).
  */
+import type { CategorySuggestion } from '@civicgrid/contracts/categories';
 import type { AppContext, Db } from '../../app-context.js';
 import { recordAudit } from '../audit/index.js';
 import { noRequest, systemActor, type Actor, type RequestMeta } from '../../shared/actor.js';
@@ -256,12 +257,7 @@ export async function scheduleRetrains(ctx: Pick<AppContext, 'db' | 'outbox' | '
 // ---------------------------------------------------------------------------------------------------------------
 // Suggestions
 
-export interface CategorySuggestion {
-  categoryCode: string;
-  confidence: number;
-  alternatives: { categoryCode: string; probability: number }[];
-  modelVersion: number;
-}
+export type { CategorySuggestion };
 
 interface CacheEntry {
   version: number;

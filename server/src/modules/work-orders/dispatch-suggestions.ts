@@ -5,9 +5,10 @@
  * classification, a preview and a duplicate search: ≈ 4 requests per row, 200 for a page of 50). The duplicates of
  * the whole page are counted in one query (countNearbyOpenOf: the conditions of the detail's duplicate list).
  */
+import type { DepartmentSuggestion, DispatchSuggestion } from '@civicgrid/contracts/categories';
 import { canOn, type Principal } from '../identity/index.js';
 import { suggestCategory, MAX_CLASSIFY_TEXT } from './classifier.service.js';
-import { suggestDepartment, type DepartmentSuggestion } from './responsibility.service.js';
+import { suggestDepartment } from './responsibility.service.js';
 import { loadSettings } from './settings.js';
 import { scopedResource } from './work-orders.presenter.js';
 import type { WorkOrderContext } from './work-orders.service.js';
@@ -17,16 +18,7 @@ import * as repo from './work-orders.repo.js';
 /** At most this many orders per request (a board page is 50). */
 export const MAX_SUGGESTION_IDS = 100;
 
-export interface DispatchSuggestion {
-  id: string;
-  /** The classifier's category, only for an order without one (stored at intake, or asked now if it was not). */
-  category: { categoryCode: string; confidence: number } | null;
-  /** The category the department was suggested for: the order's, else the classifier's. */
-  categoryCode: string | null;
-  department: DepartmentSuggestion | null;
-  /** Open orders of the same category near it within the duplicate window, that the viewer may read. */
-  duplicates: number;
-}
+export type { DispatchSuggestion };
 
 /**
  * Suggestions for the orders among `ids` that the viewer may read (others, and unknown ids, are left out), in the

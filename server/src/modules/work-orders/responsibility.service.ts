@@ -4,6 +4,7 @@
  * matcher (responsibility-rules.ts) for the dispatcher and for auto-dispatch. Every change is audited and published
  * in its transaction.
  */
+import type { DepartmentSuggestion, ResponsibilityPreview, ResponsibilityRuleView, SuggestionCandidate } from '@civicgrid/contracts/categories';
 import type { AppContext, Db } from '../../app-context.js';
 import { recordAudit } from '../audit/index.js';
 import { gridAt } from '../grid/index.js';
@@ -17,20 +18,8 @@ import { completeFacts, matchRules, type OrderFacts, type ResponsibilityRule } f
 
 export type ResponsibilityContext = Pick<AppContext, 'db' | 'outbox'>;
 
-export interface RuleView {
-  id: string;
-  categoryPrefix: string | null;
-  districtCode: string | null;
-  gridPrefix: string | null;
-  componentClassPrefix: string | null;
-  department: { id: string; code: string; nameZh: string; nameEn: string; active: boolean };
-  priority: number;
-  fallback: boolean;
-  active: boolean;
-  note: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A rule as the API shows it (contracts). */
+export type RuleView = ResponsibilityRuleView;
 
 const present = (r: repo.RuleRow): RuleView => ({
   id: r.id,
@@ -186,33 +175,7 @@ export async function deleteRule(ctx: ResponsibilityContext, principal: Principa
   });
 }
 
-export interface SuggestionCandidate {
-  ruleId: string;
-  departmentId: string;
-  departmentName: string;
-  departmentNameEn: string;
-  priority: number;
-  fallback: boolean;
-  categoryPrefix: string | null;
-  districtCode: string | null;
-  gridPrefix: string | null;
-  componentClassPrefix: string | null;
-}
-
-export interface DepartmentSuggestion {
-  departmentId: string;
-  /** The department's Chinese name. */
-  departmentName: string;
-  /** Its English name (the console in English shows it). */
-  departmentNameEn: string;
-  ruleId: string;
-  /** False when the best rules tie between departments (a person chooses); only a unique suggestion may be auto-dispatched. */
-  unique: boolean;
-  /** The suggestion comes from a fallback rule (no ordinary rule matched). */
-  fallback: boolean;
-  /** Every matching rule, best first. */
-  candidates: SuggestionCandidate[];
-}
+export type { DepartmentSuggestion, SuggestionCandidate };
 
 export interface SuggestInput {
   categoryCode?: string | null;
@@ -282,7 +245,7 @@ export interface PreviewInput extends SuggestInput {
  * What the rules suggest for an order described by category, a point (→ grid and district) or grid/district codes
  * and a component subclass; given codes win over those derived from the point. For the admin screen and dispatchers.
  */
-export async function previewSuggestion(ctx: Pick<AppContext, 'db'>, principal: Principal, input: PreviewInput): Promise<{ facts: OrderFacts; suggestion: DepartmentSuggestion | null }> {
+export async function previewSuggestion(ctx: Pick<AppContext, 'db'>, principal: Principal, input: PreviewInput): Promise<ResponsibilityPreview> {
   authorizeAny(principal, 'responsibility_rule.preview');
   const j = principal.jurisdictionId;
   let gridCode = input.gridCode ?? null;

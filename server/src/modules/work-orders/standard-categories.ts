@@ -4,8 +4,9 @@
  * example subclasses numbered in file order) and the common 12345 hotline categories. See data/NOTICE.md.
  */
 import { readFileSync } from 'node:fs';
+import type { CategoryKind } from '@civicgrid/contracts/categories';
 
-export type CategoryKind = 'component' | 'event' | 'hotline';
+export type { CategoryKind };
 
 export interface StandardCategory {
   code: string;

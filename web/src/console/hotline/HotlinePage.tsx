@@ -12,7 +12,8 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError, errorMessage } from '../../shared/api';
 import { formatDateTime } from '../../shared/time';
 import { useAuth } from '../auth';
-import { answerOrder, callerHistory, categories, classify, createOrder, districts, recordArticleUse, type Article, type DistrictItem, type OrderDetail, type Suggestion } from './api';
+import type { CategorySuggestion } from '@civicgrid/contracts/categories';
+import { answerOrder, callerHistory, categories, classify, createOrder, districts, recordArticleUse, type Article, type DistrictItem, type OrderDetail } from './api';
 import { CallerHistory, NO_HISTORY, type HistoryState } from './CallerHistory';
 import {
   answeredCall,
@@ -88,7 +89,7 @@ export function HotlinePage() {
   const [categoryItems, setCategoryItems] = useState<CategoryItem[]>([]);
   const [districtItems, setDistrictItems] = useState<DistrictItem[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [suggestion, setSuggestion] = useState<Suggestion | null | undefined>(undefined);
+  const [suggestion, setSuggestion] = useState<CategorySuggestion | null | undefined>(undefined);
   /** The text the shown suggestion was computed from (tests wait for the one of the whole text). */
   const [suggestedFor, setSuggestedFor] = useState('');
   const [suggesting, setSuggesting] = useState(false);

@@ -1,7 +1,8 @@
 /**
- * The server calls the hotline console makes (shapes from server/src/modules/work-orders/*.schema.ts and
- * knowledge/knowledge.schema.ts), all through the one fetch wrapper in shared/api.ts.
+ * The server calls the hotline console makes (work-order shapes from @civicgrid/contracts, knowledge's from
+ * ../knowledge/api), all through the one fetch wrapper in shared/api.ts.
  */
+import type { CategorySuggestion } from '@civicgrid/contracts/categories';
 import type { WorkOrderDetail, WorkOrderSummary } from '@civicgrid/contracts/work-orders';
 import { api, ApiError, readCookie } from '../../shared/api';
 import i18n, { currentLanguage } from '../../shared/i18n';
@@ -13,13 +14,6 @@ export type OrderSummary = Pick<WorkOrderSummary, 'id' | 'code' | 'requestType' 
 
 /** What it reads of the order it has just created (and answers at first contact). */
 export type OrderDetail = OrderSummary & Pick<WorkOrderDetail, 'version' | 'allowedActions'>;
-
-export interface Suggestion {
-  categoryCode: string;
-  confidence: number;
-  alternatives: { categoryCode: string; probability: number }[];
-  modelVersion: number;
-}
 
 /** What the 话务台 shows of a knowledge article (the editors' full shape is in ../knowledge/api). */
 export type Article = Pick<KnowledgeArticle, 'id' | 'title' | 'question' | 'answer' | 'categoryCode' | 'agency' | 'useCount'>;
@@ -42,7 +36,7 @@ export function districts(): Promise<{ items: DistrictItem[] }> {
   return api.get('/api/v1/divisions', { level: 'district' });
 }
 
-export function classify(text: string): Promise<{ suggestion: Suggestion | null }> {
+export function classify(text: string): Promise<{ suggestion: CategorySuggestion | null }> {
   return api.post('/api/v1/work-orders/classify', { text });
 }
 

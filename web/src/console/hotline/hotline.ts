@@ -4,6 +4,7 @@
  * (with their full path for type-to-search), the knowledge-base query, and what an order answered from an article
  * carries. Unit-tested in hotline.test.ts.
  */
+import type { CategoryView } from '@civicgrid/contracts/categories';
 
 /** The request types an agent picks with the keys 1–5 (in this order) while the radio group has focus. */
 export const CALL_TYPES = ['enquiry', 'help', 'complaint', 'report', 'suggestion'] as const;
@@ -81,13 +82,8 @@ export function newIdempotencyKey(random: () => string = () => crypto.randomUUID
   return `hotline-${random()}`;
 }
 
-export interface CategoryItem {
-  code: string;
-  parentCode: string | null;
-  nameZh: string;
-  nameEn: string | null;
-  active: boolean;
-}
+/** What the call form reads of a category. */
+export type CategoryItem = Pick<CategoryView, 'code' | 'parentCode' | 'nameZh' | 'nameEn' | 'active'>;
 
 export interface CategoryOption {
   value: string;

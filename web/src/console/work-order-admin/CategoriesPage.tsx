@@ -10,7 +10,8 @@ import { Alert, App, Button, Card, Col, Descriptions, Empty, Form, Input, Modal,
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, errorMessage } from '../../shared/api';
-import { categoriesAdminApi, CATEGORY_KINDS, type AdminCategory, type CategoryKind } from './api';
+import { CATEGORY_KINDS, type CategoryKind, type CategoryView } from '@civicgrid/contracts/categories';
+import { categoriesAdminApi } from './api';
 import { buildCategoryTree, categoryName, childCode, CODE_SEGMENT, moveAmongSiblings, searchCategoryTree, type CategoryTreeNode } from './model';
 import './wo-admin.css';
 
@@ -31,14 +32,14 @@ interface AddForm {
 export function CategoriesPage() {
   const { t, i18n } = useTranslation();
   const { message, modal } = App.useApp();
-  const [items, setItems] = useState<AdminCategory[] | null>(null);
+  const [items, setItems] = useState<CategoryView[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
   const [expanded, setExpanded] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<string | null>(null);
-  const [adding, setAdding] = useState<{ parent: AdminCategory | null } | null>(null);
+  const [adding, setAdding] = useState<{ parent: CategoryView | null } | null>(null);
   const [addForm] = Form.useForm<AddForm>();
   const [nameForm] = Form.useForm<{ nameZh: string; nameEn?: string }>();
   const lang = i18n.language;
@@ -153,7 +154,7 @@ export function CategoriesPage() {
       return t('woAdmin.category.standardAdded', { n: added });
     });
 
-  const openAdd = (parent: AdminCategory | null) => {
+  const openAdd = (parent: CategoryView | null) => {
     addForm.resetFields();
     setRefusal(null);
     setAdding({ parent });

@@ -12,7 +12,8 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage, type Query } from '../../shared/api';
 import { departmentName, departmentTree, useDepartments } from '../departments';
 import { districtName, useDistricts } from '../work-orders/parts';
-import { rulesApi, type Candidate, type Preview, type Rule } from './api';
+import type { ResponsibilityPreview, ResponsibilityRuleView, SuggestionCandidate } from '@civicgrid/contracts/categories';
+import { rulesApi } from './api';
 import { useAdminCategories, useCategoryOptions } from './category-options';
 import { ruleBody, ruleForm, tiedWithBest, type RuleForm } from './model';
 import './wo-admin.css';
@@ -36,13 +37,13 @@ export function RulesPage() {
   const { message } = App.useApp();
   const lang = i18n.language;
   const [filters, setFilters] = useState<Filters>({});
-  const [rules, setRules] = useState<Rule[] | null>(null);
+  const [rules, setRules] = useState<ResponsibilityRuleView[] | null>(null);
   const [loading, setLoading] = useState(true);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [editing, setEditing] = useState<Rule | 'new' | null>(null);
+  const [editing, setEditing] = useState<ResponsibilityRuleView | 'new' | null>(null);
   const [saving, setSaving] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
-  const [preview, setPreview] = useState<Preview | null>(null);
+  const [preview, setPreview] = useState<ResponsibilityPreview | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
   const [previewing, setPreviewing] = useState(false);
   const [form] = Form.useForm<RuleForm>();
@@ -60,7 +61,7 @@ export function RulesPage() {
     return categoryCodeText(code);
   };
   const districtText = (code: string | null) => (code ? `${districtName(code, districts, lang)}${districtName(code, districts, lang) === code ? '' : ` (${code})`}` : t('woAdmin.rule.any'));
-  const deptText = (d: Rule['department']) => (lang === 'en' && d.nameEn ? d.nameEn : d.nameZh);
+  const deptText = (d: ResponsibilityRuleView['department']) => (lang === 'en' && d.nameEn ? d.nameEn : d.nameZh);
 
   const load = useCallback(async () => {
     setLoading(true);
@@ -76,7 +77,7 @@ export function RulesPage() {
   }, [filters]);
   useEffect(() => void load(), [load]);
 
-  const openForm = (rule: Rule | 'new') => {
+  const openForm = (rule: ResponsibilityRuleView | 'new') => {
     setFormError(null);
     form.resetFields();
     form.setFieldsValue(rule === 'new' ? { priority: 0, fallback: false, active: true } : ruleForm(rule));
@@ -100,7 +101,7 @@ export function RulesPage() {
     }
   };
 
-  const remove = async (rule: Rule) => {
+  const remove = async (rule: ResponsibilityRuleView) => {
     try {
       await rulesApi.remove(rule.id);
       void message.success(t('woAdmin.rule.deleted'));
@@ -130,7 +131,7 @@ export function RulesPage() {
     }
   };
 
-  const conditions = (c: Pick<Candidate, 'categoryPrefix' | 'districtCode' | 'gridPrefix' | 'componentClassPrefix'>) =>
+  const conditions = (c: Pick<SuggestionCandidate, 'categoryPrefix' | 'districtCode' | 'gridPrefix' | 'componentClassPrefix'>) =>
     [
       c.categoryPrefix && t('woAdmin.kv', { k: t('woAdmin.rule.category'), v: categoryText(c.categoryPrefix) }),
       c.districtCode && t('woAdmin.kv', { k: t('woAdmin.rule.district'), v: districtText(c.districtCode) }),
@@ -140,7 +141,7 @@ export function RulesPage() {
       .filter(Boolean)
       .join(t('woAdmin.sep')) || t('woAdmin.rule.anyOrder');
 
-  const columns: ColumnsType<Rule> = [
+  const columns: ColumnsType<ResponsibilityRuleView> = [
     { title: t('woAdmin.rule.category'), dataIndex: 'categoryPrefix', render: (c: string | null) => categoryText(c) },
     { title: t('woAdmin.rule.district'), dataIndex: 'districtCode', render: (c: string | null) => districtText(c) },
     { title: t('woAdmin.rule.gridPrefix'), dataIndex: 'gridPrefix', render: (c: string | null) => c ?? t('woAdmin.rule.any') },

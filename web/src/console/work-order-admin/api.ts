@@ -1,27 +1,12 @@
 /**
  * The administration API of work-order categories (/work-order-categories) and of the responsibility list
- * (/responsibility-rules) — shapes from server/src/modules/work-orders/categories.schema.ts and
- * responsibility.schema.ts, and the work-order settings (/work-order-settings, settings.ts).
+ * (/responsibility-rules) — the answers' shapes are @civicgrid/contracts' (categories.ts), the request bodies are
+ * here — and the work-order settings (/work-order-settings, settings.ts).
  */
+import type { CategoryKind, CategoryView, ResponsibilityPreview, ResponsibilityRuleView } from '@civicgrid/contracts/categories';
 import { api, type Query } from '../../shared/api';
 
 const base = '/api/v1';
-
-export type CategoryKind = 'component' | 'event' | 'hotline';
-export const CATEGORY_KINDS: readonly CategoryKind[] = ['component', 'event', 'hotline'];
-
-export interface AdminCategory {
-  code: string;
-  parentCode: string | null;
-  kind: CategoryKind;
-  nameZh: string;
-  nameEn: string | null;
-  componentSubclass: string | null;
-  sortOrder: number;
-  active: boolean;
-  source: 'standard' | 'local';
-  updatedAt: string;
-}
 
 export interface NewCategory {
   code: string;
@@ -38,21 +23,6 @@ export interface CategoryChange {
   sortOrder?: number;
   active?: boolean;
   includeChildren?: boolean;
-}
-
-export interface Rule {
-  id: string;
-  categoryPrefix: string | null;
-  districtCode: string | null;
-  gridPrefix: string | null;
-  componentClassPrefix: string | null;
-  department: { id: string; code: string; nameZh: string; nameEn: string; active: boolean };
-  priority: number;
-  fallback: boolean;
-  active: boolean;
-  note: string | null;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export interface RuleBody {
@@ -74,40 +44,22 @@ export interface PreviewInput {
   componentSubclass?: string | null;
 }
 
-export interface Candidate {
-  ruleId: string;
-  departmentId: string;
-  departmentName: string;
-  departmentNameEn: string;
-  priority: number;
-  fallback: boolean;
-  categoryPrefix: string | null;
-  districtCode: string | null;
-  gridPrefix: string | null;
-  componentClassPrefix: string | null;
-}
-
-export interface Preview {
-  facts: { categoryCode: string | null; districtCode: string | null; gridCode: string | null; componentSubclass: string | null };
-  suggestion: { departmentId: string; departmentName: string; departmentNameEn: string; ruleId: string; unique: boolean; fallback: boolean; candidates: Candidate[] } | null;
-}
-
 const enc = encodeURIComponent;
 
 export const categoriesAdminApi = {
-  list: () => api.get<{ items?: AdminCategory[] }>(`${base}/work-order-categories`, { view: 'flat', includeInactive: 'true' }).then((r) => r.items ?? []),
-  create: (body: NewCategory) => api.post<{ category: AdminCategory }>(`${base}/work-order-categories`, body).then((r) => r.category),
-  update: (code: string, body: CategoryChange) => api.patch<{ category: AdminCategory; changed: string[] }>(`${base}/work-order-categories/${enc(code)}`, body),
+  list: () => api.get<{ items?: CategoryView[] }>(`${base}/work-order-categories`, { view: 'flat', includeInactive: 'true' }).then((r) => r.items ?? []),
+  create: (body: NewCategory) => api.post<{ category: CategoryView }>(`${base}/work-order-categories`, body).then((r) => r.category),
+  update: (code: string, body: CategoryChange) => api.patch<{ category: CategoryView; changed: string[] }>(`${base}/work-order-categories/${enc(code)}`, body),
   remove: (code: string) => api.del<void>(`${base}/work-order-categories/${enc(code)}`),
   addStandard: () => api.post<{ added: number }>(`${base}/work-order-categories/standard`).then((r) => r.added),
 };
 
 export const rulesApi = {
-  list: (query: Query) => api.get<{ items: Rule[] }>(`${base}/responsibility-rules`, query).then((r) => r.items),
-  create: (body: RuleBody) => api.post<{ rule: Rule }>(`${base}/responsibility-rules`, body).then((r) => r.rule),
-  update: (id: string, body: Partial<RuleBody>) => api.patch<{ rule: Rule }>(`${base}/responsibility-rules/${enc(id)}`, body).then((r) => r.rule),
+  list: (query: Query) => api.get<{ items: ResponsibilityRuleView[] }>(`${base}/responsibility-rules`, query).then((r) => r.items),
+  create: (body: RuleBody) => api.post<{ rule: ResponsibilityRuleView }>(`${base}/responsibility-rules`, body).then((r) => r.rule),
+  update: (id: string, body: Partial<RuleBody>) => api.patch<{ rule: ResponsibilityRuleView }>(`${base}/responsibility-rules/${enc(id)}`, body).then((r) => r.rule),
   remove: (id: string) => api.del<void>(`${base}/responsibility-rules/${enc(id)}`),
-  preview: (body: PreviewInput) => api.post<Preview>(`${base}/responsibility-rules/preview`, body),
+  preview: (body: PreviewInput) => api.post<ResponsibilityPreview>(`${base}/responsibility-rules/preview`, body),
 };
 
 // ---- Work-order settings (GET/PUT /work-order-settings, server/src/modules/work-orders/settings.ts) ----------------

@@ -4,13 +4,14 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { categoriesAdminApi, type AdminCategory } from './api';
+import type { CategoryView } from '@civicgrid/contracts/categories';
+import { categoriesAdminApi } from './api';
 import { buildCategoryTree, categoryName, type CategoryTreeNode } from './model';
 
 export type CategoryOption = { value: string; title: string; children: CategoryOption[] };
 
-export function useAdminCategories(): AdminCategory[] {
-  const [items, setItems] = useState<AdminCategory[]>([]);
+export function useAdminCategories(): CategoryView[] {
+  const [items, setItems] = useState<CategoryView[]>([]);
   useEffect(() => {
     let live = true;
     categoriesAdminApi.list().then(
@@ -25,7 +26,7 @@ export function useAdminCategories(): AdminCategory[] {
 }
 
 /** The tree for a TreeSelect, and "name (code)" of a code (the code alone when it is not in the tree). */
-export function useCategoryOptions(categories: readonly AdminCategory[]): { options: CategoryOption[]; text: (code: string) => string; known: (code: string) => boolean } {
+export function useCategoryOptions(categories: readonly CategoryView[]): { options: CategoryOption[]; text: (code: string) => string; known: (code: string) => boolean } {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const options = useMemo(() => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AdminCategory, Candidate, Rule } from './api';
+import type { CategoryView, ResponsibilityRuleView, SuggestionCandidate } from '@civicgrid/contracts/categories';
 import { buildCategoryTree, childCode, moveAmongSiblings, ruleBody, ruleForm, searchCategoryTree, tiedWithBest } from './model';
 
-const cat = (code: string, sortOrder: number, nameZh: string, nameEn: string | null = null): AdminCategory => ({
+const cat = (code: string, sortOrder: number, nameZh: string, nameEn: string | null = null): CategoryView => ({
   code,
   parentCode: code.includes('.') ? code.slice(0, code.lastIndexOf('.')) : null,
   kind: 'hotline',
@@ -86,7 +86,7 @@ describe('rules', () => {
   });
 
   it('fills the form from a rule and back to the same body', () => {
-    const rule: Rule = {
+    const rule: ResponsibilityRuleView = {
       id: 'r1',
       categoryPrefix: 'event.01',
       districtCode: '110101',
@@ -104,7 +104,7 @@ describe('rules', () => {
   });
 
   it('marks the candidates that tie with the best one (same conditions, depth, lengths and priority)', () => {
-    const c = (ruleId: string, over: Partial<Candidate>): Candidate => ({ ruleId, departmentId: `d-${ruleId}`, departmentName: ruleId, departmentNameEn: ruleId, priority: 0, fallback: false, categoryPrefix: 'utilities', districtCode: null, gridPrefix: null, componentClassPrefix: null, ...over });
+    const c = (ruleId: string, over: Partial<SuggestionCandidate>): SuggestionCandidate => ({ ruleId, departmentId: `d-${ruleId}`, departmentName: ruleId, departmentNameEn: ruleId, priority: 0, fallback: false, categoryPrefix: 'utilities', districtCode: null, gridPrefix: null, componentClassPrefix: null, ...over });
     const best = c('a', {});
     expect([...tiedWithBest([best, c('b', {}), c('c', { priority: -1 }), c('d', { categoryPrefix: 'other' })])]).toEqual(['a', 'b', 'd']);
     expect([...tiedWithBest([c('a', { categoryPrefix: 'utilities.water' }), c('b', {})])]).toEqual(['a']);

@@ -4,28 +4,29 @@
  * request body, and which preview candidates tie with the best rule (the order of server/src/modules/work-orders/
  * responsibility-rules.ts).
  */
-import type { AdminCategory, Candidate, Rule, RuleBody } from './api';
+import type { CategoryView, ResponsibilityRuleView, SuggestionCandidate } from '@civicgrid/contracts/categories';
+import type { RuleBody } from './api';
 
 export const CODE_SEGMENT = /^[a-z0-9]+$/;
 export const CATEGORY_CODE = /^[a-z0-9]+(\.[a-z0-9]+)*$/;
 
-export function categoryName(c: Pick<AdminCategory, 'nameZh' | 'nameEn'>, language: string): string {
+export function categoryName(c: Pick<CategoryView, 'nameZh' | 'nameEn'>, language: string): string {
   return language === 'en' && c.nameEn ? c.nameEn : c.nameZh;
 }
 
 /** Siblings by sort order then code — the order the server lists them in. */
-function bySortOrder(a: AdminCategory, b: AdminCategory): number {
+function bySortOrder(a: CategoryView, b: CategoryView): number {
   return a.sortOrder - b.sortOrder || a.code.localeCompare(b.code);
 }
 
 export interface CategoryTreeNode {
   key: string;
-  category: AdminCategory;
+  category: CategoryView;
   children: CategoryTreeNode[];
 }
 
 /** The category tree; a category whose parent is missing becomes a root. */
-export function buildCategoryTree(items: readonly AdminCategory[]): CategoryTreeNode[] {
+export function buildCategoryTree(items: readonly CategoryView[]): CategoryTreeNode[] {
   const nodes = new Map(items.map((c) => [c.code, { key: c.code, category: c, children: [] as CategoryTreeNode[] }]));
   const roots: CategoryTreeNode[] = [];
   for (const c of [...items].sort(bySortOrder)) {
@@ -67,7 +68,7 @@ export function searchCategoryTree(tree: readonly CategoryTreeNode[], query: str
  * Moves a category one place up or down among its siblings: the siblings are numbered 10, 20, 30 … in the new
  * order and only the categories whose sort order changes are answered (nothing at either end).
  */
-export function moveAmongSiblings(items: readonly AdminCategory[], code: string, direction: -1 | 1): { code: string; sortOrder: number }[] {
+export function moveAmongSiblings(items: readonly CategoryView[], code: string, direction: -1 | 1): { code: string; sortOrder: number }[] {
   const me = items.find((c) => c.code === code);
   if (!me) return [];
   const siblings = items.filter((c) => c.parentCode === me.parentCode).sort(bySortOrder);
@@ -119,7 +120,7 @@ export function ruleBody(f: RuleForm): RuleBody {
   };
 }
 
-export function ruleForm(r: Rule): RuleForm {
+export function ruleForm(r: ResponsibilityRuleView): RuleForm {
   return {
     categoryPrefix: r.categoryPrefix,
     districtCode: r.districtCode,
@@ -134,12 +135,12 @@ export function ruleForm(r: Rule): RuleForm {
 }
 
 /** How specific a rule is, most significant first (responsibility-rules.ts `specificity`). */
-function specificity(c: Pick<Candidate, 'categoryPrefix' | 'districtCode' | 'gridPrefix' | 'componentClassPrefix'>): number[] {
+function specificity(c: Pick<SuggestionCandidate, 'categoryPrefix' | 'districtCode' | 'gridPrefix' | 'componentClassPrefix'>): number[] {
   const conditions = [c.categoryPrefix, c.districtCode, c.gridPrefix, c.componentClassPrefix].filter((x) => x !== null).length;
   return [conditions, c.categoryPrefix === null ? 0 : c.categoryPrefix.split('.').length, c.gridPrefix?.length ?? 0, c.componentClassPrefix?.length ?? 0];
 }
 
-function sameRank(a: Candidate, b: Candidate): boolean {
+function sameRank(a: SuggestionCandidate, b: SuggestionCandidate): boolean {
   if (a.fallback !== b.fallback) return false;
   const sa = specificity(a);
   const sb = specificity(b);
@@ -147,7 +148,7 @@ function sameRank(a: Candidate, b: Candidate): boolean {
 }
 
 /** The ids of the candidates (best first, as the server answers) that rank equal with the best one, itself included. */
-export function tiedWithBest(candidates: readonly Candidate[]): Set<string> {
+export function tiedWithBest(candidates: readonly SuggestionCandidate[]): Set<string> {
   const best = candidates[0];
   if (!best) return new Set();
   return new Set(candidates.filter((c) => sameRank(c, best)).map((c) => c.ruleId));

@@ -1,14 +1,12 @@
 /**
- * The work-order API as the console uses it (server/src/modules/work-orders/*.schema.ts): shapes, calls, and the
- * photo upload (the attachment endpoint takes the raw image body, not JSON).
+ * The work-order API as the console uses it (the shapes are @civicgrid/contracts'): calls, and the photo upload (the
+ * attachment endpoint takes the raw image body, not JSON).
  */
 import i18n, { currentLanguage } from '../../shared/i18n';
 import { api, ApiError, readCookie, type Query } from '../../shared/api';
 import type { WorkOrderDetail, WorkOrderListItem, WorkOrderSummary } from '@civicgrid/contracts/work-orders';
-import type { ActionBody, Category, ClassifySuggestion, DepartmentSuggestion, DispatchSuggestion } from './codes';
-
-export * from './codes';
-
+import type { CategorySuggestion, DepartmentSuggestion, DispatchSuggestion } from '@civicgrid/contracts/categories';
+import type { ActionBody, Category } from './model';
 
 const base = '/api/v1';
 
@@ -20,7 +18,7 @@ export const workOrdersApi = {
   duplicates: (id: string) => api.get<{ items: (WorkOrderSummary & { distanceM: number })[] }>(`${base}/work-orders/${encodeURIComponent(id)}/duplicates`).then((r) => r.items),
   reveal: (id: string, purpose: string) => api.get<{ name: string | null; phone: string | null }>(`${base}/work-orders/${encodeURIComponent(id)}/reporter`, { purpose }),
   categories: () => api.get<{ items?: Category[] }>(`${base}/work-order-categories`, { view: 'flat', includeInactive: 'false' }).then((r) => r.items ?? []),
-  classify: (text: string) => api.post<{ suggestion: ClassifySuggestion | null }>(`${base}/work-orders/classify`, { text }).then((r) => r.suggestion),
+  classify: (text: string) => api.post<{ suggestion: CategorySuggestion | null }>(`${base}/work-orders/classify`, { text }).then((r) => r.suggestion),
   /** The board's suggestions for a page of orders, in one request (orders the viewer may not read are left out). */
   dispatchSuggestions: (ids: readonly string[]) =>
     api.get<{ items: DispatchSuggestion[] }>(`${base}/work-orders/dispatch-suggestions`, { ids: ids.join(',') }).then((r) => new Map(r.items.map((s) => [s.id, s]))),

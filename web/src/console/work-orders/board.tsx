@@ -12,7 +12,8 @@ import { Link, useLocation } from 'react-router';
 import type { Query } from '../../shared/api';
 import type { ActionTarget } from './actions';
 import type { WorkOrderDetail, WorkOrderListItem } from '@civicgrid/contracts/work-orders';
-import { workOrdersApi, type DispatchSuggestion } from './api';
+import type { DispatchSuggestion } from '@civicgrid/contracts/categories';
+import { workOrdersApi } from './api';
 import { DeadlineCell, deptName, districtName, StatusTag, useCategories, useDistricts } from './parts';
 import { useOrderPages } from './WorkOrderListPage';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_TYPES } from '@civicgrid/contracts/work-orders';
-import type { Category } from './codes';
+import type { Category } from './model';
 import {
   actionForm,
   buildAction,

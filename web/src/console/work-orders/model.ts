@@ -4,8 +4,14 @@
  */
 import type { Query } from '../../shared/api';
 import { FINAL_STATUSES, type ActionType, type WorkOrderDetail, type WorkOrderListItem, type WorkOrderSummary } from '@civicgrid/contracts/work-orders';
-import type { ActionBody, Category } from './codes';
+import type { CategoryView } from '@civicgrid/contracts/categories';
 import { addDays } from '../../shared/time';
+
+/** What the work-order screens read of a category (GET /work-order-categories, view=flat). */
+export type Category = Pick<CategoryView, 'code' | 'parentCode' | 'kind' | 'nameZh' | 'nameEn' | 'active'>;
+
+/** The body of POST /work-orders/:id/actions: the action's type and the fields its form gave (buildAction). */
+export type ActionBody = { type: ActionType } & Record<string, unknown>;
 
 // ---- Filters in the URL ---------------------------------------------------------------------------------------
 

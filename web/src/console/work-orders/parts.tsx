@@ -6,8 +6,8 @@ import { errorMessage } from '../../shared/api';
 import { loadDivisions } from '../../shared/map/geo';
 import { formatDateTime, formatNearTime } from '../../shared/time';
 import type { WorkOrderDetail, WorkOrderListItem, WorkOrderSummary } from '@civicgrid/contracts/work-orders';
-import { workOrdersApi, type Category } from './api';
-import { categoryLabel, deadlineInfo, followUpDeadline, signDeadline, splitDuration, type DeadlineTone } from './model';
+import { workOrdersApi } from './api';
+import { categoryLabel, deadlineInfo, followUpDeadline, signDeadline, splitDuration, type Category, type DeadlineTone } from './model';
 import './work-orders.css';
 
 /** Dark text on a light fill: every pair meets WCAG AA contrast for small text. */

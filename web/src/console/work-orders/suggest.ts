@@ -1,7 +1,8 @@
 /** The dispatcher's suggestions for one order: category from the classifier (when the order has none), department from the responsibility list. */
 import { departmentName } from '../departments';
 import type { WorkOrderSummary } from '@civicgrid/contracts/work-orders';
-import { workOrdersApi, type ClassifySuggestion, type DepartmentSuggestion } from './api';
+import type { CategorySuggestion, DepartmentSuggestion } from '@civicgrid/contracts/categories';
+import { workOrdersApi } from './api';
 
 /** The suggested department's name in the console's language. */
 export const suggestedName = (d: DepartmentSuggestion, language: string): string => departmentName({ nameZh: d.departmentName, nameEn: d.departmentNameEn }, language);
@@ -9,7 +10,7 @@ export const suggestedName = (d: DepartmentSuggestion, language: string): string
 export interface Suggestion {
   loading: boolean;
   /** The classifier's guess, only asked for when the order has no category. */
-  category: ClassifySuggestion | null;
+  category: CategorySuggestion | null;
   /** The category the department suggestion was made for (the order's, or the classifier's). */
   categoryCode: string | null;
   department: DepartmentSuggestion | null;
@@ -27,7 +28,7 @@ export function previewBody(o: Pick<WorkOrderSummary, 'location' | 'gridCode' | 
 }
 
 export async function suggestFor(o: Pick<WorkOrderSummary, 'title' | 'categoryCode' | 'location' | 'gridCode' | 'districtCode'> & { description?: string }): Promise<Omit<Suggestion, 'loading'>> {
-  let category: ClassifySuggestion | null = null;
+  let category: CategorySuggestion | null = null;
   if (!o.categoryCode) category = await workOrdersApi.classify(`${o.title}\n${o.description ?? ''}`.slice(0, 4000)).catch(() => null);
   const categoryCode = o.categoryCode ?? category?.categoryCode ?? null;
   const department = await workOrdersApi.suggestDepartment(previewBody(o, categoryCode)).catch(() => null);
