@@ -6,4 +6,5 @@
  */
 export * from './categories.js';
 export * from './identity.js';
+export * from './knowledge.js';
 export * from './work-orders.js';

@@ -1,10 +1,10 @@
 /** SQL for knowledge articles and their versions (the only file that touches these tables). */
+import type { ArticleSource, ArticleStatus } from '@civicgrid/contracts/knowledge';
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../app-context.js';
 import type { SearchMode } from './search.js';
 
-export type ArticleStatus = 'draft' | 'published' | 'archived';
-export type ArticleSource = 'manual' | 'import' | 'mailbox';
+export type { ArticleSource, ArticleStatus };
 
 export interface ArticleRow {
   id: string;

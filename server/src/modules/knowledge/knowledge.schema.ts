@@ -1,9 +1,9 @@
 /** Request and response shapes for /knowledge/articles and /public/knowledge. */
+import { ARTICLE_SOURCES, ARTICLE_STATUSES } from '@civicgrid/contracts/knowledge';
 import { z } from 'zod';
 import { CATEGORY_RE, LIMITS } from './import-csv.js';
 
-export const ARTICLE_STATUSES = ['draft', 'published', 'archived'] as const;
-export const ARTICLE_SOURCES = ['manual', 'import', 'mailbox'] as const;
+export { ARTICLE_SOURCES, ARTICLE_STATUSES };
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
 // No NUL (PostgreSQL text cannot hold it) and no lone surrogates.

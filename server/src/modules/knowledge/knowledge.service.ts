@@ -4,6 +4,7 @@
  * version; a stale `version` is refused (409). Search segments Chinese with jieba (shared/chinese-text.ts):
  * every word must match, and when nothing has them all, any word may (ranked by ts_rank, title first).
  */
+import type { ArticleDetailView, ArticlePage, ArticleView } from '@civicgrid/contracts/knowledge';
 import type { AppContext } from '../../app-context.js';
 import { recordAudit } from '../audit/index.js';
 import { authorize, authorizeAny, canOn, hasPermission, type CallOptions, type Principal } from '../identity/index.js';
@@ -17,30 +18,7 @@ import { decodeCursor, encodeCursor, queryWords, type SearchMode } from './searc
 
 export type KnowledgeContext = Pick<AppContext, 'db' | 'outbox'>;
 
-export interface ArticleView {
-  id: string;
-  title: string;
-  question: string;
-  answer: string;
-  categoryCode: string | null;
-  agency: string | null;
-  source: repo.ArticleSource;
-  sourceUrl: string | null;
-  status: repo.ArticleStatus;
-  internal: boolean;
-  tags: string[];
-  validFrom: string | null;
-  validTo: string | null;
-  current: boolean;
-  version: number;
-  useCount: number;
-  lastUsedAt: string | null;
-  createdBy: string | null;
-  createdAt: string;
-  updatedBy: string | null;
-  updatedAt: string;
-  publishedAt: string | null;
-}
+export type { ArticleView };
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -96,12 +74,7 @@ export interface ListFilter {
   after?: string;
 }
 
-export interface ListResult {
-  items: (ArticleView & { rank: number | null })[];
-  match: SearchMode | null;
-  next: string | null;
-  canEdit: boolean;
-}
+export type ListResult = ArticlePage;
 
 /** Articles by relevance to `q` (or newest first). Readers see current published articles; editors see all. */
 export async function listArticles(ctx: Pick<AppContext, 'db'>, principal: Principal, filter: ListFilter): Promise<ListResult> {
@@ -151,7 +124,7 @@ async function searchArticles(
 }
 
 /** One article; readers only a current published one (else 404), editors any, with its earlier versions. */
-export async function getArticle(ctx: Pick<AppContext, 'db'>, principal: Principal, id: string) {
+export async function getArticle(ctx: Pick<AppContext, 'db'>, principal: Principal, id: string): Promise<ArticleDetailView> {
   authorizeAny(principal, 'knowledge.read');
   const row = await repo.findArticle(ctx.db, principal.jurisdictionId, id);
   const editor = isEditor(principal);

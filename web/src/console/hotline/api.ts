@@ -7,7 +7,7 @@ import type { WorkOrderDetail, WorkOrderSummary } from '@civicgrid/contracts/wor
 import { api, ApiError, readCookie } from '../../shared/api';
 import i18n, { currentLanguage } from '../../shared/i18n';
 import type { CategoryItem, CreateBody } from './hotline';
-import type { Article as KnowledgeArticle } from '../knowledge/api';
+import type { ArticleView } from '@civicgrid/contracts/knowledge';
 
 /** What the 话务台 reads of an order (caller history). */
 export type OrderSummary = Pick<WorkOrderSummary, 'id' | 'code' | 'requestType' | 'categoryCode' | 'title' | 'status' | 'createdAt' | 'dueAt'>;
@@ -16,7 +16,7 @@ export type OrderSummary = Pick<WorkOrderSummary, 'id' | 'code' | 'requestType' 
 export type OrderDetail = OrderSummary & Pick<WorkOrderDetail, 'version' | 'allowedActions'>;
 
 /** What the 话务台 shows of a knowledge article (the editors' full shape is in ../knowledge/api). */
-export type Article = Pick<KnowledgeArticle, 'id' | 'title' | 'question' | 'answer' | 'categoryCode' | 'agency' | 'useCount'>;
+export type Article = Pick<ArticleView, 'id' | 'title' | 'question' | 'answer' | 'categoryCode' | 'agency' | 'useCount'>;
 
 export interface DistrictItem {
   code: string;

@@ -15,7 +15,8 @@ import { DayPicker } from '../../shared/day-picker';
 import { formatDateTime } from '../../shared/time';
 import { categoryTree } from '../work-orders/model';
 import { useCategories } from '../work-orders/parts';
-import { knowledgeApi, type Article, type ArticleDetail } from './api';
+import type { ArticleDetailView, ArticleView } from '@civicgrid/contracts/knowledge';
+import { knowledgeApi } from './api';
 import {
   changedFields,
   compactParts,
@@ -51,7 +52,7 @@ interface Props {
   target: EditorTarget;
   onClose(): void;
   /** After any change the server accepted (the list reloads). */
-  onChanged(article: Article): void;
+  onChanged(article: ArticleView): void;
   /** Show the article without any way to change it (the server would refuse every write of this user). */
   readOnly?: boolean;
 }
@@ -74,9 +75,9 @@ export function ArticleEditor({ target, onClose, onChanged, readOnly = false }: 
   const categories = useCategories();
   const catTree = useMemo(() => categoryTree(categories.items, lang), [categories.items, lang]);
   /** The version this editor started from (the base of the PATCH and of a rebase after 409). */
-  const [started, setStarted] = useState<Article | null>(null);
+  const [started, setStarted] = useState<ArticleView | null>(null);
   /** The article with its kept versions, as last read (版本记录). */
-  const [history, setHistory] = useState<ArticleDetail | null>(null);
+  const [history, setHistory] = useState<ArticleDetailView | null>(null);
   const [loading, setLoading] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [serverError, setServerError] = useState<string | null>(null);
@@ -124,7 +125,7 @@ export function ArticleEditor({ target, onClose, onChanged, readOnly = false }: 
   }, [target, targetId, form, reset]);
 
   /** After an accepted change the versions are read again (a save kept the previous content as one). */
-  const accepted = (a: Article) => {
+  const accepted = (a: ArticleView) => {
     onChanged(a);
     knowledgeApi.get(a.id).then(
       (detail) => setHistory((h) => (h === null || h.id === detail.id ? detail : h)),
@@ -176,7 +177,7 @@ export function ArticleEditor({ target, onClose, onChanged, readOnly = false }: 
   };
 
   /** Saves the form (create or PATCH); answers the saved article, or null when refused or invalid. */
-  const save = async (publish: boolean): Promise<Article | null> => {
+  const save = async (publish: boolean): Promise<ArticleView | null> => {
     if (!(await check())) return null;
     setServerError(null);
     try {
@@ -477,7 +478,7 @@ export function ArticleEditor({ target, onClose, onChanged, readOnly = false }: 
  * 版本记录: read-only, newest first; a version kept before statuses were recorded shows a dash. Each row opens, below
  * it, what that version changed from the one before.
  */
-function Versions({ article, categoryLabel }: { article: ArticleDetail; categoryLabel: (code: string | null) => string }) {
+function Versions({ article, categoryLabel }: { article: ArticleDetailView; categoryLabel: (code: string | null) => string }) {
   const { t, i18n } = useTranslation();
   const [expanded, setExpanded] = useState<number[]>([]);
   const toggle = (v: number) => setExpanded((open) => (open.includes(v) ? open.filter((x) => x !== v) : [...open, v]));
@@ -540,7 +541,7 @@ function Versions({ article, categoryLabel }: { article: ArticleDetail; category
 }
 
 /** What one version changed, field by field; the first version and one whose predecessor is not listed say so. */
-function VersionChanges({ id, article, version, categoryLabel }: { id: string; article: ArticleDetail; version: number; categoryLabel: (code: string | null) => string }) {
+function VersionChanges({ id, article, version, categoryLabel }: { id: string; article: ArticleDetailView; version: number; categoryLabel: (code: string | null) => string }) {
   const { t } = useTranslation();
   // Computed only when opened, and once: an article may list 100 versions of a 20,000-character answer.
   const change = useMemo(() => versionChange(article, version), [article, version]);

@@ -17,7 +17,8 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../shared/api';
 import { formatDate, formatDateTime } from '../../shared/time';
 import { useCategories } from '../work-orders/parts';
-import { ARTICLE_STATUSES, knowledgeApi, type Article, type ArticlePage, type ArticleStatus } from './api';
+import { ARTICLE_STATUSES, type ArticlePage, type ArticleStatus, type ArticleView } from '@civicgrid/contracts/knowledge';
+import { knowledgeApi } from './api';
 import { ArticleEditor, type EditorTarget } from './ArticleEditor';
 import { FIRST_PAGE, nextPage, previousPage, type Paging } from './model';
 import { StatusTag } from './StatusTag';
@@ -63,14 +64,14 @@ export function KnowledgeAdminPage() {
     setPaging(FIRST_PAGE);
   };
 
-  const validity = (a: Article) => {
+  const validity = (a: ArticleView) => {
     if (a.validFrom && a.validTo) return t('knowledge.validity.range', { from: a.validFrom, to: a.validTo });
     if (a.validFrom) return t('knowledge.validity.from', { from: a.validFrom });
     if (a.validTo) return t('knowledge.validity.to', { to: a.validTo });
     return t('knowledge.validity.always');
   };
 
-  const columns: ColumnsType<Article> = [
+  const columns: ColumnsType<ArticleView> = [
     {
       title: t('knowledge.col.title'),
       key: 'title',

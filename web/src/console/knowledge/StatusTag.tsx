@@ -2,10 +2,10 @@
 import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { jurisdictionDay } from '../../shared/time';
-import type { Article } from './api';
+import type { ArticleView } from '@civicgrid/contracts/knowledge';
 import { validityOn } from './model';
 
-export function StatusTag({ article }: { article: Pick<Article, 'status' | 'validFrom' | 'validTo'> }) {
+export function StatusTag({ article }: { article: Pick<ArticleView, 'status' | 'validFrom' | 'validTo'> }) {
   const { t } = useTranslation();
   const validity = validityOn(article, jurisdictionDay());
   return (

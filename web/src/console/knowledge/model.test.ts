@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Article, ArticleVersion } from './api';
+import type { ArticleVersionView, ArticleView } from '@civicgrid/contracts/knowledge';
 import {
   changedFields,
   cleanTags,
@@ -27,7 +27,7 @@ import {
   type StatusAction,
 } from './model';
 
-const ARTICLE: Article = {
+const ARTICLE: ArticleView = {
   id: '5b0c7a52-3c1e-4d57-9a4f-1f2e3d4c5b6a',
   title: '社保卡补办',
   question: '社保卡丢了怎么补办？',
@@ -55,7 +55,7 @@ const ARTICLE: Article = {
 const form = (patch: Partial<ArticleForm> = {}): ArticleForm => ({ ...formFromArticle(ARTICLE), ...patch });
 
 /** A kept version with ARTICLE's content, changed by `patch`. */
-const kept = (version: number, patch: Partial<ArticleVersion> = {}): ArticleVersion => ({
+const kept = (version: number, patch: Partial<ArticleVersionView> = {}): ArticleVersionView => ({
   version,
   title: ARTICLE.title,
   question: ARTICLE.question,
@@ -145,7 +145,7 @@ describe('article ⇄ form ⇄ request body', () => {
 });
 
 describe('a stale save (409): the form moves onto the latest version, keeping what was typed', () => {
-  const latest: Article = { ...ARTICLE, version: 4, agency: '市医保局', tags: ['社保卡', '补办', '挂失'], answer: '他人修改后的答复。' };
+  const latest: ArticleView = { ...ARTICLE, version: 4, agency: '市医保局', tags: ['社保卡', '补办', '挂失'], answer: '他人修改后的答复。' };
 
   it('keeps the fields this editor changed and takes the rest from the latest version', () => {
     const typed = form({ title: '社保卡丢失补办', answer: '我的新答复。' });

@@ -5,7 +5,8 @@
  * keeps what an editor typed when someone else saved first (409), list paging by cursor, an article's validity
  * on a given day, and what each kept version changed (版本记录: a bounded line-then-character difference).
  */
-import type { Article, ArticleContent, ArticleDetail, CreateArticleBody, UpdateArticleBody } from './api';
+import type { ArticleContent, ArticleDetailView, ArticleView } from '@civicgrid/contracts/knowledge';
+import type { CreateArticleBody, UpdateArticleBody } from './api';
 
 export const LIMITS = { title: 200, question: 10_000, answer: 20_000, agency: 200, url: 2000, category: 100, tags: 20, tag: 32 } as const;
 export const CATEGORY_RE = /^[a-z0-9]+(\.[a-z0-9]+)*$/;
@@ -50,7 +51,7 @@ export const EMPTY_FORM: ArticleForm = {
 /** The form's values may come back from antd partly undefined (a cleared select): read them leniently. */
 export type FormInput = { [K in FormField]?: ArticleForm[K] | null | undefined };
 
-export function formFromArticle(a: Article): ArticleForm {
+export function formFromArticle(a: ArticleView): ArticleForm {
   return {
     title: a.title,
     question: a.question,
@@ -109,7 +110,7 @@ function differing(x: ArticleContent, y: ArticleContent): ContentField[] {
 }
 
 /** The fields whose value in the form differs from the article's (what saving would change). */
-export function changedFields(f: FormInput, a: Article): ContentField[] {
+export function changedFields(f: FormInput, a: ArticleView): ContentField[] {
   return differing(formContent(f), articleContent(a));
 }
 
@@ -119,7 +120,7 @@ export function createBody(f: FormInput, publish: boolean): CreateArticleBody {
 }
 
 /** PATCH body: the version the editor started from and only the fields that changed (null when nothing did). */
-export function updateBody(f: FormInput, a: Article): UpdateArticleBody | null {
+export function updateBody(f: FormInput, a: ArticleView): UpdateArticleBody | null {
   const content = formContent(f);
   const changed = differing(content, articleContent(a));
   if (changed.length === 0) return null;
@@ -142,7 +143,7 @@ export interface Rebased {
  * typed — the fields they changed (against the version they started from) keep their value, every other field
  * takes the latest one, so saving again does not undo the other editor's changes to fields this one left alone.
  */
-export function rebase(f: FormInput, started: Article, latest: Article): Rebased {
+export function rebase(f: FormInput, started: ArticleView, latest: ArticleView): Rebased {
   const mine = new Set(changedFields(f, started));
   const typed = formContent(f);
   const latestContent = articleContent(latest);
@@ -234,7 +235,7 @@ export function previousPage(p: Paging): Paging {
 export type Validity = 'always' | 'notYet' | 'valid' | 'expired';
 
 /** An article's validity on `today` (YYYY-MM-DD, the jurisdiction's day): both ends inclusive, as the server reads them. */
-export function validityOn(a: Pick<Article, 'validFrom' | 'validTo'>, today: string): Validity {
+export function validityOn(a: Pick<ArticleView, 'validFrom' | 'validTo'>, today: string): Validity {
   if (!a.validFrom && !a.validTo) return 'always';
   if (a.validFrom && today < a.validFrom) return 'notYet';
   if (a.validTo && today > a.validTo) return 'expired';
@@ -246,7 +247,7 @@ export function validityOn(a: Pick<Article, 'validFrom' | 'validTo'>, today: str
  * restore (publish again) or take it back to draft (to rework it first).
  */
 export type StatusAction = 'publish' | 'archive' | 'restore' | 'unarchive';
-export function statusActions(status: Article['status']): StatusAction[] {
+export function statusActions(status: ArticleView['status']): StatusAction[] {
   if (status === 'draft') return ['publish', 'archive'];
   if (status === 'published') return ['archive'];
   return ['unarchive', 'restore'];
@@ -261,12 +262,12 @@ export interface VersionRow {
   version: number;
   by: string | null;
   at: string;
-  status: Article['status'] | null;
+  status: ArticleView['status'] | null;
   current: boolean;
 }
 
 /** 版本记录: the current version first, then the kept ones (newest first), as the drawer lists them. */
-export function versionRows(article: ArticleDetail): VersionRow[] {
+export function versionRows(article: ArticleDetailView): VersionRow[] {
   const kept = (article.versions ?? []).map((v): VersionRow => ({ version: v.version, by: v.editedBy, at: v.editedAt, status: v.status, current: false }));
   // The current version was written by contentBy (a later publish or archive changed only updatedBy).
   const by = article.contentAt === undefined ? article.updatedBy : (article.contentBy ?? null);
@@ -531,13 +532,13 @@ export function compareContent(before: ArticleContent, after: ArticleContent): F
 export type VersionChange = { kind: 'first' } | { kind: 'missing'; previous: number } | { kind: 'changed'; previous: number; fields: FieldChange[] };
 
 /** The content of a version of the article: the current one, or a kept one (undefined when not listed). */
-export function versionContent(article: ArticleDetail, version: number): ArticleContent | undefined {
+export function versionContent(article: ArticleDetailView, version: number): ArticleContent | undefined {
   if (version === article.version) return articleContent(article);
   const kept = article.versions?.find((v) => v.version === version);
   return kept ? articleContent(kept) : undefined;
 }
 
-export function versionChange(article: ArticleDetail, version: number): VersionChange {
+export function versionChange(article: ArticleDetailView, version: number): VersionChange {
   if (version <= 1) return { kind: 'first' };
   const previous = version - 1;
   const before = versionContent(article, previous);
