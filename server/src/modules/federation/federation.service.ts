@@ -3,54 +3,20 @@
  * the server's SECRET_KEY (as reporters' personal data) and never shown again — views carry its last 4 characters.
  * Every change is audited and published in its transaction; a new or re-activated peer starts its polling timer.
  */
+import type { ConnectionTest, PeerChoice, PeerInput, PeerView, TransferView } from '@civicgrid/contracts/federation';
 import type { AppContext } from '../../app-context.js';
 import { recordAudit } from '../audit/index.js';
 import { authorize, openPersonal, sealPersonal, type Principal } from '../identity/index.js';
 import type { Actor, RequestMeta } from '../../shared/actor.js';
 import { badRequest, conflict, notFound } from '../../shared/errors.js';
-import { Open311ClientError, type RemoteService } from './open311-client.js';
+import { Open311ClientError } from './open311-client.js';
 import { clientFor } from './peer-client.js';
 import * as repo from './federation.repo.js';
 import { schedulePoll } from './transfer.js';
 
 export type FederationContext = Pick<AppContext, 'db' | 'outbox' | 'log'> & { config: Pick<AppContext['config'], 'secretKey' | 'publicBaseUrl'> };
 
-export interface PeerInput {
-  name: string;
-  baseUrl: string;
-  remoteJurisdictionId?: string | null;
-  /** Required when creating; absent when updating keeps the stored key. */
-  apiKey?: string;
-  format: 'json' | 'xml';
-  serviceMap: Record<string, string>;
-  defaultServiceCode: string;
-  sendPersonalData: boolean;
-  active: boolean;
-}
-
-export interface PeerView {
-  id: string;
-  name: string;
-  baseUrl: string;
-  remoteJurisdictionId: string | null;
-  apiKeyLast4: string;
-  format: 'json' | 'xml';
-  serviceMap: Record<string, string>;
-  defaultServiceCode: string | null;
-  sendPersonalData: boolean;
-  active: boolean;
-  lastPolledAt: string | null;
-  lastError: string | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** What a dispatcher needs to choose a peer; nothing about keys or endpoints. */
-export interface PeerChoice {
-  id: string;
-  name: string;
-}
+export type { PeerChoice, PeerInput, PeerView };
 
 const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -173,11 +139,7 @@ export async function deletePeer(ctx: FederationContext, principal: Principal, i
   });
 }
 
-export interface ConnectionTest {
-  ok: boolean;
-  services: RemoteService[];
-  error: string | null;
-}
+export type { ConnectionTest };
 
 /** Test connection: the peer's services list (also what the administrator maps our categories to). */
 export async function testPeer(ctx: FederationContext, principal: Principal, id: string, actor: Actor, request: RequestMeta): Promise<ConnectionTest> {
@@ -202,20 +164,7 @@ export async function pollPeerNow(ctx: FederationContext, principal: Principal, 
   await ctx.db.transaction().execute((tx) => schedulePoll(tx, ctx, peer, now));
 }
 
-export interface TransferView {
-  peer: { id: string; name: string };
-  state: repo.TransferRow['state'];
-  serviceCode: string;
-  remoteId: string | null;
-  remoteStatus: string | null;
-  remoteNotes: string | null;
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  sentAt: string | null;
-  lastPolledAt: string | null;
-  mirrored: Array<{ at: string; remoteStatus: string; mirroredStatus: string; note: string | null }>;
-}
+export type { TransferView };
 
 export async function getTransfer(ctx: FederationContext, principal: Principal, workOrderId: string): Promise<TransferView> {
   authorize(principal, 'federation.peer.read', { jurisdictionId: principal.jurisdictionId }, 'federation.transfer_not_found');

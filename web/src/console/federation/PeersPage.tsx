@@ -11,7 +11,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../shared/api';
 import { formatDateTime } from '../../shared/time';
-import { federationApi, formatServiceMap, parseServiceMap, type Peer, type RemoteService } from './api';
+import type { PeerView, RemoteServiceSummary } from '@civicgrid/contracts/federation';
+import { federationApi, formatServiceMap, parseServiceMap } from './api';
 
 interface PeerForm {
   name: string;
@@ -28,24 +29,24 @@ interface PeerForm {
 export function PeersPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [peers, setPeers] = useState<Peer[] | null>(null);
+  const [peers, setPeers] = useState<PeerView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [editing, setEditing] = useState<Peer | 'new' | null>(null);
-  const [tested, setTested] = useState<{ peer: Peer; ok: boolean; error: string | null; services: RemoteService[] } | null>(null);
+  const [editing, setEditing] = useState<PeerView | 'new' | null>(null);
+  const [tested, setTested] = useState<{ peer: PeerView; ok: boolean; error: string | null; services: RemoteServiceSummary[] } | null>(null);
 
   const load = useCallback(() => {
     federationApi.peers().then(setPeers, (e: unknown) => setError(errorMessage(e)));
   }, []);
   useEffect(load, [load]);
 
-  const test = async (peer: Peer) => {
+  const test = async (peer: PeerView) => {
     try {
       setTested({ peer, ...(await federationApi.test(peer.id)) });
     } catch (e) {
       message.error(errorMessage(e));
     }
   };
-  const poll = async (peer: Peer) => {
+  const poll = async (peer: PeerView) => {
     try {
       await federationApi.poll(peer.id);
       message.success(t('federation.pollQueued', { name: peer.name }));
@@ -54,7 +55,7 @@ export function PeersPage() {
     }
   };
 
-  const columns: ColumnsType<Peer> = [
+  const columns: ColumnsType<PeerView> = [
     { title: t('federation.field.name'), dataIndex: 'name', key: 'name' },
     { title: t('federation.field.baseUrl'), dataIndex: 'baseUrl', key: 'baseUrl', render: (u: string) => <Typography.Text code>{u}</Typography.Text> },
     { title: t('federation.field.defaultServiceCode'), dataIndex: 'defaultServiceCode', key: 'svc' },
@@ -141,7 +142,7 @@ export function PeersPage() {
   );
 }
 
-function PeerModal({ peer, onClose }: { peer: Peer | null; onClose: (saved: boolean) => void }) {
+function PeerModal({ peer, onClose }: { peer: PeerView | null; onClose: (saved: boolean) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<PeerForm>();
   const [error, setError] = useState<string | null>(null);

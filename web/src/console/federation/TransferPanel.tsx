@@ -9,15 +9,16 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, errorMessage } from '../../shared/api';
 import { formatDateTime } from '../../shared/time';
 import { StatusTag } from '../work-orders/parts';
-import { federationApi, type Transfer } from './api';
+import type { TransferView } from '@civicgrid/contracts/federation';
+import { federationApi } from './api';
 import { ToneTag, type Tone } from './tones';
 
-const STATE_TONE: Record<Transfer['state'], Tone> = { pending: 'gold', token: 'gold', sent: 'blue', done: 'green', failed: 'red' };
+const STATE_TONE: Record<TransferView['state'], Tone> = { pending: 'gold', token: 'gold', sent: 'blue', done: 'green', failed: 'red' };
 
 export function TransferPanel({ workOrderId, version }: { workOrderId: string; version: string }) {
   const { t } = useTranslation();
   const { token } = theme.useToken();
-  const [transfer, setTransfer] = useState<Transfer | null | undefined>(undefined);
+  const [transfer, setTransfer] = useState<TransferView | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;

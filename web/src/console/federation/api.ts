@@ -1,71 +1,19 @@
-/** The federation API as the console uses it (server/src/modules/federation/federation.schema.ts). */
+/** The federation API as the console uses it (the shapes are @civicgrid/contracts' federation.ts). */
+import type { ConnectionTest, PeerChoice, PeerInput, PeerView, TransferView } from '@civicgrid/contracts/federation';
 import { api } from '../../shared/api';
-
-export interface Peer {
-  id: string;
-  name: string;
-  baseUrl: string;
-  remoteJurisdictionId: string | null;
-  apiKeyLast4: string;
-  format: 'json' | 'xml';
-  serviceMap: Record<string, string>;
-  defaultServiceCode: string | null;
-  sendPersonalData: boolean;
-  active: boolean;
-  lastPolledAt: string | null;
-  lastError: string | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface PeerInput {
-  name: string;
-  baseUrl: string;
-  remoteJurisdictionId?: string | null;
-  apiKey?: string;
-  format: 'json' | 'xml';
-  serviceMap: Record<string, string>;
-  defaultServiceCode: string;
-  sendPersonalData: boolean;
-  active: boolean;
-}
-
-export interface RemoteService {
-  code: string;
-  name: string;
-  group: string | null;
-  description: string | null;
-}
-
-export interface Transfer {
-  peer: { id: string; name: string };
-  state: 'pending' | 'token' | 'sent' | 'done' | 'failed';
-  serviceCode: string;
-  remoteId: string | null;
-  remoteStatus: string | null;
-  remoteNotes: string | null;
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  sentAt: string | null;
-  lastPolledAt: string | null;
-  /** The peer's updates mirrored into the timeline, newest first. */
-  mirrored: { at: string; remoteStatus: string; mirroredStatus: string; note: string | null }[];
-}
 
 const base = '/api/v1/federation';
 const id = (s: string) => encodeURIComponent(s);
 
 export const federationApi = {
-  peers: () => api.get<{ items: Peer[] }>(`${base}/peers`).then((r) => r.items),
-  choices: () => api.get<{ items: { id: string; name: string }[] }>(`${base}/peer-choices`).then((r) => r.items),
-  create: (input: PeerInput) => api.post<{ peer: Peer }>(`${base}/peers`, input).then((r) => r.peer),
-  update: (peerId: string, version: number, input: PeerInput) => api.put<{ peer: Peer }>(`${base}/peers/${id(peerId)}`, { ...input, version }).then((r) => r.peer),
+  peers: () => api.get<{ items: PeerView[] }>(`${base}/peers`).then((r) => r.items),
+  choices: () => api.get<{ items: PeerChoice[] }>(`${base}/peer-choices`).then((r) => r.items),
+  create: (input: PeerInput) => api.post<{ peer: PeerView }>(`${base}/peers`, input).then((r) => r.peer),
+  update: (peerId: string, version: number, input: PeerInput) => api.put<{ peer: PeerView }>(`${base}/peers/${id(peerId)}`, { ...input, version }).then((r) => r.peer),
   remove: (peerId: string) => api.del<void>(`${base}/peers/${id(peerId)}`),
-  test: (peerId: string) => api.post<{ ok: boolean; error: string | null; services: RemoteService[] }>(`${base}/peers/${id(peerId)}/test`, {}),
+  test: (peerId: string) => api.post<ConnectionTest>(`${base}/peers/${id(peerId)}/test`, {}),
   poll: (peerId: string) => api.post<void>(`${base}/peers/${id(peerId)}/poll`, {}),
-  transfer: (workOrderId: string) => api.get<{ transfer: Transfer }>(`${base}/transfers/${id(workOrderId)}`).then((r) => r.transfer),
+  transfer: (workOrderId: string) => api.get<{ transfer: TransferView }>(`${base}/transfers/${id(workOrderId)}`).then((r) => r.transfer),
 };
 
 /** "component.01=S0301" lines ⇄ the service map (blank lines ignored). */
