@@ -7,10 +7,9 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
-import { expectAccessible, signIn, startE2e, type E2eEnv } from './e2e-support.js';
+import { closeDrawer, expectAccessible, openConsole, useE2e } from './e2e-support.js';
 
-let env: E2eEnv;
-let base = '';
+const env = useE2e();
 let context: BrowserContext;
 let page: Page;
 
@@ -23,22 +22,17 @@ interface MapPoint {
 }
 
 const mapPoints = async (query = '') => {
-  const res = await context.request.get(`${base}/api/v1/components/map${query}`);
+  const res = await context.request.get(`${env.base}/api/v1/components/map${query}`);
   expect(res.status(), await res.text()).toBe(200);
   return ((await res.json()) as { items: MapPoint[] }).items;
 };
 
 beforeAll(async () => {
-  env = await startE2e();
-  base = env.base;
-  context = await env.browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  await signIn(page, base, 'admin');
+  ({ context, page } = await openConsole(env, 'admin', { viewport: { width: 1440, height: 1000 } }));
 }, 300_000);
 
 afterAll(async () => {
   await context?.close();
-  await env?.close();
 });
 
 describe('city components (administrator)', () => {
@@ -48,7 +42,7 @@ describe('city components (administrator)', () => {
     all = await mapPoints();
     expect(all.length).toBeGreaterThan(2000);
     expect(new Set(all.map((p) => p.classCode)).size).toBeGreaterThanOrEqual(8);
-    await page.goto(`${base}/console/components`);
+    await page.goto(`${env.base}/console/components`);
     const map = page.getByTestId('component-map');
     await expect.poll(() => map.getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
     expect(Number(await map.getAttribute('data-count'))).toBe(all.length);
@@ -75,16 +69,7 @@ describe('city components (administrator)', () => {
     await expect.poll(() => page.locator('.ant-drawer .ant-timeline-item').count()).toBeGreaterThan(0);
     await expectAccessible(page, 'the component detail');
     await screenshot(page, 'components-detail');
-    // Closed by its close button (retried: a click during the opening animation can be lost under load).
-    await expect
-      .poll(
-        async () => {
-          if ((await page.getByTestId('component-code').count()) > 0) await page.locator('.ant-drawer-close').first().click({ timeout: 2_000 }).catch(() => undefined);
-          return page.getByTestId('component-code').count();
-        },
-        { timeout: 20_000 },
-      )
-      .toBe(0);
+    await closeDrawer(page, 'component-code');
   });
 
   it('imports a CSV: the reject report first, then the good rows with progress to 100 %', async () => {

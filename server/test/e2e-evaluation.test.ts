@@ -10,21 +10,11 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
 import { DEFAULT_TEMPLATE, datasetToCsv, demoCities } from '../src/modules/evaluation/index.js';
-import { E2E_DEMO_PASSWORD, expectAccessible, signIn, startE2e, type E2eEnv } from './e2e-support.js';
+import { expectAccessible, openConsole, useE2e } from './e2e-support.js';
 
-let env: E2eEnv;
-let base = '';
+const env = useE2e();
 const LEAF_CODES = DEFAULT_TEMPLATE.nodes.filter((n) => n.direction).map((n) => n.code);
 const DATASET = 'synthetic-150.csv';
-
-beforeAll(async () => {
-  env = await startE2e();
-  base = env.base;
-}, 240_000);
-
-afterAll(async () => {
-  await env?.close();
-});
 
 const rows = (page: Page, testId: string) => page.getByTestId(testId).locator('tbody tr.ant-table-row');
 
@@ -39,14 +29,12 @@ describe('evaluation console (analyst, zh-CN)', () => {
   let page: Page;
   let runLink = '';
   beforeAll(async () => {
-    context = await env.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    await signIn(page, base, 'analyst', E2E_DEMO_PASSWORD);
+    ({ context, page } = await openConsole(env, 'analyst', { viewport: { width: 1440, height: 900 } }));
   });
   afterAll(async () => context?.close());
 
   it('runs an uploaded CSV with sensitivity and shows rank intervals, tier stability and influential indicators', async () => {
-    await page.goto(`${base}/console/evaluation`);
+    await page.goto(`${env.base}/console/evaluation`);
     await page.locator('h1', { hasText: '治理现代化评估' }).waitFor();
     const create = page.getByTestId('create-system');
     if (await create.isVisible({ timeout: 5_000 }).catch(() => false)) await create.click();
@@ -146,7 +134,7 @@ describe('evaluation console (analyst, zh-CN)', () => {
   }, 120_000);
 
   it('edits a draft system: AHP matrix with CR and the worst judgement, a node added and removed, then publishes', async () => {
-    await page.goto(`${base}/console/evaluation?view=systems`);
+    await page.goto(`${env.base}/console/evaluation?view=systems`);
     await page.getByTestId('new-draft-system').click();
     await expect.poll(() => page.getByTestId('editor-status').textContent(), { timeout: 20_000 }).toBe('正在编辑草稿 v1');
     const tree = page.getByTestId('editor-tree');
@@ -228,16 +216,12 @@ describe('evaluation console (analyst, zh-CN)', () => {
     let en: BrowserContext;
     let p: Page;
     beforeAll(async () => {
-      en = await env.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en' });
-      p = await en.newPage();
-      await p.goto(`${base}/console/login`);
-      await p.evaluate("localStorage.setItem('cg.lang', 'en')");
-      await signIn(p, base, 'leader', E2E_DEMO_PASSWORD);
+      ({ context: en, page: p } = await openConsole(env, 'leader', { viewport: { width: 1440, height: 900 }, lang: 'en' }));
     });
     afterAll(async () => en?.close());
 
     it('reads the runs list and a run\'s sensitivity, without the analyst\'s controls', async () => {
-      await p.goto(`${base}/console/evaluation`);
+      await p.goto(`${env.base}/console/evaluation`);
       await p.locator('h1', { hasText: 'Governance evaluation' }).waitFor();
       await expect.poll(() => rows(p, 'runs-table').count(), { timeout: 20_000 }).toBeGreaterThan(1);
       expect(await p.getByRole('button', { name: 'Import and run' }).count()).toBe(0);

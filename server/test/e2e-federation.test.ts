@@ -16,12 +16,11 @@ import { createApiKey } from '../src/modules/identity/index.js';
 import { seedStandardCategories } from '../src/modules/work-orders/index.js';
 import { systemActor } from '../src/shared/actor.js';
 import { createTestApp, type TestApp } from './app.js';
-import { closeDropdowns, expectAccessible, signIn, startE2e, type E2eEnv } from './e2e-support.js';
+import { closeDropdowns, expectAccessible, signIn, useE2e } from './e2e-support.js';
 import { loginAs, makeJurisdiction, makeUser, type Session } from './factories.js';
 import { ensurePgliteTemplate } from './template.js';
 
-let env: E2eEnv;
-let base = '';
+const env = useE2e();
 let B: TestApp;
 let jB: string;
 let keyB: string;
@@ -34,8 +33,6 @@ const PEER = '乙市 12345';
 const square = { type: 'MultiPolygon', coordinates: [[[[103.0, 30.0], [105.0, 30.0], [105.0, 31.5], [103.0, 31.5], [103.0, 30.0]]]] };
 
 beforeAll(async () => {
-  env = await startE2e();
-  base = env.base;
   if (!process.env.TEST_DATABASE_URL) await ensurePgliteTemplate();
   B = await createTestApp();
   jB = (await makeJurisdiction(B.ctx.db, { nameZh: '乙市', nameEn: 'City B' })).id;
@@ -56,7 +53,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await B?.close();
-  await env?.close();
 });
 
 async function runJobsUntil(done: () => Promise<boolean>): Promise<void> {
@@ -86,7 +82,7 @@ describe('cross-jurisdiction transfer', () => {
 
   it('an administrator adds the peer and tests the connection', async () => {
     const page = await admin.newPage();
-    await signIn(page, base, 'admin');
+    await signIn(page, env.base, 'admin');
     await page.getByTestId('console-nav').getByText('跨域转办').click();
     await page.getByTestId('peers-table').waitFor();
     await expectAccessible(page, 'federation peers (empty)');
@@ -117,8 +113,8 @@ describe('cross-jurisdiction transfer', () => {
 
   it('a dispatcher transfers an order from its detail page, and the detail shows the transfer as it progresses', async () => {
     const page: Page = await dispatcher.newPage();
-    await signIn(page, base, 'dispatcher');
-    await page.goto(`${base}/console/work-orders/${order.id}`);
+    await signIn(page, env.base, 'dispatcher');
+    await page.goto(`${env.base}/console/work-orders/${order.id}`);
     await page.getByTestId('work-order-detail').waitFor();
     await page.getByTestId('action-transfer').click();
     const modal = page.locator('.ant-modal').filter({ has: page.getByTestId('action-form-transfer') });

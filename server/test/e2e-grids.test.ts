@@ -8,11 +8,10 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
-import { expectAccessible, signIn, startE2e, type E2eEnv } from './e2e-support.js';
+import { closeDrawer, expectAccessible, openConsole, useE2e } from './e2e-support.js';
 import { dbf, shpPolygons, squareRing, storedZip } from './shapefile-fixtures.js';
 
-let env: E2eEnv;
-let base = '';
+const env = useE2e();
 let context: BrowserContext;
 let page: Page;
 
@@ -22,7 +21,7 @@ interface GridDetail {
 }
 
 const getJson = async <T,>(url: string): Promise<T> => {
-  const res = await context.request.get(`${base}/api/v1${url}`);
+  const res = await context.request.get(`${env.base}/api/v1${url}`);
   expect(res.status(), await res.text()).toBe(200);
   return (await res.json()) as T;
 };
@@ -44,16 +43,11 @@ const smallLayer = {
 };
 
 beforeAll(async () => {
-  env = await startE2e();
-  base = env.base;
-  context = await env.browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  await signIn(page, base, 'admin');
+  ({ context, page } = await openConsole(env, 'admin', { viewport: { width: 1440, height: 1000 } }));
 }, 300_000);
 
 afterAll(async () => {
   await context?.close();
-  await env?.close();
 });
 
 describe('unit grids (administrator)', () => {
@@ -62,7 +56,7 @@ describe('unit grids (administrator)', () => {
   it('shows the grid layer on the map, the hierarchy and the list', async () => {
     first = (await getJson<{ items: { code: string; name: string }[] }>('/grids?limit=1')).items[0]!;
     expect(first.code).toMatch(/^[0-9]{14}$/);
-    await page.goto(`${base}/console/grids`);
+    await page.goto(`${env.base}/console/grids`);
     const map = page.getByTestId('grid-map');
     await expect.poll(() => map.getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
     expect(Number(await map.getAttribute('data-count'))).toBeGreaterThan(50);
@@ -128,15 +122,7 @@ describe('unit grids (administrator)', () => {
     await expect.poll(() => page.getByTestId('grid-inspector-names').textContent()).toBe(after.inspectors[0]!.name);
     await expectAccessible(page, 'the grid detail');
     await screenshot(page, 'grids-detail');
-    await expect
-      .poll(
-        async () => {
-          if ((await page.getByTestId('grid-code').count()) > 0) await page.locator('.ant-drawer-close').first().click({ timeout: 2_000 }).catch(() => undefined);
-          return page.getByTestId('grid-code').count();
-        },
-        { timeout: 20_000 },
-      )
-      .toBe(0);
+    await closeDrawer(page, 'grid-code');
   });
 
   it('checks a small GeoJSON first (the invalid polygon in the report, nothing changed), then imports the rest with progress', async () => {
@@ -202,16 +188,12 @@ describe('unit grids in English', () => {
   let en: BrowserContext;
   let enPage: Page;
   beforeAll(async () => {
-    en = await env.browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'en' });
-    enPage = await en.newPage();
-    await enPage.goto(`${base}/console/login`);
-    await enPage.evaluate("localStorage.setItem('cg.lang', 'en')");
-    await signIn(enPage, base, 'admin');
+    ({ context: en, page: enPage } = await openConsole(env, 'admin', { viewport: { width: 1440, height: 1000 }, lang: 'en' }));
   }, 120_000);
   afterAll(async () => en?.close());
 
   it('shows the page in English', async () => {
-    await enPage.goto(`${base}/console/grids`);
+    await enPage.goto(`${env.base}/console/grids`);
     await enPage.getByText('District → street → community → grid').waitFor({ timeout: 20_000 });
     await expect.poll(() => enPage.getByTestId('grid-map').getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
     await expect.poll(() => enPage.getByTestId('grid-table').locator('tbody tr.ant-table-row').count(), { timeout: 20_000 }).toBeGreaterThan(0);

@@ -6,14 +6,12 @@
  * counted). Each order is checked through the API by its ticket code. The time from focus in the phone field to
  * the code on screen is printed (not asserted: machines are noisy). Screenshots: web/e2e/screenshots/hotline-*.png.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
-import { expectAccessible, signIn, startE2e, type E2eEnv } from './e2e-support.js';
+import { expectAccessible, signIn, useE2e } from './e2e-support.js';
 
-let env: E2eEnv;
-let base = '';
-let browser: Browser;
+const env = useE2e();
 let context: BrowserContext;
 let page: Page;
 
@@ -42,7 +40,7 @@ async function csrf(): Promise<string> {
 
 /** The agent's own API calls, with the browser's session. */
 async function apiGet<T>(path: string, params?: Record<string, string>): Promise<T> {
-  const res = await context.request.get(`${base}/api/v1${path}`, { params });
+  const res = await context.request.get(`${env.base}/api/v1${path}`, { params });
   expect(res.status(), `${path}: ${await res.text()}`).toBe(200);
   return (await res.json()) as T;
 }
@@ -76,13 +74,11 @@ const FRESH_PHONE = `137${String(Date.now()).slice(-8)}`;
 let knownCode = '';
 
 beforeAll(async () => {
-  env = await startE2e();
-  ({ base, browser } = env);
-  context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' });
+  context = await env.browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' });
   page = await context.newPage();
-  await signIn(page, base, 'agent');
+  await signIn(page, env.base, 'agent');
   // A caller who phoned before: one earlier order from this number.
-  const res = await context.request.post(`${base}/api/v1/work-orders`, {
+  const res = await context.request.post(`${env.base}/api/v1/work-orders`, {
     headers: { 'X-CSRF-Token': await csrf(), 'Idempotency-Key': 'e2e-hotline-known-caller' },
     data: { requestType: 'complaint', title: '小区门口垃圾无人清运', description: '垃圾桶满了三天没人清理', reporter: { name: '王先生', phone: KNOWN_PHONE } },
   });
@@ -92,7 +88,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  await env?.close();
 });
 
 describe('hotline console (agent, keyboard only)', () => {
@@ -100,7 +95,7 @@ describe('hotline console (agent, keyboard only)', () => {
 
   it('is in the agent’s menu and starts with focus in the phone field', async () => {
     await expect.poll(async () => (await page.getByTestId('console-nav').locator('.ant-menu-title-content').allTextContents()).map((s) => s.trim())).toContain('话务台');
-    await page.goto(`${base}/console/hotline`);
+    await page.goto(`${env.base}/console/hotline`);
     await page.getByTestId('hotline-phone').waitFor();
     await expect.poll(activeId).toBe('hotline-phone');
     await expect.poll(() => page.getByTestId('hotline-tally').textContent()).toContain('0');
@@ -280,7 +275,7 @@ describe('hotline console (agent, keyboard only)', () => {
     // The server gives each a deadline after its finish: 3 working days by default, so more than 2 calendar days
     // (finished at 09:00 on a Monday, due on Wednesday at 18:00).
     for (const o of expected.items) expect(Date.parse(o.followUpDueAt) - Date.parse(o.closedAt), o.code).toBeGreaterThan(2 * 86_400_000);
-    await page.goto(`${base}/console/dispatch`);
+    await page.goto(`${env.base}/console/dispatch`);
     await page.getByTestId('board-tab-followUp').click();
     const rows = page.getByTestId('board-followUp').locator('tbody tr.ant-table-row');
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(Math.min(expected.items.length, 50));

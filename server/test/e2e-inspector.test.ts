@@ -10,10 +10,10 @@ import { sql } from 'kysely';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
-import { E2E_DEMO_PASSWORD, expectAccessible, startE2e, type E2eEnv } from './e2e-support.js';
+import { E2E_DEMO_PASSWORD, expectAccessible, useE2e } from './e2e-support.js';
 import { makePng } from './fixtures/images.js';
 
-let env: E2eEnv;
+const env = useE2e();
 let context: BrowserContext;
 let page: Page;
 
@@ -26,7 +26,6 @@ async function ordersWith(description: string) {
 }
 
 beforeAll(async () => {
-  env = await startE2e();
   expect(env.local, 'this suite reads the database: run it against its own server').toBe(true);
   // Stand in the demo inspector's first grid.
   const { rows } = await sql<{ lng: number; lat: number }>`SELECT ST_X(ST_PointOnSurface(geom)) AS lng, ST_Y(ST_PointOnSurface(geom)) AS lat FROM grids WHERE code = '51010400100101'`.execute(env.server!.ctx.db);
@@ -45,7 +44,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  await env?.close();
 });
 
 describe('inspector on patrol (phone)', () => {

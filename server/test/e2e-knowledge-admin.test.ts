@@ -11,10 +11,9 @@
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
-import { apiCall, apiStaff, expectAccessible, signIn, startE2e, type ApiStaff, type E2eEnv } from './e2e-support.js';
+import { apiCall, apiStaff, expectAccessible, signIn, useE2e, type ApiStaff } from './e2e-support.js';
 
-let env: E2eEnv;
-let base = '';
+const env = useE2e();
 let steward: BrowserContext;
 let agent: BrowserContext;
 let page: Page;
@@ -42,7 +41,7 @@ interface ArticleView {
 }
 
 /** An API call as the administrator (setting up and checking what the pages did). */
-const call = <T>(method: string, path: string, body?: unknown): Promise<T> => apiCall<T>(base, admin, method, path, body);
+const call = <T>(method: string, path: string, body?: unknown): Promise<T> => apiCall<T>(env.base, admin, method, path, body);
 
 async function articleByTitle(): Promise<ArticleView> {
   const list = await call<{ items: ArticleView[] }>('GET', `/knowledge/articles?q=${encodeURIComponent(TITLE)}&limit=5`);
@@ -53,7 +52,7 @@ async function articleByTitle(): Promise<ArticleView> {
 
 /** The titles the hotline console's knowledge panel offers the agent for `q`. */
 async function agentSees(q: string): Promise<string[]> {
-  await agentPage.goto(`${base}/console/hotline`);
+  await agentPage.goto(`${env.base}/console/hotline`);
   await agentPage.getByTestId('hotline-phone').waitFor();
   await agentPage.locator('#hotline-kb-search').fill(q);
   await agentPage.locator('[data-testid="hotline-knowledge"][data-current="true"]').waitFor({ timeout: 15_000 });
@@ -103,27 +102,24 @@ const drawer = () => page.getByTestId('kb-editor');
 const fieldError = (id: string) => drawer().locator(`#${id}_help`);
 
 beforeAll(async () => {
-  env = await startE2e();
-  base = env.base;
-  admin = await apiStaff(base, 'admin');
+  admin = await apiStaff(env.base, 'admin');
   steward = await env.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
   agent = await env.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
   page = await steward.newPage();
   agentPage = await agent.newPage();
-  await signIn(page, base, 'steward');
-  await signIn(agentPage, base, 'agent');
+  await signIn(page, env.base, 'steward');
+  await signIn(agentPage, env.base, 'agent');
 }, 240_000);
 
 afterAll(async () => {
   await steward?.close();
   await agent?.close();
-  await env?.close();
 });
 
 describe('knowledge base administration (steward) and the hotline search (agent)', () => {
   it('writes an article, checked before sending, and publishes it', async () => {
     // A fresh page (a retry must not find the first try's editor still open over the menu).
-    await page.goto(`${base}/console`);
+    await page.goto(`${env.base}/console`);
     // Only editors have the page: the agent's menu does not offer it.
     expect(await agentPage.getByTestId('console-nav').getByText('知识库管理').count()).toBe(0);
     await page.getByTestId('console-nav').getByText('知识库管理').click();
@@ -247,7 +243,7 @@ describe('knowledge base administration (steward) and the hotline search (agent)
   it('shows a steward scoped to one department the base read-only, saying why, with nothing to change', async () => {
     // Articles belong to the whole jurisdiction (knowledge.policy.ts): a department-scoped steward reads every article,
     // drafts and versions too, but the server refuses each of their writes — so the page offers none.
-    const departmentId = (await apiStaff(base, 'steward')).departmentId!;
+    const departmentId = (await apiStaff(env.base, 'steward')).departmentId!;
     const username = `kb-scoped-${STAMP}`;
     const password = 'Kb-scoped-Pass-2026!';
     const exists = await call<{ items: { username: string }[] }>('GET', `/users?q=${username}`).then(
@@ -260,8 +256,8 @@ describe('knowledge base administration (steward) and the hotline search (agent)
     const scoped = await env.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
     try {
       const p = await scoped.newPage();
-      await signIn(p, base, username, password);
-      await p.goto(`${base}/console`);
+      await signIn(p, env.base, username, password);
+      await p.goto(`${env.base}/console`);
       await p.getByTestId('console-nav').getByText('知识库管理').click();
       const notice = p.getByTestId('kb-read-only');
       await expect.poll(() => notice.textContent(), { timeout: 30_000 }).toContain('只读：您不能修改知识库');
@@ -313,7 +309,7 @@ describe('knowledge base administration (steward) and the hotline search (agent)
     // finds it already back at draft.
     let article = await articleByTitle();
     if (article.status !== 'archived') await call('POST', `/knowledge/articles/${article.id}/archive`, {});
-    await page.goto(`${base}/console/knowledge`);
+    await page.goto(`${env.base}/console/knowledge`);
     await page.locator('#kb-search').fill(TITLE);
     await page.locator('#kb-search').press('Enter');
     await page.getByTestId('kb-table').locator('tbody tr.ant-table-row').filter({ hasText: TITLE }).getByTestId('kb-open').click();

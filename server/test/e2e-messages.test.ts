@@ -3,20 +3,12 @@
  * attempts and the last error — and filters it by channel. axe on the page; screenshot in
  * web/e2e/screenshots/messages-*.png.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
 import { RecordingNotifier } from '../src/modules/messages/index.js';
-import { expectAccessible, signIn, startE2e, type E2eEnv } from './e2e-support.js';
+import { expectAccessible, signIn, useE2e } from './e2e-support.js';
 
-let env: E2eEnv;
-
-beforeAll(async () => {
-  env = await startE2e();
-}, 600_000);
-
-afterAll(async () => {
-  await env?.close();
-});
+const env = useE2e();
 
 describe('console messages (outbox)', () => {
   it('shows an administrator the messages with channel, masked recipient and delivery state, filtered by channel', async () => {

@@ -8,19 +8,9 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
-import { expectAccessible, signIn, startE2e, type E2eEnv } from './e2e-support.js';
+import { expectAccessible, openConsole, useE2e } from './e2e-support.js';
 
-let env: E2eEnv;
-let base = '';
-
-beforeAll(async () => {
-  env = await startE2e();
-  base = env.base;
-}, 600_000);
-
-afterAll(async () => {
-  await env?.close();
-});
+const env = useE2e();
 
 const CODE = 'event.01.01';
 
@@ -36,9 +26,7 @@ describe('Open311 service configuration (admin)', () => {
   let context: BrowserContext;
   let page: Page;
   beforeAll(async () => {
-    context = await env.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    await signIn(page, base, 'admin');
+    ({ context, page } = await openConsole(env, 'admin', { viewport: { width: 1440, height: 900 } }));
   }, 120_000);
   afterAll(async () => context?.close());
 
@@ -91,9 +79,9 @@ describe('Open311 service configuration (admin)', () => {
     await page.getByTestId('service-save').click();
     await page.getByText(`已保存 ${CODE} 的配置`).waitFor();
 
-    const live = (await (await fetch(`${base}/open311/v2/services/${CODE}.json`)).json()) as unknown;
+    const live = (await (await fetch(`${env.base}/open311/v2/services/${CODE}.json`)).json()) as unknown;
     expect(live).toEqual(shown);
-    const services = (await (await fetch(`${base}/open311/v2/services.json`)).json()) as Array<{ service_code: string; type: string; metadata: boolean }>;
+    const services = (await (await fetch(`${env.base}/open311/v2/services.json`)).json()) as Array<{ service_code: string; type: string; metadata: boolean }>;
     expect(services.find((s) => s.service_code === CODE)).toMatchObject({ type: 'batch', metadata: true });
     // The list shows the new attribute count.
     await expect.poll(async () => (await page.getByTestId('services-table').locator('tbody tr', { hasText: CODE }).textContent()) ?? '').toContain('3');
@@ -104,16 +92,12 @@ describe('Open311 service configuration in English', () => {
   let context: BrowserContext;
   let page: Page;
   beforeAll(async () => {
-    context = await env.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en' });
-    page = await context.newPage();
-    await page.goto(`${base}/console/login`);
-    await page.evaluate("localStorage.setItem('cg.lang', 'en')");
-    await signIn(page, base, 'admin');
+    ({ context, page } = await openConsole(env, 'admin', { viewport: { width: 1440, height: 900 }, lang: 'en' }));
   }, 120_000);
   afterAll(async () => context?.close());
 
   it('shows the page and a service in English', async () => {
-    await page.goto(`${base}/console/open311`);
+    await page.goto(`${env.base}/console/open311`);
     await page.locator('h1', { hasText: 'Open311 service configuration' }).waitFor();
     await openService(page, 'component.01.0102');
     expect(await page.getByTestId('service-editor').textContent()).toContain('Attributes (2)');

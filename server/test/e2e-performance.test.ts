@@ -10,10 +10,9 @@
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
-import { expectAccessible, pickDays, signIn, startE2e, type E2eEnv } from './e2e-support.js';
+import { expectAccessible, openConsole, pickDays, useE2e } from './e2e-support.js';
 
-let env: E2eEnv;
-let base = '';
+const env = useE2e();
 let context: BrowserContext;
 let page: Page;
 
@@ -29,16 +28,11 @@ const DAY = 86_400_000;
 const china = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  env = await startE2e();
-  base = env.base;
-  context = await env.browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  await signIn(page, base, 'leader');
+  ({ context, page } = await openConsole(env, 'leader', { viewport: { width: 1440, height: 1000 } }));
 }, 300_000);
 
 afterAll(async () => {
   await context?.close();
-  await env?.close();
 });
 
 /** The same period the page starts with: the last 30 days (China time), today included. */
@@ -53,7 +47,7 @@ describe('performance evaluation (leader)', () => {
   let top: Row;
 
   it('the demo month gives a meaningful department ranking', async () => {
-    const res = await context.request.get(`${base}/api/v1/performance/ranking`, { params: { ...lastThirtyDays(), dimension: 'department' } });
+    const res = await context.request.get(`${env.base}/api/v1/performance/ranking`, { params: { ...lastThirtyDays(), dimension: 'department' } });
     expect(res.status(), await res.text()).toBe(200);
     const body = (await res.json()) as { overall: { counts: Record<string, number>; score: number | null; grade: string | null }; rows: Row[] };
     const scored = body.rows.filter((r) => r.score !== null);
@@ -68,7 +62,7 @@ describe('performance evaluation (leader)', () => {
 
   it('shows the ranking with scores and grades', async () => {
     await expect.poll(async () => (await page.getByTestId('console-nav').locator('.ant-menu-title-content').allTextContents()).map((s) => s.trim())).toContain('综合评价');
-    await page.goto(`${base}/console/performance`);
+    await page.goto(`${env.base}/console/performance`);
     const table = page.getByTestId('perf-ranking');
     await table.locator('tbody tr.ant-table-row').first().waitFor();
     await expect.poll(() => table.locator('tbody tr.ant-table-row').first().textContent()).toContain(top.label.zh);
@@ -148,7 +142,7 @@ describe('performance evaluation (leader)', () => {
   });
 
   it('exports the ranking as XLSX', async () => {
-    const res = await context.request.get(`${base}/api/v1/performance/ranking.xlsx`, { params: { ...lastThirtyDays(), dimension: 'department' } });
+    const res = await context.request.get(`${env.base}/api/v1/performance/ranking.xlsx`, { params: { ...lastThirtyDays(), dimension: 'department' } });
     expect(res.status()).toBe(200);
     expect(res.headers()['content-type']).toContain('spreadsheetml');
     expect((await res.body()).subarray(0, 2).toString()).toBe('PK');
@@ -158,7 +152,7 @@ describe('performance evaluation (leader)', () => {
     const asked: URL[] = [];
     const listen = (r: Request) => new URL(r.url()).pathname.endsWith('/api/v1/performance/ranking') && asked.push(new URL(r.url()));
     page.on('request', listen);
-    await page.goto(`${base}/console/performance?dimension=district&scheme=jinniu@1`);
+    await page.goto(`${env.base}/console/performance?dimension=district&scheme=jinniu@1`);
     await expect.poll(() => page.getByTestId('perf-ranking').locator('tbody tr.ant-table-row').count(), { timeout: 30_000 }).toBeGreaterThan(1);
     expect(await page.getByTestId('perf-ranking').locator('thead').textContent()).toContain('区县');
     expect(await page.getByTestId('perf-dimension').textContent()).toBe('区县');
@@ -179,7 +173,7 @@ describe('performance evaluation (leader)', () => {
   });
 
   it('picking two days applies them at once: a period too long is refused in words, one that fits changes the figures and the URL', async () => {
-    await page.goto(`${base}/console/performance`);
+    await page.goto(`${env.base}/console/performance`);
     await page.getByTestId('perf-ranking').locator('tbody tr.ant-table-row').first().waitFor();
     const first = page.getByLabel('开始日期', { exact: true });
     const last = page.getByLabel('结束日期', { exact: true });
@@ -187,7 +181,7 @@ describe('performance evaluation (leader)', () => {
     const dayBefore = (n: number) => new Date(Date.parse(`${today}T00:00:00Z`) - n * DAY).toISOString().slice(0, 10);
     expect([await first.inputValue(), await last.inputValue()]).toEqual([dayBefore(29), today]);
     const reportedIn = async (period: { from: string; to: string }) => {
-      const res = await context.request.get(`${base}/api/v1/performance/ranking`, { params: { ...period, dimension: 'department' } });
+      const res = await context.request.get(`${env.base}/api/v1/performance/ranking`, { params: { ...period, dimension: 'department' } });
       expect(res.status(), await res.text()).toBe(200);
       return ((await res.json()) as { overall: { counts: { reported: number } } }).overall.counts.reported;
     };

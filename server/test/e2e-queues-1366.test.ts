@@ -8,19 +8,9 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
-import { apiCall, apiStaff, signIn, startE2e, type ApiStaff, type E2eEnv } from './e2e-support.js';
+import { apiCall, apiStaff, signIn, useE2e, type ApiStaff } from './e2e-support.js';
 
-let env: E2eEnv;
-let base = '';
-
-beforeAll(async () => {
-  env = await startE2e();
-  base = env.base;
-}, 600_000);
-
-afterAll(async () => {
-  await env?.close();
-});
+const env = useE2e();
 
 const SCREEN = { width: 1366, height: 768 };
 
@@ -30,8 +20,8 @@ interface Order {
   version: number;
 }
 
-const staff = (username: string) => apiStaff(base, username);
-const call = async (who: ApiStaff, method: string, path: string, body?: unknown) => (await apiCall<{ order: Order }>(base, who, method, path, body)).order;
+const staff = (username: string) => apiStaff(env.base, username);
+const call = async (who: ApiStaff, method: string, path: string, body?: unknown) => (await apiCall<{ order: Order }>(env.base, who, method, path, body)).order;
 
 // 青羊区: the responsibility list sends 街面秩序 there to the enforcement brigade, the demo handler's unit.
 const QINGYANG = { lng: 104.061442, lat: 30.673914 };
@@ -179,8 +169,8 @@ describe.each([
 
   it('every tab of the dispatcher board', async () => {
     const page = await newPage();
-    await signIn(page, base, 'dispatcher');
-    await page.goto(`${base}/console/dispatch`);
+    await signIn(page, env.base, 'dispatcher');
+    await page.goto(`${env.base}/console/dispatch`);
     await expect.poll(() => page.getByTestId('board-tab-new').textContent()).toContain(lang === 'en' ? 'New' : '新工单');
     const tabs: [string, Order | null][] = [
       ['new', seeded.fresh!],
@@ -205,8 +195,8 @@ describe.each([
 
   it('the 回访 tab of the hotline agent', async () => {
     const page = await newPage();
-    await signIn(page, base, 'agent');
-    await page.goto(`${base}/console/dispatch?tab=followUp`);
+    await signIn(page, env.base, 'agent');
+    await page.goto(`${env.base}/console/dispatch?tab=followUp`);
     await openTab(page, 'board-tab-followUp', 'board-followUp', seeded.followUp!.code);
     expectReadable(await measure(page, 'board-followUp'), '派遣台 followUp');
     await screenshot(page, `queues-1366-board-followUp-${lang}`);
@@ -214,8 +204,8 @@ describe.each([
 
   it('every tab of the department inbox, with the department column when showing the whole scope', async () => {
     const page = await newPage();
-    await signIn(page, base, 'handler');
-    await page.goto(`${base}/console/inbox`);
+    await signIn(page, env.base, 'handler');
+    await page.goto(`${env.base}/console/inbox`);
     for (const [key, order] of [
       ['toSign', seeded.toSign!],
       ['inProgress', seeded.extension!],

@@ -6,57 +6,20 @@
  * location, a point outside the city (the server's 422), a wrong tracking code. axe on every step; screenshots
  * in web/e2e/screenshots/resident-report-*.png.
  */
-import { deflateSync, crc32 } from 'node:zlib';
 import type { BrowserContext, Page } from 'playwright-core';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
 import { JobWorker } from '../src/modules/events/index.js';
 import { DEFAULT_RATING_TIMER } from '../src/modules/work-orders/index.js';
-import { expectAccessible, startE2e, type E2eEnv, apiCall, apiStaff, type ApiStaff } from './e2e-support.js';
+import { expectAccessible, apiCall, apiStaff, useE2e, type ApiStaff } from './e2e-support.js';
+import { makePng } from './fixtures/images.js';
 
-let env: E2eEnv;
-let base = '';
-
-beforeAll(async () => {
-  env = await startE2e();
-  base = env.base;
-}, 600_000);
-
-afterAll(async () => {
-  await env?.close();
-});
-
-/** A real PNG (w×h, a red/white pattern) built here, so the server's byte sniffing sees a genuine image. */
-function png(w: number, h: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(td) >>> 0);
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // RGB
-  const rows: Buffer[] = [];
-  for (let y = 0; y < h; y++) {
-    const row = Buffer.alloc(1 + w * 3);
-    for (let x = 0; x < w; x++) {
-      const red = (Math.floor(x / 8) + Math.floor(y / 8)) % 2 === 0;
-      row.set(red ? [200, 40, 40] : [250, 250, 250], 1 + x * 3);
-    }
-    rows.push(row);
-  }
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
-}
+const env = useE2e();
 
 type Staff = ApiStaff;
-const staff = (username: string) => apiStaff(base, username);
-const call = <T>(who: Staff, method: string, path: string, body?: unknown) => apiCall<T>(base, who, method, path, body);
+const staff = (username: string) => apiStaff(env.base, username);
+const call = <T>(who: Staff, method: string, path: string, body?: unknown) => apiCall<T>(env.base, who, method, path, body);
 
 async function ordersTitled(title: string): Promise<number> {
   const row = await env.server!.ctx.db.selectFrom('work_orders').select((eb) => eb.fn.countAll<string>().as('n')).where('title', '=', title).executeTakeFirstOrThrow();
@@ -134,7 +97,7 @@ describe('a resident reports on a phone, tracks it and rates it', () => {
   afterAll(async () => context?.close());
 
   it('reports with a photo, a pin on the map and a description, and gets a ticket code', async () => {
-    await page.goto(`${base}/`);
+    await page.goto(`${env.base}/`);
     // The city map of the home page speaks Chinese too.
     await expect.poll(() => page.locator('.maplibregl-ctrl-zoom-in').getAttribute('aria-label'), { timeout: 30_000 }).toBe('放大');
     await page.getByTestId('open-report').click();
@@ -147,7 +110,7 @@ describe('a resident reports on a phone, tracks it and rates it', () => {
 
     // A real photo, and a file that only pretends to be one: the server's 415 message shows beside it, in Chinese.
     await page.getByTestId('photo-input').setInputFiles([
-      { name: 'manhole.png', mimeType: 'image/png', buffer: png(96, 72) },
+      { name: 'manhole.png', mimeType: 'image/png', buffer: makePng(96, 72) },
       { name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('this is not a photo at all') },
     ]);
     const items = page.getByTestId('photo-item');
@@ -362,7 +325,7 @@ describe('a signed-in resident', () => {
       const page = await context.newPage();
       // Opened from the header far down a long page, the sign-in form (at the top) is brought into view with the focus
       // in its phone field; the report under it is kept.
-      await page.goto(`${base}/#/report`);
+      await page.goto(`${env.base}/#/report`);
       await page.getByTestId('step-next').click();
       await page.getByTestId('step-next').click();
       await page.getByTestId('description').fill('草稿');
@@ -376,7 +339,7 @@ describe('a signed-in resident', () => {
       await page.locator('.r-signin').getByRole('button', { name: '取消' }).click();
       expect(await page.getByTestId('description').inputValue()).toBe('草稿');
 
-      await page.goto(`${base}/`);
+      await page.goto(`${env.base}/`);
       await page.getByTestId('signin-open').click();
       // A number too short: said beside the field it is about.
       await page.getByTestId('signin-phone').fill('1380013');
@@ -406,8 +369,8 @@ describe('a signed-in resident', () => {
       expect(await page.getByTestId('signin-code').count()).toBe(1);
       // A code was asked for the corrected number elsewhere a moment ago (another tab): the server's 429 says so in its
       // words, the button counts down its wait, and the code field is there for the code already sent.
-      const jurisdictions = (await (await fetch(`${base}/api/v1/jurisdictions`)).json()) as { items: Array<{ id: string }> };
-      const elsewhere = await fetch(`${base}/api/v1/auth/phone/code`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: '13800138456', jurisdiction: jurisdictions.items[0]!.id }) });
+      const jurisdictions = (await (await fetch(`${env.base}/api/v1/jurisdictions`)).json()) as { items: Array<{ id: string }> };
+      const elsewhere = await fetch(`${env.base}/api/v1/auth/phone/code`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: '13800138456', jurisdiction: jurisdictions.items[0]!.id }) });
       expect(elsewhere.status, await elsewhere.clone().text()).toBe(200);
       await page.getByTestId('signin-phone').fill('13800138456');
       await page.getByTestId('signin-send').click();
@@ -444,7 +407,7 @@ describe('a signed-in resident', () => {
       await page.getByTestId('report-success').waitFor({ timeout: 20_000 });
       const code = (await page.getByTestId('ticket-code').textContent())!.trim();
 
-      await page.goto(`${base}/#/mine`);
+      await page.goto(`${env.base}/#/mine`);
       const mine = page.getByTestId('my-report');
       await expect.poll(() => mine.count(), { timeout: 15_000 }).toBe(1);
       expect(await mine.first().textContent()).toContain(code);
@@ -472,7 +435,7 @@ describe('elder mode, English, on a desktop', () => {
       geolocation: { longitude: 104.0657, latitude: 30.6574 },
     });
     page = await context.newPage();
-    await page.goto(`${base}/`);
+    await page.goto(`${env.base}/`);
     await page.evaluate("localStorage.setItem('cg.lang', 'en'); localStorage.setItem('cg.elder', '1')");
     // Both are read when the page loads.
     await page.reload();
@@ -587,7 +550,7 @@ describe('what can go wrong', () => {
     const denied = await env.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
     try {
       const page = await denied.newPage();
-      await page.goto(`${base}/#/report`);
+      await page.goto(`${env.base}/#/report`);
       // A photo over the server's limit (10 MB): its 413 message, in Chinese.
       const big = Buffer.alloc(10 * 1024 * 1024 + 16, 0);
       big.set([0xff, 0xd8, 0xff, 0xe0]);
@@ -608,7 +571,7 @@ describe('what can go wrong', () => {
     const away = await env.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', permissions: ['geolocation'], geolocation: { longitude: 116.397, latitude: 39.908 } });
     try {
       const page = await away.newPage();
-      await page.goto(`${base}/#/report`);
+      await page.goto(`${env.base}/#/report`);
       await page.getByTestId('step-next').click();
       await mapReady(page);
       await page.getByTestId('use-gps').click();
@@ -631,10 +594,10 @@ describe('what can go wrong', () => {
 
 describe('reports that end without a department of their own', () => {
   it('an answered enquiry needs none, and a merged report is handled under the other one', async () => {
-    const jurisdictions = (await (await fetch(`${base}/api/v1/jurisdictions`)).json()) as { items: Array<{ id: string }> };
+    const jurisdictions = (await (await fetch(`${env.base}/api/v1/jurisdictions`)).json()) as { items: Array<{ id: string }> };
     const jurisdictionId = jurisdictions.items[0]!.id;
     const file = async (body: Record<string, unknown>) => {
-      const r = await fetch(`${base}/api/v1/public/work-orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jurisdictionId, ...body }) });
+      const r = await fetch(`${env.base}/api/v1/public/work-orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jurisdictionId, ...body }) });
       expect(r.status, await r.clone().text()).toBe(201);
       return ((await r.json()) as { code: string }).code;
     };
@@ -658,7 +621,7 @@ describe('reports that end without a department of their own', () => {
     const context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
     try {
       const page = await context.newPage();
-      await page.goto(`${base}/#/track?code=${enquiry}&last4=5001`);
+      await page.goto(`${env.base}/#/track?code=${enquiry}&last4=5001`);
       await page.getByTestId('tracking').waitFor({ timeout: 15_000 });
       expect(await page.getByTestId('tracking').getAttribute('data-status')).toBe('answered');
       // Not "尚未派遣": it is not waiting for a department.
@@ -678,7 +641,7 @@ describe('reports that end without a department of their own', () => {
 
       // Another code in the address (a link followed on this page, the back button): only the hash changes, the page
       // is not loaded again — and the new order shows (the old one stayed until a reload).
-      await page.goto(`${base}/#/track?code=${another}&last4=5004`);
+      await page.goto(`${env.base}/#/track?code=${another}&last4=5004`);
       await expect.poll(() => page.getByTestId('tracking').locator('.rr-track-code').textContent()).toContain(another);
       expect(await page.getByTestId('tracking').getAttribute('data-status')).toBe('answered');
       expect(await page.getByTestId('track-code').inputValue()).toBe(another);
@@ -686,7 +649,7 @@ describe('reports that end without a department of their own', () => {
       expect(page.url()).not.toContain('last4');
       // Meanwhile it is rated elsewhere (not satisfied: under review). Rating it here is refused in the resident's words
       // — the status's name, not "under_review" — and the page reads the order again.
-      const elsewhere = await fetch(`${base}/api/v1/public/work-orders/rating`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jurisdictionId, code: another, phoneLast4: '5004', rating: 'unsatisfied' }) });
+      const elsewhere = await fetch(`${env.base}/api/v1/public/work-orders/rating`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jurisdictionId, code: another, phoneLast4: '5004', rating: 'unsatisfied' }) });
       expect(elsewhere.status, await elsewhere.clone().text()).toBe(200);
       await page.getByTestId('rating-basically').check();
       await page.getByTestId('rating-submit').click();
@@ -703,7 +666,7 @@ describe('reports that end without a department of their own', () => {
       await expect.poll(() => page.getByTestId('rating-not-open').textContent()).toBe('This report cannot be rated now (status: Under review).');
       await page.locator('.r-tools button[lang]').click();
 
-      await page.goto(`${base}/#/track?code=${child}&last4=5003`);
+      await page.goto(`${env.base}/#/track?code=${child}&last4=5003`);
       await expect.poll(() => page.getByTestId('tracking').getAttribute('data-status'), { timeout: 15_000 }).toBe('merged');
       expect(await page.getByTestId('merged-note').textContent()).toContain(parent);
       // Its own empty department read 尚未派遣 beside the other report's steps, done up to 派遣.
@@ -752,7 +715,7 @@ describe('默认满意 on the tracking page', () => {
       expect(await ctx.db.selectFrom('work_orders').select(['status', 'rating', 'rating_default']).where('id', '=', created.order.id).executeTakeFirstOrThrow()).toEqual({ status: 'rated', rating: 'satisfied', rating_default: true });
 
       const page = await context.newPage();
-      await page.goto(`${base}/#/track?code=${created.order.code}&last4=5678`);
+      await page.goto(`${env.base}/#/track?code=${created.order.code}&last4=5678`);
       await expect.poll(() => page.getByTestId('tracking').getAttribute('data-status'), { timeout: 15_000 }).toBe('rated');
       expect(await page.getByTestId('track-rating').textContent()).toBe('满意（未在期限内评价，系统默认）');
       // Not "your rating": the resident gave none.

@@ -8,8 +8,8 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { expect, inject } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { launchChromium, seriousA11yViolations } from '../../web/e2e/browser.js';
 import { loadConfig } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
@@ -55,7 +55,7 @@ export interface E2eEnv {
   close(): Promise<void>;
 }
 
-/** Starts (or points at) a demo server and launches Chromium. Call in beforeAll with a generous timeout. */
+/** Starts (or points at) a demo server and launches Chromium; `useE2e()` calls it for a suite. */
 export async function startE2e(): Promise<E2eEnv> {
   ensureWebBuild();
   let server: RunningServer | undefined;
@@ -86,6 +86,43 @@ export async function startE2e(): Promise<E2eEnv> {
   };
 }
 
+/** The suite's server and Chromium as `useE2e()` hands them out: read them in hooks and tests, once they have started. */
+export type E2eSuite = Readonly<Pick<E2eEnv, 'base' | 'browser' | 'local' | 'server'>>;
+
+/**
+ * Starts the suite's server and Chromium before its tests (beforeAll, up to 10 minutes: the first suite may build the
+ * web app) and closes them after. Call it at the top of a browser suite, before the suite's own beforeAll: vitest runs
+ * beforeAll hooks in the order they were registered and afterAll hooks in reverse, so the suite's own set-up finds the
+ * server started and its own clean-up (closing its browser contexts) runs before the browser is closed.
+ */
+export function useE2e(): E2eSuite {
+  let env: E2eEnv | undefined;
+  beforeAll(async () => {
+    env = await startE2e();
+  }, 600_000);
+  afterAll(async () => {
+    await env?.close();
+  });
+  const started = (): E2eEnv => {
+    if (!env) throw new Error('useE2e: the server is read before beforeAll started it (or it failed to start)');
+    return env;
+  };
+  return {
+    get base() {
+      return started().base;
+    },
+    get browser() {
+      return started().browser;
+    },
+    get local() {
+      return started().local;
+    },
+    get server() {
+      return started().server;
+    },
+  };
+}
+
 /**
  * A tree select stays open after a choice, and under load its popup can still cover the field below it: click the
  * dialog's title (outside every select; Escape would close the dialog itself) and wait until no popup is shown.
@@ -93,6 +130,22 @@ export async function startE2e(): Promise<E2eEnv> {
 export async function closeDropdowns(dialog: Locator): Promise<void> {
   await dialog.locator('.ant-modal-title').click();
   await expect.poll(() => dialog.page().locator('.ant-select-dropdown:visible').count(), { timeout: 10_000 }).toBe(0);
+}
+
+/**
+ * Closes the drawer showing `testId` by its close button and waits until `testId` is gone. The click is retried: one
+ * made during the drawer's opening animation can be lost under load.
+ */
+export async function closeDrawer(page: Page, testId: string): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        if ((await page.getByTestId(testId).count()) > 0) await page.locator('.ant-drawer-close').first().click({ timeout: 2_000 }).catch(() => undefined);
+        return page.getByTestId(testId).count();
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(0);
 }
 
 /**
@@ -122,6 +175,25 @@ export async function signIn(page: Page, base: string, username: string, passwor
   await page.locator('#password').fill(password);
   await page.locator('button[type="submit"]').click();
   await page.getByTestId('console-nav').waitFor();
+}
+
+/**
+ * A console page in a browser context of its own (the caller closes it), signed in as `username`. `lang: 'en'` picks
+ * English before signing in, the way a person's earlier choice does (localStorage `cg.lang`); otherwise Chinese.
+ */
+export async function openConsole(
+  env: E2eSuite,
+  username: string,
+  options: { viewport: { width: number; height: number }; lang?: 'en' },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await env.browser.newContext({ viewport: options.viewport, locale: options.lang ?? 'zh-CN' });
+  const page = await context.newPage();
+  if (options.lang === 'en') {
+    await page.goto(`${env.base}/console/login`);
+    await page.evaluate("localStorage.setItem('cg.lang', 'en')");
+  }
+  await signIn(page, env.base, username);
+  return { context, page };
 }
 
 /** A member of staff signed in through the API, to set up orders beside the browser. */

@@ -5,35 +5,22 @@
  *
  * E2E_BASE_URL=http://… runs the same journeys against an already running demo server instead.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
 import { DEFAULT_TEMPLATE, datasetToCsv, demoCities } from '../src/modules/evaluation/index.js';
-import type { RunningServer } from '../src/server.js';
-import { closeDropdowns, E2E_DEMO_PASSWORD, expectAccessible, signIn as signInAt, startE2e, type E2eEnv } from './e2e-support.js';
+import { closeDropdowns, E2E_DEMO_PASSWORD, expectAccessible, signIn as signInAt, useE2e } from './e2e-support.js';
 
 const NEW_USER = 'e2e.handler';
 const NEW_USER_PASSWORD = 'Handler-Pass-2026';
 
-let env: E2eEnv;
-let server: RunningServer | undefined;
-let base = '';
-let browser: Browser;
+const env = useE2e();
 
-const signIn = (page: Page, username: string, password: string) => signInAt(page, base, username, password);
+const signIn = (page: Page, username: string, password: string) => signInAt(page, env.base, username, password);
 
 async function navLabels(page: Page): Promise<string[]> {
   return (await page.getByTestId('console-nav').locator('.ant-menu-title-content').allTextContents()).map((s) => s.trim());
 }
-
-beforeAll(async () => {
-  env = await startE2e();
-  ({ base, browser, server } = env);
-}, 240_000);
-
-afterAll(async () => {
-  await env?.close();
-});
 
 const demoPassword = () => E2E_DEMO_PASSWORD;
 
@@ -41,13 +28,13 @@ describe('resident portal on a phone', () => {
   let context: BrowserContext;
   let page: Page;
   beforeAll(async () => {
-    context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
     page = await context.newPage();
   });
   afterAll(async () => context?.close());
 
   it('is readable without signing in and accessible', async () => {
-    await page.goto(`${base}/`);
+    await page.goto(`${env.base}/`);
     await expect.poll(() => page.locator('h1').textContent()).toBeTruthy();
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
     await expect.poll(() => page.locator('.r-division-list button').count(), { timeout: 20_000 }).toBe(20);
@@ -59,7 +46,7 @@ describe('resident portal on a phone', () => {
   });
 
   it('switches to elder mode, with large type and big targets, and remembers it', async () => {
-    await page.goto(`${base}/`);
+    await page.goto(`${env.base}/`);
     await page.getByTestId('elder-toggle').click();
     expect(await page.locator('html').getAttribute('class')).toContain('elder');
     const fontSize = Number(await page.evaluate('parseFloat(getComputedStyle(document.body).fontSize)'));
@@ -79,7 +66,7 @@ describe('resident portal on a phone', () => {
   // Needs the server's database to read the code from the outbox, so only against the server started here.
   it.skipIf(!!process.env.E2E_BASE_URL)('signs a resident in with a phone number and an SMS code (elder mode)', async () => {
     const phone = '13800138123';
-    await page.goto(`${base}/`);
+    await page.goto(`${env.base}/`);
     await page.getByTestId('signin-open').click();
     const phoneInput = page.getByTestId('signin-phone');
     expect(await phoneInput.getAttribute('inputmode')).toBe('numeric');
@@ -92,7 +79,7 @@ describe('resident portal on a phone', () => {
     await screenshot(page, 'resident-phone-signin');
     await expectAccessible(page, 'resident phone sign-in');
     // The default notifier records the SMS in the outbox; read the code the way a gateway would send it.
-    const sms = await server!.ctx.db
+    const sms = await env.server!.ctx.db
       .selectFrom('outbound_messages')
       .select('body')
       .where('recipient_masked', '=', '138****8123')
@@ -116,13 +103,13 @@ describe('staff console', () => {
   let context: BrowserContext;
   let page: Page;
   beforeAll(async () => {
-    context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
+    context = await env.browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
     page = await context.newPage();
   });
   afterAll(async () => context?.close());
 
   it('asks for sign-in, and shows the server’s readable error for a wrong password', async () => {
-    await page.goto(`${base}/console/`);
+    await page.goto(`${env.base}/console/`);
     await page.waitForURL(/\/console\/login$/);
     await page.locator('button[type="submit"]').click();
     // Validated before sending: both fields are required.
@@ -163,7 +150,7 @@ describe('staff console', () => {
   });
 
   it('creates a user in a department, with a role scoped to it', async () => {
-    await page.goto(`${base}/console/users`);
+    await page.goto(`${env.base}/console/users`);
     await page.getByTestId('create-user').click();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
@@ -221,7 +208,7 @@ describe('staff console', () => {
       ['/console/audit', 'console-audit'],
       ['/console/account', 'console-account'],
     ] as const) {
-      await page.goto(`${base}${pathName}`);
+      await page.goto(`${env.base}${pathName}`);
       await page.locator('h1').waitFor();
       await page.waitForLoadState('networkidle');
       expect(await page.locator('[role="alert"]').count(), `${pathName} shows an error`).toBe(0);
@@ -229,7 +216,7 @@ describe('staff console', () => {
       await expectAccessible(page, pathName);
     }
     // The audit log has the user we just created.
-    await page.goto(`${base}/console/audit`);
+    await page.goto(`${env.base}/console/audit`);
     await expect.poll(() => page.locator('tbody tr').count()).toBeGreaterThan(0);
   });
 
@@ -241,7 +228,7 @@ describe('staff console', () => {
     expect(labels).toContain('Overview');
     expect(labels).toContain('My account');
     for (const hidden of ['Users', 'API keys', 'Audit log']) expect(labels).not.toContain(hidden);
-    await page.goto(`${base}/console/users`);
+    await page.goto(`${env.base}/console/users`);
     await page.getByText('Page not found').waitFor();
     await screenshot(page, 'console-handler');
     await expectAccessible(page, 'handler view');
@@ -256,7 +243,7 @@ describe("the console's date pickers in a New York browser", () => {
     const fixed = new Date(`${chinaDay}T06:00:00+08:00`);
     const newYorkDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' }).format(fixed);
     expect(newYorkDay).not.toBe(chinaDay);
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'America/New_York' });
+    const context = await env.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'America/New_York' });
     try {
       await context.clock.setFixedTime(fixed);
       const page = await context.newPage();
@@ -264,7 +251,7 @@ describe("the console's date pickers in a New York browser", () => {
       expect(await page.evaluate('new Date().toLocaleDateString("en-CA")')).toBe(newYorkDay);
 
       // The audit log's range: today is China's; the day picked is read as China's day.
-      await page.goto(`${base}/console/audit`);
+      await page.goto(`${env.base}/console/audit`);
       await page.locator('.ant-picker-range input').first().click();
       const popup = page.locator('.ant-picker-dropdown:visible');
       const today = popup.locator('.ant-picker-cell-today.ant-picker-cell-in-view');
@@ -286,7 +273,7 @@ describe("the console's date pickers in a New York browser", () => {
       expect(chinaDayOf(query.get('to')!)).toBe(chinaDay);
 
       // An API key's expiry: today is China's, and 此刻 fills in China's clock (which the form reads as China time).
-      await page.goto(`${base}/console/api-keys`);
+      await page.goto(`${env.base}/console/api-keys`);
       await page.getByRole('button', { name: '新建密钥' }).click();
       await page.locator('.ant-modal #expiresAt').click();
       await expect.poll(() => popup.locator('.ant-picker-cell-today').getAttribute('title')).toBe(chinaDay);
@@ -296,7 +283,7 @@ describe("the console's date pickers in a New York browser", () => {
       // The work-order list's 登记日期 filters (plain browser date fields before, which marked New York's day): today
       // is China's; the day picked, or typed and confirmed with Enter, is China's day in the URL and the request.
       await page.setViewportSize({ width: 1366, height: 768 });
-      await page.goto(`${base}/console/work-orders`);
+      await page.goto(`${env.base}/console/work-orders`);
       await page.getByTestId('work-order-table').waitFor();
       const createdFrom = page.getByLabel('登记日期自', { exact: true });
       await createdFrom.click();
@@ -332,7 +319,7 @@ describe('governance evaluation (analyst)', () => {
   let context: BrowserContext;
   let page: Page;
   beforeAll(async () => {
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    context = await env.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
     page = await context.newPage();
   });
   afterAll(async () => context?.close());

@@ -11,19 +11,9 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
-import { apiCall, apiStaff, expectAccessible, signIn, startE2e, type E2eEnv } from './e2e-support.js';
+import { apiCall, apiStaff, expectAccessible, openConsole, useE2e } from './e2e-support.js';
 
-let env: E2eEnv;
-let base = '';
-
-beforeAll(async () => {
-  env = await startE2e();
-  base = env.base;
-}, 600_000);
-
-afterAll(async () => {
-  await env?.close();
-});
+const env = useE2e();
 
 interface Settings {
   version: number;
@@ -34,7 +24,7 @@ interface Settings {
 
 /** The settings through the API, as the administrator (the page's changes seen from the server). */
 async function adminApi(method: 'GET' | 'PUT', body?: unknown): Promise<Settings> {
-  return (await apiCall<{ settings: Settings }>(base, await apiStaff(base, 'admin'), method, '/work-order-settings', body)).settings;
+  return (await apiCall<{ settings: Settings }>(env.base, await apiStaff(env.base, 'admin'), method, '/work-order-settings', body)).settings;
 }
 
 const amount = (page: Page, item: string) => page.getByTestId(`amount-${item}`);
@@ -48,9 +38,7 @@ describe('work-order settings (admin)', () => {
   let context: BrowserContext;
   let page: Page;
   beforeAll(async () => {
-    context = await env.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    await signIn(page, base, 'admin');
+    ({ context, page } = await openConsole(env, 'admin', { viewport: { width: 1366, height: 768 } }));
   }, 120_000);
   afterAll(async () => context?.close());
 
@@ -204,16 +192,12 @@ describe('work-order settings in English', () => {
   let context: BrowserContext;
   let page: Page;
   beforeAll(async () => {
-    context = await env.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en' });
-    page = await context.newPage();
-    await page.goto(`${base}/console/login`);
-    await page.evaluate("localStorage.setItem('cg.lang', 'en')");
-    await signIn(page, base, 'admin');
+    ({ context, page } = await openConsole(env, 'admin', { viewport: { width: 1366, height: 768 }, lang: 'en' }));
   }, 120_000);
   afterAll(async () => context?.close());
 
   it('shows the settings and their defaults in English', async () => {
-    await page.goto(`${base}/console/work-order-settings`);
+    await page.goto(`${env.base}/console/work-order-settings`);
     await page.locator('h1', { hasText: 'Work-order settings' }).waitFor();
     await page.getByTestId('settings-sla').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('default-byUrgency.normal').textContent()).toContain('7 working days');

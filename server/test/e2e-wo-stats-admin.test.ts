@@ -12,28 +12,18 @@ import { readFileSync } from 'node:fs';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
-import { closeDropdowns, E2E_DEMO_PASSWORD, expectAccessible, pickDays, signIn, startE2e, type E2eEnv } from './e2e-support.js';
+import { closeDropdowns, E2E_DEMO_PASSWORD, expectAccessible, pickDays, signIn, useE2e } from './e2e-support.js';
 
-let env: E2eEnv;
-let base = '';
-
-beforeAll(async () => {
-  env = await startE2e();
-  base = env.base;
-}, 600_000);
-
-afterAll(async () => {
-  await env?.close();
-});
+const env = useE2e();
 
 async function token(username: string): Promise<string> {
-  const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: E2E_DEMO_PASSWORD }) });
+  const r = await fetch(`${env.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: E2E_DEMO_PASSWORD }) });
   expect(r.status, `login ${username}`).toBe(200);
   return ((await r.json()) as { accessToken: string }).accessToken;
 }
 
 async function call<T>(bearer: string, method: string, path: string, body?: unknown): Promise<T> {
-  const r = await fetch(`${base}/api/v1${path}`, {
+  const r = await fetch(`${env.base}/api/v1${path}`, {
     method,
     headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -91,7 +81,7 @@ describe('statistics (leader)', () => {
     summary = (await call<{ summary: typeof summary }>(leader, 'GET', `/work-orders/stats?from=${encodeURIComponent(q.from)}&to=${encodeURIComponent(q.to)}`)).summary;
     ctx = await newContext();
     page = await ctx.newPage();
-    await signIn(page, base, 'leader');
+    await signIn(page, env.base, 'leader');
   }, 120_000);
 
   afterAll(async () => {
@@ -188,7 +178,7 @@ describe('categories and the responsibility list (admin)', () => {
     await call(admin, 'POST', '/work-order-categories', { code: 'environment.noise', nameZh: '噪声污染', nameEn: 'Noise' });
     ctx = await newContext();
     page = await ctx.newPage();
-    await signIn(page, base, 'admin');
+    await signIn(page, env.base, 'admin');
   }, 120_000);
 
   afterAll(async () => {

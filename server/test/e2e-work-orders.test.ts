@@ -10,51 +10,17 @@
  * their own scope (a viewer without work-order access the map alone, no error); a figure opens the list filtered to
  * the orders it counted, as many of them; the page in English; no sideways scrolling at 1366×768.
  */
-import { crc32, deflateSync } from 'node:zlib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
-import { expectAccessible, signIn, startE2e, type E2eEnv, apiCall, apiStaff, type ApiStaff } from './e2e-support.js';
+import { expectAccessible, signIn, apiCall, apiStaff, useE2e, type ApiStaff } from './e2e-support.js';
+import { makePng } from './fixtures/images.js';
 
-let env: E2eEnv;
-let base = '';
-
-beforeAll(async () => {
-  env = await startE2e();
-  base = env.base;
-}, 600_000);
-
-afterAll(async () => {
-  await env?.close();
-});
-
-/** A real PNG (w×h, a checked pattern) so the server's byte sniffing sees a genuine image. */
-function png(w: number, h: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(td) >>> 0);
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const rows: Buffer[] = [];
-  for (let y = 0; y < h; y++) {
-    const row = Buffer.alloc(1 + w * 3);
-    for (let x = 0; x < w; x++) row.set((Math.floor(x / 8) + Math.floor(y / 8)) % 2 === 0 ? [40, 120, 40] : [250, 250, 250], 1 + x * 3);
-    rows.push(row);
-  }
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
-}
+const env = useE2e();
 
 type Staff = ApiStaff;
-const staff = (username: string) => apiStaff(base, username);
-const call = <T>(who: Staff, method: string, path: string, body?: unknown) => apiCall<T>(base, who, method, path, body);
+const staff = (username: string) => apiStaff(env.base, username);
+const call = <T>(who: Staff, method: string, path: string, body?: unknown) => apiCall<T>(env.base, who, method, path, body);
 
 interface Order {
   id: string;
@@ -120,8 +86,8 @@ describe('an order through the console: board → inbox → detail → list', ()
     handlerCtx = await newContext();
     dispatcher = await dispatcherCtx.newPage();
     handler = await handlerCtx.newPage();
-    await signIn(dispatcher, base, 'dispatcher');
-    await signIn(handler, base, 'handler');
+    await signIn(dispatcher, env.base, 'dispatcher');
+    await signIn(handler, env.base, 'handler');
   }, 120_000);
 
   afterAll(async () => {
@@ -201,7 +167,7 @@ describe('an order through the console: board → inbox → detail → list', ()
     await inProgress.getByTestId(`actions-${order.code}`).getByTestId('action-report').click({ timeout: 30_000 });
     const modal = handler.locator('.ant-modal').filter({ has: handler.getByTestId('action-form-report') });
     await modal.getByTestId('action-text').fill('已劝离摊贩并清理占道物品，人行道恢复通行。');
-    await modal.locator('input[type="file"]').setInputFiles({ name: 'cleared.png', mimeType: 'image/png', buffer: png(120, 90) });
+    await modal.locator('input[type="file"]').setInputFiles({ name: 'cleared.png', mimeType: 'image/png', buffer: makePng(120, 90) });
     await expect.poll(() => modal.locator('.ant-upload-list-item-done, .ant-upload-list-item-error').count(), { timeout: 20_000 }).toBe(1);
     expect(await modal.locator('.ant-upload-list-item-error').count()).toBe(0);
     await screenshot(handler, 'work-orders-inbox-report');
@@ -217,7 +183,7 @@ describe('an order through the console: board → inbox → detail → list', ()
   });
 
   it('the dispatcher reveals the reporter, verifies and closes on the detail page', async () => {
-    await dispatcher.goto(`${base}/console/work-orders/${order.id}`);
+    await dispatcher.goto(`${env.base}/console/work-orders/${order.id}`);
     const detail = dispatcher.getByTestId('work-order-detail');
     await expect.poll(() => detail.getAttribute('data-status'), { timeout: 20_000 }).toBe('reported');
     const masked = await dispatcher.getByTestId('reporter-masked').textContent();
@@ -286,9 +252,9 @@ describe('an order through the console: board → inbox → detail → list', ()
     const ctx = await env.browser.newContext({ viewport: SCREEN, locale: 'en-US', timezoneId: 'America/New_York' });
     try {
       const page = await ctx.newPage();
-      await signIn(page, base, 'dispatcher');
+      await signIn(page, env.base, 'dispatcher');
       expect(await page.evaluate('Intl.DateTimeFormat().resolvedOptions().timeZone')).toBe('America/New_York');
-      await page.goto(`${base}/console/work-orders/${order.id}`);
+      await page.goto(`${env.base}/console/work-orders/${order.id}`);
       await page.getByTestId('work-order-detail').waitFor({ timeout: 20_000 });
       const created = page.getByTestId('detail-created');
       const createdInTimeline = page.getByTestId('timeline').locator('[data-action="create"]').getByTestId('timeline-at');
@@ -326,23 +292,23 @@ describe('an order through the console: board → inbox → detail → list', ()
 
     // The same link in a fresh tab gives the same result; a status filter that excludes it empties the table.
     const shared = await dispatcherCtx.newPage();
-    await shared.goto(`${base}/console/work-orders?q=${encodeURIComponent('占道经营')}&status=closed&sort=due`);
+    await shared.goto(`${env.base}/console/work-orders?q=${encodeURIComponent('占道经营')}&status=closed&sort=due`);
     await expect.poll(() => shared.getByTestId('work-order-table').getByText(order.code).count(), { timeout: 20_000 }).toBe(1);
-    await shared.goto(`${base}/console/work-orders?q=${encodeURIComponent('占道经营')}&status=dispatched`);
+    await shared.goto(`${env.base}/console/work-orders?q=${encodeURIComponent('占道经营')}&status=dispatched`);
     await expect.poll(() => shared.getByTestId('work-order-table').getByText('没有符合条件的工单').count(), { timeout: 20_000 }).toBe(1);
     // A word that is not in it finds nothing.
-    await shared.goto(`${base}/console/work-orders?q=${encodeURIComponent('井盖')}&status=closed&district=510105`);
+    await shared.goto(`${env.base}/console/work-orders?q=${encodeURIComponent('井盖')}&status=closed&district=510105`);
     await expect.poll(() => shared.getByTestId('work-order-table').getByText(order.code).count(), { timeout: 20_000 }).toBe(0);
     // The row opens the order.
-    await shared.goto(`${base}/console/work-orders?q=${encodeURIComponent('占道经营')}`);
+    await shared.goto(`${env.base}/console/work-orders?q=${encodeURIComponent('占道经营')}`);
     await shared.getByTestId('work-order-table').getByText(order.code).click();
     await expect.poll(() => shared.url()).toContain(`/console/work-orders/${order.id}`);
     // An address with the ticket code opens the order too; one with no order says so, with the way back.
-    await shared.goto(`${base}/console/work-orders/${order.code.toLowerCase()}`);
+    await shared.goto(`${env.base}/console/work-orders/${order.code.toLowerCase()}`);
     await expect.poll(() => shared.url(), { timeout: 20_000 }).toContain(`/console/work-orders/${order.id}`);
     expect(await shared.getByTestId('detail-code').textContent()).toBe(order.code);
     for (const wrong of ['board', order.code.replace(/\d{14}$/, '19990101000001'), '00000000-0000-4000-8000-000000000000']) {
-      await shared.goto(`${base}/console/work-orders/${wrong}`);
+      await shared.goto(`${env.base}/console/work-orders/${wrong}`);
       await expect.poll(() => shared.getByTestId('detail-error').textContent(), { timeout: 20_000 }).toBe('没有这个工单，或您无权查看。');
     }
     await shared.close();
@@ -357,7 +323,7 @@ describe('an order through the console: board → inbox → detail → list', ()
     o = (await call<{ order: Order }>(handlerApi, 'POST', `/work-orders/${o.id}/actions`, { version: o.version, action: { type: 'sign' } })).order;
     await call(handlerApi, 'POST', `/work-orders/${o.id}/actions`, { version: o.version, action: { type: 'request_extension', days: 3, reason: '需协调市场监管部门联合执法' } });
 
-    await dispatcher.goto(`${base}/console/dispatch`);
+    await dispatcher.goto(`${env.base}/console/dispatch`);
     await dispatcher.getByTestId('board-tab-extensions').click();
     const queue = dispatcher.getByTestId('board-extensions');
     const row = queue.locator(`.wo-row-${o.code}`);
@@ -379,7 +345,7 @@ describe('an order through the console: board → inbox → detail → list', ()
     ).order;
     const [a, b] = [dispatcher, await dispatcherCtx.newPage()];
     for (const p of [a, b]) {
-      await p.goto(`${base}/console/work-orders/${second.id}`);
+      await p.goto(`${env.base}/console/work-orders/${second.id}`);
       await expect.poll(() => p.getByTestId('work-order-detail').getAttribute('data-status'), { timeout: 20_000 }).toBe('received');
     }
     await a.getByTestId('action-accept').click();
@@ -415,7 +381,7 @@ describe('an order through the console: board → inbox → detail → list', ()
     const perOrder: string[] = [];
     const watch = (r: { url: () => string }) => /\/api\/v1\/work-orders\/[0-9a-f-]{36}$/.test(new URL(r.url()).pathname) && perOrder.push(r.url());
     handler.on('request', watch);
-    await handler.goto(`${base}/console/inbox`);
+    await handler.goto(`${env.base}/console/inbox`);
     const toSign = handler.getByTestId('inbox-toSign');
     await expect.poll(() => handler.getByTestId('inbox-count-toSign').textContent(), { timeout: 30_000 }).toMatch(/\(\d+\+?\)/);
     await toSign.getByTestId(`actions-${mine.code}`).getByTestId('action-sign').waitFor();
@@ -453,7 +419,7 @@ describe('an order through the console: board → inbox → detail → list', ()
     const extended = await dispatchedToHandler('人民公园南门绿地内摆摊', ['sign']);
     await call(handlerApi, 'POST', `/work-orders/${extended.id}/actions`, { version: extended.version, action: { type: 'request_extension', days: 5, reason: long } });
 
-    await dispatcher.goto(`${base}/console/dispatch`);
+    await dispatcher.goto(`${env.base}/console/dispatch`);
     for (const [tab, order, cell] of [
       ['returned', returned, `return-reason-${returned.code}`],
       ['extensions', extended, `extension-${extended.code}`],
@@ -478,7 +444,7 @@ describe('an order through the console: board → inbox → detail → list', ()
   it("the handler's dialogs work from the keyboard, and a photo that failed to upload stops the report with its reason", async () => {
     const report = await dispatchedToHandler('人民公园北门占道堆物', ['sign', 'start']);
     const extend = await dispatchedToHandler('人民公园西门占道堆物', ['sign']);
-    await handler.goto(`${base}/console/inbox`);
+    await handler.goto(`${env.base}/console/inbox`);
     await handler.getByTestId('inbox-tab-inProgress').click();
     const queue = handler.getByTestId('inbox-inProgress');
     const focused = () =>
@@ -521,7 +487,7 @@ describe('an order through the console: board → inbox → detail → list', ()
     // With the failed file removed and a real photo added, Ctrl+Enter sends the report and its photo.
     await modal.locator('.ant-upload-list-item-error').getByRole('button').click();
     await expect.poll(() => modal.getByTestId('photo-problem').count()).toBe(0);
-    await modal.locator('input[type="file"]').setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: png(64, 48) });
+    await modal.locator('input[type="file"]').setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: makePng(64, 48) });
     await expect.poll(() => modal.locator('.ant-upload-list-item-done').count(), { timeout: 20_000 }).toBe(1);
     await modal.getByTestId('action-text').focus();
     await handler.keyboard.press('Control+Enter');
@@ -557,7 +523,7 @@ describe('an order through the console: board → inbox → detail → list', ()
     const o = await dispatchedToHandler('人民公园东门井盖缺失待配件', ['sign']);
     await call(dispatcherApi, 'POST', `/work-orders/${o.id}/actions`, { version: o.version, action: { type: 'suspend', reason: '等待厂家供货' } });
     expect((await orderNow(o.id)) as Order & { dueAt: string | null }).toMatchObject({ status: 'suspended', dueAt: null });
-    await handler.goto(`${base}/console/inbox`);
+    await handler.goto(`${env.base}/console/inbox`);
     await handler.getByTestId('inbox-tab-inProgress').click();
     const bar = handler.getByTestId('inbox-inProgress').locator(`.wo-row-${o.code}`).getByTestId('deadline-bar');
     await expect.poll(() => bar.getAttribute('data-tone'), { timeout: 30_000 }).toBe('paused');
@@ -570,7 +536,7 @@ describe('an order through the console: board → inbox → detail → list', ()
 
   it('an order opened from a queue leads back to that queue and its tab, not to the list', async () => {
     const o = await dispatchedToHandler('人民公园东门护栏破损', ['sign']);
-    await handler.goto(`${base}/console/inbox`);
+    await handler.goto(`${env.base}/console/inbox`);
     await handler.getByTestId('inbox-tab-inProgress').click();
     await expect.poll(() => new URL(handler.url()).search).toBe('?tab=inProgress');
     await handler.getByTestId('inbox-inProgress').locator(`.wo-row-${o.code}`).getByTestId('order-link').click({ timeout: 30_000 });
@@ -581,12 +547,12 @@ describe('an order through the console: board → inbox → detail → list', ()
     await handler.getByTestId('inbox-inProgress').locator(`.wo-row-${o.code}`).waitFor({ timeout: 30_000 });
     expect(await handler.getByRole('tab', { selected: true }).textContent()).toContain('处置中');
     // Opened any other way (an address, the list), it leads to the list.
-    await handler.goto(`${base}/console/work-orders/${o.id}`);
+    await handler.goto(`${env.base}/console/work-orders/${o.id}`);
     await expect.poll(() => handler.getByTestId('detail-back').textContent(), { timeout: 20_000 }).toContain('返回工单列表');
   });
 
   it('the inbox reads its queues again on request: an order dispatched meanwhile appears without reloading the page', async () => {
-    await handler.goto(`${base}/console/inbox`);
+    await handler.goto(`${env.base}/console/inbox`);
     await expect.poll(() => handler.getByTestId('inbox-count-toSign').textContent(), { timeout: 30_000 }).toMatch(/\(\d+\+?\)/);
     const before = Number((await handler.getByTestId('inbox-count-toSign').textContent())!.replace(/\D/g, ''));
     const o = await dispatchedToHandler('人民公园东门路灯不亮');
@@ -599,7 +565,7 @@ describe('an order through the console: board → inbox → detail → list', ()
 
   it('a dialog sends its action once, however often Enter is pressed while the server answers', async () => {
     const o = await dispatchedToHandler('人民公园东门树枝折断', ['sign']);
-    await handler.goto(`${base}/console/inbox?tab=inProgress`);
+    await handler.goto(`${env.base}/console/inbox?tab=inProgress`);
     // The server answers slowly: the second and third Enter come while the first request is under way.
     const posts: string[] = [];
     await handler.route(
@@ -629,7 +595,7 @@ describe('an order through the console: board → inbox → detail → list', ()
     const dispatcherApi = await staff('dispatcher');
     const report = await dispatchedToHandler('人民公园东门占道堆放建材', ['sign', 'start']);
     const toSign = await dispatchedToHandler('人民公园东门占道晾晒');
-    await handler.goto(`${base}/console/inbox`);
+    await handler.goto(`${env.base}/console/inbox`);
     await handler.getByTestId('inbox-tab-inProgress').click();
     const inProgress = handler.getByTestId('inbox-inProgress');
 
@@ -669,7 +635,7 @@ describe('an order through the console: board → inbox → detail → list', ()
     const report = async (o: Order, note: string) => (await call<{ order: Order }>(handlerApi, 'POST', `/work-orders/${o.id}/actions`, { version: o.version, action: { type: 'report', note } })).order;
     let o = await report(await dispatchedToHandler('人民公园东门垃圾桶满溢', ['sign', 'start']), '已清运垃圾桶内垃圾。');
 
-    await dispatcher.goto(`${base}/console/dispatch`);
+    await dispatcher.goto(`${env.base}/console/dispatch`);
     await dispatcher.getByTestId('board-tab-verify').click();
     expect(await dispatcher.getByTestId('board-tab-verify').textContent()).toContain('待核查');
     const queue = dispatcher.getByTestId('board-verify');
@@ -690,13 +656,13 @@ describe('an order through the console: board → inbox → detail → list', ()
     await expect.poll(async () => (await orderNow(o.id)).status, { timeout: 20_000 }).toBe('in_progress');
     await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(0);
     // The handler's inbox says the order came back for rework (返工), as the 派遣台 does when it is reported again.
-    await handler.goto(`${base}/console/inbox`);
+    await handler.goto(`${env.base}/console/inbox`);
     await handler.getByTestId('inbox-tab-inProgress').click();
     await expect.poll(() => handler.getByTestId('inbox-inProgress').locator(`.wo-row-${o.code}`).getByTestId('rework-count').textContent(), { timeout: 30_000 }).toBe('返工 1 次');
 
     // Reported again, it is back with the new report; 核查通过 keeps it here to be closed (结案) with one click.
     o = await report(await orderNow(o.id), '已清理散落垃圾并冲洗地面。');
-    await dispatcher.goto(`${base}/console/dispatch`);
+    await dispatcher.goto(`${env.base}/console/dispatch`);
     await dispatcher.getByTestId('board-tab-verify').click();
     await expect.poll(() => row.getByTestId(`report-${o.code}`).textContent(), { timeout: 30_000 }).toBe('已清理散落垃圾并冲洗地面。');
     expect(await row.getByTestId('rework-count').textContent()).toBe('返工 1 次');
@@ -735,7 +701,7 @@ describe("the overview: today's figures in the viewer's scope, each a link to th
   async function figuresAgree(page: Page, who: Staff): Promise<OverviewBody> {
     let api: OverviewBody | null = null;
     for (let attempt = 0; attempt < 3; attempt++) {
-      await page.goto(`${base}/console/`);
+      await page.goto(`${env.base}/console/`);
       await expect.poll(() => page.getByTestId('overview-figures').getAttribute('data-loaded'), { timeout: 30_000 }).toBe('true');
       const shown = Object.fromEntries(await Promise.all(FIGURES.map(async (f) => [f, Number(await page.getByTestId(`figure-${f}`).getAttribute('data-value'))] as const)));
       api = await call<OverviewBody>(who, 'GET', '/work-orders/overview');
@@ -766,7 +732,7 @@ describe("the overview: today's figures in the viewer's scope, each a link to th
 
   it('shows the dispatcher the city’s figures; 超期 opens the list of exactly those orders', async () => {
     const page = await ctx.newPage();
-    await signIn(page, base, 'dispatcher');
+    await signIn(page, env.base, 'dispatcher');
     const dispatcherApi = await staff('dispatcher');
     const api = await figuresAgree(page, dispatcherApi);
     // The enquiry answered above is among today's closed ones, and among those received today.
@@ -789,7 +755,7 @@ describe("the overview: today's figures in the viewer's scope, each a link to th
     expect(await listedRows(page)).toBe(api.counts.overdue);
 
     // 今日办结: closed today (China days), through the list's closing-date filter.
-    await page.goto(`${base}/console/`);
+    await page.goto(`${env.base}/console/`);
     await expect.poll(() => page.getByTestId('overview-figures').getAttribute('data-loaded'), { timeout: 30_000 }).toBe('true');
     const closedToday = Number(await page.getByTestId('figure-closedToday').getAttribute('data-value'));
     await page.getByTestId('figure-closedToday').click();
@@ -800,7 +766,7 @@ describe("the overview: today's figures in the viewer's scope, each a link to th
 
     // A district's count opens that district's open orders.
     const busiest = api.districts.find((d) => d.code !== null && d.open > 0)!;
-    await page.goto(`${base}/console/`);
+    await page.goto(`${env.base}/console/`);
     await page.getByTestId(`district-open-${busiest.code}`).click();
     await page.getByTestId('work-order-list').waitFor();
     expect(new URL(page.url()).searchParams.get('district')).toBe(busiest.code);
@@ -810,7 +776,7 @@ describe("the overview: today's figures in the viewer's scope, each a link to th
 
   it('reads in English, with the map coloured by overdue orders on request', async () => {
     const page = await ctx.newPage();
-    await page.goto(`${base}/console/`);
+    await page.goto(`${env.base}/console/`);
     await page.getByTestId('language-switch').click();
     await expect.poll(() => page.getByTestId('figure-overdue').textContent()).toContain('Overdue');
     expect(await page.getByTestId('figure-awaitingDispatch').textContent()).toContain('To dispatch');
@@ -846,7 +812,7 @@ describe("the overview: today's figures in the viewer's scope, each a link to th
             }),
           }),
     );
-    await page.goto(`${base}/console/`);
+    await page.goto(`${env.base}/console/`);
     const error = page.getByTestId('overview-error');
     await expect.poll(() => error.textContent(), { timeout: 30_000 }).toContain('服务暂时不可用');
     expect(await page.getByTestId('overview-figures').count()).toBe(0);
@@ -866,7 +832,7 @@ describe("the overview: today's figures in the viewer's scope, each a link to th
   it("shows the handler their department's figures, and a viewer without work-order access the map without figures or error", async () => {
     const handlerCtx = await newContext();
     const page = await handlerCtx.newPage();
-    await signIn(page, base, 'handler');
+    await signIn(page, env.base, 'handler');
     const handlerApi = await staff('handler');
     const mine = await figuresAgree(page, handlerApi);
     const city = await call<OverviewBody>(await staff('dispatcher'), 'GET', '/work-orders/overview');
@@ -878,7 +844,7 @@ describe("the overview: today's figures in the viewer's scope, each a link to th
 
     const stewardCtx = await newContext();
     const steward = await stewardCtx.newPage();
-    await signIn(steward, base, 'steward');
+    await signIn(steward, env.base, 'steward');
     await steward.getByTestId('city-map').and(steward.locator('[data-state="ready"]')).waitFor({ timeout: 30_000 });
     await steward.waitForLoadState('networkidle');
     expect(await steward.getByTestId('overview-figures').count()).toBe(0);
