@@ -7,5 +7,6 @@
 export * from './categories.js';
 export * from './federation.js';
 export * from './identity.js';
+export * from './inspector.js';
 export * from './knowledge.js';
 export * from './work-orders.js';

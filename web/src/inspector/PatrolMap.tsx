@@ -7,7 +7,8 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import { createBaseMap } from '../shared/map/base-map';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Grid, Task } from './data';
+import type { TaskView } from '@civicgrid/contracts/inspector';
+import type { Grid } from './data';
 import type { Position } from './position';
 
 type Feature = { type: 'Feature'; properties: Record<string, string | number | boolean>; geometry: { type: string; coordinates: unknown } };
@@ -22,7 +23,7 @@ function walk(coords: unknown, visit: (x: number, y: number) => void): void {
   else if (Array.isArray(coords)) for (const c of coords) walk(c, visit);
 }
 
-export default function PatrolMap({ grids, tasks, me }: { grids: Grid[]; tasks: Task[]; me: Position | null }) {
+export default function PatrolMap({ grids, tasks, me }: { grids: Grid[]; tasks: TaskView[]; me: Position | null }) {
   const { t } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);

@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Task } from './data';
+import type { TaskView } from '@civicgrid/contracts/inspector';
 import { hrefFor, needsReason, newKey, OUTCOMES, type Outcome } from './model';
 import { enqueue } from './outbox';
 import { PhotoPicker } from './PhotoPicker';
@@ -13,7 +13,7 @@ import { PositionLine } from './PositionLine';
 import { usePosition } from './position';
 import { Deadline } from './TaskList';
 
-export function TaskDetail({ task, now, waiting }: { task: Task | undefined; now: number; waiting: boolean }) {
+export function TaskDetail({ task, now, waiting }: { task: TaskView | undefined; now: number; waiting: boolean }) {
   const { t, i18n } = useTranslation();
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [note, setNote] = useState('');

@@ -1,10 +1,11 @@
 /** My tasks: open ones first (soonest deadline first, overdue in red), then what I did today. */
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../shared/time';
-import type { Loaded, TasksAnswer, Task } from './data';
+import type { InspectorTasks, TaskView } from '@civicgrid/contracts/inspector';
+import type { Loaded } from './data';
 import { hrefFor, remaining } from './model';
 
-export function Deadline({ task, now }: { task: Task; now: number }) {
+export function Deadline({ task, now }: { task: TaskView; now: number }) {
   const { t } = useTranslation();
   const r = remaining(task.dueAt, now);
   const text = r.overdue ? t('inspector.due.overdue', { h: r.hours, m: r.minutes }) : t('inspector.due.left', { h: r.hours, m: r.minutes });
@@ -15,7 +16,7 @@ export function Deadline({ task, now }: { task: Task; now: number }) {
   );
 }
 
-export function TaskList({ tasks, waiting, now }: { tasks: Loaded<TasksAnswer>; waiting: Set<string>; now: number }) {
+export function TaskList({ tasks, waiting, now }: { tasks: Loaded<InspectorTasks>; waiting: Set<string>; now: number }) {
   const { t } = useTranslation();
   const items = tasks.data?.items ?? [];
   const open = items.filter((x) => x.state === 'open');

@@ -3,38 +3,9 @@
  * grids and the category list without network (marked as "as of" the last fetch).
  */
 import { useCallback, useEffect, useState } from 'react';
+import type { InspectorTasks } from '@civicgrid/contracts/inspector';
 import { api, ApiError } from '../shared/api';
-import type { Category, Outcome, TaskKind } from './model';
-
-export interface Task {
-  kind: TaskKind;
-  state: 'open' | 'done';
-  since: string;
-  dueAt: string;
-  overdue: boolean;
-  order: {
-    id: string;
-    code: string;
-    title: string;
-    description: string | null;
-    requestType: string;
-    categoryCode: string | null;
-    category: { zh: string; en: string | null } | null;
-    address: string | null;
-    gridCode: string | null;
-    status: string;
-    version: number;
-    location: { lng: number; lat: number } | null;
-    photos: string[];
-  };
-  result: { outcome: Outcome; doneAt: string; onTime: boolean; distanceM: number | null } | null;
-}
-
-export interface TasksAnswer {
-  now: string;
-  limits: { verifyHours: number; checkHours: number };
-  items: Task[];
-}
+import type { Category } from './model';
 
 export interface Grid {
   code: string;
@@ -105,7 +76,7 @@ export function useCached<T>(cacheKey: string, path: string): Loaded<T> {
   return { ...state, reload };
 }
 
-export const useTasks = (userId: string) => useCached<TasksAnswer>(`cg.inspector.tasks.${userId}`, '/api/v1/inspector/tasks');
+export const useTasks = (userId: string) => useCached<InspectorTasks>(`cg.inspector.tasks.${userId}`, '/api/v1/inspector/tasks');
 export const useGrids = (userId: string) => useCached<{ items: Grid[] }>(`cg.inspector.grids.${userId}`, '/api/v1/inspector/grids');
 export const useCategories = () => useCached<{ items: Category[] }>('cg.inspector.categories', '/api/v1/public/work-order-categories');
 

@@ -2,6 +2,7 @@
  * The patrol app's pure helpers: hash routes, deadlines as the inspector reads them, idempotency keys, category
  * search. No I/O, unit-tested (model.test.ts).
  */
+import type { Outcome, TaskKind } from '@civicgrid/contracts/inspector';
 
 export type InspectorRoute = { page: 'tasks' } | { page: 'task'; id: string } | { page: 'report' } | { page: 'map' } | { page: 'queue' };
 
@@ -19,9 +20,9 @@ export function hrefFor(route: InspectorRoute): string {
   return route.page === 'task' ? `#/task/${route.id}` : route.page === 'tasks' ? '#/' : `#/${route.page}`;
 }
 
-export type TaskKind = 'verify' | 'check';
-export type Outcome = 'confirmed' | 'not_real' | 'pass' | 'fail';
+export type { Outcome, TaskKind };
 
+/** The outcomes each kind of task offers (the API's are @civicgrid/contracts' OUTCOMES), in the order shown. */
 export const OUTCOMES: Record<TaskKind, readonly [Outcome, Outcome]> = {
   verify: ['confirmed', 'not_real'],
   check: ['pass', 'fail'],

@@ -6,6 +6,7 @@
  * request sent again — after a lost answer, or from an offline queue days later — is answered with what the first
  * did, and nothing is applied twice.
  */
+import type { InspectorTasks, TaskResultView, TaskView } from '@civicgrid/contracts/inspector';
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../app-context.js';
 import { authorizeAny, canOn, type Principal } from '../identity/index.js';
@@ -14,7 +15,7 @@ import { createWorkOrder, transitionWorkOrder, type Caller, type RequestType, ty
 import { AppError, badRequest, conflict, notFound } from '../../shared/errors.js';
 import './inspector.policy.js';
 import * as repo from './inspector.repo.js';
-import { actionOf, compareOpen, kindOfOutcome, needsReason, openTask, taskDue, taskKindOf, type Outcome, type TaskKind } from './tasks.js';
+import { actionOf, compareOpen, kindOfOutcome, needsReason, openTask, taskDue, taskKindOf, type Outcome } from './tasks.js';
 
 export type InspectorContext = Pick<AppContext, 'db' | 'outbox'> & { config: Pick<AppContext['config'], 'secretKey'> };
 
@@ -44,43 +45,9 @@ export async function myGrids(ctx: InspectorContext, principal: Principal) {
   return { items: rows.map((r) => ({ code: r.code, name: r.name, geometry: JSON.parse(r.geojson) as unknown })) };
 }
 
-export interface TaskView {
-  kind: TaskKind;
-  state: 'open' | 'done';
-  since: string;
-  dueAt: string;
-  overdue: boolean;
-  order: {
-    id: string;
-    code: string;
-    title: string;
-    description: string | null;
-    requestType: string;
-    categoryCode: string | null;
-    category: { zh: string; en: string | null } | null;
-    channel: string | null;
-    urgency: string | null;
-    address: string | null;
-    gridCode: string | null;
-    status: string;
-    version: number;
-    location: { lng: number; lat: number } | null;
-    photos: string[];
-  };
-  result: ResultView | null;
-}
+export type { TaskView };
 
-export interface ResultView {
-  id: string;
-  outcome: Outcome;
-  doneAt: string;
-  actedAt: string;
-  onTime: boolean;
-  position: { lng: number; lat: number; accuracyM: number | null } | null;
-  distanceM: number | null;
-}
-
-function resultView(r: repo.ResultRow): ResultView {
+function resultView(r: repo.ResultRow): TaskResultView {
   return {
     id: r.id,
     outcome: r.outcome,
@@ -109,7 +76,7 @@ function doneView(r: repo.ResultRow): TaskView {
  * are the orders in the grids I am responsible for that my grant lets me act on (responsibility and grant normally
  * agree; where they do not, a task I could not complete is not shown).
  */
-export async function listTasks(ctx: InspectorContext, principal: Principal, now = new Date()) {
+export async function listTasks(ctx: InspectorContext, principal: Principal, now = new Date()): Promise<InspectorTasks> {
   const user = userOf(principal);
   const limits = await limitsFor(ctx, user.jurisdictionId);
   const rows = await repo.openTaskOrders(ctx.db, user.jurisdictionId, user.userId);

@@ -10,13 +10,10 @@
  *
  * Hours are wall-clock hours, as in formulas.ts.
  */
+import { OUTCOMES, TASK_KINDS, type Outcome, type TaskKind } from '@civicgrid/contracts/inspector';
 import type { Limits } from '../performance/index.js';
 
-export const TASK_KINDS = ['verify', 'check'] as const;
-export type TaskKind = (typeof TASK_KINDS)[number];
-
-export const OUTCOMES = ['confirmed', 'not_real', 'pass', 'fail'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
+export { OUTCOMES, TASK_KINDS, type Outcome, type TaskKind };
 
 const HOUR = 3_600_000;
 
