@@ -1,5 +1,5 @@
 /** SQL for knowledge articles and their versions (the only file that touches these tables). */
-import type { ArticleSource, ArticleStatus } from '@civicgrid/contracts/knowledge';
+import type { ArticleContent, ArticleSource, ArticleStatus } from '@civicgrid/contracts/knowledge';
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../app-context.js';
 import type { SearchMode } from './search.js';
@@ -138,16 +138,8 @@ export async function findArticle(db: Db, jurisdictionId: string, id: string, lo
   return r.rows[0];
 }
 
-export interface ContentChange {
-  title: string;
-  question: string;
-  answer: string;
-  categoryCode: string | null;
-  agency: string | null;
-  tags: string[];
-  validFrom: string | null;
-  validTo: string | null;
-  internal: boolean;
+/** An edit's content (the API's ArticleContent) and the segmented text the search index keeps for it. */
+export interface ContentChange extends ArticleContent {
   search: { title: string; question: string; answer: string };
 }
 
