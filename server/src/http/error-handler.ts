@@ -9,7 +9,8 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable.js';
 import { AppError, type ErrorKind } from '../shared/errors.js';
 
-import { pickLocale, translate } from '../shared/i18n.js';
+import { DEFAULT_LOCALE, pickLocale, translate } from '../shared/i18n.js';
+import { issueMessage } from './validation-messages.js';
 
 const STATUS: Record<ErrorKind, number> = {
   bad_request: 400,
@@ -56,17 +57,33 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
 /** SQLSTATEs of a transaction rolled back for a concurrent one: deadlock_detected, serialization_failure. */
 const CONCURRENT_CHANGE = new Set(['40P01', '40001']);
 
-/** Maps what Fastify, the Zod provider and the database driver throw onto AppError. */
-export function toAppError(error: FastifyError | Error, bodyLimit: number): AppError {
+/** What a schema validated: the request's parts by the provider's name for them. */
+type Validated = Pick<FastifyRequest, 'headers' | 'body' | 'query' | 'params'>;
+
+/** Whether the request has nothing at the path (unknown without the request: then it is taken as given). */
+function absentAt(request: Validated | undefined, context: string | undefined, segments: string[]): boolean {
+  if (!request) return false;
+  const parts: Record<string, unknown> = { body: request.body, querystring: request.query, params: request.params, headers: request.headers };
+  let value: unknown = context ? parts[context] : undefined;
+  for (const key of segments) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return value === undefined;
+}
+
+/**
+ * Maps what Fastify, the Zod provider and the database driver throw onto AppError. With the request, a schema's
+ * field errors are in the caller's language (validation-messages.ts).
+ */
+export function toAppError(error: FastifyError | Error, bodyLimit: number, request?: Validated): AppError {
   if (error instanceof AppError) return error;
   const fe = error as FastifyError;
   if (hasZodFastifySchemaValidationErrors(fe)) {
     // The provider flattens each Zod issue: keyword = issue code, instancePath = '/a/b', params = the rest.
     const toPath = (instancePath: string) => instancePath.split('/').filter(Boolean);
+    const locale = request ? pickLocale(request.headers['accept-language']) : DEFAULT_LOCALE;
     const issues = fe.validation.map((v) => ({
       path: [fe.validationContext, ...toPath(v.instancePath)].filter(Boolean).join('.'),
       issue: v.keyword,
-      message: v.message,
+      message: issueMessage(locale, { code: v.keyword, params: v.params, message: v.message ?? '', absent: absentAt(request, fe.validationContext, toPath(v.instancePath)) }),
     }));
     const unknown = fe.validation.flatMap((v) =>
       v.keyword === 'unrecognized_keys' && Array.isArray(v.params.keys)
@@ -110,7 +127,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let appError: AppError;
     try {
-      appError = toAppError(error, bodyLimit);
+      appError = toAppError(error, bodyLimit, request);
     } catch (mappingError) {
       request.log.error({ err: mappingError }, 'error while mapping an error');
       appError = new AppError('internal', 'internal');

@@ -1,7 +1,8 @@
 /** Request and response shapes of /api/v1/federation. */
 import { z } from 'zod';
+import { check } from '../../http/validation-messages.js';
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, check('uuid'));
 const serviceCode = z.string().trim().min(1).max(100);
 
 const peerFields = {

@@ -1,17 +1,18 @@
 /** Request and response shapes for the city component endpoints. */
 import { z } from 'zod';
+import { check } from '../../http/validation-messages.js';
 import { COMPONENT_STATUSES } from './component-codes.js';
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, check('uuid'));
 const status = z.enum(COMPONENT_STATUSES);
 
-export const componentCodeParams = z.strictObject({ code: z.string().regex(/^[0-9]{16}$/, 'a 16-digit component code') });
+export const componentCodeParams = z.strictObject({ code: z.string().regex(/^[0-9]{16}$/, check('component_code')) });
 
 const classView = z.object({ code: z.string(), parentCode: z.string().nullable(), nameZh: z.string(), nameEn: z.string().nullable(), source: z.string() });
 export const classesResponse = z.object({ items: z.array(classView) });
 export const classResponse = z.object({ class: classView });
 export const createClassBody = z.strictObject({
-  code: z.string().regex(/^[0-9]{2}([0-9]{2})?$/, '2 digits (class) or 4 digits (subclass)'),
+  code: z.string().regex(/^[0-9]{2}([0-9]{2})?$/, check('component_class_code')),
   nameZh: z.string().trim().min(1).max(100),
   nameEn: z.string().trim().min(1).max(100).nullish(),
 });
@@ -54,13 +55,13 @@ export const componentDetailResponse = z.object({
 export const componentsResponse = z.object({ items: z.array(componentView), next: z.string().nullable() });
 
 export const createComponentBody = z.strictObject({
-  classCode: z.string().regex(/^[0-9]{4}$/, 'a 4-digit subclass'),
+  classCode: z.string().regex(/^[0-9]{4}$/, check('component_subclass')),
   lat: z.number().min(-90).max(90),
   lng: z.number().min(-180).max(180),
   name: z.string().trim().min(1).max(200).nullish(),
   ownerDepartmentId: uuid.nullish(),
-  countyCode: z.string().regex(/^[0-9]{6}$/, 'a 6-digit county code').nullish(),
-  code: z.string().regex(/^[0-9]{16}$/, 'a 16-digit component code').nullish(),
+  countyCode: z.string().regex(/^[0-9]{6}$/, check('county_code')).nullish(),
+  code: z.string().regex(/^[0-9]{16}$/, check('component_code')).nullish(),
 });
 
 export const statusBody = z.strictObject({ status, note: z.string().trim().max(500).nullish() });

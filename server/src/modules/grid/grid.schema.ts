@@ -1,9 +1,10 @@
 /** Request and response shapes for the grid endpoints. */
 import { z } from 'zod';
+import { check } from '../../http/validation-messages.js';
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
-const gridCode = z.string().regex(/^[0-9]{12}(0[1-9]|[1-9][0-9])$/, 'a 14-digit grid code');
-const coordinate = (min: number, max: number) => z.coerce.number().refine((n) => Number.isFinite(n) && n >= min && n <= max, `between ${min} and ${max}`);
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, check('uuid'));
+const gridCode = z.string().regex(/^[0-9]{12}(0[1-9]|[1-9][0-9])$/, check('grid_code_14'));
+const coordinate = (min: number, max: number) => z.coerce.number().refine((n) => Number.isFinite(n) && n >= min && n <= max, check('between', { min, max }));
 
 export const codeParams = z.strictObject({ code: gridCode });
 
@@ -26,9 +27,9 @@ export const locateResponse = z.object({
 });
 
 export const listQuery = z.strictObject({
-  prefix: z.string().regex(/^[0-9]{1,14}$/, 'digits of a grid code').optional(),
+  prefix: z.string().regex(/^[0-9]{1,14}$/, check('grid_code_digits')).optional(),
   q: z.string().trim().min(1).max(50).optional().describe('a code prefix or part of the name'),
-  after: z.string().regex(/^[0-9]{1,14}$/, 'a grid code').optional(),
+  after: z.string().regex(/^[0-9]{1,14}$/, check('grid_code')).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   withGeometry: z.enum(['true', 'false']).default('false'),
 });
@@ -60,9 +61,9 @@ const finite = (s: string) => Number(s);
 export const shapesQuery = z.strictObject({
   bbox: z
     .string()
-    .regex(/^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$/, 'west,south,east,north')
+    .regex(/^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$/, check('bbox'))
     .transform((s) => s.split(',').map(finite) as [number, number, number, number])
-    .refine(([w, s, e, n]) => [w, s, e, n].every(Number.isFinite) && w >= -180 && e <= 180 && s >= -90 && n <= 90 && w < e && s < n, 'west < east and south < north, in degrees'),
+    .refine(([w, s, e, n]) => [w, s, e, n].every(Number.isFinite) && w >= -180 && e <= 180 && s >= -90 && n <= 90 && w < e && s < n, check('bbox_order')),
 });
 
 export const shapesResponse = z.object({
@@ -72,7 +73,7 @@ export const shapesResponse = z.object({
 });
 
 export const unitsQuery = z.strictObject({
-  parent: z.string().regex(/^[0-9]{6}([0-9]{3})?$/, 'a 6-digit district or 9-digit street code').optional(),
+  parent: z.string().regex(/^[0-9]{6}([0-9]{3})?$/, check('district_or_street_code')).optional(),
 });
 
 export const unitsResponse = z.object({
@@ -97,7 +98,7 @@ export const importBody = z
     codeField: fieldName.default('code'),
     communityField: fieldName.default('community_code'),
   })
-  .refine((b) => (b.geojson === undefined) !== (b.shapefileZip === undefined), 'either geojson or shapefileZip');
+  .refine((b) => (b.geojson === undefined) !== (b.shapefileZip === undefined), check('geojson_or_shapefile'));
 
 export const importResponse = z.object({
   report: z.object({

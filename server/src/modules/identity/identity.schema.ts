@@ -1,13 +1,14 @@
 /** Request and response shapes for the identity endpoints (Zod; also the OpenAPI description). */
 import { z } from 'zod';
+import { check } from '../../http/validation-messages.js';
 import { USERNAME } from '@civicgrid/contracts/identity';
 import { ROLES } from './roles.js';
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, check('uuid'));
 export const idParams = z.strictObject({ id: uuid });
 export const grantParams = z.strictObject({ id: uuid, grantId: uuid });
 
-const username = z.string().regex(USERNAME, '2–64 letters, digits or _ . @ -');
+const username = z.string().regex(USERNAME, check('username'));
 const displayName = z.string().trim().min(1).max(100);
 // Length rules are checked by the password policy, with their own messages; this only bounds the input.
 const password = z.string().min(1).max(1024);

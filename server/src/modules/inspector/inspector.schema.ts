@@ -1,9 +1,10 @@
 /** Request and response shapes of the inspector endpoints. */
 import { z } from 'zod';
+import { check } from '../../http/validation-messages.js';
 import { MAX_DESCRIPTION, URGENCIES } from '../work-orders/index.js';
 import { OUTCOMES, TASK_KINDS } from './tasks.js';
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, check('uuid'));
 const photoIds = z.array(uuid).min(1).max(9).describe('Photos uploaded beforehand (POST /attachments) by the same inspector');
 const point = { lng: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) };
 const position = z.strictObject({ ...point, accuracyM: z.number().min(0).max(100_000).nullish().describe('GPS accuracy radius in metres') });
@@ -76,7 +77,7 @@ export const resultResponse = z.object({
 
 export const reportBody = z.strictObject({
   requestType: z.enum(['component', 'event']).default('event'),
-  categoryCode: z.string().regex(/^[a-z0-9]+(\.[a-z0-9]+)*$/, 'a category code such as component.01.0102').max(100).nullish(),
+  categoryCode: z.string().regex(/^[a-z0-9]+(\.[a-z0-9]+)*$/, check('category_code_component')).max(100).nullish(),
   title: z.string().trim().max(200).nullish(),
   description: z.string().trim().min(1).max(MAX_DESCRIPTION),
   location: z.strictObject(point),

@@ -1,22 +1,23 @@
 /** Request and response shapes for /knowledge/articles and /public/knowledge. */
 import { ARTICLE_SOURCES, ARTICLE_STATUSES } from '@civicgrid/contracts/knowledge';
 import { z } from 'zod';
+import { check } from '../../http/validation-messages.js';
 import { CATEGORY_RE, LIMITS } from './import-csv.js';
 
 export { ARTICLE_SOURCES, ARTICLE_STATUSES };
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, check('uuid'));
 // No NUL (PostgreSQL text cannot hold it) and no lone surrogates.
 // eslint-disable-next-line no-control-regex
 const storable = (s: string) => !/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
-const text = (max: number) => z.string().trim().min(1).max(max).refine(storable, 'contains characters that cannot be stored');
+const text = (max: number) => z.string().trim().min(1).max(max).refine(storable, check('storable'));
 // Refinements run even when the pattern failed (zod 4), so the date check must not throw on any string.
 const isCalendarDate = (s: string) => {
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
 };
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').refine(isCalendarDate, 'not a calendar date');
-const category = z.string().max(100).regex(CATEGORY_RE, 'a category code such as utilities.water or event.01.01');
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, check('date')).refine(isCalendarDate, check('calendar_date'));
+const category = z.string().max(100).regex(CATEGORY_RE, check('category_code'));
 const tags = z.array(text(LIMITS.tag)).max(LIMITS.tags);
 
 export const articleParams = z.strictObject({ id: uuid });
@@ -35,7 +36,7 @@ const articleFields = {
 
 export const createArticleBody = z.strictObject({
   ...articleFields,
-  sourceUrl: z.string().max(LIMITS.url).regex(/^https?:\/\/\S+$/i, 'an http(s) URL').nullish(),
+  sourceUrl: z.string().max(LIMITS.url).regex(/^https?:\/\/\S+$/i, check('http_url')).nullish(),
   /** Publish at once (default: a draft). */
   publish: z.boolean().optional(),
 });

@@ -1,10 +1,11 @@
 /** Request and response shapes for the organisation endpoints. */
 import { z } from 'zod';
+import { check } from '../../http/validation-messages.js';
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, check('uuid'));
 const kind = z.enum(['government', 'district', 'street', 'community', 'functional', 'unit']);
 const name = z.string().trim().min(1).max(100);
-const divisionCode = z.string().regex(/^[0-9]{6}([0-9]{3}([0-9]{3})?)?$/, 'a GB/T 2260 code (6, 9 or 12 digits)');
+const divisionCode = z.string().regex(/^[0-9]{6}([0-9]{3}([0-9]{3})?)?$/, check('division_code'));
 
 export const idParams = z.strictObject({ id: uuid });
 
@@ -28,7 +29,7 @@ export const departmentResponse = z.object({ department: departmentView });
 
 export const createDepartmentBody = z.strictObject({
   parentId: uuid.nullish(),
-  code: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'lower-case letters, digits, _ . -'),
+  code: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, check('department_code')),
   kind,
   nameZh: name,
   nameEn: name,
@@ -36,7 +37,7 @@ export const createDepartmentBody = z.strictObject({
 });
 export const renameDepartmentBody = z
   .strictObject({ nameZh: name.optional(), nameEn: name.optional() })
-  .refine((b) => b.nameZh !== undefined || b.nameEn !== undefined, { message: 'give nameZh or nameEn' });
+  .refine((b) => b.nameZh !== undefined || b.nameEn !== undefined, check('name_required'));
 export const moveDepartmentBody = z.strictObject({ parentId: uuid.nullable() });
 
 export const divisionsQuery = z.strictObject({

@@ -1,9 +1,10 @@
 /** Request and response shapes of the attachment endpoints (the upload body itself is the raw image). */
 import { z } from 'zod';
+import { check } from '../../http/validation-messages.js';
 import { IMAGE_TYPES } from './image-sniff.js';
 
 export const attachmentIdParams = z.strictObject({
-  id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID'),
+  id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, check('uuid')),
 });
 
 export const uploadQuery = z.strictObject({

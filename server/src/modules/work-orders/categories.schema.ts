@@ -1,8 +1,9 @@
 /** Request and response shapes for the work-order category endpoints. */
 import { z } from 'zod';
+import { check } from '../../http/validation-messages.js';
 
 export const CATEGORY_CODE = /^[a-z0-9]+(\.[a-z0-9]+)*$/;
-const code = z.string().max(64).regex(CATEGORY_CODE, 'lowercase dotted path, e.g. utilities.water');
+const code = z.string().max(64).regex(CATEGORY_CODE, check('category_path'));
 const kind = z.enum(['component', 'event', 'hotline']);
 const nameZh = z.string().trim().min(1).max(100);
 const nameEn = z.string().trim().min(1).max(100);
@@ -46,7 +47,7 @@ export const createCategoryBody = z.strictObject({
   nameEn: nameEn.nullish(),
   /** Required for a top-level category; a child has its parent's kind. */
   kind: kind.optional(),
-  componentSubclass: z.string().regex(/^[0-9]{4}$/, 'a 4-digit component subclass').nullish(),
+  componentSubclass: z.string().regex(/^[0-9]{4}$/, check('component_subclass')).nullish(),
   sortOrder: sortOrder.optional(),
 });
 
@@ -59,7 +60,7 @@ export const updateCategoryBody = z
     /** With `active: false`, deactivate the categories below it too (otherwise refused while they are active). */
     includeChildren: z.boolean().optional(),
   })
-  .refine((b) => b.nameZh !== undefined || b.nameEn !== undefined || b.sortOrder !== undefined || b.active !== undefined, { message: 'nothing to change' });
+  .refine((b) => b.nameZh !== undefined || b.nameEn !== undefined || b.sortOrder !== undefined || b.active !== undefined, check('nothing_to_change'));
 
 export const updateCategoryResponse = z.object({ category: categoryView, changed: z.array(z.string()) });
 export const seedCategoriesResponse = z.object({ added: z.number() });

@@ -1,11 +1,12 @@
 /** Request and response shapes for the responsibility list (清单化定责) endpoints. */
 import { z } from 'zod';
+import { check } from '../../http/validation-messages.js';
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
-const categoryCode = z.string().max(64).regex(/^[a-z0-9]+(\.[a-z0-9]+)*$/, 'a category code, e.g. utilities.water');
-const districtCode = z.string().regex(/^[0-9]{6}$/, 'a 6-digit district code (GB/T 2260)');
-const gridPrefix = z.string().regex(/^[0-9]{1,14}$/, '1 to 14 digits of a grid code');
-const componentClassPrefix = z.string().regex(/^[0-9]{1,4}$/, '1 to 4 digits of a component class (e.g. 01 or 0102)');
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, check('uuid'));
+const categoryCode = z.string().max(64).regex(/^[a-z0-9]+(\.[a-z0-9]+)*$/, check('category_code_example'));
+const districtCode = z.string().regex(/^[0-9]{6}$/, check('district_code'));
+const gridPrefix = z.string().regex(/^[0-9]{1,14}$/, check('grid_prefix'));
+const componentClassPrefix = z.string().regex(/^[0-9]{1,4}$/, check('component_class_prefix'));
 const priority = z.number().int().min(-1_000_000).max(1_000_000);
 const note = z.string().trim().max(500);
 
@@ -50,7 +51,7 @@ export const createRuleBody = z
     active: z.boolean().optional(),
     note: note.nullish(),
   })
-  .refine((b) => (b.departmentId === undefined) !== (b.departmentCode === undefined), { message: 'give departmentId or departmentCode (one of them)', path: ['departmentId'] });
+  .refine((b) => (b.departmentId === undefined) !== (b.departmentCode === undefined), { ...check('department_one'), path: ['departmentId'] });
 
 export const updateRuleBody = z
   .strictObject({
@@ -65,19 +66,19 @@ export const updateRuleBody = z
     active: z.boolean().optional(),
     note: note.nullable().optional(),
   })
-  .refine((b) => !(b.departmentId !== undefined && b.departmentCode !== undefined), { message: 'give departmentId or departmentCode, not both', path: ['departmentId'] })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to change' });
+  .refine((b) => !(b.departmentId !== undefined && b.departmentCode !== undefined), { ...check('department_not_both'), path: ['departmentId'] })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), check('nothing_to_change'));
 
 export const previewBody = z
   .strictObject({
     categoryCode: categoryCode.nullish(),
     lat: z.number().min(-90).max(90).optional(),
     lng: z.number().min(-180).max(180).optional(),
-    gridCode: z.string().regex(/^[0-9]{14}$/, 'a 14-digit grid code').nullish(),
+    gridCode: z.string().regex(/^[0-9]{14}$/, check('grid_code_14')).nullish(),
     districtCode: districtCode.nullish(),
-    componentSubclass: z.string().regex(/^[0-9]{4}$/, 'a 4-digit component subclass').nullish(),
+    componentSubclass: z.string().regex(/^[0-9]{4}$/, check('component_subclass')).nullish(),
   })
-  .refine((b) => (b.lat === undefined) === (b.lng === undefined), { message: 'give lat and lng together', path: ['lat'] });
+  .refine((b) => (b.lat === undefined) === (b.lng === undefined), { ...check('lat_lng_together'), path: ['lat'] });
 
 const candidate = z.object({
   ruleId: z.string(),

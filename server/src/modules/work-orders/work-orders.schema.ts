@@ -1,5 +1,6 @@
 /** Request and response shapes of the work-order endpoints. */
 import { z } from 'zod';
+import { check } from '../../http/validation-messages.js';
 import { RATINGS, REQUEST_TYPES, STATUSES, type ActionType } from './lifecycle.js';
 import { URGENCIES } from './sla.js';
 import { REVEAL_PURPOSES } from './work-orders.policy.js';
@@ -9,8 +10,8 @@ import { OVERVIEW_FIGURES, type OverviewFigure } from './overview.js';
 import { departmentSuggestion } from './responsibility.schema.js';
 import { MAX_SUGGESTION_IDS } from './dispatch-suggestions.js';
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
-const categoryCode = z.string().regex(/^[a-z0-9]+(\.[a-z0-9]+)*$/, 'a category code such as component.01.0102').max(100);
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, check('uuid'));
+const categoryCode = z.string().regex(/^[a-z0-9]+(\.[a-z0-9]+)*$/, check('category_code_component')).max(100);
 const note = z.string().trim().max(2000);
 const photos = z.array(uuid).max(9).optional();
 
@@ -47,7 +48,7 @@ export const publicCreateBody = z.strictObject({
   reporter: reporter.nullish().describe('Omit (or send null) to report anonymously'),
   contact: z
     .strictObject({
-      wechatOpenId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'a WeChat openid').nullish(),
+      wechatOpenId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, check('wechat_openid')).nullish(),
       email: z.string().trim().max(254).pipe(z.email()).nullish(),
     })
     .nullish()
@@ -243,8 +244,8 @@ export const duplicatesResponse = z.object({ items: z.array(summary.extend({ dis
 
 export const trackQuery = z.strictObject({
   jurisdictionId: z.string().min(1).max(100),
-  code: z.string().trim().regex(/^[A-Z]{1,4}[0-9]{14}$/, 'a ticket code such as CD20261122000123'),
-  phoneLast4: z.string().regex(/^[0-9]{4}$/, 'the last 4 digits of the phone number given when reporting'),
+  code: z.string().trim().regex(/^[A-Z]{1,4}[0-9]{14}$/, check('ticket_code')),
+  phoneLast4: z.string().regex(/^[0-9]{4}$/, check('phone_last4')),
 });
 
 export const trackResponse = z.object({
