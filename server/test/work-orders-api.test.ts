@@ -425,6 +425,10 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     const put = (body: object) => t.app.inject({ method: 'PUT', url: '/api/v1/work-order-settings', headers: s.admin!.bearer, payload: body });
     const bad = await put({ version: before.version, sla: { workingHours: { periods: [{ start: '14:00', end: '09:00' }] } } });
     expect(bad.statusCode).toBe(400);
+    // A time that is not one says so in words, with the form it wants.
+    const badClock = await put({ version: before.version, sla: { workingHours: { periods: [{ start: '25:00', end: '18:00' }] } } });
+    expect(badClock.statusCode).toBe(400);
+    expect(badClock.json().details.issues).toEqual([{ path: 'body.sla.workingHours.periods.0.start', issue: 'invalid_format', message: '应为时间 HH:MM（00:00 至 24:00）' }]);
     const changed = await put({ version: before.version, autoDispatch: true, sla: { byUrgency: { normal: { kind: 'working_days', days: 3 } } } });
     expect(changed.statusCode, changed.body).toBe(200);
     expect(changed.json().settings).toMatchObject({ autoDispatch: true, version: before.version + 1, sla: { byUrgency: { normal: { days: 3 }, emergency: { hours: 2 } } } });

@@ -9,6 +9,7 @@
  */
 import { sql, type Selectable } from 'kysely';
 import { z } from 'zod';
+import { check } from '../../http/validation-messages.js';
 import type { AppContext, Db } from '../../app-context.js';
 import type { Database } from '../../db/schema.js';
 import { recordAudit } from '../audit/index.js';
@@ -30,7 +31,7 @@ export const FOLLOW_UP_DAYS = { min: 1, max: 30 } as const;
 /** The rating period (默认满意) an administrator may set, in whole working days (and not below the follow-up time). */
 export const DEFAULT_RATING_DAYS = { min: 1, max: 60 } as const;
 
-const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:MM');
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, check('clock'));
 
 export const slaOverrides = z.strictObject({
   workingHours: z.strictObject({ periods: z.array(z.strictObject({ start: clock, end: clock })).min(1).max(6) }).optional(),
