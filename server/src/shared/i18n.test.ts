@@ -57,6 +57,14 @@ describe('server messages', () => {
     expect(missing).toEqual([]);
   });
 
+  it('has a message for every check a schema names (check(…), http/validation-messages.ts), and none that nobody names', () => {
+    const used = new Set(sourceFiles(SRC).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/\bcheck\('([a-z0-9_]+)'/g)].map((m) => m[1]!)));
+    expect(used.size).toBeGreaterThan(20);
+    const defined = new Set(Object.keys(zh).filter((k) => k.startsWith('request.check.')).map((k) => k.slice('request.check.'.length)));
+    expect([...used].filter((c) => !defined.has(c))).toEqual([]);
+    expect([...defined].filter((c) => !used.has(c))).toEqual([]);
+  });
+
   it('names every code a placeholder looks up, in both languages', () => {
     const lookups = new Set(Object.values(zh).flatMap((m) => [...m.matchAll(PLACEHOLDER)].map((x) => x[2]).filter((p) => p !== undefined)));
     expect(lookups.size).toBeGreaterThan(0);
