@@ -10,27 +10,11 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
 import { expectAccessible, signIn, useE2e } from './e2e-support.js';
+import type { WorkOrderDetail, WorkOrderSummary } from '@civicgrid/contracts/work-orders';
 
 const env = useE2e();
 let context: BrowserContext;
 let page: Page;
-
-interface Summary {
-  id: string;
-  code: string;
-  channel: string;
-  requestType: string;
-  categoryCode: string | null;
-  title: string;
-  address: string | null;
-  urgency: string;
-  status: string;
-}
-interface Detail extends Summary {
-  description: string;
-  reporter: { anonymous: boolean; name: string | null; phone: string | null };
-  timeline: { action: string; to: string; note: string | null; actorRole?: string }[];
-}
 
 async function csrf(): Promise<string> {
   const c = (await context.cookies()).find((x) => x.name === 'cg_csrf');
@@ -45,11 +29,11 @@ async function apiGet<T>(path: string, params?: Record<string, string>): Promise
   return (await res.json()) as T;
 }
 
-async function orderByCode(code: string): Promise<Detail> {
-  const list = await apiGet<{ items: Summary[] }>('/work-orders', { q: code });
+async function orderByCode(code: string): Promise<WorkOrderDetail> {
+  const list = await apiGet<{ items: WorkOrderSummary[] }>('/work-orders', { q: code });
   const hit = list.items.filter((o) => o.code === code);
   expect(hit, `exactly one order ${code}`).toHaveLength(1);
-  return (await apiGet<{ order: Detail }>(`/work-orders/${hit[0]!.id}`)).order;
+  return (await apiGet<{ order: WorkOrderDetail }>(`/work-orders/${hit[0]!.id}`)).order;
 }
 
 async function activeId(): Promise<string> {
@@ -83,7 +67,7 @@ beforeAll(async () => {
     data: { requestType: 'complaint', title: '小区门口垃圾无人清运', description: '垃圾桶满了三天没人清理', reporter: { name: '王先生', phone: KNOWN_PHONE } },
   });
   expect(res.status(), await res.text()).toBe(201);
-  knownCode = ((await res.json()) as { order: Summary }).order.code;
+  knownCode = ((await res.json()) as { order: WorkOrderSummary }).order.code;
 }, 240_000);
 
 afterAll(async () => {
@@ -169,7 +153,7 @@ describe('hotline console (agent, keyboard only)', () => {
     await screenshot(page, 'hotline-complaint-done');
 
     // The new order joins the caller's history.
-    const history = await apiGet<{ items: Summary[] }>('/work-orders/callers', { phone: KNOWN_PHONE });
+    const history = await apiGet<{ items: WorkOrderSummary[] }>('/work-orders/callers', { phone: KNOWN_PHONE });
     expect(history.items.map((o) => o.code)).toEqual(expect.arrayContaining([knownCode, lastCode]));
   });
 
@@ -247,7 +231,7 @@ describe('hotline console (agent, keyboard only)', () => {
     expect(creates).toBe(2);
     expect(keys[0]).toMatch(/^hotline-/);
     expect(keys[1]).toBe(keys[0]);
-    const same = await apiGet<{ items: Summary[] }>('/work-orders/callers', { phone: FRESH_PHONE });
+    const same = await apiGet<{ items: WorkOrderSummary[] }>('/work-orders/callers', { phone: FRESH_PHONE });
     expect(same.items.map((o) => o.code)).toEqual([lastCode]);
     expect(same.items[0]).toMatchObject({ requestType: 'help', title: '电梯困人，请尽快派人' });
   });
@@ -268,7 +252,7 @@ describe('hotline console (agent, keyboard only)', () => {
 
   it('回访: the 派遣台 lists finished, unrated orders with a phone, finished longest ago first, each with its 回访时限 (回访超期 once passed); the agent records the rating from the call', async () => {
     const queue = { status: 'closed,answered', contactable: 'true', sort: 'closed', limit: '50' };
-    const expected = await apiGet<{ items: (Summary & { closedAt: string; followUpDueAt: string })[] }>('/work-orders', queue);
+    const expected = await apiGet<{ items: (WorkOrderSummary & { closedAt: string; followUpDueAt: string })[] }>('/work-orders', queue);
     expect(expected.items.length).toBeGreaterThan(0);
     const closedAt = expected.items.map((o) => Date.parse(o.closedAt));
     expect([...closedAt].sort((a, b) => a - b)).toEqual(closedAt);

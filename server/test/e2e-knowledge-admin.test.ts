@@ -12,6 +12,7 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
 import { apiCall, apiStaff, expectAccessible, signIn, useE2e, type ApiStaff } from './e2e-support.js';
+import type { ArticleDetailView, ArticleVersionView, ArticleView } from '@civicgrid/contracts/knowledge';
 
 const env = useE2e();
 let steward: BrowserContext;
@@ -24,21 +25,6 @@ let admin: ApiStaff;
 const STAMP = String(Date.now()).slice(-6);
 const TITLE = `燃气表换电池 ${STAMP}`;
 const QUERY = '燃气表电池';
-
-interface ArticleView {
-  id: string;
-  updatedBy: string | null;
-  title: string;
-  question: string;
-  answer: string;
-  categoryCode: string | null;
-  agency: string | null;
-  tags: string[];
-  validFrom: string | null;
-  validTo: string | null;
-  status: string;
-  version: number;
-}
 
 /** An API call as the administrator (setting up and checking what the pages did). */
 const call = <T>(method: string, path: string, body?: unknown): Promise<T> => apiCall<T>(env.base, admin, method, path, body);
@@ -318,7 +304,7 @@ describe('knowledge base administration (steward) and the hotline search (agent)
 
     // 版本记录: the current version first, then each kept one, as the API stores them.
     article = await articleByTitle();
-    const detail = (await call<{ article: ArticleView & { versions: { version: number; editedBy: string | null; status: string | null; answer: string; agency: string | null }[] } }>('GET', `/knowledge/articles/${article.id}`)).article;
+    const detail = (await call<{ article: ArticleDetailView & { versions: ArticleVersionView[] } }>('GET', `/knowledge/articles/${article.id}`)).article;
     expect(detail.versions.length).toBeGreaterThanOrEqual(2);
     const status = { draft: '草稿', published: '已发布', archived: '已归档' } as Record<string, string>;
     const rows = d.getByTestId('kb-versions-table').locator('tbody tr.ant-table-row');

@@ -29,7 +29,7 @@ function buildIsFresh(): boolean {
   const built = [path.join(ROOT, 'web/dist/index.html'), path.join(ROOT, 'web/dist/console/index.html'), path.join(ROOT, 'web/dist/inspector/index.html')];
   if (!built.every((f) => existsSync(f))) return false;
   const builtAt = Math.min(...built.map((f) => statSync(f).mtimeMs));
-  const sources = ['web/src', 'web/public', 'web/index.html', 'web/console/index.html', 'web/inspector/index.html', 'web/vite.config.ts'];
+  const sources = ['web/src', 'contracts/src', 'web/public', 'web/index.html', 'web/console/index.html', 'web/inspector/index.html', 'web/vite.config.ts'];
   return Math.max(...sources.map((s) => newestMtime(path.join(ROOT, s)))) <= builtAt;
 }
 
