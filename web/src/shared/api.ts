@@ -52,6 +52,28 @@ export function withQuery(path: string, query?: Query): string {
   return s ? `${path}?${s}` : path;
 }
 
+/** At most this many field errors are named in a message; the rest are counted. */
+const FIELD_ERRORS_SHOWN = 3;
+
+/**
+ * A refused request's message with the fields the server named (400 request.invalid: `details.issues`, each already
+ * in the UI language), so a form whose own checks let something through still says what to correct:
+ * 请求参数不正确（title：最多 200 个字符）. Other messages are returned as they are.
+ */
+export function withFieldErrors(message: string, details: unknown): string {
+  const issues = (details as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(issues)) return message;
+  const named = issues.flatMap((i: { path?: unknown; message?: unknown }) =>
+    typeof i?.message === 'string' && i.message !== ''
+      ? [i18n.t('errors.field', { field: String(i.path ?? '').replace(/^(body|querystring|params|headers)\.?/, '') || '—', problem: i.message })]
+      : [],
+  );
+  if (named.length === 0) return message;
+  const shown = named.slice(0, FIELD_ERRORS_SHOWN).join(i18n.t('errors.fieldSeparator'));
+  const more = named.length > FIELD_ERRORS_SHOWN ? i18n.t('errors.moreFields', { count: named.length - FIELD_ERRORS_SHOWN }) : '';
+  return i18n.t('errors.withFields', { message, fields: shown + more });
+}
+
 export async function apiRequest<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': currentLanguage() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -85,7 +107,7 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
     throw new ApiError(
       res.status,
       e.code ?? `http_${res.status}`,
-      e.message ?? i18n.t('errors.http', { status: res.status }),
+      withFieldErrors(e.message ?? i18n.t('errors.http', { status: res.status }), e.details),
       e.details,
       e.requestId,
     );
