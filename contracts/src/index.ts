@@ -5,6 +5,7 @@
  * Import an area by its subpath (`@civicgrid/contracts/work-orders`); this file gathers them all.
  */
 export * from './categories.js';
+export * from './evaluation.js';
 export * from './federation.js';
 export * from './identity.js';
 export * from './inspector.js';

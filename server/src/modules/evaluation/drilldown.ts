@@ -9,36 +9,10 @@
  * the leaves' contributions add up to the total (up to the 4-decimal rounding of stored scores). With TOPSIS the
  * total is a closeness, not a sum: contributions then show the weighted-sum decomposition, and `aggregation` says so.
  */
-import { buildSystem, type DataSource, type SystemNode, type SystemSettings } from './system.js';
-import type { Direction, Normalization } from './methods/normalize.js';
+import type { DrillNode, MissingFlagView } from '@civicgrid/contracts/evaluation';
+import { buildSystem, type SystemNode, type SystemSettings } from './system.js';
 
-export interface MissingFlagView {
-  code: string;
-  handling: string;
-  value?: number;
-}
-
-export interface DrillNode {
-  code: string;
-  parent: string | null;
-  depth: number;
-  nameZh: string;
-  nameEn: string;
-  leaf: boolean;
-  unit: string | null;
-  direction: Direction | null;
-  normalization: Normalization | null;
-  source: DataSource | null;
-  /** Leaves: the value imported (null = missing). */
-  value: number | null;
-  /** Leaves: how a missing value was handled (imputed value included), or null. */
-  missing: MissingFlagView | null;
-  score: number | null;
-  weight: number;
-  usedWeight: number;
-  effectiveWeight: number;
-  contribution: number | null;
-}
+export type { DrillNode, MissingFlagView };
 
 const round = (x: number, digits = 6) => Math.round(x * 10 ** digits) / 10 ** digits;
 

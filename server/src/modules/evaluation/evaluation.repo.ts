@@ -1,4 +1,5 @@
 /** SQL for indicator systems, datasets, runs and results. */
+import type { EvalResult } from '@civicgrid/contracts/evaluation';
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../../app-context.js';
 import type { EvaluationDatasetsTable, EvaluationResultsTable, EvaluationRunsTable, EvaluationSystemsTable, EvaluationSystemVersionsTable } from '../../db/schema.js';
@@ -132,18 +133,9 @@ export async function insertRun(
     .executeTakeFirstOrThrow();
 }
 
-export interface ResultInsert {
+/** A result row to write: the API's EvalResult without the imported values (they stay in the data set's row). */
+export interface ResultInsert extends Omit<EvalResult, 'code' | 'values'> {
   entityCode: string;
-  name: string;
-  class: string | null;
-  province: string | null;
-  region: string | null;
-  total: number | null;
-  rank: number;
-  tier: string | null;
-  coverage: number;
-  nodeScores: Record<string, number | null>;
-  flags: unknown;
 }
 
 export async function insertResults(tx: Db, runId: string, rows: ResultInsert[]): Promise<void> {

@@ -1,6 +1,6 @@
 /** Zod schemas of the evaluation API (inputs strict: unknown fields are refused). */
 import { z } from 'zod';
-import { PLATFORM_METRICS } from './system.js';
+import { AGGREGATIONS, DIRECTIONS, MISSING_POLICIES, PLATFORM_METRICS, VERSION_STATUSES } from '@civicgrid/contracts/evaluation';
 
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const finite = z.number().min(-1e15).max(1e15);
@@ -18,7 +18,7 @@ export const nodeSchema = z.strictObject({
   nameEn: z.string().min(1).max(200),
   weight: z.number().min(0).max(1e6),
   unit: z.string().max(40).optional(),
-  direction: z.enum(['benefit', 'cost']).optional(),
+  direction: z.enum(DIRECTIONS).optional(),
   normalization: normalizationSchema.optional(),
   source: z
     .discriminatedUnion('kind', [z.strictObject({ kind: z.literal('import') }), z.strictObject({ kind: z.literal('platform'), metric: z.enum(PLATFORM_METRICS) })])
@@ -29,8 +29,8 @@ export const nodeSchema = z.strictObject({
 export const tierSchema = z.strictObject({ code: z.string().min(1).max(20), minScore: z.number().min(-1e6).max(100), nameZh: z.string().min(1).max(100), nameEn: z.string().min(1).max(100) });
 
 export const settingsSchema = z.strictObject({
-  aggregation: z.enum(['weighted_sum', 'topsis']),
-  missing: z.enum(['renormalize', 'impute_class_median']),
+  aggregation: z.enum(AGGREGATIONS),
+  missing: z.enum(MISSING_POLICIES),
   tiers: z.array(tierSchema).min(1).max(10),
 });
 
@@ -91,7 +91,7 @@ const summary = z.object({ count: z.number(), mean: z.number().nullable(), media
 export const versionView = z.object({
   id: z.string(),
   version: z.number(),
-  status: z.enum(['draft', 'published']),
+  status: z.enum(VERSION_STATUSES),
   createdAt: z.string(),
   publishedAt: z.string().nullable(),
 });
@@ -166,7 +166,7 @@ const drillNode = z.object({
   nameEn: z.string(),
   leaf: z.boolean(),
   unit: z.string().nullable(),
-  direction: z.enum(['benefit', 'cost']).nullable(),
+  direction: z.enum(DIRECTIONS).nullable(),
   normalization: normalizationSchema.nullable(),
   source: z.unknown(),
   value: z.number().nullable().describe('Leaves: the raw indicator value (null = missing)'),
@@ -182,8 +182,8 @@ export const entityResultResponse = z.object({
   result: resultView,
   systemVersionId: z.string(),
   version: z.number(),
-  aggregation: z.enum(['weighted_sum', 'topsis']),
-  missingPolicy: z.enum(['renormalize', 'impute_class_median']),
+  aggregation: z.enum(AGGREGATIONS),
+  missingPolicy: z.enum(MISSING_POLICIES),
   nodes: z.array(drillNode),
 });
 

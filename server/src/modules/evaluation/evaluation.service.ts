@@ -3,6 +3,21 @@
  * Everything is per jurisdiction (an analyst sees and runs only their own jurisdiction's systems and data);
  * `principal: null` is the system itself (CLI, demo seed).
  */
+import type {
+  EntityResultView,
+  EvalDataset,
+  EvalDatasetPage,
+  EvalDefinition,
+  EvalResult,
+  EvalResultPage,
+  EvalRun,
+  EvalRunPage,
+  EvalSystem,
+  EvalVersion,
+  EvalVersionHead,
+  RunSensitivity,
+  RunSummary,
+} from '@civicgrid/contracts/evaluation';
 import type { AppContext, Db } from '../../app-context.js';
 import { recordAudit } from '../audit/index.js';
 import { authorize, authorizeAny, type CallOptions, type Principal } from '../identity/index.js';
@@ -21,25 +36,23 @@ import { computeRun, type EntityInput, type PreviousResult } from './run.js';
 import { buildSystem, type SystemNode, type SystemSettings } from './system.js';
 
 export type EvaluationContext = Pick<AppContext, 'db' | 'outbox'>;
-export interface Definition {
-  nodes: SystemNode[];
-  settings: SystemSettings;
-}
+/** A system's definition as stored (the API's EvalDefinition). */
+export type Definition = EvalDefinition;
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const inJurisdiction = (principal: Principal | null, permission: string, jurisdictionId: string, hiddenAs: string) =>
   authorize(principal, permission, { jurisdictionId }, hiddenAs);
 
-function presentVersionHead(v: Omit<repo.VersionRow, 'tree' | 'settings'>) {
+function presentVersionHead(v: Omit<repo.VersionRow, 'tree' | 'settings'>): EvalVersionHead {
   return { id: v.id, version: v.version, status: v.status, createdAt: iso(v.created_at)!, publishedAt: iso(v.published_at) };
 }
 
-async function presentSystem(db: Db, s: repo.SystemRow) {
+async function presentSystem(db: Db, s: repo.SystemRow): Promise<EvalSystem> {
   const versions = await repo.listVersionHeads(db, [s.id]);
   return { id: s.id, code: s.code, nameZh: s.name_zh, nameEn: s.name_en, versions: versions.map(presentVersionHead) };
 }
 
-function presentVersion(v: repo.VersionRow) {
+function presentVersion(v: repo.VersionRow): EvalVersion {
   const definition = { nodes: v.tree as SystemNode[], settings: v.settings as SystemSettings };
   return { ...presentVersionHead(v), systemId: v.system_id, definition, ahp: buildSystem(definition.nodes, definition.settings).ahp };
 }
@@ -59,18 +72,18 @@ function checkDefinition(d: Definition): void {
 
 // ---- systems ----
 
-export async function listSystems(ctx: EvaluationContext, principal: Principal) {
+export async function listSystems(ctx: EvaluationContext, principal: Principal): Promise<EvalSystem[]> {
   authorizeAny(principal, 'evaluation.read');
   const systems = await repo.listSystems(ctx.db, principal.jurisdictionId);
   const heads = await repo.listVersionHeads(ctx.db, systems.map((s) => s.id));
   return systems.map((s) => ({ id: s.id, code: s.code, nameZh: s.name_zh, nameEn: s.name_en, versions: heads.filter((h) => h.system_id === s.id).map(presentVersionHead) }));
 }
 
-export async function getSystem(ctx: EvaluationContext, principal: Principal | null, id: string) {
+export async function getSystem(ctx: EvaluationContext, principal: Principal | null, id: string): Promise<EvalSystem> {
   return presentSystem(ctx.db, await loadSystem(ctx.db, principal, 'evaluation.read', id));
 }
 
-export async function getVersion(ctx: EvaluationContext, principal: Principal | null, systemId: string, version: number) {
+export async function getVersion(ctx: EvaluationContext, principal: Principal | null, systemId: string, version: number): Promise<EvalVersion> {
   await loadSystem(ctx.db, principal, 'evaluation.read', systemId);
   const v = await repo.findVersion(ctx.db, systemId, version);
   if (!v) throw notFound('evaluation.version_not_found');
@@ -86,7 +99,7 @@ export interface CreateSystemInput {
   definition?: Definition;
 }
 
-export async function createSystem(ctx: EvaluationContext, input: CreateSystemInput, actor: Actor, opts: CallOptions = {}) {
+export async function createSystem(ctx: EvaluationContext, input: CreateSystemInput, actor: Actor, opts: CallOptions = {}): Promise<EvalSystem> {
   const principal = opts.principal ?? null;
   inJurisdiction(principal, 'evaluation.manage', input.jurisdictionId, 'evaluation.system_not_found');
   if (!input.definition && input.template !== 'default') throw badRequest('evaluation.definition_required');
@@ -105,7 +118,7 @@ export async function createSystem(ctx: EvaluationContext, input: CreateSystemIn
 }
 
 /** Replaces the draft's definition; with no draft (all published), starts the next version as a draft. */
-export async function saveDraft(ctx: EvaluationContext, systemId: string, definition: Definition, actor: Actor, opts: CallOptions = {}) {
+export async function saveDraft(ctx: EvaluationContext, systemId: string, definition: Definition, actor: Actor, opts: CallOptions = {}): Promise<EvalVersion> {
   checkDefinition(definition);
   return ctx.db.transaction().execute(async (tx) => {
     const system = await loadSystem(tx, opts.principal ?? null, 'evaluation.manage', systemId);
@@ -129,7 +142,7 @@ export async function saveDraft(ctx: EvaluationContext, systemId: string, defini
   });
 }
 
-export async function publishDraft(ctx: EvaluationContext, systemId: string, actor: Actor, opts: CallOptions = {}) {
+export async function publishDraft(ctx: EvaluationContext, systemId: string, actor: Actor, opts: CallOptions = {}): Promise<EvalVersion> {
   return ctx.db.transaction().execute(async (tx) => {
     const system = await loadSystem(tx, opts.principal ?? null, 'evaluation.manage', systemId);
     await repo.lockSystem(tx, system.id);
@@ -145,7 +158,7 @@ export async function publishDraft(ctx: EvaluationContext, systemId: string, act
 
 // ---- datasets ----
 
-function presentDataset(d: repo.DatasetRow) {
+function presentDataset(d: repo.DatasetRow): EvalDataset {
   const rejects = d.rejects as { list: { line: number; reasons: string[] }[]; count: number };
   return { id: d.id, name: d.name, synthetic: d.synthetic, rowCount: d.row_count, indicatorCodes: d.indicator_codes, rejects: rejects.list, rejectsTruncated: rejects.count > rejects.list.length };
 }
@@ -165,7 +178,7 @@ export async function importDataset(
   },
   actor: Actor,
   opts: CallOptions = {},
-) {
+): Promise<EvalDataset> {
   inJurisdiction(opts.principal ?? null, 'evaluation.manage', input.jurisdictionId, 'evaluation.dataset_not_found');
   const given = [input.csv, input.xlsx, input.entities].filter((x) => x !== undefined).length;
   if (given !== 1) throw badRequest('evaluation.dataset_source');
@@ -202,7 +215,7 @@ export async function importDataset(
   });
 }
 
-export async function getDataset(ctx: EvaluationContext, principal: Principal | null, id: string) {
+export async function getDataset(ctx: EvaluationContext, principal: Principal | null, id: string): Promise<EvalDataset> {
   authorizeAny(principal, 'evaluation.read');
   const d = await repo.findDataset(ctx.db, id);
   if (!d) throw notFound('evaluation.dataset_not_found');
@@ -210,7 +223,7 @@ export async function getDataset(ctx: EvaluationContext, principal: Principal | 
   return presentDataset(d);
 }
 
-export async function listDatasets(ctx: EvaluationContext, principal: Principal, page: { limit: number; offset: number }) {
+export async function listDatasets(ctx: EvaluationContext, principal: Principal, page: { limit: number; offset: number }): Promise<EvalDatasetPage> {
   authorizeAny(principal, 'evaluation.read');
   const { total, items } = await repo.listDatasets(ctx.db, principal.jurisdictionId, page);
   return {
@@ -230,7 +243,7 @@ export async function listDatasets(ctx: EvaluationContext, principal: Principal,
 // ---- runs ----
 
 /** The jurisdiction's runs, newest first; with `systemId`, only that system's (404 when it is not the caller's). */
-export async function listRuns(ctx: EvaluationContext, principal: Principal, filter: { systemId?: string; limit: number; offset: number }) {
+export async function listRuns(ctx: EvaluationContext, principal: Principal, filter: { systemId?: string; limit: number; offset: number }): Promise<EvalRunPage> {
   authorizeAny(principal, 'evaluation.read');
   if (filter.systemId !== undefined) await loadSystem(ctx.db, principal, 'evaluation.read', filter.systemId);
   const { total, items } = await repo.listRuns(ctx.db, principal.jurisdictionId, filter);
@@ -250,7 +263,7 @@ export async function listRuns(ctx: EvaluationContext, principal: Principal, fil
   };
 }
 
-function presentRun(r: repo.RunRow) {
+function presentRun(r: repo.RunRow): EvalRun {
   return {
     id: r.id,
     systemVersionId: r.system_version_id,
@@ -258,8 +271,8 @@ function presentRun(r: repo.RunRow) {
     previousRunId: r.previous_run_id,
     createdAt: iso(r.created_at)!,
     settings: r.settings,
-    summary: r.summary as ReturnType<typeof computeRun>['summary'],
-    sensitivity: r.sensitivity,
+    summary: r.summary as RunSummary,
+    sensitivity: r.sensitivity as RunSensitivity | null,
   };
 }
 
@@ -271,7 +284,7 @@ export interface CreateRunInput {
   sensitivity?: SensitivityOptions;
 }
 
-export async function createRun(ctx: EvaluationContext, input: CreateRunInput, actor: Actor, opts: CallOptions = {}) {
+export async function createRun(ctx: EvaluationContext, input: CreateRunInput, actor: Actor, opts: CallOptions = {}): Promise<EvalRun> {
   const principal = opts.principal ?? null;
   inJurisdiction(principal, 'evaluation.manage', input.jurisdictionId, 'evaluation.run_not_found');
   return ctx.db.transaction().execute(async (tx) => {
@@ -331,22 +344,22 @@ async function loadRun(db: Db, principal: Principal | null, id: string) {
   return r;
 }
 
-export async function getRun(ctx: EvaluationContext, principal: Principal | null, id: string) {
+export async function getRun(ctx: EvaluationContext, principal: Principal | null, id: string): Promise<EvalRun> {
   return presentRun(await loadRun(ctx.db, principal, id));
 }
 
-function presentResult(r: repo.ResultWithValues) {
+function presentResult(r: repo.ResultWithValues): EvalResult {
   return { code: r.entity_code, name: r.name, class: r.class, province: r.province, region: r.region, total: r.total, rank: r.rank, tier: r.tier, coverage: r.coverage, nodeScores: r.node_scores, values: r.values, flags: r.flags };
 }
 
-export async function listRunResults(ctx: EvaluationContext, principal: Principal | null, id: string, filter: { class?: string; region?: string; tier?: string; limit: number; offset: number }) {
+export async function listRunResults(ctx: EvaluationContext, principal: Principal | null, id: string, filter: { class?: string; region?: string; tier?: string; limit: number; offset: number }): Promise<EvalResultPage> {
   const run = await loadRun(ctx.db, principal, id);
   const page = await repo.listResults(ctx.db, run, filter);
   return { total: page.total, items: page.items.map(presentResult) };
 }
 
 /** One entity's result with the drill-down from every score to the indicator values and weights behind it. */
-export async function getEntityResult(ctx: EvaluationContext, principal: Principal | null, id: string, entityCode: string) {
+export async function getEntityResult(ctx: EvaluationContext, principal: Principal | null, id: string, entityCode: string): Promise<EntityResultView> {
   const run = await loadRun(ctx.db, principal, id);
   const row = await repo.findResult(ctx.db, run, entityCode);
   if (!row) throw notFound('evaluation.entity_not_found', { code: entityCode });

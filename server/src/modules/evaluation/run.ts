@@ -4,11 +4,12 @@
  * optionally the Monte-Carlo sensitivity out. The service stores it; the CLI writes it to a file; the benchmark
  * times it.
  */
+import type { EvalResult, MissingFlagView, RunSensitivity, RunSummary } from '@civicgrid/contracts/evaluation';
 import { badRequest } from '../../shared/errors.js';
 import { score } from './methods/engine.js';
-import { sensitivity, type SensitivityOptions, type SensitivityResult } from './methods/sensitivity.js';
-import { rankDescending, summarize, tierIndex, type Summary } from './methods/stats.js';
-import { buildSystem, type AhpCheck, type SystemNode, type SystemSettings } from './system.js';
+import { sensitivity, type SensitivityOptions } from './methods/sensitivity.js';
+import { rankDescending, summarize, tierIndex } from './methods/stats.js';
+import { buildSystem, type SystemNode, type SystemSettings } from './system.js';
 
 export interface EntityInput {
   code: string;
@@ -26,34 +27,14 @@ export interface PreviousResult {
   tier: string | null;
 }
 
-export interface EntityResult {
-  code: string;
-  name: string;
-  class: string | null;
-  province: string | null;
-  region: string | null;
-  total: number | null;
-  rank: number;
-  tier: string | null;
-  coverage: number;
-  nodeScores: Record<string, number | null>;
-  flags: { code: string; handling: string; value?: number }[];
+/** The API's EvalResult before it is stored: no imported values yet, the missing-value flags on their own. */
+export interface EntityResult extends Omit<EvalResult, 'values' | 'flags'> {
+  flags: MissingFlagView[];
   change: { total: number | null; rank: number | null; tierFrom: string | null } | null;
   sensitivity?: { rankP05: number; rankMedian: number; rankP95: number; tierStability: number };
 }
 
-export interface RunSummary {
-  entities: number;
-  overall: Summary;
-  byClass: Record<string, Summary>;
-  byRegion: Record<string, Summary>;
-  tierCounts: Record<string, number>;
-  missingCells: number;
-  constantLeaves: string[];
-  ahp: AhpCheck[];
-  /** Leaves whose codes no entity supplied. */
-  absentIndicators: string[];
-}
+export type { RunSummary };
 
 /**
  * Node scores of a run, columnar: one Float64Array per node (tree pre-order, root excluded) with every entity's
@@ -70,7 +51,7 @@ export interface RunOutput {
   results: EntityResult[];
   columns: NodeColumns;
   summary: RunSummary;
-  sensitivity: Omit<SensitivityResult, 'entities'> | null;
+  sensitivity: RunSensitivity | null;
 }
 
 export const MAX_ENTITIES = 200_000;

@@ -5,50 +5,15 @@
  */
 import { badRequest } from '../../shared/errors.js';
 import { ahp } from './methods/ahp.js';
-import { compileTree, type Aggregation, type CompiledTree, type MissingPolicy, type TreeNodeSpec } from './methods/engine.js';
-import type { Direction, Normalization } from './methods/normalize.js';
+import type { AhpCheck, EvalNode, EvalSettings } from '@civicgrid/contracts/evaluation';
+import { compileTree, type CompiledTree, type TreeNodeSpec } from './methods/engine.js';
 import { checkTiers, type Tier } from './methods/stats.js';
 
-/** Metrics the platform computes itself; a leaf with this source reads the metric (imports may also supply it). */
-export const PLATFORM_METRICS = [
-  'work_orders.on_time_closure_rate',
-  'work_orders.closure_rate',
-  'work_orders.satisfaction_rate',
-  'work_orders.handled_on_time_rate',
-  'work_orders.rework_rate',
-] as const;
-export type PlatformMetric = (typeof PLATFORM_METRICS)[number];
-
-export type DataSource = { kind: 'import' } | { kind: 'platform'; metric: PlatformMetric };
-
-export interface SystemNode {
-  code: string;
-  parent: string | null;
-  nameZh: string;
-  nameEn: string;
-  /** Weight within the parent (ignored when the parent has a pairwise matrix). */
-  weight: number;
-  unit?: string;
-  direction?: Direction;
-  normalization?: Normalization;
-  source?: DataSource;
-  /** AHP pairwise-comparison matrix over this node's children, in the order they are listed. */
-  pairwise?: number[][];
-}
-
-export interface SystemSettings {
-  aggregation: Aggregation;
-  missing: MissingPolicy;
-  tiers: Tier[];
-}
-
-export interface AhpCheck {
-  node: string;
-  weights: number[];
-  CR: number;
-  consistent: boolean;
-  mostInconsistent: { a: string; b: string; judgement: number; implied: number } | null;
-}
+export { PLATFORM_METRICS, type AhpCheck, type DataSource, type PlatformMetric } from '@civicgrid/contracts/evaluation';
+/** A node as stored: the API's EvalNode. */
+export type SystemNode = EvalNode;
+/** Scoring settings as stored: the API's EvalSettings. */
+export type SystemSettings = EvalSettings;
 
 export interface BuiltSystem {
   tree: CompiledTree;

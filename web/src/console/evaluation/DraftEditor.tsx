@@ -12,7 +12,8 @@ import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../shared/api';
 import { jurisdictionDay } from '../../shared/time';
 import { addChild, childrenOf, CODE_PATTERN, isLeaf, localProblems, nearestSaaty, removeNode, renameCode, SAATY, saatyLabel, setJudgement, setWeighting, updateNode } from './model';
-import { fmt, type AhpCheck, type EvalNode, type EvalSystem, type EvalVersion } from './types';
+import type { AhpCheck, EvalNode, EvalSystem, EvalVersion, Normalization } from '@civicgrid/contracts/evaluation';
+import { fmt } from './types';
 
 type Settings = EvalVersion['definition']['settings'];
 
@@ -174,7 +175,7 @@ function NodeForm({ nodes, code, ahp, dirty, onNodes }: { nodes: EvalNode[]; cod
               <Select
                 aria-label={t('evaluationViews.normalization')}
                 value={norm.method}
-                onChange={(method: string) => set({ normalization: method === 'target' ? { method, threshold: 0, target: 100 } : { method } })}
+                onChange={(method: Normalization['method']) => set({ normalization: method === 'target' ? { method, threshold: 0, target: 100 } : { method } })}
                 options={['minmax', 'zscore', 'target'].map((m) => ({ value: m, label: t(`evaluationViews.norm_${m}`) }))}
                 data-testid="node-normalization"
               />

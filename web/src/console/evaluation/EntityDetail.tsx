@@ -8,7 +8,8 @@ import { Descriptions, Drawer, Spin, Table, Tag, Typography } from 'antd';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
-import { fmt, tierStyle, type DrillNode, type EvalNode, type EvalResult, type EvalVersion } from './types';
+import type { DrillNode, EvalNode, EvalResult, EvalVersion } from '@civicgrid/contracts/evaluation';
+import { fmt, tierStyle } from './types';
 
 const RadarChart = lazy(() => import('./RadarChart'));
 

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../shared/api';
 import { formatDateTime } from '../../shared/time';
-import type { EvalDatasetListItem, EvalRunListItem, EvalSystem } from './types';
+import type { EvalDatasetListItem, EvalRunListItem, EvalSystem } from '@civicgrid/contracts/evaluation';
 
 const PAGE = 10;
 

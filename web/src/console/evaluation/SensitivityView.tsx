@@ -8,7 +8,8 @@ import { Descriptions, Empty, Space, Switch, Table, Tag, Typography } from 'antd
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { sensitivityRows, type SensitivityRow } from './model';
-import { fmt, tierStyle, type EvalNode, type EvalResult, type EvalRun, type EvalTier } from './types';
+import type { EvalNode, EvalResult, EvalRun, EvalTier } from '@civicgrid/contracts/evaluation';
+import { fmt, tierStyle } from './types';
 
 const TOP = 10;
 /** Below this share of draws in its tier an entity's tier is called unstable. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addChild, localProblems, nearestSaaty, removeNode, renameCode, saatyLabel, sensitivityRows, setJudgement, setWeighting } from './model';
-import type { EvalNode, EvalResult } from './types';
+import type { EvalNode, EvalResult } from '@civicgrid/contracts/evaluation';
 
 const leaf = (code: string, parent: string): EvalNode => ({ code, parent, nameZh: code, nameEn: code, weight: 1, direction: 'benefit', normalization: { method: 'minmax' } });
 const base: EvalNode[] = [

@@ -3,7 +3,7 @@
  * names its parent and siblings keep list order, as the server stores it) with the AHP matrix of a parent kept in
  * step with its children, and the rows of the sensitivity view.
  */
-import type { EvalNode, EvalResult } from './types';
+import type { EvalNode, EvalResult } from '@civicgrid/contracts/evaluation';
 
 export const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 

@@ -20,7 +20,8 @@ import { useAuth } from '../auth';
 import { EntityDetail } from '../evaluation/EntityDetail';
 import { DatasetsList, RunsList } from '../evaluation/Lists';
 import { SensitivityView } from '../evaluation/SensitivityView';
-import { fmt, tierStyle, type EvalDatasetListItem, type EvalResult, type EvalRun, type EvalSystem, type EvalTier, type EvalVersion, type Summary } from '../evaluation/types';
+import type { EvalDatasetListItem, EvalResult, EvalRun, EvalSystem, EvalTier, EvalVersion, Summary } from '@civicgrid/contracts/evaluation';
+import { fmt, tierStyle } from '../evaluation/types';
 
 const DraftEditor = lazy(() => import('../evaluation/DraftEditor').then((m) => ({ default: m.DraftEditor })));
 

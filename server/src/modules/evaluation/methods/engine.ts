@@ -15,6 +15,7 @@
  *    the normalised leaf scores with the effective leaf weights (product of weights along the path); node scores
  *    below the root stay weighted sums, so a drill-down still explains each part.
  */
+import type { Aggregation, MissingPolicy } from '@civicgrid/contracts/evaluation';
 import { badRequest } from '../../../shared/errors.js';
 import { checkNormalization, normalizeColumn, type Direction, type Normalization } from './normalize.js';
 
@@ -28,8 +29,7 @@ export interface TreeNodeSpec {
   normalization?: Normalization;
 }
 
-export type MissingPolicy = 'renormalize' | 'impute_class_median';
-export type Aggregation = 'weighted_sum' | 'topsis';
+export type { Aggregation, MissingPolicy };
 
 /** The tree flattened in pre-order: index 0 is the (virtual) root; a parent comes before its children. */
 export interface CompiledTree {

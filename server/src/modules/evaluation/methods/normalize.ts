@@ -16,11 +16,9 @@
  */
 import { badRequest } from '../../../shared/errors.js';
 
-export type Direction = 'benefit' | 'cost';
-export type Normalization =
-  | { method: 'minmax' }
-  | { method: 'zscore' }
-  | { method: 'target'; threshold: number; target: number };
+import type { Direction, Normalization } from '@civicgrid/contracts/evaluation';
+
+export type { Direction, Normalization };
 
 export function checkNormalization(code: string, direction: Direction, n: Normalization): void {
   if (n.method !== 'target') return;

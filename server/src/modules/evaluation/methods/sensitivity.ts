@@ -9,17 +9,13 @@
  * |Pearson r| between the indicator's effective weight and the entity's total across draws — how strongly scores
  * move when this weight moves. Leaves are returned most influential first.
  */
+import type { SensitivityOptions } from '@civicgrid/contracts/evaluation';
 import { badRequest } from '../../../shared/errors.js';
 import { effectiveWeights, topsisTotals, totalsAggregator, type Aggregation, type CompiledTree } from './engine.js';
 import { dirichletAround, mulberry32 } from './random.js';
 import { quantile, rankDescending, tierIndex, type Tier } from './stats.js';
 
-export interface SensitivityOptions {
-  draws: number;
-  seed: number;
-  /** Dirichlet concentration κ: larger = weights stay closer to the chosen ones. */
-  concentration: number;
-}
+export type { SensitivityOptions };
 
 export const MAX_DRAWS = 10_000;
 /** draws × entities (rank store) and draws × entities × leaves (work) are bounded. */

@@ -1,17 +1,8 @@
 /** Descriptive statistics, ranks and tiers for scores. NaN values (no score) are skipped everywhere. */
+import type { EvalTier, Summary } from '@civicgrid/contracts/evaluation';
 import { badRequest } from '../../../shared/errors.js';
 
-export interface Summary {
-  count: number;
-  mean: number | null;
-  median: number | null;
-  /** Population standard deviation. */
-  sd: number | null;
-  min: number | null;
-  max: number | null;
-  /** Interquartile range (linear interpolation between order statistics, like R type 7 / numpy default). */
-  iqr: number | null;
-}
+export type { Summary };
 
 export function quantile(sorted: ArrayLike<number>, q: number): number {
   const pos = (sorted.length - 1) * q;
@@ -62,13 +53,8 @@ export function rankDescending(scores: ArrayLike<number>, out: Int32Array = new 
   return out;
 }
 
-export interface Tier {
-  code: string;
-  /** Scores ≥ minScore fall in this tier (the highest tier whose minimum they reach). */
-  minScore: number;
-  nameZh: string;
-  nameEn: string;
-}
+/** A tier as the API shows it (EvalTier). */
+export type Tier = EvalTier;
 
 /** The seeds' tiers: ≥ 70 leading, 60–70 developing, < 60 lagging. Configurable per run. */
 export const DEFAULT_TIERS: readonly Tier[] = [
