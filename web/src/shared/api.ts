@@ -58,7 +58,8 @@ const FIELD_ERRORS_SHOWN = 3;
 /**
  * A refused request's message with the fields the server named (400 request.invalid: `details.issues`, each already
  * in the UI language), so a form whose own checks let something through still says what to correct:
- * 请求参数不正确（title：最多 200 个字符）. Other messages are returned as they are.
+ * 请求参数不正确（title：最多 200 个字符）. Only for request.invalid (unknown fields are named by the message itself);
+ * without issues the message is returned as it is.
  */
 export function withFieldErrors(message: string, details: unknown): string {
   const issues = (details as { issues?: unknown } | undefined)?.issues;
@@ -103,11 +104,12 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
   }
   if (!res.ok) {
     const e = (data ?? {}) as Partial<ApiErrorBody>;
+    const message = e.message ?? i18n.t('errors.http', { status: res.status });
     if (res.status === 401 && onUnauthenticated && !path.endsWith('/auth/login')) onUnauthenticated();
     throw new ApiError(
       res.status,
       e.code ?? `http_${res.status}`,
-      withFieldErrors(e.message ?? i18n.t('errors.http', { status: res.status }), e.details),
+      e.code === 'request.invalid' ? withFieldErrors(message, e.details) : message,
       e.details,
       e.requestId,
     );
