@@ -2,8 +2,10 @@
  * Who did something and from where — what the audit log records. Identity builds an Actor from the
  * authenticated principal; background work and the CLI use system actors.
  */
+import type { ActorKind } from '@civicgrid/contracts/audit';
+
 export interface Actor {
-  kind: 'user' | 'api_key' | 'system' | 'anonymous';
+  kind: ActorKind;
   id: string | null;
   name: string | null;
   /** The actor's jurisdiction, when it has one. */

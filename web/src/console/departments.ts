@@ -1,7 +1,7 @@
 /** Departments from the org module, and the tree the console shows and edits. */
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage } from '../shared/api';
-import type { Department } from './types';
+import type { DepartmentView as Department } from '@civicgrid/contracts/org';
 
 export const departmentsApi = {
   list: () => api.get<{ items: Department[] }>('/api/v1/departments').then((r) => r.items),

@@ -76,12 +76,13 @@ describe('locale files', () => {
 
   it('name every role, scope and department kind the console builds keys for', async () => {
     const { ROLES } = await import('@civicgrid/contracts/identity');
-    const { DEPARTMENT_KINDS } = await import('../console/types');
+    const { DEPARTMENT_KINDS } = await import('@civicgrid/contracts/org');
+    const { ACTOR_KINDS } = await import('@civicgrid/contracts/audit');
     const built = [
       ...ROLES.map((r) => `roles.${r}`),
       ...['jurisdiction', 'department', 'grids', 'self'].map((s) => `scopes.${s}`),
       ...DEPARTMENT_KINDS.map((k) => `departmentKinds.${k}`),
-      ...['user', 'api_key', 'system', 'anonymous'].map((k) => `actorKinds.${k}`),
+      ...ACTOR_KINDS.map((k) => `actorKinds.${k}`),
     ];
     expect(built.filter((k) => !zh.has(k) || !eng.has(k))).toEqual([]);
   });

@@ -4,14 +4,13 @@
  * and checked by the pure ChainVerifier. Entries appended while a verification runs are outside the head it
  * started from and are left for the next run.
  */
+import type { AuditVerification } from '@civicgrid/contracts/audit';
 import type { Db } from '../../app-context.js';
 import { GENESIS, ChainVerifier, type ChainProblem } from './chain.js';
 import { findEntryBySeq, findHeadAndMaxSeq, listChainPage } from './audit.repo.js';
 import { chainAuditLog } from './chainer.js';
 
-export type AuditVerification =
-  | { ok: true; entries: number; head: { seq: number; hash: string } | null }
-  | { ok: false; firstBadSeq: number; problem: ChainProblem['kind']; entries: number };
+export type { AuditVerification };
 
 export interface VerifyOptions {
   /** Verify from this entry on, trusting the stored hash of the entry before it (default: the whole log). */

@@ -1,12 +1,14 @@
+import type { ActorKind, AuditEntryView } from '@civicgrid/contracts/audit';
 import type { AuditEntry } from './audit.repo.js';
 
-export function presentAuditEntry(e: AuditEntry) {
+export function presentAuditEntry(e: AuditEntry): AuditEntryView {
   return {
     id: e.id,
     seq: e.seq,
     at: e.at.toISOString(),
     jurisdictionId: e.jurisdictionId,
-    actor: { kind: e.actorKind, id: e.actorId, name: e.actorName },
+    // The chain hashes the kind as text; the column holds only ACTOR_KINDS (its CHECK and Actor['kind']).
+    actor: { kind: e.actorKind as ActorKind, id: e.actorId, name: e.actorName },
     action: e.action,
     object: { type: e.objectType, id: e.objectId },
     ip: e.ip,

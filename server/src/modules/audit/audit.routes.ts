@@ -1,4 +1,5 @@
 /** GET /audit (auditors' query over the log) and GET /audit/verify (chain check). */
+import type { AuditPage } from '@civicgrid/contracts/audit';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../app-context.js';
@@ -27,7 +28,7 @@ export function auditRoutes(app: FastifyInstance, ctx: Pick<AppContext, 'db'>): 
         response: { 200: listAuditResponse },
       },
     },
-    async (request) => {
+    async (request): Promise<AuditPage> => {
       const page = await listAuditEntries(ctx.db, caller(request), request.query);
       return { items: page.items.map(presentAuditEntry), nextCursor: page.nextCursor };
     },

@@ -1,3 +1,4 @@
+import { ACTOR_KINDS } from '@civicgrid/contracts/audit';
 import { z } from 'zod';
 
 const text = z.string().trim().min(1).max(200);
@@ -6,7 +7,7 @@ export const listAuditQuery = z
   .strictObject({
     action: text.optional(),
     actorId: text.optional(),
-    actorKind: z.enum(['user', 'api_key', 'system', 'anonymous']).optional(),
+    actorKind: z.enum(ACTOR_KINDS).optional(),
     objectType: text.optional(),
     objectId: text.optional(),
     jurisdictionId: text.optional(),

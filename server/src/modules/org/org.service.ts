@@ -4,6 +4,7 @@
  * The `…Within(tx, …)` variants run inside a caller's transaction (the demo seed builds a city in one).
  */
 import { randomUUID } from 'node:crypto';
+import type { DepartmentKind, DepartmentView } from '@civicgrid/contracts/org';
 import type { AppContext, Db } from '../../app-context.js';
 import { recordAudit } from '../audit/index.js';
 import {
@@ -21,25 +22,10 @@ import * as repo from './org.repo.js';
 import { childPath, preorder, wouldCycle } from './tree.js';
 
 export type OrgContext = Pick<AppContext, 'db' | 'outbox'>;
-export type DepartmentKind = repo.DepartmentRow['kind'];
-export const DEPARTMENT_KINDS: readonly DepartmentKind[] = ['government', 'district', 'street', 'community', 'functional', 'unit'];
+export { DEPARTMENT_KINDS, type DepartmentKind, type DepartmentView } from '@civicgrid/contracts/org';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CODE = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
-
-export interface DepartmentView {
-  id: string;
-  jurisdictionId: string;
-  parentId: string | null;
-  code: string;
-  kind: DepartmentKind;
-  nameZh: string;
-  nameEn: string;
-  divisionCode: string | null;
-  active: boolean;
-  path: string;
-  depth: number;
-}
 
 export function presentDepartment(d: repo.DepartmentRow, depth = 0): DepartmentView {
   return {

@@ -13,7 +13,7 @@ import { formatDateTime } from '../../shared/time';
 import { ZoneNote } from '../ZoneNote';
 import { useAuth } from '../auth';
 import { departmentName, departmentsApi } from '../departments';
-import type { Department } from '../types';
+import type { DepartmentView as Department } from '@civicgrid/contracts/org';
 import { attachmentUrl } from '../work-orders/api';
 import { COMPONENT_STATUSES, componentsApi, importComponents, type ComponentClass, type ComponentDetail, type ComponentStatus, type ImportProgress, type ImportReport, type MapPoint } from './api';
 import { className, classOptions, fileFormat, progressPercent, STATUS_COLORS } from './model';

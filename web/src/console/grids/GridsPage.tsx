@@ -11,7 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../shared/api';
 import { useAuth } from '../auth';
 import { departmentName, departmentsApi, departmentTree } from '../departments';
-import type { Department } from '../types';
+import type { DepartmentView as Department } from '@civicgrid/contracts/org';
 import { gridsApi, type Box, type GridDetail, type GridListItem } from './api';
 import { GridImportDialog } from './GridImportDialog';
 import { formatArea } from './model';

@@ -12,7 +12,7 @@ import { DatePicker } from '../../shared/date-picker';
 import { formatDateTime, jurisdictionInstant, PICKED } from '../../shared/time';
 import { ZoneNote } from '../ZoneNote';
 import { useAuth } from '../auth';
-import type { AuditEntry, AuditVerifyResult } from '../types';
+import { ACTOR_KINDS, type AuditEntryView as AuditEntry, type AuditVerification } from '@civicgrid/contracts/audit';
 
 interface FilterValues {
   range?: [{ format(f: string): string } | null, { format(f: string): string } | null] | null;
@@ -33,7 +33,7 @@ export function AuditPage() {
   const [next, setNext] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [verify, setVerify] = useState<AuditVerifyResult | null>(null);
+  const [verify, setVerify] = useState<AuditVerification | null>(null);
   const { can } = useAuth();
   const { message } = App.useApp();
 
@@ -84,7 +84,7 @@ export function AuditPage() {
           <Select
             allowClear
             style={{ width: 140 }}
-            options={(['user', 'api_key', 'system', 'anonymous'] as const).map((k) => ({ value: k, label: t(`actorKinds.${k}`) }))}
+            options={ACTOR_KINDS.map((k) => ({ value: k, label: t(`actorKinds.${k}`) }))}
           />
         </Form.Item>
         <Form.Item name="actorId" label={t('audit.actorId')}>
@@ -110,7 +110,7 @@ export function AuditPage() {
         <Space style={{ marginBottom: 16 }} wrap>
           <Button
             onClick={() =>
-              void api.get<AuditVerifyResult>('/api/v1/audit/verify').then(setVerify, (e: unknown) => void message.error(errorMessage(e)))
+              void api.get<AuditVerification>('/api/v1/audit/verify').then(setVerify, (e: unknown) => void message.error(errorMessage(e)))
             }
           >
             {t('audit.verify')}

@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../shared/api';
 import { useAuth } from '../auth';
 import { departmentTree } from '../departments';
-import { DEPARTMENT_KINDS, type Department } from '../types';
+import { DEPARTMENT_KINDS, type DepartmentView as Department } from '@civicgrid/contracts/org';
 
 const CODE = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 const DIVISION = /^[0-9]{6}([0-9]{3}([0-9]{3})?)?$/;

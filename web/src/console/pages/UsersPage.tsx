@@ -7,7 +7,7 @@ import { api, errorMessage } from '../../shared/api';
 import { useAuth } from '../auth';
 import { departmentName, departmentTree, useDepartments } from '../departments';
 import { PASSWORD_MAX, PASSWORD_MIN, ROLES, USERNAME, type GrantScopeView, type GrantView, type Role, type UserPage, type UserView } from '@civicgrid/contracts/identity';
-import type { Department } from '../types';
+import type { DepartmentView as Department } from '@civicgrid/contracts/org';
 
 type ScopeKind = GrantScopeView['kind'];
 
