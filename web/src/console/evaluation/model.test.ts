@@ -66,7 +66,7 @@ describe('draft tree edits', () => {
   });
 
   it('finds bad codes, duplicates, weights and targets before saving', () => {
-    const bad = [...base, leaf('A1', 'A'), { ...leaf('bad code', 'B'), weight: -1 }, { ...leaf('T', 'B'), normalization: { method: 'target', threshold: 5, target: 5 } }];
+    const bad = [...base, leaf('A1', 'A'), { ...leaf('bad code', 'B'), weight: -1 }, { ...leaf('T', 'B'), normalization: { method: 'target' as const, threshold: 5, target: 5 } }];
     expect(localProblems(bad)).toEqual([
       { code: 'A1', problem: 'duplicate' },
       { code: 'bad code', problem: 'code' },
@@ -79,7 +79,7 @@ describe('draft tree edits', () => {
 
 describe('sensitivity rows', () => {
   it('takes the interval from each result and orders by rank, skipping results without one', () => {
-    const r = (code: string, rank: number, sensitivity: object | null): EvalResult => ({ code, name: code, class: null, province: null, region: null, total: 50, rank, tier: 'B', coverage: 1, nodeScores: {}, flags: { sensitivity } });
+    const r = (code: string, rank: number, sensitivity: object | null): EvalResult => ({ code, name: code, class: null, province: null, region: null, total: 50, rank, tier: 'B', coverage: 1, nodeScores: {}, values: {}, flags: { sensitivity } });
     const rows = sensitivityRows([r('x', 2, { rankP05: 1, rankMedian: 2, rankP95: 4, tierStability: 0.7 }), r('y', 1, { rankP05: 1, rankMedian: 1, rankP95: 2, tierStability: 1 }), r('z', 3, null)]);
     expect(rows.map((x) => [x.code, x.rankP05, x.rankP95, x.tierStability])).toEqual([
       ['y', 1, 2, 1],
