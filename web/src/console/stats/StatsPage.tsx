@@ -238,7 +238,7 @@ export function StatsPage() {
               { id: 'responseRate', title: t('woStats.kpi.responseRate'), value: formatRate(s.responseRate), hint: t('woStats.kpi.ofTotal', { n: s.responded, d: s.total }) },
               { id: 'signOnTimeRate', title: t('woStats.kpi.signOnTimeRate'), value: formatRate(s.signOnTimeRate), hint: t('woStats.kpi.ofDispatched', { n: s.signedOnTime, d: s.dispatched }) },
               { id: 'overdue', title: t('woStats.kpi.overdue'), value: String(s.overdue), hint: t('woStats.kpi.overdueHint') },
-              { id: 'avgCloseHours', title: t('woStats.kpi.avgCloseHours'), value: hours(s.avgCloseHours), hint: t('woStats.kpi.avgCloseHint', { n: s.closed }) },
+              { id: 'avgCloseHours', title: t('woStats.kpi.avgCloseHours'), value: hours(s.avgCloseHours), hint: s.closed > 0 ? t('woStats.kpi.avgCloseHint', { n: s.closed }) : t('woStats.kpi.avgCloseNone') },
             ].map((k) => (
               <Col key={k.id} xs={12} sm={8}>
                 <Kpi {...k} />
