@@ -60,6 +60,12 @@ describe('locale files', () => {
       const text = readFileSync(file, 'utf8');
       const rel = path.relative(SRC, file);
       for (const m of text.matchAll(/\bt\(\s*['"]([^'"]+)['"]/g)) used.set(m[1]!, rel);
+      // Either key of a choice made in the call, t(unique ? 'a.b' : 'a.c', …): the dispatch form's hint used two keys
+      // neither file had, and showed "workOrders.dispatch.suggested" to the dispatcher.
+      for (const m of text.matchAll(/\bt\(\s*[\w.!]+\s*\?\s*['"]([^'"]+)['"]\s*:\s*['"]([^'"]+)['"]/g)) {
+        used.set(m[1]!, rel);
+        used.set(m[2]!, rel);
+      }
       // Keys kept in data and translated later, e.g. `label: 'nav.users'` in nav.tsx.
       for (const m of text.matchAll(/\b(?:label|labelKey|titleKey):\s*['"]([a-z][A-Za-z]*(?:\.[A-Za-z][A-Za-z0-9]*)+)['"]/g)) {
         used.set(m[1]!, rel);
