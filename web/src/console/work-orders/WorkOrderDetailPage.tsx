@@ -16,6 +16,7 @@ import { ZoneNote } from '../ZoneNote';
 import { ActionBar } from './actions';
 import { REVEAL_PURPOSES, type WorkOrderDetail, type WorkOrderSummary } from '@civicgrid/contracts/work-orders';
 import { attachmentUrl, workOrdersApi } from './api';
+import { actorKey } from './model';
 import { DeadlineBar, deptName, districtName, SignDeadline, StatusTag, SupervisedTag, UrgencyTag, useCategories, useDistricts } from './parts';
 
 const OrderMap = lazy(() => import('./OrderMap'));
@@ -307,7 +308,7 @@ export function WorkOrderDetailPage() {
                     <Typography.Text strong>{t(`workOrders.action.${e.action}`, { defaultValue: e.action })}</Typography.Text>{' '}
                     <Typography.Text type="secondary">
                       <span data-testid="timeline-at">{formatDateTime(e.at)}</span> · {e.actorName ? `${e.actorName} · ` : ''}
-                      {e.actorRole ? t(`roles.${e.actorRole}`, { defaultValue: e.actorRole }) : t('workOrders.detail.system')}
+                      <span data-testid="timeline-actor">{t(actorKey(e.actorRole))}</span>
                       {e.from && e.from !== e.to ? ` · ${t(`workOrders.status.${e.from}`, { defaultValue: e.from })} → ${t(`workOrders.status.${e.to}`, { defaultValue: e.to })}` : ''}
                     </Typography.Text>
                     {e.note && <div style={{ whiteSpace: 'pre-wrap' }}>{e.note}</div>}

@@ -3,6 +3,7 @@ import { ACTION_TYPES } from '@civicgrid/contracts/work-orders';
 import type { Category } from './model';
 import {
   actionForm,
+  actorKey,
   buildAction,
   categoryLabel,
   categoryTree,
@@ -177,5 +178,19 @@ describe('locale keys built at run time', () => {
       ...['reason', 'note', 'comment'].map((f) => `workOrders.form.${f}`),
     ];
     for (const lang of ['zh-CN', 'en'] as const) expect(keys.filter((k) => typeof get(catalogs[lang] as Tree, k) !== 'string'), lang).toEqual([]);
+  });
+
+  it('name who made each timeline entry, staff or not (public, system, an API key, an import)', async () => {
+    const { catalogs } = await import('../../shared/locale-catalog');
+    const { ROLES } = await import('@civicgrid/contracts/identity');
+    type Tree = { [k: string]: string | Tree };
+    const get = (tree: Tree, key: string) => key.split('.').reduce<Tree | string | undefined>((t, k) => (typeof t === 'object' ? t[k] : undefined), tree);
+    expect(actorKey('dispatcher')).toBe('roles.dispatcher');
+    expect(actorKey('public')).toBe('workOrders.detail.actor.public');
+    expect(actorKey(null)).toBe('workOrders.detail.actor.system');
+    expect(actorKey('something_new')).toBe('workOrders.detail.actor.unknown');
+    const keys = [...ROLES, 'public', 'api_key', 'import', 'system', 'something_new', null].map(actorKey);
+    for (const lang of ['zh-CN', 'en'] as const) expect(keys.filter((k) => typeof get(catalogs[lang] as Tree, k) !== 'string'), lang).toEqual([]);
+    expect(get(catalogs['zh-CN'] as Tree, actorKey('public'))).toBe('公众（未登录）');
   });
 });

@@ -6,6 +6,7 @@ import type { Query } from '../../shared/api';
 import { FINAL_STATUSES, type ActionType, type WorkOrderDetail, type WorkOrderListItem, type WorkOrderSummary } from '@civicgrid/contracts/work-orders';
 import type { CategoryView } from '@civicgrid/contracts/categories';
 import { addDays } from '../../shared/time';
+import { ROLES } from '@civicgrid/contracts/identity';
 
 /** What the work-order screens read of a category (GET /work-order-categories, view=flat). */
 export type Category = Pick<CategoryView, 'code' | 'parentCode' | 'kind' | 'nameZh' | 'nameEn' | 'active'>;
@@ -277,4 +278,16 @@ export function lastReturnDepartment(timeline: readonly { action: string; data: 
     return typeof id === 'string' ? id : null;
   }
   return null;
+}
+
+/**
+ * Who made a timeline entry, as a locale key: a member of staff by role (roles.*), otherwise one of the other actors the
+ * server records — a resident who was not signed in (public), an API key, an import, the system itself (also an entry
+ * without a role). The raw value (public, system) was shown beside the time.
+ */
+const OTHER_ACTORS = ['public', 'api_key', 'import', 'system'] as const;
+export function actorKey(role: string | null): string {
+  if (role === null) return 'workOrders.detail.actor.system';
+  if ((ROLES as readonly string[]).includes(role)) return `roles.${role}`;
+  return `workOrders.detail.actor.${(OTHER_ACTORS as readonly string[]).includes(role) ? role : 'unknown'}`;
 }
