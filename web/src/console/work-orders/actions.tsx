@@ -14,15 +14,19 @@ import { ApiError, errorMessage } from '../../shared/api';
 import { departmentTree, useDepartments } from '../departments';
 import { RATINGS, type ActionType, type WorkOrderDetail, type WorkOrderSummary } from '@civicgrid/contracts/work-orders';
 import { uploadPhoto, workOrdersApi } from './api';
-import { actionForm, buildAction, needsForm, type ActionValues } from './model';
+import { actionForm, buildAction, dispatchPreselect, needsForm, type ActionValues } from './model';
 import { suggestedName, suggestFor } from './suggest';
 import { federationApi } from '../federation/api';
 
 const DANGER: readonly ActionType[] = ['reject', 'cancel', 'return', 'verify_fail', 'deny_extension'];
 const PRIMARY: readonly ActionType[] = ['dispatch', 'sign', 'start', 'report', 'verify_pass', 'close', 'approve_extension'];
 
-/** What the actions need of an order: a list row will do (the dispatch form's suggestion reads the description when there is one). */
-export type ActionTarget = Pick<WorkOrderDetail, 'id' | 'code' | 'version' | 'allowedActions' | 'title' | 'categoryCode' | 'location' | 'gridCode' | 'districtCode'> & { description?: string };
+/** What the actions need of an order: a list row will do (the dispatch form's suggestion reads the description and the timeline when there are). */
+export type ActionTarget = Pick<WorkOrderDetail, 'id' | 'code' | 'version' | 'allowedActions' | 'title' | 'categoryCode' | 'location' | 'gridCode' | 'districtCode'> & {
+  description?: string;
+  /** With it (a detail), the dispatch form does not pre-select a department that returned the order. */
+  timeline?: WorkOrderDetail['timeline'];
+};
 
 export interface ActionBarProps {
   order: ActionTarget;
@@ -128,8 +132,9 @@ function ActionModal({ order, type, error, onCancel, onSubmit }: { order: Action
     let live = true;
     void suggestFor(order).then((s) => {
       if (!live || !s.department) return;
-      if (!form.getFieldValue('departmentId')) form.setFieldValue('departmentId', s.department.departmentId);
-      setHint(t(s.department.unique ? 'workOrders.dispatch.suggested' : 'workOrders.dispatch.suggestedTie', { name: suggestedName(s.department, i18n.language) }));
+      const pick = dispatchPreselect(s.department, order.timeline);
+      if (pick.departmentId && !form.getFieldValue('departmentId')) form.setFieldValue('departmentId', pick.departmentId);
+      setHint(t(`workOrders.dispatch.${pick.hint}`, { name: suggestedName(s.department, i18n.language) }));
     });
     return () => {
       live = false;

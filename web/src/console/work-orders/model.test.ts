@@ -4,6 +4,7 @@ import type { Category } from './model';
 import {
   actionForm,
   actorKey,
+  dispatchPreselect,
   buildAction,
   categoryLabel,
   categoryTree,
@@ -161,6 +162,15 @@ it("finds the handler's latest report in a timeline (a rework's, not the first)"
   expect(lastReport([entry('dispatch', null)])).toBeNull();
 });
 
+it('dispatch form: pre-selects the suggested department, unless that department returned the order', () => {
+  const returned = [{ action: 'dispatch', data: { departmentId: 'd-a' } }, { action: 'return', data: { departmentId: 'd-a' } }];
+  expect(dispatchPreselect({ departmentId: 'd-a', unique: true }, returned)).toEqual({ departmentId: null, hint: 'suggestedReturned' });
+  expect(dispatchPreselect({ departmentId: 'd-b', unique: true }, returned)).toEqual({ departmentId: 'd-b', hint: 'suggested' });
+  expect(dispatchPreselect({ departmentId: 'd-a', unique: false }, [])).toEqual({ departmentId: 'd-a', hint: 'suggestedTie' });
+  // A list row (no timeline): the suggestion as it is.
+  expect(dispatchPreselect({ departmentId: 'd-a', unique: true }, undefined)).toEqual({ departmentId: 'd-a', hint: 'suggested' });
+});
+
 describe('locale keys built at run time', () => {
   it('name every status, action, channel, type, urgency, rating and reveal purpose in both languages', async () => {
     const { catalogs } = await import('../../shared/locale-catalog');
@@ -176,6 +186,7 @@ describe('locale keys built at run time', () => {
       ...codes.RATINGS.map((c) => `workOrders.rating.${c}`),
       ...codes.REVEAL_PURPOSES.map((c) => `workOrders.reveal.purposes.${c}`),
       ...['reason', 'note', 'comment'].map((f) => `workOrders.form.${f}`),
+      ...['suggested', 'suggestedTie', 'suggestedReturned'].map((h) => `workOrders.dispatch.${h}`),
     ];
     for (const lang of ['zh-CN', 'en'] as const) expect(keys.filter((k) => typeof get(catalogs[lang] as Tree, k) !== 'string'), lang).toEqual([]);
   });

@@ -291,3 +291,16 @@ export function actorKey(role: string | null): string {
   if ((ROLES as readonly string[]).includes(role)) return `roles.${role}`;
   return `workOrders.detail.actor.${(OTHER_ACTORS as readonly string[]).includes(role) ? role : 'unknown'}`;
 }
+
+/**
+ * What the dispatch form does with the responsibility list's suggestion: pre-select it and say why, unless the suggested
+ * department is the one that returned the order (退单) — then nothing is chosen and the hint says so (a returned order
+ * was offered straight back to the department that had just refused it, one Enter away).
+ */
+export function dispatchPreselect(
+  suggestion: { departmentId: string; unique: boolean },
+  timeline: readonly { action: string; data: Record<string, string | number> }[] | undefined,
+): { departmentId: string | null; hint: 'suggested' | 'suggestedTie' | 'suggestedReturned' } {
+  if (timeline && lastReturnDepartment(timeline) === suggestion.departmentId) return { departmentId: null, hint: 'suggestedReturned' };
+  return { departmentId: suggestion.departmentId, hint: suggestion.unique ? 'suggested' : 'suggestedTie' };
+}
