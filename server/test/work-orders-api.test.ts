@@ -380,6 +380,8 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
 
   it('exports exactly the visible orders as CSV and XLSX, masked, with localised headings, and audits it', async () => {
     const tag = `导出${Date.now()}`;
+    // The test city's districts are named by their codes: name this one, as a real city's is.
+    await t.ctx.db.updateTable('divisions').set({ name_zh: '锦江区', name_en: 'Jinjiang District' }).where('jurisdiction_id', '=', j).where('code', '=', '510104').execute();
     await created({ title: `${tag} 井盖`, reporter: { name: '孙八', phone: '13811112222' } });
     await created({ title: `${tag} 路灯`, reporter: null });
     const csv = await get('dispatcher', `/work-orders/export?format=csv&q=${encodeURIComponent(tag)}`);
@@ -394,6 +396,9 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     expect(csv.body).toContain('138****2222');
     expect(csv.body).toContain('匿名');
     expect(csv.body).not.toMatch(/孙八|13811112222/);
+    // Category and district by name, not by code (component.01.0102, 510104).
+    const row = lines.find((l) => l.includes(`${tag} 井盖`))!.split(',');
+    expect([row[3], row[7]]).toEqual(['公用设施 / 污水井盖', '锦江区']);
     const xlsx = await get('dispatcher', `/work-orders/export?format=xlsx&q=${encodeURIComponent(tag)}`, { 'accept-language': 'en' });
     expect(xlsx.statusCode).toBe(200);
     const book = new ExcelJS.Workbook();
@@ -402,6 +407,7 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     expect(sheet.getRow(1).getCell(1).value).toBe('Ticket');
     expect(sheet.rowCount).toBe(3);
     expect(String(sheet.getRow(2).getCell(7).value)).toBe('Received');
+    expect([String(sheet.getRow(2).getCell(4).value), String(sheet.getRow(2).getCell(8).value)]).toEqual(['Public utilities / Sewer manhole cover', 'Jinjiang District']);
     expect((await get('handler', '/work-orders/export?format=csv')).statusCode).toBe(403);
     const audits = await t.ctx.db.selectFrom('audit_log').select('details').where('action', '=', 'work_order.export').execute();
     expect(audits.some((a) => (a.details as { rows: number; format: string }).rows === 2)).toBe(true);

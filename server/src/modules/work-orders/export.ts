@@ -10,6 +10,8 @@ import { noRequest } from '../../shared/actor.js';
 import { searchWords } from '../../shared/chinese-text.js';
 import { badRequest } from '../../shared/errors.js';
 import { translate, type Locale } from '../../shared/i18n.js';
+import { listDivisions } from '../org/index.js';
+import { listCategories } from './categories.repo.js';
 import { maskedReporterFields } from './work-orders.presenter.js';
 import type { Caller, WorkOrderContext } from './work-orders.service.js';
 import * as repo from './work-orders.repo.js';
@@ -86,6 +88,20 @@ export async function exportWorkOrders(
   }
 
   const t = (k: string) => translate(input.locale, k);
+  // Categories and districts by name, as the console shows them (the file carried component.01.0101 and 510104).
+  const named = (n: { name_zh: string; name_en: string | null }) => (input.locale === 'en' ? (n.name_en ?? n.name_zh) : n.name_zh);
+  const [categoryRows, districtRows] = await Promise.all([
+    listCategories(ctx.db, caller.principal.jurisdictionId),
+    listDivisions(ctx, caller.principal.jurisdictionId, { level: 'district' }),
+  ]);
+  const categories = new Map(categoryRows.map((c) => [c.code, c]));
+  const categoryLabel = (code: string | null): string => {
+    const c = code === null ? undefined : categories.get(code);
+    if (!c) return code ?? '';
+    const parent = c.parent_code ? categories.get(c.parent_code) : undefined;
+    return parent ? `${named(parent)} / ${named(c)}` : named(c);
+  };
+  const districts = new Map(districtRows.map((d) => [d.code, input.locale === 'en' ? (d.nameEn ?? d.nameZh) : d.nameZh]));
   const header = COLUMNS.map((c) => t(`work_order.export.${c}`));
   const values = rows.map((r) => {
     const reporter = maskedReporterFields(ctx.config.secretKey, r);
@@ -93,11 +109,11 @@ export async function exportWorkOrders(
       r.code,
       r.title,
       t(`work_order.type.${r.request_type}`),
-      r.category_code ?? '',
+      categoryLabel(r.category_code),
       t(`work_order.channel.${r.channel}`),
       t(`work_order.urgency.${r.urgency}`),
       t(`work_order.status.${r.status}`),
-      r.district_code ?? '',
+      r.district_code ? (districts.get(r.district_code) ?? r.district_code) : '',
       r.grid_code ?? '',
       r.address ?? '',
       (input.locale === 'en' ? r.department_name_en : r.department_name_zh) ?? '',
