@@ -28,6 +28,15 @@ describe('phone numbers', () => {
     expect(() => openPersonal(`${KEY}x`, a)).toThrow();
   });
 
+  it('never uses a nonce twice, across refills of the nonce pool', () => {
+    // 256 nonces per draw: 600 seals cross two refills.
+    const sealed = Array.from({ length: 600 }, (_, i) => sealPersonal(KEY, `1381234${String(i).padStart(4, '0')}`));
+    const ivs = sealed.map((s) => s.split('.')[1]!);
+    expect(new Set(ivs).size).toBe(600);
+    expect(ivs.every((iv) => Buffer.from(iv, 'base64url').length === 12)).toBe(true);
+    expect(sealed.map((s) => openPersonal(KEY, s))[599]).toBe('13812340599');
+  });
+
   it('derives a stable lookup key and username that do not reveal the number', () => {
     const h = phoneLookup(KEY, '13812341234');
     expect(h).toBe(phoneLookup(KEY, '13812341234'));

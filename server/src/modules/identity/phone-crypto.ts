@@ -32,9 +32,28 @@ export function phoneLookup(secretKey: string, phone: string): string {
   return createHmac('sha256', keysFor(secretKey).mac).update(`phone:${phone}`).digest('hex');
 }
 
+/**
+ * GCM nonces: 96 random bits each, drawn from the CSPRNG 256 at a time (one `randomBytes` call costs about as much
+ * as the encryption of a name; a create seals two values). Each nonce is a fresh slice of a new buffer, never
+ * handed out twice.
+ */
+const IV_BYTES = 12;
+const IV_POOL = IV_BYTES * 256;
+let ivPool = Buffer.alloc(0);
+let ivAt = 0;
+function nextIv(): Buffer {
+  if (ivAt + IV_BYTES > ivPool.length) {
+    ivPool = randomBytes(IV_POOL);
+    ivAt = 0;
+  }
+  const iv = ivPool.subarray(ivAt, ivAt + IV_BYTES);
+  ivAt += IV_BYTES;
+  return iv;
+}
+
 /** AES-256-GCM: `v1.<iv>.<tag>.<ciphertext>`, base64url parts. */
 export function sealPersonal(secretKey: string, plain: string): string {
-  const iv = randomBytes(12);
+  const iv = nextIv();
   const cipher = createCipheriv('aes-256-gcm', keysFor(secretKey).enc, iv);
   const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
   return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join('.');
