@@ -16,6 +16,27 @@ export function rowSet(rows: readonly object[], columns: string, alias = 'r'): R
   return sql`json_to_recordset(${JSON.stringify(rows)}::json) AS ${sql.raw(alias)}(${sql.raw(columns)})`;
 }
 
+/**
+ * `rowSet` for rows that carry, besides `rows[k]`'s fields, a field `jsonField` whose value `jsonTexts[k]` is JSON
+ * text already — an answer serialised once for the client and stored as it is. The text is embedded as JSON, not as
+ * a string, which JSON.stringify would escape character by character (and PostgreSQL unescape and parse again).
+ * Declare that column `json` or `jsonb` in `columns`. Each text must be valid JSON (it comes from JSON.stringify).
+ */
+export function rowSetWithJson(rows: readonly object[], jsonField: string, jsonTexts: readonly string[], columns: string, alias = 'r'): RawBuilder<unknown> {
+  return sql`json_to_recordset(${jsonRowsText(rows, jsonField, jsonTexts)}::json) AS ${sql.raw(alias)}(${sql.raw(columns)})`;
+}
+
+/** The JSON array text of `rows`, each with `jsonField` set to its JSON text from `jsonTexts` (see rowSetWithJson). */
+export function jsonRowsText(rows: readonly object[], jsonField: string, jsonTexts: readonly string[]): string {
+  if (rows.length !== jsonTexts.length) throw new Error(`jsonRowsText: ${rows.length} rows, ${jsonTexts.length} texts`);
+  const key = JSON.stringify(jsonField);
+  const parts = rows.map((row, k) => {
+    const head = JSON.stringify(row);
+    return `${head.length === 2 ? '{' : `${head.slice(0, -1)},`}${key}:${jsonTexts[k]}}`;
+  });
+  return `[${parts.join(',')}]`;
+}
+
 /** A row of a set with the number of the create (or other unit) it belongs to. */
 export type Numbered<T> = { i: number } & T;
 

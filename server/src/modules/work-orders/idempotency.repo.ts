@@ -8,24 +8,18 @@
 import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../app-context.js';
-import { rowSet } from '../../shared/row-set.js';
+import { rowSetWithJson } from '../../shared/row-set.js';
+import { canonicalJson } from '../audit/index.js';
 
 /** Keys are kept this long; a retry after that is a new request. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
+/**
+ * SHA-256 of the body's canonical JSON (keys sorted at every depth, absent values left out: the audit chain's
+ * encoding), so that a retry whose client orders its keys differently is still the same request.
+ */
 export function requestHash(body: unknown): string {
-  return createHash('sha256').update(stableJson(body)).digest('hex');
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
 }
 
 /** A request's claim of its key, carrying the answer it is about to give (see claimsSql). */
@@ -47,11 +41,11 @@ export interface NewClaim {
  * The keys of one statement must differ.
  */
 export function claimsSql(claims: ReadonlyArray<NewClaim>): RawBuilder<{ scope: string; key: string }> {
-  const rows = claims.map((c) => ({ scope: c.scope, key: c.key, request_hash: c.hash, status: c.status, response: c.responseJson, created_at: c.at }));
+  const rows = claims.map((c) => ({ scope: c.scope, key: c.key, request_hash: c.hash, status: c.status, created_at: c.at }));
   return sql`
     INSERT INTO idempotency_keys (scope, key, request_hash, status, response, created_at)
-    SELECT scope, key, request_hash, status, response::json, created_at
-      FROM ${rowSet(rows, 'scope text, key text, request_hash text, status int, response text, created_at timestamptz')}
+    SELECT scope, key, request_hash, status, response, created_at
+      FROM ${rowSetWithJson(rows, 'response', claims.map((c) => c.responseJson), 'scope text, key text, request_hash text, status int, response jsonb, created_at timestamptz')}
     ON CONFLICT (scope, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = EXCLUDED.status, response = EXCLUDED.response, created_at = EXCLUDED.created_at
       WHERE idempotency_keys.created_at < EXCLUDED.created_at - ${sql.raw(`interval '${IDEMPOTENCY_TTL_MS} milliseconds'`)}
     RETURNING scope, key`;
