@@ -61,7 +61,13 @@ function percentile(sorted: number[], p: number): number {
 function send(agent: http.Agent, options: LoadOptions, i: number): Promise<number> {
   return new Promise<number>((resolve) => {
     const body = options.body?.(i);
-    const headers = { ...options.headers, ...options.headersFor?.(i), ...(body === undefined ? {} : { 'content-type': options.contentType ?? 'application/json', 'content-length': String(Buffer.byteLength(body)) }) };
+    // Built by assignment: on Node 20's V8, `{ ...a, ...b }` and `{ ...a, key }` take a slow path (microseconds per
+    // request), which the load generator would spend on the same thread as the server it measures.
+    const headers: Record<string, string> = Object.assign({}, options.headers, options.headersFor?.(i));
+    if (body !== undefined) {
+      headers['content-type'] = options.contentType ?? 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(body));
+    }
     const req = http.request(options.url, { agent, method: body === undefined ? 'GET' : 'POST', headers }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));

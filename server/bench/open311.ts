@@ -129,7 +129,7 @@ export async function open311Bench(ctx: AppContext): Promise<Open311BenchResult>
     const open311Posts = (requests: number) => ({ url: `${base}/open311/v2/requests.json`, requests, concurrency: CONCURRENCY, contentType: 'application/x-www-form-urlencoded', body: formBody(key) });
     const workOrderPosts = (requests: number) => {
       const r = `w${run++}-${Date.now().toString(36)}`;
-      return { url: `${base}/api/v1/work-orders`, requests, concurrency: CONCURRENCY, expectStatus: 201, body: jsonBody, headersFor: (i: number) => ({ ...bearer, 'idempotency-key': `bench-${r}-${i}` }) };
+      return { url: `${base}/api/v1/work-orders`, requests, concurrency: CONCURRENCY, expectStatus: 201, body: jsonBody, headersFor: (i: number) => Object.assign({ 'idempotency-key': `bench-${r}-${i}` }, bearer) };
     };
     await runLoad(open311Posts(WARMUP));
     await runLoad(workOrderPosts(WARMUP));

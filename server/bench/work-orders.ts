@@ -207,7 +207,7 @@ export async function workOrdersBench(ctx: AppContext): Promise<WorkOrdersBenchR
         concurrency,
         expectStatus: 201,
         body: createBody,
-        headersFor: (i: number) => ({ ...(spread ? spreadHeaders[i % SPREAD]! : headers), 'idempotency-key': `bench-${run}-${i}` }),
+        headersFor: (i: number) => Object.assign({ 'idempotency-key': `bench-${run}-${i}` }, spread ? spreadHeaders[i % SPREAD]! : headers),
       };
     };
     const bareLoad = (requests: number, concurrency = CONCURRENCY) => ({ url: `http://127.0.0.1:${portOf(bare)}/bare/work-orders`, requests, concurrency, expectStatus: 201, body: createBody });

@@ -106,14 +106,21 @@ export function toStorable<T>(value: T): T {
   if (typeof value === 'string') return storableString(value) as T;
   if (Array.isArray(value)) return value.map(toStorable) as T;
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [storableString(k), toStorable(v)]),
-    ) as T;
+    // A loop rather than Object.fromEntries(Object.entries(…).map(…)): every audited write passes here.
+    const object = value as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(object)) out[storableString(k)] = toStorable(object[k]);
+    return out as T;
   }
   return value;
 }
 
+// eslint-disable-next-line no-control-regex
+const MAYBE_UNSTORABLE = /[\u0000\uD800-\uDFFF]/;
+
 function storableString(s: string): string {
+  // Most strings have neither NUL nor any surrogate: one cheap scan, and the replacement only when needed.
+  if (!MAYBE_UNSTORABLE.test(s)) return s;
   // eslint-disable-next-line no-control-regex
   return s.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }

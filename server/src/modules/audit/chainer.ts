@@ -25,7 +25,8 @@ export async function chainBatch(db: Db, limit = BATCH): Promise<number> {
     let prevHash = head?.hash ?? GENESIS;
     const chained = pending.map((e) => {
       seq++;
-      const hash = entryHash({ ...e, seq, prevHash });
+      // Object.assign onto the listed entry (used for nothing else): `{ ...e, seq, prevHash }` is slow on V8.
+      const hash = entryHash(Object.assign(e, { seq, prevHash }));
       const link = { id: e.id, seq, prevHash, hash };
       prevHash = hash;
       return link;
