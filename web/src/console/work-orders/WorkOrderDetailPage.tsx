@@ -102,6 +102,28 @@ function RevealButton({ order }: { order: WorkOrderDetail }) {
   );
 }
 
+/** The order a merged duplicate was merged into (合并到), by its ticket code, opened from here. */
+function ParentLink({ id }: { id: string }) {
+  const [parent, setParent] = useState<{ id: string; code: string } | null>(null);
+  useEffect(() => {
+    let live = true;
+    workOrdersApi.get(id).then(
+      (o) => live && setParent({ id: o.id, code: o.code }),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  return parent ? (
+    <Link to={`/work-orders/${parent.id}`} data-testid="detail-parent">
+      {parent.code}
+    </Link>
+  ) : (
+    <span data-testid="detail-parent">—</span>
+  );
+}
+
 function Duplicates({ order, onChanged }: { order: WorkOrderDetail; onChanged: (o: WorkOrderDetail | null) => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -244,13 +266,22 @@ export function WorkOrderDetailPage() {
               <Descriptions.Item label={t('workOrders.col.place')}>{place || '—'}</Descriptions.Item>
               <Descriptions.Item label={t('workOrders.detail.component')}>{order.componentCode ?? '—'}</Descriptions.Item>
               <Descriptions.Item label={t('workOrders.detail.created')}><span data-testid="detail-created">{formatDateTime(order.createdAt)}</span></Descriptions.Item>
-              <Descriptions.Item label={t('workOrders.detail.due')}>{order.dueAt ? formatDateTime(order.dueAt) : '—'}</Descriptions.Item>
+              <Descriptions.Item label={t('workOrders.detail.due')}>
+                {/* Suspended (挂起), the order has no deadline while its clock is paused: said, not a bare dash. */}
+                <span data-testid="detail-due">{order.dueAt ? formatDateTime(order.dueAt) : order.status === 'suspended' ? t('workOrders.deadline.pausedClock') : '—'}</span>
+              </Descriptions.Item>
+              {order.parentId && (
+                <Descriptions.Item label={t('workOrders.form.parent')} span="filled">
+                  <ParentLink id={order.parentId} />
+                </Descriptions.Item>
+              )}
               <Descriptions.Item label={t('workOrders.detail.reporter')} span="filled">
                 <Space wrap>
                   <span data-testid="reporter-masked">
-                    {order.reporter.anonymous ? t('workOrders.reporter.anonymous') : [order.reporter.name, order.reporter.phone].filter(Boolean).join(' · ') || '—'}
+                    {order.reporter.anonymous ? t('workOrders.reporter.anonymous') : [order.reporter.name, order.reporter.phone].filter(Boolean).join(' · ') || t('workOrders.reporter.none')}
                   </span>
-                  {!order.reporter.anonymous && can('work_order.reveal_reporter') && <RevealButton order={order} />}
+                  {/* Nothing to reveal (an inspector's report, a call without a number): no button that opens an audited read of nothing. */}
+                  {!order.reporter.anonymous && (order.reporter.name || order.reporter.phone) && can('work_order.reveal_reporter') && <RevealButton order={order} />}
                 </Space>
               </Descriptions.Item>
               {order.extension && (
