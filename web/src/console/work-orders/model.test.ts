@@ -204,4 +204,11 @@ describe('locale keys built at run time', () => {
     for (const lang of ['zh-CN', 'en'] as const) expect(keys.filter((k) => typeof get(catalogs[lang] as Tree, k) !== 'string'), lang).toEqual([]);
     expect(get(catalogs['zh-CN'] as Tree, actorKey('public'))).toBe('公众（未登录）');
   });
+
+  it('count in English without a plural noun after the number (it read "1 possible duplicates")', async () => {
+    const { catalogs } = await import('../../shared/locale-catalog');
+    type Tree = { [k: string]: string | Tree };
+    const get = (key: string) => key.split('.').reduce<Tree | string | undefined>((t, k) => (typeof t === 'object' ? t[k] : undefined), catalogs.en as Tree) as string;
+    for (const key of ['workOrders.board.duplicates', 'hotline.history.count']) expect(get(key), key).not.toMatch(/\{\{\s*(n|count)\s*\}\}\s+[\w ]*s\b/);
+  });
 });
