@@ -22,7 +22,7 @@ import type { DispatchSuggestion } from '@civicgrid/contracts/categories';
 import { workOrdersApi } from './api';
 import { countLabel, OrderQueue, QUEUE_TEXT_WIDTH, QueueText, type RowSuggestion } from './board';
 import { departmentName, useDepartments } from '../departments';
-import { lastReport, lastReturnDepartment, lastReturnReason } from './model';
+import { lastRatingComment, lastReport, lastReturnDepartment, lastReturnReason } from './model';
 import { FollowUpDeadline, useCategories } from './parts';
 import { suggestedName } from './suggest';
 
@@ -150,8 +150,9 @@ export function DispatchBoardPage() {
         query={QUERIES[key]}
         // The queue to verify leaves out the category (the title says what the problem was) for the handler's report.
         // A returned order has no department (the queue says which one returned it, beside the reason).
-        hide={key === 'new' || key === 'returned' ? ['department'] : key === 'followUp' ? ['deadline'] : key === 'verify' ? ['category'] : []}
-        withDetails={key === 'returned' || key === 'verify' || key === 'extensions'}
+        // Under review the order is finished (its deadline bar says only that): the resident's comment takes its place.
+        hide={key === 'new' || key === 'returned' ? ['department'] : key === 'followUp' || key === 'review' ? ['deadline'] : key === 'verify' ? ['category'] : []}
+        withDetails={key === 'returned' || key === 'verify' || key === 'extensions' || key === 'review'}
         withSuggestions={key === 'new'}
         refresh={refresh}
         onChanged={bump}
@@ -200,6 +201,20 @@ export function DispatchBoardPage() {
                       {report.photos > 0 && <div className="wo-queue-grid">{t('workOrders.board.reportPhotos', { n: report.photos })}</div>}
                     </>
                   );
+                },
+              },
+            ];
+          if (key === 'review')
+            return [
+              {
+                title: t('workOrders.board.ratingComment'),
+                key: 'comment',
+                width: QUEUE_TEXT_WIDTH,
+                render: (_, r) => {
+                  const detail = detailOf(r.id);
+                  if (!detail) return '—';
+                  const comment = lastRatingComment(detail.timeline);
+                  return comment ? <QueueText text={comment} testId={`rating-comment-${r.code}`} /> : <span data-testid={`rating-comment-${r.code}`}>{t('workOrders.board.noComment')}</span>;
                 },
               },
             ];

@@ -14,6 +14,7 @@ import {
   filtersToParams,
   filtersToQuery,
   followUpDeadline,
+  lastRatingComment,
   lastReport,
   lastReturnDepartment,
   lastReturnReason,
@@ -169,6 +170,13 @@ it('dispatch form: pre-selects the suggested department, unless that department 
   expect(dispatchPreselect({ departmentId: 'd-a', unique: false }, [])).toEqual({ departmentId: 'd-a', hint: 'suggestedTie' });
   // A list row (no timeline): the suggestion as it is.
   expect(dispatchPreselect({ departmentId: 'd-a', unique: true }, undefined)).toEqual({ departmentId: 'd-a', hint: 'suggested' });
+});
+
+it("finds the resident's latest rating comment for the review queue (复核中)", () => {
+  const entry = (action: string, note: string | null) => ({ action, note });
+  expect(lastRatingComment([entry('close', '已处理'), entry('rate', '  井盖还是松的  '), entry('reopen', null), entry('close', '已加固'), entry('rate', '还是会响')])).toBe('还是会响');
+  expect(lastRatingComment([entry('close', '已处理'), entry('rate', '  ')])).toBeNull();
+  expect(lastRatingComment([entry('close', '已处理')])).toBeNull();
 });
 
 describe('locale keys built at run time', () => {

@@ -264,6 +264,12 @@ export function lastReport(timeline: readonly { action: string; note: string | n
   return null;
 }
 
+/** What the resident wrote with their latest rating (回访评价), from the timeline; null without a comment. */
+export function lastRatingComment(timeline: readonly { action: string; note: string | null }[]): string | null {
+  for (let i = timeline.length - 1; i >= 0; i--) if (timeline[i]!.action === 'rate') return timeline[i]!.note?.trim() || null;
+  return null;
+}
+
 /** The reason an order was last returned (退单), from its timeline. */
 export function lastReturnReason(timeline: readonly { action: string; note: string | null }[]): string | null {
   for (let i = timeline.length - 1; i >= 0; i--) if (timeline[i]!.action === 'return') return timeline[i]!.note;
