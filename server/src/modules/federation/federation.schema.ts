@@ -1,8 +1,7 @@
 /** Request and response shapes of /api/v1/federation. */
 import { z } from 'zod';
-import { check } from '../../http/validation-messages.js';
+import { uuid } from '../../http/schema-parts.js';
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, check('uuid'));
 const serviceCode = z.string().trim().min(1).max(100);
 
 const peerFields = {

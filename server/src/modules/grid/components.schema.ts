@@ -1,9 +1,9 @@
 /** Request and response shapes for the city component endpoints. */
 import { z } from 'zod';
+import { uuid } from '../../http/schema-parts.js';
 import { check } from '../../http/validation-messages.js';
 import { COMPONENT_STATUSES } from './component-codes.js';
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, check('uuid'));
 const status = z.enum(COMPONENT_STATUSES);
 
 export const componentCodeParams = z.strictObject({ code: z.string().regex(/^[0-9]{16}$/, check('component_code')) });

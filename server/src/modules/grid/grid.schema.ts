@@ -1,8 +1,8 @@
 /** Request and response shapes for the grid endpoints. */
 import { z } from 'zod';
+import { uuid } from '../../http/schema-parts.js';
 import { check } from '../../http/validation-messages.js';
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, check('uuid'));
 const gridCode = z.string().regex(/^[0-9]{12}(0[1-9]|[1-9][0-9])$/, check('grid_code_14'));
 const coordinate = (min: number, max: number) => z.coerce.number().refine((n) => Number.isFinite(n) && n >= min && n <= max, check('between', { min, max }));
 

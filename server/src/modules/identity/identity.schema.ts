@@ -1,10 +1,10 @@
 /** Request and response shapes for the identity endpoints (Zod; also the OpenAPI description). */
 import { z } from 'zod';
+import { uuid } from '../../http/schema-parts.js';
 import { check } from '../../http/validation-messages.js';
 import { USERNAME } from '@civicgrid/contracts/identity';
 import { ROLES } from './roles.js';
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, check('uuid'));
 export const idParams = z.strictObject({ id: uuid });
 export const grantParams = z.strictObject({ id: uuid, grantId: uuid });
 

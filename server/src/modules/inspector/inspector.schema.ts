@@ -1,10 +1,10 @@
 /** Request and response shapes of the inspector endpoints. */
 import { z } from 'zod';
+import { uuid } from '../../http/schema-parts.js';
 import { check } from '../../http/validation-messages.js';
 import { MAX_DESCRIPTION, URGENCIES } from '../work-orders/index.js';
 import { OUTCOMES, TASK_KINDS } from './tasks.js';
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, check('uuid'));
 const photoIds = z.array(uuid).min(1).max(9).describe('Photos uploaded beforehand (POST /attachments) by the same inspector');
 const point = { lng: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) };
 const position = z.strictObject({ ...point, accuracyM: z.number().min(0).max(100_000).nullish().describe('GPS accuracy radius in metres') });

@@ -1,12 +1,12 @@
 /** Request and response shapes for /knowledge/articles and /public/knowledge. */
 import { ARTICLE_SOURCES, ARTICLE_STATUSES } from '@civicgrid/contracts/knowledge';
 import { z } from 'zod';
+import { uuid } from '../../http/schema-parts.js';
 import { check } from '../../http/validation-messages.js';
 import { CATEGORY_RE, LIMITS } from './import-csv.js';
 
 export { ARTICLE_SOURCES, ARTICLE_STATUSES };
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, check('uuid'));
 // No NUL (PostgreSQL text cannot hold it) and no lone surrogates.
 // eslint-disable-next-line no-control-regex
 const storable = (s: string) => !/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);

@@ -1,9 +1,9 @@
 /** Request and response shapes for the organisation endpoints. */
 import { DEPARTMENT_KINDS } from '@civicgrid/contracts/org';
 import { z } from 'zod';
+import { uuid } from '../../http/schema-parts.js';
 import { check } from '../../http/validation-messages.js';
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, check('uuid'));
 const kind = z.enum(DEPARTMENT_KINDS);
 const name = z.string().trim().min(1).max(100);
 const divisionCode = z.string().regex(/^[0-9]{6}([0-9]{3}([0-9]{3})?)?$/, check('division_code'));

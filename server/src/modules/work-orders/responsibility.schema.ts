@@ -1,8 +1,8 @@
 /** Request and response shapes for the responsibility list (清单化定责) endpoints. */
 import { z } from 'zod';
+import { uuid } from '../../http/schema-parts.js';
 import { check } from '../../http/validation-messages.js';
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, check('uuid'));
 const categoryCode = z.string().max(64).regex(/^[a-z0-9]+(\.[a-z0-9]+)*$/, check('category_code_example'));
 const districtCode = z.string().regex(/^[0-9]{6}$/, check('district_code'));
 const gridPrefix = z.string().regex(/^[0-9]{1,14}$/, check('grid_prefix'));

@@ -1,5 +1,6 @@
 /** Request and response shapes of the work-order endpoints. */
 import { z } from 'zod';
+import { uuid } from '../../http/schema-parts.js';
 import { check } from '../../http/validation-messages.js';
 import { RATINGS, REQUEST_TYPES, STATUSES, type ActionType } from './lifecycle.js';
 import { URGENCIES } from './sla.js';
@@ -10,7 +11,6 @@ import { OVERVIEW_FIGURES, type OverviewFigure } from './overview.js';
 import { departmentSuggestion } from './responsibility.schema.js';
 import { MAX_SUGGESTION_IDS } from './dispatch-suggestions.js';
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, check('uuid'));
 const categoryCode = z.string().regex(/^[a-z0-9]+(\.[a-z0-9]+)*$/, check('category_code_component')).max(100);
 const note = z.string().trim().max(2000);
 const photos = z.array(uuid).max(9).optional();
