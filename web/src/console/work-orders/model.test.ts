@@ -218,5 +218,7 @@ describe('locale keys built at run time', () => {
     type Tree = { [k: string]: string | Tree };
     const get = (key: string) => key.split('.').reduce<Tree | string | undefined>((t, k) => (typeof t === 'object' ? t[k] : undefined), catalogs.en as Tree) as string;
     for (const key of ['workOrders.board.duplicates', 'hotline.history.count']) expect(get(key), key).not.toMatch(/\{\{\s*(n|count)\s*\}\}\s+[\w ]*s\b/);
+    // The photo hint says what the 9 counts (it ended "up to 9").
+    expect(get('workOrders.form.photosHint')).toBe('JPEG, PNG, WebP or HEIC, up to 9 photos');
   });
 });
