@@ -1,7 +1,8 @@
 /**
  * The order detail page's facts say what they mean where they used to show a bare dash or a button that did nothing:
  * a merged duplicate names (and links) the order it was merged into; a suspended order's 办理时限 says the clock is
- * paused; an order without a reporter's name or number says so and offers no reveal (an audited read of nothing).
+ * paused, and its timeline's 派遣 entry names the department it went to; an order without a reporter's name or number
+ * says so and offers no reveal (an audited read of nothing).
  * Orders are set up through the API; the page is read in Chromium against a real demo server, in Chinese and English.
  */
 import type { BrowserContext, Page } from 'playwright-core';
@@ -87,6 +88,8 @@ describe('order detail facts', () => {
     await openDetail(page, suspended.id);
     expect(await page.getByTestId('work-order-detail').getAttribute('data-status')).toBe('suspended');
     expect(await page.getByTestId('detail-due').textContent()).toBe('已挂起，暂停计时');
+    // The 派遣 entry of its timeline says where it was sent.
+    await expect.poll(() => page.locator('[data-action="dispatch"] [data-testid="timeline-department"]').textContent()).toBe('派遣至 城市管理综合执法支队');
   });
 
   it('an order without the reporter\'s name or number says so, and offers nothing to reveal', async () => {

@@ -5,12 +5,13 @@
  */
 import { ArrowLeftOutlined, EyeOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, type ButtonProps, Card, Col, Descriptions, Empty, Form, Modal, Row, Select, Space, Spin, Table, Timeline, Typography } from 'antd';
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { ApiError, errorMessage } from '../../shared/api';
 import { formatDateTime } from '../../shared/time';
 import { useAuth } from '../auth';
+import { departmentName, useDepartments } from '../departments';
 import { TransferPanel } from '../federation/TransferPanel';
 import { ZoneNote } from '../ZoneNote';
 import { ActionBar } from './actions';
@@ -189,6 +190,8 @@ export function WorkOrderDetailPage() {
   const { can } = useAuth();
   const categories = useCategories();
   const districts = useDistricts();
+  const departments = useDepartments();
+  const departmentById = useMemo(() => new Map((departments.items ?? []).map((d) => [d.id, d])), [departments.items]);
   const [order, setOrder] = useState<WorkOrderDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -342,6 +345,14 @@ export function WorkOrderDetailPage() {
                       <span data-testid="timeline-actor">{t(actorKey(e.actorRole))}</span>
                       {e.from && e.from !== e.to ? ` · ${t(`workOrders.status.${e.from}`, { defaultValue: e.from })} → ${t(`workOrders.status.${e.to}`, { defaultValue: e.to })}` : ''}
                     </Typography.Text>
+                    {(e.action === 'dispatch' || e.action === 'return') && typeof e.data.departmentId === 'string' && departmentById.get(e.data.departmentId) && (
+                      // Where it was sent, or who sent it back: after a 退单 and a new 派遣 the entries said neither.
+                      <div data-testid="timeline-department">
+                        {t(e.action === 'dispatch' ? 'workOrders.detail.dispatchedTo' : 'workOrders.detail.returnedFrom', {
+                          name: departmentName(departmentById.get(e.data.departmentId)!, i18n.language),
+                        })}
+                      </div>
+                    )}
                     {e.note && <div style={{ whiteSpace: 'pre-wrap' }}>{e.note}</div>}
                     {e.data.days !== undefined && <div>{t('workOrders.detail.days', { days: e.data.days })}</div>}
                     {e.data.rating !== undefined && <div>{t(`workOrders.rating.${String(e.data.rating)}`, { defaultValue: String(e.data.rating) })}</div>}
