@@ -622,6 +622,19 @@ describe(`work orders over HTTP (${testStorageKind})`, () => {
     expect((await get('dispatcher', `/work-orders/${order.id}`)).json().order.timeline).toHaveLength(4);
   });
 
+  it("keeps the deadline timers' reminders to staff off the resident's tracking page; the automatic 督办 shows", async () => {
+    const past = new Date(Date.now() - 3 * 3600_000);
+    const system = { principal: null, audit: { kind: 'system' as const, id: null, name: 'test', jurisdictionId: j } };
+    const { order } = await createWorkOrder(t.ctx, { jurisdictionId: j, channel: 'hotline', requestType: 'help', title: '燃气味 追踪', description: '楼道有燃气味', location: INSIDE_WEST, urgency: 'emergency', reporter: { name: '周九', phone: '13900004321' } }, system, { now: past });
+    const worker = new JobWorker({ db: t.ctx.db, handlers: t.ctx.handlers, log: pino({ level: 'silent' }), outbox: t.ctx.outbox, pollIntervalMs: 50, housekeeping: false });
+    expect((await worker.drain(10_000)).complete).toBe(true);
+    const staffView = (await get('dispatcher', `/work-orders/${order.id}`)).json().order;
+    expect(staffView.timeline.map((e: { action: string }) => e.action)).toEqual(['create', 'sla_warning', 'overdue', 'supervise']);
+    const track = await t.app.inject({ method: 'GET', url: `/api/v1/public/work-orders/track?jurisdictionId=${j}&code=${order.code}&phoneLast4=4321` });
+    expect(track.statusCode, track.body).toBe(200);
+    expect(track.json().timeline.map((e: { action: string }) => e.action)).toEqual(['create', 'supervise']);
+  });
+
   it('arms no deadline timer while an order is under review (复核中): its clock stands; a reopen arms the new one', async () => {
     const order = await created({ reporter: { name: '李四', phone: '13900005678' } });
     let v = order.version;

@@ -138,6 +138,13 @@ export function presentDetail(
 /** Timeline actions whose note is written for the resident (answers, results, rejections); others stay internal. */
 export const PUBLIC_NOTE_ACTIONS: ReadonlySet<string> = new Set(['answer', 'reject', 'report', 'close', 'uphold', 'cancel', 'parent_closed', 'rate', 'remote_update']);
 
+/**
+ * The deadline timers' reminders to staff (临近时限, 超期, 签收超时): not steps of the resident's case. Shown on the
+ * tracking page they read as the status they left unchanged (a second 已派遣); the automatic 督办 that follows an
+ * overdue order is shown.
+ */
+const STAFF_ONLY_ACTIONS: ReadonlySet<string> = new Set(['sla_warning', 'overdue', 'sign_overdue']);
+
 /** A transferred order's progress is the peer's: the status its last mirrored update maps to (else 'transferred'). */
 function mirrored(t: TimelineRow): string | null {
   return t.action === 'remote_update' && typeof t.data.mirroredStatus === 'string' ? t.data.mirroredStatus : null;
@@ -158,6 +165,8 @@ export function presentTracking(row: WorkOrderListRow, timeline: TimelineRow[], 
     rating: row.rating,
     ratingDefault: row.rating_default,
     canRate,
-    timeline: timeline.map((t) => ({ at: iso(t.at)!, action: t.action, to: mirrored(t) ?? t.to_status, note: PUBLIC_NOTE_ACTIONS.has(t.action) ? t.note : null })),
+    timeline: timeline
+      .filter((t) => !STAFF_ONLY_ACTIONS.has(t.action))
+      .map((t) => ({ at: iso(t.at)!, action: t.action, to: mirrored(t) ?? t.to_status, note: PUBLIC_NOTE_ACTIONS.has(t.action) ? t.note : null })),
   };
 }
