@@ -46,7 +46,7 @@ async function housekeep(done: () => Promise<boolean>): Promise<void> {
 
 async function addKey(key: string, ageMs: number): Promise<void> {
   await sql`INSERT INTO idempotency_keys (scope, key, request_hash, status, response, created_at)
-            VALUES ('retention-test', ${key}, 'h', 201, '{}'::json, ${new Date(Date.now() - ageMs)})`.execute(t.ctx.db);
+            VALUES ('retention-test', ${key}, 'h', 201, '{}', ${new Date(Date.now() - ageMs)})`.execute(t.ctx.db);
 }
 
 async function keys(): Promise<string[]> {

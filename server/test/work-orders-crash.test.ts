@@ -254,7 +254,7 @@ describe(`kill -9 during a burst of creates (${testStorageKind})`, () => {
       expect(events.rows).toHaveLength(TOTAL);
       expect(new Set(events.rows.map((e) => e.id))).toEqual(new Set(ids));
       const keys = await sql<{ key: string; status: number; id: string }>`
-        SELECT key, status, response->>'id' AS id FROM idempotency_keys WHERE scope = ${`user:${agent.id}`} AND key LIKE ${`crash-${run}-%`}`.execute(db);
+        SELECT key, status, response::json->>'id' AS id FROM idempotency_keys WHERE scope = ${`user:${agent.id}`} AND key LIKE ${`crash-${run}-%`}`.execute(db);
       expect(keys.rows).toHaveLength(TOTAL);
       for (const k of keys.rows) {
         expect(k.status).toBe(201);

@@ -107,7 +107,7 @@ describe(`work-order creates sharing a write statement (${testStorageKind})`, ()
   it('reads for several creates in one statement: one jurisdiction`s creates take consecutive numbers, refused ones none', async () => {
     const j2 = (await makeJurisdiction(t.ctx.db, { divisionCode: '510100' })).id;
     const day = '2026-03-02';
-    await sql`INSERT INTO idempotency_keys (scope, key, request_hash, status, response) VALUES ('test:read', 'read-live-0001', 'h', 201, '{}'::jsonb)`.execute(t.ctx.db);
+    await sql`INSERT INTO idempotency_keys (scope, key, request_hash, status, response) VALUES ('test:read', 'read-live-0001', 'h', 201, '{}')`.execute(t.ctx.db);
     const since = new Date(Date.now() - 3600_000);
     const q = (over: Partial<IntakeQuery>): IntakeQuery => ({ jurisdictionId: j, point: null, gridFound: false, categoryCode: 'component.01.0102', day, retry: null, ...over });
     const found = await readIntakes(t.ctx.db, [

@@ -475,7 +475,8 @@ export interface IdempotencyKeysTable {
   key: string;
   request_hash: string;
   status: number;
-  response: Json<unknown>;
+  /** The first answer's JSON text, sent back as it is (migration 0089). */
+  response: string;
   created_at: GeneratedTimestamp;
 }
 

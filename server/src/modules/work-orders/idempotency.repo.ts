@@ -45,21 +45,21 @@ export function claimsSql(claims: ReadonlyArray<NewClaim>): RawBuilder<{ scope: 
   return sql`
     INSERT INTO idempotency_keys (scope, key, request_hash, status, response, created_at)
     SELECT scope, key, request_hash, status, response, created_at
-      FROM ${rowSetWithJson(rows, 'response', claims.map((c) => c.responseJson), 'scope text, key text, request_hash text, status int, response jsonb, created_at timestamptz')}
+      FROM ${rowSetWithJson(rows, 'response', claims.map((c) => c.responseJson), 'scope text, key text, request_hash text, status int, response text, created_at timestamptz')}
     ON CONFLICT (scope, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = EXCLUDED.status, response = EXCLUDED.response, created_at = EXCLUDED.created_at
       WHERE idempotency_keys.created_at < EXCLUDED.created_at - ${sql.raw(`interval '${IDEMPOTENCY_TTL_MS} milliseconds'`)}
     RETURNING scope, key`;
 }
 
-/** The stored first answer of a key this request did not claim. */
-export async function findClaim(db: Db, scope: string, key: string): Promise<{ requestHash: string; status: number; response: unknown }> {
+/** The stored first answer of a key this request did not claim, as the JSON text first sent. */
+export async function findClaim(db: Db, scope: string, key: string): Promise<{ requestHash: string; status: number; responseJson: string }> {
   const row = await db.selectFrom('idempotency_keys').select(['request_hash', 'status', 'response']).where('scope', '=', scope).where('key', '=', key).executeTakeFirstOrThrow();
-  return { requestHash: row.request_hash, status: row.status, response: row.response };
+  return { requestHash: row.request_hash, status: row.status, responseJson: row.response };
 }
 
 /** Replaces the answer stored with the claim (inside the creating transaction, when the answer changed after it). */
 export async function complete(tx: Db, scope: string, key: string, status: number, response: unknown): Promise<void> {
-  await sql`UPDATE idempotency_keys SET status = ${status}, response = ${JSON.stringify(response)}::json WHERE scope = ${scope} AND key = ${key}`.execute(tx);
+  await sql`UPDATE idempotency_keys SET status = ${status}, response = ${JSON.stringify(response)} WHERE scope = ${scope} AND key = ${key}`.execute(tx);
 }
 
 /** The retention sweep of idempotency_keys (registered by the work-order module; Open311's keys live here too). */

@@ -83,7 +83,10 @@ function validateCreate(input: CreateWorkOrderInput) {
 
 export interface CreateResult {
   order: WorkOrderDetail;
-  /** The order's JSON text when it was made anyway (it is the answer stored with the Idempotency-Key), else null. */
+  /**
+   * The answer's JSON text when there is one already — the answer stored with the Idempotency-Key, made by this
+   * request or replayed byte for byte from the first —, sent as it is; null when the answer was read back.
+   */
   json: string | null;
   /** The key's first answer, replayed. */
   replayed: boolean;
@@ -253,7 +256,7 @@ function newCreate(
 async function replay(ctx: WorkOrderContext, idempotency: { scope: string; key: string; hash: string }): Promise<CreateResult> {
   const first = await idem.findClaim(ctx.db, idempotency.scope, idempotency.key);
   if (first.requestHash !== idempotency.hash) throw new AppError('unprocessable', 'work_order.idempotency_key_reused');
-  return { order: first.response as WorkOrderDetail, json: null, replayed: true };
+  return { order: JSON.parse(first.responseJson) as WorkOrderDetail, json: first.responseJson, replayed: true };
 }
 
 async function accountPhone(ctx: WorkOrderContext, userId: string): Promise<string | null> {
