@@ -195,6 +195,8 @@ describe('a resident reports on a phone, tracks it and rates it', () => {
       breakAt += line.length;
       expect([prefix, prefix + 8], `ticket code laid out as ${codeLines!.join(' / ')}`).toContain(breakAt);
     }
+    // What the resident is told about text messages is what the server sends: on registering and on finishing.
+    expect(await page.getByTestId('next-sms').textContent()).toBe('登记和办结时我们会短信通知您；办理中的每一步都可以在“查询进度”里看到。');
     await screenshot(page, 'resident-report-phone-4-success');
     await expectAccessible(page, 'report success');
 
@@ -514,6 +516,9 @@ describe('elder mode, English, on a desktop', () => {
     // Anonymous: no tracking link, and the page says why.
     expect(await page.getByTestId('track-link').count()).toBe(0);
     expect(await page.getByTestId('report-success').textContent()).toContain('cannot be tracked by phone number');
+    // Nor is it promised text messages: there is no number to send them to.
+    expect(await page.getByTestId('next-sms').count()).toBe(0);
+    expect(await page.getByTestId('report-success').textContent()).not.toContain('text');
     await screenshot(page, 'resident-report-elder-en-4-success');
     await expectAccessible(page, 'elder success');
     const row = await env.server!.ctx.db.selectFrom('work_orders').select(['request_type', 'reporter_phone_last4', 'title']).where('code', '=', code).executeTakeFirstOrThrow();

@@ -58,7 +58,8 @@ function Success({ filed, signedIn, onAgain }: { filed: Filed; signedIn: boolean
       <h3 className="rr-sub">{t('residentReport.success.nextTitle')}</h3>
       <ol className="rr-next">
         <li>{t('residentReport.success.next1')}</li>
-        <li>{t('residentReport.success.next2')}</li>
+        {/* An anonymous report has no number to text. */}
+        {filed.last4 && <li data-testid="next-sms">{t('residentReport.success.next2')}</li>}
         <li>{filed.last4 ? t('residentReport.success.next3') : t('residentReport.success.next3Anonymous')}</li>
       </ol>
       <div className="r-actions">
