@@ -2,8 +2,10 @@
  * Many rows as ONE parameter: `json_to_recordset($1::json) AS r(i int, id uuid, …)`. A statement that writes any
  * number of rows this way has one fixed text, so it can be a named prepared statement (parsed and planned once per
  * connection) and each table's rows go through one executor node, where a statement with a part per row is parsed,
- * planned and executed part by part. JSON.stringify and PostgreSQL's json parser are both fast; a jsonb column takes
- * the nested value as it is, a timestamptz column the ISO string of a Date.
+ * planned and executed part by part. JSON.stringify and PostgreSQL's json parser are both fast; a timestamptz column
+ * takes the ISO string of a Date. Declare a nested value's column `json` and cast it where it is used (`payload::jsonb`):
+ * json_to_recordset builds a `jsonb` column's value on a slow path (55 rows of a 250-byte object: 0.48 ms, against
+ * 0.36 ms for json cast to jsonb).
  *
  * The work-order create writes this way (modules/work-orders/create-writer.ts): every row carries `i`, the number of
  * the create it belongs to, so that the statement can write a create's rows only if that create claimed its

@@ -22,10 +22,10 @@ export function pendingEntriesSql(entries: ReadonlyArray<Numbered<{ entry: NewEn
     i, at: e.at, jurisdiction_id: e.jurisdictionId, actor_kind: e.actorKind, actor_id: e.actorId, actor_name: e.actorName, action: e.action,
     object_type: e.objectType, object_id: e.objectId, ip: e.ip, request_id: e.requestId, purpose: e.purpose, details: e.details ?? {},
   }));
-  const columns = 'i int, at timestamptz, jurisdiction_id text, actor_kind text, actor_id text, actor_name text, action text, object_type text, object_id text, ip text, request_id text, purpose text, details jsonb';
+  const columns = 'i int, at timestamptz, jurisdiction_id text, actor_kind text, actor_id text, actor_name text, action text, object_type text, object_id text, ip text, request_id text, purpose text, details json';
   return sql`
     INSERT INTO audit_log (at, jurisdiction_id, actor_kind, actor_id, actor_name, action, object_type, object_id, ip, request_id, purpose, details)
-    SELECT at, jurisdiction_id, actor_kind, actor_id, actor_name, action, object_type, object_id, ip, request_id, purpose, details
+    SELECT at, jurisdiction_id, actor_kind, actor_id, actor_name, action, object_type, object_id, ip, request_id, purpose, details::jsonb
       FROM ${rowSet(rows, columns)}
      WHERE ${onlyIf}`;
 }

@@ -43,8 +43,8 @@ export function eventsWithJobsSql(events: ReadonlyArray<Numbered<{ event: NewEve
   const jobs = events.flatMap(({ i, handlers }) => handlers.map((handler) => ({ i, handler })));
   const v = sql.ref(name);
   return sql`${v} AS MATERIALIZED (
-      SELECT r.i, nextval('events_id_seq') AS id, r.name, r.jurisdiction_id, r.payload
-        FROM ${rowSet(rows, 'i int, name text, jurisdiction_id text, payload jsonb')}
+      SELECT r.i, nextval('events_id_seq') AS id, r.name, r.jurisdiction_id, r.payload::jsonb AS payload
+        FROM ${rowSet(rows, 'i int, name text, jurisdiction_id text, payload json')}
        WHERE ${onlyIf}),
     ${sql.ref(`${name}_e`)} AS (INSERT INTO events (id, name, jurisdiction_id, payload) SELECT id, name, jurisdiction_id, payload FROM ${v}),
     ${sql.ref(`${name}_j`)} AS (
@@ -83,8 +83,8 @@ export function upsertTimersSql(timers: ReadonlyArray<Numbered<{ timer: NewTimer
   const rows = timers.map(({ i, timer: t }) => ({ i, handler: t.handler, dedupe_key: t.key, run_at: t.runAt, jurisdiction_id: t.jurisdictionId, payload: t.payload, max_attempts: t.maxAttempts ?? 10 }));
   return sql`
     INSERT INTO jobs (kind, handler, dedupe_key, run_at, jurisdiction_id, payload, max_attempts)
-    SELECT 'timer', handler, dedupe_key, run_at, jurisdiction_id, payload, max_attempts
-      FROM ${rowSet(rows, 'i int, handler text, dedupe_key text, run_at timestamptz, jurisdiction_id text, payload jsonb, max_attempts int')}
+    SELECT 'timer', handler, dedupe_key, run_at, jurisdiction_id, payload::jsonb, max_attempts
+      FROM ${rowSet(rows, 'i int, handler text, dedupe_key text, run_at timestamptz, jurisdiction_id text, payload json, max_attempts int')}
      WHERE ${onlyIf}
     ${replaceLiveTimer}`;
 }

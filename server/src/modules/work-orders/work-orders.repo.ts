@@ -327,9 +327,9 @@ const NEW_ORDER_COLUMNS =
   'i int, id uuid, jurisdiction_id text, code text, channel text, request_type text, category_code text, title text, description text, ' +
   'lng float8, lat float8, address text, grid_code text, district_code text, reporter_name_enc text, reporter_phone_enc text, ' +
   'reporter_phone_last4 text, anonymous boolean, urgency text, status text, department_id uuid, suspended_from text, supervised boolean, ' +
-  'extension jsonb, rating text, rework_count int, return_count int, reopen_count int, parent_id uuid, sla_started_at timestamptz, ' +
+  'extension json, rating text, rework_count int, return_count int, reopen_count int, parent_id uuid, sla_started_at timestamptz, ' +
   'warn_at timestamptz, due_at timestamptz, version int, created_at timestamptz, updated_at timestamptz, reporter_user_id uuid, ' +
-  'reporter_phone_hmac text, component_code text, search_text text, sla_pauses jsonb, warned boolean, overdue boolean, ' +
+  'reporter_phone_hmac text, component_code text, search_text text, sla_pauses json, warned boolean, overdue boolean, ' +
   'sign_due_at timestamptz, sign_overdue boolean, dispatched_at timestamptz, closed_at timestamptz, suggested_category text, suggested_confidence real';
 
 /**
@@ -351,9 +351,9 @@ export function newOrdersSql(
     SELECT id, jurisdiction_id, code, channel, request_type, category_code, title, description,
       CASE WHEN lng IS NULL OR lat IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(lng, lat), 4326) END, address,
       grid_code, district_code, reporter_name_enc, reporter_phone_enc, reporter_phone_last4, anonymous, urgency, status,
-      department_id, suspended_from, supervised, extension, rating, rework_count, return_count, reopen_count, parent_id,
+      department_id, suspended_from, supervised, extension::jsonb, rating, rework_count, return_count, reopen_count, parent_id,
       sla_started_at, warn_at, due_at, version, created_at, updated_at, reporter_user_id, reporter_phone_hmac, component_code,
-      search_text, sla_pauses, warned, overdue, sign_due_at, sign_overdue, dispatched_at, closed_at, suggested_category,
+      search_text, sla_pauses::jsonb, warned, overdue, sign_due_at, sign_overdue, dispatched_at, closed_at, suggested_category,
       suggested_confidence
       FROM ${rowSet(rows, NEW_ORDER_COLUMNS)}
      WHERE ${onlyIf}`;
@@ -371,8 +371,8 @@ export function firstEntriesSql(entries: ReadonlyArray<Numbered<{ jurisdictionId
   return sql`
     INSERT INTO work_order_timeline (id, jurisdiction_id, work_order_id, at, action, from_status, to_status, actor_id, actor_role, note, photos, data)
     OVERRIDING SYSTEM VALUE
-    SELECT id, jurisdiction_id, work_order_id, at, action, from_status, to_status, actor_id, actor_role, note, photos, data
-      FROM ${rowSet(rows, 'i int, id bigint, jurisdiction_id text, work_order_id uuid, at timestamptz, action text, from_status text, to_status text, actor_id uuid, actor_role text, note text, photos jsonb, data jsonb')}
+    SELECT id, jurisdiction_id, work_order_id, at, action, from_status, to_status, actor_id, actor_role, note, photos::jsonb, data::jsonb
+      FROM ${rowSet(rows, 'i int, id bigint, jurisdiction_id text, work_order_id uuid, at timestamptz, action text, from_status text, to_status text, actor_id uuid, actor_role text, note text, photos json, data json')}
      WHERE ${onlyIf}`;
 }
 
