@@ -9,7 +9,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../../web/e2e/browser.js';
-import { expectAccessible, signIn, useE2e } from './e2e-support.js';
+import { expectAccessible, openConsole, signIn, useE2e } from './e2e-support.js';
 import type { WorkOrderDetail, WorkOrderSummary } from '@civicgrid/contracts/work-orders';
 
 const env = useE2e();
@@ -290,5 +290,30 @@ describe('hotline console (agent, keyboard only)', () => {
     expect(rated.timeline.at(-1)).toMatchObject({ action: 'rate', actorRole: 'agent' });
     // Rated: it leaves the queue.
     await expect.poll(() => page.getByTestId('board-followUp').getByText(first.code).count(), { timeout: 20_000 }).toBe(0);
+  });
+});
+
+describe('the caller history on a 1366×768 screen', () => {
+  it('fits its panel in English, with room for the titles', async () => {
+    const en = await openConsole(env, 'agent', { viewport: { width: 1366, height: 768 }, lang: 'en' });
+    try {
+      await en.page.goto(`${env.base}/console/hotline`);
+      await en.page.getByTestId('hotline-phone').fill(KNOWN_PHONE);
+      const row = en.page.getByTestId('hotline-history-row').filter({ hasText: knownCode });
+      await row.waitFor({ timeout: 15_000 });
+      // The date is under the code, so the title has a column wide enough to read (it wrapped a word a line, and the
+      // table was wider than its panel).
+      expect(await row.textContent()).toMatch(/\d{4}, \d{2}:\d{2}/);
+      const fit = (await en.page.evaluate(`(() => {
+        const table = document.querySelector('.cg-hotline-history');
+        const title = table.querySelector('tbody .cg-hotline-history-title');
+        return { table: table.getBoundingClientRect().width, panel: table.parentElement.clientWidth, title: title.getBoundingClientRect().width };
+      })()`)) as { table: number; panel: number; title: number };
+      expect(fit.table).toBeLessThanOrEqual(fit.panel);
+      expect(fit.title).toBeGreaterThanOrEqual(150);
+      await screenshot(en.page, 'hotline-history-en-1366');
+    } finally {
+      await en.context.close();
+    }
   });
 });

@@ -39,8 +39,11 @@ export function CallerHistory({ state }: { state: HistoryState }) {
         <table className="cg-hotline-history">
           <thead>
             <tr>
-              <th scope="col">{t('hotline.history.code')}</th>
-              <th scope="col">{t('hotline.history.date')}</th>
+              {/* The date under the code: beside it, the two took most of the panel and the title wrapped a word a line
+                  (and in English the table was wider than the panel). */}
+              <th scope="col">
+                {t('hotline.history.code')} · {t('hotline.history.date')}
+              </th>
               <th scope="col">{t('hotline.history.subject')}</th>
               <th scope="col">{t('hotline.history.status')}</th>
             </tr>
@@ -58,12 +61,12 @@ export function CallerHistory({ state }: { state: HistoryState }) {
                   >
                     {o.code}
                   </a>
+                  <div className="cg-hotline-nowrap cg-hotline-muted">{formatDateTime(o.createdAt)}</div>
                 </td>
-                <td className="cg-hotline-nowrap">{formatDateTime(o.createdAt)}</td>
-                <td>
+                <td className="cg-hotline-history-title">
                   <span className="cg-hotline-type">{t(`hotline.types.${o.requestType}`, { defaultValue: o.requestType })}</span> {o.title}
                 </td>
-                <td>
+                <td className="cg-hotline-nowrap">
                   <Tag className="cg-hotline-status">{t(`hotline.statuses.${o.status}`, { defaultValue: o.status })}</Tag>
                 </td>
               </tr>
