@@ -92,7 +92,11 @@ describe('deadline bar', () => {
     expect(deadlineInfo({ ...base, status: 'suspended' }, new Date('2026-03-13T00:00:00Z')).tone).toBe('paused');
     expect(deadlineInfo({ ...base, status: 'closed' }, new Date('2026-03-13T00:00:00Z')).tone).toBe('done');
     // Under review (finished, clock stopped), even past its old deadline and still flagged by it.
-    expect(deadlineInfo({ ...base, status: 'under_review', overdue: true }, new Date('2026-03-13T00:00:00Z'))).toEqual({ tone: 'done', percent: 100, remainingMs: null });
+    expect(deadlineInfo({ ...base, status: 'under_review', overdue: true }, new Date('2026-03-13T00:00:00Z'))).toEqual({ tone: 'done', percent: 100, remainingMs: null, ending: 'finishedLate' });
+    // Finished in time or late, or ended without a result (it said 已办结 for all of them).
+    expect(deadlineInfo({ ...base, status: 'rated' }, new Date('2026-03-13T00:00:00Z')).ending).toBe('finished');
+    expect(deadlineInfo({ ...base, status: 'closed', overdue: true }, new Date('2026-03-13T00:00:00Z')).ending).toBe('finishedLate');
+    for (const status of ['cancelled', 'rejected', 'merged', 'transferred']) expect(deadlineInfo({ ...base, status }, new Date('2026-03-13T00:00:00Z')).ending, status).toBe('ended');
     expect(deadlineInfo({ ...base, dueAt: null }, new Date('2026-03-03T00:00:00Z')).tone).toBe('none');
     // Suspended, the server gives no deadline until the order is resumed: the clock is paused, not absent.
     expect(deadlineInfo({ ...base, status: 'suspended', dueAt: null, warnAt: null }, new Date('2026-03-03T00:00:00Z'))).toEqual({ tone: 'paused', percent: 0, remainingMs: null });

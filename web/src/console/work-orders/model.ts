@@ -110,7 +110,15 @@ export interface DeadlineInfo {
   percent: number;
   /** Milliseconds left (negative when overdue); null without a deadline. */
   remainingMs: number | null;
+  /**
+   * How a done order ended: finished (办结) in time or late — the bar said 已办结 either way, and for a cancelled,
+   * rejected or merged order too — or ended without a result of its own.
+   */
+  ending?: 'finished' | 'finishedLate' | 'ended';
 }
+
+/** Final statuses that end an order without a result of its own (撤销, 不予受理, 合并, 转办). */
+const ENDED_STATUSES: readonly string[] = ['rejected', 'cancelled', 'merged', 'transferred'];
 
 type DeadlineFields = Pick<WorkOrderSummary, 'status' | 'dueAt' | 'warnAt' | 'overdue' | 'warned' | 'createdAt'> & Partial<Pick<WorkOrderDetail, 'slaStartedAt'>>;
 
@@ -121,7 +129,9 @@ type DeadlineFields = Pick<WorkOrderSummary, 'status' | 'dueAt' | 'warnAt' | 'ov
 export function deadlineInfo(o: DeadlineFields, now: Date): DeadlineInfo {
   // Under review after an unsatisfied rating (不满意复核) the order is finished (办结) and the server stops its clock — its
   // deadline was for the work already done — so it is not shown as running late while the dispatcher decides.
-  if ((FINAL_STATUSES as readonly string[]).includes(o.status) || o.status === 'under_review') return { tone: 'done', percent: 100, remainingMs: null };
+  if ((FINAL_STATUSES as readonly string[]).includes(o.status) || o.status === 'under_review') {
+    return { tone: 'done', percent: 100, remainingMs: null, ending: ENDED_STATUSES.includes(o.status) ? 'ended' : o.overdue ? 'finishedLate' : 'finished' };
+  }
   // A suspended order has no deadline until it is resumed (the server counts the pause then): its clock stands still,
   // which is not the same as having no deadline at all.
   if (!o.dueAt) return { tone: o.status === 'suspended' ? 'paused' : 'none', percent: 0, remainingMs: null };

@@ -66,9 +66,10 @@ const TONE_COLOR: Record<DeadlineTone, string> = {
 export function DeadlineBar({ order, now = new Date(), wide = false }: { order: WorkOrderSummary | WorkOrderDetail; now?: Date; wide?: boolean }) {
   const { t } = useTranslation();
   const info = deadlineInfo(order, now);
-  const color = TONE_COLOR[info.tone];
+  // Finished late reads in the overdue colour.
+  const color = info.ending === 'finishedLate' ? TONE_COLOR.overdue : TONE_COLOR[info.tone];
   let text: string;
-  if (info.tone === 'done') text = t('workOrders.deadline.done');
+  if (info.tone === 'done') text = t(info.ending === 'finishedLate' ? 'workOrders.deadline.doneLate' : info.ending === 'ended' ? 'workOrders.deadline.ended' : 'workOrders.deadline.done');
   else if (info.remainingMs === null) text = info.tone === 'paused' ? t('workOrders.deadline.pausedClock') : t('workOrders.deadline.none');
   else {
     const d = splitDuration(info.remainingMs);
@@ -79,7 +80,7 @@ export function DeadlineBar({ order, now = new Date(), wide = false }: { order: 
   const due = order.dueAt ? t('time.withZone', { at: formatDateTime(order.dueAt) }) : '';
   return (
     <Tooltip title={due ? t('workOrders.deadline.dueAt', { at: due }) : undefined}>
-      <span className={`wo-deadline${wide ? ' wo-deadline-wide' : ''}`} data-tone={info.tone} data-testid="deadline-bar">
+      <span className={`wo-deadline${wide ? ' wo-deadline-wide' : ''}`} data-tone={info.tone} data-ending={info.ending} data-testid="deadline-bar">
         <span className="wo-deadline-track" aria-hidden>
           <span className="wo-deadline-fill" style={{ width: `${info.tone === 'none' ? 0 : info.percent}%`, background: color }} />
         </span>
