@@ -10,7 +10,7 @@ import { api, ApiError } from '../../shared/api';
 import { residentMessage } from '../report/http';
 import { formatDateTime } from '../../shared/time';
 import { go } from '../report/hash-route';
-import { answeredAtIntake, normaliseCode, progressOf, STEPS, stepStates, TICKET_CODE, type Step } from './progress';
+import { answeredAtIntake, normaliseCode, progressOf, showsSteps, STEPS, stepStates, textToCome, TICKET_CODE, type Step } from './progress';
 import { StatusLabel, useStatusText } from './StatusLabel';
 
 const MAX_COMMENT = 500;
@@ -179,7 +179,7 @@ function TrackingView({
       )}
       {p.stopped === 'rejected' && <p className="rr-warning">{t('residentReport.track.rejected')}</p>}
       {p.stopped === 'cancelled' && <p className="rr-warning">{t('residentReport.track.cancelled')}</p>}
-      <ProgressLine status={shownStatus} answered={answered} />
+      {showsSteps(p) && <ProgressLine status={shownStatus} answered={answered} />}
       <dl className="rr-facts">
         <div>
           <dt>{t('residentReport.track.created')}</dt>
@@ -256,7 +256,11 @@ function TrackingView({
           </li>
         ))}
       </ol>
-      <p className="r-muted">{t('residentReport.track.smsNote')}</p>
+      {textToCome(shownStatus) && (
+        <p className="r-muted" data-testid="track-sms-note">
+          {t('residentReport.track.smsNote')}
+        </p>
+      )}
     </section>
   );
 }

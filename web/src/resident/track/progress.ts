@@ -35,6 +35,18 @@ export function progressOf(status: string): Progress {
   return { current: CURRENT[status] ?? 0, stopped: null };
 }
 
+/**
+ * Whether the tracking page shows the six steps: not for an order that stopped (不予受理, 撤销) — its first step
+ * showed as the current one, 受理 in bold on a report that was not accepted; the note above the record says why.
+ */
+export const showsSteps = (p: Progress): boolean => p.stopped === null;
+
+/** Statuses after which the resident is sent nothing more (the last message went with the answer, the result or the refusal). */
+const NOTHING_MORE_SENT: readonly string[] = ['answered', 'rejected', 'closed', 'rated', 'cancelled'];
+
+/** Whether the page says a text message will come when the order is finished: only while it is not. */
+export const textToCome = (status: string): boolean => !NOTHING_MORE_SENT.includes(status);
+
 export type StepState = 'done' | 'current' | 'todo' | 'skipped';
 
 /** The steps an enquiry answered at intake (首接负责) never went through: no department was sent, nothing handled. */
