@@ -56,7 +56,7 @@ export function ActionBar({ order, only, onChanged, size = 'middle', errors = 'i
     setFormError(null);
     try {
       const updated = await workOrdersApi.act(order.id, order.version, buildAction(type, values));
-      message.success(t('workOrders.actions.done', { action: t(`workOrders.action.${type}`) }));
+      message.success(t(`workOrders.actions.done.${type}`));
       onChanged(updated);
       return true;
     } catch (e) {

@@ -184,6 +184,14 @@ it("finds the resident's latest rating comment for the review queue (复核中)"
 });
 
 describe('locale keys built at run time', () => {
+  it('word the inbox header and the confirmations naturally: no space before 的, no "Return: done"', async () => {
+    const { catalogs } = await import('../../shared/locale-catalog');
+    type Tree = { [k: string]: string | Tree };
+    const get = (tree: Tree, key: string) => key.split('.').reduce<Tree | string | undefined>((t, k) => (typeof t === 'object' ? t[k] : undefined), tree);
+    expect(get(catalogs['zh-CN'] as Tree, 'workOrders.inbox.scope')).toMatch(/^\{\{name\}\}的/);
+    expect(get(catalogs.en as Tree, 'workOrders.actions.done.return')).toBe('Order returned');
+  });
+
   it('name every status, action, channel, type, urgency, rating and reveal purpose in both languages', async () => {
     const { catalogs } = await import('../../shared/locale-catalog');
     const codes = await import('@civicgrid/contracts/work-orders');
@@ -192,6 +200,8 @@ describe('locale keys built at run time', () => {
     const keys = [
       ...codes.STATUSES.map((s) => `workOrders.status.${s}`),
       ...[...codes.ACTION_TYPES, 'create', 'parent_closed', 'sla_warning', 'overdue', 'sign_overdue'].map((a) => `workOrders.action.${a}`),
+      // What the console says once an action went through, in each language's own words (not "Return: done").
+      ...codes.ACTION_TYPES.map((a) => `workOrders.actions.done.${a}`),
       ...codes.CHANNELS.map((c) => `workOrders.channel.${c}`),
       ...codes.REQUEST_TYPES.map((c) => `workOrders.requestType.${c}`),
       ...codes.URGENCIES.map((c) => `workOrders.urgency.${c}`),
