@@ -448,6 +448,8 @@ export interface WorkOrdersTable {
   /** Imported orders (0071): where they came from and their id there; unique per jurisdiction and source. */
   import_source: string | null;
   external_id: string | null;
+  /** The language the resident reported in, for the texts about their order; null: staff registered it (0090). */
+  reporter_locale: 'zh-CN' | 'en' | null;
 }
 
 /** One run of `civicgrid import requests` and its checkpoint (0071). */

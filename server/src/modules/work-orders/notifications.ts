@@ -11,13 +11,13 @@
  *
  * Who hears what: the reporter on intake (ticket code and how to track), on an answer at first contact, on a
  * rejection (with the reason), when the order is closed (with an invitation to rate), and when an order theirs was
- * merged into is closed.
+ * merged into is closed — in the language they reported in (reporter_locale), Chinese when staff registered it.
  */
 import type { AppContext, Db } from '../../app-context.js';
 import { normalisePhone, openPersonal } from '../identity/index.js';
 import type { Channel, Notifier } from '../messages/index.js';
 import type { DomainEvent, JobContext } from '../events/index.js';
-import { translate } from '../../shared/i18n.js';
+import { DEFAULT_LOCALE, translate } from '../../shared/i18n.js';
 import { findContact } from './contacts.repo.js';
 import * as repo from './work-orders.repo.js';
 
@@ -61,13 +61,16 @@ async function recipientOf(tx: Db, ctx: Pick<AppContext, 'config'>, notifier: No
 async function send(job: JobContext, event: DomainEvent, handler: string, ctx: Pick<AppContext, 'config'>, notifier: Notifier, row: repo.WorkOrderRow, code: string, params: Record<string, string | number>): Promise<void> {
   const recipient = await recipientOf(job.tx, ctx, notifier, row);
   if (!recipient) return;
-  const jurisdiction = await job.tx.selectFrom('jurisdictions').select('name_zh').where('id', '=', row.jurisdiction_id).executeTakeFirst();
-  const body = translate('zh-CN', code, { city: jurisdiction?.name_zh ?? '', code: row.code, last4: row.reporter_phone_last4 ?? '', title: row.title, ...params });
+  // In the language the resident reported in; Chinese for orders staff registered and for those from before 0090.
+  const locale = row.reporter_locale ?? DEFAULT_LOCALE;
+  const jurisdiction = await job.tx.selectFrom('jurisdictions').select(['name_zh', 'name_en']).where('id', '=', row.jurisdiction_id).executeTakeFirst();
+  const city = (locale === 'en' ? jurisdiction?.name_en : null) || jurisdiction?.name_zh || '';
+  const body = translate(locale, code, { city, code: row.code, last4: row.reporter_phone_last4 ?? '', title: row.title, ...params });
   await notifier.send(job.tx, {
     jurisdictionId: row.jurisdiction_id,
     ...recipient,
     body,
-    subject: translate('zh-CN', 'work_order.sms.subject', { code: row.code }),
+    subject: translate(locale, 'work_order.sms.subject', { code: row.code }),
     purpose: PURPOSE,
     dedupeKey: `event:${event.id}:${handler}:${row.id}`,
   });

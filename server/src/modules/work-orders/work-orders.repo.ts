@@ -192,6 +192,8 @@ export interface WorkOrderRow {
   closed_at: Date | null;
   suggested_category: string | null;
   suggested_confidence: number | null;
+  /** The language the resident reported in (their texts are sent in it); null: staff registered the order. */
+  reporter_locale: 'zh-CN' | 'en' | null;
 }
 
 /** A row with its department's name and path (for presenters and data scopes). */
@@ -207,7 +209,7 @@ const COLUMN_NAMES = [
   'department_id', 'suspended_from', 'supervised', 'extension', 'rating', 'rating_default', 'rework_count', 'return_count', 'reopen_count',
   'parent_id', 'sla_started_at', 'warn_at', 'due_at', 'version', 'created_at', 'updated_at', 'reporter_user_id',
   'component_code', 'sla_pauses', 'warned', 'overdue', 'sign_due_at', 'sign_overdue', 'dispatched_at', 'closed_at',
-  'suggested_category', 'suggested_confidence',
+  'suggested_category', 'suggested_confidence', 'reporter_locale',
 ];
 const columnsOf = (alias: string) =>
   `${COLUMN_NAMES.map((c) => `${alias}${c}`).join(', ')}, ST_X(${alias}location) AS lng, ST_Y(${alias}location) AS lat`;
@@ -245,6 +247,8 @@ export interface NewWorkOrder {
   suggestedCategory?: string | null;
   /** Stored as `real`: a value with few significant digits (the classifier's are rounded to 4 decimals) reads back equal. */
   suggestedConfidence?: number | null;
+  /** A resident's report: the language they reported in. */
+  reporterLocale?: 'zh-CN' | 'en' | null;
 }
 
 /** An order a create is about to write: with the id it chose (so its answer and event can name it) and its first status. */
@@ -319,6 +323,7 @@ export function newOrderRow(o: CreatedOrder): WorkOrderRow {
     closed_at: null,
     suggested_category: o.suggestedCategory ?? null,
     suggested_confidence: o.suggestedConfidence ?? null,
+    reporter_locale: o.reporterLocale ?? null,
   };
 }
 
@@ -330,7 +335,8 @@ const NEW_ORDER_COLUMNS =
   'extension json, rating text, rework_count int, return_count int, reopen_count int, parent_id uuid, sla_started_at timestamptz, ' +
   'warn_at timestamptz, due_at timestamptz, version int, created_at timestamptz, updated_at timestamptz, reporter_user_id uuid, ' +
   'reporter_phone_hmac text, component_code text, search_text text, sla_pauses json, warned boolean, overdue boolean, ' +
-  'sign_due_at timestamptz, sign_overdue boolean, dispatched_at timestamptz, closed_at timestamptz, suggested_category text, suggested_confidence real';
+  'sign_due_at timestamptz, sign_overdue boolean, dispatched_at timestamptz, closed_at timestamptz, suggested_category text, suggested_confidence real, ' +
+  'reporter_locale text';
 
 /**
  * New orders (`row` from newOrderRow), any number in one INSERT of fixed text (see shared/row-set.ts); an order is
@@ -347,14 +353,14 @@ export function newOrdersSql(
       department_id, suspended_from, supervised, extension, rating, rework_count, return_count, reopen_count, parent_id,
       sla_started_at, warn_at, due_at, version, created_at, updated_at, reporter_user_id, reporter_phone_hmac, component_code,
       search_text, sla_pauses, warned, overdue, sign_due_at, sign_overdue, dispatched_at, closed_at, suggested_category,
-      suggested_confidence)
+      suggested_confidence, reporter_locale)
     SELECT id, jurisdiction_id, code, channel, request_type, category_code, title, description,
       CASE WHEN lng IS NULL OR lat IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(lng, lat), 4326) END, address,
       grid_code, district_code, reporter_name_enc, reporter_phone_enc, reporter_phone_last4, anonymous, urgency, status,
       department_id, suspended_from, supervised, extension::jsonb, rating, rework_count, return_count, reopen_count, parent_id,
       sla_started_at, warn_at, due_at, version, created_at, updated_at, reporter_user_id, reporter_phone_hmac, component_code,
       search_text, sla_pauses::jsonb, warned, overdue, sign_due_at, sign_overdue, dispatched_at, closed_at, suggested_category,
-      suggested_confidence
+      suggested_confidence, reporter_locale
       FROM ${rowSet(rows, NEW_ORDER_COLUMNS)}
      WHERE ${onlyIf}`;
 }

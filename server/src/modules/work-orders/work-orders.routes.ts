@@ -113,6 +113,8 @@ export function workOrderRoutes(app: FastifyInstance, ctx: WorkOrderContext, opt
           reporterUserId: p.kind === 'user' && hasRole(p, 'resident') ? p.userId : null,
           urgency: body.urgency,
           attachmentIds: body.attachmentIds ?? [],
+          // A resident hears about their report in the language they wrote it in; staff's language is not the caller's.
+          reporterLocale: p.kind === 'user' && hasRole(p, 'resident') ? pickLocale(request.headers['accept-language']) : null,
         },
         caller(request),
         key ? { idempotency: { scope: principalScope(p, request.ip), key, body } } : {},
@@ -156,6 +158,7 @@ export function workOrderRoutes(app: FastifyInstance, ctx: WorkOrderContext, opt
           reporterUserId: resident?.userId ?? null,
           urgency: body.urgency === 'emergency' || body.urgency === 'urgent' ? body.urgency : 'normal',
           attachmentIds: body.attachmentIds ?? [],
+          reporterLocale: pickLocale(request.headers['accept-language']),
         },
         // Residents act as themselves; anyone else on the public form is an anonymous member of the public.
         { principal: resident, audit: resident ? actorOf(request) : { kind: 'anonymous', id: null, name: null, jurisdictionId: null }, request: requestMeta(request) },

@@ -52,6 +52,8 @@ export interface CreateWorkOrderInput {
   urgency: Urgency;
   /** Photos uploaded beforehand (POST /attachments) by the same caller. */
   attachmentIds?: readonly string[];
+  /** A resident's report: the language they reported in, for the texts about it (default zh-CN). */
+  reporterLocale?: 'zh-CN' | 'en' | null;
 }
 
 export interface CallMeta {
@@ -174,6 +176,7 @@ export async function createWorkOrder(
     createdAt: now,
     suggestedCategory: suggestion?.categoryCode ?? null,
     suggestedConfidence: suggestion?.confidence ?? null,
+    reporterLocale: input.reporterLocale ?? null,
   };
   const entry: repo.NewOrderEntry = {
     id: Number(found.entry_id),
