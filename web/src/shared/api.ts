@@ -125,11 +125,15 @@ export const api = {
   del: <T>(path: string) => apiRequest<T>('DELETE', path),
 };
 
-/** A readable message for anything thrown, in the UI language. */
+/**
+ * A readable message for anything thrown, in the UI language. The request id is added only to a failure on the
+ * server's side (5xx), which support may look up; a refusal (4xx: a wrong file type, a photo too large, a field to
+ * correct) says what to change, and an id there only gets in the way.
+ */
 export function errorMessage(err: unknown): string {
   if (err instanceof ApiError) {
-    // The server's messages for 500 and 503 already name the request; others get it added.
-    return err.requestId && !err.message.includes(err.requestId) ? `${err.message} (${i18n.t('errors.requestId')}: ${err.requestId})` : err.message;
+    // The server's messages for 500 and 503 already name the request; other 5xx get it added.
+    return err.status >= 500 && err.requestId && !err.message.includes(err.requestId) ? `${err.message} (${i18n.t('errors.requestId')}: ${err.requestId})` : err.message;
   }
   return i18n.t('errors.unknown');
 }

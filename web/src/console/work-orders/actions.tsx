@@ -14,7 +14,7 @@ import { ApiError, errorMessage } from '../../shared/api';
 import { departmentTree, useDepartments } from '../departments';
 import { RATINGS, type ActionType, type WorkOrderDetail, type WorkOrderSummary } from '@civicgrid/contracts/work-orders';
 import { uploadPhoto, workOrdersApi } from './api';
-import { actionForm, buildAction, dispatchPreselect, needsForm, type ActionValues } from './model';
+import { actionForm, buildAction, dispatchPreselect, needsForm, photoProblem, type ActionValues } from './model';
 import { suggestedName, suggestFor } from './suggest';
 import { federationApi } from '../federation/api';
 
@@ -192,11 +192,15 @@ function ActionModal({ order, type, error, onCancel, onSubmit }: { order: Action
     e.preventDefault();
     void submit().catch(() => undefined);
   };
+  const photoFailure = (name: string, err: unknown) => {
+    const p = photoProblem(err);
+    return t(`workOrders.form.${p.key}`, { name, limitMb: p.limitMb, reason: err instanceof ApiError ? errorMessage(err) : t('errors.unknown') });
+  };
   const photoHelp =
     failed.length > 0 ? (
       <div data-testid="photo-problem">
         {failed.map((f) => (
-          <div key={f.uid}>{t('workOrders.form.photoFailed', { name: f.name, reason: (f.error as Error | undefined)?.message ?? t('errors.unknown') })}</div>
+          <div key={f.uid}>{photoFailure(f.name, f.error)}</div>
         ))}
       </div>
     ) : waitingForPhotos ? (
@@ -286,7 +290,8 @@ function ActionModal({ order, type, error, onCancel, onSubmit }: { order: Action
               customRequest={({ file, onSuccess, onError }) => {
                 uploadPhoto(file as Blob).then(
                   (r) => onSuccess?.(r),
-                  (e: unknown) => onError?.(new Error(errorMessage(e))),
+                  // The ApiError itself, so that the message can say what to do for its reason (see photoProblem).
+                  (e: unknown) => onError?.(e instanceof Error ? e : new Error(errorMessage(e))),
                 );
               }}
             >

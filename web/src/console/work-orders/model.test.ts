@@ -15,6 +15,7 @@ import {
   filtersToQuery,
   followUpDeadline,
   lastRatingComment,
+  photoProblem,
   lastReport,
   lastReturnDepartment,
   lastReturnReason,
@@ -181,6 +182,26 @@ it("finds the resident's latest rating comment for the review queue (复核中)"
   expect(lastRatingComment([entry('close', '已处理'), entry('rate', '  井盖还是松的  '), entry('reopen', null), entry('close', '已加固'), entry('rate', '还是会响')])).toBe('还是会响');
   expect(lastRatingComment([entry('close', '已处理'), entry('rate', '  ')])).toBeNull();
   expect(lastRatingComment([entry('close', '已处理')])).toBeNull();
+});
+
+it('says per reason what to do about a photo that failed to upload: the accepted types, the size limit, or try again', async () => {
+  const { ApiError } = await import('../../shared/api');
+  expect(photoProblem(new ApiError(415, 'unsupported_media_type', 'x', undefined, 'r1'))).toEqual({ key: 'photoWrongType' });
+  expect(photoProblem(new ApiError(413, 'too_large', 'x', { limit: 10485760, limitMb: 10 }, 'r2'))).toEqual({ key: 'photoTooLarge', limitMb: 10 });
+  // A proxy's 413 has no body of ours: no limit to name.
+  expect(photoProblem(new ApiError(413, 'http_413', 'x'))).toEqual({ key: 'photoTooLargeNoLimit' });
+  expect(photoProblem(new ApiError(503, 'unavailable', 'x', undefined, 'r3'))).toEqual({ key: 'photoFailed' });
+  expect(photoProblem(new ApiError(0, 'network', 'x'))).toEqual({ key: 'photoFailed' });
+  const { catalogs } = await import('../../shared/locale-catalog');
+  type Tree = { [k: string]: string | Tree };
+  const get = (tree: Tree, key: string) => key.split('.').reduce<Tree | string | undefined>((t, k) => (typeof t === 'object' ? t[k] : undefined), tree);
+  for (const lang of ['zh-CN', 'en'] as const) {
+    const text = (k: string) => String(get(catalogs[lang] as Tree, `workOrders.form.${k}`));
+    expect(text('photoWrongType'), lang).toMatch(/JPEG、PNG、WebP 或 HEIC|JPEG, PNG, WebP or HEIC/);
+    expect(text('photoTooLarge'), lang).toContain('{{limitMb}} MB');
+    // Adding the same file again cannot help for these two.
+    for (const k of ['photoWrongType', 'photoTooLarge', 'photoTooLargeNoLimit']) expect(text(k), `${lang} ${k}`).not.toMatch(/add it again|重新添加/);
+  }
 });
 
 describe('locale keys built at run time', () => {

@@ -2,7 +2,7 @@
  * Pure helpers of the work-order screens (unit-tested in model.test.ts): list filters ⇄ URL, the deadline bar, the
  * form each lifecycle action needs and the request body built from it, and the category tree.
  */
-import type { Query } from '../../shared/api';
+import { ApiError, type Query } from '../../shared/api';
 import { FINAL_STATUSES, type ActionType, type WorkOrderDetail, type WorkOrderListItem, type WorkOrderSummary } from '@civicgrid/contracts/work-orders';
 import type { CategoryView } from '@civicgrid/contracts/categories';
 import { addDays } from '../../shared/time';
@@ -319,4 +319,19 @@ export function dispatchPreselect(
 ): { departmentId: string | null; hint: 'suggested' | 'suggestedTie' | 'suggestedReturned' } {
   if (timeline && lastReturnDepartment(timeline) === suggestion.departmentId) return { departmentId: null, hint: 'suggestedReturned' };
   return { departmentId: suggestion.departmentId, hint: suggestion.unique ? 'suggested' : 'suggestedTie' };
+}
+
+/**
+ * What to say under a photo that failed to upload (a locale key under workOrders.form and its values): a wrong type
+ * (415) names the accepted types and a photo too large (413) the limit — adding the same file again would fail the
+ * same way —; anything else (the network, the server) is worth another try.
+ */
+export function photoProblem(err: unknown): { key: 'photoWrongType' | 'photoTooLarge' | 'photoTooLargeNoLimit' | 'photoFailed'; limitMb?: number } {
+  if (err instanceof ApiError && err.status === 415) return { key: 'photoWrongType' };
+  if (err instanceof ApiError && err.status === 413) {
+    // The server's details carry the limit (attachment.too_large); a proxy's 413 does not.
+    const limitMb = (err.details as { limitMb?: unknown } | undefined)?.limitMb;
+    return typeof limitMb === 'number' ? { key: 'photoTooLarge', limitMb } : { key: 'photoTooLargeNoLimit' };
+  }
+  return { key: 'photoFailed' };
 }
