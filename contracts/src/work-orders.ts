@@ -138,6 +138,13 @@ export interface WorkOrderListItem extends WorkOrderSummary {
    * closedAt, counted by the server; null otherwise.
    */
   followUpDueAt: string | null;
+  /** Of an order sent back for rework (reworkCount > 0): what the verifier wrote with the latest 核查不通过; null otherwise. */
+  reworkReason: string | null;
+  /**
+   * Of a supervised order: the note of its latest 督办 notice; null otherwise, and for the automatic 督办 when the
+   * deadline passed (it has no note).
+   */
+  supervisionNote: string | null;
 }
 
 /** One entry of an order's timeline as staff and the reporter see it. */

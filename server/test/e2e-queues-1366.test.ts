@@ -3,7 +3,7 @@
  * in Chinese and in English: in every tab the columns a dispatcher or handler decides by — the order (code and
  * title), its status and its deadline — lie left of the columns fixed at the right (suggestion, reason, report,
  * actions), not scrolled under them, and no table needs sideways scrolling; long text is cut short with the whole of
- * it in a tooltip. Screenshots in web/e2e/screenshots/queues-1366-*.png.
+ * it in a tooltip. The inbox rows say why an order came back (the 核查不通过 reason) and what a 督办 asks. Screenshots in web/e2e/screenshots/queues-1366-*.png.
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,7 +58,9 @@ async function seedQueues(): Promise<Record<string, Order>> {
   const supervised = await act(dispatcher, await dispatched(`督 ${LONG_TITLE}`), { type: 'supervise', note: '请加快处置' });
   const review = await act(agent, await closed(`评 ${LONG_TITLE}`), { type: 'rate', rating: 'unsatisfied', comment: '摊贩第二天又回来了' });
   const followUp = await closed(`访 ${LONG_TITLE}`);
-  return { fresh, toSign, returned, verify, extension, supervised, review, followUp };
+  // Sent back after a failed verification (返工), with a reason longer than its cell; then pressed with a 督办 notice.
+  const reworked = await act(dispatcher, await act(dispatcher, await reported(`返 ${LONG_TITLE}`), { type: 'verify_fail', reason: LONG_TEXT }), { type: 'supervise', note: '请三日内整改到位' });
+  return { fresh, toSign, returned, verify, extension, supervised, review, followUp, reworked };
 }
 
 /**
@@ -212,7 +214,7 @@ describe.each([
     await page.goto(`${env.base}/console/inbox`);
     for (const [key, order] of [
       ['toSign', seeded.toSign!],
-      ['inProgress', seeded.extension!],
+      ['inProgress', seeded.reworked!],
       ['reported', seeded.verify!],
       ['all', seeded.supervised!],
     ] as const) {
@@ -220,6 +222,16 @@ describe.each([
       expectReadable(await measure(page, `inbox-${key}`), `部门待办 ${key}`);
       await screenshot(page, `queues-1366-inbox-${key}-${lang}`);
     }
+    // The reworked order says why it came back (cut short, whole on hover) and what the 督办 asks, without opening it.
+    await openTab(page, 'inbox-tab-inProgress', 'inbox-inProgress', seeded.reworked!.code);
+    const panel = page.getByTestId('inbox-inProgress');
+    const reason = panel.getByTestId(`rework-reason-${seeded.reworked!.code}`);
+    expect(await reason.getAttribute('title')).toBe(lang === 'en' ? `Verifier: ${LONG_TEXT}` : `核查意见：${LONG_TEXT}`);
+    expect(await panel.getByTestId(`supervision-note-${seeded.reworked!.code}`).textContent()).toBe(lang === 'en' ? 'Notice: 请三日内整改到位' : '督办意见：请三日内整改到位');
+    // The reason is cut short to two lines in its cell: its box is no taller than two lines of 12-pixel text.
+    expect(await reason.evaluate((el) => el.getBoundingClientRect().height)).toBeLessThan(48);
+    await reason.hover();
+    await expect.poll(() => page.locator('.ant-tooltip:visible').last().textContent()).toContain(LONG_TEXT);
     await page.getByTestId('inbox-only-mine').click();
     await expect.poll(() => page.getByTestId('inbox-all').locator('thead th').filter({ hasText: /^(责任部门|Department)$/ }).count(), { timeout: 30_000 }).toBe(1);
     await openTab(page, 'inbox-tab-all', 'inbox-all', seeded.supervised!.code);

@@ -86,6 +86,17 @@ async function followUpDeadlines(ctx: WorkOrderContext, rows: readonly repo.Work
   return out;
 }
 
+/**
+ * Why rows came back or are pressed (the last 核查不通过 reason of a reworked order, the last 督办 notice of a
+ * supervised one), keyed `<id>:<action>` — one read for the page, and only when a row on it has either.
+ */
+async function reasonNotes(ctx: WorkOrderContext, rows: readonly repo.WorkOrderListRow[]): Promise<Map<string, string>> {
+  const ids = rows.filter((r) => r.rework_count > 0 || r.supervised).map((r) => r.id);
+  const out = new Map<string, string>();
+  for (const n of await repo.latestNotes(ctx.db, ids, ['verify_fail', 'supervise'])) if (n.note?.trim()) out.set(`${n.work_order_id}:${n.action}`, n.note.trim());
+  return out;
+}
+
 export async function listWorkOrders(ctx: WorkOrderContext, principal: Principal, input: ListInput): Promise<{ items: WorkOrderListItem[]; nextCursor: string | null }> {
   const own = await ownPhoneLookup(ctx.db, principal);
   const granted = scopeCondition(effectiveScope(principal, 'work_order.read'), repo.ORDER_SCOPE_COLUMNS);
@@ -109,12 +120,15 @@ export async function listWorkOrders(ctx: WorkOrderContext, principal: Principal
   const rows = await repo.listWorkOrders(ctx.db, scope, filters, input.sort, input.limit + 1, after);
   const page = rows.slice(0, input.limit);
   const followUp = await followUpDeadlines(ctx, page);
+  const notes = await reasonNotes(ctx, page);
   // What the viewer may do with each row: the pure lifecycle over the row already read (no query per row).
   const items = page.map((row) => ({
     ...presentSummary(row),
     allowedActions: actionsFor(principal, row),
     extensionPending: row.extension?.state === 'requested',
     followUpDueAt: followUp.get(row.id) ?? null,
+    reworkReason: row.rework_count > 0 ? (notes.get(`${row.id}:verify_fail`) ?? null) : null,
+    supervisionNote: row.supervised ? (notes.get(`${row.id}:supervise`) ?? null) : null,
   }));
   return { items, nextCursor: rows.length > input.limit ? encodeCursor(page.at(-1)!, input.sort) : null };
 }

@@ -540,6 +540,19 @@ export async function insertTimelineEntry(
   return Number(row.id);
 }
 
+/**
+ * The latest note of each of `actions` on each of the orders `ids` (DISTINCT ON over the timeline's (work_order_id, id)
+ * index), e.g. the reason of the last 核查不通过 and the last 督办 notice, for the rows of a list page.
+ */
+export async function latestNotes(db: Db, ids: readonly string[], actions: readonly string[]): Promise<Array<{ work_order_id: string; action: string; note: string | null }>> {
+  if (ids.length === 0) return [];
+  const { rows } = await sql<{ work_order_id: string; action: string; note: string | null }>`
+    SELECT DISTINCT ON (work_order_id, action) work_order_id, action, note FROM work_order_timeline
+     WHERE work_order_id IN (${sql.join(ids)}) AND action IN (${sql.join(actions)})
+     ORDER BY work_order_id, action, id DESC`.execute(db);
+  return rows;
+}
+
 export async function listTimeline(db: Db, workOrderId: string): Promise<TimelineRow[]> {
   return db
     .selectFrom('work_order_timeline as t')

@@ -170,6 +170,8 @@ export const listResponse = z.object({
       allowedActions: z.array(z.string()),
       extensionPending: z.boolean(),
       followUpDueAt: z.string().nullable().describe("The follow-up call (回访) deadline of a finished, unrated order: the jurisdiction's working days after closedAt (default 3); null otherwise"),
+      reworkReason: z.string().nullable().describe('Of an order sent back for rework (reworkCount > 0): the note of its latest 核查不通过; null otherwise'),
+      supervisionNote: z.string().nullable().describe('Of a supervised order: the note of its latest 督办 notice; null otherwise, and for the automatic 督办 at the deadline (no note)'),
     }),
   ),
   nextCursor: z.string().nullable(),

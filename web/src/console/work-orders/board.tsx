@@ -76,6 +76,8 @@ function useQueueColumns(hide: readonly QueueColumn[]): ColumnsType<WorkOrderLis
                 {t('workOrders.board.rework', { count: r.reworkCount })}
               </Tag>
             )}
+            {/* Why it came back: the handler sees what to redo without opening the order. */}
+            {r.reworkReason && <ReasonText text={t('workOrders.board.reworkReason', { reason: r.reworkReason })} testId={`rework-reason-${r.code}`} />}
           </div>
         );
       },
@@ -87,7 +89,13 @@ function useQueueColumns(hide: readonly QueueColumn[]): ColumnsType<WorkOrderLis
       title: t('workOrders.col.deadline'),
       key: 'deadline',
       width: 140,
-      render: (_, r) => <DeadlineCell order={r} />,
+      render: (_, r) => (
+        <>
+          <DeadlineCell order={r} />
+          {/* Under the 督办 flag, what the notice asks (the automatic one at the deadline has no note). */}
+          {r.supervised && <ReasonText text={r.supervisionNote ? t('workOrders.board.supervisionNote', { note: r.supervisionNote }) : t('workOrders.board.supervisedAuto')} testId={`supervision-note-${r.code}`} />}
+        </>
+      ),
     },
   ];
   return columns.filter((c) => !hide.includes(c.key as QueueColumn));
@@ -98,6 +106,15 @@ function CellText({ text }: { text: string }) {
   if (!text) return <>—</>;
   return (
     <Typography.Paragraph className="wo-queue-cell-text" ellipsis={{ rows: 2, tooltip: text }}>
+      {text}
+    </Typography.Paragraph>
+  );
+}
+
+/** A reason under a flag of the row (返工, 督办): two lines at most in its column, the whole in a tooltip and title. */
+function ReasonText({ text, testId }: { text: string; testId: string }) {
+  return (
+    <Typography.Paragraph className="wo-queue-reason" ellipsis={{ rows: 2, tooltip: text }} title={text} data-testid={testId}>
       {text}
     </Typography.Paragraph>
   );
