@@ -478,6 +478,8 @@ describe('an order through the console: board → inbox → detail → list', ()
     // A file that is no photo fails to upload: the reason is shown under it, and the report is not sent without it.
     await modal.locator('input[type="file"]').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a photo at all') });
     await expect.poll(() => modal.getByTestId('photo-problem').textContent(), { timeout: 20_000 }).toContain('notes.png 上传失败：仅支持上传 JPEG、PNG、WebP 或 HEIC 格式的照片');
+    // It says what to do for a wrong type — not to add the same file again — and quotes no request id (a 415 is no case for support).
+    expect(await modal.getByTestId('photo-problem').textContent()).not.toMatch(/重新添加|请求编号/);
     await modal.getByTestId('action-text').focus();
     await handler.keyboard.press('Control+Enter');
     await handler.waitForTimeout(1000);
