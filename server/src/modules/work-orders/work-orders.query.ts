@@ -122,14 +122,16 @@ export async function listWorkOrders(ctx: WorkOrderContext, principal: Principal
   const followUp = await followUpDeadlines(ctx, page);
   const notes = await reasonNotes(ctx, page);
   // What the viewer may do with each row: the pure lifecycle over the row already read (no query per row).
-  const items = page.map((row) => ({
-    ...presentSummary(row),
-    allowedActions: actionsFor(principal, row),
-    extensionPending: row.extension?.state === 'requested',
-    followUpDueAt: followUp.get(row.id) ?? null,
-    reworkReason: row.rework_count > 0 ? (notes.get(`${row.id}:verify_fail`) ?? null) : null,
-    supervisionNote: row.supervised ? (notes.get(`${row.id}:supervise`) ?? null) : null,
-  }));
+  // Object.assign onto the summary: `{ ...presentSummary(row), … }` is slow on V8 (see presentDetail), ≈ 10 µs a row.
+  const items = page.map((row) =>
+    Object.assign(presentSummary(row), {
+      allowedActions: actionsFor(principal, row),
+      extensionPending: row.extension?.state === 'requested',
+      followUpDueAt: followUp.get(row.id) ?? null,
+      reworkReason: row.rework_count > 0 ? (notes.get(`${row.id}:verify_fail`) ?? null) : null,
+      supervisionNote: row.supervised ? (notes.get(`${row.id}:supervise`) ?? null) : null,
+    }),
+  );
   return { items, nextCursor: rows.length > input.limit ? encodeCursor(page.at(-1)!, input.sort) : null };
 }
 
@@ -181,7 +183,7 @@ export async function duplicateCandidates(ctx: WorkOrderContext, principal: Prin
   const { row } = await readable(ctx, principal, id);
   const settings = await loadSettings(ctx.db, row.jurisdiction_id);
   const rows = await nearbyOpenOf(ctx, principal, row, { radiusM: given.radiusM ?? settings.duplicateRadiusM, hours: given.hours ?? settings.duplicateHours });
-  return rows.map((r) => ({ ...presentSummary(r), distanceM: Math.round(r.distance_m * 10) / 10 }));
+  return rows.map((r) => Object.assign(presentSummary(r), { distanceM: Math.round(r.distance_m * 10) / 10 }));
 }
 
 /** At most this many duplicate candidates are listed for an order (and so counted on the board). */
