@@ -22,7 +22,8 @@ export function rowSet(rows: readonly object[], columns: string, alias = 'r'): R
  * `rowSet` for rows that carry, besides `rows[k]`'s fields, a field `jsonField` whose value `jsonTexts[k]` is JSON
  * text already — an answer serialised once for the client and stored as it is. The text is embedded as JSON, not as
  * a string, which JSON.stringify would escape character by character (and PostgreSQL unescape and parse again).
- * Declare that column `json` or `jsonb` in `columns`. Each text must be valid JSON (it comes from JSON.stringify).
+ * Declare that column `text` to get an object's or array's text back as it was written (the Idempotency-Key's answer),
+ * or `json`; each text must be valid JSON (it comes from JSON.stringify) and, for `text`, not a bare string.
  */
 export function rowSetWithJson(rows: readonly object[], jsonField: string, jsonTexts: readonly string[], columns: string, alias = 'r'): RawBuilder<unknown> {
   return sql`json_to_recordset(${jsonRowsText(rows, jsonField, jsonTexts)}::json) AS ${sql.raw(alias)}(${sql.raw(columns)})`;
